@@ -1,0 +1,172 @@
+/**
+ * The rule catalog: one entry per rule id of PRACTICES.md.
+ *
+ * The constructs satisfy these rules by construction; the checker verifies the same
+ * rules on the final JSON of every object of an app. Ids are stable: they appear in
+ * error messages, in skip annotations and in the checker's `--json` report.
+ */
+
+/** Where a rule belongs in the catalog. */
+export type RuleGroup = 'workload' | 'namespace' | 'ingress' | 'secret' | 'app';
+
+export interface RuleInfo {
+  /** Stable rule id, as in PRACTICES.md. */
+  readonly id: string;
+  readonly group: RuleGroup;
+  /** One line: what the rule requires. */
+  readonly requirement: string;
+  /** Why the rule exists (field report in parentheses). */
+  readonly reason: string;
+  /** How to satisfy the rule. */
+  readonly fix: string;
+  /** Profiles that include the rule. */
+  readonly profiles: readonly string[];
+}
+
+const ALL = ['restricted', 'baseline'] as const;
+const STRICT = ['restricted'] as const;
+
+export const RULES: readonly RuleInfo[] = [
+  { id: 'image-pinned', group: 'workload', profiles: ALL,
+    requirement: 'every image names a tag other than `latest`, or a digest',
+    reason: 'an unpinned manifest stops working one day and nobody knows which image used to run (000)',
+    fix: 'use an image such as `registry/app:1.4.2` or `registry/app@sha256:...`' },
+  { id: 'image-registry', group: 'workload', profiles: ALL,
+    requirement: 'images come only from allowed registries',
+    reason: 'public images get deleted; allow-listed egress breaks on registry redirects (000)',
+    fix: 'pull the image through one of the allowed registries (a private mirror)' },
+  { id: 'replicas-min', group: 'workload', profiles: STRICT,
+    requirement: 'a stateless Deployment runs at least 2 replicas (HPA minReplicas at least 2)',
+    reason: 'pods come and go with node replacement; one replica means downtime (002)',
+    fix: 'set replicas (or the HPA minReplicas) to 2 or more' },
+  { id: 'spread-nodes', group: 'workload', profiles: STRICT,
+    requirement: 'replicas are spread across nodes (topology spread or pod anti-affinity on kubernetes.io/hostname)',
+    reason: 'one node failure must not take every replica (002)',
+    fix: 'add a topologySpreadConstraint and a preferred podAntiAffinity term on kubernetes.io/hostname' },
+  { id: 'spread-zones', group: 'workload', profiles: STRICT,
+    requirement: 'replicas are spread across zones (topology.kubernetes.io/zone)',
+    reason: 'one zone failure must not take every replica (002)',
+    fix: 'add a topologySpreadConstraint on topology.kubernetes.io/zone (ScheduleAnyway is enough)' },
+  { id: 'probe-readiness', group: 'workload', profiles: ALL,
+    requirement: 'every serving container has a readiness probe',
+    reason: 'starting or failing pods must leave the load balancer (002, 003)',
+    fix: 'add a readinessProbe to every container that declares a port' },
+  { id: 'probe-liveness', group: 'workload', profiles: ALL,
+    requirement: 'every long-running container has a liveness probe that differs from its readiness probe',
+    reason: 'a hung process must be restarted, but not on the first slow answer (002)',
+    fix: 'add a livenessProbe with a higher failureThreshold or period than the readinessProbe' },
+  { id: 'graceful-shutdown', group: 'workload', profiles: STRICT,
+    requirement: 'terminationGracePeriodSeconds is set and longer than a preStop delay that lets endpoints drain',
+    reason: 'a Service keeps sending traffic to a terminating pod for seconds; SIGKILL cuts requests (002, 003)',
+    fix: 'add lifecycle.preStop (a short sleep) and a terminationGracePeriodSeconds above that delay' },
+  { id: 'pdb', group: 'workload', profiles: STRICT,
+    requirement: 'every workload with 2+ replicas has a PodDisruptionBudget that selects exactly its pods and allows a drain',
+    reason: 'node maintenance must not take every replica at once, nor block forever (002)',
+    fix: 'add a PodDisruptionBudget with the workload selector and maxUnavailable: 1' },
+  { id: 'resources', group: 'workload', profiles: ALL,
+    requirement: 'every container requests cpu and memory and has a memory limit',
+    reason: 'the scheduler and the namespace quota need requests; an unbounded container starves its neighbours (004, 000)',
+    fix: 'set resources.requests.cpu, resources.requests.memory and resources.limits.memory' },
+  { id: 'pod-security', group: 'workload', profiles: ALL,
+    requirement: 'Pod Security Standards "restricted" (baseline in the baseline profile)',
+    reason: 'shared clusters need the isolation that PodSecurityPolicy used to give (000, 004)',
+    fix: 'set runAsNonRoot, allowPrivilegeEscalation: false, capabilities.drop [ALL], seccompProfile RuntimeDefault, readOnlyRootFilesystem; no privileged, host namespaces or hostPath' },
+  { id: 'service-account', group: 'workload', profiles: STRICT,
+    requirement: 'each workload has its own ServiceAccount and does not mount its token unless it asks to',
+    reason: 'whoever can create pods in a namespace can use every ServiceAccount there (002, 001)',
+    fix: 'create a ServiceAccount for the workload, set serviceAccountName and automountServiceAccountToken: false' },
+  { id: 'arch-explicit', group: 'workload', profiles: STRICT,
+    requirement: 'workloads pin kubernetes.io/arch when the app declares a mixed-architecture cluster',
+    reason: 'an image built for one architecture does not run on another (000)',
+    fix: 'add nodeSelector kubernetes.io/arch (or a required node affinity on it)' },
+  { id: 'config-immutable', group: 'workload', profiles: STRICT,
+    requirement: 'ConfigMaps and Secrets used by a workload are immutable and named by a hash of their content',
+    reason: 'editing config in place neither restarts pods nor can be rolled back (002)',
+    fix: 'set immutable: true and put a content hash in the name (HashedConfigMap does both)' },
+  { id: 'config-external', group: 'workload', profiles: STRICT,
+    requirement: 'environment-specific values (proxies, endpoints) come from config, not literals in the pod spec',
+    reason: 'one image and one workload definition for every environment (000, twelve-factor)',
+    fix: 'move proxy and endpoint variables into a ConfigMap and reference it' },
+  { id: 'rwo-volume', group: 'workload', profiles: ALL,
+    requirement: 'a Deployment with more than one replica never mounts a ReadWriteOnce claim; with one replica it uses Recreate',
+    reason: 'a ReadWriteOnce block device attaches to one node only (003)',
+    fix: 'use a StatefulSet with volumeClaimTemplates, or one replica with strategy Recreate' },
+  { id: 'rollout', group: 'workload', profiles: STRICT,
+    requirement: 'rolling updates keep full capacity (maxUnavailable 0, maxSurge >= 1) with minReadySeconds and progressDeadlineSeconds',
+    reason: 'a deploy must not reduce capacity (002)',
+    fix: 'set strategy.rollingUpdate maxUnavailable: 0, maxSurge: 1, minReadySeconds and progressDeadlineSeconds' },
+  { id: 'metrics', group: 'workload', profiles: STRICT,
+    requirement: 'a serving workload can be scraped by Prometheus (ServiceMonitor/PodMonitor or scrape annotations)',
+    reason: 'Prometheus endpoints on every app (001, 002)',
+    fix: 'add a ServiceMonitor or PodMonitor that selects the pods, or prometheus.io/scrape annotations' },
+  { id: 'labels', group: 'workload', profiles: STRICT,
+    requirement: 'objects carry the recommended app.kubernetes.io/name, instance and managed-by labels',
+    reason: 'consistent selection and grouping (004)',
+    fix: 'add the app.kubernetes.io/* labels to the object metadata' },
+  { id: 'ns-pod-security', group: 'namespace', profiles: ALL,
+    requirement: 'the namespace enforces Pod Security "restricted" with enforce, audit and warn labels, version pinned',
+    reason: 'the successor of PodSecurityPolicy (000)',
+    fix: 'label the namespace pod-security.kubernetes.io/enforce|audit|warn=restricted and the matching -version labels' },
+  { id: 'ns-default-deny', group: 'namespace', profiles: STRICT,
+    requirement: 'a default-deny NetworkPolicy for ingress and egress, then explicit allows',
+    reason: 'NetworkPolicy is the only isolation between tenants (000, 002)',
+    fix: 'add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress] and no rules' },
+  { id: 'ns-quota', group: 'namespace', profiles: STRICT,
+    requirement: 'a ResourceQuota bounds cpu, memory, pods, services, load balancers and storage',
+    reason: 'one team must not exhaust the cluster (002, 004)',
+    fix: 'add a ResourceQuota to the namespace' },
+  { id: 'ns-limits', group: 'namespace', profiles: STRICT,
+    requirement: 'a LimitRange gives defaults to containers that set none',
+    reason: 'quota needs every pod to request resources (004)',
+    fix: 'add a LimitRange with default and defaultRequest for containers' },
+  { id: 'ns-rbac', group: 'namespace', profiles: STRICT,
+    requirement: 'Roles and bindings grant no wildcards, and Secrets, exec and pod creation only on purpose',
+    reason: 'RBAC cannot limit Secret mounts, so keep grants narrow (001, 002)',
+    fix: 'list resources and verbs explicitly; grant secrets, pods/exec and pods create only with a skip reason' },
+  { id: 'ingress-tls', group: 'ingress', profiles: ALL,
+    requirement: 'every host is served over TLS with a certificate that cert-manager issues',
+    reason: 'expired certificates take clusters down (000, 001, 002)',
+    fix: 'list every host under spec.tls and set the cert-manager.io/cluster-issuer (or issuer) annotation' },
+  { id: 'ingress-redirect', group: 'ingress', profiles: STRICT,
+    requirement: 'plain HTTP redirects to HTTPS',
+    reason: 'no credentials or cookies over plain HTTP',
+    fix: 'configure the controller redirect (TlsIngress does this per controller profile)' },
+  { id: 'ingress-dns', group: 'ingress', profiles: STRICT,
+    requirement: 'the public hostname is published by external-dns',
+    reason: 'no hand-made DNS records (001, 002)',
+    fix: 'add the external-dns.alpha.kubernetes.io/hostname annotation' },
+  { id: 'ingress-wildcard', group: 'ingress', profiles: STRICT,
+    requirement: 'hosts under one domain can share one wildcard certificate',
+    reason: 'dozens of certificates mean noise and issuer rate limits (001)',
+    fix: 'use one TLS secret for *.domain across the hosts under it' },
+  { id: 'ingress-backend', group: 'ingress', profiles: ALL,
+    requirement: 'an ingress routes only to existing services whose pods have readiness probes',
+    reason: 'traffic must skip unready pods (003)',
+    fix: 'route to a Service of the app that selects pods with readiness probes' },
+  { id: 'secret-no-plaintext', group: 'secret', profiles: ALL,
+    requirement: 'no Secret with literal values is synthesized',
+    reason: 'raw Secrets must never be committed to git (001, 002)',
+    fix: 'use an ExternalSecret, a SealedSecret or a Secret that already exists in the cluster' },
+  { id: 'override', group: 'app', profiles: ALL,
+    requirement: 'every generated field can be changed or removed without forking',
+    reason: 'a template can only change what it left a hole for (000)',
+    fix: 'use construct props, then ApiObject.of(child).addJsonPatch(...)' },
+  { id: 'deterministic', group: 'app', profiles: ALL,
+    requirement: 'the same input gives byte-identical YAML',
+    reason: 'manifests are reviewed and committed for GitOps (001, 002)',
+    fix: 'do not use dates, random values or unordered iteration in the app' },
+  { id: 'environments', group: 'app', profiles: ALL,
+    requirement: 'one app definition synthesizes every environment from typed settings',
+    reason: 'clusters are replaced by standing up a new one and moving apps across (003)',
+    fix: 'pass per-environment settings as props' },
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, or undefined. */
+export function findRule(id: string): RuleInfo | undefined {
+  return BY_ID.get(id);
+}
+
+/** Every rule id, in catalog order. */
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);

@@ -1,0 +1,149 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+
+/**
+ * Explicit compute resources of a container. Every field is optional; a field left out
+ * takes its value from the preset (`ResourcePreset.SMALL` unless another preset is chosen).
+ */
+export interface ResourceValues {
+  /**
+   * CPU request.
+   * @default - from the preset
+   */
+  readonly cpuRequest?: Cpu;
+  /**
+   * CPU limit. Not set by default: CFS throttling adds latency long before a node is
+   * busy, and the request already guarantees the container its share.
+   * @default - no CPU limit
+   */
+  readonly cpuLimit?: Cpu;
+  /**
+   * Memory request.
+   * @default - from the preset
+   */
+  readonly memoryRequest?: Size;
+  /**
+   * Memory limit: memory is not compressible, so an unbounded container starves its
+   * neighbours.
+   * @default - from the preset (equal to the request: Guaranteed memory)
+   */
+  readonly memoryLimit?: Size;
+  /**
+   * Ephemeral-storage request (logs, emptyDir, writable layers).
+   * @default - from the preset
+   */
+  readonly ephemeralStorageRequest?: Size;
+  /**
+   * Ephemeral-storage limit: a runaway log or temp file evicts only this pod.
+   * @default - from the preset
+   */
+  readonly ephemeralStorageLimit?: Size;
+}
+
+/**
+ * Named resource sizes for a container. Explicit `ResourceValues` override single fields.
+ */
+export class ResourcePreset {
+  /** 50m CPU, 64Mi memory (limit 64Mi), 128Mi/512Mi ephemeral storage: sidecars and small workers. */
+  public static readonly NANO = new ResourcePreset('nano', 50, 64, 128, 512);
+  /** 100m CPU, 128Mi memory (limit 128Mi), 256Mi/1Gi ephemeral storage: the default. */
+  public static readonly SMALL = new ResourcePreset('small', 100, 128, 256, 1024);
+  /** 250m CPU, 512Mi memory (limit 512Mi), 512Mi/2Gi ephemeral storage. */
+  public static readonly MEDIUM = new ResourcePreset('medium', 250, 512, 512, 2048);
+  /** 1 CPU, 2Gi memory (limit 2Gi), 1Gi/4Gi ephemeral storage. */
+  public static readonly LARGE = new ResourcePreset('large', 1000, 2048, 1024, 4096);
+
+  private constructor(
+    /** The preset's name. */
+    public readonly name: string,
+    private readonly cpuMillis: number,
+    private readonly memoryMebibytes: number,
+    private readonly ephemeralRequestMebibytes: number,
+    private readonly ephemeralLimitMebibytes: number,
+  ) {}
+
+  /** The values of this preset. */
+  public get values(): ResourceValues {
+    return {
+      cpuRequest: Cpu.millis(this.cpuMillis),
+      memoryRequest: Size.mebibytes(this.memoryMebibytes),
+      memoryLimit: Size.mebibytes(this.memoryMebibytes),
+      ephemeralStorageRequest: Size.mebibytes(this.ephemeralRequestMebibytes),
+      ephemeralStorageLimit: Size.mebibytes(this.ephemeralLimitMebibytes),
+    };
+  }
+}
+
+/** Resources rendered as a Kubernetes ResourceRequirements object. */
+export interface RenderedResources {
+  readonly requests: { [name: string]: string };
+  readonly limits: { [name: string]: string };
+}
+
+/** Parses `100m`, `0.5` or `2` into millicores. */
+export function cpuMillis(cpu: Cpu): number {
+  const amount = String(cpu.amount);
+  if (/^\d+(\.\d+)?m$/.test(amount)) return parseFloat(amount.slice(0, -1));
+  if (/^\d+(\.\d+)?$/.test(amount)) return parseFloat(amount) * 1000;
+  return NaN;
+}
+
+function mebibytes(size: Size): number {
+  return size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+}
+
+/** Renders a size with the largest binary unit that keeps it whole (1024Mi -> 1Gi). */
+function renderSize(size: Size): string {
+  const mi = mebibytes(size);
+  if (mi % 1024 === 0) return `${mi / 1024}Gi`;
+  if (Number.isInteger(mi)) return `${mi}Mi`;
+  return `${Math.round(mi * 1024)}Ki`;
+}
+
+function renderCpu(cpu: Cpu): string {
+  const m = cpuMillis(cpu);
+  return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
+}
+
+/**
+ * Resolves explicit values over a preset, validates them and renders them.
+ * Sizes are rendered here rather than by cdk8s-plus, which rounds ephemeral storage to
+ * whole GiB and throws on 256Mi.
+ */
+export function resolveResources(scope: IConstruct, kind: string, preset: ResourcePreset | undefined, explicit: ResourceValues | undefined): RenderedResources {
+  const base = (preset ?? ResourcePreset.SMALL).values;
+  const v: ResourceValues = { ...base, ...stripUndefined(explicit ?? {}) };
+
+  const cpuReq = cpuMillis(v.cpuRequest!);
+  if (!(cpuReq > 0)) fail(scope, kind, 'resources.cpuRequest', v.cpuRequest!.amount, 'a positive CPU amount such as Cpu.millis(100)');
+  const requests: { [name: string]: string } = { 'cpu': renderCpu(v.cpuRequest!) };
+  const limits: { [name: string]: string } = {};
+  if (v.cpuLimit) {
+    const cpuLim = cpuMillis(v.cpuLimit);
+    if (!(cpuLim > 0)) fail(scope, kind, 'resources.cpuLimit', v.cpuLimit.amount, 'a positive CPU amount such as Cpu.millis(500)');
+    if (cpuLim < cpuReq) fail(scope, kind, 'resources.cpuLimit', v.cpuLimit.amount, `a CPU limit at least the request (${renderCpu(v.cpuRequest!)})`);
+    limits.cpu = renderCpu(v.cpuLimit);
+  }
+  const pairs: Array<[string, string, Size, Size]> = [
+    ['memory', 'memory', v.memoryRequest!, v.memoryLimit!],
+    ['ephemeral-storage', 'ephemeralStorage', v.ephemeralStorageRequest!, v.ephemeralStorageLimit!],
+  ];
+  for (const [resource, prop, request, limit] of pairs) {
+    const req = mebibytes(request);
+    const lim = mebibytes(limit);
+    if (!(req > 0)) fail(scope, kind, `resources.${prop}Request`, renderSize(request), 'a positive size such as Size.mebibytes(128)');
+    if (!(lim > 0)) fail(scope, kind, `resources.${prop}Limit`, renderSize(limit), 'a positive size such as Size.mebibytes(128)');
+    if (lim < req) fail(scope, kind, `resources.${prop}Limit`, renderSize(limit), `a limit at least the request (${renderSize(request)})`);
+    requests[resource] = renderSize(request);
+    limits[resource] = renderSize(limit);
+  }
+  return { requests, limits };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: any = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}
