@@ -503,6 +503,11 @@ export class SafeDeployment extends Construct implements IPodSet {
       isolate: false,
     });
     for (const [k, v] of Object.entries(this.labels)) this.deployment.podMetadata.addLabel(k, v);
+    if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
+      this.deployment.podMetadata.addAnnotation('prometheus.io/scrape', 'true');
+      this.deployment.podMetadata.addAnnotation('prometheus.io/port', String(metrics.port));
+      this.deployment.podMetadata.addAnnotation('prometheus.io/path', metrics.path);
+    }
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
     if (props.priorityClassName) {
       ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', props.priorityClassName));

@@ -1,0 +1,25 @@
+import { Chart, Testing } from 'cdk8s';
+
+/** A fresh chart in a fresh app, optionally with a namespace. */
+export function newChart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+}
+
+/** Synthesizes a chart and returns the manifests. */
+export function synth(chart: Chart): any[] {
+  return Testing.synth(chart);
+}
+
+/** The single manifest of a kind (fails when there are none or several). */
+export function one(manifests: any[], kind: string, name?: string): any {
+  const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata?.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}: ${manifests.map((m) => `${m.kind}/${m.metadata?.name}`).join(', ')}`);
+  }
+  return found[0];
+}
+
+/** The manifests of a kind. */
+export function all(manifests: any[], kind: string): any[] {
+  return manifests.filter((m) => m.kind === kind);
+}
