@@ -1,6 +1,11 @@
+import * as path from 'path';
 import { App } from 'cdk8s';
-import { PRODUCTION, ShopChart } from './shop';
+import { ENVIRONMENTS, ShopChart } from './shop';
 
-const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist/shop' });
-new ShopChart(app, 'shop', PRODUCTION);
-app.synth();
+// One app definition, one output folder per environment (rule `environments`).
+const outdir = process.env.CDK8S_OUTDIR ?? 'dist/shop';
+for (const [name, settings] of Object.entries(ENVIRONMENTS)) {
+  const app = new App({ outdir: path.join(outdir, name) });
+  new ShopChart(app, 'shop', settings);
+  app.synth();
+}

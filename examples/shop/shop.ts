@@ -11,12 +11,14 @@ export interface ShopSettings {
   readonly databaseCidr: string;
 }
 
-export const PRODUCTION: ShopSettings = {
-  environment: 'prod',
-  imageTag: '2.3.1',
-  apiReplicas: 3,
-  databaseCidr: '10.20.0.0/24',
+/** The environments of the shop: the same app, different settings. */
+export const ENVIRONMENTS: { [name: string]: ShopSettings } = {
+  dev: { environment: 'dev', imageTag: '2.4.0-rc.1', apiReplicas: 2, databaseCidr: '10.10.0.0/24' },
+  staging: { environment: 'staging', imageTag: '2.3.1', apiReplicas: 2, databaseCidr: '10.15.0.0/24' },
+  prod: { environment: 'prod', imageTag: '2.3.1', apiReplicas: 3, databaseCidr: '10.20.0.0/24' },
 };
+
+export const PRODUCTION = ENVIRONMENTS.prod;
 
 /** A small real app: an HTTP API and a queue worker that talks to it. */
 export class ShopChart extends Chart {
