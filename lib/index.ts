@@ -3,3 +3,8 @@ export * from './workloads/resources';
 export * from './config/hashed-config-map';
 export * from './network/network-peer';
 export * from './network/ingress-controller-client';
+export * from './ingress/ingress-controller';
+export * from './ingress/certificate-issuer';
+export * from './ingress/acme-issuer';
+export * from './ingress/wildcard-certificate';
+export * from './ingress/tls-ingress';
