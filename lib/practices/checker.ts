@@ -1,0 +1,124 @@
+/**
+ * The checker: wraps every manifest once into an index, runs each rule of the profile
+ * over it, and applies skips. Linear in the number of objects: cross-object rules look
+ * objects up by kind, namespace, name and label instead of scanning.
+ */
+import { findRule, RULES } from './catalog';
+import { RuleContext, Sink, skipReason } from './context';
+import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
+import { ObjectIndex, isObject } from './objects';
+import { RULE_CHECKS } from './rules';
+import { CheckResult, RuleSuppression, RuleViolation } from './types';
+
+const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
+
+/** Expands `List` objects (kubectl output) and drops empty documents. */
+export function flattenManifests(inputs: readonly ManifestInput[]): ManifestInput[] {
+  const out: ManifestInput[] = [];
+  for (const input of inputs) {
+    const m = input.manifest;
+    if (!isObject(m)) continue;
+    if (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)) {
+      m.items.forEach((item: unknown, i: number) => out.push({ ...input, manifest: item, source: input.source ? `${input.source}[${i}]` : undefined }));
+    } else {
+      out.push(input);
+    }
+  }
+  return out;
+}
+
+/** Whether a rule runs under these options (profile, not disabled). */
+export function ruleApplies(id: string, options: ResolvedOptions): boolean {
+  const rule = findRule(id);
+  return !!rule && rule.profiles.includes(options.profile) && !options.disabledRules.has(id);
+}
+
+/**
+ * Checks manifests. `subject` chooses the objects whose violations are reported; the others
+ * only serve cross-object lookups (the rest of the app around a chart).
+ */
+export function checkManifests(
+  manifests: readonly ManifestInput[],
+  options: ResolvedOptions = DEFAULT_OPTIONS,
+  subject?: (input: ManifestInput) => boolean,
+): CheckResult {
+  return checkIndex(new ObjectIndex(flattenManifests(manifests), subject), options);
+}
+
+/** Checks an index already built (the in-app enforcement reuses one index for several scopes). */
+export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckResult {
+  const sink = new Sink();
+  const disabledCounts = new Map<string, number>();
+  for (const rule of RULE_CHECKS) {
+    const info = findRule(rule.id)!;
+    if (!info.profiles.includes(options.profile)) continue;
+    if (options.disabledRules.has(rule.id)) {
+      // Run it anyway, into a scratch sink, to tell the report how much the switch hides.
+      const scratch = new Sink();
+      rule.check(new RuleContext(index, options, rule.id, scratch));
+      disabledCounts.set(rule.id, scratch.violations.length);
+      continue;
+    }
+    rule.check(new RuleContext(index, options, rule.id, sink));
+  }
+
+  const order = new Map(index.all.map((o) => [`${o.kind}|${o.ns ?? ''}|${o.name}`, o.index]));
+  const pos = (v: RuleViolation) => order.get(`${v.kind}|${v.namespace ?? ''}|${v.name}`) ?? 0;
+  const violations = sink.violations.sort((a, b) => pos(a) - pos(b)
+    || (RULE_ORDER.get(a.rule)! - RULE_ORDER.get(b.rule)!)
+    || (a.field ?? '').localeCompare(b.field ?? '')
+    || a.message.localeCompare(b.message));
+
+  const suppressions: RuleSuppression[] = [];
+  for (const [id, reason] of options.disabledRules) {
+    suppressions.push({ rule: id, reason, suppressed: disabledCounts.get(id) ?? 0 });
+  }
+  const warnings: string[] = [];
+  let objectCount = 0;
+  for (const obj of index.all) {
+    if (!obj.subject) continue;
+    objectCount++;
+    for (const [id, reason] of obj.skips) {
+      const where = `${obj.kind} ${obj.ns ? `${obj.ns}/` : ''}${obj.name}${obj.path ? ` (${obj.path})` : ''}`;
+      const rule = findRule(id);
+      if (!rule) {
+        warnings.push(`${where}: skip annotation for unknown rule "${id}"`);
+        continue;
+      }
+      if (skipReason(obj, id) === undefined) {
+        warnings.push(`${where}: skip annotation for ${id} has no reason, so the rule still applies`);
+        continue;
+      }
+      suppressions.push({
+        rule: id,
+        reason,
+        kind: obj.kind,
+        namespace: obj.ns || undefined,
+        name: obj.name,
+        path: obj.path,
+        source: obj.source,
+        suppressed: sink.suppressed.get(obj)?.get(id) ?? 0,
+      });
+    }
+  }
+  return { violations, suppressions, warnings, objectCount };
+}
+
+/** `kind namespace/name`. */
+export function objectRef(v: { kind?: string; namespace?: string; name?: string }): string {
+  return `${v.kind} ${v.namespace ? `${v.namespace}/` : ''}${v.name}`;
+}
+
+/** One line per violation: rule id, object, construct path, field, what is wrong, how to fix it. */
+export function formatViolation(v: RuleViolation): string {
+  const where = v.path ? ` at ${v.path}` : v.source ? ` in ${v.source}` : '';
+  const field = v.field ? ` ${v.field}:` : '';
+  return `${v.rule}: ${objectRef(v)}${where}:${field} ${v.message}. Fix: ${v.fix}`;
+}
+
+/** One line per suppression. */
+export function formatSuppression(s: RuleSuppression): string {
+  const target = s.kind ? `${objectRef(s)}${s.path ? ` at ${s.path}` : s.source ? ` in ${s.source}` : ''}` : 'the whole app';
+  const hid = s.suppressed === 1 ? '1 violation' : `${s.suppressed} violations`;
+  return `${s.rule} switched off for ${target} (hides ${hid}): ${s.reason}`;
+}

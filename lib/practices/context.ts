@@ -1,0 +1,80 @@
+import { findRule } from './catalog';
+import { ResolvedOptions } from './model';
+import { RuleViolation } from './types';
+import { Obj, ObjectIndex } from './objects';
+
+/** A rule implementation: one function per rule id of the catalog. */
+export interface RuleCheck {
+  readonly id: string;
+  readonly check: (ctx: RuleContext) => void;
+}
+
+export interface ReportOptions {
+  /** Field of the object that breaks the rule. */
+  readonly field?: string;
+  /** A fix more specific than the catalog's. */
+  readonly fix?: string;
+  /** Other objects whose skip annotation for this rule also suppresses the violation (the workload of a cross-object rule). */
+  readonly alsoSkippedBy?: readonly Obj[];
+}
+
+/** Collects the violations of one check and counts what the skips hid. */
+export class Sink {
+  public readonly violations: RuleViolation[] = [];
+  /** Object -> rule id -> violations suppressed by its skip annotation. */
+  public readonly suppressed = new Map<Obj, Map<string, number>>();
+
+  public countSuppressed(obj: Obj, rule: string): void {
+    let m = this.suppressed.get(obj);
+    if (!m) this.suppressed.set(obj, m = new Map());
+    m.set(rule, (m.get(rule) ?? 0) + 1);
+  }
+}
+
+/** Whether a skip annotation switches a rule off (it needs a non-empty reason). */
+export function skipReason(obj: Obj, rule: string): string | undefined {
+  const reason = obj.skips.get(rule);
+  return reason !== undefined && reason.trim() !== '' ? reason.trim() : undefined;
+}
+
+/** What a rule sees: the index, the options, and a way to report. */
+export class RuleContext {
+  private readonly defaultFix: string;
+
+  constructor(
+    public readonly index: ObjectIndex,
+    public readonly options: ResolvedOptions,
+    public readonly rule: string,
+    private readonly sink: Sink,
+  ) {
+    this.defaultFix = findRule(rule)?.fix ?? '';
+  }
+
+  /** The restricted profile (everything) rather than baseline. */
+  public get restricted(): boolean {
+    return this.options.profile === 'restricted';
+  }
+
+  /** Reports a violation on `obj` unless a skip annotation with a reason suppresses it. */
+  public report(obj: Obj, message: string, opts: ReportOptions = {}): void {
+    if (!obj.subject) return;
+    for (const o of [obj, ...(opts.alsoSkippedBy ?? [])]) {
+      if (skipReason(o, this.rule) !== undefined) {
+        this.sink.countSuppressed(o, this.rule);
+        return;
+      }
+    }
+    const emptySkip = obj.skips.has(this.rule) ? ' (its skip annotation has no reason, so it does not count)' : '';
+    this.sink.violations.push({
+      rule: this.rule,
+      kind: obj.kind,
+      namespace: obj.ns || undefined,
+      name: obj.name,
+      path: obj.path,
+      source: obj.source,
+      field: opts.field,
+      message: message + emptySkip,
+      fix: opts.fix ?? this.defaultFix,
+    });
+  }
+}

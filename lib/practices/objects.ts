@@ -1,0 +1,279 @@
+/**
+ * The object index of one check: every manifest wrapped once, indexed by kind, by
+ * namespace and name, and pod templates by namespace and by label, so that every
+ * cross-object rule is a map lookup and the whole check stays linear in the objects.
+ */
+import { LabelSelector, firstRequiredPair, isEmptySelector, selectorMatches } from './selector';
+import { readSkips } from './skip';
+import { ManifestInput } from './model';
+
+/** Kinds without a namespace. */
+export const CLUSTER_SCOPED = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition',
+  'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ClusterIssuer',
+  'APIService', 'Node', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeSnapshotClass', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'FlowSchema', 'PriorityLevelConfiguration', 'ClusterSecretStore',
+]);
+
+/** Kinds whose objects carry a Pod template, with where the template lives. */
+export const WORKLOAD_KINDS: { [kind: string]: string[] } = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Pod: [],
+};
+
+/** A checked object. */
+export interface Obj {
+  readonly m: any;
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+  /** Namespace key: '' for a namespaced object without a namespace; undefined when cluster-scoped. */
+  readonly ns: string | undefined;
+  readonly labels: { [key: string]: string };
+  readonly annotations: { [key: string]: string };
+  readonly path?: string;
+  readonly source?: string;
+  /** Skip annotations: rule id -> reason. */
+  readonly skips: Map<string, string>;
+  /** Whether violations on this object are reported (objects outside the checked scope only serve lookups). */
+  subject: boolean;
+  /** Position in the input. */
+  readonly index: number;
+}
+
+/** A container with its field path. */
+export interface ContainerRef {
+  readonly c: any;
+  readonly name: string;
+  readonly field: string;
+  /** An init or ephemeral container. */
+  readonly init: boolean;
+  /** The list the container is in. */
+  readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
+}
+
+/** The Pod template of a workload. */
+export interface PodSet {
+  readonly obj: Obj;
+  /** The pod spec. */
+  readonly spec: any;
+  /** Field path of the pod spec (`spec.template.spec`). */
+  readonly specField: string;
+  /** Field path of the template metadata. */
+  readonly metaField: string;
+  readonly labels: { [key: string]: string };
+  readonly annotations: { [key: string]: string };
+  /** Regular containers. */
+  readonly containers: ContainerRef[];
+  /** Regular, init and ephemeral containers. */
+  readonly allContainers: ContainerRef[];
+  /** Runs until stopped (not a Job, CronJob or a Pod that terminates). */
+  readonly longRunning: boolean;
+  /** Deployment, StatefulSet or ReplicaSet: has replicas. */
+  readonly replicated: boolean;
+}
+
+function isObject(x: unknown): x is { [key: string]: any } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function stringMap(x: unknown): { [key: string]: string } {
+  if (!isObject(x)) return {};
+  const out: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(x)) if (v !== undefined && v !== null) out[k] = String(v);
+  return out;
+}
+
+function dig(m: any, path: string[]): any {
+  let cur = m;
+  for (const p of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+export class ObjectIndex {
+  public readonly all: Obj[] = [];
+  public readonly podSets: PodSet[] = [];
+  private readonly byKind = new Map<string, Obj[]>();
+  private readonly byKindNsName = new Map<string, Obj>();
+  private readonly podSetsByNs = new Map<string, PodSet[]>();
+  private readonly podSetsByPair = new Map<string, PodSet[]>();
+  private readonly podSetByObj = new Map<Obj, PodSet>();
+  private readonly hpaByTarget = new Map<string, Obj>();
+  private readonly objectsByPair = new Map<string, Obj[]>();
+  private readonly namespaces = new Set<string>();
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(inputs: readonly ManifestInput[], subject: (input: ManifestInput) => boolean = () => true) {
+    inputs.forEach((input, i) => {
+      const m = input.manifest;
+      if (!isObject(m) || typeof m.kind !== 'string') return;
+      const meta = isObject(m.metadata) ? m.metadata : {};
+      const kind = m.kind;
+      const rawNs = typeof meta.namespace === 'string' ? meta.namespace : '';
+      const obj: Obj = {
+        m,
+        kind,
+        apiVersion: String(m.apiVersion ?? ''),
+        name: String(meta.name ?? meta.generateName ?? ''),
+        ns: CLUSTER_SCOPED.has(kind) ? undefined : rawNs,
+        labels: stringMap(meta.labels),
+        annotations: stringMap(meta.annotations),
+        path: input.path,
+        source: input.source,
+        skips: readSkips(m),
+        subject: subject(input),
+        index: i,
+      };
+      this.add(obj);
+    });
+  }
+
+  private add(obj: Obj): void {
+    this.all.push(obj);
+    push(this.byKind, obj.kind, obj);
+    this.byKindNsName.set(key(obj.kind, obj.ns, obj.name), obj);
+    const ml = obj.ns ?? '';
+    for (const [k, v] of Object.entries(obj.labels)) push(this.objectsByPair, `${obj.kind}|${ml}|${k}=${v}`, obj);
+    if (obj.kind === 'Namespace') this.namespaces.add(obj.name);
+    if (obj.kind === 'HorizontalPodAutoscaler') {
+      const ref = obj.m.spec?.scaleTargetRef;
+      if (isObject(ref)) this.hpaByTarget.set(key(String(ref.kind), obj.ns, String(ref.name)), obj);
+    }
+    const templatePath = WORKLOAD_KINDS[obj.kind];
+    if (templatePath) {
+      const template = templatePath.length === 0 ? obj.m : dig(obj.m, templatePath);
+      if (!isObject(template)) return;
+      const spec = isObject(template.spec) ? template.spec : {};
+      const prefix = templatePath.join('.');
+      const specField = prefix ? `${prefix}.spec` : 'spec';
+      const metaField = prefix ? `${prefix}.metadata` : 'metadata';
+      const containers: ContainerRef[] = [];
+      const allContainers: ContainerRef[] = [];
+      for (const [list, init] of [['containers', false], ['initContainers', true], ['ephemeralContainers', true]] as const) {
+        const arr = Array.isArray(spec[list]) ? spec[list] : [];
+        arr.forEach((c: any, i: number) => {
+          if (!isObject(c)) return;
+          const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list };
+          allContainers.push(ref);
+          if (!init) containers.push(ref);
+        });
+      }
+      const restartPolicy = spec.restartPolicy;
+      const podSet: PodSet = {
+        obj,
+        spec,
+        specField,
+        metaField,
+        labels: stringMap(template.metadata?.labels ?? (obj.kind === 'Pod' ? obj.labels : undefined)),
+        annotations: stringMap(template.metadata?.annotations),
+        containers,
+        allContainers,
+        longRunning: obj.kind === 'Pod' ? (restartPolicy === undefined || restartPolicy === 'Always') : !['Job', 'CronJob'].includes(obj.kind),
+        replicated: ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(obj.kind),
+      };
+      this.podSets.push(podSet);
+      this.podSetByObj.set(obj, podSet);
+      push(this.podSetsByNs, obj.ns ?? '', podSet);
+      for (const [k, v] of Object.entries(podSet.labels)) push(this.podSetsByPair, `${obj.ns ?? ''}|${k}=${v}`, podSet);
+    }
+  }
+
+  /** Objects of a kind. */
+  public ofKind(kind: string): Obj[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The object of a kind with this namespace and name. */
+  public get(kind: string, ns: string | undefined, name: string): Obj | undefined {
+    return this.byKindNsName.get(key(kind, CLUSTER_SCOPED.has(kind) ? undefined : ns ?? '', name));
+  }
+
+  /** The pod template of a workload object. */
+  public podSetOf(obj: Obj): PodSet | undefined {
+    return this.podSetByObj.get(obj);
+  }
+
+  /** Whether a Namespace object of this name is in the output. */
+  public hasNamespace(name: string): boolean {
+    return this.namespaces.has(name);
+  }
+
+  /** The HorizontalPodAutoscaler that scales a workload. */
+  public hpaFor(obj: Obj): Obj | undefined {
+    return this.hpaByTarget.get(key(obj.kind, obj.ns, obj.name));
+  }
+
+  /** Pod templates in a namespace (every namespace when `ns` is undefined) that a selector matches. */
+  public selectPods(ns: string | undefined, selector: LabelSelector | undefined | null): PodSet[] {
+    if (!selector) return [];
+    const pair = firstRequiredPair(selector);
+    let candidates: PodSet[];
+    if (ns === undefined) {
+      candidates = this.podSets;
+    } else if (pair !== undefined) {
+      candidates = this.podSetsByPair.get(`${ns}|${pair}`) ?? [];
+    } else {
+      candidates = this.podSetsByNs.get(ns) ?? [];
+    }
+    if (isEmptySelector(selector)) return [...candidates];
+    return candidates.filter((p) => selectorMatches(selector, p.labels));
+  }
+
+  /** Pod templates in a namespace that a Service-style map selector matches. */
+  public selectPodsByMap(ns: string | undefined, selector: { [key: string]: string } | undefined): PodSet[] {
+    if (!isObject(selector) || Object.keys(selector).length === 0) return [];
+    return this.selectPods(ns, { matchLabels: stringMap(selector) });
+  }
+
+  /** Objects of a kind in a namespace (every namespace when `ns` is undefined) whose labels a selector matches. */
+  public selectObjects(kind: string, ns: string | undefined, selector: LabelSelector | undefined | null): Obj[] {
+    if (!selector) return [];
+    const pair = firstRequiredPair(selector);
+    let candidates = this.ofKind(kind);
+    if (ns !== undefined && pair !== undefined) candidates = this.objectsByPair.get(`${kind}|${ns}|${pair}`) ?? [];
+    else if (ns !== undefined) candidates = candidates.filter((o) => (o.ns ?? '') === ns);
+    return candidates.filter((o) => selectorMatches(selector, o.labels));
+  }
+
+  /** Computes a value once per check (cross-object lookups shared by several rules). */
+  public once<T>(name: string, compute: () => T): T {
+    if (!this.memo.has(name)) this.memo.set(name, compute());
+    return this.memo.get(name) as T;
+  }
+}
+
+function key(kind: string, ns: string | undefined, name: string): string {
+  return `${kind}|${ns ?? '*'}|${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v); else map.set(k, [v]);
+}
+
+/** `namespace/name` for messages ('name' without a namespace). */
+export function ref(obj: Obj): string {
+  return obj.ns ? `${obj.ns}/${obj.name}` : obj.name;
+}
+
+/** Whether a name is in an external list of `name` or `namespace/name` entries. */
+export function isExternal(list: readonly string[], ns: string | undefined, name: string): boolean {
+  return list.some((e) => e === name || (ns !== undefined && e === `${ns}/${name}`));
+}
+
+/** A whole number from a number or a numeric string. */
+export function asInt(x: unknown): number | undefined {
+  if (typeof x === 'number' && Number.isFinite(x)) return x;
+  if (typeof x === 'string' && /^-?\d+$/.test(x)) return parseInt(x, 10);
+  return undefined;
+}
+
+export { isObject, stringMap, dig };

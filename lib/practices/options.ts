@@ -1,0 +1,56 @@
+import { findRule, RULE_IDS } from './catalog';
+import { DEFAULT_OPTIONS, ResolvedOptions } from './model';
+import { GuardrailsOptions } from './types';
+import { Profile } from './profile';
+
+/** Reports an invalid option: property, value, what is allowed. */
+export type OptionError = (property: string, value: unknown, allowed: string) => never;
+
+function strings(list: unknown, property: string, error: OptionError): string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) error(property, list, 'a list of strings');
+  (list as unknown[]).forEach((s, i) => {
+    if (typeof s !== 'string' || s.trim() === '') error(`${property}[${i}]`, s, 'a non-empty string');
+  });
+  return (list as string[]).map((s) => s.trim());
+}
+
+/** Validates and normalizes options. */
+export function resolveOptions(options: GuardrailsOptions | undefined, error: OptionError): ResolvedOptions {
+  const o = options ?? {};
+  const profile = o.profile ?? Profile.RESTRICTED;
+  if (!(profile instanceof Profile) && Profile.fromName(String((profile as any)?.name ?? profile)) === undefined) {
+    error('profile', profile, 'Profile.RESTRICTED or Profile.BASELINE');
+  }
+  const profileName = (profile instanceof Profile ? profile : Profile.fromName(String((profile as any)?.name ?? profile))!).name;
+  const disabled = new Map<string, string>();
+  for (const id of Object.keys(o.disabledRules ?? {}).sort()) {
+    const reason = o.disabledRules![id];
+    const rule = findRule(id);
+    if (!rule) error(`disabledRules.${id}`, id, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
+    if (rule!.group === 'app') error(`disabledRules.${id}`, id, `a rule that the checker runs; ${id} is a property of the library, not of objects`);
+    if (typeof reason !== 'string' || reason.trim() === '') error(`disabledRules.${id}`, reason, 'a non-empty reason: switching a rule off must say why');
+    disabled.set(id, reason.trim());
+  }
+  for (const flag of ['requireDigest', 'requireArchitecture'] as const) {
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') error(flag, o[flag], 'true or false');
+  }
+  return {
+    ...DEFAULT_OPTIONS,
+    profile: profileName as 'restricted' | 'baseline',
+    allowedRegistries: strings(o.allowedRegistries, 'allowedRegistries', error),
+    requireDigest: o.requireDigest ?? false,
+    requireArchitecture: o.requireArchitecture ?? false,
+    externalServiceAccounts: strings(o.externalServiceAccounts, 'externalServiceAccounts', error),
+    externalServices: strings(o.externalServices, 'externalServices', error),
+    externalSecrets: strings(o.externalSecrets, 'externalSecrets', error),
+    disabledRules: disabled,
+  };
+}
+
+/** An OptionError that names where the options were given. */
+export function optionError(where: string): OptionError {
+  return (property, value, allowed) => {
+    throw new Error(`${where}: invalid ${property} ${JSON.stringify(value) ?? String(value)}; expected ${allowed}.`);
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * Rules across objects of the whole app: PodDisruptionBudgets, ServiceAccounts, config
+ * objects, metrics scraping and label selection. Each lookup goes through the index.
+ */
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME } from '../../core/labels';
+import { RuleContext } from '../context';
+import { Obj, ObjectIndex, PodSet, asInt, isExternal, isObject } from '../objects';
+import { showSelector } from '../selector';
+import { replicaRange } from './workload';
+
+/** PodDisruptionBudgets by the pod templates they select, and the templates each selects. */
+function pdbIndex(index: ObjectIndex) {
+  return index.once('pdbs', () => {
+    const byPods = new Map<PodSet, Obj[]>();
+    const selected = new Map<Obj, PodSet[]>();
+    for (const pdb of index.ofKind('PodDisruptionBudget')) {
+      const pods = index.selectPods(pdb.ns ?? '', pdb.m.spec?.selector);
+      selected.set(pdb, pods);
+      for (const p of pods) {
+        const list = byPods.get(p);
+        if (list) list.push(pdb); else byPods.set(p, [pdb]);
+      }
+    }
+    return { byPods, selected };
+  });
+}
+
+function percent(x: unknown): number | undefined {
+  if (typeof x !== 'string') return undefined;
+  const m = /^(\d+)%$/.exec(x);
+  return m ? parseInt(m[1], 10) : undefined;
+}
+
+/** Why a PDB blocks every drain of a workload with `replicas` pods, or undefined when it allows one. */
+function blocksDrain(pdb: Obj, replicas: number): string | undefined {
+  const spec = pdb.m.spec ?? {};
+  if (spec.maxUnavailable !== undefined) {
+    const n = asInt(spec.maxUnavailable);
+    const pct = percent(spec.maxUnavailable);
+    if (n === 0 || pct === 0) return `maxUnavailable ${spec.maxUnavailable}`;
+    return undefined;
+  }
+  if (spec.minAvailable !== undefined) {
+    const n = asInt(spec.minAvailable);
+    const pct = percent(spec.minAvailable);
+    const need = n ?? (pct !== undefined ? Math.ceil((pct * replicas) / 100) : undefined);
+    if (need !== undefined && need >= replicas) return `minAvailable ${spec.minAvailable} with ${replicas} replicas`;
+    return undefined;
+  }
+  return 'neither maxUnavailable nor minAvailable';
+}
+
+/** `pdb`: every workload with 2+ replicas has exactly one PDB that selects only its pods and allows a drain. */
+export function pdb(ctx: RuleContext): void {
+  const { byPods, selected } = pdbIndex(ctx.index);
+  for (const p of ctx.index.podSets) {
+    const range = replicaRange(ctx.index, p);
+    if (!range || range.min < 2) continue;
+    const pdbs = byPods.get(p) ?? [];
+    if (pdbs.length === 0) {
+      ctx.report(p.obj, `runs ${range.min}+ replicas but no PodDisruptionBudget selects its pods ${showSelector(p.labels)}, so a node drain may take them all at once`, {
+        field: `${p.metaField}.labels`,
+      });
+      continue;
+    }
+    if (pdbs.length > 1) {
+      ctx.report(p.obj, `is selected by ${pdbs.length} PodDisruptionBudgets (${pdbs.map((b) => b.name).join(', ')}); the eviction API refuses to evict pods covered by more than one, so drains block`, {
+        field: `${p.metaField}.labels`, alsoSkippedBy: pdbs,
+      });
+      continue;
+    }
+    const budget = pdbs[0];
+    const others = (selected.get(budget) ?? []).filter((o) => o !== p);
+    if (others.length > 0) {
+      ctx.report(p.obj, `its PodDisruptionBudget ${budget.name} also selects the pods of ${others.map((o) => `${o.obj.kind}/${o.obj.name}`).join(', ')}, so the budget does not count this workload's replicas`, {
+        field: `${p.metaField}.labels`, alsoSkippedBy: [budget],
+      });
+    }
+    const blocked = blocksDrain(budget, range.min);
+    if (blocked) {
+      ctx.report(p.obj, `its PodDisruptionBudget ${budget.name} allows no disruption (${blocked}), so node drains block forever`, {
+        field: `${p.metaField}.labels`, alsoSkippedBy: [budget], fix: 'set maxUnavailable: 1 on the PodDisruptionBudget',
+      });
+    }
+  }
+  for (const [budget, pods] of selected) {
+    if (pods.length === 0) {
+      ctx.report(budget, `selects no pods of the app (selector ${showSelector(budget.m.spec?.selector)})`, {
+        field: 'spec.selector', fix: 'select the labels of the workload\'s pod template',
+      });
+    }
+  }
+}
+
+/** `service-account`: each workload has its own ServiceAccount, present in the output (or external), without an automounted token. */
+export function serviceAccount(ctx: RuleContext): void {
+  const users = new Map<string, PodSet[]>();
+  for (const p of ctx.index.podSets) {
+    const name = p.spec.serviceAccountName ?? p.spec.serviceAccount;
+    if (typeof name === 'string' && name !== '' && name !== 'default') {
+      const k = `${p.obj.ns ?? ''}/${name}`;
+      const list = users.get(k);
+      if (list) list.push(p); else users.set(k, [p]);
+    }
+  }
+  for (const p of ctx.index.podSets) {
+    const field = `${p.specField}.serviceAccountName`;
+    const name = p.spec.serviceAccountName ?? p.spec.serviceAccount;
+    if (typeof name !== 'string' || name === '' || name === 'default') {
+      ctx.report(p.obj, 'runs as the namespace\'s "default" ServiceAccount, which every pod in the namespace shares', { field });
+      continue;
+    }
+    const sa = ctx.index.get('ServiceAccount', p.obj.ns, name);
+    const external = isExternal(ctx.options.externalServiceAccounts, p.obj.ns, name);
+    if (!sa && !external) {
+      ctx.report(p.obj, `names the ServiceAccount ${name}, which is not in the output; the pod would not start`, {
+        field, fix: `add the ServiceAccount ${name} to the app, or declare it external (externalServiceAccounts) if it already exists in the cluster`,
+      });
+    }
+    const sharing = (users.get(`${p.obj.ns ?? ''}/${name}`) ?? []).filter((o) => o !== p);
+    if (sharing.length > 0) {
+      ctx.report(p.obj, `shares the ServiceAccount ${name} with ${sharing.map((o) => `${o.obj.kind}/${o.obj.name}`).join(', ')}: permissions granted to one are granted to all`, {
+        field, alsoSkippedBy: sa ? [sa] : [],
+      });
+    }
+    const podAuto = p.spec.automountServiceAccountToken;
+    if (podAuto === undefined) {
+      const saAuto = sa?.m.automountServiceAccountToken;
+      if (saAuto !== false) {
+        ctx.report(p.obj, sa
+          ? `mounts the token of ServiceAccount ${name} without asking for it: neither the pod nor the ServiceAccount sets automountServiceAccountToken: false`
+          : `mounts the token of ServiceAccount ${name} without asking for it: the pod does not set automountServiceAccountToken`, {
+          field: `${p.specField}.automountServiceAccountToken`,
+          fix: 'set automountServiceAccountToken: false on the pod (true only when the app calls the Kubernetes API)',
+        });
+      }
+    }
+  }
+}
+
+/** ConfigMaps and Secrets a pod template uses, with the field that names them. */
+export function configRefs(p: PodSet): Array<{ kind: 'ConfigMap' | 'Secret'; name: string; field: string; optional: boolean }> {
+  const out: Array<{ kind: 'ConfigMap' | 'Secret'; name: string; field: string; optional: boolean }> = [];
+  const add = (kind: 'ConfigMap' | 'Secret', name: unknown, field: string, optional: unknown) => {
+    if (typeof name === 'string' && name !== '') out.push({ kind, name, field, optional: optional === true });
+  };
+  for (const c of p.allContainers) {
+    (Array.isArray(c.c.env) ? c.c.env : []).forEach((e: any, i: number) => {
+      const cm = e?.valueFrom?.configMapKeyRef;
+      if (cm) add('ConfigMap', cm.name, `${c.field}.env[${i}]`, cm.optional);
+      const s = e?.valueFrom?.secretKeyRef;
+      if (s) add('Secret', s.name, `${c.field}.env[${i}]`, s.optional);
+    });
+    (Array.isArray(c.c.envFrom) ? c.c.envFrom : []).forEach((e: any, i: number) => {
+      if (e?.configMapRef) add('ConfigMap', e.configMapRef.name, `${c.field}.envFrom[${i}]`, e.configMapRef.optional);
+      if (e?.secretRef) add('Secret', e.secretRef.name, `${c.field}.envFrom[${i}]`, e.secretRef.optional);
+    });
+  }
+  (Array.isArray(p.spec.volumes) ? p.spec.volumes : []).forEach((v: any, i: number) => {
+    const field = `${p.specField}.volumes[${i}]`;
+    if (v?.configMap) add('ConfigMap', v.configMap.name, field, v.configMap.optional);
+    if (v?.secret) add('Secret', v.secret.secretName, field, v.secret.optional);
+    for (const src of Array.isArray(v?.projected?.sources) ? v.projected.sources : []) {
+      if (src?.configMap) add('ConfigMap', src.configMap.name, field, src.configMap.optional);
+      if (src?.secret) add('Secret', src.secret.name, field, src.secret.optional);
+    }
+  });
+  (Array.isArray(p.spec.imagePullSecrets) ? p.spec.imagePullSecrets : []).forEach((s: any, i: number) => {
+    add('Secret', s?.name, `${p.specField}.imagePullSecrets[${i}]`, true); // a missing pull secret does not stop the pod
+  });
+  return out;
+}
+
+/** Whether a name ends in a content hash: hex (HashedConfigMap) or kustomize's alphabet. */
+export function hasContentHash(name: string): boolean {
+  const suffix = name.slice(name.lastIndexOf('-') + 1);
+  if (suffix === name) return false;
+  return (/^[0-9a-f]{6,}$/.test(suffix) && /\d/.test(suffix)) || /^[bcdfghkmt2-9]{10}$/.test(suffix);
+}
+
+/** `config-immutable`: ConfigMaps and Secrets in the output that a workload uses are immutable and hash-named. */
+export function configImmutable(ctx: RuleContext): void {
+  for (const p of ctx.index.podSets) {
+    const seen = new Set<string>();
+    for (const r of configRefs(p)) {
+      const k = `${r.kind}/${r.name}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const obj = ctx.index.get(r.kind, p.obj.ns, r.name);
+      if (!obj) continue; // not generated by the app: nothing to roll
+      const problems: string[] = [];
+      if (obj.m.immutable !== true) problems.push('is not immutable, so it can be edited in place under running pods');
+      if (!hasContentHash(r.name)) problems.push('has no content hash in its name, so a change does not roll the pods and cannot be rolled back');
+      if (problems.length > 0) {
+        ctx.report(p.obj, `uses ${r.kind} ${r.name}, which ${problems.join(' and ')}`, {
+          field: r.field, alsoSkippedBy: [obj],
+          fix: r.kind === 'ConfigMap'
+            ? 'use a HashedConfigMap (immutable: true, named <prefix>-<content hash>)'
+            : 'set immutable: true and put a content hash in the Secret name',
+        });
+      }
+    }
+  }
+}
+
+/** Pod templates that Prometheus scrapes through a ServiceMonitor or PodMonitor. */
+function scrapedPods(index: ObjectIndex): Set<PodSet> {
+  return index.once('scraped', () => {
+    const scraped = new Set<PodSet>();
+    const namespaces = (mon: Obj): Array<string | undefined> => {
+      const sel = mon.m.spec?.namespaceSelector;
+      if (sel?.any === true) return [undefined];
+      if (Array.isArray(sel?.matchNames) && sel.matchNames.length > 0) return sel.matchNames.map(String);
+      return [mon.ns ?? ''];
+    };
+    for (const pm of index.ofKind('PodMonitor')) {
+      for (const ns of namespaces(pm)) for (const p of index.selectPods(ns, pm.m.spec?.selector)) scraped.add(p);
+    }
+    for (const sm of index.ofKind('ServiceMonitor')) {
+      for (const ns of namespaces(sm)) {
+        for (const svc of index.selectObjects('Service', ns, sm.m.spec?.selector)) {
+          for (const p of index.selectPodsByMap(svc.ns ?? '', svc.m.spec?.selector)) scraped.add(p);
+        }
+      }
+    }
+    return scraped;
+  });
+}
+
+/** `metrics`: a serving workload can be scraped by Prometheus. */
+export function metrics(ctx: RuleContext): void {
+  const scraped = scrapedPods(ctx.index);
+  for (const p of ctx.index.podSets) {
+    if (!p.longRunning) continue;
+    if (!p.containers.some((c) => Array.isArray(c.c.ports) && c.c.ports.length > 0)) continue;
+    if (scraped.has(p) || p.annotations['prometheus.io/scrape'] === 'true') continue;
+    ctx.report(p.obj, 'serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it and its pods have no prometheus.io/scrape annotation', {
+      field: `${p.metaField}.annotations`,
+    });
+  }
+}
+
+const RECOMMENDED = [LABEL_NAME, LABEL_INSTANCE, LABEL_MANAGED_BY];
+
+/** `labels`: objects carry the recommended labels, pod templates their selector labels, and Services select pods that exist. */
+export function labels(ctx: RuleContext): void {
+  for (const obj of ctx.index.all) {
+    const missing = RECOMMENDED.filter((l) => !obj.labels[l]);
+    if (missing.length > 0) ctx.report(obj, `has no ${missing.join(', ')} label${missing.length > 1 ? 's' : ''}`, { field: 'metadata.labels' });
+  }
+  for (const p of ctx.index.podSets) {
+    const missing = [LABEL_NAME, LABEL_INSTANCE].filter((l) => !p.labels[l]);
+    if (missing.length > 0) ctx.report(p.obj, `its pod template has no ${missing.join(', ')} label${missing.length > 1 ? 's' : ''}`, { field: `${p.metaField}.labels` });
+  }
+  for (const svc of ctx.index.ofKind('Service')) {
+    const spec = svc.m.spec ?? {};
+    if (spec.type === 'ExternalName' || !isObject(spec.selector) || Object.keys(spec.selector).length === 0) continue;
+    if (isExternal(ctx.options.externalServices, svc.ns, svc.name)) continue;
+    if (ctx.index.selectPodsByMap(svc.ns ?? '', spec.selector).length === 0) {
+      ctx.report(svc, `selects ${showSelector(spec.selector)}, but no pod template of the app in ${svc.ns ? `namespace ${svc.ns}` : 'its namespace'} has those labels, so it has no endpoints`, {
+        field: 'spec.selector', fix: 'select the labels of the workload\'s pod template (or declare the Service external when its pods come from elsewhere)',
+      });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/** Kubernetes label selectors: `matchLabels` plus `matchExpressions`. */
+
+export interface LabelSelector {
+  readonly matchLabels?: { [key: string]: string };
+  readonly matchExpressions?: ReadonlyArray<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** Whether a selector matches a label set. An empty selector matches everything. */
+export function selectorMatches(selector: LabelSelector | undefined | null, labels: { [key: string]: string } | undefined): boolean {
+  if (!selector) return false;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (l[k] !== String(v)) return false;
+  }
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    const values = (e.values ?? []).map(String);
+    switch (e.operator) {
+      case 'In': if (!has || !values.includes(l[e.key])) return false; break;
+      case 'NotIn': if (has && values.includes(l[e.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a plain map selector (Service `spec.selector`) matches a label set. */
+export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  const l = labels ?? {};
+  return Object.entries(selector).every(([k, v]) => l[k] === String(v));
+}
+
+/** Whether a selector is empty (selects everything). */
+export function isEmptySelector(selector: LabelSelector | undefined | null): boolean {
+  return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}
+
+/** The first `key=value` pair a selector requires, for index lookups. */
+export function firstRequiredPair(selector: LabelSelector | undefined | null): string | undefined {
+  if (!selector) return undefined;
+  const ml = Object.entries(selector.matchLabels ?? {});
+  if (ml.length > 0) return `${ml[0][0]}=${ml[0][1]}`;
+  for (const e of selector.matchExpressions ?? []) {
+    if (e.operator === 'In' && e.values && e.values.length === 1) return `${e.key}=${e.values[0]}`;
+  }
+  return undefined;
+}
+
+/** Renders a selector for messages. */
+export function showSelector(selector: LabelSelector | { [key: string]: string } | undefined | null): string {
+  if (!selector) return '(none)';
+  const s = selector as any;
+  if (s.matchLabels === undefined && s.matchExpressions === undefined) {
+    return '{' + Object.entries(s).map(([k, v]) => `${k}=${v}`).join(', ') + '}';
+  }
+  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of s.matchExpressions ?? []) parts.push(`${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`);
+  return parts.length ? `{${parts.join(', ')}}` : '{} (everything)';
+}

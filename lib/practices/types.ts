@@ -1,0 +1,136 @@
+/**
+ * Public types of the checker (jsii structs).
+ */
+import { Profile } from './profile';
+
+/** How the checker judges an app. */
+export interface GuardrailsOptions {
+  /**
+   * The rules that apply.
+   * @default Profile.RESTRICTED
+   */
+  readonly profile?: Profile;
+  /**
+   * Registries images may come from (rule `image-registry`), as `host` or `host/path`.
+   * @default - any registry
+   */
+  readonly allowedRegistries?: string[];
+  /**
+   * Require every image to be pinned by digest (rule `image-pinned`).
+   * @default false
+   */
+  readonly requireDigest?: boolean;
+  /**
+   * The cluster mixes CPU architectures: every workload must pin `kubernetes.io/arch`
+   * (rule `arch-explicit`, only enforced with this option).
+   * @default false
+   */
+  readonly requireArchitecture?: boolean;
+  /**
+   * ServiceAccounts that exist in the cluster outside the app, as `name` (any namespace) or
+   * `namespace/name` (rule `service-account`).
+   * @default - none
+   */
+  readonly externalServiceAccounts?: string[];
+  /**
+   * Services that exist outside the app, as `name` or `namespace/name`: Ingress backends
+   * (rule `ingress-backend`), and Services whose pods are deployed elsewhere (rule `labels`).
+   * @default - none
+   */
+  readonly externalServices?: string[];
+  /**
+   * Secrets that already exist in the cluster, as `name` or `namespace/name` (rule
+   * `secret-no-plaintext`: a Secret a pod uses must come from the output, an ExternalSecret,
+   * a SealedSecret, or be declared here).
+   * @default - none
+   */
+  readonly externalSecrets?: string[];
+  /**
+   * Rules switched off for the whole app: rule id -> reason (non-empty). They are listed
+   * with their reasons in the synth report.
+   * @default - none
+   */
+  readonly disabledRules?: { [ruleId: string]: string };
+}
+
+/** One broken rule on one object. */
+export interface RuleViolation {
+  /** Rule id of the catalog (PRACTICES.md). */
+  readonly rule: string;
+  /** Kind of the object that breaks the rule. */
+  readonly kind: string;
+  /**
+   * Namespace of the object.
+   * @default - cluster-scoped, or no namespace in the manifest
+   */
+  readonly namespace?: string;
+  /** Name of the object (metadata.name). */
+  readonly name: string;
+  /**
+   * Construct path of the object in the cdk8s app.
+   * @default - unknown (YAML from outside a cdk8s app)
+   */
+  readonly path?: string;
+  /**
+   * Where the manifest was read from (`file` or `file#document`).
+   * @default - not read from a file
+   */
+  readonly source?: string;
+  /**
+   * Field of the object that breaks the rule, e.g. `spec.template.spec.containers[0].image`.
+   * @default - the object as a whole
+   */
+  readonly field?: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** A rule switched off, on one object (skip annotation) or for the whole app (disabled). */
+export interface RuleSuppression {
+  /** Rule id. */
+  readonly rule: string;
+  /** The reason given. */
+  readonly reason: string;
+  /**
+   * Kind of the object the rule is switched off on.
+   * @default - switched off for the whole app
+   */
+  readonly kind?: string;
+  /**
+   * Namespace of the object.
+   * @default - cluster-scoped, no namespace, or the whole app
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the object.
+   * @default - switched off for the whole app
+   */
+  readonly name?: string;
+  /**
+   * Construct path of the object.
+   * @default - unknown, or the whole app
+   */
+  readonly path?: string;
+  /**
+   * Where the manifest was read from.
+   * @default - not read from a file
+   */
+  readonly source?: string;
+  /** Number of violations that the suppression hid in this check. */
+  readonly suppressed: number;
+}
+
+/** The outcome of a check. */
+export interface CheckResult {
+  /** Every violation, sorted by rule, kind, namespace, name and field. */
+  readonly violations: RuleViolation[];
+  /** Every suppression: skip annotations with reasons and rules disabled for the app. */
+  readonly suppressions: RuleSuppression[];
+  /** Problems with the input that are not rule violations (unknown rule ids in skip annotations). */
+  readonly warnings: string[];
+  /** Number of objects checked. */
+  readonly objectCount: number;
+}
+
