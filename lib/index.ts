@@ -8,3 +8,4 @@ export * from './ingress/certificate-issuer';
 export * from './ingress/acme-issuer';
 export * from './ingress/wildcard-certificate';
 export * from './ingress/tls-ingress';
+export * from './namespace';

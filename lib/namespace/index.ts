@@ -1,0 +1,2 @@
+export * from './isolated-namespace';
+export { QuotaPreset, QuotaValues, LimitRangeValues } from './quota';

@@ -1,0 +1,69 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import { cpuMillis } from '../workloads/resources';
+
+// Quantities are compared in base units: millicores for CPU, bytes for everything else.
+
+const BINARY: { [suffix: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: { [suffix: string]: number } = { n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/**
+ * Parses a Kubernetes quantity ("250m", "0.5", "128Mi", "1G", "1e3") into its value in
+ * base units (cores, bytes, counts). NaN when the text is not a quantity.
+ */
+export function parseQuantity(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return NaN;
+  const exp = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))[eE]([+-]?\d+)$/.exec(value);
+  if (exp) return parseFloat(exp[1]) * 10 ** parseInt(exp[2], 10);
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(value);
+  if (!m) return NaN;
+  const n = parseFloat(m[1]);
+  if (!m[2]) return n;
+  return n * (BINARY[m[2]] ?? DECIMAL[m[2]]);
+}
+
+/** A CPU quantity in millicores (rounded up to whole millicores, as the API server does). */
+export function parseCpuMillis(value: unknown): number {
+  const cores = parseQuantity(value);
+  return Number.isNaN(cores) ? NaN : Math.ceil(Math.round(cores * 1e9) / 1e6);
+}
+
+/** Millicores of a cdk8s-plus Cpu. */
+export function cpuToMillis(cpu: Cpu): number {
+  return cpuMillis(cpu);
+}
+
+/** Bytes of a cdk8s Size. */
+export function sizeToBytes(size: Size): number {
+  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
+}
+
+/** Renders millicores as "250m" or "2". */
+export function renderMillis(millis: number): string {
+  const m = Math.ceil(millis);
+  return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
+}
+
+/** Renders bytes with the largest binary unit that keeps the value whole ("1Gi", "1536Mi"). */
+export function renderBytes(bytes: number): string {
+  for (const unit of ['Ei', 'Pi', 'Ti', 'Gi', 'Mi', 'Ki']) {
+    const n = bytes / BINARY[unit];
+    if (n >= 1 && Number.isInteger(n)) return `${n}${unit}`;
+  }
+  return String(Math.ceil(bytes));
+}
+
+/** The compute resources a namespace bounds per container and in total. */
+export type ComputeResource = 'cpu' | 'memory' | 'ephemeral-storage';
+export const COMPUTE_RESOURCES: readonly ComputeResource[] = ['cpu', 'memory', 'ephemeral-storage'];
+
+/** Parses a compute quantity into base units: millicores for cpu, bytes otherwise. */
+export function parseCompute(resource: ComputeResource, value: unknown): number {
+  return resource === 'cpu' ? parseCpuMillis(value) : parseQuantity(value);
+}
+
+/** Renders a compute amount in base units (millicores for cpu, bytes otherwise). */
+export function renderCompute(resource: ComputeResource, amount: number): string {
+  return resource === 'cpu' ? renderMillis(amount) : renderBytes(amount);
+}

@@ -1,0 +1,193 @@
+import { ComputeResource, COMPUTE_RESOURCES, parseCompute, parseQuantity, renderCompute } from './quantity';
+import { QuotaKey, ResolvedLimits } from './quota';
+
+/**
+ * What the objects of a namespace consume of its quota, computed from their synthesized
+ * JSON the way the API server's admission would see their pods.
+ *
+ * Pods per workload: the HPA maxReplicas when an HPA targets it, else `replicas`; for a
+ * Deployment plus its rolling-update maxSurge (default 25%, none with Recreate), because
+ * surge pods count against the quota and a rollout that cannot create them never
+ * finishes. Jobs count `parallelism`, CronJobs one Job at a time. DaemonSets are not
+ * counted: their pod count is the cluster's node count, which the app does not know.
+ */
+export interface Usage {
+  /** Amounts in base units (millicores, bytes, counts). */
+  readonly totals: { [key in QuotaKey]: number };
+  /** Per quota key, what contributes to it ("Deployment web: 3 pods x 100m"). */
+  readonly contributions: { [key in QuotaKey]: string[] };
+  /** Containers the API server would reject, with the reason. */
+  readonly problems: ContainerProblem[];
+}
+
+/** A container that would be rejected by the LimitRange or the quota. */
+export interface ContainerProblem {
+  /** 'missing' (quota needs a value the container lacks), 'min', 'max', 'default-below-request'. */
+  readonly type: 'missing' | 'min' | 'max' | 'default-below-request';
+  readonly resource: ComputeResource;
+  /** "requests" or "limits". */
+  readonly side: 'requests' | 'limits';
+  /** "container app of Deployment web". */
+  readonly where: string;
+  /** The container's own value (rendered), when it has one. */
+  readonly value?: string;
+}
+
+interface Manifest { readonly kind?: string; readonly metadata?: any; readonly spec?: any }
+
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob']);
+
+/** Computes the usage of `manifests` (the objects of one namespace). */
+export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLimits | undefined, quotaTracksCompute: boolean): Usage {
+  const totals: any = {};
+  const contributions: any = {};
+  const add = (key: QuotaKey, amount: number, text: string) => {
+    if (amount === 0) return;
+    totals[key] = (totals[key] ?? 0) + amount;
+    (contributions[key] ??= []).push(text);
+  };
+  const problems: ContainerProblem[] = [];
+
+  const hpaMax = new Map<string, number>();
+  for (const m of manifests) {
+    if (m.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.name) {
+      hpaMax.set(`${m.spec.scaleTargetRef.kind}/${m.spec.scaleTargetRef.name}`, Number(m.spec.maxReplicas));
+    }
+  }
+
+  for (const m of manifests) {
+    const kind = m.kind ?? '';
+    const name = m.metadata?.name ?? '';
+    const label = `${kind} ${name}`;
+    if (kind === 'Service') {
+      add('services', 1, label);
+      const ports = (m.spec?.ports ?? []).length;
+      if (m.spec?.type === 'LoadBalancer') {
+        add('services.loadbalancers', 1, label);
+        if (m.spec?.allocateLoadBalancerNodePorts !== false) add('services.nodeports', ports, `${label}: ${ports} node ports`);
+      } else if (m.spec?.type === 'NodePort') {
+        add('services.nodeports', ports, `${label}: ${ports} node ports`);
+      }
+      continue;
+    }
+    if (kind === 'PersistentVolumeClaim') {
+      add('persistentvolumeclaims', 1, label);
+      const storage = parseQuantity(m.spec?.resources?.requests?.storage);
+      if (storage > 0) add('requests.storage', storage, `${label}: ${renderCompute('memory', storage)}`);
+      continue;
+    }
+    if (!WORKLOAD_KINDS.has(kind)) continue;
+
+    const { pods, podSpec, how } = podsOf(m, hpaMax.get(`${kind}/${name}`));
+    if (!podSpec || pods <= 0) continue;
+    const times = `${pods} pods${how ? ` (${how})` : ''}`;
+    add('pods', pods, `${label}: ${times}`);
+
+    // Claims: StatefulSet templates (one per pod) and generic ephemeral volumes.
+    const claimTemplates: any[] = [
+      ...(kind === 'StatefulSet' ? m.spec?.volumeClaimTemplates ?? [] : []),
+      ...(podSpec.volumes ?? []).filter((v: any) => v.ephemeral?.volumeClaimTemplate).map((v: any) => v.ephemeral.volumeClaimTemplate),
+    ];
+    for (const t of claimTemplates) {
+      add('persistentvolumeclaims', pods, `${label}: ${pods} claims`);
+      const storage = parseQuantity(t.spec?.resources?.requests?.storage);
+      if (storage > 0) add('requests.storage', storage * pods, `${label}: ${pods} x ${renderCompute('memory', storage)}`);
+    }
+
+    const perPod = podResources(podSpec, `${kind} ${name}`, limits, quotaTracksCompute, problems);
+    for (const side of ['requests', 'limits'] as const) {
+      for (const r of COMPUTE_RESOURCES) {
+        const amount = perPod[side][r];
+        if (amount > 0) add(`${side}.${r}` as QuotaKey, amount * pods, `${label}: ${times} x ${renderCompute(r, amount)}`);
+      }
+    }
+  }
+  return { totals, contributions, problems };
+}
+
+function podsOf(m: Manifest, hpaMaxReplicas: number | undefined): { pods: number; podSpec: any; how?: string } {
+  const spec = m.spec ?? {};
+  switch (m.kind) {
+    case 'Pod':
+      return { pods: 1, podSpec: spec };
+    case 'Deployment': {
+      const base = hpaMaxReplicas ?? spec.replicas ?? 1;
+      const strategy = spec.strategy ?? {};
+      const surge = strategy.type === 'Recreate' ? 0 : intOrPercent(strategy.rollingUpdate?.maxSurge ?? '25%', base);
+      const how = [hpaMaxReplicas !== undefined ? `HPA maxReplicas ${base}` : `replicas ${base}`, ...(surge > 0 ? [`maxSurge ${surge}`] : [])].join(' + ');
+      return { pods: base + surge, podSpec: spec.template?.spec, how };
+    }
+    case 'ReplicaSet':
+    case 'StatefulSet': {
+      const base = hpaMaxReplicas ?? spec.replicas ?? 1;
+      return { pods: base, podSpec: spec.template?.spec, how: hpaMaxReplicas !== undefined ? `HPA maxReplicas ${base}` : undefined };
+    }
+    case 'Job':
+      return { pods: Math.min(spec.parallelism ?? 1, spec.completions ?? Infinity), podSpec: spec.template?.spec };
+    case 'CronJob': {
+      const job = spec.jobTemplate?.spec ?? {};
+      return { pods: Math.min(job.parallelism ?? 1, job.completions ?? Infinity), podSpec: job.template?.spec };
+    }
+    default:
+      return { pods: 0, podSpec: undefined };
+  }
+}
+
+/** maxSurge as an absolute number: percentages round up, as the Deployment controller does. */
+function intOrPercent(value: unknown, base: number): number {
+  if (typeof value === 'number') return value;
+  const m = /^(\d+)%$/.exec(String(value));
+  if (m) return Math.ceil((base * Number(m[1])) / 100);
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/**
+ * Effective requests and limits of one pod after defaulting (a request defaults to the
+ * limit, then the LimitRange fills what is still missing): the sum over the containers
+ * and sidecars, or the largest init container if that is more.
+ */
+function podResources(podSpec: any, owner: string, limits: ResolvedLimits | undefined, quotaTracksCompute: boolean, problems: ContainerProblem[]) {
+  const result = { requests: {} as { [r in ComputeResource]: number }, limits: {} as { [r in ComputeResource]: number } };
+  const containers: any[] = podSpec.containers ?? [];
+  const inits: any[] = podSpec.initContainers ?? [];
+  const sidecars = inits.filter((c) => c.restartPolicy === 'Always');
+  const plainInits = inits.filter((c) => c.restartPolicy !== 'Always');
+  for (const r of COMPUTE_RESOURCES) {
+    for (const side of ['requests', 'limits'] as const) {
+      const eff = (c: any, kind: string) => effective(c, r, side, `${kind} ${c.name} of ${owner}`, limits, quotaTracksCompute, problems);
+      const main = [...containers.map((c) => eff(c, 'container')), ...sidecars.map((c) => eff(c, 'init container'))].reduce((a, b) => a + b, 0);
+      const init = plainInits.map((c) => eff(c, 'init container')).reduce((a, b) => Math.max(a, b), 0);
+      result[side][r] = Math.max(main, init);
+    }
+  }
+  return result;
+}
+
+function effective(c: any, r: ComputeResource, side: 'requests' | 'limits', where: string, limits: ResolvedLimits | undefined,
+  quotaTracksCompute: boolean, problems: ContainerProblem[]): number {
+  const ownRequest = parseCompute(r, c.resources?.requests?.[r]);
+  const ownLimit = parseCompute(r, c.resources?.limits?.[r]);
+  const hasRequest = !Number.isNaN(ownRequest);
+  const hasLimit = !Number.isNaN(ownLimit);
+  if (side === 'requests') {
+    const value = hasRequest ? ownRequest : hasLimit ? ownLimit : limits?.defaultRequest[r];
+    if (value === undefined) {
+      if (quotaTracksCompute) problems.push({ type: 'missing', resource: r, side, where });
+      return 0;
+    }
+    if (limits && value < limits.min[r]) problems.push({ type: 'min', resource: r, side, where, value: renderCompute(r, value) });
+    if (limits && !hasLimit && hasRequest && value > limits.defaultLimit[r]) {
+      problems.push({ type: 'default-below-request', resource: r, side, where, value: renderCompute(r, value) });
+    }
+    return value;
+  }
+  const value = hasLimit ? ownLimit : limits?.defaultLimit[r];
+  if (value === undefined) {
+    if (quotaTracksCompute) problems.push({ type: 'missing', resource: r, side, where });
+    return 0;
+  }
+  if (limits && hasLimit && value > limits.max[r]) problems.push({ type: 'max', resource: r, side, where, value: renderCompute(r, value) });
+  if (limits && hasLimit && value < limits.min[r]) problems.push({ type: 'min', resource: r, side, where, value: renderCompute(r, value) });
+  return value;
+}
