@@ -9,3 +9,7 @@ export * from './ingress/acme-issuer';
 export * from './ingress/wildcard-certificate';
 export * from './ingress/tls-ingress';
 export * from './namespace';
+export * from './practices/types';
+export * from './practices/profile';
+export * from './practices/guardrails';
+export * from './practices/plugin';

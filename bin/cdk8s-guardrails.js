@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The command-line checker. Runs the compiled library (build/, made by `npm run build`),
+// or the TypeScript sources through ts-node when build/ is absent (a fresh clone).
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+let cli;
+if (fs.existsSync(path.join(root, 'build', 'cli', 'main.js'))) {
+  cli = require('../build/cli/main.js');
+} else {
+  require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.dev.json') });
+  cli = require('../lib/cli/main.ts');
+}
+process.exitCode = cli.main(process.argv.slice(2));

@@ -1,0 +1,165 @@
+/**
+ * In-app enforcement: a construct validation on each enforced App or Chart that runs the
+ * checker over the final JSON of every ApiObject of the app.
+ *
+ * cdk8s validates the whole app once in `App.synth()` and again in every `Chart.toJson()`
+ * it calls (one per chart), so a naive validation would run the checker once per chart:
+ * quadratic with many charts. The engine wraps the App's `synth()`/`synthYaml()` and keeps
+ * the result for the duration of that call, so the checker runs once per synthesis; outside
+ * a synthesis (`Testing.synth(chart)` calls `chart.toJson()` directly) it runs per call.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { checkIndex, formatViolation } from './checker';
+import { ManifestInput, ResolvedOptions } from './model';
+import { ObjectIndex } from './objects';
+import { CheckResult, RuleSuppression, RuleViolation } from './types';
+
+/** Name of the synth report written into the app's outdir. */
+export const REPORT_FILE = 'guardrails-report.json';
+
+interface ScopeResult {
+  readonly options: ResolvedOptions;
+  readonly result: CheckResult;
+}
+
+interface AppResult {
+  readonly byScope: Map<IConstruct, ScopeResult>;
+}
+
+const ENGINES = new WeakMap<IConstruct, Engine>();
+
+export class Engine {
+  /** The engine of the app that a construct belongs to. */
+  public static of(scope: IConstruct): Engine {
+    const root = scope.node.root;
+    let engine = ENGINES.get(root);
+    if (!engine) {
+      engine = new Engine(root);
+      ENGINES.set(root, engine);
+    }
+    return engine;
+  }
+
+  /** Enforced scopes, with their own options (merged over enclosing scopes at check time). */
+  private readonly scopes = new Map<IConstruct, ResolvedOptions>();
+  private synthDepth = 0;
+  private cached?: AppResult;
+  /** Number of checker runs (for tests and the benchmark). */
+  public runs = 0;
+
+  private constructor(private readonly root: IConstruct) {
+    if (root instanceof App) this.wrap(root);
+  }
+
+  public has(scope: IConstruct): boolean {
+    return this.scopes.has(scope);
+  }
+
+  public add(scope: IConstruct, options: ResolvedOptions): void {
+    this.scopes.set(scope, options);
+    this.cached = undefined;
+    scope.node.addValidation({ validate: () => this.errorsFor(scope) });
+  }
+
+  /** Violations of the objects governed by `scope`, one line each. */
+  public errorsFor(scope: IConstruct): string[] {
+    const r = this.result().byScope.get(scope);
+    return r ? r.result.violations.map(formatViolation) : [];
+  }
+
+  /** The check of the objects governed by an enforced scope. */
+  public resultFor(scope: IConstruct): CheckResult | undefined {
+    return this.result().byScope.get(scope)?.result;
+  }
+
+  private result(): AppResult {
+    if (this.cached) return this.cached;
+    const r = this.compute();
+    if (this.synthDepth > 0) this.cached = r;
+    return r;
+  }
+
+  private compute(): AppResult {
+    this.runs++;
+    const objects = this.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    // The nearest enforced scope of each construct, memoized along the tree.
+    const governing = new Map<IConstruct, IConstruct | undefined>();
+    const scopeOf = (c: IConstruct | undefined): IConstruct | undefined => {
+      if (!c) return undefined;
+      if (governing.has(c)) return governing.get(c);
+      const s = this.scopes.has(c) ? c : scopeOf(c.node.scope);
+      governing.set(c, s);
+      return s;
+    };
+    const inputs: ManifestInput[] = [];
+    const scopeByInput = new Map<ManifestInput, IConstruct | undefined>();
+    for (const obj of objects) {
+      const input: ManifestInput = { manifest: obj.toJson(), path: obj.node.path };
+      inputs.push(input);
+      scopeByInput.set(input, scopeOf(obj));
+    }
+    // One index for the whole app: cross-object rules see every chart.
+    const index = new ObjectIndex(inputs, () => false);
+    const byScope = new Map<IConstruct, ScopeResult>();
+    for (const scope of this.scopes.keys()) {
+      for (const obj of index.all) obj.subject = scopeByInput.get(inputs[obj.index]) === scope;
+      const options = this.effectiveOptions(scope);
+      byScope.set(scope, { options, result: checkIndex(index, options) });
+    }
+    return { byScope };
+  }
+
+  /** Options of a scope over those of the enclosing enforced scopes. */
+  private effectiveOptions(scope: IConstruct): ResolvedOptions {
+    const chain: ResolvedOptions[] = [];
+    for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+      const o = this.scopes.get(c);
+      if (o) chain.unshift(o);
+    }
+    if (chain.length === 1) return chain[0];
+    const merged = new Map<string, string>();
+    for (const o of chain) for (const [k, v] of o.disabledRules) merged.set(k, v);
+    return { ...chain[chain.length - 1], disabledRules: merged };
+  }
+
+  private wrap(app: App): void {
+    const synth = app.synth.bind(app);
+    const synthYaml = app.synthYaml.bind(app);
+    const during = <T>(fn: () => T, report: boolean): T => {
+      this.synthDepth++;
+      try {
+        return fn();
+      } finally {
+        this.synthDepth--;
+        if (this.synthDepth === 0) {
+          if (report && this.cached) this.writeReport(app.outdir, this.cached);
+          this.cached = undefined;
+        }
+      }
+    };
+    Object.defineProperty(app, 'synth', { value: () => during(synth, true), configurable: true, writable: true });
+    Object.defineProperty(app, 'synthYaml', { value: () => during(synthYaml, false), configurable: true, writable: true });
+  }
+
+  private writeReport(outdir: string, r: AppResult): void {
+    const violations: RuleViolation[] = [];
+    const suppressions: RuleSuppression[] = [];
+    const scopes: Array<{ path: string; profile: string }> = [];
+    for (const [scope, s] of r.byScope) {
+      scopes.push({ path: scope.node.path, profile: s.options.profile });
+      violations.push(...s.result.violations);
+      suppressions.push(...s.result.suppressions);
+    }
+    const seen = new Set<string>();
+    const unique = suppressions.filter((x) => {
+      const k = JSON.stringify(x);
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+    const report = { scopes, violations, suppressions: unique };
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(path.join(outdir, REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
+  }
+}

@@ -1,0 +1,76 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+import { findRule, RULE_IDS } from './catalog';
+import { checkManifests } from './checker';
+import { Engine, REPORT_FILE } from './enforce';
+import { optionError, resolveOptions } from './options';
+import { skipAnnotationKey } from './skip';
+import { CheckResult, GuardrailsOptions } from './types';
+
+const KIND = 'Guardrails';
+
+/**
+ * The practices checker inside a cdk8s app: enforce the catalog on an App or Chart, switch
+ * a rule off on a construct with a reason, or check plain manifests.
+ */
+export class Guardrails {
+  /** Name of the synth report that `app.synth()` writes into the app's outdir. */
+  public static readonly REPORT_FILE = REPORT_FILE;
+
+  /**
+   * Enforces the rules on every ApiObject under `scope` (an App or a Chart): `app.synth()`,
+   * `cdk8s synth` and `Testing.synth()` then fail with one line per violation (rule id,
+   * object, construct path, what is wrong, how to fix it). Cross-object rules see the whole
+   * app. A Chart's options apply to its objects over those of an enclosing enforced App.
+   * `app.synth()` also writes `guardrails-report.json` (violations and suppressions) into
+   * the outdir.
+   */
+  public static enforce(scope: IConstruct, options?: GuardrailsOptions): void {
+    const resolved = resolveOptions(options, (property, value, allowed) => fail(scope, KIND, property, value, allowed));
+    const engine = Engine.of(scope);
+    if (engine.has(scope)) {
+      fail(scope, KIND, 'scope', scope.node.path, 'a scope that is not enforced yet: call Guardrails.enforce once per App or Chart');
+    }
+    engine.add(scope, resolved);
+  }
+
+  /**
+   * Switches a rule off on every ApiObject under `scope` (a construct or an ApiObject),
+   * writing the annotation `guardrails.cdk8s.io/skip.<rule>: <reason>` so that reviewers
+   * see the exception in the YAML. For rules that span objects, the annotation on the
+   * workload counts. Call it after the construct has created its objects.
+   */
+  public static skip(scope: IConstruct, ruleId: string, reason: string): void {
+    const rule = findRule(ruleId);
+    if (!rule) fail(scope, KIND, 'ruleId', ruleId, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
+    if (rule.group === 'app') fail(scope, KIND, 'ruleId', ruleId, 'a rule that the checker runs on objects; override, deterministic and environments are properties of the library');
+    if (typeof reason !== 'string' || reason.trim() === '') fail(scope, KIND, `reason (for ${ruleId})`, reason, 'a non-empty reason: switching a rule off must say why');
+    const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    if (objects.length === 0) {
+      fail(scope, KIND, 'scope', scope.node.path, 'a construct with at least one ApiObject under it (call skip after the construct has created its objects)');
+    }
+    for (const obj of objects) obj.metadata.addAnnotation(skipAnnotationKey(ruleId), reason.trim());
+  }
+
+  /**
+   * Checks plain manifests (the JSON of Kubernetes objects) without a cdk8s app.
+   */
+  public static check(manifests: any[], options?: GuardrailsOptions): CheckResult {
+    if (!Array.isArray(manifests)) optionError('Guardrails.check')('manifests', manifests, 'a list of Kubernetes objects');
+    const resolved = resolveOptions(options, optionError('Guardrails.check'));
+    return checkManifests(manifests.map((manifest) => ({ manifest })), resolved);
+  }
+
+  /**
+   * The current check of an enforced scope (without throwing), e.g. to inspect violations
+   * and suppressions in a test.
+   */
+  public static report(scope: IConstruct): CheckResult {
+    const result = Engine.of(scope).has(scope) ? Engine.of(scope).resultFor(scope) : undefined;
+    if (!result) fail(scope, KIND, 'scope', scope.node.path, 'an App or Chart passed to Guardrails.enforce');
+    return result;
+  }
+
+  private constructor() {}
+}

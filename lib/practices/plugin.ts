@@ -1,0 +1,140 @@
+import * as fs from 'fs';
+import { parseAllDocuments } from 'yaml';
+import { RULES } from './catalog';
+import { checkManifests, formatSuppression, objectRef } from './checker';
+import { ManifestInput } from './model';
+import { optionError, resolveOptions } from './options';
+import { Profile } from './profile';
+import { RuleViolation } from './types';
+
+/**
+ * Properties of the cdk8s CLI validation plugin, as written under `properties:` of a
+ * `validations:` entry in cdk8s.yaml.
+ */
+export interface GuardrailsValidationProps {
+  /**
+   * Profile name: 'restricted' or 'baseline'.
+   * @default 'restricted'
+   */
+  readonly profile?: string;
+  /**
+   * Registries images may come from.
+   * @default - any registry
+   */
+  readonly allowedRegistries?: string[];
+  /**
+   * Require images pinned by digest.
+   * @default false
+   */
+  readonly requireDigest?: boolean;
+  /**
+   * Require every workload to pin kubernetes.io/arch.
+   * @default false
+   */
+  readonly requireArchitecture?: boolean;
+  /**
+   * ServiceAccounts that exist outside the app (`name` or `namespace/name`).
+   * @default - none
+   */
+  readonly externalServiceAccounts?: string[];
+  /**
+   * Services that exist outside the app (`name` or `namespace/name`).
+   * @default - none
+   */
+  readonly externalServices?: string[];
+  /**
+   * Secrets that exist in the cluster (`name` or `namespace/name`).
+   * @default - none
+   */
+  readonly externalSecrets?: string[];
+  /**
+   * Rules switched off for the app: rule id -> reason.
+   * @default - none
+   */
+  readonly disabledRules?: { [ruleId: string]: string };
+}
+
+/**
+ * A cdk8s CLI validation plugin running the practices catalog on the manifests of any cdk8s
+ * app. In cdk8s.yaml:
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-guardrails
+ *     version: 0.1.0
+ *     class: GuardrailsValidation
+ *     properties:
+ *       profile: restricted
+ *       externalSecrets: [shop-db]
+ * ```
+ *
+ * `cdk8s synth` then prints each violation with its construct path in the CLI's report
+ * and fails when there is one.
+ */
+export class GuardrailsValidation {
+  private readonly props: GuardrailsValidationProps;
+
+  constructor(props: GuardrailsValidationProps = {}) {
+    const where = optionError('GuardrailsValidation (cdk8s.yaml validations properties)');
+    if (props.profile !== undefined && Profile.fromName(props.profile) === undefined) {
+      where('profile', props.profile, '"restricted" or "baseline"');
+    }
+    this.props = props;
+  }
+
+  /**
+   * Runs the validation; `context` is the CLI's ValidationContext (cdk8s-cli/plugins).
+   */
+  public async validate(context: any): Promise<void> {
+    const props = this.props;
+    const options = resolveOptions({
+      profile: Profile.fromName(props.profile ?? 'restricted'),
+      allowedRegistries: props.allowedRegistries,
+      requireDigest: props.requireDigest,
+      requireArchitecture: props.requireArchitecture,
+      externalServiceAccounts: props.externalServiceAccounts,
+      externalServices: props.externalServices,
+      externalSecrets: props.externalSecrets,
+      disabledRules: props.disabledRules,
+    }, optionError('GuardrailsValidation (cdk8s.yaml validations properties)'));
+    const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
+    const inputs: ManifestInput[] = [];
+    for (const file of context.manifests as string[]) {
+      const docs: any[] = typeof context.parseManifest === 'function'
+        ? context.parseManifest(file)
+        : parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+      for (const manifest of docs) {
+        if (!manifest || typeof manifest !== 'object') continue;
+        inputs.push({ manifest, path: metadata[manifest.metadata?.name]?.path, source: file });
+      }
+    }
+    const result = checkManifests(inputs, options);
+    const byRule = new Map<string, RuleViolation[]>();
+    for (const v of result.violations) {
+      const list = byRule.get(v.rule);
+      if (list) list.push(v); else byRule.set(v.rule, [v]);
+    }
+    for (const rule of RULES) {
+      const list = byRule.get(rule.id);
+      if (!list) continue;
+      context.report.addViolation({
+        ruleName: rule.id,
+        recommendation: `${rule.requirement} (${rule.reason})`,
+        fix: rule.fix,
+        violatingResources: list.map((v) => ({
+          resourceName: v.name,
+          locations: [`${objectRef(v)}${v.field ? ` ${v.field}` : ''}: ${v.message}`],
+          manifestPath: v.source ?? '',
+        })),
+      });
+    }
+    for (const s of result.suppressions) context.logger?.log?.(`guardrails: ${formatSuppression(s)}`);
+    for (const w of result.warnings) context.logger?.log?.(`guardrails: warning: ${w}`);
+    context.report.submit(result.violations.length > 0 ? 'failure' : 'success', {
+      profile: options.profile,
+      objects: String(result.objectCount),
+      violations: String(result.violations.length),
+      suppressions: String(result.suppressions.length),
+    });
+  }
+}
