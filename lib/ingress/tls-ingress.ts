@@ -279,14 +279,14 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     this.ingressControllerPeer = controller.peer;
 
     // --- hosts, paths and backends -------------------------------------------------------
-    const rules = this.resolveRules(props, skips, namespace);
+    const { rules, claims } = this.resolveRules(props, skips, namespace);
     this.hosts = rules.map((r) => r.host);
     const partOf = rules[0].paths[0].backend.labels[LABEL_PART_OF];
     this.labels = {
       [LABEL_NAME]: this.name,
       [LABEL_INSTANCE]: this.name,
       [LABEL_COMPONENT]: 'ingress',
-      ...(partOf ? { [LABEL_PART_OF]: checkLabelValue(this, KIND, 'backend part-of label', partOf) } : {}),
+      ...(partOf ? { [LABEL_PART_OF]: partOf } : {}),
       [LABEL_MANAGED_BY]: MANAGED_BY,
     };
 
@@ -473,6 +473,11 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
         },
       });
     }
+
+    // Register hosts, paths and the name only now that the construct is valid.
+    const registry = CLAIMS.get(this.node.root) ?? new Map<string, string>();
+    for (const [k, v] of claims) registry.set(k, v);
+    CLAIMS.set(this.node.root, registry);
   }
 
   private checkController(c: IngressController): void {
@@ -492,7 +497,8 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     }
   }
 
-  private resolveRules(props: TlsIngressProps, skips: Map<string, string>, namespace: string | undefined): ResolvedHost[] {
+  /** Resolves hosts, paths and backends; returns the claims to register once the construct is valid. */
+  private resolveRules(props: TlsIngressProps, skips: Map<string, string>, namespace: string | undefined): { rules: ResolvedHost[]; claims: Array<[string, string]> } {
     const defaultPaths = props.paths ?? [{ path: '/' }];
     if (props.paths !== undefined && props.paths.length === 0) {
       fail(this, KIND, 'paths', props.paths, 'at least one path, e.g. [{ path: \'/\' }] (the default)');
@@ -516,9 +522,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
 
     const seenHosts = new Map<string, string>();
     const checkedBackends = new Set<SafeDeployment>();
-    const root = this.node.root;
-    const claims = CLAIMS.get(root) ?? new Map<string, string>();
-    CLAIMS.set(root, claims);
+    const claims = CLAIMS.get(this.node.root) ?? new Map<string, string>();
     const nameKey = `name ${namespace ?? ''}/${this.name}`;
     const nameOwner = claims.get(nameKey);
     if (nameOwner !== undefined) {
@@ -576,8 +580,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
       });
       return { host, paths };
     });
-    for (const [k, v] of newClaims) claims.set(k, v);
-    return result;
+    return { rules: result, claims: newClaims };
   }
 
   private checkBackend(backend: SafeDeployment, prop: string, skips: Map<string, string>, namespace: string | undefined): void {
