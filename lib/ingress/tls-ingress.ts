@@ -18,7 +18,7 @@ import { WildcardCertificate } from './wildcard-certificate';
 const KIND = 'TlsIngress';
 
 /** Rules that a TlsIngress may switch off (with a reason). */
-const SKIPPABLE = ['ingress-redirect', 'ingress-dns', 'ingress-backend'];
+const SKIPPABLE = ['ingress-redirect', 'ingress-dns', 'ingress-wildcard', 'ingress-backend'];
 
 /** Label of the pods that cert-manager starts to answer ACME HTTP-01 challenges. */
 const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
@@ -200,8 +200,10 @@ export interface TlsIngressProps {
   /**
    * Rules switched off on purpose: rule id -> reason, written to the Ingress as an
    * annotation `guardrails.cdk8s.io/skip.<rule>`. Allowed: 'ingress-redirect' (no redirect is
-   * configured), 'ingress-dns' (no external-dns annotations), 'ingress-backend' (a backend
-   * whose readiness probe is skipped).
+   * configured), 'ingress-dns' (no external-dns annotations), 'ingress-wildcard' (hosts of one
+   * domain on several certificates, e.g. when only HTTP-01 is available), 'ingress-backend' (a
+   * backend whose readiness probe is skipped). The annotation is written to the redirect
+   * Ingress too.
    * @default - every rule applies
    */
   readonly skip?: { [ruleId: string]: string };
@@ -266,7 +268,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (!SKIPPABLE.includes(rule)) {
-        fail(this, KIND, `skip.${rule}`, rule, `a rule that a TlsIngress can switch off: ${SKIPPABLE.join(', ')} (ingress-tls and ingress-wildcard are never off)`);
+        fail(this, KIND, `skip.${rule}`, rule, `a rule that a TlsIngress can switch off: ${SKIPPABLE.join(', ')} (ingress-tls is never off)`);
       }
     }
     this.skippedRules = Object.fromEntries(skips);
@@ -432,6 +434,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
         },
         spec: { ingressClassName: controller.ingressClassName, rules: renderedRules },
       });
+      annotateSkips(this.redirectIngress, skips);
     }
 
     // --- explicit Certificate -------------------------------------------------------------------

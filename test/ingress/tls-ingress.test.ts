@@ -616,7 +616,7 @@ describe('bad input', () => {
 
   it('skip of a rule a TlsIngress cannot switch off, of an unknown rule, or without reason', () => {
     expect(error({ skip: { 'ingress-tls': 'no' } })).toContain(
-      'invalid skip.ingress-tls "ingress-tls"; expected a rule that a TlsIngress can switch off: ingress-redirect, ingress-dns, ingress-backend (ingress-tls and ingress-wildcard are never off)');
+      'invalid skip.ingress-tls "ingress-tls"; expected a rule that a TlsIngress can switch off: ingress-redirect, ingress-dns, ingress-wildcard, ingress-backend (ingress-tls is never off)');
     expect(error({ skip: { 'ingress-magic': 'x' } })).toContain('invalid skip.ingress-magic "ingress-magic"; expected a rule id of the catalog');
     expect(error({ skip: { 'ingress-dns': ' ' } })).toContain('invalid skip.ingress-dns " "; expected a non-empty reason');
   });
