@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { LABEL_MANAGED_BY, MANAGED_BY } from '../core/labels';
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
 import { checkDnsLabel, checkLabelValue, isLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
@@ -211,6 +211,9 @@ interface PeerRule { readonly checked: CheckedPeer; readonly property: string }
  * quota and the LimitRange admit its workloads.
  */
 export class IsolatedNamespace extends Chart {
+  /** The label that names the owning team: `guardrails.cdk8s.io/team`. */
+  public static readonly TEAM_LABEL = TEAM_LABEL;
+
   /** Name of the Namespace. */
   public readonly namespaceName: string;
   /** The owning team. */
@@ -275,7 +278,12 @@ export class IsolatedNamespace extends Chart {
     }
     this.skippedRules = Object.fromEntries(skips);
     this.team = checkLabelValue(this, KIND, 'team', props.team);
-    this.commonLabels = { [LABEL_MANAGED_BY]: MANAGED_BY, [TEAM_LABEL]: this.team };
+    this.commonLabels = {
+      [LABEL_NAME]: 'isolated-namespace',
+      [LABEL_INSTANCE]: name,
+      [LABEL_MANAGED_BY]: MANAGED_BY,
+      [TEAM_LABEL]: this.team,
+    };
     this.extraClusterScoped = this.checkClusterScopedKinds(props.clusterScopedKinds ?? []);
     this.discoverIngressControllers = props.allowIngressControllers ?? true;
 
