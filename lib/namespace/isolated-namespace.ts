@@ -615,10 +615,10 @@ export class IsolatedNamespace extends Chart {
       for (const key of QUOTA_KEYS) {
         const used = usage.totals[key] ?? 0;
         if (used <= q.amounts[key]) continue;
+        const counting = key.startsWith('services') ? '' : 'Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. ';
         collect(() => fail(this, KIND, q.source[key], renderAmount(key, q.amounts[key]),
           `at least ${renderAmount(key, used)} of ${key}: the workloads of the namespace need that much (${usage.contributions[key].join('; ')}). `
-          + 'Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. '
-          + `Raise ${q.source[key].startsWith('quota.') ? q.source[key] : `quota.${QUOTA_PROP_NAMES[key]}`} or choose a larger QuotaPreset`));
+          + `${counting}Raise ${q.source[key].startsWith('quota.') ? q.source[key] : `quota.${QUOTA_PROP_NAMES[key]}`} or choose a larger QuotaPreset`));
       }
     }
     return errors;
@@ -660,10 +660,10 @@ const QUOTA_PROP_NAMES: { [key in QuotaKey]: string } = {
   'requests.storage': 'storageRequests',
 };
 
-function renderAmount(key: QuotaKey, amount: number): string {
+function renderAmount(key: QuotaKey, amount: number): string | number {
   if (key.endsWith('.cpu')) return renderCompute('cpu', amount);
   if (key.startsWith('requests.') || key.startsWith('limits.')) return renderCompute('memory', amount);
-  return String(amount);
+  return amount;
 }
 
 interface GroupedProblem {

@@ -328,7 +328,7 @@ export function resolveLimits(scope: IConstruct, kind: string, preset: ResourceP
       const value = isExplicit ? given[prop] : (base as any)[prop];
       const propName = isExplicit || !fromPreset.has(prop)
         ? `containerLimits.${prop}`
-        : `defaultResourcePreset (${p.name}: ${LIMIT_RANGE_FIELDS[field]} ${r})`;
+        : `defaultResourcePreset (${p.name.toUpperCase()}: ${LIMIT_RANGE_FIELDS[field]} ${r})`;
       if (isExplicit) explicitProps.add(propName);
       const amount = r === 'cpu' ? cpuToMillis(value as Cpu) : sizeToBytes(value as Size);
       if (!(amount > 0)) {
