@@ -70,7 +70,8 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
     || a.message.localeCompare(b.message));
 
   const suppressions: RuleSuppression[] = [];
-  for (const [id, reason] of options.disabledRules) {
+  const disabled = [...options.disabledRules].sort((a, b) => RULE_ORDER.get(a[0])! - RULE_ORDER.get(b[0])!);
+  for (const [id, reason] of disabled) {
     suppressions.push({ rule: id, reason, suppressed: disabledCounts.get(id) ?? 0 });
   }
   const warnings: string[] = [];
