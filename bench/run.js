@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// Fleet synthesis benchmark: `npm run bench [-- options]`. See bench/README.md.
+//
+//   --n 1,100,1000        fleet sizes (services of 8 objects)
+//   --layouts one,per-service
+//   --no-checker          guardrails fleets without Guardrails.enforce(app)
+//   --quick               skip the old path (`before`) and the quadratic App.synth runs
+//   --json FILE           also write every measurement as JSON
+//
+// Every measurement is a fresh process (bench/child.js); the table shows medians.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const sizes = opt('--n', '1,100,1000').split(',').map(Number);
+const layouts = opt('--layouts', 'one,per-service').split(',');
+const checker = !argv.includes('--no-checker');
+const quick = argv.includes('--quick');
+const jsonOut = opt('--json');
+const work = path.join(os.tmpdir(), 'guardrails-bench');
+
+// helm template, one invocation, same 8-object unit, this kind of machine (issue 6; helm
+// cannot be installed here, so its figures are the reference, not measured in this run).
+const HELM = { 1: 50, 100: 220, 1000: 1430 };
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs a command `times` times in fresh processes; wall time from spawn to exit. */
+function measure(args, times, env = {}) {
+  const runs = [];
+  for (let i = 0; i < times; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    const wall = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
+    const line = r.stdout.trim().split('\n').pop();
+    runs.push({ wall, ...(line && line.startsWith('{') ? JSON.parse(line) : {}) });
+  }
+  const pick = (f) => median(runs.map(f));
+  const phaseNames = runs[0].phases ? Object.keys(runs[0].phases) : [];
+  return {
+    runs: runs.length,
+    wall: pick((r) => r.wall),
+    cpu: runs[0].cpuMs !== undefined ? pick((r) => r.cpuMs) : undefined,
+    rss: runs[0].maxRssMiB !== undefined ? Math.max(...runs.map((r) => r.maxRssMiB)) : undefined,
+    phases: Object.fromEntries(phaseNames.map((p) => [p, pick((r) => r.phases[p])])),
+    checkerRuns: runs[0].checkerRuns,
+    files: runs[0].files,
+    bytes: runs[0].bytes,
+    all: runs.map((r) => Math.round(r.wall)),
+  };
+}
+
+function repeats(n, slow) {
+  if (slow) return 1;
+  return n <= 1 ? 5 : 3;
+}
+
+const results = [];
+const started = Date.now();
+function record(row) {
+  results.push(row);
+  process.stderr.write(`  ${row.label.padEnd(28)} n=${String(row.n).padEnd(5)} ${row.layout.padEnd(12)} ${Math.round(row.m.wall)} ms (runs ${row.m.all.join(' ')})\n`);
+}
+
+// Warm the transpile cache (the fast path's steady state; a cold cache is measured below).
+measure([path.join(__dirname, 'child.js'), 'after', '1', 'one', '--out', path.join(work, 'warm')], 1);
+
+for (const n of sizes) {
+  for (const layout of layouts) {
+    const out = ['--out', path.join(work, 'out')];
+    const chk = checker ? ['--checker'] : [];
+    const child = (kind, extra = []) => [path.join(__dirname, 'child.js'), kind, String(n), layout, ...out, ...extra];
+    // App.synth() validates the whole app once per chart: quadratic with one chart per service.
+    const quadratic = layout === 'per-service' && n >= 1000;
+    if (!quick) {
+      record({ label: 'before (ts-node, App)', kind: 'before', n, layout, m: measure(child('before', chk), n >= 100 ? 1 : 3) });
+    }
+    record({ label: 'after (GuardrailsApp)', kind: 'after', n, layout, m: measure(child('after', chk), repeats(n)) });
+    if (checker) record({ label: 'after, no checker', kind: 'after-nochecker', n, layout, m: measure(child('after'), repeats(n)) });
+    if (!quick || !quadratic) {
+      record({ label: 'plain cdk8s-plus (App)', kind: 'plain', n, layout, m: measure(child('plain'), repeats(n, quadratic)) });
+    }
+    const input = path.join(work, `fleet-${n}-${layout}.json`);
+    measure(child('dump', ['--input', input]), 1);
+    for (const emitter of ['manifest-yaml', 'js-yaml', 'yaml', 'json']) {
+      record({ label: `floor: ${emitter}`, kind: `floor:${emitter}`, n, layout, m: measure(child(`floor:${emitter}`, ['--input', input]), repeats(n)) });
+    }
+  }
+}
+
+// `npm run synth`: the examples, the user's path from a cold process.
+const npm = process.env.npm_execpath;
+if (npm) {
+  const synthArgs = [npm, 'run', '-s', 'synth'];
+  record({ label: 'npm run synth', kind: 'npm-synth', n: 1, layout: 'examples', m: measure(synthArgs, 5) });
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-ts-'));
+  record({ label: 'npm run synth, cold cache', kind: 'npm-synth-cold', n: 1, layout: 'examples', m: measure(synthArgs, 1, { GUARDRAILS_TS_CACHE: empty }) });
+  fs.rmSync(empty, { recursive: true, force: true });
+}
+if (!quick) {
+  // The old synth: ts-node (transpile only) on examples/*/main.ts.
+  const legacy = `
+    const fs = require('fs'); const path = require('path');
+    require('ts-node').register({ transpileOnly: true, project: 'tsconfig.dev.json' });
+    for (const name of fs.readdirSync('examples').filter((d) => fs.existsSync(path.join('examples', d, 'main.ts'))).sort()) {
+      process.env.CDK8S_OUTDIR = path.join(${JSON.stringify(work)}, 'legacy', name);
+      require(path.resolve('examples', name, 'main.ts'));
+    }`;
+  record({ label: 'old synth (ts-node)', kind: 'legacy-synth', n: 1, layout: 'examples', m: measure(['-e', legacy], 3) });
+}
+
+// ---- table -------------------------------------------------------------------------------
+const fmt = (ms) => (ms === undefined ? '' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '');
+const lines = [];
+const header = ['case', 'N', 'layout', 'wall', 'cpu', 'startup', 'build', 'resolve', 'checker', 'yaml', 'write', 'peak MiB', 'vs plain', 'vs floor', 'vs helm'];
+lines.push(`| ${header.join(' | ')} |`);
+lines.push(`|${header.map((h, i) => (i < 3 ? '---' : '---:')).join('|')}|`);
+for (const n of sizes) {
+  for (const layout of layouts) {
+    const rows = results.filter((r) => r.n === n && r.layout === layout);
+    const plain = rows.find((r) => r.kind === 'plain');
+    const floors = rows.filter((r) => r.kind.startsWith('floor:') && r.kind !== 'floor:json');
+    const fastest = floors.reduce((a, b) => (!a || b.m.wall < a.m.wall ? b : a), undefined);
+    for (const r of rows) {
+      if (r.kind.startsWith('floor:') && r !== fastest && r.kind !== 'floor:json' && r.kind !== 'floor:js-yaml') continue;
+      const p = r.m.phases;
+      const isFleet = !r.kind.startsWith('floor:');
+      lines.push(`| ${[
+        r.label + (r === fastest ? ' (fastest)' : '') + (r.m.runs === 1 ? ' [1 run]' : ''),
+        n, layout, fmt(r.m.wall), fmt(r.m.cpu), fmt(p.startup), fmt(p.construct), fmt(p.resolve), fmt(p.checker), fmt(p.yaml), fmt(p.write), r.m.rss ?? '',
+        isFleet && r !== plain ? ratio(r.m.wall, plain?.m.wall) : '',
+        isFleet ? ratio(r.m.wall, fastest?.m.wall) : '',
+        isFleet && HELM[n] ? ratio(r.m.wall, HELM[n]) : '',
+      ].join(' | ')} |`);
+    }
+  }
+}
+const synthRows = results.filter((r) => r.layout === 'examples');
+if (synthRows.length) {
+  lines.push('');
+  lines.push('| examples | wall (median) | runs |');
+  lines.push('|---|---:|---|');
+  for (const r of synthRows) lines.push(`| ${r.label} | ${fmt(r.m.wall)} | ${r.m.all.join(', ')} ms |`);
+}
+lines.push('');
+lines.push(`helm template (one invocation) reference from issue 6, not measured here: ${Object.entries(HELM).map(([n, ms]) => `N=${n} ${fmt(ms)}`).join(', ')}.`);
+lines.push(`checker: ${checker ? 'on (Guardrails.enforce(app)) for before/after' : 'off'}; build = construct the app (floor: parse the JSON); ` +
+  'resolve = toJson of every object, validation and dependencies; floor = the same files from the same manifests with only a YAML emitter. ' +
+  `Total ${((Date.now() - started) / 1000).toFixed(0)} s on ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
+console.log(lines.join('\n'));
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(results, null, 2));
