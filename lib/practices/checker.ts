@@ -76,6 +76,14 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
   }
   const warnings: string[] = [];
   let objectCount = 0;
+  const seen = new Map<string, number>();
+  for (const obj of index.all) {
+    const k = objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name });
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  for (const [k, n] of seen) {
+    if (n > 1) warnings.push(`${k} appears ${n} times: objects of one app have unique names; check each app or environment on its own`);
+  }
   for (const obj of index.all) {
     if (!obj.subject) continue;
     objectCount++;
