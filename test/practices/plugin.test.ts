@@ -1,0 +1,62 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins/validation';
+import { describe, expect, it } from 'vitest';
+import { GuardrailsValidation, SafeDeployment } from '../../lib';
+import { errorOf, manifests } from './helpers';
+
+// The CLI exports its plugin API as `cdk8s-cli/plugins` (package exports), which the
+// project's `node` module resolution cannot see; the types come from the file itself.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ValidationContext } = require('cdk8s-cli/plugins') as { ValidationContext: typeof import('cdk8s-cli/lib/plugins/validation').ValidationContext };
+
+/** Synthesizes an app like `cdk8s synth` does (with construct metadata) and builds the CLI's validation context. */
+function synthForPlugin(build: (chart: Chart) => void): Context {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  const app = new App({ outdir, recordConstructMetadata: true });
+  build(new Chart(app, 'prod', { namespace: 'shop' }));
+  app.synth();
+  const meta = JSON.parse(fs.readFileSync(path.join(outdir, 'construct-metadata.json'), 'utf8'));
+  const files = fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(outdir, f));
+  return new ValidationContext(files, 'cdk8s-guardrails', '0.1.0', meta.resources, false);
+}
+
+describe('GuardrailsValidation (cdk8s CLI validation plugin)', () => {
+  it('reports each violation with its construct path through the CLI report, and fails', async () => {
+    const context = synthForPlugin((chart) => {
+      const [d, , , , sa, cm] = manifests((a) => { a.deployment.metadata.name = 'legacy'; a.deployment.spec.template.spec.containers[0].image = 'nginx:latest'; });
+      delete d.metadata.namespace;
+      new ApiObject(chart, 'legacy', d);
+      new ApiObject(chart, 'sa', { ...sa, metadata: { ...sa.metadata, namespace: undefined } });
+      new ApiObject(chart, 'cm', { ...cm, metadata: { ...cm.metadata, namespace: undefined } });
+    });
+    await new GuardrailsValidation({ externalSecrets: ['shop-db'] }).validate(context);
+    expect(context.report.success).toBe(false);
+    const json = context.report.toJson();
+    expect(json.summary).toMatchObject({ status: 'failure', plugin: 'cdk8s-guardrails', metadata: { profile: 'restricted', objects: '3' } });
+    const pinned = json.violations.find((v) => v.ruleName === 'image-pinned')!;
+    expect(pinned.recommendation).toMatch(/^every image names a tag other than `latest`, or a digest \(an unpinned manifest/);
+    expect(pinned.fix).toBe('use an image such as `registry/app:1.4.2` or `registry/app@sha256:...`');
+    expect(pinned.violatingConstructs).toEqual([{
+      resourceName: 'legacy',
+      constructPath: 'prod/legacy',
+      manifestPath: context.manifests[0],
+      locations: ['Deployment shop/legacy spec.template.spec.containers[0].image: container "app": image "nginx:latest" uses the tag "latest", which changes under the same name'],
+    }]);
+    expect(context.report.toString()).toContain('- Construct Path: prod/legacy');
+  });
+
+  it('passes an app built from the constructs', async () => {
+    const context = synthForPlugin((chart) => { new SafeDeployment(chart, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 }); });
+    await new GuardrailsValidation({ profile: 'baseline' }).validate(context);
+    expect(context.report.success).toBe(true);
+    expect(context.report.toJson().summary.metadata).toEqual({ profile: 'baseline', objects: '5', violations: '0', suppressions: '0' });
+  });
+
+  it('rejects an unknown profile in cdk8s.yaml', () => {
+    expect(errorOf(() => new GuardrailsValidation({ profile: 'strict' })))
+      .toBe('GuardrailsValidation (cdk8s.yaml validations properties): invalid profile "strict"; expected "restricted" or "baseline".');
+  });
+});
