@@ -1,0 +1,126 @@
+/**
+ * Benchmark of the practices checker (`npm run bench:checker`).
+ *
+ * 1. The checker alone on 1,000 and 10,000 hand-written objects (index + every rule).
+ * 2. The in-app enforcement on an App with 200 charts (1,000 objects): the checker runs once
+ *    per `app.synth()` although cdk8s validates the app once per chart.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { Guardrails, SafeDeployment } from '../lib';
+import { checkManifests } from '../lib/practices/checker';
+import { Engine } from '../lib/practices/enforce';
+import { ManifestInput } from '../lib/practices/model';
+
+const labelsOf = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'bench' });
+
+/** One namespace with its guard objects, then serving workloads of 6 objects each. */
+function objects(total: number, namespaces: number): ManifestInput[] {
+  const out: any[] = [];
+  for (let n = 0; n < namespaces; n++) {
+    const ns = `team-${n}`;
+    out.push(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labelsOf(ns), 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.30', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.30', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.30' } } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: ns, labels: labelsOf('default-deny') }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'quota', namespace: ns, labels: labelsOf('quota') }, spec: { hard: { 'requests.cpu': '40', 'requests.memory': '80Gi', 'pods': '400', 'services': '100', 'services.loadbalancers': '0', 'requests.storage': '1Ti' } } },
+      { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', namespace: ns, labels: labelsOf('limits') }, spec: { limits: [{ type: 'Container', default: { memory: '128Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }] } },
+    );
+  }
+  for (let i = 0; out.length < total; i++) {
+    const name = `svc-${i}`;
+    const ns = `team-${i % namespaces}`;
+    const sel = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
+    const labels = labelsOf(name);
+    const cm = `${name}-config-${(1e9 + i).toString(16)}`;
+    const meta = (n = name) => ({ name: n, namespace: ns, labels });
+    out.push(
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(), automountServiceAccountToken: false },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cm), immutable: true, data: { LOG_LEVEL: 'info' } },
+      {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),
+        spec: {
+          replicas: 2, minReadySeconds: 10, progressDeadlineSeconds: 600,
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          selector: { matchLabels: sel },
+          template: {
+            metadata: { labels, annotations: { 'prometheus.io/scrape': 'true' } },
+            spec: {
+              serviceAccountName: name, automountServiceAccountToken: false, terminationGracePeriodSeconds: 30,
+              securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+              topologySpreadConstraints: ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((k) => ({ maxSkew: 1, topologyKey: k, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: sel } })),
+              containers: [{
+                name: 'app', image: `ghcr.io/acme/${name}:1.0.${i}`, ports: [{ containerPort: 8080 }],
+                readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: '/live', port: 8080 }, periodSeconds: 10, failureThreshold: 6 },
+                lifecycle: { preStop: { exec: { command: ['sleep', '10'] } } },
+                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                envFrom: [{ configMapRef: { name: cm } }],
+              }],
+            },
+          },
+        },
+      },
+      { apiVersion: 'v1', kind: 'Service', metadata: meta(), spec: { selector: sel, ports: [{ port: 80, targetPort: 8080 }] } },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(), spec: { maxUnavailable: 1, selector: { matchLabels: sel } } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(), spec: { podSelector: { matchLabels: sel }, policyTypes: ['Ingress', 'Egress'] } },
+    );
+  }
+  return out.slice(0, total).map((manifest) => ({ manifest }));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => void, runs: number): number {
+  fn(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(ms);
+}
+
+function benchChecker(total: number, namespaces: number): void {
+  const inputs = objects(total, namespaces);
+  let violations = -1;
+  const ms = time(() => { violations = checkManifests(inputs).violations.length; }, total > 5000 ? 5 : 15);
+  console.log(`checker: ${total} objects in ${namespaces} namespace${namespaces === 1 ? '' : 's'}: ${ms.toFixed(1)} ms (median), ${violations} violations`);
+  if (violations !== 0) throw new Error('the benchmark objects should break no rule');
+}
+
+function benchEnforcement(charts: number): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-bench-'));
+  const build = (enforce: boolean) => {
+    const app = new App({ outdir });
+    for (let i = 0; i < charts; i++) {
+      const chart = new Chart(app, `svc${i}`, { namespace: `team-${i % 10}` });
+      new SafeDeployment(chart, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080, name: `web-${i}` });
+    }
+    if (enforce) Guardrails.enforce(app);
+    return app;
+  };
+  const plain = build(false);
+  let t = process.hrtime.bigint();
+  plain.synth();
+  const plainMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const app = build(true);
+  const engine = Engine.of(app);
+  t = process.hrtime.bigint();
+  app.synth();
+  const enforcedMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const objectsCount = app.node.findAll().filter((c) => (c as any).kind !== undefined && typeof (c as any).toJson === 'function').length;
+  console.log(`enforcement: app.synth() of ${charts} charts (${objectsCount} objects): ${plainMs.toFixed(0)} ms without, ${enforcedMs.toFixed(0)} ms with Guardrails.enforce; checker runs: ${engine.runs}`);
+  if (engine.runs !== 1) throw new Error(`the checker ran ${engine.runs} times in one synthesis`);
+}
+
+benchChecker(1000, 10);
+benchChecker(1000, 1);
+benchChecker(10000, 10);
+benchEnforcement(200);
