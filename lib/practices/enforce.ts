@@ -46,9 +46,12 @@ export class Engine {
   /** Enforced scopes, with their own options (merged over enclosing scopes at check time). */
   private readonly scopes = new Map<IConstruct, ResolvedOptions>();
   private synthDepth = 0;
+  private memoized: ApiObject[] = [];
   private cached?: AppResult;
   /** Number of checker runs (for tests and the benchmark). */
   public runs = 0;
+  /** Milliseconds the last run took, from collecting the objects to the last rule. */
+  public lastRunMs = 0;
 
   private constructor(private readonly root: IConstruct) {
     if (root instanceof App) this.wrap(root);
@@ -84,6 +87,15 @@ export class Engine {
 
   private compute(): AppResult {
     this.runs++;
+    const start = Date.now();
+    try {
+      return this.computeOnce();
+    } finally {
+      this.lastRunMs = Date.now() - start;
+    }
+  }
+
+  private computeOnce(): AppResult {
     const objects = this.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     // The nearest enforced scope of each construct, memoized along the tree.
     const governing = new Map<IConstruct, IConstruct | undefined>();
@@ -97,7 +109,9 @@ export class Engine {
     const inputs: ManifestInput[] = [];
     const scopeByInput = new Map<ManifestInput, IConstruct | undefined>();
     for (const obj of objects) {
-      const input: ManifestInput = { manifest: obj.toJson(), path: obj.node.path };
+      const json = obj.toJson();
+      if (this.synthDepth > 0) this.memoizeJson(obj, json);
+      const input: ManifestInput = { manifest: json, path: obj.node.path };
       inputs.push(input);
       scopeByInput.set(input, scopeOf(obj));
     }
@@ -125,6 +139,22 @@ export class Engine {
     return { ...chain[chain.length - 1], disabledRules: merged };
   }
 
+  /**
+   * Rendering an object (`toJson`, which resolves every token) costs far more than checking
+   * it. During a synthesis cdk8s renders each object again for the output; the JSON the
+   * checker rendered is handed out instead, until the synthesis ends.
+   */
+  private memoizeJson(obj: ApiObject, json: any): void {
+    if (Object.prototype.hasOwnProperty.call(obj, 'toJson')) return;
+    Object.defineProperty(obj, 'toJson', { value: () => json, configurable: true, writable: true });
+    this.memoized.push(obj);
+  }
+
+  private forgetJson(): void {
+    for (const obj of this.memoized) delete (obj as any).toJson;
+    this.memoized = [];
+  }
+
   private wrap(app: App): void {
     const synth = app.synth.bind(app);
     const synthYaml = app.synthYaml.bind(app);
@@ -135,6 +165,7 @@ export class Engine {
       } finally {
         this.synthDepth--;
         if (this.synthDepth === 0) {
+          this.forgetJson();
           if (report && this.cached) this.writeReport(app.outdir, this.cached);
           this.cached = undefined;
         }

@@ -91,6 +91,21 @@ describe('Guardrails.enforce', () => {
     expect(engine.runs - before).toBe(1);
     app.synthYaml();
     expect(engine.runs - before).toBe(2);
+    // the JSON rendered for the check is reused for the output only during a synthesis
+    expect(app.node.findAll().some((c) => Object.prototype.hasOwnProperty.call(c, 'toJson'))).toBe(false);
+  });
+
+  it('does not change the output', () => {
+    const build = (enforce: boolean) => {
+      const app = tmpApp();
+      for (let i = 0; i < 3; i++) new SafeDeployment(new Chart(app, `svc${i}`, { namespace: 'shop' }), 'web', { image: IMAGE, port: 8080, name: `web-${i}` });
+      if (enforce) Guardrails.enforce(app);
+      app.synth();
+      return fs.readdirSync(app.outdir).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(app.outdir, f), 'utf8'));
+    };
+    const plain = build(false);
+    expect(plain.length).toBe(3);
+    expect(build(true)).toEqual(plain);
   });
 
   it('sees changes made between two syntheses', () => {
