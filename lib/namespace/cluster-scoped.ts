@@ -49,20 +49,27 @@ export class ClusterScopedKinds {
     }
   }
 
-  /** Adds the kinds that CustomResourceDefinitions anywhere under `root` declare cluster-scoped. */
-  public addFromCrds(root: IConstruct): void {
-    for (const c of root.node.findAll()) {
-      if (!ApiObject.isApiObject(c) || c.kind !== 'CustomResourceDefinition') continue;
-      const spec = (c.toJson() as any).spec ?? {};
-      if (spec.scope === 'Cluster' && typeof spec.group === 'string' && typeof spec.names?.kind === 'string') {
-        this.qualified.add(`${spec.group}/${spec.names.kind}`);
-      }
-    }
+  /** Adds kinds as "group/Kind". */
+  public addQualified(kinds: readonly string[]): void {
+    for (const k of kinds) this.qualified.add(k);
   }
 
   public has(obj: ApiObject): boolean {
     return this.anyGroup.has(obj.kind) || this.qualified.has(`${obj.apiGroup}/${obj.kind}`);
   }
+}
+
+/** The kinds that CustomResourceDefinitions anywhere under `root` declare cluster-scoped, as "group/Kind". */
+export function clusterScopedKindsOfCrds(root: IConstruct): string[] {
+  const kinds: string[] = [];
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c) || c.kind !== 'CustomResourceDefinition') continue;
+    const spec = (c.toJson() as any).spec ?? {};
+    if (spec.scope === 'Cluster' && typeof spec.group === 'string' && typeof spec.names?.kind === 'string') {
+      kinds.push(`${spec.group}/${spec.names.kind}`);
+    }
+  }
+  return kinds;
 }
 
 /**

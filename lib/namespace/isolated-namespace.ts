@@ -9,7 +9,7 @@ import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
 import { annotateSkips, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
-import { ClusterScopedKinds, unstampClusterScoped } from './cluster-scoped';
+import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } from './cluster-scoped';
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from './quantity';
 import {
@@ -19,6 +19,7 @@ import {
 import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
 } from './rbac';
+import { memoDuringSynth, watchSynthesis } from './synth-cache';
 import { computeUsage, ContainerProblem } from './usage';
 
 const KIND = 'IsolatedNamespace';
@@ -226,15 +227,6 @@ export class IsolatedNamespace extends Chart {
   public readonly dnsPolicy?: ApiObject;
   /** NetworkPolicy `allow-same-namespace`, with `allowSameNamespace`. */
   public readonly sameNamespacePolicy?: ApiObject;
-  /**
-   * NetworkPolicy `allow-ingress-controller`: ingress from the controllers of the ingresses
-   * in the namespace. Removed from the chart at synthesis when there are none.
-   */
-  public readonly ingressControllerPolicy?: ApiObject;
-  /** NetworkPolicy `allow-from-peers`: ingress from `allowFrom`. Removed at synthesis when empty. */
-  public readonly peerIngressPolicy?: ApiObject;
-  /** NetworkPolicy `allow-to-peers`: egress to `allowTo`. Removed at synthesis when empty. */
-  public readonly peerEgressPolicy?: ApiObject;
   /** The ResourceQuota `quota`. */
   public readonly quota?: ApiObject;
   /** The LimitRange `limits`. */
@@ -255,6 +247,9 @@ export class IsolatedNamespace extends Chart {
   public readonly skippedRules: { [ruleId: string]: string };
 
   private readonly ingressPeers: PeerRule[] = [];
+  private _ingressControllerPolicy?: ApiObject;
+  private _peerIngressPolicy?: ApiObject;
+  private _peerEgressPolicy?: ApiObject;
   private readonly egressPeers: PeerRule[] = [];
   private readonly resolvedQuota?: ResolvedQuota;
   private readonly resolvedLimits?: ResolvedLimits;
@@ -315,15 +310,6 @@ export class IsolatedNamespace extends Chart {
           egress: [{ to: [{ podSelector: {} }] }],
         });
       }
-      this.ingressControllerPolicy = this.networkPolicy('AllowIngressController', 'allow-ingress-controller', ['Ingress'], {
-        ingress: Lazy.any({ produce: () => this.ingressControllerChecked().map((c) => ({ from: [c.peer._toPeer(name)], ports: renderPorts(c.ports as NetworkPort[]) })) }),
-      });
-      this.peerIngressPolicy = this.networkPolicy('AllowFromPeers', 'allow-from-peers', ['Ingress'], {
-        ingress: Lazy.any({ produce: () => this.ingressPeers.map((r) => ({ from: [r.checked.peer._toPeer(name)], ports: renderPorts(r.checked.ports as NetworkPort[]) })) }),
-      });
-      this.peerEgressPolicy = this.networkPolicy('AllowToPeers', 'allow-to-peers', ['Egress'], {
-        egress: Lazy.any({ produce: () => this.egressPeers.map((r) => ({ to: [r.checked.peer._toPeer(name)], ports: renderPorts(r.checked.ports as NetworkPort[]) })) }),
-      });
     }
     (props.allowFrom ?? []).forEach((p, i) => this.addPeer('ingress', p, `allowFrom[${i}]`));
     (props.allowTo ?? []).forEach((p, i) => this.addPeer('egress', p, `allowTo[${i}]`));
@@ -407,7 +393,8 @@ export class IsolatedNamespace extends Chart {
       automountToken: props.automountDefaultServiceAccountToken ?? false,
     });
 
-    this.node.addValidation({ validate: () => this.synthesisChecks() });
+    watchSynthesis(this);
+    this.node.addValidation({ validate: () => memoDuringSynth(this, this, () => this.synthesisChecks()) });
   }
 
   /**
@@ -444,6 +431,24 @@ export class IsolatedNamespace extends Chart {
    */
   public get ingressControllerPeers(): NetworkPeer[] {
     return this.ingressControllerChecked().map((c) => c.peer);
+  }
+
+  /**
+   * NetworkPolicy `allow-ingress-controller`: ingress from the controllers of the ingresses
+   * in the namespace. Created at synthesis when there are any.
+   */
+  public get ingressControllerPolicy(): ApiObject | undefined {
+    return this._ingressControllerPolicy;
+  }
+
+  /** NetworkPolicy `allow-from-peers`: ingress from `allowFrom`. Created with the first peer. */
+  public get peerIngressPolicy(): ApiObject | undefined {
+    return this._peerIngressPolicy;
+  }
+
+  /** NetworkPolicy `allow-to-peers`: egress to `allowTo`. Created with the first peer. */
+  public get peerEgressPolicy(): ApiObject | undefined {
+    return this._peerEgressPolicy;
   }
 
   // --------------------------------------------------------------------------------------
@@ -483,6 +488,17 @@ export class IsolatedNamespace extends Chart {
       }
     }
     list.push({ checked, property });
+    const name = this.namespaceName;
+    if (direction === 'ingress' && !this._peerIngressPolicy) {
+      this._peerIngressPolicy = this.networkPolicy('AllowFromPeers', 'allow-from-peers', ['Ingress'], {
+        ingress: Lazy.any({ produce: () => this.ingressPeers.map((r) => ({ from: [r.checked.peer._toPeer(name)], ports: renderPorts(r.checked.ports as NetworkPort[]) })) }),
+      });
+    }
+    if (direction === 'egress' && !this._peerEgressPolicy) {
+      this._peerEgressPolicy = this.networkPolicy('AllowToPeers', 'allow-to-peers', ['Egress'], {
+        egress: Lazy.any({ produce: () => this.egressPeers.map((r) => ({ to: [r.checked.peer._toPeer(name)], ports: renderPorts(r.checked.ports as NetworkPort[]) })) }),
+      });
+    }
   }
 
   private ingressControllerChecked(): CheckedPeer[] {
@@ -577,29 +593,26 @@ export class IsolatedNamespace extends Chart {
 
   /**
    * Runs on every synthesis (App.synth, Testing.synth): removes the namespace from
-   * cluster-scoped objects, drops allow policies that have no rules, and checks that the
-   * LimitRange and the quota admit the workloads of the namespace.
+   * cluster-scoped objects, creates the ingress-controller policy when the namespace hosts
+   * ingresses, and checks that the LimitRange and the quota admit its workloads.
    */
   private synthesisChecks(): string[] {
     const kinds = new ClusterScopedKinds(this.extraClusterScoped);
-    kinds.addFromCrds(this.node.root);
+    kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
     const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     unstampClusterScoped(own, kinds);
 
-    const empty: Array<[ApiObject | undefined, boolean]> = [
-      [this.ingressControllerPolicy, this.ingressControllerChecked().length === 0],
-      [this.peerIngressPolicy, this.ingressPeers.length === 0],
-      [this.peerEgressPolicy, this.egressPeers.length === 0],
-    ];
-    for (const [policy, isEmpty] of empty) {
-      if (policy && isEmpty) this.node.tryRemoveChild(policy.node.id);
+    // Ingresses are usually created after the namespace: open their controllers now.
+    if (this.defaultDenyPolicy && !this._ingressControllerPolicy && this.ingressControllerChecked().length > 0) {
+      const name = this.namespaceName;
+      this._ingressControllerPolicy = this.networkPolicy('AllowIngressController', 'allow-ingress-controller', ['Ingress'], {
+        ingress: Lazy.any({ produce: () => this.ingressControllerChecked().map((c) => ({ from: [c.peer._toPeer(name)], ports: renderPorts(c.ports as NetworkPort[]) })) }),
+      });
     }
 
     if (!this.resolvedQuota && !this.resolvedLimits) return [];
-    const manifests = this.node.root.node.findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c))
-      .filter((o) => USAGE_KINDS.has(o.kind) && o.metadata.namespace === this.namespaceName && !kinds.has(o))
-      .map((o) => o.toJson());
+    const inNamespace = memoDuringSynth(this, 'usage-objects-by-namespace', () => usageObjectsByNamespace(this.node.root)).get(this.namespaceName) ?? [];
+    const manifests = inNamespace.filter((o) => o.metadata.namespace === this.namespaceName && !kinds.has(o)).map((o) => o.toJson());
     const usage = computeUsage(manifests, this.resolvedLimits, this.resolvedQuota !== undefined);
     const errors: string[] = [];
     const collect = (f: () => void) => {
@@ -643,6 +656,18 @@ export class IsolatedNamespace extends Chart {
     }
     fail(this, KIND, source, current, `at least ${p.value}: ${where} requests ${r} ${p.value} without a limit, so it gets the LimitRange default limit, and a limit below the request is rejected; or give the container a ${r} limit`);
   }
+}
+
+/** The objects whose JSON the quota check reads, by namespace, from the whole app. */
+function usageObjectsByNamespace(root: IConstruct): Map<string, ApiObject[]> {
+  const byNamespace = new Map<string, ApiObject[]>();
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c) || !USAGE_KINDS.has(c.kind) || c.metadata.namespace === undefined) continue;
+    const list = byNamespace.get(c.metadata.namespace);
+    if (list) list.push(c);
+    else byNamespace.set(c.metadata.namespace, [c]);
+  }
+  return byNamespace;
 }
 
 const QUOTA_PROP_NAMES: { [key in QuotaKey]: string } = {

@@ -78,9 +78,9 @@ describe('IsolatedNamespace: the simplest call', () => {
     expect(ns.defaultDenyPolicy!.name).toBe('default-deny');
     expect(ns.dnsPolicy!.name).toBe('allow-dns');
     expect(ns.sameNamespacePolicy).toBeUndefined();
-    expect(ns.ingressControllerPolicy!.name).toBe('allow-ingress-controller');
-    expect(ns.peerIngressPolicy!.name).toBe('allow-from-peers');
-    expect(ns.peerEgressPolicy!.name).toBe('allow-to-peers');
+    expect(ns.ingressControllerPolicy).toBeUndefined();
+    expect(ns.peerIngressPolicy).toBeUndefined();
+    expect(ns.peerEgressPolicy).toBeUndefined();
     expect(ns.quota!.kind).toBe('ResourceQuota');
     expect(ns.limitRange!.kind).toBe('LimitRange');
     expect(ns.roles.map((r) => r.name)).toEqual(['viewer', 'editor']);

@@ -89,7 +89,10 @@ describe('ns-default-deny: ingress from ingress controllers', () => {
     const { ns } = build();
     new FakeIngress(ns, 'web', TRAEFIK);
     expect(ns.ingressControllerPeers).toEqual([TRAEFIK]);
-    expect(policies(ns)['allow-ingress-controller'].spec).toEqual({
+    expect(ns.ingressControllerPolicy).toBeUndefined();
+    const p = policies(ns);
+    expect(ns.ingressControllerPolicy!.name).toBe('allow-ingress-controller');
+    expect(p['allow-ingress-controller'].spec).toEqual({
       podSelector: {},
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }] }],
@@ -139,6 +142,8 @@ describe('ns-default-deny: named peers', () => {
     });
     ns.allowTo(NetworkPeer.cidr('192.168.0.0/16', ['192.168.1.0/24']));
     ns.allowFrom(NetworkPeer.pods({ app: 'gateway' }, 'edge'));
+    expect(ns.peerIngressPolicy!.name).toBe('allow-from-peers');
+    expect(ns.peerEgressPolicy!.name).toBe('allow-to-peers');
     const p = policies(ns);
     expect(p['allow-from-peers'].spec).toEqual({
       podSelector: {},
