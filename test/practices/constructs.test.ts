@@ -195,4 +195,15 @@ describe('skips written by the constructs', () => {
       path: 'test/web/Deployment/Resource', suppressed: 1,
     }]);
   });
+
+  it('IsolatedNamespace skip props on purposeful grants suppress ns-rbac on the Role and are listed', () => {
+    const result = enforced((app) => new IsolatedNamespace(app, 'shop', {
+      team: 'shop', editorGroups: ['shop-dev'], editorsReadSecrets: true, skip: { 'ns-rbac': 'developers rotate the database password by hand' },
+    }));
+    clean(result);
+    const hid = result.suppressions.filter((s) => s.suppressed > 0);
+    expect(hid.map((s) => `${s.rule} ${s.kind}/${s.name} ${s.suppressed}: ${s.reason}`)).toEqual([
+      'ns-rbac Role/editor 1: developers rotate the database password by hand',
+    ]);
+  });
 });
