@@ -115,7 +115,10 @@ export interface IsolatedNamespaceProps {
   readonly clusterDns?: NetworkPeer;
   /**
    * Open ingress from the ingress controller of every construct in the namespace that
-   * receives controller traffic (an `IIngressControllerClient` such as a TlsIngress).
+   * receives controller traffic (an `IIngressControllerClient` such as a TlsIngress). The
+   * rule admits the controller to every pod of the namespace on the controller peer's ports
+   * (every port when it names none); a TlsIngress also opens each backend to its
+   * controller, so `false` keeps only those narrower per-workload rules.
    * @default true
    */
   readonly allowIngressControllers?: boolean;
@@ -247,10 +250,10 @@ export class IsolatedNamespace extends Chart {
   public readonly skippedRules: { [ruleId: string]: string };
 
   private readonly ingressPeers: PeerRule[] = [];
+  private readonly egressPeers: PeerRule[] = [];
   private _ingressControllerPolicy?: ApiObject;
   private _peerIngressPolicy?: ApiObject;
   private _peerEgressPolicy?: ApiObject;
-  private readonly egressPeers: PeerRule[] = [];
   private readonly resolvedQuota?: ResolvedQuota;
   private readonly resolvedLimits?: ResolvedLimits;
   private readonly extraClusterScoped: string[];
