@@ -14,8 +14,9 @@ import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkIndex, formatViolation } from './checker';
 import { ManifestInput, ResolvedOptions } from './model';
+import { optionError, resolveOptions } from './options';
 import { ObjectIndex } from './objects';
-import { CheckResult, RuleSuppression, RuleViolation } from './types';
+import { CheckResult, GuardrailsOptions, RuleSuppression, RuleViolation } from './types';
 
 /** Name of the synth report written into the app's outdir. */
 export const REPORT_FILE = 'guardrails-report.json';
@@ -44,7 +45,7 @@ export class Engine {
   }
 
   /** Enforced scopes, with their own options (merged over enclosing scopes at check time). */
-  private readonly scopes = new Map<IConstruct, ResolvedOptions>();
+  private readonly scopes = new Map<IConstruct, GuardrailsOptions>();
   private synthDepth = 0;
   private memoized: ApiObject[] = [];
   private cached?: AppResult;
@@ -61,7 +62,8 @@ export class Engine {
     return this.scopes.has(scope);
   }
 
-  public add(scope: IConstruct, options: ResolvedOptions): void {
+  /** Adds an enforced scope; its options were validated by the caller. */
+  public add(scope: IConstruct, options: GuardrailsOptions): void {
     this.scopes.set(scope, options);
     this.cached = undefined;
     scope.node.addValidation({ validate: () => this.errorsFor(scope) });
@@ -126,17 +128,20 @@ export class Engine {
     return { byScope };
   }
 
-  /** Options of a scope over those of the enclosing enforced scopes. */
+  /** Options of a scope over those of the enclosing enforced scopes: field by field, disabled rules merged. */
   private effectiveOptions(scope: IConstruct): ResolvedOptions {
-    const chain: ResolvedOptions[] = [];
+    const chain: GuardrailsOptions[] = [];
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
       const o = this.scopes.get(c);
       if (o) chain.unshift(o);
     }
-    if (chain.length === 1) return chain[0];
-    const merged = new Map<string, string>();
-    for (const o of chain) for (const [k, v] of o.disabledRules) merged.set(k, v);
-    return { ...chain[chain.length - 1], disabledRules: merged };
+    let merged: { [key: string]: unknown } = {};
+    for (const o of chain) {
+      const disabledRules = { ...(merged.disabledRules as object ?? {}), ...(o.disabledRules ?? {}) };
+      for (const [k, v] of Object.entries(o)) if (v !== undefined) merged[k] = v;
+      merged = { ...merged, disabledRules };
+    }
+    return resolveOptions(merged as GuardrailsOptions, optionError(`Guardrails at '${scope.node.path}'`));
   }
 
   /**

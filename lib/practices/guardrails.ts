@@ -27,12 +27,12 @@ export class Guardrails {
    * the outdir.
    */
   public static enforce(scope: IConstruct, options?: GuardrailsOptions): void {
-    const resolved = resolveOptions(options, (property, value, allowed) => fail(scope, KIND, property, value, allowed));
+    resolveOptions(options, (property, value, allowed) => fail(scope, KIND, property, value, allowed));
     const engine = Engine.of(scope);
     if (engine.has(scope)) {
       fail(scope, KIND, 'scope', scope.node.path, 'a scope that is not enforced yet: call Guardrails.enforce once per App or Chart');
     }
-    engine.add(scope, resolved);
+    engine.add(scope, { ...(options ?? {}) });
   }
 
   /**

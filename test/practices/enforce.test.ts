@@ -147,6 +147,19 @@ describe('Guardrails.enforce', () => {
     expect(result.suppressions.map((s) => s.rule)).toEqual(['image-pinned', 'replicas-min']);
   });
 
+  it('keeps the app\'s options that a chart does not set', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'prod');
+    surroundings(chart);
+    sloppy(chart, 'web');
+    Guardrails.enforce(app, { allowedRegistries: ['ghcr.io/acme'] });
+    Guardrails.enforce(chart, { profile: Profile.BASELINE });
+    expect(Guardrails.report(chart).violations.map((v) => `${v.rule}: ${v.message}`)).toEqual([
+      'image-pinned: container "app": image "nginx:latest" uses the tag "latest", which changes under the same name',
+      'image-registry: container "app": image "nginx:latest" comes from docker.io, not from an allowed registry (ghcr.io/acme)',
+    ]);
+  });
+
   it('looks across charts for cross-object rules', () => {
     const app = Testing.app();
     const accounts = new Chart(app, 'accounts');
