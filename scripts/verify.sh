@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# npm run verify: proves the synthesized examples against the ecosystem's own tools.
+#   1. npm run synth                      every example -> dist/
+#   2. tools/build.sh                     pinned Go tools (cached; built from scratch if missing)
+#   3. verify/static.js                   kubectl-validate (every version in verify/versions.json),
+#                                         kube-score, polaris; exemptions in verify/peer-checkers.yaml
+#   4. the library's own checker          when bin/cdk8s-guardrails.js exists
+#   5. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, Pod Security, apply
+# Every stage runs even when an earlier one fails; the exit status is non-zero if any failed.
+#
+#   VERIFY_SKIP_SYNTH=1      check dist/ as it is
+#   VERIFY_SKIP_APISERVER=1  stop after the static checks (no kube-apiserver build or start)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failed=()
+stage() { printf '\n=== verify: %s\n' "$1"; }
+started=$SECONDS
+
+if [ -z "${VERIFY_SKIP_SYNTH:-}" ]; then
+  stage "synth"
+  npm run --silent synth || { echo "verify: synth failed; nothing to check" >&2; exit 1; }
+fi
+
+stage "tools"
+if [ -n "${VERIFY_SKIP_APISERVER:-}" ]; then
+  tools/build.sh kubectl-validate kube-score polaris || failed+=(tools)
+else
+  tools/build.sh || failed+=(tools)
+fi
+
+stage "kubectl-validate, kube-score, polaris"
+node verify/static.js || failed+=(static)
+
+# --- hook: the library's own checker (lib/practices), once its command line exists ---
+if [ -f bin/cdk8s-guardrails.js ]; then
+  stage "cdk8s-guardrails check"
+  node bin/cdk8s-guardrails.js check dist || failed+=(guardrails-check)
+else
+  stage "cdk8s-guardrails check: skipped (bin/cdk8s-guardrails.js does not exist yet)"
+fi
+# --- end hook ---
+
+if [ -z "${VERIFY_SKIP_APISERVER:-}" ]; then
+  stage "kube-apiserver"
+  node --test --test-reporter=spec verify/apiserver.test.js || failed+=(apiserver)
+fi
+
+printf '\n=== verify: %ss' "$((SECONDS - started))"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf ', FAILED: %s\n' "${failed[*]}"
+  exit 1
+fi
+printf ', all passed\n'

@@ -1,0 +1,282 @@
+// The synthesized manifests against a real kube-apiserver (and etcd), for every entry of
+// verify/versions.json with `apiServer: true`:
+//   - the CRDs kept in crds/ install and become established;
+//   - every object is accepted by server-side dry-run with strict field validation;
+//   - a Pod made from every workload's pod template is admitted in namespaces that enforce
+//     Pod Security "restricted", at every listed Kubernetes version the server knows;
+//   - applied for real in a fresh namespace, every object reads back with each field we set
+//     unchanged, and applying it again changes nothing;
+//   - broken objects are rejected, so these tests can fail.
+// Run: node --test verify/apiserver.test.js   (after tools/build.sh; dist/ from npm run synth)
+'use strict';
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const YAML = require('yaml');
+const lib = require('./lib');
+const { startControlPlane } = require('./control-plane');
+
+const distDir = path.resolve(process.env.VERIFY_DIST ?? path.join(lib.root, 'dist'));
+const groups = lib.manifestGroups(distDir).map((g) => ({ ...g, objects: lib.loadObjects(g.files).map((o) => o.obj) }));
+const releases = lib.versions().filter((k) => k.apiServer);
+const minor = (v) => Number(/^v?1\.(\d+)/.exec(v)[1]);
+const USER = { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'verify-user' };
+
+const clone = (o) => JSON.parse(JSON.stringify(o));
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'root';
+const ok = (r) => r.status >= 200 && r.status < 300;
+const why = (r) => `HTTP ${r.status}: ${typeof r.body === 'object' ? r.body.message : r.body}`;
+
+function podTemplate(obj) {
+  if (obj.kind === 'CronJob') return obj.spec?.jobTemplate?.spec?.template;
+  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'].includes(obj.kind)) return obj.spec?.template;
+  return undefined;
+}
+
+/**
+ * Differences between what we sent and what the server returned, for the fields we sent:
+ * every key we set must come back with the same value; lists must keep their length and order.
+ */
+function diff(sent, got, at = '') {
+  if (Array.isArray(sent)) {
+    if (!Array.isArray(got)) return [`${at}: sent ${JSON.stringify(sent)}, read back ${JSON.stringify(got)}`];
+    if (sent.length !== got.length) return [`${at}: sent ${sent.length} items, read back ${got.length}`];
+    return sent.flatMap((s, i) => diff(s, got[i], `${at}[${i}]`));
+  }
+  if (sent !== null && typeof sent === 'object') {
+    if (got === null || typeof got !== 'object' || Array.isArray(got)) return [`${at}: sent ${JSON.stringify(sent)}, read back ${JSON.stringify(got)}`];
+    return Object.keys(sent).flatMap((k) => diff(sent[k], got[k], at ? `${at}.${k}` : k));
+  }
+  return sent === got ? [] : [`${at}: sent ${JSON.stringify(sent)}, read back ${JSON.stringify(got)}`];
+}
+
+async function mustApply(client, obj, what) {
+  const r = await client.apply(obj);
+  assert.ok(ok(r), `${what} ${lib.describe(obj)}: ${why(r)}`);
+  return r;
+}
+
+/** Lets the test user act as a namespace admin in `ns` (RBAC; the aggregated `admin` role needs
+ * kube-controller-manager, so its parts are bound directly), plus the custom resources. */
+async function grantUser(cp, ns) {
+  const roles = ['system:aggregate-to-admin', 'system:aggregate-to-edit', 'system:aggregate-to-view', 'verify:custom-resources'];
+  for (const role of roles) {
+    await mustApply(cp.admin, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+      metadata: { name: `verify-user-${role.replace(/^system:/, '').replace(/:/g, '-')}`, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [USER],
+    }, 'grant');
+  }
+}
+
+async function createNamespace(cp, name, labels = {}) {
+  await mustApply(cp.admin, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }, 'namespace');
+  await grantUser(cp, name);
+  // The service-account controller would make this one; ServiceAccount admission needs it.
+  await mustApply(cp.admin, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } }, 'service account');
+}
+
+const restrictedLabels = (version) => Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((mode) => [
+  [`pod-security.kubernetes.io/${mode}`, 'restricted'],
+  [`pod-security.kubernetes.io/${mode}-version`, `v1.${minor(version)}`],
+]));
+
+/** Installs every CustomResourceDefinition in crds/ and waits until each is served. */
+async function installCrds(cp) {
+  const crds = lib.crdDirs().flatMap((d) => fs.readdirSync(d).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(d, f)))
+    .flatMap((f) => lib.loadObjects([f]).map((o) => o.obj)).filter((o) => o.kind === 'CustomResourceDefinition');
+  for (const crd of crds) await mustApply(cp.admin, crd, 'CRD');
+  for (const crd of crds) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await cp.admin.get(crd);
+      const established = r.body.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+      const version = crd.spec.versions.find((v) => v.served);
+      let served = false;
+      if (established) {
+        served = await cp.admin.resourceFor(`${crd.spec.group}/${version.name}`, crd.spec.names.kind, { refresh: true }).then(() => true, () => false);
+      }
+      if (served) break;
+      assert.ok(Date.now() < deadline, `CRD ${crd.metadata.name} not established after 60s`);
+      await new Promise((r2) => setTimeout(r2, 200));
+    }
+  }
+  await mustApply(cp.admin, {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'verify:custom-resources' },
+    rules: [{
+      apiGroups: [...new Set(crds.map((c) => c.spec.group))].sort(), resources: ['*'],
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+    }],
+  }, 'cluster role');
+  return crds;
+}
+
+for (const k of releases) {
+  describe(`kube-apiserver ${k.release}`, () => {
+    let cp;
+    let crds = [];
+    const usedNamespaces = new Set();
+    const psaVersions = lib.versions().map((v) => v.version).filter((v) => minor(v) <= minor(k.release));
+
+    before(async () => {
+      cp = await startControlPlane(k.release);
+      crds = await installCrds(cp);
+    }, { timeout: 300_000 });
+    after(async () => {
+      await cp?.stop();
+    }, { timeout: 60_000 });
+
+    test('serves the release it was built from, with the CRDs from crds/ established', () => {
+      assert.equal(cp.version.gitVersion, k.release);
+      assert.ok(crds.length > 0, 'no CRD found under crds/');
+    });
+
+    // Who applies an object: cluster-scoped ones need the administrator, namespaced ones are
+    // applied by the test user, a namespace admin as an app team would be.
+    const clientFor = async (obj) => ((await cp.admin.resourceFor(obj.apiVersion, obj.kind)).namespaced ? cp.user : cp.admin);
+    /** The object placed in `ns` when it is namespaced and names no namespace, with `rename` applied. */
+    const place = async (obj, ns, rename = (n) => n) => {
+      const o = clone(obj);
+      const { namespaced } = await cp.admin.resourceFor(o.apiVersion, o.kind);
+      if (namespaced) o.metadata.namespace = rename(o.metadata.namespace ?? ns);
+      if (o.kind === 'Namespace') o.metadata.name = rename(o.metadata.name);
+      return o;
+    };
+
+    for (const g of groups) {
+      describe(`${path.relative(lib.root, g.dir)}`, () => {
+        const base = `verify-${slug(g.name)}`;
+        const ownNamespaces = [...new Set(g.objects.flatMap((o) => [o.metadata?.namespace, o.kind === 'Namespace' ? o.metadata.name : undefined]).filter(Boolean))];
+
+        describe('server-side dry-run, strict field validation', () => {
+          before(async () => {
+            for (const ns of [`${base}-dry`, ...ownNamespaces]) {
+              if (!usedNamespaces.has(ns)) await createNamespace(cp, ns);
+              usedNamespaces.add(ns);
+            }
+          });
+          for (const obj of g.objects) {
+            test(lib.describe(obj), async () => {
+              const o = await place(obj, `${base}-dry`);
+              const r = await (await clientFor(o)).apply(o, { dryRun: true });
+              assert.ok(ok(r), why(r));
+              assert.deepEqual(r.warnings, [], 'the server warned');
+            });
+          }
+        });
+
+        describe('Pod Security "restricted" admits a Pod made from each pod template', () => {
+          const workloads = g.objects.filter(podTemplate);
+          before(async () => {
+            for (const v of psaVersions) {
+              const ns = `${base}-psa-${v.replace('.', '-')}`;
+              await createNamespace(cp, ns, restrictedLabels(v));
+              for (const sa of g.objects.filter((o) => o.kind === 'ServiceAccount')) await mustApply(cp.user, { ...clone(sa), metadata: { ...sa.metadata, namespace: ns } }, 'service account');
+            }
+          });
+          for (const obj of workloads) {
+            test(`${lib.describe(obj)} at Pod Security ${psaVersions[0]} to ${psaVersions.at(-1)}`, async () => {
+              const t = podTemplate(obj);
+              const failures = [];
+              for (const v of psaVersions) {
+                const pod = {
+                  apiVersion: 'v1', kind: 'Pod',
+                  metadata: { name: `${obj.metadata.name}-${obj.kind.toLowerCase()}`, namespace: `${base}-psa-${v.replace('.', '-')}`, labels: t.metadata?.labels, annotations: t.metadata?.annotations },
+                  spec: t.spec,
+                };
+                const r = await cp.user.create(pod, { dryRun: true });
+                if (!ok(r)) failures.push(`v${v}: ${why(r)}`);
+                else if (r.warnings.length) failures.push(`v${v}: warned: ${r.warnings.join('; ')}`);
+              }
+              assert.deepEqual(failures, []);
+            });
+          }
+          if (workloads.length === 0) test('no workload in this folder', () => {});
+        });
+
+        describe('applied for real in a fresh namespace, read back unchanged', () => {
+          const renamed = new Map();
+          const rename = (ns) => renamed.get(ns) ?? ns;
+          before(async () => {
+            const fresh = `${base}-apply`;
+            await createNamespace(cp, fresh, restrictedLabels(psaVersions.at(-1)));
+            // A namespace the manifests name is used as is, unless an earlier folder has it.
+            for (const ns of ownNamespaces) renamed.set(ns, usedNamespaces.has(ns) ? `${ns}-${slug(g.name)}`.slice(0, 63) : ns);
+            for (const ns of ownNamespaces) {
+              if (!g.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns)) await createNamespace(cp, rename(ns));
+            }
+          });
+          const order = (o) => (o.kind === 'Namespace' ? 0 : o.kind === 'ServiceAccount' ? 1 : 2);
+          for (const obj of [...g.objects].sort((a, b) => order(a) - order(b))) {
+            test(lib.describe(obj), async () => {
+              const o = await place(obj, `${base}-apply`, rename);
+              const client = await clientFor(o);
+              const r = await client.apply(o);
+              assert.ok(ok(r), why(r));
+              assert.deepEqual(r.warnings, [], 'the server warned');
+              if (o.kind === 'Namespace') await grantUser(cp, o.metadata.name);
+              const got = await client.get(o);
+              assert.equal(got.status, 200, why(got));
+              assert.deepEqual(diff(o, got.body), [], 'fields changed by the server');
+              const again = await client.apply(o);
+              assert.ok(ok(again), why(again));
+              assert.equal(again.body.metadata.resourceVersion, got.body.metadata.resourceVersion, 'applying the same object again changed it');
+            });
+          }
+        });
+      });
+    }
+
+    describe('broken objects are rejected', () => {
+      const ns = 'verify-negative';
+      before(async () => {
+        await createNamespace(cp, ns, restrictedLabels(psaVersions.at(-1)));
+      });
+      const deployment = () => ({
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken', namespace: ns },
+        spec: {
+          selector: { matchLabels: { app: 'broken' } },
+          template: { metadata: { labels: { app: 'broken' } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0.0' }] } },
+        },
+      });
+      test('an unknown field (strict field validation)', async () => {
+        const d = deployment();
+        d.spec.replicaz = 2;
+        const r = await cp.user.apply(d, { dryRun: true });
+        assert.equal(r.status, 400, why(r));
+        assert.match(r.body.message, /replicaz/);
+      });
+      test('an invalid value (selector does not match the pod labels)', async () => {
+        const d = deployment();
+        d.spec.template.metadata.labels.app = 'other';
+        const r = await cp.user.apply(d, { dryRun: true });
+        assert.equal(r.status, 422, why(r));
+      });
+      test('a Pod that breaks Pod Security "restricted"', async () => {
+        const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'broken', namespace: ns }, spec: deployment().spec.template.spec };
+        const r = await cp.user.create(pod, { dryRun: true });
+        assert.equal(r.status, 403, why(r));
+        assert.match(r.body.message, /violates PodSecurity "restricted/);
+      });
+      test('RBAC: the test user may not read Secrets outside its namespaces', async () => {
+        const r = await cp.user.request('GET', '/api/v1/namespaces/kube-system/secrets');
+        assert.equal(r.status, 403, why(r));
+      });
+      test('a custom resource with an unknown field', async () => {
+        const sm = {
+          apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'broken', namespace: ns },
+          spec: { selector: { matchLabels: { app: 'broken' } }, endpoints: [{ portName: 'metrics' }] },
+        };
+        const r = await cp.user.apply(sm, { dryRun: true });
+        assert.equal(r.status, 400, why(r));
+      });
+    });
+  });
+}
+
+if (releases.length === 0) test('no kube-apiserver version listed in verify/versions.json', () => {});
+if (groups.length === 0) test(`manifests under ${distDir}`, () => assert.fail('none found: run npm run synth first'));
+// keep YAML in scope for ad-hoc debugging of a failing object: YAML.stringify(obj)
+void YAML;

@@ -1,0 +1,136 @@
+// A throw-away Kubernetes control plane on loopback, in the style of controller-runtime's envtest:
+// etcd and kube-apiserver (built by tools/build.sh), RBAC on, static bearer tokens for an
+// administrator and a test user, service-account signing keys generated at start. No
+// controller-manager, scheduler or kubelet: objects are stored and admitted, never run.
+'use strict';
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const crypto = require('crypto');
+const { spawn } = require('child_process');
+const lib = require('./lib');
+const { Kube } = require('./kube');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, fn, { timeoutMs = 120_000, procs = [] } = {}) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    for (const p of procs) {
+      if (p.exitCode !== null) throw new Error(`${what}: ${p.spawnargs[0]} exited with ${p.exitCode}; see ${p.logFile}`);
+    }
+    try {
+      if (await fn()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs / 1000}s${last ? ` (${last.message})` : ''}`);
+}
+
+function startProcess(bin, args, logFile) {
+  const log = fs.openSync(logFile, 'a');
+  const p = spawn(bin, args, { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  p.logFile = logFile;
+  return p;
+}
+
+async function stopProcess(p, graceMs = 15_000) {
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts etcd and kube-apiserver `release` (e.g. v1.37.2). Resolves to
+ * { release, url, admin: Kube, user: Kube, userName, dir, stop() }.
+ * `admin` is in system:masters; `user` (verify-user) has no permission until bound by RBAC.
+ */
+async function startControlPlane(release) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-control-plane-'));
+  const procs = [];
+  const stop = async () => {
+    for (const p of procs.reverse()) await stopProcess(p); // kube-apiserver first, then etcd
+    if (!process.env.VERIFY_KEEP_CONTROL_PLANE) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+
+    const etcd = startProcess(lib.tool('etcd'), [
+      '--data-dir', path.join(dir, 'etcd'),
+      '--listen-client-url', `http://127.0.0.1:${etcdPort}`,
+      '--listen-peer-url', `http://127.0.0.1:${peerPort}`,
+    ], path.join(dir, 'etcd.log'));
+    procs.push(etcd);
+    await waitFor('etcd', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, { procs });
+
+    // Service-account token signing keys, new for every run.
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+    fs.writeFileSync(path.join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    // Static bearer tokens: token,user,uid,"groups".
+    const adminToken = crypto.randomBytes(24).toString('hex');
+    const userToken = crypto.randomBytes(24).toString('hex');
+    fs.writeFileSync(path.join(dir, 'tokens.csv'),
+      `${adminToken},verify-admin,verify-admin,"system:masters"\n${userToken},verify-user,verify-user,"verify:users"\n`, { mode: 0o600 });
+
+    const apiserver = startProcess(lib.tool(`kube-apiserver-${release}`), [
+      `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${path.join(dir, 'pki')}`, // a self-signed serving certificate is generated here
+      '--authorization-mode=RBAC',
+      '--anonymous-auth=false',
+      `--token-auth-file=${path.join(dir, 'tokens.csv')}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${path.join(dir, 'sa.pub')}`,
+      `--service-account-signing-key-file=${path.join(dir, 'sa.key')}`,
+      '--service-cluster-ip-range=10.0.0.0/24',
+      '--allow-privileged=false',
+      '--v=1',
+    ], path.join(dir, 'kube-apiserver.log'));
+    procs.push(apiserver);
+
+    const url = `https://127.0.0.1:${apiPort}`;
+    const certFile = path.join(dir, 'pki', 'apiserver.crt');
+    await waitFor('kube-apiserver serving certificate', () => fs.existsSync(certFile), { procs });
+    const ca = fs.readFileSync(certFile);
+    const admin = new Kube(url, ca, adminToken);
+    const user = new Kube(url, ca, userToken);
+    await waitFor('kube-apiserver', async () => (await admin.request('GET', '/readyz')).status === 200, { procs, timeoutMs: 180_000 });
+    const version = (await admin.request('GET', '/version')).body;
+    return { release, version, url, admin, user, userName: 'verify-user', dir, stop };
+  } catch (e) {
+    const logs = procs.map((p) => `--- ${p.logFile}\n${tail(p.logFile)}`).join('\n');
+    await stop();
+    e.message += `\n${logs}`;
+    throw e;
+  }
+}
+
+function tail(file, lines = 30) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+module.exports = { startControlPlane };
