@@ -34,6 +34,8 @@ Checks Kubernetes YAML (multi-document files, directories searched for *.yaml, *
 
 Options:
   --json                          print the result as JSON
+  --each-dir                      check the files of each directory as a separate app
+                                  (one folder per environment or per app, as cdk8s writes them)
   --profile <restricted|baseline> rules to apply (default: restricted)
   --allowed-registry <registry>   allowed image registry (repeatable)
   --require-digest                require images pinned by digest
@@ -52,6 +54,7 @@ class UsageError extends Error {}
 interface Parsed {
   readonly command: 'check' | 'rules' | 'help';
   readonly json: boolean;
+  readonly eachDir?: boolean;
   readonly paths: string[];
   readonly options: GuardrailsOptions;
 }
@@ -65,6 +68,7 @@ function parseArgs(argv: string[]): Parsed {
   const lists: { [k: string]: string[] } = { registries: [], sa: [], svc: [], secrets: [] };
   const disabled: { [rule: string]: string } = {};
   let json = false;
+  let eachDir = false;
   let profile: Profile | undefined;
   let requireDigest = false;
   let requireArchitecture = false;
@@ -80,6 +84,7 @@ function parseArgs(argv: string[]): Parsed {
     };
     switch (flag) {
       case '--json': json = true; break;
+      case '--each-dir': eachDir = true; break;
       case '-h': case '--help': return { command: 'help', json: false, paths: [], options: {} };
       case '--profile': {
         const name = value();
@@ -107,7 +112,7 @@ function parseArgs(argv: string[]): Parsed {
   }
   if (paths.length === 0) throw new UsageError('no files or directories to check');
   return {
-    command: 'check', json, paths,
+    command: 'check', json, eachDir, paths,
     options: {
       profile, requireDigest, requireArchitecture,
       allowedRegistries: lists.registries, externalServiceAccounts: lists.sa, externalServices: lists.svc, externalSecrets: lists.secrets,
@@ -155,24 +160,36 @@ export function readManifests(text: string, source: string): ManifestInput[] {
   return out;
 }
 
-function checkPaths(paths: string[], options: GuardrailsOptions, io: CliIo): { result: CheckResult; files: number } {
-  const inputs: ManifestInput[] = [];
+function checkPaths(paths: string[], options: GuardrailsOptions, eachDir: boolean, io: CliIo): { result: CheckResult; files: number } {
+  // Files grouped into apps: everything together, or one app per directory.
+  const groups = new Map<string, ManifestInput[]>();
   let files = 0;
+  const add = (group: string, inputs: ManifestInput[]) => {
+    const list = groups.get(group);
+    if (list) list.push(...inputs); else groups.set(group, inputs);
+  };
   for (const p of paths) {
     if (p === '-') {
       files++;
-      inputs.push(...readManifests((io.stdin ?? DEFAULT_IO.stdin!)(), '<stdin>'));
+      add('-', readManifests((io.stdin ?? DEFAULT_IO.stdin!)(), '<stdin>'));
       continue;
     }
     for (const file of collectFiles(p)) {
       files++;
-      inputs.push(...readManifests(fs.readFileSync(file, 'utf8'), file));
+      add(eachDir ? path.dirname(file) : '', readManifests(fs.readFileSync(file, 'utf8'), file));
     }
   }
   const resolved = resolveOptions(options, (property, value, allowed) => {
     throw new UsageError(`invalid ${property} ${JSON.stringify(value)}: expected ${allowed}`);
   });
-  return { result: checkManifests(inputs, resolved), files };
+  const results = [...groups.values()].map((inputs) => checkManifests(inputs, resolved));
+  const result: CheckResult = {
+    violations: results.flatMap((r) => r.violations),
+    suppressions: results.flatMap((r) => r.suppressions),
+    warnings: results.flatMap((r) => r.warnings),
+    objectCount: results.reduce((n, r) => n + r.objectCount, 0),
+  };
+  return { result, files };
 }
 
 function human(result: CheckResult, files: number): string {
@@ -218,7 +235,7 @@ export function main(argv: string[], io: CliIo = DEFAULT_IO): number {
       else for (const r of RULES) io.out(`${r.id} [${r.group}; ${r.profiles.join(', ')}]${r.group === 'app' ? ' (library property, not checked on objects)' : ''}\n  ${r.requirement}\n`);
       return 0;
     }
-    const { result, files } = checkPaths(parsed.paths, parsed.options, io);
+    const { result, files } = checkPaths(parsed.paths, parsed.options, parsed.eachDir ?? false, io);
     if (parsed.json) {
       io.out(JSON.stringify({
         violations: result.violations,

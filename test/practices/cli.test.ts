@@ -97,6 +97,12 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
     expect(r.code).toBe(0);
   });
 
+  it('checks each environment as its own app with --each-dir', () => {
+    const r = run(['check', '--each-dir', '--external-secret', 'shop-db', dir]);
+    expect(r.out).toMatch(/^OK: \d+ objects in 3 files break no rule \(0 suppressed\).\n$/);
+    expect(r.code).toBe(0);
+  });
+
   it('warns when several environments are checked as one app', () => {
     const r = run(['check', '--external-secret', 'shop-db', dir]);
     expect(r.code).toBe(1);
