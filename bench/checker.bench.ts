@@ -77,7 +77,7 @@ function median(xs: number[]): number {
 }
 
 function time(fn: () => void, runs: number): number {
-  fn(); // warm-up
+  for (let i = 0; i < 3; i++) fn(); // warm-up (JIT)
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
