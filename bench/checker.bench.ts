@@ -124,4 +124,5 @@ function benchEnforcement(charts: number): void {
 benchChecker(1000, 1);
 benchChecker(1000, 10);
 benchChecker(10000, 10);
+benchChecker(10000, 1);
 benchEnforcement(200);
