@@ -5,9 +5,10 @@
 //
 // cases:
 //   before      SafeDeployment fleet, ts-node (transpile only), cdk8s App.synth()  (the old path)
-//   after       SafeDeployment fleet, cached esbuild loader, GuardrailsApp.synth()
-//   after-app   SafeDeployment fleet, cached esbuild loader, cdk8s App.synth()
-//   plain       plain cdk8s-plus-27 fleet, cached esbuild loader, cdk8s App.synth() (the baseline)
+//   after       SafeDeployment fleet, loaded like `npm run synth` loads an example (esbuild
+//               bundle, cached), GuardrailsApp.synth()
+//   after-app   the same with cdk8s App.synth()
+//   plain       plain cdk8s-plus-27 fleet, same loader, cdk8s App.synth() (the baseline)
 //   floor:<emitter>  no constructs: read the fleet's manifests (JSON) and write the same files
 //                    with <emitter>: manifest-yaml, js-yaml, yaml, json
 //   dump        writes the fleet's manifests as JSON to --input FILE (for the floor cases)
@@ -102,8 +103,7 @@ function floor(emitter) {
   let stringify;
   switch (emitter) {
     case 'manifest-yaml': {
-      require('../scripts/synth.js').register();
-      const { ManifestYaml } = require('../lib/app/manifest-yaml.ts');
+      const { ManifestYaml } = require('../scripts/synth.js').load(path.join(root, 'lib', 'app', 'manifest-yaml.ts'));
       stringify = (docs) => ManifestYaml.stringify(docs);
       break;
     }
@@ -142,21 +142,17 @@ function floor(emitter) {
 
 function fleet() {
   const impl = kind === 'plain' ? 'plain' : 'guardrails';
+  const entry = path.join(__dirname, 'entry.ts');
+  let lib;
   if (kind === 'before') {
     require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.dev.json') });
+    lib = require(entry);
   } else {
-    require('../scripts/synth.js').register();
+    lib = require('../scripts/synth.js').load(entry);
   }
   const cdk8s = require('cdk8s');
-  const { buildFleet } = require('./fleet.ts');
-  const { GuardrailsApp } = require('../lib/app/guardrails-app.ts');
-  const { ManifestYaml } = require('../lib/app/manifest-yaml.ts');
-  let Guardrails;
-  if (flag('--checker')) {
-    ({ Guardrails } = require('../lib/practices/guardrails.ts'));
-    const { Engine } = require('../lib/practices/enforce.ts');
-    timeMethod(Engine.prototype, 'compute', 'checker');
-  }
+  const { buildFleet, GuardrailsApp, ManifestYaml, Guardrails, Engine } = lib;
+  if (flag('--checker')) timeMethod(Engine.prototype, 'compute', 'checker');
   phases.startup = performance.now();
 
   // Phases inside synth: resolve (toJson of every object, validation, dependencies), the
@@ -169,7 +165,7 @@ function fleet() {
   const useFast = kind === 'after' || kind === 'dump';
   const app = useFast ? new GuardrailsApp({ outdir }) : new cdk8s.App({ outdir });
   buildFleet(app, impl, n, layout);
-  if (Guardrails) Guardrails.enforce(app);
+  if (flag('--checker')) Guardrails.enforce(app);
   phases.construct = performance.now() - t;
 
   if (kind === 'dump') {
@@ -200,9 +196,6 @@ function fleet() {
   const synthMs = performance.now() - t;
   // The rest of synth (validation, dependencies, ordering) counts as resolve.
   phases.resolve += synthMs - (phases.resolve + phases.checker + phases.yaml + phases.write - before);
-  if (Guardrails) {
-    const { Engine } = require('../lib/practices/enforce.ts');
-    checkerRuns = Engine.of(app).runs;
-  }
+  if (flag('--checker')) checkerRuns = Engine.of(app).runs;
   finish(files(outdir));
 }

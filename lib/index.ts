@@ -13,3 +13,5 @@ export * from './practices/types';
 export * from './practices/profile';
 export * from './practices/guardrails';
 export * from './practices/plugin';
+export * from './app/guardrails-app';
+export * from './app/manifest-yaml';

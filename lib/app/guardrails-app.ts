@@ -30,7 +30,9 @@ class SubtreeCache {
  * - renders each ApiObject once: during `synth()` and `synthYaml()`, `toJson()` of an
  *   ApiObject is computed on first use and the same manifest is given to validations and
  *   to the writer, so what is written is exactly what was checked;
- * - writes YAML with `ManifestYaml`, byte for byte the output of cdk8s's `Yaml.stringify`.
+ * - writes YAML with `ManifestYaml`: the bytes of cdk8s's `Yaml.stringify`, several times
+ *   faster, except for the rare strings that cdk8s writes so that they do not read back the
+ *   same (see `ManifestYaml`).
  *
  * Every `YamlOutputType`, the output file extension and the construct metadata file are
  * supported as in `App`.

@@ -1,15 +1,16 @@
 import * as path from 'path';
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 
 /**
- * The `yaml` module that cdk8s itself uses, so that the output matches `App.synth()` even if
- * the two copies of the package ever differ.
+ * The `yaml` module that cdk8s itself uses (and has loaded already): the output then matches
+ * `App.synth()` even if the two copies of the package ever differ, and a second copy of the
+ * package (some 70 modules) is not loaded at start-up.
  */
 function cdk8sYaml(): typeof YAML {
   try {
     return require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
   } catch {
-    return YAML;
+    return require('yaml');
   }
 }
 
@@ -40,22 +41,65 @@ class Fallback {}
 const FALLBACK = new Fallback();
 
 /**
+ * Tests of the YAML 1.2 core schema types (the `yaml-1.1` mode of cdk8s writes e.g. `0o17`
+ * plain, which a YAML 1.2 parser reads as the number 15).
+ */
+const CORE_TYPES: RegExp[] = ((): RegExp[] => {
+  const schema = new Y.Document(null, { version: '1.2' }).schema as unknown as { tags: Array<{ default?: boolean; tag: string; test?: RegExp }> };
+  return schema.tags.filter((t) => t.default && t.test && t.tag !== 'tag:yaml.org,2002:str').map((t) => t.test!);
+})();
+
+/**
  * Renderings of strings that are not plain, made by the `yaml` package itself as a map value
- * at the first level. A multi-line rendering has its continuation lines indented by two
- * spaces; `reindent` moves them to the real column.
+ * at the first level (so the bytes are cdk8s's), except where those bytes would not read
+ * back as the same string (a YAML 1.2 number written plain, a line of spaces in a block
+ * scalar): double-quoted then. A multi-line rendering has its continuation lines
+ * indented by two spaces; `reindent` moves them to the real column.
  */
 const rendered = new Map<string, string>();
+const renderedKeys = new Map<string, string>();
 const MAX_CACHED = 100_000;
+
+/**
+ * A YAML double-quoted string, exact in YAML 1.1 and 1.2: JSON's escapes, plus escapes for
+ * what JSON leaves raw but YAML does not read back (C1 controls, the 1.1 line breaks NEL,
+ * LS and PS, byte order marks).
+ */
+function doubleQuoted(s: string): string {
+  return JSON.stringify(s).replace(/[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** A line of only spaces or tabs: read as an empty line inside a block scalar. */
+const BLANK_LINE = /(^|\n)[ \t]+(\n|$)/;
+
+function remember(cache: Map<string, string>, s: string, r: string): string {
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(s, r);
+  return r;
+}
 
 function renderString(s: string): string {
   let r = rendered.get(s);
-  if (r === undefined) {
-    const out = Y.stringify({ k: s }, OPTIONS);
-    r = out.slice(3, -1);
-    if (rendered.size >= MAX_CACHED) rendered.clear();
-    rendered.set(s, r);
-  }
-  return r;
+  if (r !== undefined) return r;
+  r = Y.stringify({ k: s }, OPTIONS).slice(3, -1);
+  if ((r === s && CORE_TYPES.some((t) => t.test(s))) || ((r[0] === '|' || r[0] === '>') && BLANK_LINE.test(s))) r = doubleQuoted(s);
+  return remember(rendered, s, r);
+}
+
+/** A map key that is not plain, as the `yaml` package writes it (one line), or double-quoted. */
+function renderKey(k: string): string {
+  let r = renderedKeys.get(k);
+  if (r !== undefined) return r;
+  // An explicit `? |` key, or a document marker (quoted or not depending on the depth).
+  if (/[\n\r]/.test(k) || /^(%|---|\.\.\.)/.test(k)) throw FALLBACK;
+  // A byte order mark at the start of a document would be dropped.
+  if (k.includes('\ufeff')) return remember(renderedKeys, k, doubleQuoted(k));
+  const out = Y.stringify({ [k]: 1 }, OPTIONS);
+  if (!out.endsWith(': 1\n') || out.startsWith('? ') || out.indexOf('\n') !== out.length - 1) throw FALLBACK;
+  r = out.slice(0, -4);
+  // '<<' is a merge key in YAML 1.1.
+  if (r === k && (k === '<<' || CORE_TYPES.some((t) => t.test(k)))) r = doubleQuoted(k);
+  return remember(renderedKeys, k, r);
 }
 
 function reindent(r: string, column: number): string {
@@ -84,20 +128,24 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+const INDENTS: string[] = [];
 function spaces(n: number): string {
-  return ' '.repeat(n);
+  return INDENTS[n] ?? (INDENTS[n] = ' '.repeat(n));
 }
+
+// Pieces of the document being written (the writer is synchronous and never re-entered).
+let out: string[] = [];
 
 /**
  * Appends the entries of a map whose keys start at `column`. With `inline`, the first entry
  * continues the current line (after `- `).
  */
-function writeMap(obj: { [key: string]: unknown }, column: number, inline: boolean, out: string[]): void {
+function writeMap(obj: { [key: string]: unknown }, column: number, inline: boolean): void {
   const indent = spaces(column);
   let first = inline;
   for (const key of Object.keys(obj)) {
-    if (!isPlain(key)) throw FALLBACK;
-    const head = first ? key + ':' : '\n' + indent + key + ':';
+    const k = isPlain(key) ? key : renderKey(key);
+    const head = first ? k + ':' : '\n' + indent + k + ':';
     first = false;
     const v = obj[key];
     if (v !== null && typeof v === 'object') {
@@ -106,7 +154,7 @@ function writeMap(obj: { [key: string]: unknown }, column: number, inline: boole
           out.push(head + ' []');
         } else {
           out.push(head);
-          writeSeq(v, column + 2, false, out);
+          writeSeq(v, column + 2, false);
         }
       } else {
         if (!isPlainObject(v)) throw FALLBACK;
@@ -114,7 +162,7 @@ function writeMap(obj: { [key: string]: unknown }, column: number, inline: boole
           out.push(head + ' {}');
         } else {
           out.push(head);
-          writeMap(v as { [key: string]: unknown }, column + 2, false, out);
+          writeMap(v as { [key: string]: unknown }, column + 2, false);
         }
       }
     } else {
@@ -124,7 +172,7 @@ function writeMap(obj: { [key: string]: unknown }, column: number, inline: boole
 }
 
 /** Appends the items of a sequence whose dashes are at `column`. */
-function writeSeq(items: unknown[], column: number, inline: boolean, out: string[]): void {
+function writeSeq(items: unknown[], column: number, inline: boolean): void {
   const indent = spaces(column);
   for (let i = 0; i < items.length; i++) {
     const head = inline && i === 0 ? '-' : '\n' + indent + '-';
@@ -136,7 +184,7 @@ function writeSeq(items: unknown[], column: number, inline: boolean, out: string
           out.push(head + ' []');
         } else {
           out.push(head + ' ');
-          writeSeq(v, column + 2, true, out);
+          writeSeq(v, column + 2, true);
         }
       } else {
         if (!isPlainObject(v)) throw FALLBACK;
@@ -144,7 +192,7 @@ function writeSeq(items: unknown[], column: number, inline: boolean, out: string
           out.push(head + ' {}');
         } else {
           out.push(head + ' ');
-          writeMap(v as { [key: string]: unknown }, column + 2, true, out);
+          writeMap(v as { [key: string]: unknown }, column + 2, true);
         }
       }
     } else {
@@ -155,10 +203,16 @@ function writeSeq(items: unknown[], column: number, inline: boolean, out: string
 
 /**
  * Writes Kubernetes manifests as YAML, several times faster than cdk8s's `Yaml.stringify`
- * and byte for byte the same: maps, sequences, numbers, booleans and plain strings are
- * written directly; every other string is rendered once by the `yaml` package (with
- * cdk8s's options) and reused; a document with anything unusual (keys that need quotes,
- * `undefined`, non-finite numbers, class instances) goes through the `yaml` package whole.
+ * and with the same bytes: maps, sequences, numbers, booleans and plain strings are written
+ * directly; every other string is rendered once by the `yaml` package (with cdk8s's
+ * options) and reused; a document with anything a manifest does not have (`undefined`,
+ * non-finite numbers, class instances, keys with line breaks) goes through the `yaml`
+ * package whole.
+ *
+ * The only difference: strings that cdk8s writes so that they do not read back the same are
+ * double-quoted: `0o17` (written plain, a YAML 1.2 number), text with a line of only spaces
+ * (a block scalar reads it as an empty line), a `<<` key (a YAML 1.1 merge) and a key
+ * starting with a byte order mark.
  */
 export class ManifestYaml {
   /**
@@ -167,12 +221,9 @@ export class ManifestYaml {
    * @param docs the documents
    */
   public static stringify(docs: any[]): string {
-    let s = '';
-    for (let i = 0; i < docs.length; i++) {
-      if (i > 0) s += '---\n';
-      s += docs[i] === undefined ? '\n' : ManifestYaml.stringifyDocument(docs[i]);
-    }
-    return s;
+    const parts: string[] = [];
+    for (const doc of docs) parts.push(doc === undefined ? '\n' : ManifestYaml.stringifyDocument(doc));
+    return parts.join('---\n');
   }
 
   /**
@@ -181,13 +232,15 @@ export class ManifestYaml {
    */
   public static stringifyDocument(doc: any): string {
     if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && isPlainObject(doc) && Object.keys(doc).length > 0) {
-      const out: string[] = [];
+      out = [];
       try {
-        writeMap(doc, 0, true, out);
+        writeMap(doc, 0, true);
         out.push('\n');
         return out.join('');
       } catch (e) {
         if (e !== FALLBACK) throw e;
+      } finally {
+        out = [];
       }
     }
     return Y.stringify(doc, OPTIONS);

@@ -1,0 +1,7 @@
+// Everything a benchmark process needs, as one entry point (bundled by scripts/synth.js's
+// loader like an example, so the library is loaded once).
+export { buildFleet } from './fleet';
+export { GuardrailsApp } from '../lib/app/guardrails-app';
+export { ManifestYaml } from '../lib/app/manifest-yaml';
+export { Guardrails } from '../lib/practices/guardrails';
+export { Engine } from '../lib/practices/enforce';

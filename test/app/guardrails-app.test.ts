@@ -1,0 +1,187 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { Guardrails, GuardrailsApp, SafeDeployment } from '../../lib';
+import { Engine } from '../../lib/practices/enforce';
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-app-'));
+}
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, entry);
+    if (fs.statSync(file).isFile()) out[entry] = fs.readFileSync(file, 'utf8');
+  }
+  return out;
+}
+
+/** An app with several charts, cross-chart dependencies, a nested chart and odd strings. */
+function define(app: App, dependent: boolean): void {
+  for (const env of ['dev', 'prod']) {
+    const chart = new Chart(app, `shop-${env}`, { namespace: env });
+    const api = new SafeDeployment(chart, 'api', {
+      image: 'ghcr.io/acme/shop-api:2.3.1', port: 8080, env: { MODE: env, PORT: '8080' }, files: { 'app.yaml': 'level: info\nenabled: yes\n' },
+    });
+    const worker = new SafeDeployment(chart, 'worker', { image: 'ghcr.io/acme/shop-worker:2.3.1', livenessCommand: ['/app/healthcheck'], autoscaling: { maxReplicas: 4 } });
+    worker.connectTo(api);
+  }
+  const extra = new Chart(app, 'extra');
+  const cm = new kplus.k8s.KubeConfigMap(extra, 'cm', {
+    metadata: { name: 'tricky' },
+    data: { port: '8080', flag: 'yes', empty: '', spaced: ' x ', file: 'a: 1\nb: [2]\n', unicode: 'Grüße 日本' },
+  });
+  new kplus.Deployment(extra, 'web', { containers: [{ image: 'nginx:1.27', portNumber: 80 }] });
+  if (dependent) {
+    const other = new Chart(app, 'other');
+    const obj = new ApiObject(other, 'obj', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dep' } });
+    obj.addDependency(cm);
+    const nested = new Chart(other, 'nested');
+    new ApiObject(nested, 'inner', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'inner' } });
+  }
+}
+
+function synthBoth(props: AppProps, dependent = false): { cdk8s: Record<string, string>; ours: Record<string, string> } {
+  const a = new App({ ...props, outdir: tmpdir() });
+  define(a, dependent);
+  a.synth();
+  const b = new GuardrailsApp({ ...props, outdir: tmpdir() });
+  define(b, dependent);
+  b.synth();
+  return { cdk8s: readTree(a.outdir), ours: readTree(b.outdir) };
+}
+
+describe('GuardrailsApp', () => {
+  for (const [name, type] of Object.entries({
+    FILE_PER_CHART: YamlOutputType.FILE_PER_CHART,
+    FILE_PER_APP: YamlOutputType.FILE_PER_APP,
+    FILE_PER_RESOURCE: YamlOutputType.FILE_PER_RESOURCE,
+    FOLDER_PER_CHART_FILE_PER_RESOURCE: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+  })) {
+    for (const dependent of [false, true]) {
+      it(`writes the same files, byte for byte, as App.synth (${name}${dependent ? ', dependent charts' : ''})`, () => {
+        const { cdk8s, ours } = synthBoth({ yamlOutputType: type }, dependent);
+        expect(Object.values(ours).join('')).toContain('kind: Deployment');
+        expect(ours).toEqual(cdk8s);
+      });
+    }
+  }
+
+  it('honours outputFileExtension and recordConstructMetadata as App does', () => {
+    const { cdk8s, ours } = synthBoth({ outputFileExtension: '.yml', recordConstructMetadata: true }, true);
+    expect(Object.keys(ours)).toContain('construct-metadata.json');
+    expect(Object.keys(ours).some((f) => f.endsWith('.yml'))).toBe(true);
+    expect(ours).toEqual(cdk8s);
+  });
+
+  it('synthYaml() returns what App.synthYaml() returns', () => {
+    const a = new App({ outdir: tmpdir() });
+    define(a, true);
+    const b = new GuardrailsApp({ outdir: tmpdir() });
+    define(b, true);
+    expect(b.synthYaml()).toBe(a.synthYaml());
+  });
+
+  it('runs every validation once per synthesis, however many charts (App.synth: once per chart, plus one)', () => {
+    const count = (app: App) => {
+      let calls = 0;
+      for (let i = 0; i < 20; i++) new Chart(app, `c${i}`).node.addValidation({ validate: () => (calls++, []) });
+      app.synth();
+      return calls;
+    };
+    expect(count(new App({ outdir: tmpdir() }))).toBe(20 * 21);
+    expect(count(new GuardrailsApp({ outdir: tmpdir() }))).toBe(20);
+  });
+
+  it('renders each ApiObject once: a validation that reads toJson() sees the manifest that is written', () => {
+    const app = new GuardrailsApp({ outdir: tmpdir() });
+    const chart = new Chart(app, 'chart');
+    let renders = 0;
+    class Counted extends ApiObject {
+      public toJson(): any {
+        renders++;
+        return super.toJson();
+      }
+    }
+    const obj = new Counted(chart, 'obj', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'counted' } });
+    let seen: any;
+    chart.node.addValidation({ validate: () => ((seen = obj.toJson()), []) });
+    app.synth();
+    expect(renders).toBe(1);
+    expect(fs.readFileSync(path.join(app.outdir, 'chart.k8s.yaml'), 'utf8')).toContain('name: counted');
+    expect(seen.metadata.name).toBe('counted');
+    // After the synthesis toJson() renders again (nothing is cached across syntheses).
+    obj.toJson();
+    expect(renders).toBe(2);
+    expect(Object.prototype.hasOwnProperty.call(obj, 'toJson')).toBe(false);
+  });
+
+  it('keeps a chart that overrides toJson()', () => {
+    class Custom extends Chart {
+      public toJson(): any[] {
+        return [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'custom' } }];
+      }
+    }
+    const app = new GuardrailsApp({ outdir: tmpdir() });
+    new Custom(app, 'custom');
+    app.synth();
+    expect(fs.readFileSync(path.join(app.outdir, 'custom.k8s.yaml'), 'utf8')).toContain('name: custom');
+  });
+
+  it('fails validation with the same message as App', () => {
+    const build = (app: App) => {
+      const chart = new Chart(app, 'chart');
+      chart.node.addValidation({ validate: () => ['first problem', 'second problem'] });
+      return app;
+    };
+    const message = (app: App) => {
+      try {
+        app.synth();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(build(new GuardrailsApp({ outdir: tmpdir() })))).toBe(message(build(new App({ outdir: tmpdir() }))));
+  });
+
+  it('runs the practices checker once per synthesis with one chart per service, and fails on a violation as App does', () => {
+    const build = (app: App, sloppy: boolean) => {
+      Guardrails.enforce(app);
+      for (let i = 0; i < 5; i++) {
+        const chart = new Chart(app, `svc${i}`, { namespace: 'team' });
+        new SafeDeployment(chart, `svc${i}`, { image: 'ghcr.io/acme/svc:1.0.0', port: 8080 });
+        if (sloppy && i === 3) {
+          new ApiObject(chart as Construct, 'raw', {
+            apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'raw' },
+            spec: { selector: { matchLabels: { app: 'raw' } }, template: { metadata: { labels: { app: 'raw' } }, spec: { containers: [{ name: 'c', image: 'nginx:latest' }] } } },
+          });
+        }
+      }
+      return app;
+    };
+    const ok = build(new GuardrailsApp({ outdir: tmpdir() }), false);
+    ok.synth();
+    const files = fs.readdirSync(ok.outdir);
+    expect(files.filter((f) => f.endsWith('.k8s.yaml'))).toHaveLength(5);
+    expect(files).toContain(Guardrails.REPORT_FILE);
+    expect(Engine.of(ok).runs).toBe(1);
+
+    const error = (app: App) => {
+      try {
+        app.synth();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const ours = error(build(new GuardrailsApp({ outdir: tmpdir() }), true));
+    expect(ours).toContain('image-pinned');
+    expect(ours).toBe(error(build(new App({ outdir: tmpdir() }), true)));
+  });
+});

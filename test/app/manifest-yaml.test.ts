@@ -1,0 +1,157 @@
+import { Yaml } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import * as YAML from 'yaml';
+import { ManifestYaml } from '../../lib';
+
+/** Strings that need care in YAML: types in 1.1 or 1.2, indicators, spaces, lines, unicode. */
+const TRICKY = [
+  '', ' ', '  ', 'a', 'plain-value', 'app.kubernetes.io/name', 'registry.example.com/team/app:1.4.2', 'img@sha256:0123abcd',
+  '/readyz', 'k=v', 'a+b', '_x', 'a:b', 'a:b:c',
+  // numbers, booleans, null, dates as strings
+  '1', '0', '-1', '+1', '8080', '1.5', '.5', '1.', '1e3', 'e1', 'E5', 'e+3', '0x1F', '0b101', '012', '0o17', '1_000', '1:20', '1:20.5',
+  '.inf', '-.inf', '.nan', 'Infinity', 'NaN', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43',
+  'y', 'Y', 'n', 'N', 'yes', 'Yes', 'YES', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '~', '<<', '=',
+  // indicators, spaces, colons, comments
+  ' lead', 'trail ', ' both ', 'a  b', 'a b', 'a: b', 'a:', ':a', '::', '#x', 'a #b', 'a#b', 'a# b', '- x', '-', '--', '?', '? x', ':',
+  '[a]', '{a}', 'a,b', '*a', '&a', '!a', '|', '>', '%x', '@a', '`a', "it's", 'say "hi"', `both ' and "`, 'back\\slash', 'tab\there',
+  '---', '--- x', '...', 'a\n---\nb',
+  // lines
+  'a\nb', 'a\nb\n', 'a\nb\n\n', '\na', '\n', '\n\n', '  indented\nx', 'x\n  y\n', 'level: info\nformat: json\n', 'multi\n\n\nblank',
+  ' \n', 'x\n ', 'trailing \nspace', 'line\r\nwindows', 'a\tb\nc', '# not a comment\nkey: value\n',
+  // unicode and control characters
+  'ü', 'Grüße', '日本語', 'emoji 😀', '\u00a0nbsp', 'a\u0085b', '\u2028', 'x\u2029y', '\ufeffbom', '\x7f', '\x00', '\x1b[0m', 'bell\x07',
+  // long
+  'a'.repeat(300), 'word '.repeat(60).trim(), ('line of text\n').repeat(20),
+];
+
+/** Tests of the types (other than string) of the YAML 1.1 and 1.2 schemas. */
+function typeTests(...versions: Array<'1.1' | '1.2'>): RegExp[] {
+  return versions.flatMap((version) => {
+    const schema = new YAML.Document(null, { version }).schema as any;
+    return [...schema.tags, ...(schema.compat ?? [])]
+      // '<<' is a merge only as a key; as a value it reads back as the string.
+      .filter((t: any) => t.default && t.test && t.tag !== 'tag:yaml.org,2002:str' && t.tag !== 'tag:yaml.org,2002:merge')
+      .map((t: any) => t.test as RegExp);
+  });
+}
+
+/** Whether YAML text reads back as `doc` under YAML 1.1 and 1.2. */
+function readsBack(text: string, doc: any): boolean {
+  return (['1.1', '1.2'] as const).every((version) => {
+    try {
+      return JSON.stringify(YAML.parse(text, { version })) === JSON.stringify(doc);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Strings that cdk8s (the `yaml` package in YAML 1.1 mode) writes so that they do not read
+ * back the same, as a value or as a key: `0o17` plain is the number 15 in YAML 1.2, a line of
+ * spaces in a block scalar becomes an empty line, a byte order mark at the start of a document
+ * is dropped, a `<<` key is a merge. ManifestYaml double-quotes them, on purpose.
+ */
+const DELIBERATE = new Set(TRICKY.filter((s) => !readsBack(Yaml.stringify({ k: s }), { k: s }) || !readsBack(Yaml.stringify({ [s]: 1 }), { [s]: 1 })));
+
+/** Documents that put every tricky string in every position a manifest has. */
+function documents(strings = TRICKY): any[] {
+  const docs: any[] = [];
+  for (const s of strings) {
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { 'app.kubernetes.io/name': s }, annotations: { note: s } },
+      data: { value: s, 'file.yaml': s },
+      deep: { a: { b: [s, [s, s], { c: s, d: [s] }, [[s]]], e: { f: s } } },
+      list: [s],
+      nested: [[s], { x: s }],
+      empty: {},
+      emptyList: [],
+      emptyInList: [{}, [], [[]], [{}]],
+      n: 1, f: 1.5, neg: -3, big: 1e21, small: 1e-7, t: true, fa: false, nul: null,
+    });
+    // the string as a key (a key with a line break, which no Kubernetes object has, makes the
+    // whole document go through the yaml package: cdk8s's bytes, with their flaws)
+    if (!s.includes('\n')) docs.push({ [s]: s, inner: { [s]: [s] } });
+  }
+  return docs;
+}
+
+describe('ManifestYaml', () => {
+  it('writes the same bytes as cdk8s Yaml.stringify for every tricky string in every position', () => {
+    for (const doc of documents(TRICKY.filter((s) => !DELIBERATE.has(s)))) {
+      expect(ManifestYaml.stringify([doc])).toBe(Yaml.stringify(doc));
+    }
+    // and the same for a key with a line break, through the yaml package
+    expect(ManifestYaml.stringify([{ 'a\nb': 1 }])).toBe(Yaml.stringify({ 'a\nb': 1 }));
+  });
+
+  it('double-quotes the few strings that cdk8s writes so that they do not read back the same', () => {
+    expect([...DELIBERATE].sort()).toEqual([' \n', '<<', '0o17', '\ufeffbom'].sort());
+    expect(ManifestYaml.stringifyDocument({ mode: '0o17' })).toBe('mode: "0o17"\n');
+    expect(Yaml.stringify({ mode: '0o17' })).toBe('mode: 0o17\n');
+    expect(YAML.parse(Yaml.stringify({ mode: '0o17' }))).toEqual({ mode: 15 });
+    expect(ManifestYaml.stringifyDocument({ '0o17': 'a\n \n', '<<': ' \n' })).toBe('"0o17": "a\\n \\n"\n"<<": " \\n"\n');
+    for (const s of DELIBERATE) {
+      expect(readsBack(ManifestYaml.stringifyDocument({ k: s }), { k: s })).toBe(true);
+      if (!s.includes('\n')) expect(readsBack(ManifestYaml.stringifyDocument({ [s]: 1 }), { [s]: 1 })).toBe(true);
+    }
+  });
+
+  it('writes multi-document files as cdk8s does, with undefined documents as empty lines', () => {
+    const docs = [...documents().slice(0, 20), undefined, { a: 1 }, undefined];
+    expect(ManifestYaml.stringify(docs)).toBe(Yaml.stringify(...docs));
+    expect(ManifestYaml.stringify([])).toBe(Yaml.stringify());
+  });
+
+  it('falls back to the yaml package, with the same output, for values a manifest does not have', () => {
+    class Custom {
+      public readonly field = 1;
+    }
+    const odd: any[] = [
+      { a: [undefined] }, { a: undefined }, { a: NaN }, { a: Infinity }, { a: -0 }, { a: new Date(0) }, { a: new Custom() },
+      [1, 2], 'scalar', 5, null, {}, { a: [1, , 3] }, { a: Object.create(null) }, { a: 10n },
+    ];
+    for (const doc of odd) {
+      expect(ManifestYaml.stringify([doc])).toBe(Yaml.stringify(doc));
+    }
+  });
+
+  it('is valid YAML that parses back to the same JSON, as YAML 1.1 and as 1.2', () => {
+    const docs = documents();
+    const text = ManifestYaml.stringify(docs);
+    for (const version of ['1.1', '1.2'] as const) {
+      const parsed = YAML.parseAllDocuments(text, { version }).map((d) => {
+        expect(d.errors).toEqual([]);
+        return d.toJSON();
+      });
+      expect(parsed).toEqual(JSON.parse(JSON.stringify(docs)));
+    }
+  });
+
+  it('writes a string plain only when no YAML 1.1 or 1.2 type reads it as something else', () => {
+    // Every string that the writer emits plain (`key: value` without quotes) must resolve to a
+    // string under both schemas: checked against the schema's own tag tests.
+    const tests = typeTests('1.1', '1.2');
+    const candidates = new Set<string>(TRICKY);
+    for (const a of ['', 'a', 'e', 'E', 'y', 'n', 'o', 'N', 'x', '_', '/', '0', '1', '.', '-', '+', ':', '~']) {
+      for (const b of ['', '1', 'e1', 'es', 'o', 'ff', 'n', 'ull', 'rue', 'alse', ':1', '.5', '_0', '/x', 'a', '-1']) candidates.add(a + b);
+    }
+    let plain = 0;
+    for (const s of candidates) {
+      const line = ManifestYaml.stringifyDocument({ k: s });
+      if (line === `k: ${s}\n`) {
+        plain++;
+        for (const t of tests) expect(t.test(s), `${JSON.stringify(s)} matches ${t}`).toBe(false);
+      }
+    }
+    expect(plain).toBeGreaterThan(20);
+  });
+
+  it('gives byte-identical output across runs', () => {
+    const docs = documents();
+    expect(ManifestYaml.stringify(docs)).toBe(ManifestYaml.stringify(JSON.parse(JSON.stringify(docs))));
+  });
+});
