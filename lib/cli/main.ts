@@ -8,7 +8,8 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { RULES } from '../practices/catalog';
 import { checkManifests, formatSuppression, objectRef } from '../practices/checker';
-import { ManifestInput } from '../practices/model';
+
+import { ManifestInput, REPORT_FILE } from '../practices/model';
 import { resolveOptions } from '../practices/options';
 import { Profile } from '../practices/profile';
 import { CheckResult, GuardrailsOptions } from '../practices/types';
@@ -121,6 +122,9 @@ function parseArgs(argv: string[]): Parsed {
   };
 }
 
+/** Files that cdk8s and the enforcement write next to the manifests. */
+const NOT_MANIFESTS = new Set([REPORT_FILE, 'construct-metadata.json']);
+
 /** Files under a path: the file itself, or every *.yaml, *.yml and *.json below a directory, sorted. */
 function collectFiles(p: string): string[] {
   let stat: fs.Stats;
@@ -135,7 +139,7 @@ function collectFiles(p: string): string[] {
     const full = path.join(p, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...collectFiles(full));
-    } else if (/\.(ya?ml|json)$/i.test(entry.name)) {
+    } else if (/\.(ya?ml|json)$/i.test(entry.name) && !NOT_MANIFESTS.has(entry.name)) {
       out.push(full);
     }
   }

@@ -13,13 +13,12 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkIndex, formatViolation } from './checker';
-import { ManifestInput, ResolvedOptions } from './model';
+import { ManifestInput, REPORT_FILE, ResolvedOptions } from './model';
 import { optionError, resolveOptions } from './options';
 import { ObjectIndex } from './objects';
 import { CheckResult, GuardrailsOptions, RuleSuppression, RuleViolation } from './types';
 
-/** Name of the synth report written into the app's outdir. */
-export const REPORT_FILE = 'guardrails-report.json';
+export { REPORT_FILE };
 
 interface ScopeResult {
   readonly options: ResolvedOptions;
