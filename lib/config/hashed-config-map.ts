@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
 import { checkConfigKey, checkDnsSubdomain } from '../core/validate';
 
 /** Properties of a HashedConfigMap. */
@@ -17,7 +18,7 @@ export interface HashedConfigMapProps {
   readonly data: { [key: string]: string };
   /**
    * Labels for the object.
-   * @default - none
+   * @default - app.kubernetes.io/name and instance set to `namePrefix`, managed-by cdk8s
    */
   readonly labels?: { [key: string]: string };
   /**
@@ -56,7 +57,10 @@ export class HashedConfigMap extends Construct {
     const prefix = props.namePrefix ?? id;
     this.name = checkDnsSubdomain(this, KIND, 'namePrefix', `${prefix}-${this.contentHash}`);
     this.apiObject = new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: this.name, labels: props.labels },
+      metadata: {
+        name: this.name,
+        labels: props.labels ?? { [LABEL_NAME]: prefix, [LABEL_INSTANCE]: prefix, [LABEL_MANAGED_BY]: MANAGED_BY },
+      },
       immutable: true,
       data,
     });

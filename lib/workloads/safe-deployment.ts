@@ -261,7 +261,8 @@ export interface SafeDeploymentProps {
    */
   readonly runAsGroup?: number;
   /**
-   * Mount the root filesystem read-only.
+   * Mount the root filesystem read-only (rule `pod-security`); `false` needs
+   * `skip['pod-security']` with a reason.
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
@@ -435,6 +436,9 @@ export class SafeDeployment extends Construct implements IPodSet {
         'a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter; set `name` when the construct id is not one');
     }
     const image = this.checkImage(props, skips);
+    if (props.readOnlyRootFilesystem === false && !skips.has('pod-security')) {
+      fail(this, KIND, 'readOnlyRootFilesystem', false, 'true (rule pod-security), or skip: { \'pod-security\': \'<reason>\' }; use writablePaths for the directories the app writes to');
+    }
 
     // --- labels: stable selector from the name, never from the construct path -----------
     this.selectorLabels = { [LABEL_NAME]: this.name, [LABEL_INSTANCE]: this.name };

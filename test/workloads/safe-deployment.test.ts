@@ -299,6 +299,16 @@ describe('pod-security', () => {
   });
 });
 
+describe('pod-security opt-out', () => {
+  it('a writable root filesystem needs a reason', () => {
+    expect(error({ readOnlyRootFilesystem: false })).toBe(
+      "SafeDeployment at 'test/web': invalid readOnlyRootFilesystem false; expected true (rule pod-security), or skip: { 'pod-security': '<reason>' }; use writablePaths for the directories the app writes to.");
+    const { container, deployment } = web({ readOnlyRootFilesystem: false, skip: { 'pod-security': 'legacy image writes under /var/www' } });
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(deployment.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe('legacy image writes under /var/www');
+  });
+});
+
 describe('service-account', () => {
   it('has its own ServiceAccount and does not mount the token', () => {
     const { pod, manifests } = web();
