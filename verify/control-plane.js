@@ -94,6 +94,7 @@ async function startControlPlane(release) {
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      '--endpoint-reconciler-type=none', // no kubernetes Service endpoints: loopback is not allowed there
       `--secure-port=${apiPort}`,
       `--cert-dir=${path.join(dir, 'pki')}`, // a self-signed serving certificate is generated here
       '--authorization-mode=RBAC',
