@@ -9,6 +9,7 @@
 # Every stage runs even when an earlier one fails; the exit status is non-zero if any failed.
 #
 #   VERIFY_SKIP_SYNTH=1      check dist/ as it is
+#   VERIFY_DIST=folder       check that folder instead of dist/ (implies VERIFY_SKIP_SYNTH)
 #   VERIFY_SKIP_APISERVER=1  stop after the static checks (no kube-apiserver build or start)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ failed=()
 stage() { printf '\n=== verify: %s\n' "$1"; }
 started=$SECONDS
 
-if [ -z "${VERIFY_SKIP_SYNTH:-}" ]; then
+if [ -z "${VERIFY_SKIP_SYNTH:-}" ] && [ -z "${VERIFY_DIST:-}" ]; then
   stage "synth"
   npm run --silent synth || { echo "verify: synth failed; nothing to check" >&2; exit 1; }
 fi
@@ -34,7 +35,8 @@ node verify/static.js || failed+=(static)
 # --- hook: the library's own checker (lib/practices), once its command line exists ---
 if [ -f bin/cdk8s-guardrails.js ]; then
   stage "cdk8s-guardrails check"
-  node bin/cdk8s-guardrails.js check dist || failed+=(guardrails-check)
+  # each folder under dist/ is one app or environment
+  node bin/cdk8s-guardrails.js check --each-dir "${VERIFY_DIST:-dist}" || failed+=(guardrails-check)
 else
   stage "cdk8s-guardrails check: skipped (bin/cdk8s-guardrails.js does not exist yet)"
 fi

@@ -59,8 +59,9 @@ async function stopProcess(p, graceMs = 15_000) {
 
 /**
  * Starts etcd and kube-apiserver `release` (e.g. v1.37.2). Resolves to
- * { release, url, admin: Kube, user: Kube, userName, dir, stop() }.
- * `admin` is in system:masters; `user` (verify-user) has no permission until bound by RBAC.
+ * { release, version, url, admin, user, nobody (Kube clients), dir, stop() }.
+ * `admin` is in system:masters; `user` (verify-user) is bound to cluster-admin by RBAC;
+ * `nobody` (verify-nobody) is authenticated and bound to nothing.
  */
 async function startControlPlane(release) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-control-plane-'));
@@ -85,10 +86,12 @@ async function startControlPlane(release) {
     fs.writeFileSync(path.join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
     fs.writeFileSync(path.join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     // Static bearer tokens: token,user,uid,"groups".
-    const adminToken = crypto.randomBytes(24).toString('hex');
-    const userToken = crypto.randomBytes(24).toString('hex');
-    fs.writeFileSync(path.join(dir, 'tokens.csv'),
-      `${adminToken},verify-admin,verify-admin,"system:masters"\n${userToken},verify-user,verify-user,"verify:users"\n`, { mode: 0o600 });
+    const [adminToken, userToken, nobodyToken] = [1, 2, 3].map(() => crypto.randomBytes(24).toString('hex'));
+    fs.writeFileSync(path.join(dir, 'tokens.csv'), [
+      `${adminToken},verify-admin,verify-admin,"system:masters"`,
+      `${userToken},verify-user,verify-user,"verify:users"`,
+      `${nobodyToken},verify-nobody,verify-nobody,"verify:nobody"`,
+    ].join('\n') + '\n', { mode: 0o600 });
 
     const apiserver = startProcess(lib.tool(`kube-apiserver-${release}`), [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
@@ -115,9 +118,18 @@ async function startControlPlane(release) {
     const ca = fs.readFileSync(certFile);
     const admin = new Kube(url, ca, adminToken);
     const user = new Kube(url, ca, userToken);
+    const nobody = new Kube(url, ca, nobodyToken);
     await waitFor('kube-apiserver', async () => (await admin.request('GET', '/readyz')).status === 200, { procs, timeoutMs: 180_000 });
     const version = (await admin.request('GET', '/version')).body;
-    return { release, version, url, admin, user, userName: 'verify-user', dir, stop };
+    // The test user is what deploys the manifests, as a GitOps controller would: RBAC grants it
+    // cluster-admin through a binding. verify-nobody has no binding at all.
+    const bind = await admin.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'verify-user' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'verify-user' }],
+    });
+    if (bind.status !== 200 && bind.status !== 201) throw new Error(`binding verify-user: HTTP ${bind.status}`);
+    return { release, version, url, admin, user, nobody, dir, stop };
   } catch (e) {
     const logs = procs.map((p) => `--- ${p.logFile}\n${tail(p.logFile)}`).join('\n');
     await stop();

@@ -29,6 +29,7 @@ function manifestGroups(distDir = path.join(root, 'dist')) {
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
+      if (e.name.startsWith('.')) continue; // caches and other tools' state
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.k8s.yaml')) {
         if (!groups.has(dir)) groups.set(dir, []);

@@ -7,7 +7,7 @@
 // A warning passes only when verify/peer-checkers.yaml lists it with the reason it does not
 // apply; those are printed on every run. Writes .verify/static-report.json.
 //
-// usage: node verify/static.js [dist folder]
+// usage: node verify/static.js [dist folder]   (or VERIFY_DIST=folder)
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -15,7 +15,7 @@ const { spawn, execFileSync } = require('child_process');
 const YAML = require('yaml');
 const lib = require('./lib');
 
-const distDir = path.resolve(process.argv[2] ?? path.join(lib.root, 'dist'));
+const distDir = path.resolve(process.argv[2] ?? process.env.VERIFY_DIST ?? path.join(lib.root, 'dist'));
 const workDir = path.join(lib.root, '.verify');
 fs.mkdirSync(workDir, { recursive: true });
 fs.mkdirSync(lib.cacheDir, { recursive: true });
@@ -126,7 +126,7 @@ async function kubeScore() {
   for (const g of groups) {
     for (const k of lib.versions()) {
       const r = await run(bin, ['score', ...g.files, '--output-format', 'json', '--kubernetes-version', `v${k.version}`,
-        '--disable-ignore-checks-annotations', '--disable-optional-checks-annotations', ...flags]);
+        '--disable-optional-checks-annotations', ...flags]);
       let report;
       try {
         report = JSON.parse(r.stdout);
@@ -174,7 +174,7 @@ async function polaris() {
   const cfg = polarisConfig();
   for (const g of groups) {
     const r = await run(bin, ['audit', '--audit-path', g.dir, '--format', 'json', '--config', cfg,
-      '--disallow-exemptions', '--log-level', 'error']);
+      '--disallow-config-exemptions', '--log-level', 'error']);
     let report;
     try {
       report = JSON.parse(r.stdout);
@@ -216,6 +216,9 @@ const conditions = {
     && o.spec?.scaleTargetRef?.kind === obj.kind && o.spec.scaleTargetRef.name === obj.metadata.name
     && (o.metadata.namespace ?? '') === (obj.metadata.namespace ?? '') && (o.spec.minReplicas ?? 1) >= 2),
   // No Service in the folder selects the pods: a readiness probe would gate no traffic.
+  // The library itself switched its rule off on this object, with the reason in the annotation
+  // guardrails.cdk8s.io/skip.<rule> (printed with the exemption).
+  'guardrails-skip': (obj, objs, rule) => Boolean(obj.metadata.annotations?.[`guardrails.cdk8s.io/skip.${rule}`]),
   'not-selected-by-a-service': (obj, objs) => {
     const labels = podTemplate(obj)?.metadata?.labels ?? {};
     return !objs.some((o) => o.kind === 'Service' && (o.metadata.namespace ?? '') === (obj.metadata.namespace ?? '')
@@ -244,12 +247,38 @@ async function peerCanary() {
   runs.push({ name: 'polaris canary', ok: danger > 0, note: `${danger} danger findings on verify/canary/peer-checkers (expected some)` });
 }
 
+/**
+ * Opt-outs written into the output itself: kube-score's `kube-score/ignore` and polaris's
+ * per-check `polaris.fairwinds.com/<check>-exempt` annotations. They are honoured (users running
+ * these tools see the same), listed on every run with the object's guardrails.cdk8s.io/skip.*
+ * reasons; polaris's blanket `polaris.fairwinds.com/exempt` is refused.
+ */
+function annotationOptOuts() {
+  const rows = [];
+  for (const [g, objs] of objectsOf) {
+    for (const { obj } of objs) {
+      const a = obj.metadata?.annotations ?? {};
+      const reasons = Object.entries(a).filter(([k]) => k.startsWith('guardrails.cdk8s.io/skip')).map(([k, v]) => `${k.split('/')[1]}: ${v}`).join('; ');
+      for (const [k, v] of Object.entries(a)) {
+        let what;
+        if (k === 'kube-score/ignore') what = `kube-score ignores ${v}`;
+        else if (k === 'polaris.fairwinds.com/exempt') {
+          addFinding({ tool: 'polaris', group: g.name, object: lib.describe(obj), check: 'exempt-annotation', severity: 'danger',
+            message: 'polaris.fairwinds.com/exempt switches every polaris check off; exempt single checks with polaris.fairwinds.com/<check>-exempt' });
+        } else if (/^polaris\.fairwinds\.com\/.+-exempt$/.test(k) && v === 'true') what = `polaris ignores ${k.split('/')[1].replace(/-exempt$/, '')}`;
+        if (what) rows.push({ where: g.name, object: lib.describe(obj), 'opt-out': what, reason: reasons || '(no guardrails.cdk8s.io/skip reason on the object)' });
+      }
+    }
+  }
+  return rows;
+}
+
 function applyExemptions() {
   const exemptions = [];
   for (const tool of ['kube-score', 'polaris']) {
     for (const e of config[tool]?.exemptions ?? []) {
       if (!e.check || !e.reason) throw new Error(`peer-checkers.yaml: ${tool} exemption needs check and reason: ${JSON.stringify(e)}`);
-      if (e.condition && !conditions[e.condition]) throw new Error(`peer-checkers.yaml: unknown condition ${e.condition}`);
+      if (e.condition && !conditions[e.condition.split(':')[0]]) throw new Error(`peer-checkers.yaml: unknown condition ${e.condition}`);
       exemptions.push({ ...e, tool, used: 0 });
     }
   }
@@ -263,11 +292,16 @@ function applyExemptions() {
       if ((x.object && x.object !== f.object) || (x.group && x.group !== f.group)) return false;
       if (!x.condition) return true;
       const { obj, objs } = objectIn(f.group, f.object);
-      return obj !== undefined && conditions[x.condition](obj, objs);
+      const [name, arg] = x.condition.split(':');
+      return obj !== undefined && conditions[name](obj, objs, arg);
     });
     if (!e) continue;
     e.used++;
-    if (f.severity === 'warning') f.exempt = e.condition ? `[${e.condition}] ${e.reason}` : e.reason;
+    let reason = e.condition ? `[${e.condition}] ${e.reason}` : e.reason;
+    if (e.condition?.startsWith('guardrails-skip:')) {
+      reason += ` (annotation: "${objectIn(f.group, f.object).obj.metadata.annotations[`guardrails.cdk8s.io/skip.${e.condition.split(':')[1]}`]}")`;
+    }
+    if (f.severity === 'warning') f.exempt = reason;
     else f.refused = `exemption ignored: a ${f.severity} finding cannot be exempted`;
   }
   return exemptions;
@@ -291,11 +325,18 @@ function table(rows) {
   for (const f of config['kube-score']?.flags ?? []) console.log(`kube-score ${f.flag}: ${f.reason}`);
   for (const f of config.polaris?.severities ?? []) console.log(`polaris ${f.check}: ${f.severity}: ${f.reason}`);
 
+  const optOuts = annotationOptOuts();
+  if (optOuts.length) {
+    console.log('\nOpt-outs written in the output (annotations):');
+    console.log(table(optOuts));
+  }
   const failing = findings.filter((f) => !f.exempt);
   const exempt = findings.filter((f) => f.exempt);
   if (exempt.length) {
+    const reasons = [...new Set(exempt.map((f) => f.exempt))];
     console.log('\nExempted warnings (verify/peer-checkers.yaml):');
-    console.log(table(exempt.map((f) => ({ tool: f.tool, where: f.group, object: f.object, check: f.check, reason: f.exempt }))));
+    console.log(table(exempt.map((f) => ({ tool: f.tool, where: f.group, object: f.object, check: f.check, reason: `[${reasons.indexOf(f.exempt) + 1}]` }))));
+    reasons.forEach((r, i) => console.log(`  [${i + 1}] ${r}`));
   }
   for (const e of exemptions.filter((x) => !x.used)) {
     console.log(`note: unused exemption in peer-checkers.yaml: ${e.tool} ${e.check}${e.object ? ` ${e.object}` : ''}`);
