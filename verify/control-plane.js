@@ -66,7 +66,10 @@ async function stopProcess(p, graceMs = 15_000) {
 async function startControlPlane(release) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-control-plane-'));
   const procs = [];
+  const killAll = () => procs.forEach((p) => p.exitCode === null && p.kill('SIGKILL'));
+  process.once('exit', killAll); // never leave a server behind, even when the tests crash
   const stop = async () => {
+    process.removeListener('exit', killAll);
     for (const p of procs.reverse()) await stopProcess(p); // kube-apiserver first, then etcd
     if (!process.env.VERIFY_KEEP_CONTROL_PLANE) fs.rmSync(dir, { recursive: true, force: true });
   };
