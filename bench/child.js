@@ -148,7 +148,9 @@ function fleet() {
     require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.dev.json') });
     lib = require(entry);
   } else {
-    lib = require('../scripts/synth.js').load(entry);
+    const loader = require('../scripts/synth.js');
+    loader.enableCodeCache();
+    lib = loader.load(entry);
   }
   const cdk8s = require('cdk8s');
   const { buildFleet, GuardrailsApp, ManifestYaml, Guardrails, Engine } = lib;

@@ -8,8 +8,13 @@
 // is cached under node_modules/.cache with the content hash of every input: an unchanged
 // example loads one file and never loads esbuild; a change rebuilds in milliseconds.
 //
-// `require('./scripts/synth.js')` gives `load(entry)` (the same, for another entry point)
-// and `register()` (a require hook that transpiles single .ts files, also cached).
+// Most of what remains is V8 parsing and compiling the same JavaScript on every run (cdk8s,
+// cdk8s-plus-27's 2.5 MB of generated classes, yaml, the bundle): `enableCodeCache()` keeps
+// V8's code cache of every module, taken at exit so that it holds the functions that ran.
+//
+// `require('./scripts/synth.js')` gives `load(entry)` (the same, for another entry point),
+// `register()` (a require hook that transpiles single .ts files, also cached) and
+// `enableCodeCache()`.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -61,7 +66,12 @@ function load(entry, options = {}) {
   let code;
   try {
     const inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf8'));
-    if (inputs.every(([file, hash]) => sha1(fs.readFileSync(file)) === hash)) code = fs.readFileSync(codeFile, 'utf8');
+    // Unchanged size and mtime: unchanged; otherwise compare the content.
+    const same = ([file, size, mtimeMs, hash]) => {
+      const st = fs.statSync(file);
+      return (st.size === size && st.mtimeMs === mtimeMs) || sha1(fs.readFileSync(file)) === hash;
+    };
+    if (inputs.every(same)) code = fs.readFileSync(codeFile, 'utf8');
   } catch {
     // not built yet, or an input is gone
   }
@@ -85,7 +95,8 @@ function load(entry, options = {}) {
     code = result.outputFiles[0].text;
     const inputs = Object.keys(result.metafile.inputs).map((f) => {
       const file = path.resolve(root, f);
-      return [file, sha1(fs.readFileSync(file))];
+      const st = fs.statSync(file);
+      return [file, st.size, st.mtimeMs, sha1(fs.readFileSync(file))];
     });
     try {
       writeAtomic(codeFile, code);
@@ -107,6 +118,66 @@ function load(entry, options = {}) {
   }
   m.loaded = true;
   return m.exports;
+}
+
+let codeCacheEnabled = false;
+
+/**
+ * Compiles every CommonJS module loaded from now on with V8's code cache, kept under the
+ * cache directory. The cache is written at exit (for modules that had none), so it also holds
+ * the functions compiled lazily while the program ran: the next run neither parses nor
+ * compiles them. Keyed by file and content (size and mtime for packages, which npm does
+ * not edit in place); V8 rejects a cache made by another version, which is then rebuilt.
+ * @param {{ cacheDir?: string }} [options]
+ */
+function enableCodeCache(options = {}) {
+  if (codeCacheEnabled || process.env.GUARDRAILS_NO_CODE_CACHE) return;
+  codeCacheEnabled = true;
+  const vm = require('vm');
+  const Module = require('module');
+  const dir = path.join(options.cacheDir ?? defaultCacheDir(), `v8-${process.version}-${process.arch}`);
+  const pending = [];
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content, filename) {
+    // Dynamic import() needs Node's own compiler (vm.Script has no loader for it).
+    if (content.includes('import(')) return compile.call(this, content, filename);
+    let key;
+    if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
+      const st = fs.statSync(filename);
+      key = sha1(filename, String(st.size), String(st.mtimeMs));
+    } else {
+      key = sha1(filename, content);
+    }
+    const file = path.join(dir, key);
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      // first run
+    }
+    const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
+    const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected) pending.push([script, file]);
+    const fn = script.runInThisContext({ displayErrors: true });
+    // The `require` that Node gives a module.
+    const mod = this;
+    const req = (id) => mod.require(id);
+    req.resolve = (request, opts) => Module._resolveFilename(request, mod, false, opts);
+    req.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+    req.main = require.main;
+    req.extensions = Module._extensions;
+    req.cache = Module._cache;
+    return fn.call(mod.exports, mod.exports, req, mod, filename, path.dirname(filename));
+  };
+  process.once('exit', () => {
+    for (const [script, file] of pending) {
+      try {
+        writeAtomic(file, script.createCachedData());
+      } catch {
+        // a read-only tree still synthesizes, only slower
+      }
+    }
+  });
 }
 
 let registered = false;
@@ -151,6 +222,7 @@ function register(options = {}) {
 }
 
 function main() {
+  enableCodeCache();
   const examples = fs.readdirSync(path.join(root, 'examples'))
     .filter((d) => fs.existsSync(path.join(root, 'examples', d, 'main.ts')))
     .sort();
@@ -163,6 +235,6 @@ function main() {
   }
 }
 
-module.exports = { load, register };
+module.exports = { enableCodeCache, load, register };
 
 if (require.main === module) main();
