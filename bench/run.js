@@ -90,6 +90,8 @@ for (const n of sizes) {
     }
     record({ label: 'after (GuardrailsApp)', kind: 'after', n, layout, m: measure(child('after', chk), repeats(n)) });
     if (checker) record({ label: 'after, no checker', kind: 'after-nochecker', n, layout, m: measure(child('after'), repeats(n)) });
+    // The new loader with cdk8s App.synth(): what GuardrailsApp adds on its own.
+    if (!quadratic) record({ label: 'new loader, App.synth', kind: 'after-app', n, layout, m: measure(child('after-app', chk), repeats(n)) });
     if (!quick || !quadratic) {
       record({ label: 'plain cdk8s-plus (App)', kind: 'plain', n, layout, m: measure(child('plain'), repeats(n, quadratic)) });
     }
