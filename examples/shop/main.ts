@@ -1,12 +1,11 @@
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { Guardrails, IsolatedNamespace } from '../../lib';
+import { Guardrails, GuardrailsApp, IsolatedNamespace } from '../../lib';
 import { addShop, ENVIRONMENTS } from './shop';
 
 // One app definition, one output folder per environment (rule `environments`).
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist/shop';
 for (const [name, settings] of Object.entries(ENVIRONMENTS)) {
-  const app = new App({ outdir: path.join(outdir, name) });
+  const app = new GuardrailsApp({ outdir: path.join(outdir, name) });
   // Every object is checked against the catalog. The database password already exists in
   // the cluster (the platform's secret store writes it), so it is declared external.
   Guardrails.enforce(app, { externalSecrets: ['shop-db'] });

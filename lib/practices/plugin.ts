@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import { parseAllDocuments } from 'yaml';
 import { RULES } from './catalog';
 import { checkManifests, formatSuppression, objectRef } from './checker';
 import { ManifestInput } from './model';
@@ -102,7 +101,7 @@ export class GuardrailsValidation {
     for (const file of context.manifests as string[]) {
       const docs: any[] = typeof context.parseManifest === 'function'
         ? context.parseManifest(file)
-        : parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+        : parseYamlFile(file);
       for (const manifest of docs) {
         if (!manifest || typeof manifest !== 'object') continue;
         inputs.push({ manifest, path: metadata[manifest.metadata?.name]?.path, source: file });
@@ -137,4 +136,13 @@ export class GuardrailsValidation {
       suppressions: String(result.suppressions.length),
     });
   }
+}
+
+/**
+ * Parses a multi-document YAML file. The parser is loaded on first use, not at import, so
+ * the library's entry point (loaded by every synth) does not pay for it.
+ */
+function parseYamlFile(file: string): any[] {
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
 }
