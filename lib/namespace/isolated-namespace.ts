@@ -13,7 +13,7 @@ import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } fr
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from './quantity';
 import {
-  LimitRangeValues, QUOTA_KEYS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaHard, ResolvedLimits, ResolvedQuota,
+  LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaHard, ResolvedLimits, ResolvedQuota,
   resolveLimits, resolveQuota,
 } from './quota';
 import {
@@ -634,7 +634,7 @@ export class IsolatedNamespace extends Chart {
         const counting = key.startsWith('services') ? '' : 'Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. ';
         collect(() => fail(this, KIND, q.source[key], renderAmount(key, q.amounts[key]),
           `at least ${renderAmount(key, used)} of ${key}: the workloads of the namespace need that much (${usage.contributions[key].join('; ')}). `
-          + `${counting}Raise ${q.source[key].startsWith('quota.') ? q.source[key] : `quota.${QUOTA_PROP_NAMES[key]}`} or choose a larger QuotaPreset`));
+          + `${counting}Raise ${q.source[key].startsWith('quota.') ? q.source[key] : `quota.${QUOTA_PROPS[key]}`} or choose a larger QuotaPreset`));
       }
     }
     return errors;
@@ -673,20 +673,6 @@ function usageObjectsByNamespace(root: IConstruct): Map<string, ApiObject[]> {
   return byNamespace;
 }
 
-const QUOTA_PROP_NAMES: { [key in QuotaKey]: string } = {
-  'requests.cpu': 'cpuRequests',
-  'limits.cpu': 'cpuLimits',
-  'requests.memory': 'memoryRequests',
-  'limits.memory': 'memoryLimits',
-  'requests.ephemeral-storage': 'ephemeralStorageRequests',
-  'limits.ephemeral-storage': 'ephemeralStorageLimits',
-  'pods': 'pods',
-  'services': 'services',
-  'services.loadbalancers': 'loadBalancers',
-  'services.nodeports': 'nodePorts',
-  'persistentvolumeclaims': 'persistentVolumeClaims',
-  'requests.storage': 'storageRequests',
-};
 
 function renderAmount(key: QuotaKey, amount: number): string | number {
   if (key.endsWith('.cpu')) return renderCompute('cpu', amount);

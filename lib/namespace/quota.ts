@@ -209,7 +209,8 @@ export const QUOTA_KEYS = [
 ] as const;
 export type QuotaKey = typeof QUOTA_KEYS[number];
 
-const QUOTA_PROPS: { [key in QuotaKey]: keyof QuotaValues } = {
+/** The QuotaValues property that sets each quota key. */
+export const QUOTA_PROPS: { [key in QuotaKey]: keyof QuotaValues } = {
   'requests.cpu': 'cpuRequests',
   'limits.cpu': 'cpuLimits',
   'requests.memory': 'memoryRequests',

@@ -4,53 +4,18 @@ import { checkManifests, formatSuppression, objectRef } from './checker';
 import { ManifestInput } from './model';
 import { optionError, resolveOptions } from './options';
 import { Profile } from './profile';
-import { RuleViolation } from './types';
+import { CheckSettings, RuleViolation } from './types';
 
 /**
  * Properties of the cdk8s CLI validation plugin, as written under `properties:` of a
  * `validations:` entry in cdk8s.yaml.
  */
-export interface GuardrailsValidationProps {
+export interface GuardrailsValidationProps extends CheckSettings {
   /**
    * Profile name: 'restricted' or 'baseline'.
    * @default 'restricted'
    */
   readonly profile?: string;
-  /**
-   * Registries images may come from.
-   * @default - any registry
-   */
-  readonly allowedRegistries?: string[];
-  /**
-   * Require images pinned by digest.
-   * @default false
-   */
-  readonly requireDigest?: boolean;
-  /**
-   * Require every workload to pin kubernetes.io/arch.
-   * @default false
-   */
-  readonly requireArchitecture?: boolean;
-  /**
-   * ServiceAccounts that exist outside the app (`name` or `namespace/name`).
-   * @default - none
-   */
-  readonly externalServiceAccounts?: string[];
-  /**
-   * Services that exist outside the app (`name` or `namespace/name`).
-   * @default - none
-   */
-  readonly externalServices?: string[];
-  /**
-   * Secrets that exist in the cluster (`name` or `namespace/name`).
-   * @default - none
-   */
-  readonly externalSecrets?: string[];
-  /**
-   * Rules switched off for the app: rule id -> reason.
-   * @default - none
-   */
-  readonly disabledRules?: { [ruleId: string]: string };
 }
 
 /**
@@ -87,14 +52,8 @@ export class GuardrailsValidation {
   public async validate(context: any): Promise<void> {
     const props = this.props;
     const options = resolveOptions({
+      ...props,
       profile: Profile.fromName(props.profile ?? 'restricted'),
-      allowedRegistries: props.allowedRegistries,
-      requireDigest: props.requireDigest,
-      requireArchitecture: props.requireArchitecture,
-      externalServiceAccounts: props.externalServiceAccounts,
-      externalServices: props.externalServices,
-      externalSecrets: props.externalSecrets,
-      disabledRules: props.disabledRules,
     }, optionError('GuardrailsValidation (cdk8s.yaml validations properties)'));
     const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
     const inputs: ManifestInput[] = [];

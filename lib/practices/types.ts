@@ -3,13 +3,8 @@
  */
 import { Profile } from './profile';
 
-/** How the checker judges an app. */
-export interface GuardrailsOptions {
-  /**
-   * The rules that apply.
-   * @default Profile.RESTRICTED
-   */
-  readonly profile?: Profile;
+/** What the checker needs to know about the cluster, besides the profile. */
+export interface CheckSettings {
   /**
    * Registries images may come from (rule `image-registry`), as `host` or `host/path`.
    * @default - any registry
@@ -51,6 +46,15 @@ export interface GuardrailsOptions {
    * @default - none
    */
   readonly disabledRules?: { [ruleId: string]: string };
+}
+
+/** How the checker judges an app. */
+export interface GuardrailsOptions extends CheckSettings {
+  /**
+   * The rules that apply.
+   * @default Profile.RESTRICTED
+   */
+  readonly profile?: Profile;
 }
 
 /** One broken rule on one object. */
