@@ -59,7 +59,8 @@ function checkCanaries(statuses, version) {
   const minor = (v) => Number(v.split('.')[1]);
   return lib.loadObjects([canaryFile]).filter(({ obj }, i) => {
     const expect = obj.metadata.annotations['verify/expect-valid'];
-    const m = /^([<>]=?)1\.(\d+)$/.exec(expect);
+    const m = /^(<|>=)1\.(\d+)$/.exec(expect);
+    if (expect !== 'never' && expect !== 'always' && !m) throw new Error(`${canaryFile}: bad verify/expect-valid ${expect}`);
     const want = expect === 'never' ? false : expect === 'always' ? true
       : m[1] === '<' ? minor(version) < Number(m[2]) : minor(version) >= Number(m[2]);
     return (statuses[i]?.status === 'Success') !== want;
