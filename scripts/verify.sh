@@ -32,15 +32,16 @@ fi
 stage "kubectl-validate, kube-score, polaris"
 node verify/static.js || failed+=(static)
 
-# --- hook: the library's own checker (lib/practices), once its command line exists ---
+# --- the library's own checker (lib/practices) ---
 if [ -f bin/cdk8s-guardrails.js ]; then
   stage "cdk8s-guardrails check"
-  # each folder under dist/ is one app or environment
-  node bin/cdk8s-guardrails.js check --each-dir "${VERIFY_DIST:-dist}" || failed+=(guardrails-check)
+  # Each folder under dist/ is one app or environment. The examples declare the Secrets that
+  # already exist in the cluster (Guardrails.enforce externalSecrets); the same list here.
+  node bin/cdk8s-guardrails.js check --each-dir --external-secret shop-db "${VERIFY_DIST:-dist}" || failed+=(guardrails-check)
 else
   stage "cdk8s-guardrails check: skipped (bin/cdk8s-guardrails.js does not exist yet)"
 fi
-# --- end hook ---
+# ---
 
 if [ -z "${VERIFY_SKIP_APISERVER:-}" ]; then
   stage "kube-apiserver"

@@ -467,12 +467,18 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     }
     if (own.length > 0 && issuer.solvesHttp01) {
       this.acmeSolverNetworkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'AcmeSolverNetworkPolicy', {
-        metadata: { name: `${this.name}-acme-http01`, labels: { ...this.labels } },
+        metadata: {
+          name: `${this.name}-acme-http01`,
+          labels: { ...this.labels },
+          // The solver pods exist only while cert-manager answers a challenge, so a static
+          // analyser finds no pod for this policy to select.
+          annotations: { 'kube-score/ignore': 'networkpolicy-targets-pod' },
+        },
         spec: {
           podSelector: { matchLabels: { [ACME_SOLVER_LABEL]: 'true' } },
+          // Egress is listed with no rule: the solver only answers.
           policyTypes: ['Ingress', 'Egress'],
           ingress: [{ from: [controller.peer._toPeer(namespace)], ports: renderPorts([{ port: ACME_SOLVER_PORT }]) }],
-          egress: [],
         },
       });
     }

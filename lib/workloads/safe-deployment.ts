@@ -546,6 +546,8 @@ export class SafeDeployment extends Construct implements IPodSet {
         ],
       });
       for (const [k, v] of Object.entries(this.selectorLabels)) this.service.selectLabel(k, v);
+      // cdk8s-plus writes `externalIPs: []`, which the API server does not store.
+      ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     }
 
     const effectiveReplicas = minReplicas ?? replicas!;
@@ -591,16 +593,18 @@ export class SafeDeployment extends Construct implements IPodSet {
         podSelector: { matchLabels: { ...this.selectorLabels } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: Lazy.any({
-          produce: () => this.ingressRules.map((r) => ({
+          // An empty list is left out (the policy type alone denies): the API server does
+          // not store empty lists, and a GitOps diff would never settle.
+          produce: () => nonEmpty(this.ingressRules.map((r) => ({
             from: [r.peer._toPeer(ownNamespace())],
             ports: renderPorts(r.ports),
-          })),
+          }))),
         }),
         egress: Lazy.any({
-          produce: () => this.egressPeers.map((p) => ({
+          produce: () => nonEmpty(this.egressPeers.map((p) => ({
             to: [p._toPeer(ownNamespace())],
             ports: renderPorts(p.ports),
-          })),
+          }))),
         }),
       },
     });
@@ -860,6 +864,8 @@ export class SafeDeployment extends Construct implements IPodSet {
           }],
         },
       }),
+      // cdk8s-plus writes `hostNetwork: false`, which the API server does not store.
+      JsonPatch.remove(`${podSpec}/hostNetwork`),
       // cdk8s-plus adds this label from the construct path even with `select: false`;
       // it would roll every pod when a construct is renamed.
       JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
@@ -867,6 +873,10 @@ export class SafeDeployment extends Construct implements IPodSet {
     if (Object.keys(nodeSelector).length > 0) patches.push(JsonPatch.add(`${podSpec}/nodeSelector`, nodeSelector));
     ApiObject.of(this.deployment).addJsonPatch(...patches);
   }
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 function quantities(values: { [name: string]: string }): { [name: string]: kplus.k8s.Quantity } {
@@ -916,7 +926,8 @@ function renderProbe(p: ResolvedProbe) {
     ...(p.path !== undefined
       ? { httpGet: { path: p.path, port: NAMED_PORT, scheme: 'HTTP' } }
       : { tcpSocket: { port: NAMED_PORT } }),
-    initialDelaySeconds: p.delay,
+    // Zero values are left out: the API server does not store them.
+    initialDelaySeconds: p.delay > 0 ? p.delay : undefined,
     periodSeconds: p.period,
     timeoutSeconds: p.timeout,
     failureThreshold: p.failures,

@@ -179,7 +179,7 @@ describe('probes', () => {
   it('defaults: TCP readiness and a more tolerant TCP liveness on the port', () => {
     const { container } = web();
     expect(container.readinessProbe).toEqual({
-      tcpSocket: { port: 'http' }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1,
+      tcpSocket: { port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1,
     });
     expect(container.livenessProbe).toEqual({
       tcpSocket: { port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6, successThreshold: 1,
@@ -284,7 +284,8 @@ describe('pod-security', () => {
     });
     expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
-    expect(pod.hostNetwork).toBe(false);
+    // Host namespaces are never set; no zero values that the API server would not store.
+    expect(pod.hostNetwork).toBeUndefined();
     expect(pod.hostPID).toBeUndefined();
   });
 
@@ -376,6 +377,7 @@ describe('Service and NetworkPolicy', () => {
   it('ClusterIP Service on the port, selecting the pods', () => {
     const svc = one(web({ servicePort: 80 }).manifests, 'Service');
     expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.externalIPs).toBeUndefined();
     expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
     expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' });
   });
@@ -417,7 +419,9 @@ describe('Service and NetworkPolicy', () => {
       { podSelector: { matchLabels: { app: 'gateway' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } } },
     ]);
     const workerPolicy = one(manifests, 'NetworkPolicy', 'worker');
-    expect(workerPolicy.spec.ingress).toEqual([]);
+    // No ingress rule at all: the Ingress policy type alone denies (no empty list to store).
+    expect(workerPolicy.spec.ingress).toBeUndefined();
+    expect(workerPolicy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(workerPolicy.spec.egress.slice(1)).toEqual([
       { to: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.5.0/24'] } }], ports: [{ port: 5432, protocol: 'TCP' }] },
       { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
