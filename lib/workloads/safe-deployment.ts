@@ -170,7 +170,7 @@ export interface SafeDeploymentProps {
   readonly allowedRegistries?: string[];
   /**
    * Image pull policy.
-   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT for digests, ALWAYS for tags
+   * @default kplus.ImagePullPolicy.ALWAYS: every start re-checks the pull credentials
    */
   readonly imagePullPolicy?: kplus.ImagePullPolicy;
   /** Container command. @default - the image's entrypoint */
@@ -521,7 +521,7 @@ export class SafeDeployment extends Construct implements IPodSet {
     this.container = this.deployment.addContainer({
       name: 'app',
       image: props.image,
-      imagePullPolicy: props.imagePullPolicy ?? (image.digest ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS),
+      imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
       command: props.command,
       args: props.args,
       ports: port !== undefined ? [{ number: port, name: 'http', protocol: kplus.Protocol.TCP }] : undefined,
@@ -804,6 +804,13 @@ export class SafeDeployment extends Construct implements IPodSet {
         `a liveness probe more tolerant than readiness: periodSeconds x failureThreshold above ${readiness.period * readiness.failures}s, so a slow pod leaves the Service before it is restarted (rule probe-liveness)`);
     }
     const patch = ApiObject.of(this.deployment);
+    if (readiness.path === liveness.path && !skips.has('probe-readiness') && !skips.has('probe-liveness')) {
+      // Both probes check the same endpoint (by default a TCP connect to the port), with
+      // liveness far more tolerant than readiness, which is what rule probe-liveness asks.
+      // kube-score compares only the endpoint and would flag it as critical; set different
+      // readiness.path and liveness.path to check different things instead.
+      patch.metadata.addAnnotation('kube-score/ignore', 'pod-probes-identical');
+    }
     if (!skips.has('probe-readiness')) patch.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', renderProbe(readiness)));
     if (!skips.has('probe-liveness')) patch.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', renderProbe(liveness)));
     if (props.startupTimeout !== undefined) {

@@ -64,11 +64,12 @@ describe('image-pinned and image-registry', () => {
     expect(msg).toContain(expected);
   });
 
-  it('accepts a digest and then pulls IfNotPresent', () => {
+  it('accepts a digest, still pulling Always (the pull re-checks credentials)', () => {
     const digest = 'ghcr.io/acme/web@sha256:' + 'a'.repeat(64);
     const { container, deployment } = web({ image: digest, requireDigest: true });
     expect(container.image).toBe(digest);
-    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    expect(container.imagePullPolicy).toBe('Always');
+    expect(web({ imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT }).container.imagePullPolicy).toBe('IfNotPresent');
     expect(deployment.metadata.labels['app.kubernetes.io/version']).toBeUndefined();
   });
 
@@ -121,7 +122,7 @@ describe('replicas-min, pdb, autoscaling', () => {
   it('one replica with a reason: annotation and no PDB', () => {
     const { deployment, manifests } = web({ replicas: 1, skip: { 'replicas-min': 'singleton leader' } });
     expect(deployment.spec.replicas).toBe(1);
-    expect(deployment.metadata.annotations).toEqual({ 'guardrails.cdk8s.io/skip.replicas-min': 'singleton leader' });
+    expect(deployment.metadata.annotations['guardrails.cdk8s.io/skip.replicas-min']).toBe('singleton leader');
     expect(all(manifests, 'PodDisruptionBudget')).toHaveLength(0);
   });
 
@@ -186,6 +187,13 @@ describe('probes', () => {
     });
     expect(container.readinessProbe).not.toEqual(container.livenessProbe);
     expect(container.startupProbe).toBeUndefined();
+  });
+
+  it('same endpoint for both probes: kube-score is told why that is fine; different paths need nothing', () => {
+    expect(web().deployment.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
+    expect(web({ readiness: { path: '/healthz' }, liveness: { path: '/healthz' } }).deployment.metadata.annotations)
+      .toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
+    expect(web({ readiness: { path: '/readyz' }, liveness: { path: '/livez' } }).deployment.metadata.annotations).toBeUndefined();
   });
 
   it('HTTP paths and a startup probe for slow starters', () => {

@@ -1,0 +1,143 @@
+// A generated stress set: every construct option the library offers, in combinations, so
+// that `npm run verify` proves all of them against kubectl-validate, kube-score, Polaris, the
+// library's checker and a real kube-apiserver, not only the shop's happy path.
+import * as path from 'path';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
+import {
+  AcmeIssuer, AcmeServer, AcmeSolver, Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace,
+  NetworkPeer, NetworkProtocol, QuotaPreset, ResourcePreset, SafeDeployment, ScrapeMethod, TlsIngress,
+  WildcardCertificate,
+} from '../../lib';
+
+const app = new GuardrailsApp({ outdir: process.env.CDK8S_OUTDIR ?? path.join('dist', 'stress') });
+Guardrails.enforce(app, { externalSecrets: ['route53-credentials'] });
+
+// Cluster-wide issuer: staging ACME with HTTP-01 through nginx and DNS-01 through Route53.
+const platform = new IsolatedNamespace(app, 'platform', {
+  team: 'platform',
+  quotaPreset: QuotaPreset.MEDIUM,
+  editorGroups: ['platform-admins'],
+  viewerGroups: ['auditors'],
+});
+const issuer = new AcmeIssuer(platform, 'letsencrypt', {
+  server: AcmeServer.letsEncryptStaging(),
+  email: 'ops@example.com',
+  solvers: [
+    AcmeSolver.http01({ controller: IngressController.nginx() }),
+    AcmeSolver.route53({
+      region: 'eu-west-1',
+      hostedZoneId: 'Z0000000EXAMPLE',
+      accessKeyIdSecret: { secretName: 'route53-credentials', key: 'access-key-id' },
+      secretAccessKeySecret: { secretName: 'route53-credentials', key: 'secret-access-key' },
+      dnsZones: ['example.com'],
+    }),
+  ],
+});
+
+const RESOURCE_PRESETS = [ResourcePreset.NANO, ResourcePreset.SMALL, ResourcePreset.MEDIUM, ResourcePreset.LARGE];
+const CONTROLLERS = [
+  () => IngressController.traefik(),
+  () => IngressController.nginx(),
+  () => IngressController.generic({ ingressClassName: 'haproxy', namespace: 'haproxy', podLabels: { app: 'haproxy' } }),
+];
+
+// Three tenant namespaces, each with generated workloads that vary every option.
+const tenants = ['alpha', 'beta', 'gamma'].map((team, t) => new IsolatedNamespace(app, team, {
+  team,
+  quotaPreset: t === 2 ? QuotaPreset.LARGE : QuotaPreset.MEDIUM,
+  allowSameNamespace: t === 1,
+  editorGroups: [`${team}-devs`],
+  allowTo: [NetworkPeer.cidr(`10.${100 + t}.0.0/24`).withPorts([{ port: 5432 }])],
+}));
+tenants[0].connectTo(tenants[1], [{ port: 8080 }]);
+
+tenants.forEach((ns, t) => {
+  const controller = CONTROLLERS[t]();
+  const wildcard = t === 1
+    ? new WildcardCertificate(ns, 'wildcard', { domain: `${ns.namespaceName}.example.com`, issuer, renewBefore: Duration.days(20) })
+    : undefined;
+  // The database password comes from the cluster's secret store, never from git.
+  new ExternalSecret(ns, 'db-credentials', {
+    metadata: {
+      name: 'db-credentials',
+      labels: { 'app.kubernetes.io/name': 'db-credentials', 'app.kubernetes.io/instance': 'db-credentials', 'app.kubernetes.io/managed-by': 'cdk8s' },
+    },
+    spec: {
+      secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: 'vault' },
+      refreshInterval: '1h',
+      target: { name: 'db-credentials' },
+      data: [{ secretKey: 'password', remoteRef: { key: `${ns.namespaceName}/db`, property: 'password' } }],
+    },
+  });
+  const workloads: SafeDeployment[] = [];
+  for (let i = 0; i < 6; i++) {
+    const name = `svc-${i}`;
+    const serving = i !== 5;
+    const w = new SafeDeployment(ns, name, {
+      image: i === 4
+        ? `registry.example.com/${ns.namespaceName}/${name}@sha256:${'0123456789abcdef'.repeat(4)}`
+        : `registry.example.com/${ns.namespaceName}/${name}:${t}.${i}.0`,
+      allowedRegistries: ['registry.example.com'],
+      port: serving ? 8080 + i : undefined,
+      servicePort: serving && i % 2 === 0 ? 80 : undefined,
+      replicas: i === 1 ? 3 : undefined,
+      autoscaling: i === 2 ? { maxReplicas: 5, cpuUtilization: 60, memoryUtilization: 75 } : undefined,
+      zoneSpreadRequired: i === 3,
+      nodeSpreadRequired: i === 3,
+      readiness: serving && i % 2 === 1 ? { path: '/readyz', periodSeconds: 3, timeoutSeconds: 1 } : undefined,
+      liveness: serving && i % 2 === 1 ? { path: '/livez', periodSeconds: 15, failureThreshold: 4 } : undefined,
+      livenessCommand: serving ? undefined : ['/app/healthcheck', '--quick'],
+      startupTimeout: i === 0 ? Duration.minutes(2) : undefined,
+      preStopDelay: i === 1 ? Duration.seconds(15) : undefined,
+      shutdownTimeout: i === 1 ? Duration.seconds(40) : undefined,
+      resourcePreset: RESOURCE_PRESETS[i % RESOURCE_PRESETS.length],
+      resources: i === 3 ? { cpuLimit: kplus.Cpu.units(2), ephemeralStorageLimit: Size.gibibytes(3) } : undefined,
+      runAsUser: i === 2 ? 20000 : undefined,
+      writablePaths: i === 2 ? ['/tmp', '/var/cache/app'] : undefined,
+      env: { TENANT: ns.namespaceName, INDEX: String(i) },
+      files: i % 3 === 0 ? { 'app.yaml': `tenant: ${ns.namespaceName}\nindex: ${i}\n`, 'flags.json': '{"beta": true}\n' } : undefined,
+      secretEnv: i === 1 ? [{ name: 'DB_PASSWORD', secretName: 'db-credentials', key: 'password' }] : undefined,
+      architecture: i === 4 ? 'arm64' : undefined,
+      metrics: serving && i === 1 ? { method: ScrapeMethod.SERVICE_MONITOR, port: 9090, interval: Duration.seconds(15) } : undefined,
+      maxSurge: i === 3 ? 2 : undefined,
+      partOf: `${ns.namespaceName}-suite`,
+    });
+    workloads.push(w);
+  }
+  workloads[5].connectTo(workloads[0]);
+  workloads[1].allowTo(NetworkPeer.cidr('192.0.2.0/24', ['192.0.2.128/25']).withPorts([{ port: 443 }, { port: 8443, endPort: 8450 }]));
+  workloads[0].allowFrom(NetworkPeer.pods({ 'app.kubernetes.io/name': 'svc-2' }), [{ port: 8080, protocol: NetworkProtocol.TCP }]);
+
+  const host = (sub: string) => `${sub}.${ns.namespaceName}.example.com`;
+  new TlsIngress(ns, 'public', {
+    controller,
+    issuer: t === 0 ? undefined : issuer,
+    wildcardCertificate: wildcard,
+    dnsTtl: Duration.minutes(5),
+    rules: [
+      { host: host('www'), backend: workloads[0] },
+      { host: host('api'), paths: [{ path: '/', backend: workloads[1] }, { path: '/v2', pathType: IngressPathType.EXACT, backend: workloads[3] }] },
+    ],
+    skip: t === 2 || t === 0 ? { 'ingress-wildcard': 'one certificate per ingress on purpose: the hosts rotate independently' } : undefined,
+  });
+});
+
+// A single-replica workload with a ReadWriteOnce claim: Recreate, with reasons.
+const state = new IsolatedNamespace(app, 'state', { team: 'state' });
+const claim = new kplus.PersistentVolumeClaim(state, 'data', {
+  metadata: { name: 'data' },
+  storage: Size.gibibytes(10),
+  accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+});
+Guardrails.skip(claim, 'labels', 'a plain cdk8s-plus claim, kept to show the checker on objects the library did not build');
+new SafeDeployment(state, 'writer', {
+  image: 'registry.example.com/state/writer:1.0.0',
+  port: 8080,
+  replicas: 1,
+  claims: [{ claim, mountPath: '/data' }],
+  skip: { 'replicas-min': 'single writer on a ReadWriteOnce volume; a StatefulSet is planned' },
+});
+
+app.synth();
