@@ -13,8 +13,8 @@ import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } fr
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from './quantity';
 import {
-  LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaHard, ResolvedLimits, ResolvedQuota,
-  resolveLimits, resolveQuota,
+  FIELD_PROPS, LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaAmount, renderQuotaHard,
+  ResolvedLimits, ResolvedQuota, resolveLimits, resolveQuota,
 } from './quota';
 import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
@@ -125,6 +125,7 @@ export interface IsolatedNamespaceProps {
 
   /**
    * ResourceQuota size (rule `ns-quota`). Explicit `quota` values override single fields.
+   * The presets bound CPU requests, not CPU limits (`quota.cpuLimits` adds that bound).
    * @default QuotaPreset.SMALL
    */
   readonly quotaPreset?: QuotaPreset;
@@ -135,14 +136,16 @@ export interface IsolatedNamespaceProps {
   readonly quota?: QuotaValues;
   /**
    * Resources a container that sets none gets from the LimitRange (rule `ns-limits`):
-   * its requests become `defaultRequest`, its limits `default`.
+   * its requests become `defaultRequest`, its memory and ephemeral-storage limits
+   * `default` (no CPU limit: the library's policy, see `containerLimits.defaultCpuLimit`).
    * @default ResourcePreset.SMALL
    */
   readonly defaultResourcePreset?: ResourcePreset;
   /**
    * Explicit LimitRange values for containers.
-   * @default - defaults from `defaultResourcePreset` and a 1 CPU default limit; min 10m CPU,
-   * 16Mi memory and ephemeral storage; max 4 CPU, 8Gi memory, 16Gi ephemeral storage
+   * @default - defaults from `defaultResourcePreset`, no CPU default limit and no CPU max
+   * (containers without a CPU limit stay unlimited); min 10m CPU, 16Mi memory and
+   * ephemeral storage; max 8Gi memory, 16Gi ephemeral storage
    */
   readonly containerLimits?: LimitRangeValues;
 
@@ -327,10 +330,8 @@ export class IsolatedNamespace extends Chart {
       this.resolvedQuota = resolveQuota(this, KIND, props.quotaPreset, props.quota);
       this.quota = new kplus.k8s.KubeResourceQuota(this, 'ResourceQuota', {
         metadata: { name: 'quota', labels: this.commonLabels },
-        spec: {
-          hard: Object.fromEntries(renderQuotaHard(this.resolvedQuota).map(([k, v]) => [k,
-            typeof v === 'number' ? kplus.k8s.Quantity.fromNumber(v) : kplus.k8s.Quantity.fromString(v)])),
-        },
+        // Strings only: the API server reads every value back as a quantity string.
+        spec: { hard: Object.fromEntries(renderQuotaHard(this.resolvedQuota).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)])) },
       });
     }
     if (skips.has('ns-limits')) {
@@ -341,8 +342,9 @@ export class IsolatedNamespace extends Chart {
     } else {
       const limits = resolveLimits(this, KIND, props.defaultResourcePreset, props.containerLimits);
       this.resolvedLimits = limits;
-      const render = (values: { [r: string]: number }) => Object.fromEntries(COMPUTE_RESOURCES.map((r) =>
-        [r, kplus.k8s.Quantity.fromString(renderCompute(r, values[r]))]));
+      // The CPU default limit and max are left out unless asked for.
+      const render = (values: { [r: string]: number | undefined }) => Object.fromEntries(COMPUTE_RESOURCES
+        .filter((r) => values[r] !== undefined).map((r) => [r, kplus.k8s.Quantity.fromString(renderCompute(r, values[r]!))]));
       this.limitRange = new kplus.k8s.KubeLimitRange(this, 'LimitRange', {
         metadata: { name: 'limits', labels: this.commonLabels },
         spec: {
@@ -616,7 +618,9 @@ export class IsolatedNamespace extends Chart {
     if (!this.resolvedQuota && !this.resolvedLimits) return [];
     const inNamespace = memoDuringSynth(this, 'usage-objects-by-namespace', () => usageObjectsByNamespace(this.node.root)).get(this.namespaceName) ?? [];
     const manifests = inNamespace.filter((o) => o.metadata.namespace === this.namespaceName && !kinds.has(o)).map((o) => o.toJson());
-    const usage = computeUsage(manifests, this.resolvedLimits, this.resolvedQuota !== undefined);
+    const q = this.resolvedQuota;
+    const bounded = new Set(QUOTA_KEYS.filter((k) => q?.amounts[k] !== undefined));
+    const usage = computeUsage(manifests, this.resolvedLimits, bounded);
     const errors: string[] = [];
     const collect = (f: () => void) => {
       try {
@@ -626,15 +630,17 @@ export class IsolatedNamespace extends Chart {
       }
     };
     for (const problem of groupProblems(usage.problems)) collect(() => this.failProblem(problem));
-    const q = this.resolvedQuota;
     if (q) {
       for (const key of QUOTA_KEYS) {
+        const hard = q.amounts[key];
+        const source = q.source[key];
+        if (hard === undefined || source === undefined) continue;
         const used = usage.totals[key] ?? 0;
-        if (used <= q.amounts[key]) continue;
+        if (used <= hard) continue;
         const counting = key.startsWith('services') ? '' : 'Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. ';
-        collect(() => fail(this, KIND, q.source[key], renderAmount(key, q.amounts[key]),
+        collect(() => fail(this, KIND, source, renderAmount(key, hard),
           `at least ${renderAmount(key, used)} of ${key}: the workloads of the namespace need that much (${usage.contributions[key].join('; ')}). `
-          + `${counting}Raise ${q.source[key].startsWith('quota.') ? q.source[key] : `quota.${QUOTA_PROPS[key]}`} or choose a larger QuotaPreset`));
+          + `${counting}Raise ${source.startsWith('quota.') ? source : `quota.${QUOTA_PROPS[key]}`} or choose a larger QuotaPreset`));
       }
     }
     return errors;
@@ -645,6 +651,21 @@ export class IsolatedNamespace extends Chart {
     const r = p.resource;
     const where = p.wheres.join(', ');
     if (p.type === 'missing' || !l) {
+      const key = `${p.side}.${r}` as QuotaKey;
+      const q = this.resolvedQuota!;
+      const source = q.source[key]!;
+      // The LimitRange fills every value but a CPU limit, which it gives only on request:
+      // blame the quota that demands one rather than the LimitRange.
+      if (l || key === 'limits.cpu') {
+        const field = p.side === 'limits' ? 'defaultLimit' : 'defaultRequest';
+        const viaLimitRange = l ? `, set containerLimits.${FIELD_PROPS[field][r]} so that the LimitRange gives one to containers that set none` : '';
+        const quotaProp = source.startsWith('quota.') ? source : `quota.${QUOTA_PROPS[key]}`;
+        const policy = key === 'limits.cpu' ? " (the library's policy: no CPU limits; quota.cpuRequests bounds CPU)" : '';
+        const sdProp = `resources.${r === 'cpu' ? 'cpu' : r === 'memory' ? 'memory' : 'ephemeralStorage'}${p.side === 'limits' ? 'Limit' : 'Request'}`;
+        fail(this, KIND, source, renderAmount(key, q.amounts[key]!),
+          `${key} on every container of the namespace: with a quota on ${key} the API server rejects pods with a container that sets none, and ${where} sets none. `
+          + `Set ${key} on those containers (SafeDeployment: ${sdProp})${viaLimitRange}, or leave ${quotaProp} out${policy}`);
+      }
       fail(this, KIND, 'skip.ns-limits', this.skippedRules['ns-limits'],
         `a LimitRange, or containers that set ${p.side}.${r}: ${where} sets none, and with a quota on ${p.side}.${r} the API server rejects such pods`);
     }
@@ -674,10 +695,10 @@ function usageObjectsByNamespace(root: IConstruct): Map<string, ApiObject[]> {
 }
 
 
+/** A quota amount for an error message: compute amounts as quantities, counts as numbers (as given). */
 function renderAmount(key: QuotaKey, amount: number): string | number {
-  if (key.endsWith('.cpu')) return renderCompute('cpu', amount);
-  if (key.startsWith('requests.') || key.startsWith('limits.')) return renderCompute('memory', amount);
-  return amount;
+  const text = renderQuotaAmount(key, amount);
+  return key.startsWith('requests.') || key.startsWith('limits.') ? text : amount;
 }
 
 interface GroupedProblem {

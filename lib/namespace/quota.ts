@@ -16,9 +16,11 @@ export interface QuotaValues {
    */
   readonly cpuRequests?: Cpu;
   /**
-   * Sum of the CPU limits of all pods (`limits.cpu`). Containers without a CPU limit get
-   * the LimitRange default, so this bounds pods x that default.
-   * @default - from the preset
+   * Sum of the CPU limits of all pods (`limits.cpu`). With it, the API server rejects every
+   * pod with a container that has no CPU limit, so every container of the namespace needs
+   * one: its own (`resources.cpuLimit`) or the LimitRange default
+   * (`containerLimits.defaultCpuLimit`). SafeDeployment sets no CPU limit by default.
+   * @default - none: CPU is bounded by `cpuRequests` only (no CPU limits is the library's policy)
    */
   readonly cpuLimits?: Cpu;
   /**
@@ -77,32 +79,32 @@ export interface QuotaValues {
 /**
  * Named ResourceQuota sizes for a namespace. Explicit `QuotaValues` override single fields.
  *
- * Each preset admits its pod count at the LimitRange default CPU limit of one core
- * (`limits.cpu` = pods x 1), memory limits at twice the requests, and no load balancers
- * or node ports.
+ * Each preset bounds CPU by its requests only (no `limits.cpu`: containers need no CPU
+ * limit, the library's policy), memory limits at twice the requests, and allows no load
+ * balancers or node ports.
  */
 export class QuotaPreset {
   /**
-   * 4 CPU / 8Gi memory requested, 20 CPU / 16Gi limits, 16Gi / 40Gi ephemeral storage,
-   * 20 pods, 10 services, 10 claims with 100Gi: a team with a few services. The default.
+   * 4 CPU requested, 8Gi / 16Gi memory requests / limits, 16Gi / 40Gi ephemeral-storage
+   * requests / limits, 20 pods, 10 services, 10 claims with 100Gi: a team with a few
+   * services. The default.
    */
-  public static readonly SMALL = new QuotaPreset('SMALL', 4, 20, 8, 16, 16, 40, 20, 10, 10, 100);
+  public static readonly SMALL = new QuotaPreset('SMALL', 4, 8, 16, 16, 40, 20, 10, 10, 100);
   /**
-   * 16 CPU / 32Gi memory requested, 80 CPU / 64Gi limits, 64Gi / 160Gi ephemeral storage,
-   * 80 pods, 40 services, 40 claims with 500Gi.
+   * 16 CPU requested, 32Gi / 64Gi memory requests / limits, 64Gi / 160Gi ephemeral-storage
+   * requests / limits, 80 pods, 40 services, 40 claims with 500Gi.
    */
-  public static readonly MEDIUM = new QuotaPreset('MEDIUM', 16, 80, 32, 64, 64, 160, 80, 40, 40, 500);
+  public static readonly MEDIUM = new QuotaPreset('MEDIUM', 16, 32, 64, 64, 160, 80, 40, 40, 500);
   /**
-   * 64 CPU / 128Gi memory requested, 320 CPU / 256Gi limits, 256Gi / 640Gi ephemeral
-   * storage, 320 pods, 160 services, 160 claims with 2Ti.
+   * 64 CPU requested, 128Gi / 256Gi memory requests / limits, 256Gi / 640Gi
+   * ephemeral-storage requests / limits, 320 pods, 160 services, 160 claims with 2Ti.
    */
-  public static readonly LARGE = new QuotaPreset('LARGE', 64, 320, 128, 256, 256, 640, 320, 160, 160, 2048);
+  public static readonly LARGE = new QuotaPreset('LARGE', 64, 128, 256, 256, 640, 320, 160, 160, 2048);
 
   private constructor(
     /** The preset's name. */
     public readonly name: string,
     private readonly cpuRequestCores: number,
-    private readonly cpuLimitCores: number,
     private readonly memoryRequestGi: number,
     private readonly memoryLimitGi: number,
     private readonly ephemeralRequestGi: number,
@@ -117,7 +119,6 @@ export class QuotaPreset {
   public get values(): QuotaValues {
     return {
       cpuRequests: Cpu.units(this.cpuRequestCores),
-      cpuLimits: Cpu.units(this.cpuLimitCores),
       memoryRequests: Size.gibibytes(this.memoryRequestGi),
       memoryLimits: Size.gibibytes(this.memoryLimitGi),
       ephemeralStorageRequests: Size.gibibytes(this.ephemeralRequestGi),
@@ -153,9 +154,10 @@ export interface LimitRangeValues {
    */
   readonly defaultEphemeralStorageRequest?: Size;
   /**
-   * CPU limit of a container that sets none (every container, with SafeDeployment's
-   * defaults). It must be at least every CPU request without a limit.
-   * @default Cpu.units(1)
+   * CPU limit the LimitRange gives a container that sets none (every container, with
+   * SafeDeployment's defaults). It must be at least every CPU request without a limit.
+   * Needed with `maxCpu`, and with `quota.cpuLimits` unless every container sets a CPU limit.
+   * @default - none: containers without a CPU limit stay unlimited (library policy)
    */
   readonly defaultCpuLimit?: Cpu;
   /**
@@ -184,8 +186,9 @@ export interface LimitRangeValues {
    */
   readonly minEphemeralStorage?: Size;
   /**
-   * Largest CPU limit of a container.
-   * @default Cpu.units(4)
+   * Largest CPU limit of a container. A LimitRange max makes a CPU limit mandatory, so it
+   * needs `defaultCpuLimit` for the containers that set none.
+   * @default - none: containers without a CPU limit stay unlimited (library policy)
    */
   readonly maxCpu?: Cpu;
   /**
@@ -225,11 +228,11 @@ export const QUOTA_PROPS: { [key in QuotaKey]: keyof QuotaValues } = {
   'requests.storage': 'storageRequests',
 };
 
-/** A resolved quota: amounts in base units (millicores, bytes, counts). */
+/** A resolved quota: amounts in base units (millicores, bytes, counts); keys left unbounded are absent. */
 export interface ResolvedQuota {
-  readonly amounts: { [key in QuotaKey]: number };
+  readonly amounts: { [key in QuotaKey]?: number };
   /** The property each amount came from, for error messages. */
-  readonly source: { [key in QuotaKey]: string };
+  readonly source: { [key in QuotaKey]?: string };
 }
 
 /** Resolves explicit values over a preset and validates them. */
@@ -243,6 +246,7 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
     const prop = QUOTA_PROPS[key];
     const isExplicit = given[prop] !== undefined;
     const value = isExplicit ? given[prop] : base[prop];
+    if (value === undefined) continue; // not bounded (limits.cpu unless given)
     const propName = isExplicit ? `quota.${prop}` : `quotaPreset (${p.name}: ${key})`;
     let amount: number;
     if (typeof value === 'number') {
@@ -261,34 +265,48 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
   for (const r of ['cpu', 'memory', 'ephemeral-storage'] as ComputeResource[]) {
     const req = amounts[`requests.${r}`];
     const lim = amounts[`limits.${r}`];
-    if (lim < req) {
+    if (lim !== undefined && req !== undefined && lim < req) {
       fail(scope, kind, source[`limits.${r}`], renderCompute(r, lim), `at least ${source[`requests.${r}`]} (${renderCompute(r, req)}): limits include the requests`);
     }
   }
   return { amounts, source };
 }
 
-/** Renders a resolved quota as ResourceQuota `spec.hard` strings and numbers. */
-export function renderQuotaHard(q: ResolvedQuota): Array<[QuotaKey, string | number]> {
-  return QUOTA_KEYS.map((key) => {
+/**
+ * Renders a resolved quota as ResourceQuota `spec.hard` quantities, every one a string:
+ * the API server stores counts as quantities too and reads `pods: 20` back as "20".
+ */
+export function renderQuotaHard(q: ResolvedQuota): Array<[QuotaKey, string]> {
+  const out: Array<[QuotaKey, string]> = [];
+  for (const key of QUOTA_KEYS) {
     const amount = q.amounts[key];
-    if (key.endsWith('.cpu')) return [key, renderCompute('cpu', amount)];
-    if (key.startsWith('requests.') || key.startsWith('limits.')) return [key, renderCompute('memory', amount)];
-    return [key, amount];
-  });
+    if (amount === undefined) continue;
+    out.push([key, renderQuotaAmount(key, amount)]);
+  }
+  return out;
 }
 
-/** Per-resource container bounds of a LimitRange, in base units. */
+/** Renders one quota amount as the API server writes it ("4", "500m", "16Gi", "20"). */
+export function renderQuotaAmount(key: QuotaKey, amount: number): string {
+  if (key.endsWith('.cpu')) return renderCompute('cpu', amount);
+  if (key.startsWith('requests.') || key.startsWith('limits.')) return renderCompute('memory', amount);
+  return String(amount);
+}
+
+/**
+ * Per-resource container bounds of a LimitRange, in base units. The CPU default limit and
+ * max are absent unless asked for: containers without a CPU limit stay unlimited.
+ */
 export interface ResolvedLimits {
   readonly defaultRequest: { [r in ComputeResource]: number };
-  readonly defaultLimit: { [r in ComputeResource]: number };
+  readonly defaultLimit: { [r in ComputeResource]?: number };
   readonly min: { [r in ComputeResource]: number };
-  readonly max: { [r in ComputeResource]: number };
+  readonly max: { [r in ComputeResource]?: number };
   /** The property each value came from, for error messages. */
   readonly source: { [field: string]: string };
 }
 
-const FIELD_PROPS: { [field: string]: { [r in ComputeResource]: keyof LimitRangeValues } } = {
+export const FIELD_PROPS: { [field: string]: { [r in ComputeResource]: keyof LimitRangeValues } } = {
   defaultRequest: { 'cpu': 'defaultCpuRequest', 'memory': 'defaultMemoryRequest', 'ephemeral-storage': 'defaultEphemeralStorageRequest' },
   defaultLimit: { 'cpu': 'defaultCpuLimit', 'memory': 'defaultMemoryLimit', 'ephemeral-storage': 'defaultEphemeralStorageLimit' },
   min: { 'cpu': 'minCpu', 'memory': 'minMemory', 'ephemeral-storage': 'minEphemeralStorage' },
@@ -300,7 +318,10 @@ export const LIMIT_RANGE_FIELDS: { [field: string]: string } = {
   defaultRequest: 'defaultRequest', defaultLimit: 'default', min: 'min', max: 'max',
 };
 
-/** Resolves and validates the LimitRange: min <= defaultRequest <= default <= max. */
+/**
+ * Resolves and validates the LimitRange: min <= defaultRequest <= default <= max, and a max
+ * only with a default limit.
+ */
 export function resolveLimits(scope: IConstruct, kind: string, preset: ResourcePreset | undefined, explicit: LimitRangeValues | undefined): ResolvedLimits {
   const p = preset ?? ResourcePreset.SMALL;
   const pv = p.values;
@@ -308,13 +329,13 @@ export function resolveLimits(scope: IConstruct, kind: string, preset: ResourceP
     defaultCpuRequest: pv.cpuRequest,
     defaultMemoryRequest: pv.memoryRequest,
     defaultEphemeralStorageRequest: pv.ephemeralStorageRequest,
-    defaultCpuLimit: Cpu.units(1),
+    defaultCpuLimit: undefined,
     defaultMemoryLimit: pv.memoryLimit,
     defaultEphemeralStorageLimit: pv.ephemeralStorageLimit,
     minCpu: Cpu.millis(10),
     minMemory: Size.mebibytes(16),
     minEphemeralStorage: Size.mebibytes(16),
-    maxCpu: Cpu.units(4),
+    maxCpu: undefined,
     maxMemory: Size.gibibytes(8),
     maxEphemeralStorage: Size.gibibytes(16),
   };
@@ -327,6 +348,7 @@ export function resolveLimits(scope: IConstruct, kind: string, preset: ResourceP
       const prop = FIELD_PROPS[field][r];
       const isExplicit = given[prop] !== undefined;
       const value = isExplicit ? given[prop] : (base as any)[prop];
+      if (value === undefined) continue; // no CPU default limit or max unless given
       const propName = isExplicit || !fromPreset.has(prop)
         ? `containerLimits.${prop}`
         : `defaultResourcePreset (${p.name.toUpperCase()}: ${LIMIT_RANGE_FIELDS[field]} ${r})`;
@@ -342,8 +364,15 @@ export function resolveLimits(scope: IConstruct, kind: string, preset: ResourceP
   }
   for (const r of COMPUTE_RESOURCES) {
     const name = (field: string) => out.source[`${field}.${r}`];
+    if (out.max[r] !== undefined && out.defaultLimit[r] === undefined) {
+      const prop = FIELD_PROPS.defaultLimit[r];
+      fail(scope, kind, name('max'), renderCompute(r, out.max[r]),
+        `containerLimits.${prop} as well, or no ${FIELD_PROPS.max[r]}: with a LimitRange max ${r} every container needs a ${r} limit `
+        + `(the API server rejects a container without one unless a default limit exists), and the API server fills a missing default limit with the max, `
+        + `giving every container without a ${r} limit${r === 'cpu' ? ' (SafeDeployment sets none by default)' : ''} a limit of ${renderCompute(r, out.max[r])}`);
+    }
     const check = (lower: string, upper: string, why: string) => {
-      if (out[lower][r] <= out[upper][r]) return;
+      if (out[lower][r] === undefined || out[upper][r] === undefined || out[lower][r] <= out[upper][r]) return;
       // Blame the value the user set; when both or neither were set, blame the lower one.
       const target = explicitProps.has(name(upper)) && !explicitProps.has(name(lower)) ? upper : lower;
       const against = target === lower ? upper : lower;

@@ -37,8 +37,18 @@ interface Manifest { readonly kind?: string; readonly metadata?: any; readonly s
 
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob']);
 
-/** Computes the usage of `manifests` (the objects of one namespace). */
-export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLimits | undefined, quotaTracksCompute: boolean): Usage {
+/**
+ * The quota keys for which the API server rejects a pod with a container that does not set
+ * the value (quota admission's backward-compatible check covers cpu and memory only).
+ */
+const ENFORCED_PER_CONTAINER = new Set<QuotaKey>(['requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory']);
+
+/**
+ * Computes the usage of `manifests` (the objects of one namespace). `bounded` holds the
+ * quota keys the namespace's ResourceQuota sets: a container that lacks a cpu or memory
+ * value of a bounded key, after the LimitRange defaults, is a problem.
+ */
+export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLimits | undefined, bounded: ReadonlySet<QuotaKey>): Usage {
   const totals: any = {};
   const contributions: any = {};
   const add = (key: QuotaKey, amount: number, text: string) => {
@@ -94,7 +104,7 @@ export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLim
       if (storage > 0) add('requests.storage', storage * pods, `${label}: ${pods} x ${renderCompute('memory', storage)}`);
     }
 
-    const perPod = podResources(podSpec, `${kind} ${name}`, limits, quotaTracksCompute, problems);
+    const perPod = podResources(podSpec, `${kind} ${name}`, limits, bounded, problems);
     for (const side of ['requests', 'limits'] as const) {
       for (const r of COMPUTE_RESOURCES) {
         const amount = perPod[side][r];
@@ -147,7 +157,7 @@ function intOrPercent(value: unknown, base: number): number {
  * limit, then the LimitRange fills what is still missing): the sum over the containers
  * and sidecars, or the largest init container if that is more.
  */
-function podResources(podSpec: any, owner: string, limits: ResolvedLimits | undefined, quotaTracksCompute: boolean, problems: ContainerProblem[]) {
+function podResources(podSpec: any, owner: string, limits: ResolvedLimits | undefined, bounded: ReadonlySet<QuotaKey>, problems: ContainerProblem[]) {
   const result = { requests: {} as { [r in ComputeResource]: number }, limits: {} as { [r in ComputeResource]: number } };
   const containers: any[] = podSpec.containers ?? [];
   const inits: any[] = podSpec.initContainers ?? [];
@@ -155,7 +165,8 @@ function podResources(podSpec: any, owner: string, limits: ResolvedLimits | unde
   const plainInits = inits.filter((c) => c.restartPolicy !== 'Always');
   for (const r of COMPUTE_RESOURCES) {
     for (const side of ['requests', 'limits'] as const) {
-      const eff = (c: any, kind: string) => effective(c, r, side, `${kind} ${c.name} of ${owner}`, limits, quotaTracksCompute, problems);
+      const required = bounded.has(`${side}.${r}` as QuotaKey) && ENFORCED_PER_CONTAINER.has(`${side}.${r}` as QuotaKey);
+      const eff = (c: any, kind: string) => effective(c, r, side, `${kind} ${c.name} of ${owner}`, limits, required, problems);
       const main = [...containers.map((c) => eff(c, 'container')), ...sidecars.map((c) => eff(c, 'init container'))].reduce((a, b) => a + b, 0);
       const init = plainInits.map((c) => eff(c, 'init container')).reduce((a, b) => Math.max(a, b), 0);
       result[side][r] = Math.max(main, init);
@@ -165,7 +176,7 @@ function podResources(podSpec: any, owner: string, limits: ResolvedLimits | unde
 }
 
 function effective(c: any, r: ComputeResource, side: 'requests' | 'limits', where: string, limits: ResolvedLimits | undefined,
-  quotaTracksCompute: boolean, problems: ContainerProblem[]): number {
+  required: boolean, problems: ContainerProblem[]): number {
   const ownRequest = parseCompute(r, c.resources?.requests?.[r]);
   const ownLimit = parseCompute(r, c.resources?.limits?.[r]);
   const hasRequest = !Number.isNaN(ownRequest);
@@ -173,21 +184,24 @@ function effective(c: any, r: ComputeResource, side: 'requests' | 'limits', wher
   if (side === 'requests') {
     const value = hasRequest ? ownRequest : hasLimit ? ownLimit : limits?.defaultRequest[r];
     if (value === undefined) {
-      if (quotaTracksCompute) problems.push({ type: 'missing', resource: r, side, where });
+      if (required) problems.push({ type: 'missing', resource: r, side, where });
       return 0;
     }
     if (limits && value < limits.min[r]) problems.push({ type: 'min', resource: r, side, where, value: renderCompute(r, value) });
-    if (limits && !hasLimit && hasRequest && value > limits.defaultLimit[r]) {
+    const defaultLimit = limits?.defaultLimit[r];
+    if (defaultLimit !== undefined && !hasLimit && hasRequest && value > defaultLimit) {
       problems.push({ type: 'default-below-request', resource: r, side, where, value: renderCompute(r, value) });
     }
     return value;
   }
+  // Without a LimitRange default (no CPU limit unless asked for) the container stays unlimited.
   const value = hasLimit ? ownLimit : limits?.defaultLimit[r];
   if (value === undefined) {
-    if (quotaTracksCompute) problems.push({ type: 'missing', resource: r, side, where });
+    if (required) problems.push({ type: 'missing', resource: r, side, where });
     return 0;
   }
-  if (limits && hasLimit && value > limits.max[r]) problems.push({ type: 'max', resource: r, side, where, value: renderCompute(r, value) });
+  const max = limits?.max[r];
+  if (max !== undefined && hasLimit && value > max) problems.push({ type: 'max', resource: r, side, where, value: renderCompute(r, value) });
   if (limits && hasLimit && value < limits.min[r]) problems.push({ type: 'min', resource: r, side, where, value: renderCompute(r, value) });
   return value;
 }

@@ -1,7 +1,8 @@
 /**
  * The validation a Kubernetes API server applies to the objects the namespace tests emit
  * (names, namespaces, labels, NetworkPolicy, ResourceQuota, LimitRange, RBAC), as a list
- * of problems: an empty list means the server would accept the objects.
+ * of problems: an empty list means the server would accept the objects and read them back
+ * as written (so a GitOps diff settles).
  */
 import { Construct } from 'constructs';
 import { IIngressControllerClient, NetworkPeer } from '../../lib';
@@ -102,7 +103,22 @@ function checkQuota(m: any, p: (msg: string) => void) {
   for (const [k, v] of Object.entries(m.spec?.hard ?? {})) {
     if (!QUOTA_KEYS.has(k)) p(`unknown quota resource ${k}`);
     if (!QUANTITY.test(String(v)) || String(v).startsWith('-')) p(`quota ${k} is not a non-negative quantity: ${v}`);
+    if (typeof v !== 'string') p(`quota ${k} is the ${typeof v} ${v}: the API server stores a quantity and reads it back as the string "${v}"`);
   }
+}
+
+/**
+ * A Container LimitRange item as the API server stores it (SetDefaults_LimitRangeItem in
+ * pkg/apis/core/v1/defaults.go): a missing default limit becomes the max, a missing
+ * defaultRequest the default limit, else the min.
+ */
+export function limitRangeItemAsStored(item: any): any {
+  if (item?.type !== 'Container') return item;
+  const stored = { ...item, default: { ...(item.default ?? {}) }, defaultRequest: { ...(item.defaultRequest ?? {}) } };
+  for (const [r, v] of Object.entries(item.max ?? {})) if (!(r in stored.default)) stored.default[r] = v;
+  for (const [r, v] of Object.entries(stored.default)) if (!(r in stored.defaultRequest)) stored.defaultRequest[r] = v;
+  for (const [r, v] of Object.entries(item.min ?? {})) if (!(r in stored.defaultRequest)) stored.defaultRequest[r] = v;
+  return stored;
 }
 
 const UNITS: { [s: string]: number } = { '': 1, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'Ki': 1024, 'Mi': 1024 ** 2, 'Gi': 1024 ** 3, 'Ti': 1024 ** 4 };
@@ -115,6 +131,12 @@ function q(v: unknown): number {
 function checkLimitRange(m: any, p: (msg: string) => void) {
   for (const item of m.spec?.limits ?? []) {
     if (!['Container', 'Pod', 'PersistentVolumeClaim'].includes(item.type)) p(`limit type ${item.type}`);
+    const stored = limitRangeItemAsStored(item);
+    for (const f of ['default', 'defaultRequest']) {
+      for (const r of Object.keys(stored[f] ?? {})) {
+        if (item[f]?.[r] === undefined) p(`${r}: ${f} is not set, and the API server stores ${stored[f][r]} there (it reads back differently)`);
+      }
+    }
     const resources = new Set<string>(['default', 'defaultRequest', 'min', 'max'].flatMap((f) => Object.keys(item[f] ?? {})));
     for (const r of resources) {
       const [min, defReq, def, max] = ['min', 'defaultRequest', 'default', 'max'].map((f) => (item[f]?.[r] === undefined ? undefined : q(item[f][r])));

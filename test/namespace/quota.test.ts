@@ -6,7 +6,7 @@ import {
   IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDeployment, SafeDeploymentProps,
 } from '../../lib';
 import { all, one } from '../helpers';
-import { apiServerProblems } from './api-server';
+import { apiServerProblems, limitRangeItemAsStored } from './api-server';
 
 const IMAGE = 'ghcr.io/acme/web:1.0.0';
 const PREFIX = 'IsolatedNamespace at \'payments\': invalid ';
@@ -36,35 +36,58 @@ function synthErrors(ns: IsolatedNamespace): string[] {
   return msg.split('\n').slice(1).map((l) => l.replace(/^\s+\[[^\]]*\] /, ''));
 }
 
+/** SMALL: CPU bounded by requests only (no limits.cpu), every value a string. */
 const SMALL_HARD = {
   'requests.cpu': '4',
-  'limits.cpu': '20',
   'requests.memory': '8Gi',
   'limits.memory': '16Gi',
   'requests.ephemeral-storage': '16Gi',
   'limits.ephemeral-storage': '40Gi',
-  'pods': 20,
-  'services': 10,
-  'services.loadbalancers': 0,
-  'services.nodeports': 0,
-  'persistentvolumeclaims': 10,
+  'pods': '20',
+  'services': '10',
+  'services.loadbalancers': '0',
+  'services.nodeports': '0',
+  'persistentvolumeclaims': '10',
   'requests.storage': '100Gi',
 };
 
 describe('ns-quota: the ResourceQuota', () => {
-  it('bounds every resource with the SMALL preset by default', () => {
+  it('bounds every resource with the SMALL preset by default, CPU by its requests only', () => {
     const { ns } = build();
     const quota = one(Testing.synth(ns), 'ResourceQuota');
     expect(quota.metadata.name).toBe('quota');
     expect(quota.spec).toEqual({ hard: SMALL_HARD });
+    expect(quota.spec.hard).not.toHaveProperty(['limits.cpu']);
   });
 
   it.each([
-    [QuotaPreset.MEDIUM, { 'requests.cpu': '16', 'limits.cpu': '80', 'requests.memory': '32Gi', 'limits.memory': '64Gi', 'requests.ephemeral-storage': '64Gi', 'limits.ephemeral-storage': '160Gi', 'pods': 80, 'services': 40, 'persistentvolumeclaims': 40, 'requests.storage': '500Gi' }],
-    [QuotaPreset.LARGE, { 'requests.cpu': '64', 'limits.cpu': '320', 'requests.memory': '128Gi', 'limits.memory': '256Gi', 'requests.ephemeral-storage': '256Gi', 'limits.ephemeral-storage': '640Gi', 'pods': 320, 'services': 160, 'persistentvolumeclaims': 160, 'requests.storage': '2Ti' }],
+    [QuotaPreset.MEDIUM, { 'requests.cpu': '16', 'requests.memory': '32Gi', 'limits.memory': '64Gi', 'requests.ephemeral-storage': '64Gi', 'limits.ephemeral-storage': '160Gi', 'pods': '80', 'services': '40', 'persistentvolumeclaims': '40', 'requests.storage': '500Gi' }],
+    [QuotaPreset.LARGE, { 'requests.cpu': '64', 'requests.memory': '128Gi', 'limits.memory': '256Gi', 'requests.ephemeral-storage': '256Gi', 'limits.ephemeral-storage': '640Gi', 'pods': '320', 'services': '160', 'persistentvolumeclaims': '160', 'requests.storage': '2Ti' }],
   ])('uses the preset %s', (preset, hard) => {
     const quota = one(Testing.synth(build({ quotaPreset: preset }).ns), 'ResourceQuota');
-    expect(quota.spec.hard).toEqual({ ...hard, 'services.loadbalancers': 0, 'services.nodeports': 0 });
+    expect(quota.spec.hard).toEqual({ ...hard, 'services.loadbalancers': '0', 'services.nodeports': '0' });
+  });
+
+  it('presets bound no CPU limits', () => {
+    for (const preset of [QuotaPreset.SMALL, QuotaPreset.MEDIUM, QuotaPreset.LARGE]) {
+      expect(preset.values.cpuLimits).toBeUndefined();
+      expect(one(Testing.synth(build({ quotaPreset: preset }).ns), 'ResourceQuota').spec.hard).not.toHaveProperty(['limits.cpu']);
+    }
+  });
+
+  it('emits every spec.hard value as a string, as the API server reads it back', () => {
+    for (const props of [{}, { quotaPreset: QuotaPreset.LARGE }, { quota: { pods: 7, services: 0, loadBalancers: 1, nodePorts: 3, persistentVolumeClaims: 0, cpuLimits: Cpu.units(8) } }]) {
+      const hard = one(Testing.synth(build(props).ns), 'ResourceQuota').spec.hard;
+      for (const [key, value] of Object.entries(hard)) expect(typeof value, key).toBe('string');
+    }
+    const hard = one(Testing.synth(build({ quota: { pods: 7, services: 0, loadBalancers: 1, nodePorts: 3 } }).ns), 'ResourceQuota').spec.hard;
+    expect(hard).toMatchObject({ 'pods': '7', 'services': '0', 'services.loadbalancers': '1', 'services.nodeports': '3' });
+  });
+
+  it('bounds limits.cpu only when quota.cpuLimits is given', () => {
+    const hard = one(Testing.synth(build({ quota: { cpuLimits: Cpu.units(40) } }).ns), 'ResourceQuota').spec.hard;
+    expect(hard['limits.cpu']).toBe('40');
+    expect(hard).toEqual({ ...SMALL_HARD, 'limits.cpu': '40' });
   });
 
   it('names its presets', () => {
@@ -80,15 +103,17 @@ describe('ns-quota: the ResourceQuota', () => {
       },
     }).ns), 'ResourceQuota');
     expect(quota.spec.hard).toMatchObject({
-      'requests.cpu': '2500m', 'limits.cpu': '80', 'limits.memory': '40Gi', 'services.loadbalancers': 1, 'services.nodeports': 2,
-      'requests.storage': '1Ti', 'pods': 30, 'services': 40, 'requests.ephemeral-storage': '1536Mi',
+      'requests.cpu': '2500m', 'limits.memory': '40Gi', 'services.loadbalancers': '1', 'services.nodeports': '2',
+      'requests.storage': '1Ti', 'pods': '30', 'services': '40', 'requests.ephemeral-storage': '1536Mi',
     });
+    expect(quota.spec.hard).not.toHaveProperty(['limits.cpu']);
   });
 
   it.each([
     [{ pods: -1 }, 'quota.pods -1; expected an integer from 0 to 1000000.'],
     [{ services: 1.5 }, 'quota.services 1.5; expected an integer from 0 to 1000000.'],
     [{ cpuLimits: Cpu.units(2) }, 'quota.cpuLimits "2"; expected at least quotaPreset (SMALL: requests.cpu) (4): limits include the requests.'],
+    [{ cpuRequests: Cpu.units(8), cpuLimits: Cpu.millis(7500) }, 'quota.cpuLimits "7500m"; expected at least quota.cpuRequests (8): limits include the requests.'],
     [{ memoryRequests: Size.gibibytes(32) }, 'quotaPreset (SMALL: limits.memory) "16Gi"; expected at least quota.memoryRequests (32Gi): limits include the requests.'],
   ])('rejects quota %j', (quota, expected) => {
     expect(error(() => build({ quota }))).toBe(PREFIX + expected);
@@ -109,25 +134,38 @@ describe('ns-quota: the ResourceQuota', () => {
 });
 
 describe('ns-limits: the LimitRange', () => {
-  it('gives containers ResourcePreset.SMALL and a 1 CPU limit, within min and max', () => {
+  it('gives containers ResourcePreset.SMALL without a CPU limit, within min and max', () => {
     const { ns } = build();
     const lr = one(Testing.synth(ns), 'LimitRange');
     expect(lr.metadata.name).toBe('limits');
     expect(lr.spec).toEqual({
       limits: [{
         type: 'Container',
-        default: { 'cpu': '1', 'memory': '128Mi', 'ephemeral-storage': '1Gi' },
+        default: { 'memory': '128Mi', 'ephemeral-storage': '1Gi' },
         defaultRequest: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' },
         min: { 'cpu': '10m', 'memory': '16Mi', 'ephemeral-storage': '16Mi' },
-        max: { 'cpu': '4', 'memory': '8Gi', 'ephemeral-storage': '16Gi' },
+        max: { 'memory': '8Gi', 'ephemeral-storage': '16Gi' },
       }],
     });
+  });
+
+  it('the API server stores the default LimitRange as written, and a SafeDeployment keeps its pods as declared', () => {
+    const { ns } = build();
+    web(ns);
+    const manifests = Testing.synth(ns);
+    const item = one(manifests, 'LimitRange').spec.limits[0];
+    expect(limitRangeItemAsStored(item)).toEqual(item);
+    // Nothing in the LimitRange gives the container a CPU limit it did not declare.
+    const container = one(manifests, 'Deployment').spec.template.spec.containers[0];
+    expect(container.resources.limits.cpu).toBeUndefined();
+    expect(item.default.cpu).toBeUndefined();
+    expect(item.max.cpu).toBeUndefined();
   });
 
   it('takes its defaults from another ResourcePreset', () => {
     const item = one(Testing.synth(build({ defaultResourcePreset: ResourcePreset.MEDIUM }).ns), 'LimitRange').spec.limits[0];
     expect(item.defaultRequest).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '512Mi' });
-    expect(item.default).toEqual({ 'cpu': '1', 'memory': '512Mi', 'ephemeral-storage': '2Gi' });
+    expect(item.default).toEqual({ 'memory': '512Mi', 'ephemeral-storage': '2Gi' });
   });
 
   it('explicit values override single fields', () => {
@@ -135,9 +173,24 @@ describe('ns-limits: the LimitRange', () => {
       containerLimits: { defaultCpuLimit: Cpu.millis(1500), maxMemory: Size.gibibytes(2), minCpu: Cpu.millis(50), defaultMemoryRequest: Size.mebibytes(64) },
     }).ns), 'LimitRange').spec.limits[0];
     expect(item.default.cpu).toBe('1500m');
-    expect(item.max.memory).toBe('2Gi');
+    expect(item.max).toEqual({ 'memory': '2Gi', 'ephemeral-storage': '16Gi' });
     expect(item.min.cpu).toBe('50m');
     expect(item.defaultRequest.memory).toBe('64Mi');
+  });
+
+  it('sets a CPU default limit and max only when asked, and the API server stores them as written', () => {
+    const { ns } = build({ containerLimits: { defaultCpuLimit: Cpu.units(1), maxCpu: Cpu.units(4) } });
+    const item = one(Testing.synth(ns), 'LimitRange').spec.limits[0];
+    expect(item.default).toEqual({ 'cpu': '1', 'memory': '128Mi', 'ephemeral-storage': '1Gi' });
+    expect(item.max).toEqual({ 'cpu': '4', 'memory': '8Gi', 'ephemeral-storage': '16Gi' });
+    expect(limitRangeItemAsStored(item)).toEqual(item);
+  });
+
+  it('refuses a CPU max without a default CPU limit', () => {
+    expect(error(() => build({ containerLimits: { maxCpu: Cpu.units(4) } }))).toBe(
+      `${PREFIX}containerLimits.maxCpu "4"; expected containerLimits.defaultCpuLimit as well, or no maxCpu: with a LimitRange max cpu every container needs a cpu limit `
+      + '(the API server rejects a container without one unless a default limit exists), and the API server fills a missing default limit with the max, '
+      + 'giving every container without a cpu limit (SafeDeployment sets none by default) a limit of 4.');
   });
 
   it.each([
@@ -145,12 +198,18 @@ describe('ns-limits: the LimitRange', () => {
       'containerLimits.defaultMemoryLimit "16Gi"; expected at most containerLimits.maxMemory (8Gi): the LimitRange default memory limit must not exceed its max.'],
     [{ maxMemory: Size.mebibytes(64) },
       'containerLimits.maxMemory "64Mi"; expected at least defaultResourcePreset (SMALL: default memory) (128Mi): the LimitRange default memory limit must not exceed its max.'],
-    [{ defaultCpuRequest: Cpu.units(2) },
+    [{ defaultCpuRequest: Cpu.units(2), defaultCpuLimit: Cpu.units(1) },
       'containerLimits.defaultCpuRequest "2"; expected at most containerLimits.defaultCpuLimit (1): the LimitRange defaultRequest cpu must not exceed its default limit.'],
     [{ defaultCpuLimit: Cpu.millis(50) },
       'containerLimits.defaultCpuLimit "50m"; expected at least defaultResourcePreset (SMALL: defaultRequest cpu) (100m): the LimitRange defaultRequest cpu must not exceed its default limit.'],
-    [{ minCpu: Cpu.units(8) },
+    [{ defaultCpuLimit: Cpu.units(8), maxCpu: Cpu.units(4) },
+      'containerLimits.defaultCpuLimit "8"; expected at most containerLimits.maxCpu (4): the LimitRange default cpu limit must not exceed its max.'],
+    [{ minCpu: Cpu.units(8), defaultCpuLimit: Cpu.units(2), maxCpu: Cpu.units(4) },
       'containerLimits.minCpu "8"; expected at most containerLimits.maxCpu (4): the LimitRange cpu min must not exceed its max.'],
+    [{ minCpu: Cpu.units(8) },
+      'containerLimits.minCpu "8"; expected at most defaultResourcePreset (SMALL: defaultRequest cpu) (100m): the LimitRange cpu min must not exceed its defaultRequest.'],
+    [{ maxCpu: Cpu.units(2), defaultCpuLimit: Cpu.units(1), defaultCpuRequest: Cpu.units(3) },
+      'containerLimits.defaultCpuRequest "3"; expected at most containerLimits.defaultCpuLimit (1): the LimitRange defaultRequest cpu must not exceed its default limit.'],
     [{ minEphemeralStorage: Size.mebibytes(512) },
       'containerLimits.minEphemeralStorage "512Mi"; expected at most defaultResourcePreset (SMALL: defaultRequest ephemeral-storage) (256Mi): the LimitRange ephemeral-storage min must not exceed its defaultRequest.'],
     [{ maxCpu: Cpu.millis(0) },
@@ -172,10 +231,26 @@ describe('ns-limits: the LimitRange', () => {
       `${PREFIX}defaultResourcePreset "nano"; expected no LimitRange settings when the rule ns-limits is skipped (no LimitRange is emitted).`);
   });
 
-  it('the LimitRange and quota pass the strictness of an API server for every preset', () => {
+  it('the LimitRange and quota pass the strictness of an API server for every preset, and read back as written', () => {
     for (const preset of [ResourcePreset.NANO, ResourcePreset.SMALL, ResourcePreset.MEDIUM, ResourcePreset.LARGE]) {
       expect(apiServerProblems(Testing.synth(build({ defaultResourcePreset: preset }).ns))).toEqual([]);
     }
+    for (const quotaPreset of [QuotaPreset.SMALL, QuotaPreset.MEDIUM, QuotaPreset.LARGE]) {
+      expect(apiServerProblems(Testing.synth(build({ quotaPreset }).ns))).toEqual([]);
+    }
+    expect(apiServerProblems(Testing.synth(build({
+      quota: { cpuLimits: Cpu.units(40) }, containerLimits: { defaultCpuLimit: Cpu.millis(500), maxCpu: Cpu.units(2) },
+    }).ns))).toEqual([]);
+  });
+
+  it('the API-server model catches what a GitOps diff would never settle', () => {
+    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'payments' }, spec: { hard: { 'pods': 20, 'requests.cpu': '4' } } };
+    const limits = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l', namespace: 'payments' }, spec: { limits: [{ type: 'Container', max: { cpu: '4' } }] } };
+    expect(apiServerProblems([quota, limits])).toEqual([
+      'ResourceQuota/q: quota pods is the number 20: the API server stores a quantity and reads it back as the string "20"',
+      'LimitRange/l: cpu: default is not set, and the API server stores 4 there (it reads back differently)',
+      'LimitRange/l: cpu: defaultRequest is not set, and the API server stores 4 there (it reads back differently)',
+    ]);
   });
 });
 
@@ -210,8 +285,16 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     ]);
   });
 
-  it('counts the LimitRange default CPU limit for containers without one, and reports every exceeded key', () => {
-    const { ns } = build({ quota: { cpuLimits: Cpu.units(4), services: 0 } });
+  it('a default SafeDeployment declares no CPU limit and gets none: the default quota needs none', () => {
+    const { ns } = build();
+    web(ns, { replicas: 4 });
+    const manifests = Testing.synth(ns);
+    expect(one(manifests, 'Deployment').spec.template.spec.containers[0].resources.limits.cpu).toBeUndefined();
+    expect(one(manifests, 'ResourceQuota').spec.hard).not.toHaveProperty(['limits.cpu']);
+  });
+
+  it('with quota.cpuLimits, counts the LimitRange default CPU limit for containers without one, and reports every exceeded key', () => {
+    const { ns } = build({ quota: { cpuLimits: Cpu.units(4), services: 0 }, containerLimits: { defaultCpuLimit: Cpu.units(1) } });
     web(ns, { replicas: 4 });
     const errors = synthErrors(ns);
     expect(errors).toHaveLength(2);
@@ -288,16 +371,55 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     expect(synthErrors(ns)[0]).toContain('expected at least 6 of pods: the workloads of the namespace need that much (Deployment web: 3 pods (replicas 2 + maxSurge 1); Deployment other: 3 pods (replicas 2 + maxSurge 1))');
   });
 
-  it('reports a container limit above the LimitRange max', () => {
+  it('with quota.cpuLimits, reports the containers without a CPU limit when the LimitRange gives none', () => {
+    const { ns } = build({ quota: { cpuLimits: Cpu.units(8) } });
+    web(ns);
+    web(ns, { resources: { cpuLimit: Cpu.units(1) } }, 'api');
+    new kplus.k8s.KubeJob(ns, 'Job', {
+      metadata: { name: 'job' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } },
+    });
+    expect(synthErrors(ns)).toEqual([
+      `${PREFIX}quota.cpuLimits "8"; expected limits.cpu on every container of the namespace: with a quota on limits.cpu the API server rejects pods with a container that sets none, `
+      + 'and container app of Deployment web, container c of Job job sets none. Set limits.cpu on those containers (SafeDeployment: resources.cpuLimit), '
+      + 'set containerLimits.defaultCpuLimit so that the LimitRange gives one to containers that set none, or leave quota.cpuLimits out '
+      + "(the library's policy: no CPU limits; quota.cpuRequests bounds CPU).",
+    ]);
+  });
+
+  it('with quota.cpuLimits, admits containers that all set a CPU limit, and counts them', () => {
+    const { ns } = build({ quota: { cpuRequests: Cpu.units(1), cpuLimits: Cpu.units(2) } });
+    web(ns, { resources: { cpuLimit: Cpu.units(1) } });
+    expect(synthErrors(ns)).toEqual([
+      `${PREFIX}quota.cpuLimits "2"; expected at least 3 of limits.cpu: the workloads of the namespace need that much (Deployment web: 3 pods (replicas 2 + maxSurge 1) x 1). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuLimits or choose a larger QuotaPreset.`,
+    ]);
+    const fits = build({ quota: { cpuRequests: Cpu.units(1), cpuLimits: Cpu.units(2) } }).ns;
+    web(fits, { resources: { cpuLimit: Cpu.millis(500) }, replicas: 3, maxSurge: 1 });
+    expect(() => Testing.synth(fits)).not.toThrow();
+  });
+
+  it('has no CPU max by default: a large CPU limit is admitted', () => {
     const { ns } = build();
+    web(ns, { resources: { cpuLimit: Cpu.units(16) } });
+    expect(() => Testing.synth(ns)).not.toThrow();
+  });
+
+  it('reports a container limit above the LimitRange max', () => {
+    const { ns } = build({ containerLimits: { defaultCpuLimit: Cpu.units(1), maxCpu: Cpu.units(4) } });
     web(ns, { resources: { cpuLimit: Cpu.units(5) } });
     expect(synthErrors(ns)).toEqual([
       `${PREFIX}containerLimits.maxCpu "4"; expected at least 5: container app of Deployment web (5) sets limits.cpu 5, above the LimitRange max, which the API server rejects; or lower the container's limit.`,
     ]);
   });
 
-  it('reports a CPU request above the default limit of a container without a limit', () => {
+  it('admits a large CPU request without a limit: no default CPU limit to fall below', () => {
     const { ns } = build({ quotaPreset: QuotaPreset.MEDIUM });
+    web(ns, { resources: { cpuRequest: Cpu.units(2) } });
+    expect(() => Testing.synth(ns)).not.toThrow();
+  });
+
+  it('reports a CPU request above the default limit of a container without a limit', () => {
+    const { ns } = build({ quotaPreset: QuotaPreset.MEDIUM, containerLimits: { defaultCpuLimit: Cpu.units(1) } });
     web(ns, { resources: { cpuRequest: Cpu.units(2) } });
     expect(synthErrors(ns)).toEqual([
       `${PREFIX}containerLimits.defaultCpuLimit "1"; expected at least 2: container app of Deployment web (2) requests cpu 2 without a limit, so it gets the LimitRange default limit, and a limit below the request is rejected; or give the container a cpu limit.`,
@@ -312,17 +434,38 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     ]);
   });
 
-  it('without a LimitRange, reports the containers the quota would reject', () => {
+  it('without a LimitRange, admits a default SafeDeployment (it sets every value the quota needs)', () => {
     const { ns } = build({ skip: { 'ns-limits': 'every workload sets its resources' } });
     web(ns);
+    expect(() => Testing.synth(ns)).not.toThrow();
+  });
+
+  it('without a LimitRange, reports the containers the quota would reject (cpu and memory only, as quota admission does)', () => {
+    const { ns } = build({ skip: { 'ns-limits': 'every workload sets its resources' } });
+    new kplus.k8s.KubeDeployment(ns, 'Plain', {
+      metadata: { name: 'plain' },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } },
+    });
     expect(synthErrors(ns)).toEqual([
-      `${PREFIX}skip.ns-limits "every workload sets its resources"; expected a LimitRange, or containers that set limits.cpu: container app of Deployment web sets none, and with a quota on limits.cpu the API server rejects such pods.`,
+      `${PREFIX}skip.ns-limits "every workload sets its resources"; expected a LimitRange, or containers that set requests.cpu: container c of Deployment plain sets none, and with a quota on requests.cpu the API server rejects such pods.`,
+      `${PREFIX}skip.ns-limits "every workload sets its resources"; expected a LimitRange, or containers that set requests.memory: container c of Deployment plain sets none, and with a quota on requests.memory the API server rejects such pods.`,
+      `${PREFIX}skip.ns-limits "every workload sets its resources"; expected a LimitRange, or containers that set limits.memory: container c of Deployment plain sets none, and with a quota on limits.memory the API server rejects such pods.`,
+    ]);
+  });
+
+  it('without a LimitRange and with quota.cpuLimits, blames the CPU limit quota', () => {
+    const { ns } = build({ skip: { 'ns-limits': 'every workload sets its resources' }, quota: { cpuLimits: Cpu.units(8) } });
+    web(ns);
+    expect(synthErrors(ns)).toEqual([
+      `${PREFIX}quota.cpuLimits "8"; expected limits.cpu on every container of the namespace: with a quota on limits.cpu the API server rejects pods with a container that sets none, `
+      + 'and container app of Deployment web sets none. Set limits.cpu on those containers (SafeDeployment: resources.cpuLimit), or leave quota.cpuLimits out '
+      + "(the library's policy: no CPU limits; quota.cpuRequests bounds CPU).",
     ]);
   });
 
   it('without a quota, still checks the LimitRange', () => {
     const { ns } = build({ skip: { 'ns-quota': 'managed elsewhere' } });
-    web(ns, { replicas: 100, resources: { cpuLimit: Cpu.units(8) } });
+    web(ns, { replicas: 100, resources: { memoryLimit: Size.gibibytes(16) } });
     // One error: the LimitRange max; no quota errors for 101 pods.
     expect(synthErrors(ns)).toHaveLength(1);
   });
