@@ -21,6 +21,13 @@ const platform = new IsolatedNamespace(app, 'platform', {
   editorGroups: ['platform-admins'],
   viewerGroups: ['auditors'],
 });
+// The platform's own workload: a worker, so the namespace's policies select a pod.
+new SafeDeployment(platform, 'reconciler', {
+  image: 'registry.example.com/platform/reconciler:4.1.0',
+  livenessCommand: ['/reconciler', 'healthcheck'],
+  resourcePreset: ResourcePreset.NANO,
+  allowTo: [NetworkPeer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']).withPorts([{ port: 443 }])],
+});
 const issuer = new AcmeIssuer(platform, 'letsencrypt', {
   server: AcmeServer.letsEncryptStaging(),
   email: 'ops@example.com',
@@ -127,11 +134,10 @@ tenants.forEach((ns, t) => {
 // A single-replica workload with a ReadWriteOnce claim: Recreate, with reasons.
 const state = new IsolatedNamespace(app, 'state', { team: 'state' });
 const claim = new kplus.PersistentVolumeClaim(state, 'data', {
-  metadata: { name: 'data' },
+  metadata: { name: 'data', labels: { 'app.kubernetes.io/name': 'writer', 'app.kubernetes.io/instance': 'writer', 'app.kubernetes.io/managed-by': 'cdk8s' } },
   storage: Size.gibibytes(10),
   accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
 });
-Guardrails.skip(claim, 'labels', 'a plain cdk8s-plus claim, kept to show the checker on objects the library did not build');
 new SafeDeployment(state, 'writer', {
   image: 'registry.example.com/state/writer:1.0.0',
   port: 8080,

@@ -518,7 +518,20 @@ describe('arch-explicit and rwo-volume', () => {
     new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080, replicas: 1, skip: { 'replicas-min': 'single writer' }, claims: [{ claim, mountPath: '/data' }] });
     const d = one(synth(chart), 'Deployment');
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(d.spec.template.spec.volumes).toContainEqual({ name: 'claim-0', persistentVolumeClaim: { claimName: 'data', readOnly: false } });
+    expect(d.spec.template.spec.volumes).toContainEqual({ name: 'claim-0', persistentVolumeClaim: { claimName: 'data' } });
+  });
+
+  it('read-only claims are mounted read-only', () => {
+    const chart = newChart();
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'assets', 'assets');
+    new SafeDeployment(chart, 'web', {
+      image: IMAGE, port: 8080, env: { A: '1' }, files: { 'f.txt': 'x' },
+      claims: [{ claim, mountPath: '/assets', readOnly: true, accessModes: [kplus.PersistentVolumeAccessMode.READ_ONLY_MANY] }],
+    });
+    const pod = one(synth(chart), 'Deployment').spec.template.spec;
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['config', 'tmp', 'claim-0']);
+    expect(pod.volumes[2]).toEqual({ name: 'claim-0', persistentVolumeClaim: { claimName: 'assets', readOnly: true } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ mountPath: '/assets', name: 'claim-0', readOnly: true });
   });
 
   it('ReadWriteMany claims are fine with replicas', () => {
