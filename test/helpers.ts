@@ -23,3 +23,13 @@ export function one(manifests: any[], kind: string, name?: string): any {
 export function all(manifests: any[], kind: string): any[] {
   return manifests.filter((m) => m.kind === kind);
 }
+
+/** Runs `fn` and returns the message of the error it throws. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}

@@ -1,3 +1,4 @@
+export { errorOf } from '../helpers';
 import { Chart, Testing } from 'cdk8s';
 import { SafeDeployment, SafeDeploymentProps } from '../../lib';
 
@@ -16,12 +17,3 @@ export function backend(chart: Chart, name = 'web', props: Partial<SafeDeploymen
   return new SafeDeployment(chart, `${name}-app`, { image: IMAGE, port: 8080, servicePort: 80, name, ...props });
 }
 
-/** Runs `fn` and returns the message of the error it throws. */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}

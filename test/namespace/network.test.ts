@@ -1,3 +1,4 @@
+import { errorOf as error } from '../helpers';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,14 +19,6 @@ function policies(ns: IsolatedNamespace): { [name: string]: any } {
   return Object.fromEntries(all(manifests, 'NetworkPolicy').map((m) => [m.metadata.name, m]));
 }
 
-function error(f: () => void): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 const TRAEFIK = NetworkPeer.pods({ 'app.kubernetes.io/name': 'traefik' }, 'traefik');
 const NGINX = NetworkPeer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, 'ingress-nginx');

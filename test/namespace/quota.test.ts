@@ -1,3 +1,4 @@
+import { errorOf as error } from '../helpers';
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Cpu } from 'cdk8s-plus-27';
@@ -20,14 +21,6 @@ function web(ns: Chart, props: Partial<SafeDeploymentProps> = {}, id = 'web') {
   return new SafeDeployment(ns, id, { image: IMAGE, port: 8080, ...props });
 }
 
-function error(f: () => void): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 /** The validation errors of a synthesis, without cdk8s's header and path prefix. */
 function synthErrors(ns: IsolatedNamespace): string[] {

@@ -1,3 +1,4 @@
+export { errorOf } from '../helpers';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { CheckResult, Guardrails, GuardrailsOptions } from '../../lib';
 
@@ -132,12 +133,3 @@ export function violationsOf(result: CheckResult, rule: string) {
   return result.violations.filter((v) => v.rule === rule);
 }
 
-/** The message of the error `fn` throws. */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
