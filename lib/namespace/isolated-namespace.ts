@@ -11,7 +11,7 @@ import { annotateSkips, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
 import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } from './cluster-scoped';
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
-import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from './quantity';
+import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from '../core/quantity';
 import {
   FIELD_PROPS, LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaAmount, renderQuotaHard,
   ResolvedLimits, ResolvedQuota, resolveLimits, resolveQuota,
@@ -19,7 +19,7 @@ import {
 import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
 } from './rbac';
-import { memoDuringSynth, watchSynthesis } from './synth-cache';
+import { memoDuringSynth, watchSynthesis } from '../core/synthesis';
 import { computeUsage, ContainerProblem } from './usage';
 
 const KIND = 'IsolatedNamespace';

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { ResourcePreset } from '../workloads/resources';
-import { ComputeResource, COMPUTE_RESOURCES, cpuToMillis, renderCompute, sizeToBytes } from './quantity';
+import { ComputeResource, COMPUTE_RESOURCES, cpuMillis, renderCompute, sizeToBytes } from '../core/quantity';
 
 /**
  * Explicit ResourceQuota values of a namespace. Every field is optional; a field left out
@@ -253,7 +253,7 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
       amount = value;
       if (!Number.isInteger(amount) || amount < 0 || amount > 1000000) fail(scope, kind, propName, value, 'an integer from 0 to 1000000');
     } else if (key.endsWith('.cpu')) {
-      amount = cpuToMillis(value as Cpu);
+      amount = cpuMillis(value as Cpu);
       if (!(amount >= 0)) fail(scope, kind, propName, (value as Cpu).amount, 'a CPU amount such as Cpu.units(4)');
     } else {
       amount = sizeToBytes(value as Size);
@@ -353,7 +353,7 @@ export function resolveLimits(scope: IConstruct, kind: string, preset: ResourceP
         ? `containerLimits.${prop}`
         : `defaultResourcePreset (${p.name.toUpperCase()}: ${LIMIT_RANGE_FIELDS[field]} ${r})`;
       if (isExplicit) explicitProps.add(propName);
-      const amount = r === 'cpu' ? cpuToMillis(value as Cpu) : sizeToBytes(value as Size);
+      const amount = r === 'cpu' ? cpuMillis(value as Cpu) : sizeToBytes(value as Size);
       if (!(amount > 0)) {
         fail(scope, kind, propName, r === 'cpu' ? (value as Cpu).amount : String(amount),
           r === 'cpu' ? 'a positive CPU amount such as Cpu.millis(100)' : 'a positive size such as Size.mebibytes(128)');

@@ -1,4 +1,4 @@
-import { ComputeResource, COMPUTE_RESOURCES, parseCompute, parseQuantity, renderCompute } from './quantity';
+import { ComputeResource, COMPUTE_RESOURCES, parseCompute, parseQuantity, renderCompute } from '../core/quantity';
 import { QuotaKey, ResolvedLimits } from './quota';
 
 /**

@@ -2,16 +2,15 @@
  * In-app enforcement: a construct validation on each enforced App or Chart that runs the
  * checker over the final JSON of every ApiObject of the app.
  *
- * cdk8s validates the whole app once in `App.synth()` and again in every `Chart.toJson()`
- * it calls (one per chart), so a naive validation would run the checker once per chart:
- * quadratic with many charts. The engine wraps the App's `synth()`/`synthYaml()` and keeps
- * the result for the duration of that call, so the checker runs once per synthesis; outside
- * a synthesis (`Testing.synth(chart)` calls `chart.toJson()` directly) it runs per call.
+ * cdk8s validates the whole app once per chart during a synthesis, so the result is kept
+ * for the span of the synthesis (lib/core/synthesis.ts) and the checker runs once; outside
+ * one (`Testing.synth(chart)`) it runs per call.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { inSynthesis, onSynthesisEnd } from '../core/synthesis';
 import { checkIndex, formatViolation } from './checker';
 import { ManifestInput, REPORT_FILE, ResolvedOptions } from './model';
 import { optionError, resolveOptions } from './options';
@@ -45,7 +44,6 @@ export class Engine {
 
   /** Enforced scopes, with their own options (merged over enclosing scopes at check time). */
   private readonly scopes = new Map<IConstruct, GuardrailsOptions>();
-  private synthDepth = 0;
   private memoized: ApiObject[] = [];
   private cached?: AppResult;
   /** Number of checker runs (for tests and the benchmark). */
@@ -54,7 +52,11 @@ export class Engine {
   public lastRunMs = 0;
 
   private constructor(private readonly root: IConstruct) {
-    if (root instanceof App) this.wrap(root);
+    onSynthesisEnd(root, (app, wroteFiles) => {
+      this.forgetJson();
+      if (wroteFiles && this.cached) this.writeReport(app.outdir, this.cached);
+      this.cached = undefined;
+    });
   }
 
   public has(scope: IConstruct): boolean {
@@ -82,7 +84,7 @@ export class Engine {
   private result(): AppResult {
     if (this.cached) return this.cached;
     const r = this.compute();
-    if (this.synthDepth > 0) this.cached = r;
+    if (inSynthesis(this.root)) this.cached = r;
     return r;
   }
 
@@ -111,7 +113,7 @@ export class Engine {
     const scopeByInput = new Map<ManifestInput, IConstruct | undefined>();
     for (const obj of objects) {
       const json = obj.toJson();
-      if (this.synthDepth > 0) this.memoizeJson(obj, json);
+      if (inSynthesis(this.root)) this.memoizeJson(obj, json);
       const input: ManifestInput = { manifest: json, path: obj.node.path };
       inputs.push(input);
       scopeByInput.set(input, scopeOf(obj));
@@ -157,26 +159,6 @@ export class Engine {
   private forgetJson(): void {
     for (const obj of this.memoized) delete (obj as any).toJson;
     this.memoized = [];
-  }
-
-  private wrap(app: App): void {
-    const synth = app.synth.bind(app);
-    const synthYaml = app.synthYaml.bind(app);
-    const during = <T>(fn: () => T, report: boolean): T => {
-      this.synthDepth++;
-      try {
-        return fn();
-      } finally {
-        this.synthDepth--;
-        if (this.synthDepth === 0) {
-          this.forgetJson();
-          if (report && this.cached) this.writeReport(app.outdir, this.cached);
-          this.cached = undefined;
-        }
-      }
-    };
-    Object.defineProperty(app, 'synth', { value: () => during(synth, true), configurable: true, writable: true });
-    Object.defineProperty(app, 'synthYaml', { value: () => during(synthYaml, false), configurable: true, writable: true });
   }
 
   private writeReport(outdir: string, r: AppResult): void {

@@ -3,17 +3,13 @@
  * namespace and name, and pod templates by namespace and by label, so that every
  * cross-object rule is a map lookup and the whole check stays linear in the objects.
  */
+import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
 import { LabelSelector, firstRequiredPair, isEmptySelector, selectorMatches } from './selector';
 import { readSkips } from './skip';
 import { ManifestInput } from './model';
 
-/** Kinds without a namespace. */
-export const CLUSTER_SCOPED = new Set([
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition',
-  'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ClusterIssuer',
-  'APIService', 'Node', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeSnapshotClass', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'FlowSchema', 'PriorityLevelConfiguration', 'ClusterSecretStore',
-]);
+/** Kinds without a namespace (by kind alone: manifests from anywhere may omit the group). */
+export const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((k) => k.slice(k.indexOf('/') + 1)));
 
 /** Kinds whose objects carry a Pod template, with where the template lives. */
 export const WORKLOAD_KINDS: { [kind: string]: string[] } = {

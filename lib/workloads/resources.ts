@@ -1,7 +1,8 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { cpuMillis, renderBytes, renderMillis, sizeToBytes } from '../core/quantity';
 
 /**
  * Explicit compute resources of a container. Every field is optional; a field left out
@@ -82,29 +83,12 @@ export interface RenderedResources {
   readonly limits: { [name: string]: string };
 }
 
-/** Parses `100m`, `0.5` or `2` into millicores. */
-export function cpuMillis(cpu: Cpu): number {
-  const amount = String(cpu.amount);
-  if (/^\d+(\.\d+)?m$/.test(amount)) return parseFloat(amount.slice(0, -1));
-  if (/^\d+(\.\d+)?$/.test(amount)) return parseFloat(amount) * 1000;
-  return NaN;
-}
-
-function mebibytes(size: Size): number {
-  return size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-}
-
-/** Renders a size with the largest binary unit that keeps it whole (1024Mi -> 1Gi). */
 function renderSize(size: Size): string {
-  const mi = mebibytes(size);
-  if (mi % 1024 === 0) return `${mi / 1024}Gi`;
-  if (Number.isInteger(mi)) return `${mi}Mi`;
-  return `${Math.round(mi * 1024)}Ki`;
+  return renderBytes(sizeToBytes(size));
 }
 
 function renderCpu(cpu: Cpu): string {
-  const m = cpuMillis(cpu);
-  return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
+  return renderMillis(cpuMillis(cpu));
 }
 
 /**
@@ -131,8 +115,8 @@ export function resolveResources(scope: IConstruct, kind: string, preset: Resour
     ['ephemeral-storage', 'ephemeralStorage', v.ephemeralStorageRequest!, v.ephemeralStorageLimit!],
   ];
   for (const [resource, prop, request, limit] of pairs) {
-    const req = mebibytes(request);
-    const lim = mebibytes(limit);
+    const req = sizeToBytes(request);
+    const lim = sizeToBytes(limit);
     if (!(req > 0)) fail(scope, kind, `resources.${prop}Request`, renderSize(request), 'a positive size such as Size.mebibytes(128)');
     if (!(lim > 0)) fail(scope, kind, `resources.${prop}Limit`, renderSize(limit), 'a positive size such as Size.mebibytes(128)');
     if (lim < req) fail(scope, kind, `resources.${prop}Limit`, renderSize(limit), `a limit at least the request (${renderSize(request)})`);

@@ -780,8 +780,14 @@ export class SafeDeployment extends Construct implements IPodSet {
       }
       const volume = kplus.Volume.fromPersistentVolumeClaim(this, `Claim${i}`, c.claim, { name: `claim-${i}`, readOnly: c.readOnly });
       this.container.mount(c.mountPath, volume, { readOnly: c.readOnly });
+      if (!c.readOnly) {
+        // cdk8s-plus writes `readOnly: false`, which the API server does not store. It renders
+        // the first container's mounts first, in order, so the index is fixed from here on.
+        const names = [...new Set(this.container.mounts.map((m) => m.volume.name))];
+        ApiObject.of(this.deployment).addJsonPatch(
+          JsonPatch.remove(`/spec/template/spec/volumes/${names.indexOf(volume.name)}/persistentVolumeClaim/readOnly`));
+      }
     });
-    if (claims.some((c) => !c.readOnly)) dropFalseClaimReadOnly(ApiObject.of(this.deployment));
   }
 
   private configureProbes(props: SafeDeploymentProps, port: number | undefined, skips: Map<string, string>): void {
@@ -881,22 +887,6 @@ export class SafeDeployment extends Construct implements IPodSet {
     if (Object.keys(nodeSelector).length > 0) patches.push(JsonPatch.add(`${podSpec}/nodeSelector`, nodeSelector));
     ApiObject.of(this.deployment).addJsonPatch(...patches);
   }
-}
-
-/**
- * cdk8s-plus writes `persistentVolumeClaim.readOnly: false`, which the API server does not
- * store. The volume's index is only known once the pod is rendered (users may add volumes
- * later), so a JSON patch path cannot name it: the rendered object is corrected instead.
- */
-function dropFalseClaimReadOnly(obj: ApiObject): void {
-  const render = obj.toJson.bind(obj);
-  obj.toJson = () => {
-    const json = render();
-    for (const v of json?.spec?.template?.spec?.volumes ?? []) {
-      if (v.persistentVolumeClaim?.readOnly === false) delete v.persistentVolumeClaim.readOnly;
-    }
-    return json;
-  };
 }
 
 function nonEmpty<T>(list: T[]): T[] | undefined {

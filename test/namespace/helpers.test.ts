@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import { describe, expect, it, vi } from 'vitest';
 import { IsolatedNamespace, NetworkPeer, SafeDeployment } from '../../lib';
 import { cidrContains, parseCidr, ParsedCidr } from '../../lib/namespace/cidr';
-import { parseCpuMillis, parseQuantity, renderBytes, renderMillis, sizeToBytes } from '../../lib/namespace/quantity';
+import { parseCpuMillis, parseQuantity, renderBytes, renderMillis, sizeToBytes } from '../../lib/core/quantity';
 import { FakeIngress } from './api-server';
 
 describe('quantities', () => {

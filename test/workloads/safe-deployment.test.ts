@@ -267,7 +267,7 @@ describe('resources', () => {
   it('rejects zero, negative and inverted values', () => {
     expect(error({ resources: { cpuRequest: kplus.Cpu.millis(0) } })).toBe(
       "SafeDeployment at 'test/web': invalid resources.cpuRequest \"0m\"; expected a positive CPU amount such as Cpu.millis(100).");
-    expect(error({ resources: { memoryRequest: Size.mebibytes(0) } })).toContain('invalid resources.memoryRequest "0Gi"; expected a positive size');
+    expect(error({ resources: { memoryRequest: Size.mebibytes(0) } })).toContain('invalid resources.memoryRequest "0"; expected a positive size');
     expect(error({ resources: { memoryRequest: Size.gibibytes(1), memoryLimit: Size.mebibytes(512) } })).toContain(
       'invalid resources.memoryLimit "512Mi"; expected a limit at least the request (1Gi)');
     expect(error({ resources: { cpuRequest: kplus.Cpu.units(1), cpuLimit: kplus.Cpu.millis(500) } })).toContain('a CPU limit at least the request (1)');
@@ -519,6 +519,28 @@ describe('arch-explicit and rwo-volume', () => {
     const d = one(synth(chart), 'Deployment');
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
     expect(d.spec.template.spec.volumes).toContainEqual({ name: 'claim-0', persistentVolumeClaim: { claimName: 'data' } });
+  });
+
+  it('writable claims omit readOnly, also when volumes are added afterwards', () => {
+    const chart = newChart();
+    const data = kplus.PersistentVolumeClaim.fromClaimName(chart, 'data', 'data');
+    const cache = kplus.PersistentVolumeClaim.fromClaimName(chart, 'cache', 'cache');
+    const w = new SafeDeployment(chart, 'web', {
+      image: IMAGE, port: 8080, files: { 'f.txt': 'x' },
+      claims: [{ claim: data, mountPath: '/data', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] },
+        { claim: cache, mountPath: '/cache', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] }],
+    });
+    w.deployment.addVolume(kplus.Volume.fromEmptyDir(chart, 'extra', 'extra'));
+    w.container.mount('/extra2', kplus.Volume.fromEmptyDir(chart, 'extra2', 'extra2'));
+    const pod = one(synth(chart), 'Deployment').spec.template.spec;
+    expect(pod.volumes).toEqual([
+      { name: 'config', configMap: expect.anything() },
+      { name: 'tmp', emptyDir: {} },
+      { name: 'claim-0', persistentVolumeClaim: { claimName: 'data' } },
+      { name: 'claim-1', persistentVolumeClaim: { claimName: 'cache' } },
+      { name: 'extra2', emptyDir: {} },
+      { name: 'extra', emptyDir: {} },
+    ]);
   });
 
   it('read-only claims are mounted read-only', () => {

@@ -1,8 +1,8 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
-import { cpuMillis } from '../workloads/resources';
 
-// Quantities are compared in base units: millicores for CPU, bytes for everything else.
+// Kubernetes quantities, compared in base units: millicores for CPU, bytes for everything
+// else, and rendered back with the largest unit that keeps them whole.
 
 const BINARY: { [suffix: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: { [suffix: string]: number } = { n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
@@ -29,9 +29,9 @@ export function parseCpuMillis(value: unknown): number {
   return Number.isNaN(cores) ? NaN : Math.ceil(Math.round(cores * 1e9) / 1e6);
 }
 
-/** Millicores of a cdk8s-plus Cpu. */
-export function cpuToMillis(cpu: Cpu): number {
-  return cpuMillis(cpu);
+/** Millicores of a cdk8s-plus Cpu (`Cpu.millis(100)`, `Cpu.units(0.5)`); NaN if it is not a quantity. */
+export function cpuMillis(cpu: Cpu): number {
+  return parseCpuMillis(String(cpu.amount));
 }
 
 /** Bytes of a cdk8s Size. */

@@ -1,0 +1,75 @@
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * Marks the span of one synthesis of an App, during which the construct tree does not
+ * change, so app-wide results can be kept.
+ *
+ * cdk8s validates the whole app once in `App.synth()` and again in every `Chart.toJson()`
+ * it calls, so a validation that scans the app runs once per chart: quadratic in the number
+ * of charts. Wrapping the App's `synth()` and `synthYaml()` marks a synthesis. Outside one
+ * (`Testing.synth(chart)` calls `chart.toJson()` directly) nothing is kept.
+ */
+interface State {
+  depth: number;
+  readonly cache: Map<unknown, unknown>;
+  readonly endListeners: Array<(app: App, wroteFiles: boolean) => void>;
+}
+
+const STATES = new WeakMap<IConstruct, State>();
+
+function stateOf(scope: IConstruct): State {
+  const root = scope.node.root;
+  let state = STATES.get(root);
+  if (state) return state;
+  const s: State = { depth: 0, cache: new Map(), endListeners: [] };
+  STATES.set(root, s);
+  if (root instanceof App) {
+    for (const method of ['synth', 'synthYaml'] as const) {
+      const original = (root as any)[method].bind(root);
+      Object.defineProperty(root, method, {
+        value: (...args: unknown[]) => {
+          s.depth++;
+          try {
+            return original(...args);
+          } finally {
+            s.depth--;
+            if (s.depth === 0) {
+              for (const listener of s.endListeners) listener(root, method === 'synth');
+              s.cache.clear();
+            }
+          }
+        },
+        configurable: true,
+        writable: true,
+      });
+    }
+  }
+  return s;
+}
+
+/** Prepares the app of `scope` so that its synthesis is observed. */
+export function watchSynthesis(scope: IConstruct): void {
+  stateOf(scope);
+}
+
+/** Whether the app of `scope` is being synthesized by `synth()` or `synthYaml()`. */
+export function inSynthesis(scope: IConstruct): boolean {
+  return stateOf(scope).depth > 0;
+}
+
+/** `compute()`, kept for the rest of the current synthesis; computed every time outside one. */
+export function memoDuringSynth<T>(scope: IConstruct, key: unknown, compute: () => T): T {
+  const state = stateOf(scope);
+  if (state.depth === 0) return compute();
+  if (!state.cache.has(key)) state.cache.set(key, compute());
+  return state.cache.get(key) as T;
+}
+
+/**
+ * Calls `listener` when each synthesis of the app of `scope` ends (also when it failed);
+ * `wroteFiles` is true for `synth()`, false for `synthYaml()`.
+ */
+export function onSynthesisEnd(scope: IConstruct, listener: (app: App, wroteFiles: boolean) => void): void {
+  stateOf(scope).endListeners.push(listener);
+}
