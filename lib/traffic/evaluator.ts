@@ -1,0 +1,221 @@
+/**
+ * A NetworkPolicy evaluator: "may these pods reach those pods (or that address) on this
+ * port?", decided the way the `networking.k8s.io/v1` NetworkPolicy API defines it.
+ *
+ * - A pod is isolated for a direction when at least one NetworkPolicy in its namespace
+ *   selects it (`spec.podSelector`, `{}` selects every pod) and has that direction in
+ *   `policyTypes`. A pod that no such policy selects is not isolated: everything is allowed.
+ * - `policyTypes` absent: `Ingress` always, `Egress` when `spec.egress` has at least one rule
+ *   (the API server's defaulting).
+ * - An isolated pod's allowed traffic is the union of the rules of every policy that
+ *   selects it for that direction. A rule allows a connection when one of its peers and one
+ *   of its ports match; a rule without peers (`from`/`to` absent or empty) matches every
+ *   peer, and one without ports matches every port.
+ * - A peer is `podSelector` alone (pods in the policy's namespace), `namespaceSelector` alone
+ *   (every pod of the matching namespaces), both (matching pods in matching namespaces), or
+ *   `ipBlock` (an address in `cidr` and in none of `except`). Selectors use `matchLabels` and
+ *   `matchExpressions` (In, NotIn, Exists, DoesNotExist); an empty selector matches all.
+ * - A port has a protocol (TCP unless given), and a number (with `endPort`, a range), a name
+ *   (resolved against the destination pod's container ports of that protocol), or neither
+ *   (every port of that protocol).
+ * - A connection is allowed when the source's egress allows it AND the destination's ingress
+ *   allows it.
+ *
+ * Decided, and documented: pod IPs are not known from manifests, so an `ipBlock` never
+ * matches a pod of the app (its documentation intends ipBlock for addresses outside the
+ * cluster); a named port never matches an address outside the app.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
+ */
+import { cidrContains, parseCidr } from '../namespace/cidr';
+import { LabelSelector, selectorMatches } from '../practices/selector';
+import { ContainerPortInfo, NAMESPACE_NAME_LABEL, PodGroup, TrafficModel, portNumber } from './model';
+
+/** The other end of a connection: pods, or an address outside the app. */
+export interface Endpoint {
+  /** Pods (a workload, or a named group outside the app such as cluster DNS). */
+  readonly pods?: PodGroup;
+  /** An IPv4 or IPv6 address, e.g. `203.0.113.7`. */
+  readonly ip?: string;
+}
+
+/** Why one direction allows or refuses a connection. */
+export interface DirectionVerdict {
+  readonly allowed: boolean;
+  /** Whether a policy selects the pods for this direction (false: no policy, allowed by default). */
+  readonly isolated: boolean;
+  /** Names of the policies that isolate the pods for this direction, sorted. */
+  readonly policies: readonly string[];
+  /** Names of the policies whose rules allow the connection, sorted. */
+  readonly allowedBy: readonly string[];
+}
+
+/** Whether a connection is allowed, with each direction's part. */
+export interface Verdict {
+  readonly allowed: boolean;
+  /** The source's egress (undefined when the source is an address: no policy of the app governs it). */
+  readonly egress?: DirectionVerdict;
+  /** The destination's ingress (undefined when the destination is an address). */
+  readonly ingress?: DirectionVerdict;
+}
+
+export type Direction = 'Ingress' | 'Egress';
+
+interface PolicyPort {
+  readonly protocol: string;
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+interface PolicyPeer {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: { readonly cidr: string; readonly except: readonly string[] };
+}
+
+interface PolicyRule {
+  /** Empty: every peer. */
+  readonly peers: readonly PolicyPeer[];
+  /** Empty: every port. */
+  readonly ports: readonly PolicyPort[];
+}
+
+/** A NetworkPolicy, read into plain data. */
+export interface ParsedPolicy {
+  readonly name: string;
+  readonly namespace: string;
+  readonly podSelector: LabelSelector;
+  readonly types: ReadonlySet<Direction>;
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
+}
+
+function isObject(x: unknown): x is { [key: string]: any } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function list(x: unknown): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
+function readRules(rules: unknown, peersField: 'from' | 'to'): PolicyRule[] {
+  return list(rules).map((r) => ({
+    peers: list(r?.[peersField]).filter(isObject).map((p) => ({
+      podSelector: isObject(p.podSelector) ? p.podSelector : undefined,
+      namespaceSelector: isObject(p.namespaceSelector) ? p.namespaceSelector : undefined,
+      ipBlock: isObject(p.ipBlock) ? { cidr: String(p.ipBlock.cidr ?? ''), except: list(p.ipBlock.except).map(String) } : undefined,
+    })),
+    ports: list(r?.ports).filter(isObject).map((p) => ({
+      protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : 'TCP',
+      port: portNumber(p.port) ?? (typeof p.port === 'string' ? p.port : undefined),
+      endPort: portNumber(p.endPort),
+    })),
+  }));
+}
+
+/** Reads a NetworkPolicy manifest; `policyTypes` defaulted as the API server does. */
+export function parsePolicy(m: any, defaultNamespace: string): ParsedPolicy {
+  const spec = isObject(m?.spec) ? m.spec : {};
+  const given = list(spec.policyTypes).filter((t): t is Direction => t === 'Ingress' || t === 'Egress');
+  const types = new Set<Direction>(given.length > 0 ? given : ['Ingress', ...(list(spec.egress).length > 0 ? ['Egress' as const] : [])]);
+  const ns = m?.metadata?.namespace;
+  return {
+    name: String(m?.metadata?.name ?? ''),
+    namespace: typeof ns === 'string' && ns !== '' ? ns : defaultNamespace,
+    podSelector: isObject(spec.podSelector) ? spec.podSelector : {},
+    types,
+    ingress: readRules(spec.ingress, 'from'),
+    egress: readRules(spec.egress, 'to'),
+  };
+}
+
+/** Whether an address lies in an ipBlock: in `cidr` and in none of `except`. */
+export function ipInBlock(ip: string, block: { readonly cidr: string; readonly except: readonly string[] }): boolean {
+  const addr = parseCidr(`${ip}/${ip.includes(':') ? 128 : 32}`);
+  const cidr = parseCidr(block.cidr);
+  if (typeof addr === 'string' || typeof cidr === 'string' || !cidrContains(cidr, addr)) return false;
+  return !block.except.some((e) => {
+    const ex = parseCidr(e);
+    return typeof ex !== 'string' && cidrContains(ex, addr);
+  });
+}
+
+/** The NetworkPolicies of an app, and the questions they answer. */
+export class NetworkPolicyEvaluator {
+  public readonly policies: readonly ParsedPolicy[];
+
+  constructor(private readonly model: TrafficModel) {
+    this.policies = model.policies.map((p) => parsePolicy(p, model.defaultNamespace));
+  }
+
+  /** Labels of a namespace: its Namespace object's labels, or just `kubernetes.io/metadata.name`. */
+  public namespaceLabels(namespace: string): { readonly [key: string]: string } {
+    return this.model.namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+  }
+
+  /** The policies that select these pods for a direction, in input order. */
+  public policiesFor(pods: PodGroup, direction: Direction): ParsedPolicy[] {
+    return this.policies.filter((p) => p.namespace === pods.namespace && p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
+  }
+
+  /**
+   * May `from` reach `to` on `port` (a number, or a name resolved against the destination
+   * pods' container ports) over `protocol`? Both the source's egress and the destination's
+   * ingress must allow it.
+   */
+  public allows(from: Endpoint, to: Endpoint, port: number | string, protocol = 'TCP'): Verdict {
+    const number = typeof port === 'number' ? port : resolveNamedPort(to.pods?.ports ?? [], port, protocol);
+    if (number === undefined) {
+      const none: DirectionVerdict = { allowed: false, isolated: false, policies: [], allowedBy: [] };
+      return { allowed: false, egress: from.pods ? none : undefined, ingress: to.pods ? none : undefined };
+    }
+    const egress = from.pods ? this.direction(from.pods, 'Egress', to, number, protocol, to.pods?.ports ?? []) : undefined;
+    const ingress = to.pods ? this.direction(to.pods, 'Ingress', from, number, protocol, to.pods.ports) : undefined;
+    return { allowed: (egress?.allowed ?? true) && (ingress?.allowed ?? true), egress, ingress };
+  }
+
+  /**
+   * One direction: whether the policies that select `pods` for `direction` let `peer`
+   * through on `port`/`protocol`. `destinationPorts` resolve named ports in the rules.
+   */
+  public direction(pods: PodGroup, direction: Direction, peer: Endpoint, port: number, protocol: string, destinationPorts: readonly ContainerPortInfo[]): DirectionVerdict {
+    const selecting = this.policiesFor(pods, direction);
+    if (selecting.length === 0) return { allowed: true, isolated: false, policies: [], allowedBy: [] };
+    const allowedBy = selecting.filter((p) => (direction === 'Ingress' ? p.ingress : p.egress).some((rule) =>
+      (rule.peers.length === 0 || rule.peers.some((x) => this.peerMatches(x, p.namespace, peer)))
+      && (rule.ports.length === 0 || rule.ports.some((x) => portMatches(x, port, protocol, destinationPorts)))));
+    return {
+      allowed: allowedBy.length > 0,
+      isolated: true,
+      policies: selecting.map((p) => p.name).sort(),
+      allowedBy: allowedBy.map((p) => p.name).sort(),
+    };
+  }
+
+  /** Whether a rule's peer names an endpoint, for a policy in `policyNamespace`. */
+  public peerMatches(peer: PolicyPeer, policyNamespace: string, endpoint: Endpoint): boolean {
+    if (peer.ipBlock) return endpoint.ip !== undefined && ipInBlock(endpoint.ip, peer.ipBlock);
+    const pods = endpoint.pods;
+    if (!pods) return false;
+    if (!peer.podSelector && !peer.namespaceSelector) return false; // an empty peer is invalid; it names nothing
+    if (peer.namespaceSelector) {
+      if (!selectorMatches(peer.namespaceSelector, this.namespaceLabels(pods.namespace))) return false;
+    } else if (pods.namespace !== policyNamespace) {
+      return false;
+    }
+    return !peer.podSelector || selectorMatches(peer.podSelector, pods.labels);
+  }
+}
+
+/** The number of a named container port of a protocol, or undefined. */
+export function resolveNamedPort(ports: readonly ContainerPortInfo[], name: string, protocol: string): number | undefined {
+  return ports.find((p) => p.name === name && p.protocol === protocol)?.port;
+}
+
+function portMatches(rule: PolicyPort, port: number, protocol: string, destinationPorts: readonly ContainerPortInfo[]): boolean {
+  if (rule.protocol !== protocol) return false;
+  if (rule.port === undefined) return true;
+  if (typeof rule.port === 'string') return resolveNamedPort(destinationPorts, rule.port, protocol) === port;
+  return rule.endPort !== undefined ? port >= rule.port && port <= rule.endPort : port === rule.port;
+}
