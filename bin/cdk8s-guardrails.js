@@ -5,11 +5,14 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-let cli;
-if (fs.existsSync(path.join(root, 'build', 'cli', 'main.js'))) {
-  cli = require('../build/cli/main.js');
+const compiled = fs.existsSync(path.join(root, 'build', 'cli', 'main.js'));
+if (!compiled) require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.dev.json') });
+const load = (name) => require(compiled ? `../build/cli/${name}.js` : `../lib/cli/${name}.ts`);
+const args = process.argv.slice(2);
+if (args[0] === 'traffic') {
+  // Renders its picture asynchronously (Graphviz in WebAssembly).
+  load('traffic').traffic(args.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
+    .then((code) => { process.exitCode = code; });
 } else {
-  require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.dev.json') });
-  cli = require('../lib/cli/main.ts');
+  process.exitCode = load('main').main(args);
 }
-process.exitCode = cli.main(process.argv.slice(2));

@@ -29,6 +29,7 @@ const DEFAULT_IO: CliIo = {
 
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...
        cdk8s-guardrails rules
+       cdk8s-guardrails traffic [options] <file or directory>...   (see traffic --help)
 
 Checks Kubernetes YAML (multi-document files, directories searched for *.yaml, *.yml and
 *.json, '-' for standard input) against the practices catalog.
@@ -50,7 +51,7 @@ Options:
 Exit status: 0 when no object breaks a rule, 1 on violations, 2 on usage or input errors.
 `;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 interface Parsed {
   readonly command: 'check' | 'rules' | 'help';
@@ -126,7 +127,7 @@ function parseArgs(argv: string[]): Parsed {
 const NOT_MANIFESTS = new Set([REPORT_FILE, 'construct-metadata.json']);
 
 /** Files under a path: the file itself, or every *.yaml, *.yml and *.json below a directory, sorted. */
-function collectFiles(p: string): string[] {
+export function collectFiles(p: string): string[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);

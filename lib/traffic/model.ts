@@ -169,11 +169,15 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
   return { workloads, services, policies, configMaps, namespaceLabels, defaultNamespace };
 }
 
-/** The workloads whose pods a Service selects (a Service without a selector selects none). */
-export function servicePods(model: TrafficModel, service: ServiceInfo): Workload[] {
+/** Whether a Service sends to these pods (a Service without a selector sends to none). */
+export function serviceSelects(service: ServiceInfo, pods: PodGroup): boolean {
   const entries = Object.entries(service.selector);
-  if (entries.length === 0) return [];
-  return model.workloads.filter((w) => w.namespace === service.namespace && entries.every(([k, v]) => w.labels[k] === v));
+  return entries.length > 0 && pods.namespace === service.namespace && entries.every(([k, v]) => pods.labels[k] === v);
+}
+
+/** The workloads whose pods a Service selects. */
+export function servicePods(model: TrafficModel, service: ServiceInfo): Workload[] {
+  return model.workloads.filter((w) => serviceSelects(service, w));
 }
 
 /**

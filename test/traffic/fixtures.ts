@@ -1,4 +1,14 @@
-/** Manifest builders for traffic tests. */
+/** Manifest builders and the hand-written app for traffic tests. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+/** A small shop in two namespaces, with one blocked call (see the file's comment). */
+export const FIXTURE_APP = path.join(__dirname, '..', 'fixtures', 'traffic', 'app.yaml');
+
+export function fixtureManifests(): any[] {
+  return parseAllDocuments(fs.readFileSync(FIXTURE_APP, 'utf8')).map((d) => d.toJS()).filter((m) => m);
+}
 
 export interface PortSpec {
   readonly containerPort: number;
