@@ -230,8 +230,7 @@ const CLAIMS = new WeakMap<IConstruct, Map<string, string>>();
  * wildcard (`ingress-wildcard`), HTTP to HTTPS redirect and HSTS for the chosen controller
  * (`ingress-redirect`), external-dns annotations (`ingress-dns`), and only backends with
  * readiness probes, each opened to the controller's pods on its serving port and nothing else
- * (`ingress-backend`). An IsolatedNamespace opens its default-deny policy to the controller
- * through `ingressControllerPeer`.
+ * (`ingress-backend`). An IsolatedNamespace therefore adds no namespace-wide opening for it.
  */
 export class TlsIngress extends Construct implements IIngressControllerClient {
   /** Object name of the Ingress. */
@@ -254,6 +253,8 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
   public readonly controller: IngressController;
   /** The controller's pods (IIngressControllerClient). */
   public readonly ingressControllerPeer: NetworkPeer;
+  /** Always true: the backends (and the ACME solver) are opened to the controller on their serving ports only. */
+  public readonly opensBackendsToIngressController = true;
   /** Every host, in order. */
   public readonly hosts: string[];
   /** Secret of this TlsIngress's own certificate, when some hosts are not on the wildcard. */

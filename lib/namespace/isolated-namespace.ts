@@ -440,7 +440,8 @@ export class IsolatedNamespace extends Chart {
 
   /**
    * NetworkPolicy `allow-ingress-controller`: ingress from the controllers of the ingresses
-   * in the namespace. Created at synthesis when there are any.
+   * in the namespace that do not open their own backends (a TlsIngress does, on the serving
+   * ports only). Created at synthesis when there are any.
    */
   public get ingressControllerPolicy(): ApiObject | undefined {
     return this._ingressControllerPolicy;
@@ -506,12 +507,12 @@ export class IsolatedNamespace extends Chart {
     }
   }
 
-  private ingressControllerChecked(): CheckedPeer[] {
+  private ingressControllerChecked(onlyUnopened = false): CheckedPeer[] {
     if (!this.discoverIngressControllers) return [];
     const seen = new Set<string>();
     const out: CheckedPeer[] = [];
     for (const c of this.node.findAll()) {
-      if (!isIngressControllerClient(c)) continue;
+      if (!isIngressControllerClient(c) || (onlyUnopened && c.opensBackendsToIngressController)) continue;
       const checked = checkPeer(c.ingressControllerPeer, this.namespaceName);
       if (typeof checked === 'string') {
         fail(this, KIND, 'ingressControllerPeer', c.ingressControllerPeer.description, `a valid peer from '${(c as unknown as IConstruct).node?.path ?? c}' (${checked})`);
@@ -608,10 +609,11 @@ export class IsolatedNamespace extends Chart {
     unstampClusterScoped(own, kinds);
 
     // Ingresses are usually created after the namespace: open their controllers now.
-    if (this.defaultDenyPolicy && !this._ingressControllerPolicy && this.ingressControllerChecked().length > 0) {
+    // Clients that open their own backends (TlsIngress) need no namespace-wide opening.
+    if (this.defaultDenyPolicy && !this._ingressControllerPolicy && this.ingressControllerChecked(true).length > 0) {
       const name = this.namespaceName;
       this._ingressControllerPolicy = this.networkPolicy('AllowIngressController', 'allow-ingress-controller', ['Ingress'], {
-        ingress: Lazy.any({ produce: () => this.ingressControllerChecked().map((c) => ({ from: [c.peer._toPeer(name)], ports: renderPorts(c.ports as NetworkPort[]) })) }),
+        ingress: Lazy.any({ produce: () => this.ingressControllerChecked(true).map((c) => ({ from: [c.peer._toPeer(name)], ports: renderPorts(c.ports as NetworkPort[]) })) }),
       });
     }
 

@@ -103,9 +103,8 @@ describe('the allowed-connection graph of the shop example', () => {
       'Deployment/shop/worker -> Deployment/shop/api: TCP 8080',
       'Deployment/shop/worker -> cluster DNS: TCP 53, UDP 53',
       'Deployment/shop/worker -> outside world: 10.20.0.0/24 on TCP 5432',
-      // The namespace's allow-ingress-controller policy opens every pod and port to the controller.
-      'ingress controller -> Deployment/shop/api: all ports',
-      'ingress controller -> Deployment/shop/worker: all ports',
+      // Only the TlsIngress backend, on its serving port.
+      'ingress controller -> Deployment/shop/api: TCP 8080',
       'metrics scraper -> Deployment/shop/api: TCP 9090',
     ]);
   });
