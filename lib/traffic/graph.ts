@@ -171,6 +171,7 @@ export function toDot(graph: TrafficGraph): string {
   const lines = [
     'digraph traffic {',
     '  rankdir=LR;',
+    '  nodesep=0.4; ranksep=1.1;',
     '  graph [fontname="Helvetica", fontsize=11, label="Allowed connections (NetworkPolicies)", labelloc=t];',
     '  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", fillcolor="#e8f0fe"];',
     '  edge [fontname="Helvetica", fontsize=9];',
@@ -183,7 +184,7 @@ export function toDot(graph: TrafficGraph): string {
     byNs.set(n.namespace!, list);
   }
   for (const [ns, nodes] of [...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`  subgraph ${quote(`cluster_${ns}`)} {`, `    label=${quote(`namespace ${ns}`)};`, '    style="rounded,dashed";');
+    lines.push(`  subgraph ${quote(`cluster_${ns}`)} {`, `    label=${quote(`namespace ${ns}`)};`, '    style="rounded,dashed"; labeljust=l;');
     for (const n of nodes) lines.push(`    ${quote(n.id)} [label=${quote(`${n.name}\n${n.kind}`)}];`);
     lines.push('  }');
   }

@@ -51,7 +51,7 @@ describe('the allowed-connection graph of a hand-written app', () => {
 
   it('writes DOT with a cluster per namespace and labelled edges', () => {
     const dot = toDot(graph);
-    expect(dot).toContain('  subgraph "cluster_data" {\n    label="namespace data";\n    style="rounded,dashed";\n    "StatefulSet/data/redis" [label="redis\\nStatefulSet"];\n  }\n');
+    expect(dot).toContain('  subgraph "cluster_data" {\n    label="namespace data";\n    style="rounded,dashed"; labeljust=l;\n    "StatefulSet/data/redis" [label="redis\\nStatefulSet"];\n  }\n');
     expect(dot).toContain('  "Deployment/shop/frontend" -> "cluster DNS" [label="TCP 53\\nUDP 53"];\n');
     expect(dot).toContain('  "outside world" [shape=ellipse, fillcolor="#fef7e0"];\n');
   });
