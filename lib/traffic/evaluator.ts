@@ -144,9 +144,15 @@ export function ipInBlock(ip: string, block: { readonly cidr: string; readonly e
 /** The NetworkPolicies of an app, and the questions they answer. */
 export class NetworkPolicyEvaluator {
   public readonly policies: readonly ParsedPolicy[];
+  private readonly byNamespace = new Map<string, ParsedPolicy[]>();
+  private readonly selecting = new WeakMap<PodGroup, Map<Direction, ParsedPolicy[]>>();
 
   constructor(private readonly model: TrafficModel) {
     this.policies = model.policies.map((p) => parsePolicy(p, model.defaultNamespace));
+    for (const p of this.policies) {
+      const list = this.byNamespace.get(p.namespace);
+      if (list) list.push(p); else this.byNamespace.set(p.namespace, [p]);
+    }
   }
 
   /** Labels of a namespace: its Namespace object's labels, or just `kubernetes.io/metadata.name`. */
@@ -156,7 +162,14 @@ export class NetworkPolicyEvaluator {
 
   /** The policies that select these pods for a direction, in input order. */
   public policiesFor(pods: PodGroup, direction: Direction): ParsedPolicy[] {
-    return this.policies.filter((p) => p.namespace === pods.namespace && p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
+    let memo = this.selecting.get(pods);
+    if (!memo) this.selecting.set(pods, memo = new Map());
+    let found = memo.get(direction);
+    if (!found) {
+      found = (this.byNamespace.get(pods.namespace) ?? []).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
+      memo.set(direction, found);
+    }
+    return found;
   }
 
   /**

@@ -91,13 +91,13 @@ function servedPorts(model: TrafficModel, group: PodGroup): Array<{ port: number
   return [...out.values()];
 }
 
-/** What `from` may open to `to`, as sorted port labels (empty: nothing). */
-function openPorts(model: TrafficModel, ev: NetworkPolicyEvaluator, from: PodGroup, to: PodGroup): string[] {
+/** What `from` may open to `to` (serving `served`), as sorted port labels (empty: nothing). */
+function openPortsOf(ev: NetworkPolicyEvaluator, from: PodGroup, to: PodGroup, served: ReadonlyArray<{ port: number; protocol: string }>): string[] {
   const out: string[] = [];
   const everyPort = new Set(PROTOCOLS.filter((proto) => ev.allows({ pods: from }, { pods: to }, ANY_PORT, proto).allowed));
   if (everyPort.size === PROTOCOLS.length) out.push('all ports');
   else for (const proto of everyPort) out.push(`all ${proto} ports`);
-  for (const p of servedPorts(model, to)) {
+  for (const p of served) {
     if (!everyPort.has(p.protocol) && ev.allows({ pods: from }, { pods: to }, p.port, p.protocol).allowed) out.push(portKey(p.protocol, p.port));
   }
   return sortPorts(out);
@@ -133,21 +133,24 @@ export function trafficGraph(model: TrafficModel, options: TrafficGraphOptions =
   const controller = party(INGRESS_CONTROLLER, options.ingressController ?? { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } });
   const scraper = party(METRICS_SCRAPER, options.metricsScraper ?? { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } });
   const workloads = [...model.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const served = new Map<PodGroup, Array<{ port: number; protocol: string }>>([dns, ...workloads].map((g) => [g, servedPorts(model, g)]));
+  const openPorts = (from: PodGroup, to: PodGroup) => openPortsOf(ev, from, to, served.get(to)!);
   const edges: TrafficEdge[] = [];
   const edge = (from: string, to: string, ports: string[]) => {
     if (ports.length > 0) edges.push({ from, to, ports });
   };
   for (const w of workloads) {
-    edge(controller.id, w.id, openPorts(model, ev, controller, w));
-    edge(scraper.id, w.id, openPorts(model, ev, scraper, w));
+    edge(controller.id, w.id, openPorts(controller, w));
+    edge(scraper.id, w.id, openPorts(scraper, w));
     edge(OUTSIDE_WORLD, w.id, outsidePorts(ev, w, 'Ingress'));
   }
   for (const a of workloads) {
-    for (const b of workloads) if (a !== b) edge(a.id, b.id, openPorts(model, ev, a, b));
-    edge(a.id, dns.id, openPorts(model, ev, a, dns));
+    for (const b of workloads) if (a !== b) edge(a.id, b.id, openPorts(a, b));
+    edge(a.id, dns.id, openPorts(a, dns));
     edge(a.id, OUTSIDE_WORLD, outsidePorts(ev, a, 'Egress'));
   }
-  const order = (id: string) => (workloads.some((w) => w.id === id) ? `0${id}` : `1${id}`);
+  const ids = new Set(workloads.map((w) => w.id));
+  const order = (id: string) => (ids.has(id) ? `0${id}` : `1${id}`);
   edges.sort((x, y) => (order(x.from) + '\0' + order(x.to) < order(y.from) + '\0' + order(y.to) ? -1 : 1));
   const used = new Set(edges.flatMap((e) => [e.from, e.to]));
   const nodes: TrafficNode[] = [
