@@ -254,7 +254,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
   /** The controller's pods (IIngressControllerClient). */
   public readonly ingressControllerPeer: NetworkPeer;
   /** Always true: the backends (and the ACME solver) are opened to the controller on their serving ports only. */
-  public readonly opensBackendsToIngressController = true;
+  public readonly opensBackendsToIngressController?: boolean = true;
   /** Every host, in order. */
   public readonly hosts: string[];
   /** Secret of this TlsIngress's own certificate, when some hosts are not on the wildcard. */
