@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { flattenManifests } from '../practices/checker';
 import { BlockedCall, blockedCalls } from '../traffic/calls';
 import { OutsideParty, TrafficGraphOptions, toDot, toTable, trafficGraph } from '../traffic/graph';
 import { readTrafficModel } from '../traffic/model';
@@ -112,7 +113,7 @@ export async function traffic(argv: string[], io: CliIo): Promise<number> {
       io.out(TRAFFIC_USAGE);
       return 0;
     }
-    const manifests = args.paths.flatMap((p) => collectFiles(p).flatMap((f) => readManifests(fs.readFileSync(f, 'utf8'), f)))
+    const manifests = flattenManifests(args.paths.flatMap((p) => collectFiles(p).flatMap((f) => readManifests(fs.readFileSync(f, 'utf8'), f))))
       .map((input) => input.manifest);
     const model = readTrafficModel(manifests, args.namespace);
     const options: TrafficGraphOptions = {

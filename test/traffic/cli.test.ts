@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { traffic } from '../../lib/cli/traffic';
-import { FIXTURE_APP } from './fixtures';
+import { FIXTURE_APP, fixtureManifests } from './fixtures';
 
 const root = path.join(__dirname, '..', '..');
 const FIXTURE_DIR = path.dirname(FIXTURE_APP);
@@ -38,6 +38,14 @@ describe('cdk8s-guardrails traffic', () => {
     const { code, out } = await run([dir]);
     expect(code).toBe(0);
     expect(out).toContain('\nNo call is blocked: every address of the app\'s own Services in env and config is reachable.\n');
+  });
+
+  it('reads kubectl List objects', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'app.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: fixtureManifests() }));
+    const { code, out } = await run([dir]);
+    expect(code).toBe(1);
+    expect(out).toContain('Deployment shop/frontend  Deployment shop/cart      TCP 7070\n');
   });
 
   it('--out writes DOT, a self-contained SVG and the table, the same bytes on every run', async () => {
