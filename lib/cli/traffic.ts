@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { IngressController } from '../ingress/ingress-controller';
 import { flattenManifests } from '../practices/checker';
 import { BlockedCall, blockedCalls } from '../traffic/calls';
 import { OutsideParty, TrafficGraphOptions, toDot, toTable, trafficGraph } from '../traffic/graph';
@@ -33,9 +34,10 @@ Options:
 Exit status: 0 when no call is blocked, 1 when one is, 2 on usage or input errors.
 `;
 
-const CONTROLLERS: { [name: string]: OutsideParty } = {
-  traefik: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
-  nginx: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+/** The controller profiles of the library, by name. */
+const CONTROLLERS: { [name: string]: (options: { namespace?: string }) => IngressController } = {
+  traefik: (o) => IngressController.traefik(o),
+  nginx: (o) => IngressController.nginx(o),
 };
 const FORMATS = ['table', 'dot', 'svg'];
 
@@ -94,8 +96,8 @@ function parseTrafficArgs(argv: string[]): TrafficArgs {
 function controllerOf(args: TrafficArgs, manifests: readonly any[]): OutsideParty {
   const nginx = manifests.some((m) => m?.kind === 'Ingress'
     && (m.spec?.ingressClassName === 'nginx' || m.metadata?.annotations?.['kubernetes.io/ingress.class'] === 'nginx'));
-  const base = CONTROLLERS[args.controller ?? (nginx ? 'nginx' : 'traefik')];
-  return args.controllerNamespace ? { ...base, namespace: args.controllerNamespace } : base;
+  const controller = CONTROLLERS[args.controller ?? (nginx ? 'nginx' : 'traefik')]({ namespace: args.controllerNamespace });
+  return { namespace: controller.namespace, podLabels: controller.podLabels ?? {} };
 }
 
 function blockedText(blocked: readonly BlockedCall[]): string {

@@ -3,7 +3,7 @@
  * which ports, as the app's NetworkPolicies decide it (see evaluator.ts); plus the parties
  * outside the app that every app deals with, as named nodes: the outside world (addresses,
  * from `ipBlock` rules or no policy at all), cluster DNS, the ingress controller and the
- * metrics scraper. Written as Graphviz DOT, as a plain text table, and (dot.ts) as SVG.
+ * metrics scraper. Written as Graphviz DOT, as a plain text table, and (svg.ts) as SVG.
  *
  * Edges list the ports that are open among the ports the destination serves (its container
  * ports and the target ports of its Services); "all TCP ports" when a rule opens every port
@@ -21,8 +21,8 @@ export interface OutsideParty {
 
 /** Who the named parties are. */
 export interface TrafficGraphOptions {
-  /** @default traefik's pods (`app.kubernetes.io/name: traefik`) in namespace `traefik` */
-  readonly ingressController?: OutsideParty;
+  /** The ingress controller's pods (the CLI takes them from the library's controller profiles). */
+  readonly ingressController: OutsideParty;
   /** @default Prometheus pods (`app.kubernetes.io/name: prometheus`) in namespace `monitoring` */
   readonly metricsScraper?: OutsideParty;
   /** @default pods labelled `k8s-app: kube-dns` in `kube-system`, UDP and TCP 53 */
@@ -125,12 +125,12 @@ function outsidePorts(ev: NetworkPolicyEvaluator, w: Workload, direction: Direct
 }
 
 /** Builds the allowed-connection graph of an app. */
-export function trafficGraph(model: TrafficModel, options: TrafficGraphOptions = {}): TrafficGraph {
+export function trafficGraph(model: TrafficModel, options: TrafficGraphOptions): TrafficGraph {
   const ev = new NetworkPolicyEvaluator(model);
   const dns = party(CLUSTER_DNS, options.clusterDns ?? { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }, [
     { port: 53, protocol: 'UDP', name: 'dns' }, { port: 53, protocol: 'TCP', name: 'dns-tcp' },
   ]);
-  const controller = party(INGRESS_CONTROLLER, options.ingressController ?? { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } });
+  const controller = party(INGRESS_CONTROLLER, options.ingressController);
   const scraper = party(METRICS_SCRAPER, options.metricsScraper ?? { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } });
   const workloads = [...model.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const served = new Map<PodGroup, Array<{ port: number; protocol: string }>>([dns, ...workloads].map((g) => [g, servedPorts(model, g)]));

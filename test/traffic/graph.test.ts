@@ -1,10 +1,13 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { addShop, PRODUCTION } from '../../examples/shop/shop';
-import { IsolatedNamespace } from '../../lib';
+import { IngressController, IsolatedNamespace } from '../../lib';
 import { TrafficGraph, toDot, toTable, trafficGraph } from '../../lib/traffic/graph';
 import { readTrafficModel } from '../../lib/traffic/model';
 import { deployment, fixtureManifests, policy } from './fixtures';
+
+const TRAEFIK = IngressController.traefik();
+const OPTIONS = { ingressController: { namespace: TRAEFIK.namespace, podLabels: TRAEFIK.podLabels! } };
 
 /** `from -> to: ports` for every edge. */
 function edges(graph: TrafficGraph): string[] {
@@ -12,7 +15,7 @@ function edges(graph: TrafficGraph): string[] {
 }
 
 describe('the allowed-connection graph of a hand-written app', () => {
-  const graph = trafficGraph(readTrafficModel(fixtureManifests()));
+  const graph = trafficGraph(readTrafficModel(fixtureManifests()), OPTIONS);
 
   it('has exactly the connections the policies allow: calls, DNS, the outside world, the ingress controller and the scraper', () => {
     expect(edges(graph)).toEqual([
@@ -59,7 +62,7 @@ describe('the allowed-connection graph of a hand-written app', () => {
 
 describe('the graph\'s corner cases', () => {
   it('without any policy, everything is open both ways', () => {
-    const graph = trafficGraph(readTrafficModel([deployment('a', 'x', { app: 'a' }, [{ containerPort: 80 }]), deployment('b', 'x', { app: 'b' })]));
+    const graph = trafficGraph(readTrafficModel([deployment('a', 'x', { app: 'a' }, [{ containerPort: 80 }]), deployment('b', 'x', { app: 'b' })]), OPTIONS);
     expect(edges(graph)).toEqual([
       'Deployment/x/a -> Deployment/x/b: all ports',
       'Deployment/x/a -> cluster DNS: all ports',
@@ -83,7 +86,7 @@ describe('the graph\'s corner cases', () => {
         { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 30000, endPort: 30100 }] },
         { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [{ protocol: 'UDP' }] },
       ] }),
-    ]));
+    ]), OPTIONS);
     expect(edges(graph)).toEqual([
       'ingress controller -> Deployment/x/a: all UDP ports',
       'outside world -> Deployment/x/a: 0.0.0.0/0 on TCP 30000-30100',
@@ -94,7 +97,7 @@ describe('the graph\'s corner cases', () => {
 describe('the allowed-connection graph of the shop example', () => {
   const ns = new IsolatedNamespace(Testing.app(), 'shop', { team: 'shop' });
   addShop(ns, PRODUCTION);
-  const graph = trafficGraph(readTrafficModel(Testing.synth(ns)));
+  const graph = trafficGraph(readTrafficModel(Testing.synth(ns)), OPTIONS);
 
   it('has the worker\'s one call, DNS, the database outside the cluster, the scraper and the ingress controller', () => {
     expect(edges(graph)).toEqual([
