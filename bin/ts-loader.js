@@ -220,19 +220,60 @@ function register(options = {}) {
   };
   const load = (module, filename) => {
     const code = compile(fs.readFileSync(filename, 'utf8'), filename);
-    transpiled.add(filename);
+    transpiled.set(filename, code);
     module._compile(code, filename);
   };
   require.extensions['.ts'] = load;
   require.extensions['.cts'] = load;
-  // Stack traces point into the TypeScript sources (the transpiled files carry inline maps).
-  process.setSourceMapsEnabled(true);
+  mapStackTraces();
   registered = { info: { transpiler: transpiler.name } };
   return registered.info;
 }
 
-/** Files transpiled by `register()`: compiled by Node itself, which reads their source maps. */
-const transpiled = new Set();
+/** The JavaScript of every file transpiled by `register()`, with its inline source map. */
+const transpiled = new Map();
+const WRAPPER_LENGTH = Module.wrap('').indexOf('\n');
+
+/**
+ * Stack traces show the TypeScript lines of transpiled files, as ts-node shows them. The
+ * source map of a file is read only when a stack through it is formatted, so a run without
+ * errors pays nothing (Node's --enable-source-maps would parse every map while loading).
+ * Stacks that pass through no transpiled file are left to the formatter in place.
+ */
+function mapStackTraces() {
+  const previous = Error.prepareStackTrace;
+  const maps = new Map();
+  const mapOf = (file) => {
+    if (!maps.has(file)) {
+      const m = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(transpiled.get(file));
+      maps.set(file, m ? new Module.SourceMap(JSON.parse(Buffer.from(m[1], 'base64').toString('utf8'))) : undefined);
+    }
+    return maps.get(file);
+  };
+  const frame = (site) => {
+    const text = String(site);
+    const file = site.getFileName();
+    if (!file || !transpiled.has(file)) return text;
+    const line = site.getLineNumber();
+    const column = site.getColumnNumber();
+    const map = mapOf(file);
+    // Line 1 starts with the module wrapper when compiled with the code cache.
+    const offset = line === 1 && codeCacheEnabled ? WRAPPER_LENGTH : 0;
+    const entry = map && map.findEntry(line - 1, column - 1 - offset);
+    if (!entry || entry.originalLine === undefined) return text;
+    return text.replace(`${file}:${line}:${column}`, `${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
+  };
+  Error.prepareStackTrace = (error, sites) => {
+    if (previous && !sites.some((site) => transpiled.has(site.getFileName()))) return previous(error, sites);
+    let header;
+    try {
+      header = Error.prototype.toString.call(error);
+    } catch {
+      header = '<error>';
+    }
+    return header + sites.map((site) => `\n    at ${frame(site)}`).join('');
+  };
+}
 
 let codeCacheEnabled = false;
 
@@ -241,8 +282,7 @@ let codeCacheEnabled = false;
  * `<cacheDir>/v8-<node version>-<arch>`. The cache is written at exit for modules that had
  * none, so it holds the functions compiled lazily while the program ran. Keyed by file and
  * content (size and mtime for packages, which npm does not edit in place); V8 rejects a cache
- * made by another version, which is then rebuilt. Transpiled TypeScript is left to Node's own
- * compiler, so that its stack traces are mapped to the TypeScript lines.
+ * made by another version, which is then rebuilt.
  * @param {{ cacheDir?: string | null }} [options] cacheDir: default, the project's of cwd
  */
 function enableCodeCache(options = {}) {
@@ -256,7 +296,7 @@ function enableCodeCache(options = {}) {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename) {
     // Dynamic import() needs Node's own compiler (vm.Script has no loader for it).
-    if (transpiled.has(filename) || content.includes('import(')) return compile.call(this, content, filename);
+    if (content.includes('import(')) return compile.call(this, content, filename);
     let key;
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
       const st = fs.statSync(filename);
