@@ -29,6 +29,9 @@ const EMIT_OPTIONS = [
   'jsx', 'jsxFactory', 'jsxFragmentFactory', 'jsxImportSource',
 ];
 
+// Without a tsconfig.json, ts-node uses the @tsconfig/bases recommended for the Node.js version.
+const NO_TSCONFIG = { target: 'es2022', esModuleInterop: true, strict: true };
+
 const sha1 = (...parts) => {
   const h = crypto.createHash('sha1');
   for (const p of parts) h.update(p).update('\0');
@@ -85,10 +88,11 @@ function findTsconfig(entry) {
 
 /**
  * The emit-relevant compiler options of a tsconfig file, `extends` (a path or a package, one
- * or several) followed as TypeScript does: later files and the file itself win.
+ * or several) followed as TypeScript does: later files and the file itself win. Without a
+ * file, the options ts-node would use.
  */
 function emitOptions(tsconfig, seen = new Set()) {
-  if (!tsconfig) return {};
+  if (!tsconfig) return { ...NO_TSCONFIG };
   if (seen.has(tsconfig)) throw new Error(`${tsconfig}: "extends" loops back to this file`);
   seen.add(tsconfig);
   const json = readJsonc(tsconfig);
