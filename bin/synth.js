@@ -98,7 +98,7 @@ function printError(error) {
 }
 
 /**
- * Runs the command; returns the exit status (the app may also set process.exitCode).
+ * Runs the command; returns the exit status (the app's process.exitCode when it set one).
  * @param {string[]} argv the arguments after "synth"
  */
 function main(argv) {
@@ -146,6 +146,7 @@ function main(argv) {
     require('module')._load(entry, null, true);
   } catch (e) {
     printError(e);
+    if (args.stdout) fs.rmSync(outdir, { recursive: true, force: true });
     return 1;
   } finally {
     process.stdout.write = write;
@@ -158,7 +159,7 @@ function main(argv) {
       fs.rmSync(outdir, { recursive: true, force: true });
     });
   }
-  return 0;
+  return process.exitCode ?? 0;
 }
 
 module.exports = { main, USAGE };
