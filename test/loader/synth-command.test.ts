@@ -131,6 +131,13 @@ describe('cdk8s-guardrails synth on its own', () => {
     expect(transpiler.stderr).toBe('cdk8s-guardrails synth: unknown transpiler "swc": expected one of esbuild, typescript\n');
   });
 
+  it('keeps the exit code the app sets', () => {
+    fs.writeFileSync(path.join(dir, 'exit.ts'), "const code: number = 3;\nprocess.exitCode = code;\n");
+    const r = synthIn(['exit.ts']);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe('');
+  });
+
   it('--help prints the usage on stdout', () => {
     const r = synthIn(['--help']);
     expect(r.status).toBe(0);
