@@ -1,5 +1,5 @@
-// Everything a benchmark process needs, as one entry point (bundled by scripts/synth.js's
-// loader like an example, so the library is loaded once).
+// Everything a benchmark process needs, as one entry point (loaded by scripts/synth.js's
+// loader like an example).
 export { buildFleet } from './fleet';
 export { GuardrailsApp } from '../lib/app/guardrails-app';
 export { ManifestYaml } from '../lib/app/manifest-yaml';

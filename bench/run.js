@@ -37,12 +37,13 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs a command `times` times in fresh processes; wall time from spawn to exit. */
-function measure(args, times, env = {}) {
+/** Runs node with `args` `times` times in fresh processes; wall time from spawn to exit. */
+function measure(args, times, env = {}, cwd = root) {
   const runs = [];
   for (let i = 0; i < times; i++) {
     const t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    const extra = typeof env === 'function' ? env() : env; // a function: new values for each run
+    const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, ...extra }, maxBuffer: 1 << 26 });
     const wall = Number(process.hrtime.bigint() - t) / 1e6;
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
     const line = r.stdout.trim().split('\n').pop();
@@ -112,6 +113,38 @@ if (npm) {
   record({ label: 'npm run synth, cold cache', kind: 'npm-synth-cold', n: 1, layout: 'examples', m: measure(synthArgs, 1, { GUARDRAILS_TS_CACHE: empty }) });
   fs.rmSync(empty, { recursive: true, force: true });
 }
+// `cdk8s synth` of the README's first example in a new project, as a user runs it; the app is
+// `cdk8s-guardrails synth main.ts` (needs the jsii build: npm run build). The cdk8s CLI's
+// upgrade check is off (it costs a network request when its cache is stale).
+if (fs.existsSync(path.join(root, 'build', 'index.js'))) {
+  const project = path.join(work, 'readme-app');
+  fs.rmSync(project, { recursive: true, force: true });
+  fs.mkdirSync(path.join(project, 'node_modules'), { recursive: true });
+  for (const dep of ['cdk8s', 'cdk8s-plus-27', 'constructs', 'typescript', 'esbuild', 'ts-node', '@types']) {
+    fs.symlinkSync(path.join(root, 'node_modules', dep), path.join(project, 'node_modules', dep));
+  }
+  fs.symlinkSync(root, path.join(project, 'node_modules', 'cdk8s-guardrails'));
+  fs.mkdirSync(path.join(project, 'node_modules', '.bin'));
+  fs.symlinkSync(path.join('..', 'cdk8s-guardrails', 'bin', 'cdk8s-guardrails.js'), path.join(project, 'node_modules', '.bin', 'cdk8s-guardrails'));
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  fs.writeFileSync(path.join(project, 'main.ts'), /## SafeDeployment\n\n```ts\n([\s\S]*?)```/.exec(readme)[1]);
+  fs.copyFileSync(path.join(root, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(project, 'tsconfig.json'));
+  const command = 'node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts';
+  const cdk8s = (app) => [path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade', '--app', app];
+  const user = (label, kind, args, times, env) => record({ label, kind, n: 1, layout: 'readme-app', m: measure(args, times, env, project) });
+  const cold = () => ({ GUARDRAILS_TS_CACHE: fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-ts-')) });
+  user('cdk8s synth', 'cdk8s-synth', cdk8s(command), 5);
+  user('cdk8s synth, cold cache', 'cdk8s-synth-cold', cdk8s(command), 3, cold);
+  user('cdk8s synth, app via npx', 'cdk8s-synth-npx', cdk8s(command.replace(/^node \S+/, 'npx cdk8s-guardrails')), 3);
+  user('cdk8s synth, typescript', 'cdk8s-synth-ts', cdk8s(`${command} --transpiler typescript`), 5);
+  user('cdk8s synth, typescript, cold', 'cdk8s-synth-ts-cold', cdk8s(`${command} --transpiler typescript`), 3, cold);
+  user('cdk8s synth, no-op app (CLI only)', 'cdk8s-noop', cdk8s('mkdir -p dist'), 5);
+  user('cdk8s-guardrails synth (no CLI)', 'direct', command.split(' ').slice(1).concat(['--output', 'dist']), 5);
+  user('cdk8s-guardrails synth, cold', 'direct-cold', command.split(' ').slice(1).concat(['--output', 'dist']), 3, cold);
+  if (!quick) user('cdk8s synth, app: npx ts-node main.ts', 'cdk8s-ts-node', cdk8s('npx ts-node main.ts'), 1);
+} else {
+  process.stderr.write('  cdk8s synth of the README example: skipped (run npm run build first)\n');
+}
 if (!quick) {
   // The old synth: ts-node (transpile only) on examples/*/main.ts.
   const legacy = `
@@ -151,10 +184,10 @@ for (const n of sizes) {
     }
   }
 }
-const synthRows = results.filter((r) => r.layout === 'examples');
+const synthRows = results.filter((r) => r.layout === 'examples' || r.layout === 'readme-app');
 if (synthRows.length) {
   lines.push('');
-  lines.push('| examples | wall (median) | runs |');
+  lines.push('| examples, README app | wall (median) | runs |');
   lines.push('|---|---:|---|');
   for (const r of synthRows) lines.push(`| ${r.label} | ${fmt(r.m.wall)} | ${r.m.all.join(', ')} ms |`);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The command-line checker. Runs the compiled library (build/, made by `npm run build`),
 // or the TypeScript sources through ts-node when build/ is absent (a fresh clone).
+// `synth` (bin/synth.js) loads nothing else.
+if (process.argv[2] === 'synth') return void (process.exitCode = require('./synth.js').main(process.argv.slice(3)));
 const fs = require('fs');
 const path = require('path');
 
