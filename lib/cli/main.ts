@@ -41,6 +41,8 @@ Options:
   --profile <restricted|baseline> rules to apply (default: restricted)
   --allowed-registry <registry>   allowed image registry (repeatable)
   --require-digest                require images pinned by digest
+  --pinned-tag-pattern <regex>    what counts as a pinned tag (the whole tag must match);
+                                  default: a full version 1.4.2, a date or a commit hash
   --require-architecture          require workloads to pin kubernetes.io/arch
   --external-service-account <[namespace/]name>   ServiceAccount that exists outside the files (repeatable)
   --external-service <[namespace/]name>           Service that exists outside the files (repeatable)
@@ -78,6 +80,7 @@ function parseArgs(argv: string[]): Parsed {
   let eachDir = false;
   let profile: Profile | undefined;
   let requireDigest = false;
+  let pinnedTagPattern: string | undefined;
   let requireArchitecture = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -107,6 +110,7 @@ function parseArgs(argv: string[]): Parsed {
       }
       case '--allowed-registry': lists.registries.push(value()); break;
       case '--require-digest': requireDigest = true; break;
+      case '--pinned-tag-pattern': pinnedTagPattern = value(); break;
       case '--require-architecture': requireArchitecture = true; break;
       case '--external-service-account': lists.sa.push(value()); break;
       case '--external-service': lists.svc.push(value()); break;
@@ -127,7 +131,7 @@ function parseArgs(argv: string[]): Parsed {
   return {
     command: 'check', json: format === 'json', format: format ?? 'text', eachDir, paths,
     options: {
-      profile, requireDigest, requireArchitecture,
+      profile, requireDigest, requireArchitecture, pinnedTagPattern,
       allowedRegistries: lists.registries, externalServiceAccounts: lists.sa, externalServices: lists.svc, externalSecrets: lists.secrets,
       disabledRules: disabled,
     },

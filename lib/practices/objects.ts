@@ -275,10 +275,25 @@ export function isExternal(list: readonly string[], ns: string | undefined, name
   return list.some((e) => e === name || (ns !== undefined && e === `${ns}/${name}`));
 }
 
-/** A whole number from a number or a numeric string. */
+/** A whole number from a number or a numeric string; undefined for anything else (1.5, 1e400, Infinity, 'x'). */
 export function asInt(x: unknown): number | undefined {
-  if (typeof x === 'number' && Number.isFinite(x)) return x;
-  if (typeof x === 'string' && /^-?\d+$/.test(x)) return parseInt(x, 10);
+  if (typeof x === 'number' && Number.isSafeInteger(x)) return x;
+  if (typeof x === 'string' && /^-?\d{1,15}$/.test(x)) return parseInt(x, 10);
+  return undefined;
+}
+
+const QUANTITY = /^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+/**
+ * Why a value is not a compute quantity the API server accepts for resources (a
+ * non-negative Kubernetes quantity such as 100m, 0.5, 128Mi, 1G, 1e3), or undefined when it is.
+ */
+export function quantityProblem(x: unknown): string | undefined {
+  if (typeof x === 'number') return Number.isFinite(x) && x >= 0 ? undefined : `${x} is not a finite, non-negative number`;
+  if (typeof x !== 'string') return `${JSON.stringify(x)} is not a quantity`;
+  if (x === '') return 'an empty string is not a quantity';
+  if (x.startsWith('-')) return `"${x}" is negative`;
+  if (!QUANTITY.test(x)) return `"${x}" is not a Kubernetes quantity (such as 100m, 0.5, 128Mi or 1G)`;
   return undefined;
 }
 

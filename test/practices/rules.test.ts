@@ -51,7 +51,7 @@ const CASES: { [rule: string]: Case[] } = {
     {
       title: 'a spread constraint that selects other pods',
       mutate: (a) => { pod(a).topologySpreadConstraints[0].labelSelector = { matchLabels: { 'app.kubernetes.io/name': 'other' } }; },
-      message: /nothing spreads them across nodes: no topologySpreadConstraint or podAntiAffinity term on kubernetes.io\/hostname selects its own pods/,
+      message: /nothing spreads them across nodes: no valid topologySpreadConstraint, and no podAntiAffinity term on kubernetes.io\/hostname in its own namespace, selects its own pods/,
     },
   ],
   'spread-zones': [
