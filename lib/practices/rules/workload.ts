@@ -432,16 +432,26 @@ export function rwoClaims(index: ObjectIndex, p: PodSet): Map<string, 'rwo' | 'u
   return out;
 }
 
-/** `rwo-volume`: a Deployment with several replicas mounts no ReadWriteOnce claim; with one replica it uses Recreate. */
+/**
+ * `rwo-volume`: a workload whose pods may run on several nodes mounts no ReadWriteOnce claim
+ * (replicated kinds with 2+ replicas, and DaemonSets); a single-replica Deployment with one
+ * uses the Recreate strategy.
+ */
 export function rwoVolume(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
-    if (p.obj.kind !== 'Deployment' && p.obj.kind !== 'ReplicaSet') continue;
+    if (!p.replicated && p.obj.kind !== 'DaemonSet') continue;
     const rwo = [...rwoClaims(ctx.index, p)].filter(([, mode]) => mode === 'rwo').map(([name]) => name);
     if (rwo.length === 0) continue;
-    const range = replicaRange(ctx.index, p)!;
+    const fix = p.obj.kind === 'StatefulSet' ? 'give each pod its own claim through spec.volumeClaimTemplates' : undefined;
+    if (p.obj.kind === 'DaemonSet') {
+      ctx.report(p.obj, `runs a pod on every node but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, { field: `${p.specField}.volumes` });
+      continue;
+    }
+    const range = replicaRange(ctx.index, p);
+    if (!range) continue;
     if (range.max > 1) {
       ctx.report(p.obj, `runs up to ${range.max} replicas but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, {
-        field: `${p.specField}.volumes`,
+        field: `${p.specField}.volumes`, fix,
       });
     } else if (p.obj.kind === 'Deployment' && p.obj.m.spec?.strategy?.type !== 'Recreate') {
       ctx.report(p.obj, `mounts the ReadWriteOnce claim ${rwo.join(', ')} with a rolling update: the new pod cannot attach it while the old one holds it`, {
@@ -460,12 +470,23 @@ function positive(x: unknown): boolean | undefined {
   return undefined;
 }
 
-/** `rollout`: rolling updates keep full capacity, with minReadySeconds and a progress deadline. */
+/**
+ * `rollout`: the update strategy is one the kind knows; a Deployment's rolling updates keep
+ * full capacity, with minReadySeconds and a progress deadline.
+ */
 export function rollout(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
+    const kind = p.kind;
+    if (kind.strategyField === undefined) continue;
+    const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
+    const strategy = isObject(spec[kind.strategyField]) ? spec[kind.strategyField] : {};
+    if (strategy.type !== undefined && !kind.strategyTypes!.includes(strategy.type)) {
+      ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
+        field: `spec.${kind.strategyField}.type`, fix: `set spec.${kind.strategyField}.type to ${kind.strategyTypes![0]}`,
+      });
+      continue;
+    }
     if (p.obj.kind !== 'Deployment') continue;
-    const spec = p.obj.m.spec ?? {};
-    const strategy = isObject(spec.strategy) ? spec.strategy : {};
     if (strategy.type === 'Recreate') {
       // Recreate is what rwo-volume asks for when a claim attaches to one node only.
       if (rwoClaims(ctx.index, p).size === 0) {
