@@ -11,7 +11,8 @@ import { BlockedCall, blockedCalls } from '../traffic/calls';
 import { OutsideParty, TrafficGraphOptions, toDot, toTable, trafficGraph } from '../traffic/graph';
 import { readTrafficModel } from '../traffic/model';
 import { renderSvg } from '../traffic/svg';
-import { CliIo, UsageError, collectFiles, readManifests } from './main';
+import { readInputs } from './inputs';
+import { CliIo, UsageError } from './main';
 
 export const TRAFFIC_USAGE = `Usage: cdk8s-guardrails traffic [options] <file or directory>...
 
@@ -115,8 +116,9 @@ export async function traffic(argv: string[], io: CliIo): Promise<number> {
       io.out(TRAFFIC_USAGE);
       return 0;
     }
-    const manifests = flattenManifests(args.paths.flatMap((p) => collectFiles(p).flatMap((f) => readManifests(fs.readFileSync(f, 'utf8'), f))))
-      .map((input) => input.manifest);
+    const inputs = readInputs(args.paths, false, () => fs.readFileSync(0));
+    if (inputs.problems.length > 0) throw new UsageError(inputs.problems.join('\n'));
+    const manifests = flattenManifests([...inputs.groups.values()].flat()).map((input) => input.manifest);
     const model = readTrafficModel(manifests, args.namespace);
     const options: TrafficGraphOptions = {
       ingressController: controllerOf(args, manifests),

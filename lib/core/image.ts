@@ -35,9 +35,45 @@ export function parseImage(image: string): ImageRef | undefined {
   return { registry, repository, tag, digest };
 }
 
-/** Whether an image is pinned: a digest, or a tag other than `latest`. */
-export function isPinned(ref: ImageRef): boolean {
-  return ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== 'latest');
+/** A full version `x.y.z` (with any prefix or suffix: `v1.4.2`, `1.25.3-alpine`, `2.4.0-rc.1`, `2024.01.05`). */
+const FULL_VERSION = /(?:^|[^\d.])\d+\.\d+\.\d+/;
+/** A date stamp: `20240105`, `2024-01-05`. */
+const DATE_STAMP = /(?:^|\D)(?:19|20)\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01])(?:\D|$)/;
+/** A commit hash: 7 to 64 hex characters with both digits and letters (`sha-3f2a9c8`, `main-1a2b3c4d`). */
+const COMMIT = /(?:^|[^0-9a-f])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}(?:[^0-9a-f]|$)/;
+
+/**
+ * Whether a tag names one build rather than a moving line of builds. A tag is pinned when it
+ * holds a full version `x.y.z` (`1.4.2`, `v1.4.2`, `1.25.3-alpine`), a date stamp
+ * (`20240105`, `2024-01-05`) or a commit hash (`sha-3f2a9c8`). Everything else moves when
+ * a new build is pushed: `latest`, `stable`, `alpine`, `main`, `3`, `7.2`.
+ *
+ * `pattern` replaces that definition: a regular expression (JavaScript syntax) that the whole
+ * tag must match (`latest` is never pinned).
+ */
+export function isPinnedTag(tag: string, pattern?: string): boolean {
+  if (tag === 'latest') return false;
+  if (pattern !== undefined) return new RegExp(`^(?:${pattern})$`).test(tag);
+  return FULL_VERSION.test(tag) || DATE_STAMP.test(tag) || COMMIT.test(tag);
+}
+
+/**
+ * Why an image is not pinned (a sentence that follows the image), or undefined when it is:
+ * a digest, or a pinned tag (see `isPinnedTag`). Rule `image-pinned`.
+ */
+export function pinProblem(ref: ImageRef, pattern?: string): string | undefined {
+  if (ref.digest !== undefined) return undefined;
+  if (ref.tag === undefined) return 'has neither a tag nor a digest, so it means "latest"';
+  if (ref.tag === 'latest') return 'uses the tag "latest", which changes under the same name';
+  if (isPinnedTag(ref.tag, pattern)) return undefined;
+  return pattern !== undefined
+    ? `uses the tag "${ref.tag}", which does not match the pinned-tag pattern ${pattern}`
+    : `uses the tag "${ref.tag}", which moves when a new build is pushed: a pinned tag holds a full version (1.4.2), a date (20240105) or a commit hash`;
+}
+
+/** Whether an image is pinned: a digest, or a pinned tag (see `pinProblem`). */
+export function isPinned(ref: ImageRef, pattern?: string): boolean {
+  return pinProblem(ref, pattern) === undefined;
 }
 
 /** Whether the image comes from one of the allowed registries (`host` or `host/path` prefixes). */

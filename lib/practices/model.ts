@@ -17,6 +17,8 @@ export interface ResolvedOptions {
   readonly profile: 'restricted' | 'baseline';
   readonly allowedRegistries: readonly string[];
   readonly requireDigest: boolean;
+  /** Replaces the built-in definition of a pinned tag (a regular expression the whole tag matches). */
+  readonly pinnedTagPattern?: string;
   readonly requireArchitecture: boolean;
   /** `name` (any namespace) or `namespace/name`. */
   readonly externalServiceAccounts: readonly string[];

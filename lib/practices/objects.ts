@@ -4,23 +4,19 @@
  * cross-object rule is a map lookup and the whole check stays linear in the objects.
  */
 import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
-import { LabelSelector, firstRequiredPair, isEmptySelector, selectorMatches } from './selector';
+import { POD_KINDS, PodKind } from '../core/kinds';
+import { LabelSelector, isEmptySelector, requiredPairs, selectorMatches } from './selector';
 import { readSkips } from './skip';
 import { ManifestInput } from './model';
 
 /** Kinds without a namespace (by kind alone: manifests from anywhere may omit the group). */
 export const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((k) => k.slice(k.indexOf('/') + 1)));
 
-/** Kinds whose objects carry a Pod template, with where the template lives. */
-export const WORKLOAD_KINDS: { [kind: string]: string[] } = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  Pod: [],
-};
+/** Kinds whose objects carry a Pod template (lib/core/kinds.ts). */
+export const WORKLOAD_KINDS: ReadonlyMap<string, PodKind> = new Map(POD_KINDS.map((k) => [k.kind, k]));
+
+/** Annotation of Helm hooks (`test`, `pre-install`, ...): Helm runs such a Pod once and waits for it to finish. */
+export const HELM_HOOK = 'helm.sh/hook';
 
 /** A checked object. */
 export interface Obj {
@@ -56,6 +52,8 @@ export interface ContainerRef {
 /** The Pod template of a workload. */
 export interface PodSet {
   readonly obj: Obj;
+  /** What the kind means for the practices. */
+  readonly kind: PodKind;
   /** The pod spec. */
   readonly spec: any;
   /** Field path of the pod spec (`spec.template.spec`). */
@@ -68,9 +66,9 @@ export interface PodSet {
   readonly containers: ContainerRef[];
   /** Regular, init and ephemeral containers. */
   readonly allContainers: ContainerRef[];
-  /** Runs until stopped (not a Job, CronJob or a Pod that terminates). */
+  /** Runs until stopped (not a Job, CronJob, a Pod that terminates or a Helm hook Pod). */
   readonly longRunning: boolean;
-  /** Deployment, StatefulSet or ReplicaSet: has replicas. */
+  /** Has spec.replicas (Deployment, ReplicaSet, ReplicationController, StatefulSet). */
   readonly replicated: boolean;
 }
 
@@ -85,7 +83,7 @@ function stringMap(x: unknown): { [key: string]: string } {
   return out;
 }
 
-function dig(m: any, path: string[]): any {
+function dig(m: any, path: readonly string[]): any {
   let cur = m;
   for (const p of path) {
     if (!isObject(cur)) return undefined;
@@ -143,8 +141,9 @@ export class ObjectIndex {
       const ref = obj.m.spec?.scaleTargetRef;
       if (isObject(ref)) this.hpaByTarget.set(key(String(ref.kind), obj.ns, String(ref.name)), obj);
     }
-    const templatePath = WORKLOAD_KINDS[obj.kind];
-    if (templatePath) {
+    const podKind = WORKLOAD_KINDS.get(obj.kind);
+    if (podKind) {
+      const templatePath = podKind.templatePath;
       const template = templatePath.length === 0 ? obj.m : dig(obj.m, templatePath);
       if (!isObject(template)) return;
       const spec = isObject(template.spec) ? template.spec : {};
@@ -165,6 +164,7 @@ export class ObjectIndex {
       const restartPolicy = spec.restartPolicy;
       const podSet: PodSet = {
         obj,
+        kind: podKind,
         spec,
         specField,
         metaField,
@@ -172,8 +172,9 @@ export class ObjectIndex {
         annotations: stringMap(template.metadata?.annotations),
         containers,
         allContainers,
-        longRunning: obj.kind === 'Pod' ? (restartPolicy === undefined || restartPolicy === 'Always') : !['Job', 'CronJob'].includes(obj.kind),
-        replicated: ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(obj.kind),
+        longRunning: podKind.longRunning && obj.annotations[HELM_HOOK] === undefined
+          && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
+        replicated: podKind.replicated,
       };
       this.podSets.push(podSet);
       this.podSetByObj.set(obj, podSet);
@@ -210,14 +211,17 @@ export class ObjectIndex {
   /** Pod templates in a namespace (every namespace when `ns` is undefined) that a selector matches. */
   public selectPods(ns: string | undefined, selector: LabelSelector | undefined | null): PodSet[] {
     if (!selector) return [];
-    const pair = firstRequiredPair(selector);
     let candidates: PodSet[];
     if (ns === undefined) {
       candidates = this.podSets;
-    } else if (pair !== undefined) {
-      candidates = this.podSetsByPair.get(`${ns}|${pair}`) ?? [];
     } else {
       candidates = this.podSetsByNs.get(ns) ?? [];
+      // The rarest required label narrows the most: an umbrella label shared by every app does not.
+      for (const pair of requiredPairs(selector)) {
+        const bucket = this.podSetsByPair.get(`${ns}|${pair}`) ?? [];
+        if (bucket.length < candidates.length) candidates = bucket;
+        if (candidates.length === 0) return [];
+      }
     }
     if (isEmptySelector(selector)) return [...candidates];
     return candidates.filter((p) => selectorMatches(selector, p.labels));
@@ -232,10 +236,16 @@ export class ObjectIndex {
   /** Objects of a kind in a namespace (every namespace when `ns` is undefined) whose labels a selector matches. */
   public selectObjects(kind: string, ns: string | undefined, selector: LabelSelector | undefined | null): Obj[] {
     if (!selector) return [];
-    const pair = firstRequiredPair(selector);
     let candidates = this.ofKind(kind);
-    if (ns !== undefined && pair !== undefined) candidates = this.objectsByPair.get(`${kind}|${ns}|${pair}`) ?? [];
-    else if (ns !== undefined) candidates = candidates.filter((o) => (o.ns ?? '') === ns);
+    if (ns !== undefined) {
+      const pairs = requiredPairs(selector);
+      if (pairs.length === 0) return candidates.filter((o) => (o.ns ?? '') === ns && selectorMatches(selector, o.labels));
+      for (const pair of pairs) {
+        const bucket = this.objectsByPair.get(`${kind}|${ns}|${pair}`) ?? [];
+        if (pair === pairs[0] || bucket.length < candidates.length) candidates = bucket;
+        if (candidates.length === 0) return [];
+      }
+    }
     return candidates.filter((o) => selectorMatches(selector, o.labels));
   }
 
@@ -265,10 +275,25 @@ export function isExternal(list: readonly string[], ns: string | undefined, name
   return list.some((e) => e === name || (ns !== undefined && e === `${ns}/${name}`));
 }
 
-/** A whole number from a number or a numeric string. */
+/** A whole number from a number or a numeric string; undefined for anything else (1.5, 1e400, Infinity, 'x'). */
 export function asInt(x: unknown): number | undefined {
-  if (typeof x === 'number' && Number.isFinite(x)) return x;
-  if (typeof x === 'string' && /^-?\d+$/.test(x)) return parseInt(x, 10);
+  if (typeof x === 'number' && Number.isSafeInteger(x)) return x;
+  if (typeof x === 'string' && /^-?\d{1,15}$/.test(x)) return parseInt(x, 10);
+  return undefined;
+}
+
+const QUANTITY = /^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+/**
+ * Why a value is not a compute quantity the API server accepts for resources (a
+ * non-negative Kubernetes quantity such as 100m, 0.5, 128Mi, 1G, 1e3), or undefined when it is.
+ */
+export function quantityProblem(x: unknown): string | undefined {
+  if (typeof x === 'number') return Number.isFinite(x) && x >= 0 ? undefined : `${x} is not a finite, non-negative number`;
+  if (typeof x !== 'string') return `${JSON.stringify(x)} is not a quantity`;
+  if (x === '') return 'an empty string is not a quantity';
+  if (x.startsWith('-')) return `"${x}" is negative`;
+  if (!QUANTITY.test(x)) return `"${x}" is not a Kubernetes quantity (such as 100m, 0.5, 128Mi or 1G)`;
   return undefined;
 }
 

@@ -35,8 +35,14 @@ export function resolveOptions(options: GuardrailsOptions | undefined, error: Op
   for (const flag of ['requireDigest', 'requireArchitecture'] as const) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') error(flag, o[flag], 'true or false');
   }
+  if (o.pinnedTagPattern !== undefined) {
+    let ok = typeof o.pinnedTagPattern === 'string' && o.pinnedTagPattern !== '';
+    try { if (ok) new RegExp(o.pinnedTagPattern); } catch { ok = false; }
+    if (!ok) error('pinnedTagPattern', o.pinnedTagPattern, 'a non-empty regular expression that a whole image tag must match');
+  }
   return {
     ...DEFAULT_OPTIONS,
+    pinnedTagPattern: o.pinnedTagPattern,
     profile: profileName as 'restricted' | 'baseline',
     allowedRegistries: strings(o.allowedRegistries, 'allowedRegistries', error),
     requireDigest: o.requireDigest ?? false,

@@ -102,6 +102,8 @@ export class GuardrailsValidation {
  * the library's entry point (loaded by every synth) does not pay for it.
  */
 function parseYamlFile(file: string): any[] {
-  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
-  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+  const { readManifestText } = require('./read') as typeof import('./read');
+  const { inputs, problems } = readManifestText(fs.readFileSync(file, 'utf8'), file);
+  if (problems.length > 0) throw new Error(`guardrails: cannot read the synthesized manifests: ${problems.join('; ')}`);
+  return inputs.map((i) => i.manifest);
 }

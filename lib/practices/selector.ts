@@ -9,12 +9,13 @@ export interface LabelSelector {
 export function selectorMatches(selector: LabelSelector | undefined | null, labels: { [key: string]: string } | undefined): boolean {
   if (!selector) return false;
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+  for (const [k, v] of Object.entries(isObj(selector.matchLabels) ? selector.matchLabels! : {})) {
     if (l[k] !== String(v)) return false;
   }
-  for (const e of selector.matchExpressions ?? []) {
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    if (!isObj(e)) return false;
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = (e.values ?? []).map(String);
+    const values = (Array.isArray(e.values) ? e.values : []).map(String);
     switch (e.operator) {
       case 'In': if (!has || !values.includes(l[e.key])) return false; break;
       case 'NotIn': if (has && values.includes(l[e.key])) return false; break;
@@ -35,18 +36,22 @@ export function mapSelectorMatches(selector: { [key: string]: string } | undefin
 
 /** Whether a selector is empty (selects everything). */
 export function isEmptySelector(selector: LabelSelector | undefined | null): boolean {
-  return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  return !!selector && Object.keys(isObj(selector.matchLabels) ? selector.matchLabels! : {}).length === 0
+    && (Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).length === 0;
 }
 
-/** The first `key=value` pair a selector requires, for index lookups. */
-export function firstRequiredPair(selector: LabelSelector | undefined | null): string | undefined {
-  if (!selector) return undefined;
-  const ml = Object.entries(selector.matchLabels ?? {});
-  if (ml.length > 0) return `${ml[0][0]}=${ml[0][1]}`;
-  for (const e of selector.matchExpressions ?? []) {
-    if (e.operator === 'In' && e.values && e.values.length === 1) return `${e.key}=${e.values[0]}`;
+/** Every `key=value` pair a selector requires, for index lookups. */
+export function requiredPairs(selector: LabelSelector | undefined | null): string[] {
+  if (!selector) return [];
+  const out = Object.entries(isObj(selector.matchLabels) ? selector.matchLabels! : {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+    if (e?.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) out.push(`${e.key}=${e.values[0]}`);
   }
-  return undefined;
+  return out;
+}
+
+function isObj(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Renders a selector for messages. */

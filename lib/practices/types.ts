@@ -16,6 +16,14 @@ export interface CheckSettings {
    */
   readonly requireDigest?: boolean;
   /**
+   * What counts as a pinned image tag (rule `image-pinned`): a regular expression (JavaScript
+   * syntax) that the whole tag must match, replacing the built-in definition. `latest` never
+   * counts. For example `\d+\.\d+` also accepts `7.2`, and `.+` any tag but `latest`.
+   * @default - a tag that holds a full version (`1.4.2`, `v1.4.2-alpine`), a date stamp
+   * (`20240105`) or a commit hash (`sha-3f2a9c8`); `stable`, `alpine`, `main`, `3` and `7.2` move
+   */
+  readonly pinnedTagPattern?: string;
+  /**
    * The cluster mixes CPU architectures: every workload must pin `kubernetes.io/arch`
    * (rule `arch-explicit`, only enforced with this option).
    * @default false

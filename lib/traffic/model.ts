@@ -126,7 +126,7 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
       continue;
     }
     const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
-    const templatePath = WORKLOAD_KINDS[m.kind];
+    const templatePath = WORKLOAD_KINDS.get(m.kind)?.templatePath;
     if (templatePath) {
       seeNamespace(ns);
       let template: any = m;

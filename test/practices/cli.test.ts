@@ -60,7 +60,7 @@ describe('cdk8s-guardrails check on a deliberately bad manifest set', () => {
     const json = run(['check', '--json', BAD]);
     expect(json.code).toBe(1);
     const report = JSON.parse(json.out);
-    expect(report.summary).toEqual({ files: 4, objects: 9, violations: 41, suppressions: 1 });
+    expect(report.summary).toEqual({ files: 4, objects: 9, violations: 41, suppressions: 1, inputErrors: 0 });
     expect([...new Set(report.violations.map((v: any) => v.rule))].sort()).toEqual([
       'config-external', 'config-immutable', 'graceful-shutdown', 'image-pinned', 'ingress-backend', 'ingress-dns', 'ingress-tls',
       'metrics', 'ns-default-deny', 'ns-limits', 'ns-pod-security', 'ns-quota', 'ns-rbac', 'pod-security', 'probe-liveness',
@@ -142,7 +142,8 @@ describe('cdk8s-guardrails usage errors', () => {
     fs.writeFileSync(path.join(dir, 'x.yaml'), 'kind: ConfigMap\n---\nkind: [unclosed\n');
     const r = run(['check', dir]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${path.join(dir, 'x.yaml')}: document 2 is not valid YAML`);
+    expect(r.out).toContain(`Input errors (not checked):\n  ${path.join(dir, 'x.yaml')}#1: has no apiVersion, so kubectl cannot tell what it is\n`
+      + `  ${path.join(dir, 'x.yaml')}#2: is not valid YAML: `);
   });
 
   it('lists the rules', () => {

@@ -51,7 +51,7 @@ const CASES: { [rule: string]: Case[] } = {
     {
       title: 'a spread constraint that selects other pods',
       mutate: (a) => { pod(a).topologySpreadConstraints[0].labelSelector = { matchLabels: { 'app.kubernetes.io/name': 'other' } }; },
-      message: /nothing spreads them across nodes: no topologySpreadConstraint or podAntiAffinity term on kubernetes.io\/hostname selects its own pods/,
+      message: /nothing spreads them across nodes: no valid topologySpreadConstraint, and no podAntiAffinity term on kubernetes.io\/hostname in its own namespace, selects its own pods/,
     },
   ],
   'spread-zones': [
@@ -184,13 +184,13 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'a quota without load balancers and storage', kind: 'Namespace', mutate: (a) => { delete a.quota.spec.hard['services.loadbalancers']; delete a.quota.spec.hard['requests.storage']; }, message: /its ResourceQuota \(quota\) does not bound load balancers, storage/ },
   ],
   'ns-limits': [
-    { title: 'no LimitRange', kind: 'Namespace', mutate: (a) => { delete (a as any).limitRange; }, message: /has no LimitRange/ },
+    { title: 'no LimitRange', kind: 'Namespace', mutate: (a) => { delete (a as any).limitRange; }, message: /has no LimitRange/, also: ['ns-quota'] },
     { title: 'a LimitRange without a memory default', kind: 'Namespace', mutate: (a) => { delete a.limitRange.spec.limits[0].default; }, message: /its LimitRange sets no container default.memory/ },
   ],
   'ns-rbac': [
     { title: 'a wildcard', kind: 'Role', mutate: (a) => { a.role.rules[0].verbs = ['*']; }, message: /grants a wildcard in verbs/, field: 'rules[0]' },
     { title: 'secrets', kind: 'Role', mutate: (a) => { a.role.rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }); }, message: /grants get, list on secrets/ },
-    { title: 'pods/exec', kind: 'Role', mutate: (a) => { a.role.rules.push({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }); }, message: /grants pods\/exec/ },
+    { title: 'pods/exec', kind: 'Role', mutate: (a) => { a.role.rules.push({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }); }, message: /grants create on pods\/exec: a shell in a pod reads its token/ },
     { title: 'pod creation', kind: 'Role', mutate: (a) => { a.role.rules[0].verbs = ['get', 'create']; }, message: /grants create on pods/ },
     {
       title: 'a binding to cluster-admin', kind: 'RoleBinding',

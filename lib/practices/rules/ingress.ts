@@ -4,6 +4,7 @@
  */
 import { RuleContext } from '../context';
 import { Obj, isExternal, isObject } from '../objects';
+import { servingContainers } from './workload';
 
 interface Backend { name: string; port?: string | number; field: string }
 
@@ -218,9 +219,9 @@ export function ingressBackend(ctx: RuleContext): void {
         continue;
       }
       for (const p of pods) {
-        const unready = p.containers.filter((c) => Array.isArray(c.c.ports) && c.c.ports.length > 0 && !isObject(c.c.readinessProbe));
-        const serving = p.containers.some((c) => Array.isArray(c.c.ports) && c.c.ports.length > 0);
-        if (unready.length > 0 || (!serving && !p.containers.some((c) => isObject(c.c.readinessProbe)))) {
+        const serving = servingContainers(ctx.index, p).map((s) => s.ref);
+        const unready = serving.filter((c) => !isObject(c.c.readinessProbe));
+        if (unready.length > 0 || (serving.length === 0 && !p.containers.some((c) => isObject(c.c.readinessProbe)))) {
           const who = unready.length > 0 ? unready.map((c) => `"${c.name}"`).join(', ') : 'any container';
           ctx.report(ing, `routes to Service ${b.name}, whose pods (${p.obj.kind}/${p.obj.name}) have no readinessProbe on ${who}, so traffic reaches pods that are not ready`, {
             field: b.field, alsoSkippedBy: [svc, p.obj],

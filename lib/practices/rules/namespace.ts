@@ -101,6 +101,7 @@ const QUOTA_NEEDS: Array<[string, string[]]> = [
 
 /** `ns-quota`: a ResourceQuota bounds cpu, memory, pods, services, load balancers and storage. */
 export function nsQuota(ctx: RuleContext): void {
+  quotaDefaults(ctx);
   const quotas = ctx.index.once('quotas-by-ns', () => group(ctx.index.ofKind('ResourceQuota')));
   for (const ns of ctx.index.ofKind('Namespace')) {
     const list = quotas.get(ns.name) ?? [];
@@ -114,6 +115,39 @@ export function nsQuota(ctx: RuleContext): void {
     if (missing.length > 0) {
       ctx.report(ns, `its ResourceQuota (${list.map((q) => q.name).join(', ')}) does not bound ${missing.join(', ')}`, {
         field: 'metadata.name', fix: `add spec.hard entries for ${missing.join(', ')} (e.g. requests.cpu, requests.memory, pods, services, services.loadbalancers, requests.storage)`,
+      });
+    }
+  }
+}
+
+/** Quota keys that reject a pod whose containers do not set the resource, and the LimitRange defaults that fill it in. */
+const QUOTA_DEFAULTS: Array<[string[], string, string[]]> = [
+  [['limits.cpu'], 'cpu limit', ['default.cpu']],
+  [['limits.memory'], 'memory limit', ['default.memory']],
+  [['limits.ephemeral-storage'], 'ephemeral-storage limit', ['default.ephemeral-storage']],
+  [['requests.cpu', 'cpu'], 'cpu request', ['defaultRequest.cpu', 'default.cpu']],
+  [['requests.memory', 'memory'], 'memory request', ['defaultRequest.memory', 'default.memory']],
+  [['requests.ephemeral-storage', 'ephemeral-storage'], 'ephemeral-storage request', ['defaultRequest.ephemeral-storage', 'default.ephemeral-storage']],
+];
+
+/**
+ * Part of `ns-quota`: a quota on a compute resource rejects every pod whose containers do not
+ * set it, unless a LimitRange of the namespace gives a default.
+ */
+function quotaDefaults(ctx: RuleContext): void {
+  const ranges = ctx.index.once('limitranges-by-ns', () => group(ctx.index.ofKind('LimitRange')));
+  for (const q of ctx.index.ofKind('ResourceQuota')) {
+    const hard = isObject(q.m.spec?.hard) ? q.m.spec.hard : {};
+    const container = (ranges.get(q.ns ?? '') ?? []).flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []).filter((l: any) => l?.type === 'Container'));
+    const has = (path: string) => {
+      const [section, res] = [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)];
+      return container.some((l: any) => isObject(l[section]) && l[section][res] !== undefined);
+    };
+    for (const [keys, what, defaults] of QUOTA_DEFAULTS) {
+      const key = keys.find((k) => hard[k] !== undefined);
+      if (key === undefined || defaults.some(has)) continue;
+      ctx.report(q, `bounds ${key}, but no LimitRange in ${q.ns ? `namespace ${q.ns}` : 'its namespace'} gives containers a default ${what}: the API server rejects every pod whose containers set none`, {
+        field: `spec.hard.${key}`, fix: `add a LimitRange of type Container with ${defaults[0]} (or remove ${key} from the quota)`,
       });
     }
   }
@@ -149,9 +183,40 @@ function group(objs: Obj[]): Map<string, Obj[]> {
 
 const BROAD_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit']);
 
-/** `ns-rbac`: Roles grant no wildcards, and secrets, pods/exec and pod creation only with a skip reason. */
+/**
+ * Whether an RBAC rule's resources cover `target` (`secrets`, `pods/exec`), as the API server
+ * matches them: `*` is every resource and subresource, and `*` then `/exec` is that subresource of
+ * every resource.
+ */
+function coversResource(resources: string[], target: string): boolean {
+  const slash = target.indexOf('/');
+  const sub = slash >= 0 ? target.slice(slash + 1) : '';
+  return resources.some((r) => r === '*' || r === target || (sub !== '' && r === `*/${sub}`));
+}
+
+function grantsVerb(verbs: string[], wanted: string[]): string[] {
+  return verbs.includes('*') ? wanted : wanted.filter((v) => verbs.includes(v));
+}
+
+/** Grants that let the holder act beyond the rule's own words, by resource and the verbs that matter. */
+const SENSITIVE: Array<{ resource: string; verbs: string[]; why: string }> = [
+  { resource: 'pods/exec', verbs: ['create', 'get'], why: 'a shell in a pod reads its token, its Secrets and its memory' },
+  { resource: 'pods/attach', verbs: ['create', 'get'], why: 'attaching to a pod reads and writes its processes\' input and output' },
+  { resource: 'pods', verbs: ['create'], why: 'whoever creates a pod can run it as any ServiceAccount of {scope} and mount any Secret' },
+  { resource: 'serviceaccounts/token', verbs: ['create'], why: 'it mints tokens for any ServiceAccount of {scope}' },
+];
+
+/** Verbs that grant more than their resource: the holder can give itself any permission. */
+const ESCALATING: { [verb: string]: string } = {
+  escalate: 'escalate lets the holder write Roles with permissions it does not have',
+  bind: 'bind lets the holder bind any Role, even one with permissions it does not have',
+  impersonate: 'impersonate lets the holder act as another user, group or ServiceAccount',
+};
+
+/** `ns-rbac`: Roles grant no wildcards, and secrets, pods/exec, pod creation, tokens and escalation only with a skip reason. */
 export function nsRbac(ctx: RuleContext): void {
   for (const role of [...ctx.index.ofKind('Role'), ...ctx.index.ofKind('ClusterRole')]) {
+    const scope = role.kind === 'ClusterRole' ? 'every namespace the ClusterRole is bound in (all of them through a ClusterRoleBinding)' : 'the namespace';
     const rules = Array.isArray(role.m.rules) ? role.m.rules : [];
     rules.forEach((r: any, i: number) => {
       if (!isObject(r)) return;
@@ -160,25 +225,31 @@ export function nsRbac(ctx: RuleContext): void {
       const resources: string[] = Array.isArray(r.resources) ? r.resources.map(String) : [];
       const groups: string[] = Array.isArray(r.apiGroups) ? r.apiGroups.map(String) : [];
       const wild = [
-        verbs.includes('*') ? 'verbs' : '', resources.includes('*') ? 'resources' : '', groups.includes('*') ? 'apiGroups' : '',
+        verbs.includes('*') ? 'verbs' : '',
+        resources.some((x) => x.includes('*'))
+          ? `resources${resources.some((x) => x.includes('*') && x !== '*') ? ` (${resources.filter((x) => x.includes('*')).join(', ')})` : ''}` : '',
+        groups.includes('*') ? 'apiGroups' : '',
       ].filter(Boolean);
       if (wild.length > 0) {
-        ctx.report(role, `grants a wildcard in ${wild.join(', ')}: it grants whatever is added to the API later`, { field });
+        const literal = resources.filter((x) => x.includes('*') && x !== '*' && !/^\*\/[^*]+$/.test(x));
+        ctx.report(role, `grants a wildcard in ${wild.join(', ')}: it grants whatever is added to the API later${literal.length > 0 ? ` (the API server matches ${literal.join(', ')} literally: only * and */<subresource> are wildcards in RBAC)` : ''}`, { field });
+      }
+      // What a bare * grants is reported once, as a wildcard; named verbs and resources one by one.
+      for (const verb of Object.keys(ESCALATING).filter((v) => verbs.includes(v))) {
+        ctx.report(role, `grants the verb ${verb}: ${ESCALATING[verb]}`, { field });
       }
       const core = groups.length === 0 || groups.includes('') || groups.includes('*');
       if (!core) return;
-      if (resources.includes('secrets') || resources.includes('*')) {
-        ctx.report(role, `grants ${verbs.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}: whoever holds it reads the Secrets of the namespace`, {
+      if (coversResource(resources, 'secrets') && verbs.length > 0) {
+        ctx.report(role, `grants ${verbs.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}: whoever holds it reads the Secrets of ${scope}`, {
           field, fix: 'grant access to secrets only on purpose, with resourceNames, and record why with a skip annotation for ns-rbac',
         });
       }
-      for (const sub of ['pods/exec', 'pods/attach']) {
-        if (resources.includes(sub)) {
-          ctx.report(role, `grants ${sub}: a shell in a pod reads its token, its Secrets and its memory`, { field });
-        }
-      }
-      if (resources.includes('pods') && (verbs.includes('create') || verbs.includes('*'))) {
-        ctx.report(role, 'grants create on pods: whoever creates a pod can run it as any ServiceAccount of the namespace and mount any Secret', { field });
+      for (const s of SENSITIVE) {
+        const granted = grantsVerb(verbs, s.verbs);
+        if (granted.length === 0 || !coversResource(resources.filter((x) => x !== '*'), s.resource)) continue;
+        const through = resources.includes(s.resource) ? '' : ` (through ${resources.filter((x) => x.includes('*')).join(', ')})`;
+        ctx.report(role, `grants ${granted.join(', ')} on ${s.resource}${through}: ${s.why.replace('{scope}', scope)}`, { field });
       }
     });
   }

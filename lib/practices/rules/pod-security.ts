@@ -19,8 +19,17 @@ const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 
-function capName(c: unknown): string {
-  return String(c).toUpperCase().replace(/^CAP_/, '');
+/** Pod Security admission compares capability names exactly: `ALL`, not `all`; `NET_BIND_SERVICE`, not `CAP_NET_BIND_SERVICE`. */
+const EXACT = 'Pod Security admission compares capability names exactly (upper case, no CAP_ prefix)';
+
+function capList(x: unknown): string[] {
+  return Array.isArray(x) ? x.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))) : [];
+}
+
+/** A hint when a name differs from an allowed one only in case or a CAP_ prefix. */
+function nearMiss(names: string[], allowed: (n: string) => boolean): string {
+  const near = names.filter((n) => allowed(n.toUpperCase().replace(/^CAP_/, '')));
+  return near.length > 0 ? ` (${near.join(', ')}: ${EXACT})` : '';
 }
 
 function sc(x: any): any {
@@ -63,9 +72,8 @@ function baseline(ctx: RuleContext, p: PodSet): void {
     const f = `${c.field}.securityContext`;
     if (s.privileged === true) report(`container "${c.name}" is privileged`, `${f}.privileged`);
     if (s.windowsOptions?.hostProcess === true) report(`container "${c.name}" runs as a Windows HostProcess`, `${f}.windowsOptions.hostProcess`);
-    const add = Array.isArray(s.capabilities?.add) ? s.capabilities.add : [];
-    const extra = add.filter((a: unknown) => !BASELINE_CAPABILITIES.has(capName(a)));
-    if (extra.length > 0) report(`container "${c.name}" adds the capabilities ${extra.join(', ')}`, `${f}.capabilities.add`);
+    const extra = capList(s.capabilities?.add).filter((a) => !BASELINE_CAPABILITIES.has(a));
+    if (extra.length > 0) report(`container "${c.name}" adds the capabilities ${extra.join(', ')}${nearMiss(extra, (n) => BASELINE_CAPABILITIES.has(n))}`, `${f}.capabilities.add`);
     if (s.procMount !== undefined && s.procMount !== 'Default') report(`container "${c.name}" unmasks /proc (procMount ${s.procMount})`, `${f}.procMount`);
     if (s.seccompProfile?.type === 'Unconfined') report(`container "${c.name}" turns seccomp off (seccompProfile Unconfined)`, `${f}.seccompProfile.type`);
     if (s.appArmorProfile?.type === 'Unconfined') report(`container "${c.name}" turns AppArmor off`, `${f}.appArmorProfile.type`);
@@ -113,10 +121,10 @@ function restricted(ctx: RuleContext, p: PodSet): void {
     if (type === undefined ? !podSeccomp : !['RuntimeDefault', 'Localhost'].includes(type) && type !== 'Unconfined') {
       report(`container "${c.name}" has no seccompProfile RuntimeDefault (or Localhost), on the container or the pod`, `${f}.seccompProfile`);
     }
-    const drop = Array.isArray(s.capabilities?.drop) ? s.capabilities.drop.map(capName) : [];
-    if (!drop.includes('ALL')) report(`container "${c.name}" does not drop ALL capabilities`, `${f}.capabilities.drop`);
-    const add = Array.isArray(s.capabilities?.add) ? s.capabilities.add : [];
-    const extra = add.filter((a: unknown) => capName(a) !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(capName(a)));
+    const drop = capList(s.capabilities?.drop);
+    if (!drop.includes('ALL')) report(`container "${c.name}" does not drop ALL capabilities${nearMiss(drop, (n) => n === 'ALL')}`, `${f}.capabilities.drop`);
+    // Names outside the baseline set are reported by baseline already.
+    const extra = capList(s.capabilities?.add).filter((a) => a !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(a));
     if (extra.length > 0) report(`container "${c.name}" adds the capabilities ${extra.join(', ')}; "restricted" allows only NET_BIND_SERVICE`, `${f}.capabilities.add`);
     if (c.list !== 'ephemeralContainers' && s.readOnlyRootFilesystem !== true) {
       report(`container "${c.name}" has a writable root filesystem (readOnlyRootFilesystem is not true)`, `${f}.readOnlyRootFilesystem`);

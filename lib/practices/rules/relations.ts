@@ -5,8 +5,8 @@
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME } from '../../core/labels';
 import { RuleContext } from '../context';
 import { Obj, ObjectIndex, PodSet, asInt, isExternal, isObject } from '../objects';
-import { showSelector } from '../selector';
-import { replicaRange } from './workload';
+import { isEmptySelector, mapSelectorMatches, selectorMatches, showSelector } from '../selector';
+import { replicaRange, servicesByPod, servingContainers } from './workload';
 
 /** PodDisruptionBudgets by the pod templates they select, and the templates each selects. */
 function pdbIndex(index: ObjectIndex) {
@@ -88,7 +88,31 @@ export function pdb(ctx: RuleContext): void {
       ctx.report(budget, `selects no pods of the app (selector ${showSelector(budget.m.spec?.selector)})`, {
         field: 'spec.selector', fix: 'select the labels of the workload\'s pod template',
       });
+      continue;
     }
+    // A budget over workloads of fewer than 2 replicas (or several workloads) is judged on the
+    // budget: it must still allow one eviction, or every drain of their nodes blocks.
+    if (pods.length === 1 && (replicaRange(ctx.index, pods[0])?.min ?? 0) >= 2) continue; // judged on the workload above
+    let total = 0;
+    let known = true;
+    for (const p of pods) {
+      const range = replicaRange(ctx.index, p);
+      if (range) total += range.min;
+      else if (p.obj.kind === 'Pod') total += 1;
+      else known = false; // DaemonSet, Job, CronJob: the count is not in the manifests
+    }
+    const spec = budget.m.spec ?? {};
+    const always = asInt(spec.maxUnavailable) === 0 || percent(spec.maxUnavailable) === 0 || percent(spec.minAvailable) === 100;
+    if (!known && !always) continue;
+    const blocked = blocksDrain(budget, total);
+    if (!blocked) continue;
+    const over = pods.map((p) => {
+      const range = replicaRange(ctx.index, p);
+      return `${p.obj.kind}/${p.obj.name}${range ? ` (${range.hpa ? `HorizontalPodAutoscaler minReplicas ${range.min}` : `${range.min} replica${range.min === 1 ? '' : 's'}`})` : ''}`;
+    }).join(', ');
+    ctx.report(budget, `allows no disruption (${always ? blocked.replace(/ with \d+ replicas$/, '') : blocked}) over ${over}, so every drain of their nodes blocks forever`, {
+      field: 'spec', alsoSkippedBy: pods.map((p) => p.obj), fix: 'set maxUnavailable: 1 (or remove the budget from a workload that runs a single replica)',
+    });
   }
 }
 
@@ -230,17 +254,45 @@ function scrapedPods(index: ObjectIndex): Set<PodSet> {
 /** `metrics`: a serving workload can be scraped by Prometheus. */
 export function metrics(ctx: RuleContext): void {
   const scraped = scrapedPods(ctx.index);
+  const services = servicesByPod(ctx.index);
   for (const p of ctx.index.podSets) {
-    if (!p.longRunning) continue;
-    if (!p.containers.some((c) => Array.isArray(c.c.ports) && c.c.ports.length > 0)) continue;
+    if (servingContainers(ctx.index, p).length === 0) continue;
     if (scraped.has(p) || p.annotations['prometheus.io/scrape'] === 'true') continue;
-    ctx.report(p.obj, 'serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it and its pods have no prometheus.io/scrape annotation', {
+    // Prometheus' Kubernetes service discovery also scrapes the endpoints of an annotated Service.
+    if ((services.get(p) ?? []).some((svc) => svc.annotations['prometheus.io/scrape'] === 'true')) continue;
+    ctx.report(p.obj, 'serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it, and neither its pods nor a Service that selects them has the prometheus.io/scrape annotation', {
       field: `${p.metaField}.annotations`,
     });
   }
 }
 
 const RECOMMENDED = [LABEL_NAME, LABEL_INSTANCE, LABEL_MANAGED_BY];
+
+/** Why a workload's spec.selector is missing or does not select its own pod template, as the API server requires. */
+function selectorProblem(p: PodSet): string | undefined {
+  const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
+  const sel = spec.selector;
+  const given = sel !== undefined && sel !== null;
+  const labels = showSelector(p.labels);
+  switch (p.kind.selector) {
+    case 'none':
+      return undefined;
+    case 'optional': // ReplicationController: a map, defaulted to the template's labels
+      if (!given) return undefined;
+      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels}`;
+      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+    case 'generated': // Job: the selector is generated unless manualSelector is true
+      if (spec.manualSelector !== true) {
+        return given ? 'sets spec.selector without manualSelector: true; the API server generates the selector of a Job and rejects this one' : undefined;
+      }
+      break;
+    default:
+      break;
+  }
+  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels}`;
+  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels}`;
+  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+}
 
 /** `labels`: objects carry the recommended labels, pod templates their selector labels, and Services select pods that exist. */
 export function labels(ctx: RuleContext): void {
@@ -251,6 +303,8 @@ export function labels(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     const missing = [LABEL_NAME, LABEL_INSTANCE].filter((l) => !p.labels[l]);
     if (missing.length > 0) ctx.report(p.obj, `its pod template has no ${missing.join(', ')} label${missing.length > 1 ? 's' : ''}`, { field: `${p.metaField}.labels` });
+    const problem = selectorProblem(p);
+    if (problem) ctx.report(p.obj, problem, { field: 'spec.selector', fix: 'set spec.selector.matchLabels to labels of the pod template (app.kubernetes.io/name and app.kubernetes.io/instance)' });
   }
   for (const svc of ctx.index.ofKind('Service')) {
     const spec = svc.m.spec ?? {};

@@ -2,26 +2,37 @@
  * Rules on the Pod template of one workload (Deployment, StatefulSet, DaemonSet,
  * ReplicaSet, Job, CronJob, Pod). One function per rule id.
  */
-import { isPinned, parseImage, registryAllowed } from '../../core/image';
+import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { RuleContext } from '../context';
-import { ObjectIndex, PodSet, asInt, isObject } from '../objects';
+import { ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { selectorMatches, showSelector } from '../selector';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
 const ARCH = 'kubernetes.io/arch';
 
-/** Replica range of a workload: static replicas, or the HPA's min and max. Undefined for kinds without replicas. */
+const INT32_MAX = 2147483647;
+
+/** A replica count the API server accepts: a whole number from 0 to 2147483647. */
+function replicaCount(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? x : undefined;
+}
+
+/**
+ * Replica range of a workload: static replicas, or the HPA's min and max. Undefined for kinds
+ * without replicas, and when the count is not a valid number (rule `replicas-min` reports it).
+ */
 export function replicaRange(index: ObjectIndex, p: PodSet): { min: number; max: number; hpa?: string } | undefined {
   if (!p.replicated) return undefined;
   const hpa = index.hpaFor(p.obj);
   if (hpa) {
-    const min = asInt(hpa.m.spec?.minReplicas) ?? 1;
-    const max = asInt(hpa.m.spec?.maxReplicas) ?? min;
+    const min = replicaCount(hpa.m.spec?.minReplicas ?? 1);
+    const max = replicaCount(hpa.m.spec?.maxReplicas);
+    if (min === undefined || max === undefined) return undefined;
     return { min, max, hpa: hpa.name };
   }
-  const r = asInt(p.obj.m.spec?.replicas) ?? 1;
-  return { min: r, max: r };
+  const r = replicaCount(p.obj.m.spec?.replicas ?? 1);
+  return r === undefined ? undefined : { min: r, max: r };
 }
 
 /** `image-pinned`: every image names a tag other than latest, or a digest (a digest when required). */
@@ -37,10 +48,8 @@ export function imagePinned(ctx: RuleContext): void {
       const ref = parseImage(image);
       if (!ref) {
         ctx.report(p.obj, `container "${c.name}": "${image}" is not a valid image reference`, { field });
-      } else if (!isPinned(ref)) {
-        ctx.report(p.obj, ref.tag === 'latest'
-          ? `container "${c.name}": image "${image}" uses the tag "latest", which changes under the same name`
-          : `container "${c.name}": image "${image}" has neither a tag nor a digest, so it means "latest"`, { field });
+      } else if (pinProblem(ref, ctx.options.pinnedTagPattern) !== undefined) {
+        ctx.report(p.obj, `container "${c.name}": image "${image}" ${pinProblem(ref, ctx.options.pinnedTagPattern)}`, { field });
       } else if (ctx.options.requireDigest && !ref.digest) {
         ctx.report(p.obj, `container "${c.name}": image "${image}" is pinned by tag, but the app requires a digest`, {
           field, fix: 'pin the image by digest: `registry/app@sha256:<64 hex>` (a tag may stay in front of the digest)',
@@ -70,10 +79,35 @@ export function imageRegistry(ctx: RuleContext): void {
   }
 }
 
-/** `replicas-min`: a Deployment runs at least 2 replicas (HPA minReplicas at least 2). */
+/**
+ * `replicas-min`: a stateless workload (Deployment, ReplicaSet, ReplicationController) runs at
+ * least 2 replicas (HPA minReplicas at least 2). On every replicated kind: the replica counts
+ * are valid numbers, and an HPA-scaled workload leaves spec.replicas to the HPA.
+ */
 export function replicasMin(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
-    if (p.obj.kind !== 'Deployment') continue;
+    if (!p.replicated) continue;
+    const hpa = ctx.index.hpaFor(p.obj);
+    const given = p.obj.m.spec?.replicas;
+    if (given !== undefined && replicaCount(given) === undefined) {
+      ctx.report(p.obj, `spec.replicas is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, { field: 'spec.replicas', fix: 'set spec.replicas to a whole number such as 2' });
+      continue;
+    }
+    if (hpa) {
+      const bad = (['minReplicas', 'maxReplicas'] as const).filter((f) => (f === 'maxReplicas' || hpa.m.spec?.[f] !== undefined) && replicaCount(hpa.m.spec?.[f]) === undefined);
+      for (const f of bad) {
+        ctx.report(p.obj, `HorizontalPodAutoscaler ${hpa.name} has spec.${f} ${JSON.stringify(hpa.m.spec?.[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
+          field: 'spec.replicas', alsoSkippedBy: [hpa], fix: `set spec.${f} of HorizontalPodAutoscaler ${hpa.name} to a whole number`,
+        });
+      }
+      if (bad.length > 0) continue;
+      if (given !== undefined) {
+        ctx.report(p.obj, `sets spec.replicas ${given} although HorizontalPodAutoscaler ${hpa.name} scales it: every apply or GitOps sync resets the count the HPA chose`, {
+          field: 'spec.replicas', alsoSkippedBy: [hpa], fix: 'remove spec.replicas and let the HorizontalPodAutoscaler own the count (set its minReplicas instead)',
+        });
+      }
+    }
+    if (!p.kind.stateless) continue;
     const range = replicaRange(ctx.index, p)!;
     if (range.min >= 2) continue;
     if (range.hpa !== undefined) {
@@ -83,7 +117,6 @@ export function replicasMin(ctx: RuleContext): void {
         fix: `set spec.minReplicas of HorizontalPodAutoscaler ${range.hpa} to 2 or more`,
       });
     } else {
-      const given = p.obj.m.spec?.replicas;
       ctx.report(p.obj, given === undefined
         ? 'has no spec.replicas, so it runs 1 replica; one replica means downtime whenever its node goes away'
         : `runs ${range.min} replica${range.min === 1 ? '' : 's'}; one replica means downtime whenever its node goes away`, { field: 'spec.replicas' });
@@ -91,9 +124,27 @@ export function replicasMin(ctx: RuleContext): void {
   }
 }
 
+/** Whether a pod (anti-)affinity term looks at the pod's own namespace only, as spreading a workload needs. */
+function ownNamespaceOnly(p: PodSet, term: any): boolean {
+  if (term.namespaceSelector !== undefined && term.namespaceSelector !== null) return false; // {} means every namespace
+  const ns = Array.isArray(term.namespaces) ? term.namespaces : [];
+  return ns.length === 0 || (ns.length === 1 && ns[0] === p.obj.ns);
+}
+
+/** Why a topology spread constraint is invalid or spreads nothing, or undefined when it is sound. */
+function spreadProblem(t: any): string | undefined {
+  if (!isObject(t)) return 'is not an object';
+  const skew = t.maxSkew;
+  if (!(typeof skew === 'number' && Number.isInteger(skew) && skew >= 1)) return `has maxSkew ${JSON.stringify(skew) ?? 'unset'}; the API server requires a whole number of at least 1`;
+  if (typeof t.topologyKey !== 'string' || t.topologyKey === '') return 'has no topologyKey; the API server requires one';
+  if (!['DoNotSchedule', 'ScheduleAnyway'].includes(t.whenUnsatisfiable)) return `has whenUnsatisfiable ${JSON.stringify(t.whenUnsatisfiable) ?? 'unset'}; the API server requires DoNotSchedule or ScheduleAnyway`;
+  if (!isObject(t.labelSelector)) return 'has no labelSelector, so it counts no pods and spreads nothing';
+  return undefined;
+}
+
 function spreadsOver(p: PodSet, keys: string[]): boolean {
   const tsc = Array.isArray(p.spec.topologySpreadConstraints) ? p.spec.topologySpreadConstraints : [];
-  if (tsc.some((t: any) => isObject(t) && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
+  if (tsc.some((t: any) => spreadProblem(t) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
   const anti = p.spec.affinity?.podAntiAffinity;
   if (!isObject(anti)) return false;
   const terms: any[] = [
@@ -101,15 +152,22 @@ function spreadsOver(p: PodSet, keys: string[]): boolean {
     ...(Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution)
       ? anti.preferredDuringSchedulingIgnoredDuringExecution.map((w: any) => w?.podAffinityTerm) : []),
   ];
-  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels));
+  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorMatches(t.labelSelector, p.labels));
 }
 
 function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
   for (const p of ctx.index.podSets) {
+    const tsc = Array.isArray(p.spec.topologySpreadConstraints) ? p.spec.topologySpreadConstraints : [];
+    tsc.forEach((t: any, i: number) => {
+      // Each constraint is judged once: by spread-zones when it names a zone key, else by spread-nodes.
+      const mine = isObject(t) && ZONE_KEYS.includes(t.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
+      const problem = mine ? spreadProblem(t) : undefined;
+      if (problem) ctx.report(p.obj, `topologySpreadConstraints[${i}] ${problem}`, { field: `${p.specField}.topologySpreadConstraints[${i}]` });
+    });
     const range = replicaRange(ctx.index, p);
     if (!range || range.max < 2) continue;
     if (spreadsOver(p, keys)) continue;
-    ctx.report(p.obj, `runs up to ${range.max} replicas but nothing spreads them across ${what}: no topologySpreadConstraint or podAntiAffinity term on ${keys[0]} selects its own pods ${showSelector(p.labels)}`, {
+    ctx.report(p.obj, `runs up to ${range.max} replicas but nothing spreads them across ${what}: no valid topologySpreadConstraint, and no podAntiAffinity term on ${keys[0]} in its own namespace, selects its own pods ${showSelector(p.labels)}`, {
       field: `${p.specField}.topologySpreadConstraints`,
     });
   }
@@ -125,21 +183,61 @@ export function spreadZones(ctx: RuleContext): void {
   spreadRule(ctx, ZONE_KEYS, 'zones');
 }
 
-function hasPorts(c: any): boolean {
-  return Array.isArray(c.ports) && c.ports.length > 0;
+/** Services of the app that select each pod template. */
+export function servicesByPod(index: ObjectIndex): Map<PodSet, Obj[]> {
+  return index.once('services-by-pod', () => {
+    const out = new Map<PodSet, Obj[]>();
+    for (const svc of index.ofKind('Service')) {
+      const spec = isObject(svc.m.spec) ? svc.m.spec : {};
+      if (spec.type === 'ExternalName' || !isObject(spec.selector)) continue;
+      for (const p of index.selectPodsByMap(svc.ns ?? '', spec.selector)) {
+        const list = out.get(p);
+        if (list) list.push(svc); else out.set(p, [svc]);
+      }
+    }
+    return out;
+  });
 }
 
-function portList(c: any): string {
-  return (c.ports as any[]).map((p) => p?.containerPort ?? p?.name).join(', ');
+/** A container that receives traffic, and the ports it serves on (for messages). */
+export interface Serving {
+  readonly ref: ContainerRef;
+  readonly ports: string;
 }
 
-/** `probe-readiness`: every serving container (one that declares ports) of a long-running workload has a readiness probe. */
+const isNumeric = (x: unknown) => (typeof x === 'number' && Number.isInteger(x)) || (typeof x === 'string' && /^\d+$/.test(x));
+
+/**
+ * The serving containers of a long-running pod template of a serving kind: those that declare
+ * a port, and those a Service targets whether or not they declare the port (a numeric
+ * targetPort that no container declares is served by the containers that declare no port).
+ */
+export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
+  if (!p.kind.serving || !p.longRunning) return [];
+  const ports = new Map<ContainerRef, string[]>();
+  const add = (c: ContainerRef, port: string) => {
+    const list = ports.get(c);
+    if (!list) ports.set(c, [port]); else if (!list.includes(port)) list.push(port);
+  };
+  const declared = (c: ContainerRef): any[] => (Array.isArray(c.c.ports) ? c.c.ports.filter(isObject) : []);
+  for (const c of p.containers) for (const port of declared(c)) add(c, String(port.containerPort ?? port.name));
+  for (const svc of servicesByPod(index).get(p) ?? []) {
+    for (const sp of Array.isArray(svc.m.spec?.ports) ? svc.m.spec.ports.filter(isObject) : []) {
+      const target = sp.targetPort ?? sp.port;
+      const owners = p.containers.filter((c) => declared(c).some((d) => (isNumeric(target) ? String(d.containerPort) === String(target) : d.name === target)));
+      if (owners.length > 0 || !isNumeric(target)) continue;
+      for (const c of p.containers) if (declared(c).length === 0) add(c, `${target} (Service ${svc.name} targets it)`);
+    }
+  }
+  return p.containers.filter((c) => ports.has(c)).map((c) => ({ ref: c, ports: ports.get(c)!.join(', ') }));
+}
+
+/** `probe-readiness`: every serving container of a long-running workload has a readiness probe. */
 export function probeReadiness(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
-    if (!p.longRunning) continue;
-    for (const c of p.containers) {
-      if (hasPorts(c.c) && !isObject(c.c.readinessProbe)) {
-        ctx.report(p.obj, `container "${c.name}" serves on port ${portList(c.c)} but has no readinessProbe, so it receives traffic while starting or failing`, {
+    for (const { ref: c, ports } of servingContainers(ctx.index, p)) {
+      if (!isObject(c.c.readinessProbe)) {
+        ctx.report(p.obj, `container "${c.name}" serves on port ${ports} but has no readinessProbe, so it receives traffic while starting or failing`, {
           field: `${c.field}.readinessProbe`,
         });
       }
@@ -193,11 +291,10 @@ export function gracefulShutdown(ctx: RuleContext): void {
         field: `${p.specField}.terminationGracePeriodSeconds`,
       });
     }
-    for (const c of p.containers) {
-      if (!hasPorts(c.c)) continue;
+    for (const { ref: c, ports } of servingContainers(ctx.index, p)) {
       const preStop = c.c.lifecycle?.preStop;
       if (!isObject(preStop)) {
-        ctx.report(p.obj, `container "${c.name}" serves on port ${portList(c.c)} but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic`, {
+        ctx.report(p.obj, `container "${c.name}" serves on port ${ports} but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic`, {
           field: `${c.field}.lifecycle.preStop`,
         });
         continue;
@@ -221,13 +318,31 @@ export function resources(ctx: RuleContext): void {
       const r = isObject(c.c.resources) ? c.c.resources : {};
       const requests = isObject(r.requests) ? r.requests : {};
       const limits = isObject(r.limits) ? r.limits : {};
+      // A value that is not a quantity counts as not set, and is reported as such.
+      const set = (section: any, sectionName: string, res: string): boolean => {
+        if (section[res] === undefined) return false;
+        const problem = quantityProblem(section[res]);
+        if (problem === undefined) return true;
+        invalid.push(`resources.${sectionName}.${res}: ${problem}`);
+        return false;
+      };
+      const invalid: string[] = [];
+      const has = {
+        reqCpu: set(requests, 'requests', 'cpu'), reqMem: set(requests, 'requests', 'memory'),
+        limCpu: set(limits, 'limits', 'cpu'), limMem: set(limits, 'limits', 'memory'),
+      };
+      for (const res of Object.keys(requests)) if (!['cpu', 'memory'].includes(res)) set(requests, 'requests', res);
+      for (const res of Object.keys(limits)) if (!['cpu', 'memory'].includes(res)) set(limits, 'limits', res);
       const missing: string[] = [];
       // A limit without a request makes the request equal to the limit.
-      if (requests.cpu === undefined && limits.cpu === undefined) missing.push('requests.cpu');
-      if (requests.memory === undefined && limits.memory === undefined) missing.push('requests.memory');
-      if (limits.memory === undefined) missing.push('limits.memory');
+      if (!has.reqCpu && !has.limCpu) missing.push('requests.cpu');
+      if (!has.reqMem && !has.limMem) missing.push('requests.memory');
+      if (!has.limMem) missing.push('limits.memory');
+      for (const problem of invalid) {
+        ctx.report(p.obj, `container "${c.name}": ${problem}; the API server rejects it`, { field: `${c.field}.resources` });
+      }
       if (missing.length > 0) {
-        ctx.report(p.obj, `container "${c.name}" has no resources.${missing.join(', resources.')}`, { field: `${c.field}.resources` });
+        ctx.report(p.obj, `container "${c.name}" has no ${invalid.length > 0 ? 'valid ' : ''}resources.${missing.join(', resources.')}`, { field: `${c.field}.resources` });
       }
     }
   }
@@ -247,22 +362,56 @@ export function archExplicit(ctx: RuleContext): void {
   }
 }
 
-const ENV_SPECIFIC_NAME = /(^|_)(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$|_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
-const URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\/(?!(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)([:/]|$))/i;
+const PROXY_NAME = /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$/i;
+const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
+const URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i;
+const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
+const NOT_ENDPOINTS = /^(true|false|yes|no|on|off|y|n|none|null|disabled?|enabled?|-?\d+(\.\d+)?)$/i;
 
-/** `config-external`: proxies and endpoints come from config, not literals in the pod spec. */
+/**
+ * Whether a host name stays the same in every environment: localhost, or a Service inside the
+ * cluster (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`, or `name.namespace` of a
+ * Service in the output).
+ */
+function inCluster(index: ObjectIndex, host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (LOCAL_HOSTS.has(h)) return true;
+  if (!h.includes('.')) return true; // a Service of the same namespace
+  if (/\.svc(\.cluster\.local)?$/.test(h) || h.endsWith('.cluster.local')) return true;
+  const parts = h.split('.');
+  return parts.length === 2 && (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1]));
+}
+
+/** The host an environment variable's value points at, when the value is an endpoint. */
+function endpointHost(name: string, value: string): string | undefined {
+  const url = URL_VALUE.exec(value);
+  if (url) return url[1];
+  if (!ENDPOINT_NAME.test(name) && !PROXY_NAME.test(name)) return undefined;
+  if (NOT_ENDPOINTS.test(value)) return undefined;
+  const first = value.split(',')[0].trim();
+  const m = HOST_VALUE.exec(first);
+  if (!m) return undefined;
+  return m[1];
+}
+
+/**
+ * `config-external`: proxies and endpoints that differ per environment come from config, not
+ * literals in the pod spec. Judged on the value: an URL or host outside the cluster. Booleans,
+ * numbers, localhost and in-cluster Service names are the same everywhere.
+ */
 export function configExternal(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     for (const c of p.allContainers) {
       const env = Array.isArray(c.c.env) ? c.c.env : [];
       env.forEach((e: any, i: number) => {
-        if (!isObject(e) || typeof e.value !== 'string' || e.value === '') return;
+        if (!isObject(e) || typeof e.value !== 'string' || e.value.trim() === '') return;
         const name = String(e.name ?? '');
-        if (ENV_SPECIFIC_NAME.test(name) || URL_VALUE.test(e.value)) {
-          ctx.report(p.obj, `container "${c.name}": env ${name} is a literal in the pod spec ("${e.value.length > 60 ? e.value.slice(0, 57) + '...' : e.value}"), but proxies and endpoints differ per environment`, {
-            field: `${c.field}.env[${i}]`,
-          });
-        }
+        const host = endpointHost(name, e.value.trim());
+        if (host === undefined || (inCluster(ctx.index, host) && !PROXY_NAME.test(name))) return;
+        ctx.report(p.obj, `container "${c.name}": env ${name} is a literal in the pod spec ("${e.value.length > 60 ? e.value.slice(0, 57) + '...' : e.value}"), pointing at ${host}, but proxies and endpoints outside the cluster differ per environment`, {
+          field: `${c.field}.env[${i}]`,
+        });
       });
     }
   }
@@ -283,16 +432,26 @@ export function rwoClaims(index: ObjectIndex, p: PodSet): Map<string, 'rwo' | 'u
   return out;
 }
 
-/** `rwo-volume`: a Deployment with several replicas mounts no ReadWriteOnce claim; with one replica it uses Recreate. */
+/**
+ * `rwo-volume`: a workload whose pods may run on several nodes mounts no ReadWriteOnce claim
+ * (replicated kinds with 2+ replicas, and DaemonSets); a single-replica Deployment with one
+ * uses the Recreate strategy.
+ */
 export function rwoVolume(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
-    if (p.obj.kind !== 'Deployment' && p.obj.kind !== 'ReplicaSet') continue;
+    if (!p.replicated && p.obj.kind !== 'DaemonSet') continue;
     const rwo = [...rwoClaims(ctx.index, p)].filter(([, mode]) => mode === 'rwo').map(([name]) => name);
     if (rwo.length === 0) continue;
-    const range = replicaRange(ctx.index, p)!;
+    const fix = p.obj.kind === 'StatefulSet' ? 'give each pod its own claim through spec.volumeClaimTemplates' : undefined;
+    if (p.obj.kind === 'DaemonSet') {
+      ctx.report(p.obj, `runs a pod on every node but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, { field: `${p.specField}.volumes` });
+      continue;
+    }
+    const range = replicaRange(ctx.index, p);
+    if (!range) continue;
     if (range.max > 1) {
       ctx.report(p.obj, `runs up to ${range.max} replicas but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, {
-        field: `${p.specField}.volumes`,
+        field: `${p.specField}.volumes`, fix,
       });
     } else if (p.obj.kind === 'Deployment' && p.obj.m.spec?.strategy?.type !== 'Recreate') {
       ctx.report(p.obj, `mounts the ReadWriteOnce claim ${rwo.join(', ')} with a rolling update: the new pod cannot attach it while the old one holds it`, {
@@ -311,12 +470,23 @@ function positive(x: unknown): boolean | undefined {
   return undefined;
 }
 
-/** `rollout`: rolling updates keep full capacity, with minReadySeconds and a progress deadline. */
+/**
+ * `rollout`: the update strategy is one the kind knows; a Deployment's rolling updates keep
+ * full capacity, with minReadySeconds and a progress deadline.
+ */
 export function rollout(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
+    const kind = p.kind;
+    if (kind.strategyField === undefined) continue;
+    const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
+    const strategy = isObject(spec[kind.strategyField]) ? spec[kind.strategyField] : {};
+    if (strategy.type !== undefined && !kind.strategyTypes!.includes(strategy.type)) {
+      ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
+        field: `spec.${kind.strategyField}.type`, fix: `set spec.${kind.strategyField}.type to ${kind.strategyTypes![0]}`,
+      });
+      continue;
+    }
     if (p.obj.kind !== 'Deployment') continue;
-    const spec = p.obj.m.spec ?? {};
-    const strategy = isObject(spec.strategy) ? spec.strategy : {};
     if (strategy.type === 'Recreate') {
       // Recreate is what rwo-volume asks for when a claim attaches to one node only.
       if (rwoClaims(ctx.index, p).size === 0) {

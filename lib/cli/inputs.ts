@@ -1,0 +1,169 @@
+/**
+ * Finding and reading the files the `check` command is given. Nothing is skipped without a
+ * word: every path that cannot be read becomes an input error (exit status 2), and the
+ * rest is still checked so that one run reports everything.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ManifestInput, REPORT_FILE } from '../practices/model';
+import { decodeText, readManifestText } from '../practices/read';
+
+/** Files that cdk8s and the enforcement write next to the manifests. */
+const NOT_MANIFESTS = new Set([REPORT_FILE, 'construct-metadata.json']);
+const MANIFEST_NAME = /\.(ya?ml|json)$/i;
+
+/** The manifests of the inputs, the problems found on the way, and where each document starts. */
+export interface Inputs {
+  /** Group (an app: '' for all, or a directory with --each-dir) -> manifests. */
+  readonly groups: Map<string, ManifestInput[]>;
+  readonly problems: string[];
+  /** Source (`file#2`) -> first line of the document. */
+  readonly lines: Map<string, number>;
+  files: number;
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function errorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOENT': return 'no such file or directory';
+    case 'ELOOP': return 'a symbolic link loop';
+    case 'EISDIR': return 'is a directory';
+    default: return String((e as Error).message ?? e).split('\n')[0];
+  }
+}
+
+/** Reads every path into `inputs`; `stdin` is read for '-'. */
+export function readInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): Inputs {
+  const inputs: Inputs = { groups: new Map(), problems: [], lines: new Map(), files: 0 };
+  const seenFiles = new Set<string>();
+  const add = (group: string, list: ManifestInput[]) => {
+    const existing = inputs.groups.get(group);
+    if (existing) existing.push(...list); else inputs.groups.set(group, list);
+  };
+
+  const readText = (raw: string | Uint8Array, source: string, group: string) => {
+    inputs.files++;
+    let text: string | undefined;
+    if (typeof raw === 'string') {
+      text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    } else {
+      const decoded = decodeText(raw, source);
+      if (decoded.problem) { inputs.problems.push(decoded.problem); return; }
+      text = decoded.text!;
+    }
+    const r = readManifestText(text, source);
+    inputs.problems.push(...r.problems);
+    for (const [k, v] of r.lines) inputs.lines.set(k, v);
+    add(group, r.inputs);
+  };
+
+  const readFile = (file: string, group: string) => {
+    let real = file;
+    try { real = fs.realpathSync(file); } catch { /* a FIFO given by name: read as is */ }
+    if (seenFiles.has(real)) return; // reached twice (two links): checked once
+    seenFiles.add(real);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      inputs.problems.push(`${file}: cannot be read: ${errorText(e)}`);
+      return;
+    }
+    readText(bytes, file, group);
+  };
+
+  /** Walks a directory; `ancestors` holds the real paths of the directories above, to stop at loops. */
+  const walk = (dir: string, ancestors: Set<string>) => {
+    let real: string;
+    try { real = fs.realpathSync(dir); } catch (e) { inputs.problems.push(`${dir}: cannot be read: ${errorText(e)}`); return; }
+    if (ancestors.has(real)) {
+      inputs.problems.push(`${dir}: is a symbolic link loop (it leads back to ${real}); not followed`);
+      return;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      inputs.problems.push(`${dir}: cannot be read: ${errorText(e)}`);
+      return;
+    }
+    const below = new Set(ancestors).add(real);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      let stat: fs.Stats | undefined;
+      if (entry.isSymbolicLink()) {
+        try {
+          stat = fs.statSync(full);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') {
+            let target = '?';
+            try { target = fs.readlinkSync(full); } catch { /* keep '?' */ }
+            inputs.problems.push(`${full}: is a dangling symbolic link (to ${target})`);
+          } else {
+            inputs.problems.push(`${full}: cannot be followed: ${errorText(e)}`);
+          }
+          continue;
+        }
+      }
+      const isDir = stat ? stat.isDirectory() : entry.isDirectory();
+      if (isDir) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(full, below);
+        continue;
+      }
+      if (!MANIFEST_NAME.test(entry.name) || NOT_MANIFESTS.has(entry.name)) continue;
+      const isFile = stat ? stat.isFile() : entry.isFile();
+      if (!isFile) {
+        let what = 'not a regular file';
+        try { what = kindOf(stat ?? fs.statSync(full)); } catch { /* keep the generic words */ }
+        inputs.problems.push(`${full}: is ${what}, not a regular file; skipped (name it on the command line to read it)`);
+        continue;
+      }
+      readFile(full, eachDir ? dir : '');
+    }
+  };
+
+  for (const p of paths) {
+    if (p === '-') {
+      let raw: string | Uint8Array;
+      try {
+        raw = stdin();
+      } catch (e) {
+        inputs.problems.push(`<stdin>: cannot be read: ${errorText(e)}`);
+        continue;
+      }
+      readText(raw, '<stdin>', '-');
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      let dangling = false;
+      try { dangling = code === 'ENOENT' && fs.lstatSync(p).isSymbolicLink(); } catch { /* does not exist at all */ }
+      inputs.problems.push(dangling ? `${p}: is a dangling symbolic link (to ${fs.readlinkSync(p)})` : `${p}: ${errorText(e)}`);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const before = inputs.files;
+      walk(p, new Set());
+      if (inputs.files === before) inputs.problems.push(`${p}: has no *.yaml, *.yml or *.json file to check`);
+    } else if (stat.isFile() || stat.isFIFO()) {
+      // A pipe named on the command line is read: `check <(helm template .)`.
+      readFile(p, eachDir ? path.dirname(p) : '');
+    } else {
+      inputs.problems.push(`${p}: is ${kindOf(stat)}, not a file or directory of manifests`);
+    }
+  }
+  return inputs;
+}

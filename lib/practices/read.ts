@@ -1,0 +1,179 @@
+/**
+ * Reading manifests the way kubectl does. Kubernetes reads YAML with sigs.k8s.io/yaml, a
+ * YAML 1.1 reader (go-yaml v2), so this reader follows it rather than YAML 1.2:
+ *
+ * - `<<` merge keys are resolved (explicit keys win over merged ones);
+ * - `y`, `Y`, `yes`, `Yes`, `YES`, `on`, `On`, `ON` are `true`, and `n`, `N`, `no`, `No`,
+ *   `NO`, `off`, `Off`, `OFF` are `false` (also as map keys, which then read `"true"` and
+ *   `"false"`);
+ * - `0777` is octal, `0b101` binary, `0x1F` hexadecimal, `0o17` octal; `_` inside numbers is
+ *   ignored;
+ * - timestamps (`2024-01-05`) and base-60 numbers (`1:30`) stay strings, as go-yaml v2 returns
+ *   them;
+ * - a number too large for a float (`1e400`) stays a string, as go-yaml v2 returns it;
+ * - more than 100 alias expansions in a document are refused (an alias bomb);
+ * - a key given twice in one map is an error (kubectl's strict field validation refuses it).
+ *
+ * Every document must be an object with `apiVersion` and `kind`; `kind: List` documents
+ * (kubectl output) are expanded, nested Lists included. Whatever cannot be read is returned
+ * as a problem, never skipped without a word.
+ */
+import { parseAllDocuments, Scalar } from 'yaml';
+import { ManifestInput } from './model';
+import { isObject } from './objects';
+
+/** Alias expansions allowed per document (go-yaml refuses excessive aliasing too). */
+export const MAX_ALIAS_COUNT = 100;
+/** How deep `kind: List` objects may nest. */
+const MAX_LIST_DEPTH = 10;
+
+/** What one file or stream gave: the objects, and the problems that make the input unreadable. */
+export interface ReadResult {
+  readonly inputs: ManifestInput[];
+  /** Messages, each starting with the source. */
+  readonly problems: string[];
+  /** Line (1-based) where each source (`file#2`, `file[0]`) starts. */
+  readonly lines: Map<string, number>;
+}
+
+const TAG_FLOAT = 'tag:yaml.org,2002:float';
+const TAG_INT = 'tag:yaml.org,2002:int';
+
+/** go-yaml v2 returns a float it cannot represent (1e400) as the string it read. */
+function finiteOrString(tag: any): any {
+  return {
+    ...tag,
+    resolve: (str: string, onError: any, opt: any) => {
+      const v = tag.resolve(str, onError, opt);
+      const n = v instanceof Scalar ? v.value : v;
+      return typeof n === 'number' && Number.isFinite(n) ? v : str;
+    },
+  };
+}
+
+/** Integer forms Go's strconv.ParseInt(s, 0, 64) reads and the YAML 1.1 schema does not: 0o17, 0O17, 0X1F, 0B101. */
+const GO_INT_PREFIXES = {
+  identify: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
+  default: true,
+  tag: TAG_INT,
+  format: 'GO',
+  test: /^[-+]?0(?:[oO][0-7_]+|X[0-9a-fA-F_]+|B[01_]+)$/,
+  resolve: (str: string) => {
+    const sign = str[0] === '-' ? -1 : 1;
+    const body = str.replace(/^[-+]/, '').replace(/_/g, '').toLowerCase();
+    return sign * Number(body);
+  },
+};
+
+function goYamlTags(tags: any[]): any[] {
+  const out = tags
+    // go-yaml v2 keeps timestamps and base-60 numbers as strings when decoding into JSON-like values.
+    .filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')
+    .map((t) => (t.tag === TAG_FLOAT && !t.test.test('.inf') ? finiteOrString(t) : t));
+  return [...out, GO_INT_PREFIXES];
+}
+
+/** Options that make the `yaml` package read as sigs.k8s.io/yaml does. */
+export const KUBERNETES_YAML_OPTIONS = {
+  version: '1.1' as const,
+  merge: true,
+  uniqueKeys: true,
+  customTags: goYamlTags,
+};
+
+/**
+ * Decodes file bytes as UTF-8 text (a UTF-8 byte order mark is dropped). UTF-16, binary
+ * data and invalid UTF-8 are problems: kubectl reads UTF-8 manifests.
+ */
+export function decodeText(bytes: Uint8Array, source: string): { text?: string; problem?: string } {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+    || (bytes.length >= 2 && ((bytes[0] === 0 && bytes[1] !== 0) || (bytes[0] !== 0 && bytes[1] === 0)))) {
+    return { problem: `${source}: is UTF-16 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
+  }
+  if (bytes.includes(0)) return { problem: `${source}: is binary data (it contains NUL bytes), not YAML or JSON` };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { problem: `${source}: is not valid UTF-8 text, so it is not a YAML or JSON manifest` };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list (a YAML sequence or JSON array)';
+  return `a ${typeof value} (${JSON.stringify(value)?.slice(0, 40)})`;
+}
+
+/**
+ * Parses one file's text (or standard input) into manifests. Empty documents between
+ * others are allowed (Helm writes them); a source with no object at all is a problem.
+ */
+export function readManifestText(text: string, source: string): ReadResult {
+  const inputs: ManifestInput[] = [];
+  const problems: string[] = [];
+  const lines = new Map<string, number>();
+  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines };
+  const docs = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS as any);
+  const list: any[] = Array.isArray(docs) ? docs : [docs];
+  // Documents come in order: newlines are counted once across the text.
+  let offsetSeen = 0;
+  let lineSeen = 1;
+  const lineOf = (offset: number) => {
+    for (let i = offsetSeen; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) lineSeen++;
+    offsetSeen = offset;
+    return lineSeen;
+  };
+  list.forEach((doc, i) => {
+    const at = list.length > 1 ? `${source}#${i + 1}` : source;
+    const contentsStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineOf(contentsStart);
+    if (doc.errors && doc.errors.length > 0) {
+      problems.push(`${at}: is not valid YAML: ${String(doc.errors[0].message).split('\n')[0]}`);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const msg = String((e as Error).message ?? e);
+      problems.push(/alias/i.test(msg)
+        ? `${at}: expands more than ${MAX_ALIAS_COUNT} YAML aliases (an alias bomb); refused`
+        : `${at}: cannot be read: ${msg.split('\n')[0]}`);
+      return;
+    }
+    if (value === null || value === undefined) return; // an empty document
+    addObject(value, at, line, 0);
+  });
+  if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
+  return { inputs, problems, lines };
+
+  function addObject(value: unknown, at: string, line: number, depth: number): void {
+    if (!isObject(value) || Array.isArray(value)) {
+      problems.push(`${at}: is ${describe(value)}, not a Kubernetes object; kubectl reads one object (or a kind: List) per document`);
+      return;
+    }
+    const missing = ['apiVersion', 'kind'].filter((f) => typeof value[f] !== 'string' || value[f] === '');
+    if (missing.length > 0) {
+      problems.push(`${at}: has no ${missing.join(' and ')}${missing.length === 1 && value[missing[0]] !== undefined ? ` (it is ${JSON.stringify(value[missing[0]])}, not a string)` : ''}, so kubectl cannot tell what it is`);
+      return;
+    }
+    if (value.kind.endsWith('List') && Array.isArray(value.items)) {
+      if (depth >= MAX_LIST_DEPTH) {
+        problems.push(`${at}: Lists nest more than ${MAX_LIST_DEPTH} deep`);
+        return;
+      }
+      value.items.forEach((item: unknown, j: number) => addObject(item, `${at}[${j}]`, line, depth + 1));
+      return;
+    }
+    const meta = value.metadata;
+    if (!isObject(meta) || ((typeof meta.name !== 'string' || meta.name === '') && (typeof meta.generateName !== 'string' || meta.generateName === ''))) {
+      problems.push(`${at}: ${value.kind} has no metadata.name, which the API server requires`);
+      return;
+    }
+    lines.set(at, line);
+    inputs.push({ manifest: value, source: at });
+  }
+}

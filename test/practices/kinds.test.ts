@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { POD_KINDS } from '../../lib/core/kinds';
+import { checkManifests } from '../../lib/practices/checker';
+import { resolveOptions } from '../../lib/practices/options';
+import { GuardrailsOptions } from '../../lib';
+import { App, manifests, NS, SEL } from './helpers';
+
+/**
+ * Every workload rule on every pod-bearing kind: the hand-written app of helpers.ts with its
+ * Deployment turned into each kind, then one change. Each rule must flag exactly the kinds the
+ * constructs apply it to, and leave the others alone.
+ */
+const ALL = POD_KINDS.map((k) => k.kind);
+const LONG_RUNNING = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet'];
+const REPLICATED = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'];
+const STATELESS = ['Deployment', 'ReplicaSet', 'ReplicationController'];
+
+const oneShot = (template: any) => ({ ...template, spec: { ...template.spec, restartPolicy: 'Never' } });
+
+/** The app's Deployment as another kind, with the same pod template. */
+function asKind(kind: string, d: any): any {
+  const { metadata, spec } = d;
+  const template = spec.template;
+  switch (kind) {
+    case 'Deployment': return d;
+    case 'ReplicaSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, minReadySeconds: 10, selector: spec.selector, template } };
+    case 'ReplicationController': return { apiVersion: 'v1', kind, metadata, spec: { replicas: 2, selector: { ...SEL }, template } };
+    case 'StatefulSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, serviceName: 'web', selector: spec.selector, template } };
+    case 'DaemonSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: spec.selector, template } };
+    case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { backoffLimit: 2, template: oneShot(template) } };
+    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: oneShot(template) } } } };
+    case 'Pod': return { apiVersion: 'v1', kind, metadata: { ...metadata, labels: template.metadata.labels, annotations: template.metadata.annotations }, spec: template.spec };
+    default: throw new Error(kind);
+  }
+}
+
+function template(w: any): any {
+  const path = POD_KINDS.find((k) => k.kind === w.kind)!.templatePath;
+  return path.reduce((o, p) => o[p], w);
+}
+const pod = (w: any) => template(w).spec;
+const container = (w: any) => pod(w).containers[0];
+
+interface Case {
+  readonly rule: string;
+  readonly change: (w: any, app: App) => void;
+  readonly flags: string[];
+  readonly message: RegExp;
+  readonly options?: GuardrailsOptions;
+}
+
+const CASES: Case[] = [
+  { rule: 'image-pinned', change: (w) => { container(w).image = 'ghcr.io/acme/web:stable'; }, flags: ALL, message: /image "ghcr.io\/acme\/web:stable" uses the tag "stable", which moves/ },
+  { rule: 'image-registry', change: () => undefined, options: { allowedRegistries: ['mirror.acme.internal'] }, flags: ALL, message: /comes from ghcr.io, not from an allowed registry/ },
+  { rule: 'replicas-min', change: (w) => { if (w.spec.replicas !== undefined) w.spec.replicas = 1; }, flags: STATELESS, message: /runs 1 replica; one replica means downtime/ },
+  { rule: 'spread-nodes', change: (w) => { pod(w).topologySpreadConstraints.splice(0, 1); }, flags: REPLICATED, message: /runs up to 2 replicas but nothing spreads them across nodes/ },
+  { rule: 'spread-zones', change: (w) => { pod(w).topologySpreadConstraints.splice(1, 1); }, flags: REPLICATED, message: /runs up to 2 replicas but nothing spreads them across zones/ },
+  { rule: 'probe-readiness', change: (w) => { delete container(w).readinessProbe; }, flags: LONG_RUNNING, message: /container "app" serves on port 8080 but has no readinessProbe/ },
+  { rule: 'probe-liveness', change: (w) => { delete container(w).livenessProbe; }, flags: LONG_RUNNING, message: /container "app" has no livenessProbe/ },
+  { rule: 'graceful-shutdown', change: (w) => { delete pod(w).terminationGracePeriodSeconds; }, flags: LONG_RUNNING, message: /has no terminationGracePeriodSeconds/ },
+  { rule: 'pdb', change: (_w, app) => { delete (app as any).pdb; }, flags: REPLICATED, message: /runs 2\+ replicas but no PodDisruptionBudget selects its pods/ },
+  { rule: 'resources', change: (w) => { delete container(w).resources; }, flags: ALL, message: /container "app" has no resources.requests.cpu, resources.requests.memory, resources.limits.memory/ },
+  { rule: 'pod-security', change: (w) => { container(w).securityContext.privileged = true; }, flags: ALL, message: /container "app" is privileged/ },
+  { rule: 'service-account', change: (w) => { delete pod(w).serviceAccountName; }, flags: ALL, message: /runs as the namespace's "default" ServiceAccount/ },
+  { rule: 'arch-explicit', change: () => undefined, options: { requireArchitecture: true }, flags: ALL, message: /does not pin kubernetes.io\/arch/ },
+  { rule: 'config-immutable', change: (_w, app) => { app.configMap.immutable = false; }, flags: ALL, message: /uses ConfigMap web-config-3f2a9c81d0, which is not immutable/ },
+  { rule: 'config-external', change: (w) => { container(w).env = [{ name: 'API_URL', value: 'https://api.example.com' }]; }, flags: ALL, message: /env API_URL is a literal in the pod spec .* pointing at api.example.com/ },
+  {
+    rule: 'rwo-volume',
+    change: (w, app) => {
+      (app as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: app.deployment.metadata.labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+      pod(w).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    },
+    flags: [...REPLICATED, 'DaemonSet'],
+    message: /mounts the ReadWriteOnce claim data, which attaches to one node only/,
+  },
+  {
+    rule: 'rollout',
+    change: (w) => { if (w.kind === 'Deployment') w.spec.strategy.type = 'Other'; else if (['StatefulSet', 'DaemonSet'].includes(w.kind)) w.spec.updateStrategy = { type: 'Other' }; },
+    flags: ['Deployment', 'StatefulSet', 'DaemonSet'],
+    message: /has spec.(strategy|updateStrategy).type "Other"; a \w+ knows only (RollingUpdate and Recreate|RollingUpdate and OnDelete), so the API server rejects it/,
+  },
+  { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
+  { rule: 'labels', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
+  { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },
+];
+
+function checkAs(kind: string, change: (w: any, app: App) => void = () => undefined, options?: GuardrailsOptions) {
+  const list = manifests((app) => {
+    app.deployment = asKind(kind, app.deployment);
+    change(app.deployment, app);
+  });
+  const resolved = resolveOptions(options, (p, v, a) => { throw new Error(`${p} ${v} ${a}`); });
+  return checkManifests(list.map((manifest) => ({ manifest })), resolved).violations.filter((v) => v.kind === kind && v.name === 'web');
+}
+
+describe('each pod-bearing kind, unchanged, breaks no rule', () => {
+  it.each(ALL)('%s', (kind) => {
+    expect(checkAs(kind).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+  });
+});
+
+for (const c of CASES) {
+  describe(`${c.rule} per kind`, () => {
+    it.each(ALL)('%s', (kind) => {
+      const found = checkAs(kind, c.change, c.options).filter((v) => v.rule === c.rule);
+      if (c.flags.includes(kind)) {
+        expect(found.map((v) => v.message).join('\n')).toMatch(c.message);
+      } else {
+        expect(found.map((v) => v.message)).toEqual([]);
+      }
+    });
+  });
+}
+
+describe('kind-specific meaning', () => {
+  it('a Job or CronJob needs no probes, no preStop and no PDB, but its template is checked for security and resources', () => {
+    for (const kind of ['Job', 'CronJob']) {
+      const found = checkAs(kind, (w) => {
+        delete container(w).readinessProbe; delete container(w).livenessProbe; delete container(w).lifecycle;
+        delete container(w).resources; container(w).securityContext.allowPrivilegeEscalation = true;
+      });
+      expect(found.map((v) => v.rule).sort()).toEqual(['pod-security', 'resources']);
+      expect(found.find((v) => v.rule === 'pod-security')!.field).toBe(`${kind === 'Job' ? 'spec.template' : 'spec.jobTemplate.spec.template'}.spec.containers[0].securityContext.allowPrivilegeEscalation`);
+    }
+  });
+
+  it('a StatefulSet with one replica needs no PDB and no spread, and is not asked for 2 replicas', () => {
+    const found = checkAs('StatefulSet', (w, app) => { w.spec.replicas = 1; delete (app as any).pdb; pod(w).topologySpreadConstraints = []; });
+    expect(found).toEqual([]);
+  });
+
+  it('a DaemonSet has no replica rule, even with spec.replicas-like fields absent', () => {
+    expect(checkAs('DaemonSet', (w) => { delete w.spec.replicas; }).filter((v) => v.rule === 'replicas-min')).toEqual([]);
+  });
+
+  it('a ReplicationController may leave out its selector (it defaults to the template labels), but not select other pods', () => {
+    expect(checkAs('ReplicationController', (w) => { delete w.spec.selector; })).toEqual([]);
+    expect(checkAs('ReplicationController', (w) => { w.spec.selector = { 'app.kubernetes.io/name': 'other' }; }).map((v) => v.message))
+      .toContain('spec.selector {app.kubernetes.io/name=other} does not select its own pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}; the API server rejects it');
+  });
+
+  it('a Job may not set its selector by hand unless manualSelector is true', () => {
+    expect(checkAs('Job', (w) => { w.spec.selector = { matchLabels: { ...SEL } }; }).map((v) => v.message))
+      .toEqual(['sets spec.selector without manualSelector: true; the API server generates the selector of a Job and rejects this one']);
+    expect(checkAs('Job', (w) => { w.spec.selector = { matchLabels: { ...SEL } }; w.spec.manualSelector = true; })).toEqual([]);
+    expect(checkAs('Job', (w) => { w.spec.manualSelector = true; }).map((v) => v.message))
+      .toEqual(['has no spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}']);
+  });
+
+  it('a workload whose selector does not select its own template, or is empty, is flagged (a JSON patch that removed or changed it)', () => {
+    expect(checkAs('Deployment', (w) => { w.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'api' } }; }).filter((v) => v.rule === 'labels').map((v) => v.message))
+      .toEqual(['spec.selector {app.kubernetes.io/name=api} does not select its own pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}; the API server rejects it']);
+    expect(checkAs('StatefulSet', (w) => { w.spec.selector = {}; }).filter((v) => v.rule === 'labels').map((v) => v.message))
+      .toEqual(['has an empty spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}']);
+  });
+
+  it('a bare Pod that terminates (restartPolicy Never) is not long-running', () => {
+    const found = checkAs('Pod', (w) => { w.spec.restartPolicy = 'Never'; delete container(w).livenessProbe; delete container(w).readinessProbe; delete container(w).lifecycle; delete w.spec.terminationGracePeriodSeconds; });
+    expect(found.filter((v) => ['probe-liveness', 'probe-readiness', 'graceful-shutdown', 'metrics'].includes(v.rule))).toEqual([]);
+  });
+});
