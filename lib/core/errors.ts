@@ -5,7 +5,15 @@ import { IConstruct } from 'constructs';
  * property, the value given and what is allowed, so the fix is obvious from the message.
  */
 export function fail(scope: IConstruct, kind: string, property: string, value: unknown, allowed: string): never {
-  throw new Error(`${kind} at '${scope.node.path}': invalid ${property} ${show(value)}; expected ${allowed}.`);
+  failAt(`${kind} at '${scope.node.path}'`, property, value, allowed);
+}
+
+/**
+ * The same error where there is no construct yet: `where` names the call, e.g.
+ * "NetworkPeer.cidr()".
+ */
+export function failAt(where: string, property: string, value: unknown, allowed: string): never {
+  throw new Error(`${where}: invalid ${property} ${show(value)}; expected ${allowed}.`);
 }
 
 /** Renders a value for an error message. */

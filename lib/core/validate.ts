@@ -1,10 +1,10 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail, show } from './errors';
+import { fail, failAt, show } from './errors';
 import {
   annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, cleanAbsolutePathProblem, CONFIG_DATA_MAX_BYTES,
   configMapKeyProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem,
-  int32Problem, INT32_MAX, intProblem, labelValueProblem, portProblem, portRangeProblem, qualifiedNameProblem, quantityProblem,
+  int32Problem, INT32_MAX, intProblem, labelsProblem, labelValueProblem, portProblem, portRangeProblem, qualifiedNameProblem, quantityProblem,
 } from './validation/rules';
 
 // Construct-time checks: each runs one rule of ./validation/rules and, when the value
@@ -58,13 +58,23 @@ export function checkLabelKey(scope: IConstruct, kind: string, prop: string, key
  */
 export function checkLabels(scope: IConstruct, kind: string, prop: string, labels: { [key: string]: string } | undefined): { [key: string]: string } {
   if (labels === undefined) return {};
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) fail(scope, kind, prop, labels, 'a map of label keys to label values');
-  for (const [key, value] of Object.entries(labels)) {
-    checkLabelKey(scope, kind, `${prop} key`, key);
-    if (typeof value !== 'string') fail(scope, kind, `${prop}.${key}`, value, `a string: ${labelValueProblem(undefined)}`);
-    checkLabelValue(scope, kind, `${prop}.${key}`, value);
-  }
+  const p = labelsProblem(labels);
+  if (p) fail(scope, kind, prop + p.suffix, p.value, p.problem);
   return { ...labels };
+}
+
+/** `checkLabels` where there is no construct: `where` names the call ("NetworkPeer.pods()"). */
+export function checkLabelsAt(where: string, prop: string, labels: { [key: string]: string } | undefined): { [key: string]: string } {
+  if (labels === undefined) return {};
+  const p = labelsProblem(labels);
+  if (p) failAt(where, prop + p.suffix, p.value, p.problem);
+  return { ...labels };
+}
+
+/** A value checked by one rule where there is no construct: `where` names the call. */
+export function checkAt<T>(where: string, prop: string, value: T, problem: string | undefined): T {
+  if (problem !== undefined) failAt(where, prop, value, problem);
+  return value;
 }
 
 /**

@@ -191,3 +191,25 @@ export function ingressPathProblem(value: unknown): string | undefined {
   if (suffix) return `a path not ending with "${suffix}" (the API server refuses it in Prefix and Exact paths)`;
   return undefined;
 }
+
+/** The first invalid entry of a label map: the key, or the value under its key. */
+export interface LabelsProblem {
+  /** `' key'` when the key is wrong, `.<key>` when the value is. */
+  readonly suffix: string;
+  readonly value: unknown;
+  readonly problem: string;
+}
+
+/** Checks a map of labels (or a nodeSelector, a matchLabels): qualified-name keys, label values. */
+export function labelsProblem(labels: unknown): LabelsProblem | undefined {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    return { suffix: '', value: labels, problem: 'a map of label keys to label values' };
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) return { suffix: ' key', value: key, problem: keyProblem };
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) return { suffix: `.${key}`, value, problem: typeof value === 'string' ? valueProblem : `a string: ${valueProblem}` };
+  }
+  return undefined;
+}
