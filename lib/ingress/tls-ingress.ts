@@ -3,12 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue } from '../core/validate';
+import { checkAnnotationsSize, checkDnsLabel, checkDnsSubdomain, checkIngressPath } from '../core/validate';
 import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../imports/certificate-cert-manager.io';
 import { Middleware } from '../imports/traefik-traefik.io';
 import { IIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, renderPorts } from '../network/network-peer';
-import { annotateSkips, validateSkips } from '../practices/skip';
+import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { SafeDeployment } from '../workloads/safe-deployment';
 import { ICertificateIssuer, IssuerKind, IssuerReference } from './certificate-issuer';
 import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard } from './hostnames';
@@ -402,6 +402,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
       default:
         Object.assign(annotations, controller.annotations);
     }
+    checkAnnotationsSize(this, KIND, 'controller.annotations', annotations, skipAnnotationBytes(skips));
 
     // --- the Ingress --------------------------------------------------------------------------
     const renderedRules = rules.map((r) => ({
@@ -490,19 +491,9 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
   }
 
   private checkController(c: IngressController): void {
+    // The profile checked its own settings when it was built.
     if (!(c instanceof IngressController)) {
       fail(this, KIND, 'controller', c, 'an IngressController: IngressController.traefik(), .nginx() or .generic()');
-    }
-    checkDnsSubdomain(this, KIND, 'controller.ingressClassName', c.ingressClassName);
-    checkDnsLabel(this, KIND, 'controller.namespace', c.namespace);
-    for (const [k, v] of Object.entries(c.podLabels ?? {})) checkLabelValue(this, KIND, `controller.podLabels.${k}`, v);
-    if (c.type === IngressControllerType.TRAEFIK) {
-      for (const [prop, v] of [['controller.secureEntrypoint', c.secureEntrypoint], ['controller.webEntrypoint', c.webEntrypoint]]) {
-        if (typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v)) fail(this, KIND, prop!, v, 'a Traefik entrypoint name such as "websecure"');
-      }
-      if (c.secureEntrypoint === c.webEntrypoint) {
-        fail(this, KIND, 'controller.webEntrypoint', c.webEntrypoint, 'an entrypoint other than secureEntrypoint: the redirect is served on the plain HTTP one');
-      }
     }
   }
 
@@ -560,6 +551,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
           fail(this, KIND, `${prop}.path`, p.path,
             'a plain path of letters, digits and \'/._~-\' for Prefix and Exact (controllers reject others); use IngressPathType.IMPLEMENTATION_SPECIFIC for patterns');
         }
+        if (pathType !== IngressPathType.IMPLEMENTATION_SPECIFIC) checkIngressPath(this, KIND, `${prop}.path`, p.path);
         if (seenPaths.has(p.path)) fail(this, KIND, `${prop}.path`, p.path, `each path once per host (${host})`);
         seenPaths.add(p.path);
         const routeKey = `route ${host}${p.path}`;

@@ -3,11 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkLabelValue, isLabelValue } from '../core/validate';
+import { checkAnnotations, checkDnsLabel, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
-import { annotateSkips, validateSkips } from '../practices/skip';
+import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
 import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } from './cluster-scoped';
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
@@ -26,7 +26,6 @@ const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const DEFAULT_PSA_VERSION = 'v1.27';
-const LABEL_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /** Kinds whose synthesized JSON the quota check reads. */
 const USAGE_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'PersistentVolumeClaim']);
 
@@ -264,7 +263,7 @@ export class IsolatedNamespace extends Chart {
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     const name = props.name ?? id;
-    super(scope, id, { namespace: name, labels: props.labels });
+    super(scope, id, { namespace: name, labels: checkLabelsBeforeChart(scope, id, props.labels) });
     checkDnsLabel(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {
       fail(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name,
@@ -278,7 +277,7 @@ export class IsolatedNamespace extends Chart {
       }
     }
     this.skippedRules = Object.fromEntries(skips);
-    this.team = checkLabelValue(this, KIND, 'team', props.team);
+    this.team = checkNonEmptyLabelValue(this, KIND, 'team', props.team);
     this.commonLabels = {
       [LABEL_NAME]: 'isolated-namespace',
       [LABEL_INSTANCE]: name,
@@ -293,7 +292,7 @@ export class IsolatedNamespace extends Chart {
       metadata: {
         name,
         labels: { ...this.checkNamespaceLabels(props.namespaceLabels ?? {}), ...this.commonLabels, ...this.podSecurityLabels(props, skips) },
-        annotations: { ...(props.namespaceAnnotations ?? {}) },
+        annotations: checkAnnotations(this, KIND, 'namespaceAnnotations', props.namespaceAnnotations, skipAnnotationBytes(skips)),
       },
     });
     const namespaceObject = ApiObject.of(this.namespaceResource);
@@ -551,18 +550,14 @@ export class IsolatedNamespace extends Chart {
 
   private checkNamespaceLabels(labels: { [key: string]: string }): { [key: string]: string } {
     for (const [key, value] of Object.entries(labels)) {
-      if (!LABEL_KEY.test(key) || key.length > 317) {
-        fail(this, KIND, 'namespaceLabels', key, 'label keys of the form [prefix/]name: a DNS subdomain prefix and a name of at most 63 letters, digits, \'-\', \'_\' and \'.\'');
-      }
+      checkLabelKey(this, KIND, 'namespaceLabels key', key);
       if (key.startsWith(PSA_PREFIX)) {
         fail(this, KIND, 'namespaceLabels', key, 'no pod-security.kubernetes.io/* labels: set podSecurityEnforce, podSecurityAudit, podSecurityWarn and podSecurityVersion');
       }
       if (key === NAMESPACE_NAME_LABEL || key === TEAM_LABEL) {
         fail(this, KIND, 'namespaceLabels', key, `no ${key} label: it is set from ${key === TEAM_LABEL ? '`team`' : 'the name by the API server'}`);
       }
-      if (typeof value !== 'string' || !isLabelValue(value)) {
-        fail(this, KIND, `namespaceLabels.${key}`, value, 'a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit');
-      }
+      checkLabelValue(this, KIND, `namespaceLabels.${key}`, value);
     }
     return labels;
   }
@@ -680,6 +675,16 @@ export class IsolatedNamespace extends Chart {
     }
     fail(this, KIND, source, current, `at least ${p.value}: ${where} requests ${r} ${p.value} without a limit, so it gets the LimitRange default limit, and a limit below the request is rejected; or give the container a ${r} limit`);
   }
+}
+
+/**
+ * Chart labels are checked before the chart exists (they go to `super()`): the error names
+ * the path the construct would have.
+ */
+function checkLabelsBeforeChart(scope: Construct, id: string, labels: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  if (labels === undefined) return undefined;
+  const probe = { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as unknown as IConstruct;
+  return checkLabels(probe, KIND, 'labels', labels);
 }
 
 /** The objects whose JSON the quota check reads, by namespace, from the whole app. */
