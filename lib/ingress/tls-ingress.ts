@@ -11,7 +11,7 @@ import { NetworkPeer, renderPorts } from '../network/network-peer';
 import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { SafeDeployment } from '../workloads/safe-deployment';
 import { ICertificateIssuer, IssuerKind, IssuerReference } from './certificate-issuer';
-import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard } from './hostnames';
+import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard, showDuration } from './hostnames';
 import { IngressController, IngressControllerType } from './ingress-controller';
 import { WildcardCertificate } from './wildcard-certificate';
 
@@ -633,7 +633,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
           : 'the controller\'s own configuration: the generic profile writes no controller-specific settings';
         const prop = props.hsts === false ? 'hsts' : props.hstsMaxAge !== undefined ? 'hstsMaxAge' : props.hstsIncludeSubdomains !== undefined ? 'hstsIncludeSubdomains' : 'hstsPreload';
         const value = (props as any)[prop];
-        fail(this, KIND, prop, value instanceof Duration ? `${value.toSeconds()}s` : value, `no HSTS settings on this controller profile: set them in ${where}`);
+        fail(this, KIND, prop, value instanceof Duration ? showDuration(value, true) : value, `no HSTS settings on this controller profile: set them in ${where}`);
       }
       return undefined;
     }

@@ -651,6 +651,13 @@ describe('bad input', () => {
     [{ certificateDuration: Duration.minutes(30) }, 'invalid certificateDuration "30m"; expected at least 1 hour'],
     [{ certificateDuration: Duration.days(20) }, 'invalid renewBefore "720h"; expected less than certificateDuration (480h)'],
     [{ dnsTtl: Duration.millis(500) }, 'invalid dnsTtl "500ms"; expected at least 1 second'],
+    // Durations that cdk8s cannot turn into seconds are the library's error, naming the prop.
+    [{ renewBefore: Duration.millis(1500) }, 'invalid renewBefore "1500ms"; expected at least 5 minutes, in whole seconds'],
+    [{ renewBefore: Duration.millis(NaN) }, 'invalid renewBefore "NaNms"; expected at least 5 minutes, in whole seconds'],
+    [{ dnsTtl: Duration.seconds(0.5) }, 'invalid dnsTtl "500ms"; expected at least 1 second'],
+    [{ hstsMaxAge: Duration.seconds(1.25) }, 'invalid hstsMaxAge "1250ms"; expected at least 1 second, in whole seconds'],
+    [{ hstsMaxAge: Duration.days(100000) }, 'invalid hstsMaxAge "2400000h"; expected at most 2147483647 seconds (about 68 years).'],
+    [{ dnsTtl: Duration.seconds(Infinity) }, 'invalid dnsTtl "Infinityms"; expected at least 1 second'],
     [{ hstsPreload: true }, 'invalid hstsPreload true; expected hstsIncludeSubdomains true and hstsMaxAge of at least 365 days (now no includeSubDomains, 31536000s)'],
     [{ hstsPreload: true, hstsIncludeSubdomains: true, hstsMaxAge: Duration.days(180) }, 'invalid hstsPreload true; expected hstsIncludeSubdomains true and hstsMaxAge of at least 365 days (now 15552000s): the preload list requires both'],
     [{ hsts: false, hstsMaxAge: Duration.days(1) }, 'invalid hsts false; expected hsts true (the default) when hstsMaxAge'],

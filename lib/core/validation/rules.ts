@@ -213,3 +213,34 @@ export function labelsProblem(labels: unknown): LabelsProblem | undefined {
   }
   return undefined;
 }
+
+const REGISTRY_HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
+const REPOSITORY_PATH = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
+
+/**
+ * An allowed-registry entry: a registry host with an optional port ("ghcr.io",
+ * "registry.internal:5000", "localhost"), optionally followed by a repository path
+ * ("ghcr.io/acme"); no scheme, no tag or digest, no wildcard.
+ */
+export function registryPrefixProblem(value: unknown): string | undefined {
+  const shape = 'a registry host or host/path such as "ghcr.io", "registry.internal:5000" or "ghcr.io/acme" '
+    + '(lower case, without "https://", a tag, a digest or a wildcard)';
+  if (!isString(value)) return shape;
+  const v = value.replace(/\/+$/, '');
+  const slash = v.indexOf('/');
+  const host = slash < 0 ? v : v.slice(0, slash);
+  const rest = slash < 0 ? '' : v.slice(slash + 1);
+  if (!REGISTRY_HOST.test(host)) return shape;
+  if (rest !== '' && !REPOSITORY_PATH.test(rest)) return shape;
+  return undefined;
+}
+
+/**
+ * A props or options object with only known keys: a misspelt key (`requireDigst`) is an
+ * error that lists the known ones, never silently ignored. Keys with an undefined value
+ * count as well.
+ */
+export function unknownKeyProblem(value: object | undefined, known: readonly string[]): string | undefined {
+  if (value === undefined || value === null || typeof value !== 'object') return undefined;
+  return Object.keys(value).find((k) => !known.includes(k));
+}
