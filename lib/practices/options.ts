@@ -32,10 +32,10 @@ function registries(list: unknown, error: OptionError): string[] {
   return entries;
 }
 
-/** The known name nearest to a misspelt one (at most two edits away). */
+/** The known name nearest to a misspelt one (a few edits away, more for longer names). */
 function closest(word: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Math.max(3, Math.floor(word.length / 4) + 1);
   for (const n of names) {
     const d = editDistance(word.toLowerCase(), n.toLowerCase());
     if (d < bestDistance) {
