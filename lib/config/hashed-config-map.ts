@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
 import { fail } from '../core/errors';
 import { checkConfigData, checkDnsSubdomain, checkInt, checkLabels, checkLabelValue, DNS_1123_SUBDOMAIN_MAX } from '../core/validate';
+import { joinApp } from '../core/collisions';
 
 /** Properties of a HashedConfigMap. */
 export interface HashedConfigMapProps {
@@ -50,6 +51,7 @@ export class HashedConfigMap extends Construct {
 
   constructor(scope: Construct, id: string, props: HashedConfigMapProps) {
     super(scope, id);
+    joinApp(this, KIND);
     const data = checkConfigData(this, KIND, 'data', props.data);
     const length = checkInt(this, KIND, 'hashLength', props.hashLength ?? 10, 4, 64);
     this.contentHash = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, length);

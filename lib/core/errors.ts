@@ -13,7 +13,12 @@ export function fail(scope: IConstruct, kind: string, property: string, value: u
  * "NetworkPeer.cidr()".
  */
 export function failAt(where: string, property: string, value: unknown, allowed: string): never {
-  throw new Error(`${where}: invalid ${property} ${show(value)}; expected ${allowed}.`);
+  throw new Error(errorText(where, property, value, allowed));
+}
+
+/** The text of the library's standard error, for validations that return messages. */
+export function errorText(where: string, property: string, value: unknown, allowed: string): string {
+  return `${where}: invalid ${property} ${show(value)}; expected ${allowed}.`;
 }
 
 /** Renders a value for an error message. */

@@ -14,6 +14,7 @@ import { ICertificateIssuer, IssuerKind, IssuerReference } from './certificate-i
 import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard, showDuration } from './hostnames';
 import { IngressController, IngressControllerType } from './ingress-controller';
 import { WildcardCertificate } from './wildcard-certificate';
+import { joinApp } from '../core/collisions';
 
 const KIND = 'TlsIngress';
 
@@ -265,6 +266,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
+    joinApp(this, KIND);
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (!SKIPPABLE.includes(rule)) {

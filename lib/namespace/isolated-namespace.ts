@@ -19,6 +19,7 @@ import {
 import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
 } from './rbac';
+import { watchCollisions } from '../core/collisions';
 import { memoDuringSynth, watchSynthesis } from '../core/synthesis';
 import { computeUsage, ContainerProblem } from './usage';
 
@@ -264,6 +265,7 @@ export class IsolatedNamespace extends Chart {
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     const name = props.name ?? id;
     super(scope, id, { namespace: name, labels: checkLabelsBeforeChart(scope, id, props.labels) });
+    watchCollisions(this);
     checkDnsLabel(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {
       fail(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name,

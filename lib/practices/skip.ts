@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { constructCreated } from '../core/construct-hooks';
 import { fail } from '../core/errors';
 import { annotationsBytes, checkAnnotationsSize } from '../core/validate';
 import { findRule, RULE_IDS, RULES, RuleGroup } from './catalog';
@@ -35,6 +36,8 @@ const GROUP_OF_KIND: { [kind: string]: RuleGroup } = {
  * all. `group` is the rule group the construct can switch off (by default from its kind).
  */
 export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: string]: string } | undefined, group?: RuleGroup): Map<string, string> {
+  // Every construct that takes skips is a library construct (app-wide checks register here).
+  constructCreated(scope);
   const result = new Map<string, string>();
   if (skip !== undefined && (skip === null || typeof skip !== 'object' || Array.isArray(skip))) {
     fail(scope, kind, 'skip', skip, 'a map of rule ids to reasons, e.g. { \'replicas-min\': \'a singleton by design\' }');
