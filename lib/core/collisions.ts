@@ -91,17 +91,36 @@ function identities(root: IConstruct): Identity[] {
       key: `${group}/${obj.kind}/${ns ?? ''}/${obj.name}`, describe: `${obj.kind} "${obj.name}"${where}`,
       path: obj.node.path, kind: obj.kind, name: obj.name, chart, file,
     });
-    if (group === 'cert-manager.io' && obj.kind === 'Certificate') {
-      const secretName = (obj.toJson() as any)?.spec?.secretName;
-      if (typeof secretName === 'string') {
-        out.push({
-          key: `core/Secret/${ns ?? ''}/${secretName}`, describe: `Secret "${secretName}"${where} (written by cert-manager)`,
-          path: obj.node.path, kind: 'Secret', name: secretName, chart, file: '',
-        });
-      }
+    for (const secretName of certificateSecrets(obj, group)) {
+      out.push({
+        key: `core/Secret/${ns ?? ''}/${secretName}`, describe: `Secret "${secretName}"${where} (written by cert-manager)`,
+        path: obj.node.path, kind: 'Secret', name: secretName, chart, file: '',
+      });
     }
   }
   return out;
+}
+
+const ISSUER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
+
+/**
+ * The TLS Secrets cert-manager writes for an object: a Certificate's `spec.secretName`, and
+ * the `spec.tls[].secretName` of an Ingress annotated with an issuer (cert-manager makes a
+ * Certificate for each).
+ */
+function certificateSecrets(obj: ApiObject, group: string): string[] {
+  if (group === 'cert-manager.io' && obj.kind === 'Certificate') {
+    const name = (obj.toJson() as any)?.spec?.secretName;
+    return typeof name === 'string' ? [name] : [];
+  }
+  if (group === 'networking.k8s.io' && obj.kind === 'Ingress') {
+    const json = obj.toJson() as any;
+    const annotations = json?.metadata?.annotations ?? {};
+    if (!ISSUER_ANNOTATIONS.some((a) => a in annotations)) return [];
+    const names = ((json?.spec?.tls ?? []) as any[]).map((t) => t?.secretName).filter((n): n is string => typeof n === 'string');
+    return [...new Set(names)];
+  }
+  return [];
 }
 
 /** Collisions involving objects of `chart` (or of the whole app), one message each. */

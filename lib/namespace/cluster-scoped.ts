@@ -19,3 +19,19 @@ export function unstampClusterScoped(objects: readonly ApiObject[], kinds: Clust
   }
   return changed;
 }
+
+/**
+ * Gives the namespace `namespace` to the namespaced objects under a chart that have none:
+ * those of plain Charts nested in an IsolatedNamespace, which cdk8s leaves without one (they
+ * would land in whatever namespace kubectl defaults to). Returns the objects changed.
+ */
+export function stampNamespaced(objects: readonly ApiObject[], kinds: ClusterScopedKinds, namespace: string): ApiObject[] {
+  const changed: ApiObject[] = [];
+  for (const obj of objects) {
+    if (obj.metadata.namespace === undefined && !kinds.has(obj)) {
+      (obj.metadata as { namespace?: string }).namespace = namespace;
+      changed.push(obj);
+    }
+  }
+  return changed;
+}

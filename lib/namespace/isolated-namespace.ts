@@ -9,7 +9,7 @@ import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
 import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
-import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } from './cluster-scoped';
+import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampClusterScoped } from './cluster-scoped';
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from '../core/quantity';
 import {
@@ -29,6 +29,9 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const DEFAULT_PSA_VERSION = 'v1.27';
 /** Kinds whose synthesized JSON the quota check reads. */
 const USAGE_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'PersistentVolumeClaim']);
+
+/** Every IsolatedNamespace. */
+const NAMESPACES = new WeakSet<IConstruct>();
 
 /** The label that names the team owning a namespace, on the Namespace and its objects. */
 export const TEAM_LABEL = 'guardrails.cdk8s.io/team';
@@ -266,6 +269,7 @@ export class IsolatedNamespace extends Chart {
     const name = props.name ?? id;
     super(scope, id, { namespace: name, labels: checkLabelsBeforeChart(scope, id, props.labels) });
     watchCollisions(this);
+    NAMESPACES.add(this);
     checkDnsLabel(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {
       fail(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name,
@@ -602,6 +606,9 @@ export class IsolatedNamespace extends Chart {
     const kinds = new ClusterScopedKinds(this.extraClusterScoped);
     kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
     const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    // Objects of plain Charts nested here would leave the namespace: every namespace gives
+    // them theirs before any reads them (outer namespaces first, then nested ones).
+    memoDuringSynth(this, 'stamp-nested-charts', () => IsolatedNamespace.stampNestedCharts(this.node.root));
     unstampClusterScoped(own, kinds);
 
     // Ingresses are usually created after the namespace: open their controllers now.
@@ -641,6 +648,18 @@ export class IsolatedNamespace extends Chart {
       }
     }
     return errors;
+  }
+
+  /** Gives every IsolatedNamespace's namespace to the objects of plain Charts nested in it. */
+  private static stampNestedCharts(root: IConstruct): void {
+    for (const c of root.node.findAll()) {
+      // Not `instanceof`: cdk8s's Chart answers it for every Chart.
+      if (!NAMESPACES.has(c)) continue;
+      const ns = c as IsolatedNamespace;
+      const kinds = new ClusterScopedKinds(ns.extraClusterScoped);
+      kinds.addQualified(memoDuringSynth(ns, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(root)));
+      stampNamespaced(ns.node.findAll().filter((o): o is ApiObject => ApiObject.isApiObject(o)), kinds, ns.namespaceName);
+    }
   }
 
   private failProblem(p: GroupedProblem): void {
