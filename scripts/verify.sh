@@ -4,8 +4,10 @@
 #   2. tools/build.sh                     pinned Go tools (cached; built from scratch if missing)
 #   3. verify/static.js                   kubectl-validate (every version in verify/versions.json),
 #                                         kube-score, polaris; exemptions in verify/peer-checkers.yaml
-#   4. the library's own checker          when bin/cdk8s-guardrails.js exists
-#   5. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, Pod Security, apply
+#   4. verify/yaml-writer.js              the YAML writer against Go's YAML 1.1 reader (sigs.k8s.io/yaml):
+#                                         a corpus of tricky strings, and every document in dist/
+#   5. the library's own checker          when bin/cdk8s-guardrails.js exists
+#   6. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, Pod Security, apply
 # Every stage runs even when an earlier one fails; the exit status is non-zero if any failed.
 #
 #   VERIFY_SKIP_SYNTH=1      check dist/ as it is
@@ -24,13 +26,16 @@ fi
 
 stage "tools"
 if [ -n "${VERIFY_SKIP_APISERVER:-}" ]; then
-  tools/build.sh kubectl-validate kube-score polaris || failed+=(tools)
+  tools/build.sh kubectl-validate kube-score polaris yaml-check || failed+=(tools)
 else
   tools/build.sh || failed+=(tools)
 fi
 
 stage "kubectl-validate, kube-score, polaris"
 node verify/static.js || failed+=(static)
+
+stage "YAML writer vs sigs.k8s.io/yaml"
+node verify/yaml-writer.js ${VERIFY_DIST:+"$VERIFY_DIST"} || failed+=(yaml-writer)
 
 # --- the library's own checker (lib/practices) ---
 if [ -f bin/cdk8s-guardrails.js ]; then

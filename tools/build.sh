@@ -4,7 +4,7 @@
 #
 #   tools/build.sh            every tool, and kube-apiserver for each `apiServer: true` entry
 #                             of verify/versions.json
-#   tools/build.sh NAME...    only these (kubectl-validate kube-score polaris etcd
+#   tools/build.sh NAME...    only these (kubectl-validate kube-score polaris etcd yaml-check
 #                             kube-apiserver-v1.37.2 ...)
 #
 # Binaries are cached outside the work tree, in $VERIFY_TOOLS_CACHE (default
@@ -28,6 +28,7 @@ tools=(
   "kube-score|tools/kube-score|github.com/zegl/kube-score/cmd/kube-score|-X main.version={v:github.com/zegl/kube-score}"
   "polaris|tools/polaris|github.com/fairwindsops/polaris|"
   "etcd|tools/etcd|cdk8s-guardrails.local/tools/etcd|"
+  "yaml-check|tools/yaml-check|cdk8s-guardrails.local/tools/yaml-check|"
 )
 for release in $(node -e '
   const v = require(process.argv[1]);

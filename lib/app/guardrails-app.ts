@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
+import { checkOutdir } from '../core/synthesis';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -42,12 +44,14 @@ export class GuardrailsApp extends App {
 
   constructor(props: AppProps = {}) {
     super(props);
+    namesFilesDistinctly(this);
+    watchCollisions(this);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 
   /** Synthesizes all manifests to the output directory. */
   public synth(): void {
-    fs.mkdirSync(this.outdir, { recursive: true });
+    prepareOutdir(this.outdir);
     const cache = new SubtreeCache();
     this.withRenderedOnce(cache, () => {
       validate(this, cache);
@@ -66,21 +70,20 @@ export class GuardrailsApp extends App {
           for (const chart of charts) save(path.join(this.outdir, name(chart) + ext), chartJson(chart));
           break;
         }
-        case YamlOutputType.FILE_PER_RESOURCE:
-          for (const chart of charts) {
-            for (const obj of chartJson(chart)) {
-              if (obj !== undefined) save(path.join(this.outdir, resourceFileName(obj.kind, obj.metadata.name) + ext), [obj]);
-            }
-          }
+        case YamlOutputType.FILE_PER_RESOURCE: {
+          const manifests = charts.flatMap((chart) => chartJson(chart)).filter((obj) => obj !== undefined);
+          const names = resourceFileNames(manifests);
+          manifests.forEach((obj, i) => save(path.join(this.outdir, names[i] + ext), [obj]));
           break;
+        }
         case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: {
           const name = chartNamer(hasDependantCharts);
           for (const chart of charts) {
             const dir = path.join(this.outdir, name(chart));
             fs.mkdirSync(dir, { recursive: true });
-            for (const obj of chartObjects(chart)) {
-              save(path.join(dir, resourceFileName(obj.kind, obj.metadata.name) + ext), [obj.toJson()]);
-            }
+            const manifests = chartObjects(chart).map((obj) => obj.toJson());
+            const names = resourceFileNames(manifests);
+            manifests.forEach((obj, i) => save(path.join(dir, names[i] + ext), [obj]));
           }
           break;
         }
@@ -213,8 +216,35 @@ function chartNamer(indexed: boolean): (chart: Chart) => string {
     : Names.toDnsLabel(chart);
 }
 
-function resourceFileName(kind: string, name: string | undefined): string {
-  return `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+function resourceFileName(...parts: Array<string | undefined>): string {
+  return parts.join('.').replace(/[^0-9a-zA-Z-_.]/g, '');
+}
+
+/**
+ * File names of per-resource output: `<kind>.<name>` as cdk8s names them, except where two
+ * objects would share a file (the same kind and name in two namespaces): those are named
+ * `<kind>.<namespace>.<name>`, so no object overwrites another.
+ */
+function resourceFileNames(manifests: any[]): string[] {
+  const plain = manifests.map((m) => resourceFileName(m.kind, m.metadata?.name));
+  const count = new Map<string, number>();
+  for (const n of plain) count.set(n, (count.get(n) ?? 0) + 1);
+  const names = plain.map((n, i) => (count.get(n)! > 1 ? resourceFileName(manifests[i].kind, manifests[i].metadata?.namespace ?? '_', manifests[i].metadata?.name) : n));
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    if (seen.has(n)) {
+      const m = manifests[i];
+      throw new Error(`GuardrailsApp: two objects would be written to ${n}: ${m.kind} "${m.metadata?.name}" in ${m.metadata?.namespace ? `namespace "${m.metadata.namespace}"` : 'no namespace'} twice; give one of them another name.`);
+    }
+    seen.add(n);
+  });
+  return names;
+}
+
+/** Creates the output directory, with a clear error when a file stands in the way. */
+function prepareOutdir(outdir: string): void {
+  checkOutdir(outdir);
+  fs.mkdirSync(outdir, { recursive: true });
 }
 
 function save(file: string, docs: any[]): void {

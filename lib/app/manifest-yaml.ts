@@ -72,6 +72,35 @@ function doubleQuoted(s: string): string {
 /** A line of only spaces or tabs: read as an empty line inside a block scalar. */
 const BLANK_LINE = /(^|\n)[ \t]+(\n|$)/;
 
+/**
+ * Characters that Go's YAML 1.1 reader (sigs.k8s.io/yaml, which Kubernetes and kubectl use)
+ * refuses or reads differently unless escaped, even inside double quotes: C0 and C1 controls
+ * but tab and line breaks, DEL, the line breaks NEL, LS and PS of YAML 1.1, byte order marks
+ * and the non-characters U+FFFE and U+FFFF. The `yaml` package writes some of them raw.
+ */
+const NEEDS_ESCAPE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+
+/**
+ * Plain scalars that Go's YAML 1.1 reader resolves to a number although the `yaml` package's
+ * YAML 1.1 schema writes them plain as strings: it drops every '_' and then parses an integer
+ * the way Go's strconv does with base 0 (so "0O17", "0X1f" and "0B1" are numbers), or a float.
+ */
+function goReadsAsNumber(s: string): boolean {
+  if (!/^[-+.0-9]/.test(s)) return false;
+  const plain = s.replace(/_/g, '');
+  return /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.test(plain)
+    || /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain);
+}
+
+/** Whether a rendering of `s` by the `yaml` package would not read back as `s` in YAML 1.1 (Go) or 1.2. */
+function needsDoubleQuotes(s: string, r: string): boolean {
+  if (NEEDS_ESCAPE.test(r)) return true;
+  if (r === s) return CORE_TYPES.some((t) => t.test(s)) || goReadsAsNumber(s);
+  // A block scalar: a line of only blanks reads as an empty line; a first line starting with
+  // a tab is refused by Go's reader.
+  return (r[0] === '|' || r[0] === '>') && (BLANK_LINE.test(s) || s[0] === '\t');
+}
+
 function remember(cache: Map<string, string>, s: string, r: string): string {
   if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(s, r);
@@ -82,7 +111,7 @@ function renderString(s: string): string {
   let r = rendered.get(s);
   if (r !== undefined) return r;
   r = Y.stringify({ k: s }, OPTIONS).slice(3, -1);
-  if ((r === s && CORE_TYPES.some((t) => t.test(s))) || ((r[0] === '|' || r[0] === '>') && BLANK_LINE.test(s))) r = doubleQuoted(s);
+  if (needsDoubleQuotes(s, r)) r = doubleQuoted(s);
   return remember(rendered, s, r);
 }
 
@@ -90,15 +119,16 @@ function renderString(s: string): string {
 function renderKey(k: string): string {
   let r = renderedKeys.get(k);
   if (r !== undefined) return r;
+  // What the `yaml` package leaves raw and Go's reader needs escaped (a byte order mark at the
+  // start of a document would also be dropped).
+  if (NEEDS_ESCAPE.test(k) && NEEDS_ESCAPE.test(Y.stringify(k, OPTIONS))) return remember(renderedKeys, k, doubleQuoted(k));
   // An explicit `? |` key, or a document marker (quoted or not depending on the depth).
   if (/[\n\r]/.test(k) || /^(%|---|\.\.\.)/.test(k)) throw FALLBACK;
-  // A byte order mark at the start of a document would be dropped.
-  if (k.includes('\ufeff')) return remember(renderedKeys, k, doubleQuoted(k));
   const out = Y.stringify({ [k]: 1 }, OPTIONS);
   if (!out.endsWith(': 1\n') || out.startsWith('? ') || out.indexOf('\n') !== out.length - 1) throw FALLBACK;
   r = out.slice(0, -4);
   // '<<' is a merge key in YAML 1.1.
-  if (r === k && (k === '<<' || CORE_TYPES.some((t) => t.test(k)))) r = doubleQuoted(k);
+  if (r === k && (k === '<<' || needsDoubleQuotes(k, r))) r = doubleQuoted(k);
   return remember(renderedKeys, k, r);
 }
 
@@ -209,10 +239,14 @@ function writeSeq(items: unknown[], column: number, inline: boolean): void {
  * non-finite numbers, class instances, keys with line breaks) goes through the `yaml`
  * package whole.
  *
- * The only difference: strings that cdk8s writes so that they do not read back the same are
- * double-quoted: `0o17` (written plain, a YAML 1.2 number), text with a line of only spaces
- * (a block scalar reads it as an empty line), a `<<` key (a YAML 1.1 merge) and a key
- * starting with a byte order mark.
+ * The only difference: strings that cdk8s writes so that they do not read back the same,
+ * with the JavaScript reader or with the Go YAML 1.1 reader that Kubernetes and kubectl use
+ * (sigs.k8s.io/yaml), are double-quoted with escapes: `0o17` (written plain, a YAML 1.2
+ * number), `0X1F`, `0O17` and `0B1` (numbers to Go), text with a line of only spaces (a block
+ * scalar reads it as an empty line) or whose first line starts with a tab (Go refuses the
+ * block scalar), a `<<` key (a YAML 1.1 merge), and text with characters that Go refuses or
+ * reads as line breaks unless escaped (DEL, C1 controls, NEL U+0085, LS U+2028, PS U+2029,
+ * byte order marks, U+FFFE, U+FFFF).
  */
 export class ManifestYaml {
   /**

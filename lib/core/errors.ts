@@ -5,7 +5,20 @@ import { IConstruct } from 'constructs';
  * property, the value given and what is allowed, so the fix is obvious from the message.
  */
 export function fail(scope: IConstruct, kind: string, property: string, value: unknown, allowed: string): never {
-  throw new Error(`${kind} at '${scope.node.path}': invalid ${property} ${show(value)}; expected ${allowed}.`);
+  failAt(`${kind} at '${scope.node.path}'`, property, value, allowed);
+}
+
+/**
+ * The same error where there is no construct yet: `where` names the call, e.g.
+ * "NetworkPeer.cidr()".
+ */
+export function failAt(where: string, property: string, value: unknown, allowed: string): never {
+  throw new Error(errorText(where, property, value, allowed));
+}
+
+/** The text of the library's standard error, for validations that return messages. */
+export function errorText(where: string, property: string, value: unknown, allowed: string): string {
+  return `${where}: invalid ${property} ${show(value)}; expected ${allowed}.`;
 }
 
 /** Renders a value for an error message. */

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
@@ -29,6 +31,7 @@ function stateOf(scope: IConstruct): State {
       const original = (root as any)[method].bind(root);
       Object.defineProperty(root, method, {
         value: (...args: unknown[]) => {
+          if (method === 'synth') checkOutdir(root.outdir);
           s.depth++;
           try {
             return original(...args);
@@ -72,4 +75,24 @@ export function memoDuringSynth<T>(scope: IConstruct, key: unknown, compute: () 
  */
 export function onSynthesisEnd(scope: IConstruct, listener: (app: App, wroteFiles: boolean) => void): void {
   stateOf(scope).endListeners.push(listener);
+}
+
+/**
+ * Fails with a clear message when the output directory, or a directory above it, is a file
+ * (where `mkdir` would give a raw EEXIST or ENOTDIR).
+ */
+export function checkOutdir(outdir: string): void {
+  for (let dir = path.resolve(outdir); ; dir = path.dirname(dir)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(dir);
+    } catch {
+      stat = undefined;
+    }
+    if (stat && !stat.isDirectory()) {
+      const what = dir === path.resolve(outdir) ? 'is a file' : `is inside ${JSON.stringify(dir)}, which is a file`;
+      throw new Error(`App: invalid outdir ${JSON.stringify(outdir)}; expected a directory to write the manifests to, but it ${what}: remove the file or choose another outdir (App props \`outdir\`, or CDK8S_OUTDIR).`);
+    }
+    if (stat || path.dirname(dir) === dir) return;
+  }
 }

@@ -8,6 +8,7 @@ import { Issuer, IssuerSpecAcme } from '../imports/issuer-cert-manager.io';
 import { ICertificateIssuer, IssuerChallenge, IssuerKind } from './certificate-issuer';
 import { checkHostname } from './hostnames';
 import { IngressController } from './ingress-controller';
+import { joinApp } from '../core/collisions';
 
 const KIND = 'AcmeIssuer';
 
@@ -251,6 +252,7 @@ export class AcmeIssuer extends Construct implements ICertificateIssuer {
 
   constructor(scope: Construct, id: string, props: AcmeIssuerProps = {}) {
     super(scope, id);
+    joinApp(this, KIND);
     const server = props.server ?? AcmeServer.letsEncrypt();
     if (typeof server.url !== 'string' || !/^https:\/\/[^\s/]+(\/\S*)?$/.test(server.url)) {
       fail(this, KIND, 'server', server.url, 'an https:// URL of an ACME directory');

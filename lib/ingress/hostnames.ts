@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { INT32_MAX } from '../core/validation/rules';
 import { ICertificateIssuer, IssuerKind } from './certificate-issuer';
 
 // Helpers shared by the ingress constructs; not exported from the package.
@@ -54,13 +55,22 @@ export function goDuration(d: Duration): string {
 
 /** Checks a Duration for cert-manager: whole seconds, at least `minSeconds`. */
 export function checkDuration(scope: IConstruct, kind: string, prop: string, d: Duration, minSeconds: number, hint: string): number {
-  const ms = d.toMilliseconds();
-  if (ms % 1000 !== 0 || ms / 1000 < minSeconds) fail(scope, kind, prop, goDurationMs(ms), hint);
+  if (!(d instanceof Duration)) fail(scope, kind, prop, d, 'a Duration, such as Duration.days(30)');
+  // Not toSeconds(): it throws its own error for Duration.millis(1500) or NaN.
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms) || ms % 1000 !== 0 || ms / 1000 < minSeconds) fail(scope, kind, prop, showDuration(d), hint);
+  if (ms / 1000 > INT32_MAX) fail(scope, kind, prop, showDuration(d), `at most ${INT32_MAX} seconds (about 68 years)`);
   return ms / 1000;
 }
 
-function goDurationMs(ms: number): string {
-  return ms % 1000 === 0 ? goDuration(Duration.seconds(ms / 1000)) : `${ms}ms`;
+/**
+ * A Duration for an error message, whatever its amount: as a Go duration ("720h"), or in
+ * seconds ("2592000s") with `inSeconds`; "1500ms" when it is not whole seconds.
+ */
+export function showDuration(d: Duration, inSeconds = false): string {
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms) || ms % 1000 !== 0) return `${ms}ms`;
+  return inSeconds ? `${ms / 1000}s` : goDuration(Duration.seconds(ms / 1000));
 }
 
 /** An object name derived from a DNS name: "*.shop.example.com" -> "shop-example-com". */

@@ -1,3 +1,5 @@
+import { failAt } from '../core/errors';
+import { annotationKeyProblem, checkAt, checkLabelsAt, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 
 /** The ingress controller families that TlsIngress knows how to configure. */
@@ -152,6 +154,7 @@ export class IngressController {
   public readonly peer: NetworkPeer;
 
   private constructor(p: ControllerSettings) {
+    checkControllerSettings(p);
     this.type = p.type;
     this.ingressClassName = p.ingressClassName;
     this.namespace = p.namespace;
@@ -173,4 +176,26 @@ interface ControllerSettings {
   readonly secureEntrypoint?: string;
   readonly webEntrypoint?: string;
   readonly entrypointRedirect?: boolean;
+}
+
+/** Checks a profile when it is built, so that every construct that takes it gets a valid one. */
+function checkControllerSettings(p: ControllerSettings): void {
+  const factory = p.type === IngressControllerType.NGINX ? 'nginx' : p.type;
+  const where = `IngressController.${factory}()`;
+  checkAt(where, 'ingressClassName', p.ingressClassName, dns1123SubdomainProblem(p.ingressClassName));
+  checkAt(where, 'namespace', p.namespace, dns1123LabelProblem(p.namespace));
+  if (p.podLabels !== undefined) checkLabelsAt(where, 'podLabels', p.podLabels);
+  for (const key of Object.keys(p.annotations ?? {})) {
+    checkAt(where, 'annotations key', key, annotationKeyProblem(key));
+    const value = p.annotations![key];
+    if (typeof value !== 'string') failAt(where, `annotations.${key}`, value, 'a string (annotation values are strings: quote numbers and booleans)');
+  }
+  for (const [prop, v] of [['secureEntrypoint', p.secureEntrypoint], ['webEntrypoint', p.webEntrypoint]] as const) {
+    if (p.type === IngressControllerType.TRAEFIK && (typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v))) {
+      failAt(where, prop, v, 'a Traefik entrypoint name such as "websecure"');
+    }
+  }
+  if (p.type === IngressControllerType.TRAEFIK && p.secureEntrypoint === p.webEntrypoint) {
+    failAt(where, 'webEntrypoint', p.webEntrypoint, 'an entrypoint other than secureEntrypoint: the redirect is served on the plain HTTP one');
+  }
 }

@@ -3,17 +3,18 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue } from '../core/validate';
+import { checkAnnotationsSize, checkDnsLabel, checkDnsSubdomain, checkIngressPath } from '../core/validate';
 import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../imports/certificate-cert-manager.io';
 import { Middleware } from '../imports/traefik-traefik.io';
 import { IIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, renderPorts } from '../network/network-peer';
-import { annotateSkips, validateSkips } from '../practices/skip';
+import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { SafeDeployment } from '../workloads/safe-deployment';
 import { ICertificateIssuer, IssuerKind, IssuerReference } from './certificate-issuer';
-import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard } from './hostnames';
+import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard, showDuration } from './hostnames';
 import { IngressController, IngressControllerType } from './ingress-controller';
 import { WildcardCertificate } from './wildcard-certificate';
+import { joinApp } from '../core/collisions';
 
 const KIND = 'TlsIngress';
 
@@ -266,6 +267,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
+    joinApp(this, KIND);
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (!SKIPPABLE.includes(rule)) {
@@ -403,6 +405,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
       default:
         Object.assign(annotations, controller.annotations);
     }
+    checkAnnotationsSize(this, KIND, 'controller.annotations', annotations, skipAnnotationBytes(skips));
 
     // --- the Ingress --------------------------------------------------------------------------
     const renderedRules = rules.map((r) => ({
@@ -491,19 +494,9 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
   }
 
   private checkController(c: IngressController): void {
+    // The profile checked its own settings when it was built.
     if (!(c instanceof IngressController)) {
       fail(this, KIND, 'controller', c, 'an IngressController: IngressController.traefik(), .nginx() or .generic()');
-    }
-    checkDnsSubdomain(this, KIND, 'controller.ingressClassName', c.ingressClassName);
-    checkDnsLabel(this, KIND, 'controller.namespace', c.namespace);
-    for (const [k, v] of Object.entries(c.podLabels ?? {})) checkLabelValue(this, KIND, `controller.podLabels.${k}`, v);
-    if (c.type === IngressControllerType.TRAEFIK) {
-      for (const [prop, v] of [['controller.secureEntrypoint', c.secureEntrypoint], ['controller.webEntrypoint', c.webEntrypoint]]) {
-        if (typeof v !== 'string' || !/^[A-Za-z0-9_-]+$/.test(v)) fail(this, KIND, prop!, v, 'a Traefik entrypoint name such as "websecure"');
-      }
-      if (c.secureEntrypoint === c.webEntrypoint) {
-        fail(this, KIND, 'controller.webEntrypoint', c.webEntrypoint, 'an entrypoint other than secureEntrypoint: the redirect is served on the plain HTTP one');
-      }
     }
   }
 
@@ -561,6 +554,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
           fail(this, KIND, `${prop}.path`, p.path,
             'a plain path of letters, digits and \'/._~-\' for Prefix and Exact (controllers reject others); use IngressPathType.IMPLEMENTATION_SPECIFIC for patterns');
         }
+        if (pathType !== IngressPathType.IMPLEMENTATION_SPECIFIC) checkIngressPath(this, KIND, `${prop}.path`, p.path);
         if (seenPaths.has(p.path)) fail(this, KIND, `${prop}.path`, p.path, `each path once per host (${host})`);
         seenPaths.add(p.path);
         const routeKey = `route ${host}${p.path}`;
@@ -642,7 +636,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
           : 'the controller\'s own configuration: the generic profile writes no controller-specific settings';
         const prop = props.hsts === false ? 'hsts' : props.hstsMaxAge !== undefined ? 'hstsMaxAge' : props.hstsIncludeSubdomains !== undefined ? 'hstsIncludeSubdomains' : 'hstsPreload';
         const value = (props as any)[prop];
-        fail(this, KIND, prop, value instanceof Duration ? `${value.toSeconds()}s` : value, `no HSTS settings on this controller profile: set them in ${where}`);
+        fail(this, KIND, prop, value instanceof Duration ? showDuration(value, true) : value, `no HSTS settings on this controller profile: set them in ${where}`);
       }
       return undefined;
     }

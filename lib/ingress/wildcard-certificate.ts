@@ -6,6 +6,7 @@ import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../imports/certificate-cert-manager.io';
 import { ICertificateIssuer } from './certificate-issuer';
 import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard, nameFromDomain } from './hostnames';
+import { joinApp } from '../core/collisions';
 
 const KIND = 'WildcardCertificate';
 
@@ -64,6 +65,7 @@ export class WildcardCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: WildcardCertificateProps) {
     super(scope, id);
+    joinApp(this, KIND);
     this.domain = checkHostname(this, KIND, 'domain', props.domain);
     if (isWildcard(this.domain)) {
       fail(this, KIND, 'domain', props.domain, `the domain without "*." ("${this.domain.slice(2)}"): the certificate is made for "*.<domain>"`);

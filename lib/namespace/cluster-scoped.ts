@@ -1,42 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
+import { ClusterScopedKinds } from '../core/cluster-scoped-objects';
 
-/** The set of cluster-scoped kinds: built-in, declared by CRDs in the app, and extra. */
-export class ClusterScopedKinds {
-  private readonly qualified = new Set<string>(CLUSTER_SCOPED_KINDS);
-  private readonly anyGroup = new Set<string>();
-
-  /** `extra`: "Kind" (any API group) or "group/Kind". */
-  constructor(extra: readonly string[]) {
-    for (const e of extra) {
-      if (e.includes('/')) this.qualified.add(e);
-      else this.anyGroup.add(e);
-    }
-  }
-
-  /** Adds kinds as "group/Kind". */
-  public addQualified(kinds: readonly string[]): void {
-    for (const k of kinds) this.qualified.add(k);
-  }
-
-  public has(obj: ApiObject): boolean {
-    return this.anyGroup.has(obj.kind) || this.qualified.has(`${obj.apiGroup}/${obj.kind}`);
-  }
-}
-
-/** The kinds that CustomResourceDefinitions anywhere under `root` declare cluster-scoped, as "group/Kind". */
-export function clusterScopedKindsOfCrds(root: IConstruct): string[] {
-  const kinds: string[] = [];
-  for (const c of root.node.findAll()) {
-    if (!ApiObject.isApiObject(c) || c.kind !== 'CustomResourceDefinition') continue;
-    const spec = (c.toJson() as any).spec ?? {};
-    if (spec.scope === 'Cluster' && typeof spec.group === 'string' && typeof spec.names?.kind === 'string') {
-      kinds.push(`${spec.group}/${spec.names.kind}`);
-    }
-  }
-  return kinds;
-}
+export { ClusterScopedKinds, clusterScopedKindsOfCrds } from '../core/cluster-scoped-objects';
 
 /**
  * Removes the namespace that a Chart with a namespace stamps on every object it contains
@@ -49,6 +14,22 @@ export function unstampClusterScoped(objects: readonly ApiObject[], kinds: Clust
     if (obj.metadata.namespace !== undefined && kinds.has(obj)) {
       // `namespace` is read-only in the typings only; the metadata is rendered from it.
       (obj.metadata as { namespace?: string }).namespace = undefined;
+      changed.push(obj);
+    }
+  }
+  return changed;
+}
+
+/**
+ * Gives the namespace `namespace` to the namespaced objects under a chart that have none:
+ * those of plain Charts nested in an IsolatedNamespace, which cdk8s leaves without one (they
+ * would land in whatever namespace kubectl defaults to). Returns the objects changed.
+ */
+export function stampNamespaced(objects: readonly ApiObject[], kinds: ClusterScopedKinds, namespace: string): ApiObject[] {
+  const changed: ApiObject[] = [];
+  for (const obj of objects) {
+    if (obj.metadata.namespace === undefined && !kinds.has(obj)) {
+      (obj.metadata as { namespace?: string }).namespace = namespace;
       changed.push(obj);
     }
   }

@@ -3,13 +3,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
-import { checkDnsLabel, checkLabelValue, isLabelValue } from '../core/validate';
+import { checkAnnotations, checkDnsLabel, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
-import { annotateSkips, validateSkips } from '../practices/skip';
+import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
-import { clusterScopedKindsOfCrds, ClusterScopedKinds, unstampClusterScoped } from './cluster-scoped';
+import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampClusterScoped } from './cluster-scoped';
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from '../core/quantity';
 import {
@@ -19,6 +19,7 @@ import {
 import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
 } from './rbac';
+import { watchCollisions } from '../core/collisions';
 import { memoDuringSynth, watchSynthesis } from '../core/synthesis';
 import { computeUsage, ContainerProblem } from './usage';
 
@@ -26,9 +27,11 @@ const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const DEFAULT_PSA_VERSION = 'v1.27';
-const LABEL_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /** Kinds whose synthesized JSON the quota check reads. */
 const USAGE_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'PersistentVolumeClaim']);
+
+/** Every IsolatedNamespace. */
+const NAMESPACES = new WeakSet<IConstruct>();
 
 /** The label that names the team owning a namespace, on the Namespace and its objects. */
 export const TEAM_LABEL = 'guardrails.cdk8s.io/team';
@@ -264,7 +267,9 @@ export class IsolatedNamespace extends Chart {
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     const name = props.name ?? id;
-    super(scope, id, { namespace: name, labels: props.labels });
+    super(scope, id, { namespace: name, labels: checkLabelsBeforeChart(scope, id, props.labels) });
+    watchCollisions(this);
+    NAMESPACES.add(this);
     checkDnsLabel(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {
       fail(this, KIND, props.name === undefined ? 'name (taken from the construct id)' : 'name', name,
@@ -278,7 +283,7 @@ export class IsolatedNamespace extends Chart {
       }
     }
     this.skippedRules = Object.fromEntries(skips);
-    this.team = checkLabelValue(this, KIND, 'team', props.team);
+    this.team = checkNonEmptyLabelValue(this, KIND, 'team', props.team);
     this.commonLabels = {
       [LABEL_NAME]: 'isolated-namespace',
       [LABEL_INSTANCE]: name,
@@ -293,7 +298,7 @@ export class IsolatedNamespace extends Chart {
       metadata: {
         name,
         labels: { ...this.checkNamespaceLabels(props.namespaceLabels ?? {}), ...this.commonLabels, ...this.podSecurityLabels(props, skips) },
-        annotations: { ...(props.namespaceAnnotations ?? {}) },
+        annotations: checkAnnotations(this, KIND, 'namespaceAnnotations', props.namespaceAnnotations, skipAnnotationBytes(skips)),
       },
     });
     const namespaceObject = ApiObject.of(this.namespaceResource);
@@ -552,18 +557,14 @@ export class IsolatedNamespace extends Chart {
 
   private checkNamespaceLabels(labels: { [key: string]: string }): { [key: string]: string } {
     for (const [key, value] of Object.entries(labels)) {
-      if (!LABEL_KEY.test(key) || key.length > 317) {
-        fail(this, KIND, 'namespaceLabels', key, 'label keys of the form [prefix/]name: a DNS subdomain prefix and a name of at most 63 letters, digits, \'-\', \'_\' and \'.\'');
-      }
+      checkLabelKey(this, KIND, 'namespaceLabels key', key);
       if (key.startsWith(PSA_PREFIX)) {
         fail(this, KIND, 'namespaceLabels', key, 'no pod-security.kubernetes.io/* labels: set podSecurityEnforce, podSecurityAudit, podSecurityWarn and podSecurityVersion');
       }
       if (key === NAMESPACE_NAME_LABEL || key === TEAM_LABEL) {
         fail(this, KIND, 'namespaceLabels', key, `no ${key} label: it is set from ${key === TEAM_LABEL ? '`team`' : 'the name by the API server'}`);
       }
-      if (typeof value !== 'string' || !isLabelValue(value)) {
-        fail(this, KIND, `namespaceLabels.${key}`, value, 'a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit');
-      }
+      checkLabelValue(this, KIND, `namespaceLabels.${key}`, value);
     }
     return labels;
   }
@@ -606,6 +607,9 @@ export class IsolatedNamespace extends Chart {
     const kinds = new ClusterScopedKinds(this.extraClusterScoped);
     kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
     const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    // Objects of plain Charts nested here would leave the namespace: every namespace gives
+    // them theirs before any reads them (outer namespaces first, then nested ones).
+    memoDuringSynth(this, 'stamp-nested-charts', () => IsolatedNamespace.stampNestedCharts(this.node.root));
     unstampClusterScoped(own, kinds);
 
     // Ingresses are usually created after the namespace: open their controllers now.
@@ -648,6 +652,18 @@ export class IsolatedNamespace extends Chart {
     return errors;
   }
 
+  /** Gives every IsolatedNamespace's namespace to the objects of plain Charts nested in it. */
+  private static stampNestedCharts(root: IConstruct): void {
+    for (const c of root.node.findAll()) {
+      // Not `instanceof`: cdk8s's Chart answers it for every Chart.
+      if (!NAMESPACES.has(c)) continue;
+      const ns = c as IsolatedNamespace;
+      const kinds = new ClusterScopedKinds(ns.extraClusterScoped);
+      kinds.addQualified(memoDuringSynth(ns, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(root)));
+      stampNamespaced(ns.node.findAll().filter((o): o is ApiObject => ApiObject.isApiObject(o)), kinds, ns.namespaceName);
+    }
+  }
+
   private failProblem(p: GroupedProblem): void {
     const l = this.resolvedLimits;
     const r = p.resource;
@@ -682,6 +698,16 @@ export class IsolatedNamespace extends Chart {
     }
     fail(this, KIND, source, current, `at least ${p.value}: ${where} requests ${r} ${p.value} without a limit, so it gets the LimitRange default limit, and a limit below the request is rejected; or give the container a ${r} limit`);
   }
+}
+
+/**
+ * Chart labels are checked before the chart exists (they go to `super()`): the error names
+ * the path the construct would have.
+ */
+function checkLabelsBeforeChart(scope: Construct, id: string, labels: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  if (labels === undefined) return undefined;
+  const probe = { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as unknown as IConstruct;
+  return checkLabels(probe, KIND, 'labels', labels);
 }
 
 /** The objects whose JSON the quota check reads, by namespace, from the whole app. */

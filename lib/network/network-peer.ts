@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { checkPeerCidr, checkPeerLabels, checkPeerNamespace, checkPeerPorts } from './peer-validation';
 
 /** Protocols a NetworkPolicy port can name. */
 export enum NetworkProtocol {
@@ -42,6 +43,8 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export class NetworkPeer {
   /** Pods with these labels, in `namespace` (default: the policy's own namespace). */
   public static pods(labels: { [key: string]: string }, namespace?: string): NetworkPeer {
+    checkPeerLabels('NetworkPeer.pods()', 'labels', labels);
+    if (namespace !== undefined) checkPeerNamespace('NetworkPeer.pods()', 'namespace', namespace);
     return new NetworkPeer(`pods ${JSON.stringify(labels)}${namespace ? ` in ${namespace}` : ''}`, () => ({
       podSelector: { matchLabels: { ...labels } },
       namespaceSelector: namespace ? { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } : undefined,
@@ -50,6 +53,8 @@ export class NetworkPeer {
 
   /** Every pod in the namespace `name` (optionally only those with `podLabels`). */
   public static namespace(name: string, podLabels?: { [key: string]: string }): NetworkPeer {
+    checkPeerNamespace('NetworkPeer.namespace()', 'name', name);
+    checkPeerLabels('NetworkPeer.namespace()', 'podLabels', podLabels);
     return new NetworkPeer(`namespace ${name}`, () => ({
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } },
       podSelector: podLabels ? { matchLabels: { ...podLabels } } : undefined,
@@ -58,6 +63,8 @@ export class NetworkPeer {
 
   /** Every pod in namespaces with these labels (optionally only those with `podLabels`). */
   public static namespacesWithLabels(labels: { [key: string]: string }, podLabels?: { [key: string]: string }): NetworkPeer {
+    checkPeerLabels('NetworkPeer.namespacesWithLabels()', 'labels', labels);
+    checkPeerLabels('NetworkPeer.namespacesWithLabels()', 'podLabels', podLabels);
     return new NetworkPeer(`namespaces ${JSON.stringify(labels)}`, () => ({
       namespaceSelector: { matchLabels: { ...labels } },
       podSelector: podLabels ? { matchLabels: { ...podLabels } } : undefined,
@@ -66,6 +73,7 @@ export class NetworkPeer {
 
   /** Addresses in a CIDR block (for services outside the cluster), minus `except`. */
   public static cidr(cidr: string, except?: string[]): NetworkPeer {
+    checkPeerCidr('NetworkPeer.cidr()', cidr, except);
     return new NetworkPeer(`cidr ${cidr}`, () => ({
       ipBlock: { cidr, except: except && except.length > 0 ? [...except] : undefined },
     }), [], cidr);
@@ -99,6 +107,7 @@ export class NetworkPeer {
 
   /** The same peer, limited to these ports. */
   public withPorts(ports: NetworkPort[]): NetworkPeer {
+    checkPeerPorts(`NetworkPeer.withPorts() of ${this.description}`, ports);
     return new NetworkPeer(this.description, this.render, [...ports], this.cidrBlock);
   }
 

@@ -22,8 +22,8 @@ function readTree(dir: string): Record<string, string> {
 }
 
 /** An app with several charts, cross-chart dependencies, a nested chart and odd strings. */
-function define(app: App, dependent: boolean): void {
-  for (const env of ['dev', 'prod']) {
+function define(app: App, dependent: boolean, envs = ['dev', 'prod']): void {
+  for (const env of envs) {
     const chart = new Chart(app, `shop-${env}`, { namespace: env });
     const api = new SafeDeployment(chart, 'api', {
       image: 'ghcr.io/acme/shop-api:2.3.1', port: 8080, env: { MODE: env, PORT: '8080' }, files: { 'app.yaml': 'level: info\nenabled: yes\n' },
@@ -46,12 +46,12 @@ function define(app: App, dependent: boolean): void {
   }
 }
 
-function synthBoth(props: AppProps, dependent = false): { cdk8s: Record<string, string>; ours: Record<string, string> } {
+function synthBoth(props: AppProps, dependent = false, envs?: string[]): { cdk8s: Record<string, string>; ours: Record<string, string> } {
   const a = new App({ ...props, outdir: tmpdir() });
-  define(a, dependent);
+  define(a, dependent, envs);
   a.synth();
   const b = new GuardrailsApp({ ...props, outdir: tmpdir() });
-  define(b, dependent);
+  define(b, dependent, envs);
   b.synth();
   return { cdk8s: readTree(a.outdir), ours: readTree(b.outdir) };
 }
@@ -65,12 +65,56 @@ describe('GuardrailsApp', () => {
   })) {
     for (const dependent of [false, true]) {
       it(`writes the same files, byte for byte, as App.synth (${name}${dependent ? ', dependent charts' : ''})`, () => {
-        const { cdk8s, ours } = synthBoth({ yamlOutputType: type }, dependent);
+        // With one file per resource, a plain App would write the objects of two namespaces to one file.
+        const envs = type === YamlOutputType.FILE_PER_RESOURCE ? ['prod'] : undefined;
+        const { cdk8s, ours } = synthBoth({ yamlOutputType: type }, dependent, envs);
         expect(Object.values(ours).join('')).toContain('kind: Deployment');
         expect(ours).toEqual(cdk8s);
       });
     }
   }
+
+  it('with one file per resource, names the files of two namespaces apart instead of overwriting one with the other', () => {
+    const app = new GuardrailsApp({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outdir: tmpdir() });
+    define(app, false);
+    app.synth();
+    const files = Object.keys(readTree(app.outdir));
+    expect(files).toContain('Deployment.dev.api.k8s.yaml');
+    expect(files).toContain('Deployment.prod.api.k8s.yaml');
+    expect(files).not.toContain('Deployment.api.k8s.yaml');
+    expect(files).toContain('ConfigMap.tricky.k8s.yaml');
+    expect(files).toContain('ConfigMap.api-config-8a68a48e6a.k8s.yaml');
+    expect(readTree(app.outdir)['Deployment.dev.api.k8s.yaml']).toContain('namespace: dev');
+  });
+
+  it('a plain App with one file per resource refuses objects of two namespaces that would share a file', () => {
+    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outdir: tmpdir() });
+    define(app, false);
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("[] Deployment at 'shop-prod/api/Deployment/Resource': invalid name \"api\"; expected a name that no other Deployment of the app uses with YamlOutputType.FILE_PER_RESOURCE: "
+      + "'shop-dev/api/Deployment/Resource' (Deployment \"api\" in namespace \"dev\") is written to the same file Deployment.api.yaml, which keeps only the last; "
+      + 'synthesize with GuardrailsApp (which adds the namespace to such file names), or give one of them another name.');
+  });
+
+  it('an outdir that is a file is a clear error, for GuardrailsApp and a plain App', () => {
+    const file = path.join(tmpdir(), 'out');
+    fs.writeFileSync(file, 'x');
+    for (const app of [new GuardrailsApp({ outdir: file }), new App({ outdir: file }), new App({ outdir: path.join(file, 'sub') })]) {
+      define(app, false, ['prod']);
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^App: invalid outdir ".*"; expected a directory to write the manifests to, but it (is a file|is inside ".*out", which is a file): remove the file or choose another outdir \(App props `outdir`, or CDK8S_OUTDIR\)\.$/);
+    }
+  });
 
   it('honours outputFileExtension and recordConstructMetadata as App does', () => {
     const { cdk8s, ours } = synthBoth({ outputFileExtension: '.yml', recordConstructMetadata: true }, true);

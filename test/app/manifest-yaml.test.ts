@@ -1,7 +1,12 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
 import { ManifestYaml } from '../../lib';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { stringCorpus } = require('../../verify/yaml-corpus.js');
 
 /** Strings that need care in YAML: types in 1.1 or 1.2, indicators, spaces, lines, unicode. */
 const TRICKY = [
@@ -21,6 +26,7 @@ const TRICKY = [
   ' \n', 'x\n ', 'trailing \nspace', 'line\r\nwindows', 'a\tb\nc', '# not a comment\nkey: value\n',
   // unicode and control characters
   'ü', 'Grüße', '日本語', 'emoji 😀', '\u00a0nbsp', 'a\u0085b', '\u2028', 'x\u2029y', '\ufeffbom', '\x7f', '\x00', '\x1b[0m', 'bell\x07',
+  '0X1F', '0O17', '0B1', '\tfirst\nsecond',
   // long
   'a'.repeat(300), 'word '.repeat(60).trim(), ('line of text\n').repeat(20),
 ];
@@ -53,7 +59,16 @@ function readsBack(text: string, doc: any): boolean {
  * spaces in a block scalar becomes an empty line, a byte order mark at the start of a document
  * is dropped, a `<<` key is a merge. ManifestYaml double-quotes them, on purpose.
  */
-const DELIBERATE = new Set(TRICKY.filter((s) => !readsBack(Yaml.stringify({ k: s }), { k: s }) || !readsBack(Yaml.stringify({ [s]: 1 }), { [s]: 1 })));
+const JS_DELIBERATE = TRICKY.filter((s) => !readsBack(Yaml.stringify({ k: s }), { k: s }) || !readsBack(Yaml.stringify({ [s]: 1 }), { [s]: 1 }));
+
+/**
+ * Strings that cdk8s writes so that Kubernetes' Go YAML 1.1 reader (sigs.k8s.io/yaml) reads
+ * them differently or refuses them: raw NEL, LS, PS and DEL, numbers in Go's base prefixes
+ * ("0X1f"), a block scalar whose first line starts with a tab. Checked against the Go reader
+ * itself in `npm run verify` (verify/yaml-writer.js) and below when it is built.
+ */
+const GO_DELIBERATE = ['a\u0085b', '\u2028', 'x\u2029y', '\x7f', '0X1F', '0O17', '0B1', '\tfirst\nsecond'];
+const DELIBERATE = new Set([...JS_DELIBERATE, ...GO_DELIBERATE]);
 
 /** Documents that put every tricky string in every position a manifest has. */
 function documents(strings = TRICKY): any[] {
@@ -89,7 +104,17 @@ describe('ManifestYaml', () => {
   });
 
   it('double-quotes the few strings that cdk8s writes so that they do not read back the same', () => {
-    expect([...DELIBERATE].sort()).toEqual([' \n', '<<', '0o17', '\ufeffbom'].sort());
+    expect([...JS_DELIBERATE].sort()).toEqual([' \n', '<<', '0o17', '\ufeffbom'].sort());
+    // Every other string, including the Go ones, is written as cdk8s writes it.
+    for (const s of TRICKY.filter((x) => !DELIBERATE.has(x))) {
+      expect(ManifestYaml.stringifyDocument({ k: s })).toBe(Yaml.stringify({ k: s }));
+    }
+    for (const s of GO_DELIBERATE) {
+      expect(ManifestYaml.stringifyDocument({ k: s })).not.toBe(Yaml.stringify({ k: s }));
+    }
+    expect(ManifestYaml.stringifyDocument({ env: 'a\u2028b', nel: 'a\u0085b', del: '\x7f', mode: '0X1F', file: '\tindented\nnext\n' })).toBe(
+      'env: "a\\u2028b"\nnel: "a\\u0085b"\ndel: "\\u007f"\nmode: "0X1F"\nfile: "\\tindented\\nnext\\n"\n');
+    expect(ManifestYaml.stringifyDocument({ 'a\u2028b': 1, 'a\u2028\nb': 2, '0B1': 3 })).toBe('"a\\u2028b": 1\n"a\\u2028\\nb": 2\n"0B1": 3\n');
     expect(ManifestYaml.stringifyDocument({ mode: '0o17' })).toBe('mode: "0o17"\n');
     expect(Yaml.stringify({ mode: '0o17' })).toBe('mode: 0o17\n');
     expect(YAML.parse(Yaml.stringify({ mode: '0o17' }))).toEqual({ mode: 15 });
@@ -148,6 +173,23 @@ describe('ManifestYaml', () => {
       }
     }
     expect(plain).toBeGreaterThan(20);
+  });
+
+  it('reads back the same with YAML 1.1 and 1.2 readers for the verify corpus, as value and as key', () => {
+    for (const str of stringCorpus()) {
+      for (const doc of [{ k: str }, { [str]: 'v' }, { a: [str, { b: str }] }]) {
+        expect(readsBack(ManifestYaml.stringifyDocument(doc), doc), JSON.stringify(doc)).toBe(true);
+      }
+    }
+  });
+
+  // The strongest test: Go's own reader (built by `tools/build.sh yaml-check`, run by `npm run verify`).
+  const goReader = path.join(__dirname, '..', '..', '.tools', 'bin', 'yaml-check');
+  it.skipIf(!fs.existsSync(goReader))('reads back the same with sigs.k8s.io/yaml, Kubernetes\' YAML 1.1 reader', () => {
+    const { cases } = require('../../verify/yaml-writer.js');
+    const r = spawnSync(goReader, [], { input: JSON.stringify(cases()), encoding: 'utf8', maxBuffer: 1 << 30 });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('gives byte-identical output across runs', () => {

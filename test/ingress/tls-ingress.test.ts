@@ -559,8 +559,28 @@ describe('bad input', () => {
     ['api', IngressPathType.PREFIX, 'expected an absolute path starting with \'/\''],
     ['/api/(.*)', IngressPathType.PREFIX, 'expected a plain path of letters, digits and \'/._~-\' for Prefix and Exact (controllers reject others); use IngressPathType.IMPLEMENTATION_SPECIFIC for patterns'],
     ['/a b', IngressPathType.EXACT, 'expected a plain path'],
+    // The API server refuses these in Prefix and Exact paths.
+    ['/api//v1', IngressPathType.PREFIX, 'expected a path without "//" (the API server refuses it in Prefix and Exact paths), such as "/api/v1".'],
+    ['//', IngressPathType.PREFIX, 'expected a path without "//" (the API server refuses it in Prefix and Exact paths), such as "/".'],
+    ['/static/..', IngressPathType.PREFIX, 'expected a path not ending with "/.." (the API server refuses it in Prefix and Exact paths).'],
+    ['/static/.', IngressPathType.EXACT, 'expected a path not ending with "/." (the API server refuses it in Prefix and Exact paths).'],
+    ['/a/./b', IngressPathType.PREFIX, 'expected a path without "/./" (the API server refuses it in Prefix and Exact paths).'],
+    ['/a/../b', IngressPathType.EXACT, 'expected a path without "/../" (the API server refuses it in Prefix and Exact paths).'],
+    ['/.', IngressPathType.PREFIX, 'expected a path not ending with "/."'],
   ])('path %j (%s)', (path, pathType, text) => {
     expect(error({ paths: [{ path, pathType }] })).toContain(`invalid paths[0].path ${JSON.stringify(path)}; ${text}`);
+  });
+
+  it.each(['/', '/api/v1/', '/static/..js', '/a/.well-known', '/a..b/c', '/~user/x_y'])('accepts the Prefix path %j', (path) => {
+    const chart = shopChart();
+    const ing = new TlsIngress(chart, 'web', { host: 'shop.example.com', backend: backend(chart), paths: [{ path }] });
+    expect(ing.ingress.toJson().spec.rules[0].http.paths[0].path).toBe(path);
+  });
+
+  it('leaves ImplementationSpecific paths to the controller', () => {
+    const chart = shopChart();
+    const ing = new TlsIngress(chart, 'web', { host: 'shop.example.com', backend: backend(chart), paths: [{ path: '/api//(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC }] });
+    expect(ing.ingress.toJson().spec.rules[0].http.paths[0].path).toBe('/api//(.*)');
   });
 
   it('empty paths', () => {
@@ -631,6 +651,13 @@ describe('bad input', () => {
     [{ certificateDuration: Duration.minutes(30) }, 'invalid certificateDuration "30m"; expected at least 1 hour'],
     [{ certificateDuration: Duration.days(20) }, 'invalid renewBefore "720h"; expected less than certificateDuration (480h)'],
     [{ dnsTtl: Duration.millis(500) }, 'invalid dnsTtl "500ms"; expected at least 1 second'],
+    // Durations that cdk8s cannot turn into seconds are the library's error, naming the prop.
+    [{ renewBefore: Duration.millis(1500) }, 'invalid renewBefore "1500ms"; expected at least 5 minutes, in whole seconds'],
+    [{ renewBefore: Duration.millis(NaN) }, 'invalid renewBefore "NaNms"; expected at least 5 minutes, in whole seconds'],
+    [{ dnsTtl: Duration.seconds(0.5) }, 'invalid dnsTtl "500ms"; expected at least 1 second'],
+    [{ hstsMaxAge: Duration.seconds(1.25) }, 'invalid hstsMaxAge "1250ms"; expected at least 1 second, in whole seconds'],
+    [{ hstsMaxAge: Duration.days(100000) }, 'invalid hstsMaxAge "2400000h"; expected at most 2147483647 seconds (about 68 years).'],
+    [{ dnsTtl: Duration.seconds(Infinity) }, 'invalid dnsTtl "Infinityms"; expected at least 1 second'],
     [{ hstsPreload: true }, 'invalid hstsPreload true; expected hstsIncludeSubdomains true and hstsMaxAge of at least 365 days (now no includeSubDomains, 31536000s)'],
     [{ hstsPreload: true, hstsIncludeSubdomains: true, hstsMaxAge: Duration.days(180) }, 'invalid hstsPreload true; expected hstsIncludeSubdomains true and hstsMaxAge of at least 365 days (now 15552000s): the preload list requires both'],
     [{ hsts: false, hstsMaxAge: Duration.days(1) }, 'invalid hsts false; expected hsts true (the default) when hstsMaxAge'],
@@ -638,14 +665,26 @@ describe('bad input', () => {
     expect(error(props as Partial<TlsIngressProps>)).toContain(`TlsIngress at 'test/web': ${text}`);
   });
 
+  // Controller profiles check their settings when they are built.
   it.each([
-    [IngressController.traefik({ ingressClassName: 'Traefik' }), 'invalid controller.ingressClassName "Traefik"'],
-    [IngressController.traefik({ namespace: 'kube_system' }), 'invalid controller.namespace "kube_system"'],
-    [IngressController.traefik({ secureEntrypoint: 'web secure' }), 'invalid controller.secureEntrypoint "web secure"; expected a Traefik entrypoint name'],
-    [IngressController.traefik({ webEntrypoint: 'websecure' }), 'invalid controller.webEntrypoint "websecure"; expected an entrypoint other than secureEntrypoint'],
-    [IngressController.nginx({ podLabels: { app: 'a b' } }), 'invalid controller.podLabels.app "a b"'],
-  ])('controller profile %#', (controller, text) => {
-    expect(error({ controller })).toContain(`TlsIngress at 'test/web': ${text}`);
+    [() => IngressController.traefik({ ingressClassName: 'Traefik' }), 'IngressController.traefik(): invalid ingressClassName "Traefik"; expected a DNS-1123 subdomain'],
+    [() => IngressController.traefik({ namespace: 'kube_system' }), 'IngressController.traefik(): invalid namespace "kube_system"; expected a DNS-1123 label'],
+    [() => IngressController.traefik({ secureEntrypoint: 'web secure' }), 'IngressController.traefik(): invalid secureEntrypoint "web secure"; expected a Traefik entrypoint name'],
+    [() => IngressController.traefik({ webEntrypoint: 'websecure' }), 'IngressController.traefik(): invalid webEntrypoint "websecure"; expected an entrypoint other than secureEntrypoint'],
+    [() => IngressController.nginx({ podLabels: { app: 'a b' } }), 'IngressController.nginx(): invalid podLabels.app "a b"; expected a label value'],
+    [() => IngressController.nginx({ podLabels: { 'app name': 'x' } }), 'IngressController.nginx(): invalid podLabels key "app name"; expected a key of the form [prefix/]name'],
+    [() => IngressController.traefik({ podLabels: { 'a/b/c': 'x' } }), 'IngressController.traefik(): invalid podLabels key "a/b/c"; expected a key of the form [prefix/]name'],
+    [() => IngressController.generic({ ingressClassName: 'haproxy', namespace: 'haproxy', podLabels: { '-app': 'x' } }), 'IngressController.generic(): invalid podLabels key "-app"'],
+    [() => IngressController.generic({ ingressClassName: 'haproxy', namespace: 'haproxy', annotations: { 'bad key!': 'x' } }), 'IngressController.generic(): invalid annotations key "bad key!"; expected a key of the form [prefix/]name'],
+    [() => IngressController.generic({ ingressClassName: 'haproxy', namespace: 'haproxy', annotations: { 'haproxy.org/ssl-redirect': true as unknown as string } }), 'IngressController.generic(): invalid annotations.haproxy.org/ssl-redirect true; expected a string'],
+    [() => IngressController.generic({ ingressClassName: 'haproxy', namespace: 'n'.repeat(64) }), `IngressController.generic(): invalid namespace "${'n'.repeat(64)}"; expected a DNS-1123 label of at most 63 characters`],
+  ])('controller profile %#', (build, text) => {
+    expect(errorOf(build)).toContain(text);
+  });
+
+  it('accepts annotation keys in any case on a generic profile, as the API server does', () => {
+    const c = IngressController.generic({ ingressClassName: 'haproxy', namespace: 'haproxy', annotations: { 'HAProxy.org/SSL-Redirect': 'true' } });
+    expect(c.annotations).toEqual({ 'HAProxy.org/SSL-Redirect': 'true' });
   });
 
   it('an issuer whose HTTP-01 solver uses another ingress class', () => {

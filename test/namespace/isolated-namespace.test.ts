@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PRODUCTION, ShopChart } from '../../examples/shop/shop';
 import { IsolatedNamespace, IsolatedNamespaceProps, NetworkPeer, PodSecurityLevel, SafeDeployment } from '../../lib';
 import { Guardrails } from '../../lib/practices/guardrails';
-import { one } from '../helpers';
+import { errorOf, one } from '../helpers';
 import { apiServerProblems, FakeIngress } from './api-server';
 
 function build(props: Partial<IsolatedNamespaceProps> = {}, id = 'payments') {
@@ -211,10 +211,50 @@ describe('the Namespace object', () => {
     [{ 'pod-security.kubernetes.io/enforce': 'privileged' }, 'namespaceLabels "pod-security.kubernetes.io/enforce"; expected no pod-security.kubernetes.io/* labels: set podSecurityEnforce, podSecurityAudit, podSecurityWarn and podSecurityVersion'],
     [{ 'guardrails.cdk8s.io/team': 'x' }, 'namespaceLabels "guardrails.cdk8s.io/team"; expected no guardrails.cdk8s.io/team label: it is set from `team`'],
     [{ 'kubernetes.io/metadata.name': 'x' }, 'namespaceLabels "kubernetes.io/metadata.name"; expected no kubernetes.io/metadata.name label: it is set from the name by the API server'],
-    [{ 'bad key!': 'x' }, 'namespaceLabels "bad key!"; expected label keys of the form [prefix/]name'],
+    [{ 'bad key!': 'x' }, 'namespaceLabels key "bad key!"; expected a key of the form [prefix/]name'],
+    [{ 'example.com/': 'x' }, 'namespaceLabels key "example.com/"; expected a key of the form [prefix/]name'],
+    [{ [`${'a'.repeat(64)}`]: 'x' }, `namespaceLabels key "${'a'.repeat(64)}"; expected a key of the form [prefix/]name`],
+    [{ tier: 'a'.repeat(64) }, `namespaceLabels.tier "${'a'.repeat(64)}"; expected a label value of at most 63 characters`],
     [{ tier: 'not ok' }, 'namespaceLabels.tier "not ok"; expected a label value of at most 63 characters'],
   ])('rejects namespaceLabels %j', (labels, expected) => {
     expect(error({ namespaceLabels: labels })).toContain(`IsolatedNamespace at 'payments': invalid ${expected}`);
+  });
+
+  const AT = "IsolatedNamespace at 'payments': invalid ";
+  const LABEL_VALUE = 'a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit';
+  it.each([
+    ['an empty team', { team: '' }, `team ""; expected a non-empty ${LABEL_VALUE}.`],
+    ['a team with spaces', { team: 'team payments' }, `team "team payments"; expected ${LABEL_VALUE}.`],
+    ['a team ending in a dash', { team: 'payments-' }, `team "payments-"; expected ${LABEL_VALUE}.`],
+    ['a team of 64 characters', { team: 't'.repeat(64) }, `team "${'t'.repeat(64)}"; expected ${LABEL_VALUE}.`],
+    ['a chart label key with a space', { labels: { 'cost center': '7' } }, 'labels key "cost center"; expected a key of the form [prefix/]name'],
+    ['a chart label value with spaces', { labels: { cost: 'cost center 7' } }, `labels.cost "cost center 7"; expected ${LABEL_VALUE}.`],
+    ['an annotation key with a space', { namespaceAnnotations: { 'bad key!': 'x' } }, 'namespaceAnnotations key "bad key!"; expected a key of the form [prefix/]name'],
+    ['an annotation key with an empty prefix', { namespaceAnnotations: { '/x': 'x' } }, 'namespaceAnnotations key "/x"; expected a key of the form [prefix/]name'],
+    ['a number as annotation value', { namespaceAnnotations: { replicas: 3 as unknown as string } }, 'namespaceAnnotations.replicas 3; expected a string'],
+    ['annotations over 256 KiB', { namespaceAnnotations: { a: 'x'.repeat(256 * 1024) } },
+      'namespaceAnnotations "(262145 bytes of annotations)"; expected at most 262144 bytes (256 KiB) of annotations on one object, keys and values together: the API server refuses more; keep long text in a ConfigMap or shorten it.'],
+    ['annotations and skip reasons over 256 KiB together', { namespaceAnnotations: { a: 'x'.repeat(200 * 1024) }, skip: { 'ns-limits': 'y'.repeat(60 * 1024) } },
+      'namespaceAnnotations "(266275 bytes of annotations)"; expected at most 262144 bytes'],
+    ['a skip reason over 256 KiB', { skip: { 'ns-limits': 'y'.repeat(300 * 1024) } }, 'skip "(307234 bytes of annotations)"; expected at most 262144 bytes'],
+  ])('rejects %s', (_what, props, expected) => {
+    expect(errorOf(() => build(props as Partial<IsolatedNamespaceProps>))).toContain(AT + expected);
+  });
+
+  it('accepts annotation keys in any case and labels at the edges', () => {
+    const { ns } = build({
+      team: 'T'.repeat(63),
+      labels: { 'example.com/Env_1': 'Prod.2' },
+      namespaceAnnotations: { 'Example.COM/Owner': 'x'.repeat(200 * 1024), 'note': '' },
+    });
+    const namespace = one(Testing.synth(ns), 'Namespace');
+    expect(namespace.metadata.annotations['Example.COM/Owner']).toHaveLength(200 * 1024);
+    expect(namespace.metadata.labels['example.com/Env_1']).toBe('Prod.2');
+  });
+
+  it('rejects pod labels of a peer made from the namespace', () => {
+    const { ns } = build();
+    expect(errorOf(() => ns.asPeer({ 'app name': 'x' }))).toContain('NetworkPeer.namespace(): invalid podLabels key "app name"; expected a key of the form [prefix/]name');
   });
 
   it('puts the chart `labels` on every object, workloads included', () => {

@@ -211,20 +211,6 @@ describe('ns-default-deny: named peers', () => {
       'allowTo[1] "namespace ledger"; expected a peer that does not overlap allowTo[0] (namespace ledger)'],
     ['the same pods twice', [NetworkPeer.pods({ app: 'x' }, 'ledger'), NetworkPeer.pods({ app: 'x' }, 'ledger')],
       'allowTo[1] "pods {\\"app\\":\\"x\\"} in ledger"; expected a peer not already given (allowTo[0] is the same peer)'],
-    ['an invalid CIDR', [NetworkPeer.cidr('10.0.0.300/8')],
-      'allowTo[0] "cidr 10.0.0.300/8"; expected a valid peer (CIDR "10.0.0.300/8": "10.0.0.300" is not an IPv4 address).'],
-    ['a CIDR without prefix', [NetworkPeer.cidr('10.0.0.1')],
-      'allowTo[0] "cidr 10.0.0.1"; expected a valid peer (CIDR "10.0.0.1": a CIDR needs a prefix length, e.g. "/32" for one address).'],
-    ['a prefix too long', [NetworkPeer.cidr('10.0.0.0/33')],
-      'allowTo[0] "cidr 10.0.0.0/33"; expected a valid peer (CIDR "10.0.0.0/33": the prefix length must be 0 to 32).'],
-    ['host bits set', [NetworkPeer.cidr('10.0.0.1/8')],
-      'allowTo[0] "cidr 10.0.0.1/8"; expected a valid peer (CIDR "10.0.0.1/8": host bits are set; the network address is 10.0.0.0/8).'],
-    ['an except outside its block', [NetworkPeer.cidr('10.0.0.0/8', ['11.0.0.0/16'])],
-      'allowTo[0] "cidr 10.0.0.0/8"; expected a valid peer (except "11.0.0.0/16" is not strictly inside 10.0.0.0/8).'],
-    ['a bad IPv6 address', [NetworkPeer.cidr('fd00::1::2/64')],
-      'allowTo[0] "cidr fd00::1::2/64"; expected a valid peer (CIDR "fd00::1::2/64": "fd00::1::2" is not an IPv6 address).'],
-    ['a port out of range', [NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 70000 }])],
-      'allowTo[0] "cidr 10.0.0.0/8"; expected a valid peer (port 70000 is not 1 to 65535).'],
     ['the own namespace', [NetworkPeer.namespace('payments')],
       'allowTo[0] "namespace payments"; expected a peer outside this namespace: use allowSameNamespace: true to let the pods of the namespace talk to each other.'],
   ])('rejects %s', (_what, peers, expected) => {
@@ -244,8 +230,69 @@ describe('ns-default-deny: named peers', () => {
     expect(p['allow-to-peers'].spec.egress).toHaveLength(1);
   });
 
-  it('rejects an invalid DNS peer', () => {
-    expect(error(() => build({ clusterDns: NetworkPeer.cidr('10.96.0.10') }))).toBe(
-      `${PREFIX}clusterDns "cidr 10.96.0.10"; expected a valid peer (CIDR "10.96.0.10": a CIDR needs a prefix length, e.g. "/32" for one address).`);
+  // Peers are checked when they are built, so every construct that takes one gets a valid peer.
+  const CIDR = 'expected a CIDR such as "10.0.0.0/8" or "fd00::/8"';
+  it.each([
+    ['an invalid CIDR', () => NetworkPeer.cidr('10.0.0.300/8'),
+      `NetworkPeer.cidr(): invalid cidr "10.0.0.300/8"; ${CIDR} ("10.0.0.300" is not an IPv4 address).`],
+    ['a CIDR without prefix', () => NetworkPeer.cidr('10.96.0.10'),
+      `NetworkPeer.cidr(): invalid cidr "10.96.0.10"; ${CIDR} (a CIDR needs a prefix length, e.g. "/32" for one address).`],
+    ['a prefix too long', () => NetworkPeer.cidr('10.0.0.0/33'),
+      `NetworkPeer.cidr(): invalid cidr "10.0.0.0/33"; ${CIDR} (the prefix length must be 0 to 32).`],
+    ['an IPv6 prefix too long', () => NetworkPeer.cidr('fd00::/129'),
+      `NetworkPeer.cidr(): invalid cidr "fd00::/129"; ${CIDR} (the prefix length must be 0 to 128).`],
+    ['a negative prefix', () => NetworkPeer.cidr('10.0.0.0/-1'),
+      `NetworkPeer.cidr(): invalid cidr "10.0.0.0/-1"; ${CIDR} (the prefix length must be 0 to 32).`],
+    ['host bits set', () => NetworkPeer.cidr('10.0.0.1/8'),
+      `NetworkPeer.cidr(): invalid cidr "10.0.0.1/8"; ${CIDR} (host bits are set; the network address is 10.0.0.0/8).`],
+    ['an except outside its block', () => NetworkPeer.cidr('10.0.0.0/8', ['11.0.0.0/16']),
+      'NetworkPeer.cidr(): invalid except[0] "11.0.0.0/16"; expected a CIDR strictly inside 10.0.0.0/8.'],
+    ['an except equal to its block', () => NetworkPeer.cidr('10.0.0.0/8', ['10.0.0.0/8']),
+      'NetworkPeer.cidr(): invalid except[0] "10.0.0.0/8"; expected a CIDR strictly inside 10.0.0.0/8.'],
+    ['an except that is no CIDR', () => NetworkPeer.cidr('10.0.0.0/8', ['10.1.0.0']),
+      'NetworkPeer.cidr(): invalid except[0] "10.1.0.0"; expected a CIDR such as "10.0.0.0/24" (a CIDR needs a prefix length, e.g. "/32" for one address).'],
+    ['a bad IPv6 address', () => NetworkPeer.cidr('fd00::1::2/64'),
+      `NetworkPeer.cidr(): invalid cidr "fd00::1::2/64"; ${CIDR} ("fd00::1::2" is not an IPv6 address).`],
+    ['a port out of range', () => NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 70000 }]),
+      'NetworkPeer.withPorts() of cidr 10.0.0.0/8: invalid ports[0].port 70000; expected a port number from 1 to 65535.'],
+    ['port 0', () => NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 0 }]),
+      'NetworkPeer.withPorts() of cidr 10.0.0.0/8: invalid ports[0].port 0; expected a port number from 1 to 65535.'],
+    ['a fractional port', () => NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 443.5 }]),
+      'NetworkPeer.withPorts() of cidr 10.0.0.0/8: invalid ports[0].port 443.5; expected a port number from 1 to 65535.'],
+    ['an endPort below port', () => NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 443 }, { port: 9000, endPort: 8000 }]),
+      'NetworkPeer.withPorts() of cidr 10.0.0.0/8: invalid ports[1].endPort 8000; expected an endPort from port (9000) to 65535.'],
+    ['an endPort out of range', () => NetworkPeer.namespace('ledger').withPorts([{ port: 9000, endPort: 65536 }]),
+      'NetworkPeer.withPorts() of namespace ledger: invalid ports[0].endPort 65536; expected a port number from 1 to 65535.'],
+    ['an unknown protocol', () => NetworkPeer.namespace('ledger').withPorts([{ port: 53, protocol: 'ICMP' as NetworkProtocol }]),
+      'NetworkPeer.withPorts() of namespace ledger: invalid ports[0].protocol "ICMP"; expected a NetworkProtocol: TCP, UDP, SCTP.'],
+    ['a namespace of 70 characters', () => NetworkPeer.namespace('n'.repeat(70)),
+      `NetworkPeer.namespace(): invalid name "${'n'.repeat(70)}"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit.`],
+    ['a namespace with upper case and _', () => NetworkPeer.namespace('Billing_Prod'),
+      'NetworkPeer.namespace(): invalid name "Billing_Prod"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and \'-\', starting and ending with a letter or digit.'],
+    ['an empty namespace', () => NetworkPeer.namespace(''),
+      'NetworkPeer.namespace(): invalid name ""; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and \'-\', starting and ending with a letter or digit.'],
+    ['a pods namespace with a dot', () => NetworkPeer.pods({ app: 'x' }, 'team.billing'),
+      'NetworkPeer.pods(): invalid namespace "team.billing"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and \'-\', starting and ending with a letter or digit.'],
+    ['a pod label key with a space', () => NetworkPeer.pods({ 'app name': 'x' }),
+      'NetworkPeer.pods(): invalid labels key "app name"; expected a key of the form [prefix/]name'],
+    ['a namespace pod label key with a space', () => NetworkPeer.namespace('ledger', { 'app name': 'x' }),
+      'NetworkPeer.namespace(): invalid podLabels key "app name"; expected a key of the form [prefix/]name'],
+    ['a label key with two slashes', () => NetworkPeer.namespacesWithLabels({ 'a/b/c': 'x' }),
+      'NetworkPeer.namespacesWithLabels(): invalid labels key "a/b/c"; expected a key of the form [prefix/]name'],
+    ['a label key with an upper-case prefix', () => NetworkPeer.namespacesWithLabels({ 'Example.com/team': 'x' }),
+      'NetworkPeer.namespacesWithLabels(): invalid labels key "Example.com/team"; expected a key of the form [prefix/]name'],
+    ['a label value with spaces', () => NetworkPeer.namespacesWithLabels({ team: 'x' }, { cost: 'cost center 7' }),
+      'NetworkPeer.namespacesWithLabels(): invalid podLabels.cost "cost center 7"; expected a label value of at most 63 characters'],
+  ])('refuses to build a peer with %s', (_what, build, expected) => {
+    expect(error(build)).toContain(expected);
+  });
+
+  it('accepts valid peers at the edges', () => {
+    expect(NetworkPeer.cidr('0.0.0.0/0').cidrBlock).toBe('0.0.0.0/0');
+    expect(NetworkPeer.cidr('10.0.0.1/32').cidrBlock).toBe('10.0.0.1/32');
+    expect(NetworkPeer.cidr('::/0', ['fd00::/8']).cidrBlock).toBe('::/0');
+    expect(NetworkPeer.namespace('n'.repeat(63)).description).toBe(`namespace ${'n'.repeat(63)}`);
+    expect(NetworkPeer.pods({ 'example.com/team': 'A_b.c-1', 'empty': '' }).description).toContain('example.com/team');
+    expect(NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 1 }, { port: 65535 }, { port: 8000, endPort: 8000 }]).ports).toHaveLength(3);
   });
 });

@@ -1,0 +1,92 @@
+/** An address block, parsed. */
+export interface ParsedCidr {
+  readonly version: 4 | 6;
+  /** The network address as an integer. */
+  readonly network: bigint;
+  readonly prefix: number;
+  /** The text as given. */
+  readonly text: string;
+}
+
+const ZERO = BigInt(0);
+const ONE = BigInt(1);
+
+function parseIPv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = ZERO;
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return undefined;
+    value = (value << BigInt(8)) + BigInt(Number(p));
+  }
+  return value;
+}
+
+function parseIPv6(text: string): bigint | undefined {
+  let head = text;
+  let v4Tail: bigint | undefined;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    v4Tail = parseIPv4(text.slice(lastColon + 1));
+    if (v4Tail === undefined) return undefined;
+    head = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = groups(halves[0]);
+  const right = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...left, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...right];
+  let value = ZERO;
+  for (const g of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    value = (value << BigInt(16)) + BigInt(parseInt(g, 16));
+  }
+  if (v4Tail !== undefined) value = (value >> BigInt(32) << BigInt(32)) + v4Tail;
+  return value;
+}
+
+/**
+ * Parses "10.0.0.0/8" or "fd00::/8". Returns a reason string when the text is not a CIDR
+ * or has host bits set (10.0.0.1/8 is almost always a typo for 10.0.0.0/8).
+ */
+export function parseCidr(text: string): ParsedCidr | string {
+  if (typeof text !== 'string') return 'not a string';
+  const slash = text.indexOf('/');
+  if (slash < 0) return 'a CIDR needs a prefix length, e.g. "/32" for one address';
+  const addr = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  const version = addr.includes(':') ? 6 : 4;
+  const bits = version === 4 ? 32 : 128;
+  const value = version === 4 ? parseIPv4(addr) : parseIPv6(addr);
+  if (value === undefined) return `"${addr}" is not an IPv${version} address`;
+  if (!/^(0|[1-9]\d{0,2})$/.test(prefixText) || Number(prefixText) > bits) {
+    return `the prefix length must be 0 to ${bits}`;
+  }
+  const prefix = Number(prefixText);
+  const hostMask = (ONE << BigInt(bits - prefix)) - ONE;
+  if ((value & hostMask) !== ZERO) {
+    const network = value & ~hostMask;
+    return `host bits are set; the network address is ${render(version, network)}/${prefix}`;
+  }
+  return { version, network: value, prefix, text };
+}
+
+function render(version: 4 | 6, value: bigint): string {
+  if (version === 4) {
+    return [24, 16, 8, 0].map((s) => String(Number((value >> BigInt(s)) & BigInt(255)))).join('.');
+  }
+  const groups: string[] = [];
+  for (let s = 112; s >= 0; s -= 16) groups.push(Number((value >> BigInt(s)) & BigInt(0xffff)).toString(16));
+  return groups.join(':');
+}
+
+/** Whether `inner` lies entirely inside `outer` (equal blocks included). */
+export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
+  if (outer.version !== inner.version || outer.prefix > inner.prefix) return false;
+  const bits = outer.version === 4 ? 32 : 128;
+  const shift = BigInt(bits - outer.prefix);
+  return (inner.network >> shift) === (outer.network >> shift);
+}
