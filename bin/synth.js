@@ -2,7 +2,7 @@
 // TypeScript without type-checking it, with its transpiled files and V8's code cache kept in
 // the project's node_modules/.cache. Meant as the `app` of cdk8s.yaml:
 //
-//   app: npx cdk8s-guardrails synth main.ts
+//   app: node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts
 //
 // Under `cdk8s synth` the app writes to $CDK8S_OUTDIR as usual. Run on its own, `--output DIR`
 // and `--stdout` do what they do for `cdk8s synth`. Errors of the app are printed as the app
@@ -18,8 +18,9 @@ TypeScript is transpiled by esbuild when the project has it installed, else by t
 typescript compiler; transpiled files and V8's code cache are kept in
 node_modules/.cache/cdk8s-guardrails (or $GUARDRAILS_TS_CACHE).
 
-Use it as the app of cdk8s.yaml (app: npx cdk8s-guardrails synth main.ts): under
-'cdk8s synth' the app writes to $CDK8S_OUTDIR as usual.
+Use it as the app of cdk8s.yaml; under 'cdk8s synth' the app writes to $CDK8S_OUTDIR:
+  app: node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts
+  app: npx cdk8s-guardrails synth main.ts      (the same, plus npm's start-up)
 
 Options:
   -o, --output <dir>          write to <dir> (emptied first), as 'cdk8s synth --output'

@@ -73,7 +73,7 @@ describe('cdk8s-guardrails synth on its own', () => {
       "import { App, Chart, ApiObject } from 'cdk8s';",
       'interface Settings { readonly replicas: number }',
       'const settings: Settings = { replicas: 2 };',
-      "console.log('the app says hello');",
+      "console.log(`the app says hello (main module: ${require.main === module}, ${__filename})`);",
       'const app = new App();',
       "for (const name of ['a', 'b']) {",
       '  const chart = new Chart(app, name);',
@@ -93,7 +93,7 @@ describe('cdk8s-guardrails synth on its own', () => {
     const r = synthIn(['main.ts', '--output', 'out', '--', '--env', 'prod']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('the app says hello\n');
+    expect(r.stdout).toBe(`the app says hello (main module: true, ${path.join(dir, 'main.ts')})\n`);
     expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
     expect(fs.readFileSync(path.join(dir, 'out', 'a.k8s.yaml'), 'utf8')).toBe([
       'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a', 'data:', '  args: --env prod', '  replicas: "2"', '',
@@ -103,7 +103,7 @@ describe('cdk8s-guardrails synth on its own', () => {
   it('--stdout prints the manifests and sends the app\'s own output to stderr', () => {
     const r = synthIn(['main.ts', '--stdout']);
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe('the app says hello\n');
+    expect(r.stderr).toBe(`the app says hello (main module: true, ${path.join(dir, 'main.ts')})\n`);
     expect(r.stdout).toBe([
       'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a', 'data:', '  args: ""', '  replicas: "2"',
       'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: b', 'data:', '  args: ""', '  replicas: "2"', '',
@@ -141,7 +141,8 @@ describe('cdk8s-guardrails synth on its own', () => {
   it('--help prints the usage on stdout', () => {
     const r = synthIn(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('app: npx cdk8s-guardrails synth main.ts');
+    expect(r.stdout).toContain('  app: node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts\n');
+    expect(r.stderr).toBe('');
   });
 });
 

@@ -92,3 +92,25 @@ describe('caches', () => {
     }, 60_000);
   }
 });
+
+describe('emit options reach both transpilers', () => {
+  // A field without initializer is an own property only with [[Define]] semantics, which
+  // target ES2022 turns on (as tsc and ts-node do) unless useDefineForClassFields says otherwise.
+  const cases: Array<[string, string[]]> = [
+    ['{ "compilerOptions": { "target": "ES2020" } }', []],
+    ['{ "compilerOptions": { "target": "ES2022" } }', ['replicas']],
+    ['{ "compilerOptions": { "target": "ES2022", "useDefineForClassFields": false } }', []],
+  ];
+  for (const transpiler of ['esbuild', 'typescript']) {
+    it(`class fields follow tsconfig.json (${transpiler})`, () => {
+      for (const [tsconfig, keys] of cases) {
+        const dir = tempDir('fields');
+        fs.writeFileSync(path.join(dir, 'tsconfig.json'), tsconfig);
+        fs.writeFileSync(path.join(dir, 'main.ts'), 'class Props { replicas!: number }\nconsole.log(JSON.stringify(Object.keys(new Props())));\n');
+        const r = runOk(process.execPath, [path.join(root, 'bin', 'cdk8s-guardrails.js'), 'synth', 'main.ts', '--transpiler', transpiler, '--no-cache'], { cwd: dir });
+        expect([tsconfig, JSON.parse(r.stdout)]).toEqual([tsconfig, keys]);
+      }
+    }, 60_000);
+  }
+});
+
