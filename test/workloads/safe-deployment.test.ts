@@ -157,8 +157,8 @@ describe('spread-nodes and spread-zones', () => {
     const { pod } = web();
     const selector = { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } };
     expect(pod.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector, matchLabelKeys: ['pod-template-hash'] },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector, matchLabelKeys: ['pod-template-hash'] },
     ]);
     expect(pod.affinity).toEqual({
       podAntiAffinity: {
@@ -530,8 +530,9 @@ describe('arch-explicit and rwo-volume', () => {
       claims: [{ claim: data, mountPath: '/data', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] },
         { claim: cache, mountPath: '/cache', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] }],
     });
-    w.deployment.addVolume(kplus.Volume.fromEmptyDir(chart, 'extra', 'extra'));
-    w.container.mount('/extra2', kplus.Volume.fromEmptyDir(chart, 'extra2', 'extra2'));
+    ApiObject.of(w.deployment).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/volumes/-', { name: 'extra2', emptyDir: {} }),
+      JsonPatch.add('/spec/template/spec/volumes/-', { name: 'extra', emptyDir: {} }));
     const pod = one(synth(chart), 'Deployment').spec.template.spec;
     expect(pod.volumes).toEqual([
       { name: 'config', configMap: expect.anything() },
