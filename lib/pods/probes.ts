@@ -125,7 +125,7 @@ export const LIVENESS_DEFAULTS: ProbeDefaults = { period: 10, timeout: 2, failur
 export interface ProbeTarget {
   readonly scope: IConstruct;
   readonly kind: string;
-  readonly ports: ReadonlyArray<{ readonly name: string; readonly containerPort: number }>;
+  readonly ports: ReadonlyArray<{ readonly name: string; readonly containerPort: number; readonly protocol: string }>;
   /** Where the container's ports are set, for error messages ("port or ports"). */
   readonly portsProp: string;
 }
@@ -156,8 +156,10 @@ export function resolveCheck(t: ProbeTarget, prop: string, p: ProbeSettings): Re
     fail(scope, kind, `${checkProp}.port`, port,
       `the name of a port of the container: ${portNames.length > 0 ? portNames.join(', ') : '(none)'}; a probe on an unknown port never succeeds`);
   }
+  const protocol = t.ports.find((x) => x.name === port)!.protocol;
+  if (protocol !== 'TCP') fail(scope, kind, `${checkProp}.port`, port, `a TCP port: port "${port}" is ${protocol}, and the kubelet probes over TCP`);
   if (c.type === 'httpGet') {
-    if (typeof c.path !== 'string' || !c.path.startsWith('/')) fail(scope, kind, `${checkProp === prop ? `${prop}.path` : `${checkProp}.path`}`, c.path, 'an absolute HTTP path such as "/healthz"');
+    if (typeof c.path !== 'string' || !c.path.startsWith('/')) fail(scope, kind, `${checkProp}.path`, c.path, 'an absolute HTTP path such as "/healthz"');
     const headers = Object.keys(c.headers ?? {}).sort().map((name) => {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail(scope, kind, `${checkProp}.headers`, name, 'an HTTP header name (RFC 7230 token)');
       return { name, value: String(c.headers![name]) };

@@ -192,12 +192,16 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
   }
   mainPorts.push(...resolvePorts(scope, K, 'ports', props.ports, usedPortNames, mainPorts));
   const metrics = resolveMetrics(scope, K, props, mainPorts, skips);
+  let implicitMetricsPort: ResolvedPort | undefined;
   if (metrics && !mainPorts.some((p) => p.name === metrics.portName)) {
+    // A metrics port that no declared port serves is added, and exposed only for a
+    // ServiceMonitor; it is not a serving port that peers may reach.
     usedPortNames.add('metrics');
-    mainPorts.push({
+    implicitMetricsPort = {
       name: 'metrics', containerPort: metrics.port, protocol: 'TCP',
       exposed: metrics.method === ScrapeMethod.SERVICE_MONITOR, servicePort: metrics.port,
-    });
+    };
+    mainPorts.push(implicitMetricsPort);
   }
 
   // --- shutdown timing ------------------------------------------------------------------
@@ -337,7 +341,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
     spread: kind.replicated ? resolveSpread(props as SpreadProps, kind, version) : undefined,
     metrics,
     servicePorts,
-    servingPorts: allPorts.filter((p) => p.name !== 'metrics' || !isImplicitMetrics(mainPorts, metrics)).map((p) => p.containerPort),
+    servingPorts: allPorts.filter((p) => p !== implicitMetricsPort).map((p) => p.containerPort),
     serving,
     allowFrom: props.allowFrom ?? [],
     allowTo: props.allowTo ?? [],
@@ -349,10 +353,6 @@ function resolveSpread(props: SpreadProps, kind: PodKind, version: KubernetesVer
   // matchLabelKeys is beta and on by default from 1.27, the oldest supported target.
   const matchLabelKeys = kind.spreadMatchLabelKeys && version.atLeast(KubernetesVersion.V1_27) ? kind.spreadMatchLabelKeys : undefined;
   return { nodeRequired: props.nodeSpreadRequired === true, zoneRequired: props.zoneSpreadRequired === true, matchLabelKeys };
-}
-
-function isImplicitMetrics(mainPorts: ResolvedPort[], metrics: ResolvedMetrics | undefined): boolean {
-  return metrics !== undefined && metrics.portName === 'metrics' && mainPorts.some((p) => p.name === 'metrics');
 }
 
 function checkCommand(scope: IConstruct, kind: string, prop: string, command: string[], allowed: string): void {
@@ -492,6 +492,7 @@ function resolveEnv(scope: IConstruct, kind: string, prefix: string, keyPrefix: 
     checkEnvName(scope, kind, `${prefix}env`, key);
     if (secretNames.has(key)) fail(scope, kind, `${prefix}env`, key, 'each environment variable once: it is also in secretEnv');
     const configKey = `${keyPrefix}${key}`;
+    if (configKey in configData) fail(scope, kind, `${prefix}env`, key, `an env name whose ConfigMap key "${configKey}" is not also a file name: both live in one ConfigMap`);
     configData[configKey] = values[key];
     result.push({ name: key, configMapKey: configKey });
   }

@@ -350,6 +350,24 @@ describe('rollout', () => {
     expect(deployment.spec.progressDeadlineSeconds).toBe(900);
     expect(error({ maxSurge: 0 })).toContain('invalid maxSurge 0; expected an integer from 1 to 1000');
   });
+
+  it('revisionHistoryLimit is written only when set', () => {
+    expect(web().deployment.spec.revisionHistoryLimit).toBeUndefined();
+    expect(web({ revisionHistoryLimit: 3 }).deployment.spec.revisionHistoryLimit).toBe(3);
+    expect(error({ revisionHistoryLimit: -1 })).toContain("SafeDeployment at 'test/web': invalid revisionHistoryLimit -1; expected an integer from 0 to 1000");
+  });
+
+  it('minReadySeconds must stay below the progress deadline, which the API server requires', () => {
+    expect(error({ minReadySeconds: 600 })).toBe("SafeDeployment at 'test/web': invalid minReadySeconds 600; expected less than progressDeadlineSeconds (600).");
+    expect(web({ minReadySeconds: 0 }).deployment.spec.minReadySeconds).toBeUndefined();
+  });
+
+  it('the Deployment object is plain JSON: it keeps the pod-template-hash spread key', () => {
+    const { pod, construct } = web();
+    expect(pod.topologySpreadConstraints.map((t: any) => t.matchLabelKeys)).toEqual([['pod-template-hash'], ['pod-template-hash']]);
+    expect(construct.deployment.kind).toBe('Deployment');
+    expect(construct.deployment.node.path).toBe('test/web/Deployment/Resource');
+  });
 });
 
 describe('labels and selectors', () => {
