@@ -1,3 +1,8 @@
+export * from './pods/props';
+export { ProbeCheck, ProbeScheme, HttpGetProbeOptions, GrpcProbeOptions } from './pods/probes';
+export * from './pods/version';
+export { ISafeWorkload, SafeWorkload } from './workloads/safe-workload';
+export { AutoscalingOptions, ReplicationProps } from './workloads/replication';
 export * from './workloads/safe-deployment';
 export * from './workloads/resources';
 export * from './config/hashed-config-map';

@@ -1,6 +1,7 @@
 /**
  * The Kubernetes kinds that carry a Pod template, and what each kind means for the practices.
- * Data only: the constructs, the namespace usage and the checker read this one table.
+ * Data only, in one table: the workload constructs (where the pod template goes, what it
+ * needs), the namespace usage and the checker (how to read synthesized objects) share it.
  *
  * - `templatePath`: where the Pod template lives (`[]`: the object is the Pod);
  * - `longRunning`: its pods run until stopped, so they need liveness probes and a graceful
@@ -15,11 +16,16 @@
  *   ('required'), may be given and then must match ('optional'), or must not be set by hand
  *   ('generated': a Job makes its own unless `manualSelector` is true), or does not exist.
  * - `strategyField`: the field holding the update strategy, and its allowed `type` values.
+ * - `construct`, `restartPolicy`, `spreadMatchLabelKeys`: for the kinds the library makes, the
+ *   construct's name (in error messages), the pods' restartPolicy, and the label keys that the
+ *   topology spread of its pods matches on besides the selector.
  */
 export interface PodKind {
   readonly kind: string;
   /** API group ('' for the core group). */
   readonly group: string;
+  /** apiVersion of the object. */
+  readonly apiVersion: string;
   readonly templatePath: readonly string[];
   readonly longRunning: boolean;
   readonly replicated: boolean;
@@ -28,20 +34,71 @@ export interface PodKind {
   readonly selector: 'required' | 'optional' | 'generated' | 'none';
   readonly strategyField?: string;
   readonly strategyTypes?: readonly string[];
+  readonly construct?: string;
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  readonly spreadMatchLabelKeys?: readonly string[];
 }
 
-export const POD_KINDS: readonly PodKind[] = [
-  { kind: 'Pod', group: '', templatePath: [], longRunning: true, replicated: false, stateless: false, serving: true, selector: 'none' },
-  { kind: 'Deployment', group: 'apps', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required', strategyField: 'strategy', strategyTypes: ['RollingUpdate', 'Recreate'] },
-  { kind: 'ReplicaSet', group: 'apps', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required' },
-  { kind: 'ReplicationController', group: '', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'optional' },
-  { kind: 'StatefulSet', group: 'apps', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: false, serving: true, selector: 'required', strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'] },
-  { kind: 'DaemonSet', group: 'apps', templatePath: ['spec', 'template'], longRunning: true, replicated: false, stateless: false, serving: true, selector: 'required', strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'] },
-  { kind: 'Job', group: 'batch', templatePath: ['spec', 'template'], longRunning: false, replicated: false, stateless: false, serving: false, selector: 'generated' },
-  { kind: 'CronJob', group: 'batch', templatePath: ['spec', 'jobTemplate', 'spec', 'template'], longRunning: false, replicated: false, stateless: false, serving: false, selector: 'none' },
-];
+/** A kind that a construct of this library makes. */
+export interface ConstructKind extends PodKind {
+  readonly construct: string;
+  readonly restartPolicy: 'Always' | 'OnFailure' | 'Never';
+}
+
+const POD: PodKind = { kind: 'Pod', group: '', apiVersion: 'v1', templatePath: [], longRunning: true, replicated: false, stateless: false, serving: true, selector: 'none' };
+
+export const DEPLOYMENT: ConstructKind = {
+  kind: 'Deployment', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'],
+  longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required',
+  strategyField: 'strategy', strategyTypes: ['RollingUpdate', 'Recreate'],
+  construct: 'SafeDeployment', restartPolicy: 'Always',
+  // A rollout's old and new ReplicaSets are not counted together.
+  spreadMatchLabelKeys: ['pod-template-hash'],
+};
+
+const REPLICA_SET: PodKind = { kind: 'ReplicaSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required' };
+const REPLICATION_CONTROLLER: PodKind = { kind: 'ReplicationController', group: '', apiVersion: 'v1', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'optional' };
+
+export const STATEFUL_SET: ConstructKind = {
+  kind: 'StatefulSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'],
+  longRunning: true, replicated: true, stateless: false, serving: true, selector: 'required',
+  strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'],
+  construct: 'SafeStatefulSet', restartPolicy: 'Always',
+};
+
+export const DAEMON_SET: ConstructKind = {
+  kind: 'DaemonSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'],
+  longRunning: true, replicated: false, stateless: false, serving: true, selector: 'required',
+  strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'],
+  construct: 'SafeDaemonSet', restartPolicy: 'Always',
+};
+
+export const JOB: ConstructKind = {
+  kind: 'Job', group: 'batch', apiVersion: 'batch/v1', templatePath: ['spec', 'template'],
+  longRunning: false, replicated: false, stateless: false, serving: false, selector: 'generated',
+  construct: 'SafeJob', restartPolicy: 'Never',
+};
+
+export const CRON_JOB: ConstructKind = {
+  kind: 'CronJob', group: 'batch', apiVersion: 'batch/v1', templatePath: ['spec', 'jobTemplate', 'spec', 'template'],
+  longRunning: false, replicated: false, stateless: false, serving: false, selector: 'none',
+  construct: 'SafeCronJob', restartPolicy: 'Never',
+};
+
+/** Every pod-bearing kind, in the order the checker reports them. */
+export const POD_KINDS: readonly PodKind[] = [POD, DEPLOYMENT, REPLICA_SET, REPLICATION_CONTROLLER, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB];
+
+/** The kinds the library's workload constructs make. */
+export const CONSTRUCT_KINDS: readonly ConstructKind[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB];
 
 /** The pod-bearing kind of this name, if it is one. */
 export function podKind(kind: string): PodKind | undefined {
   return POD_KINDS.find((k) => k.kind === kind);
+}
+
+/** The pod template of a synthesized object of a pod-bearing kind (a Pod: itself), or undefined. */
+export function podTemplateOf(manifest: any): any {
+  const k = podKind(manifest?.kind);
+  if (k === undefined) return undefined;
+  return k.templatePath.reduce((o: any, key) => (o === undefined || o === null ? undefined : o[key]), manifest);
 }

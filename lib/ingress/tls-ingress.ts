@@ -9,7 +9,7 @@ import { Middleware } from '../imports/traefik-traefik.io';
 import { IIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, renderPorts } from '../network/network-peer';
 import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
-import { SafeDeployment } from '../workloads/safe-deployment';
+import { isSafeWorkload, ISafeWorkload } from '../workloads/safe-workload';
 import { ICertificateIssuer, IssuerKind, IssuerReference } from './certificate-issuer';
 import { checkDuration, checkHostname, checkIssuerNamespace, describeIssuer, goDuration, isWildcard, showDuration } from './hostnames';
 import { IngressController, IngressControllerType } from './ingress-controller';
@@ -75,7 +75,7 @@ export interface IngressPath {
    * Where the path is routed.
    * @default - the host's `backend`, else the TlsIngress `backend`
    */
-  readonly backend?: SafeDeployment;
+  readonly backend?: ISafeWorkload;
   /**
    * Port of the backend's Service.
    * @default - the Service's `http` port (the SafeDeployment's `servicePort`)
@@ -96,7 +96,7 @@ export interface IngressHostRule {
    * Backend for paths without one.
    * @default - the TlsIngress `backend`
    */
-  readonly backend?: SafeDeployment;
+  readonly backend?: ISafeWorkload;
 }
 
 /** Properties of a TlsIngress. Every default satisfies the `ingress-*` rules of PRACTICES.md. */
@@ -121,7 +121,7 @@ export interface TlsIngressProps {
    * probes (rule `ingress-backend`).
    * @default - none; every path then needs a backend
    */
-  readonly backend?: SafeDeployment;
+  readonly backend?: ISafeWorkload;
   /**
    * Paths of `host` and `hosts` (and of `rules` without paths).
    * @default [{ path: '/', pathType: IngressPathType.PREFIX }]
@@ -213,7 +213,7 @@ export interface TlsIngressProps {
 interface ResolvedPath {
   readonly path: string;
   readonly pathType: IngressPathType;
-  readonly backend: SafeDeployment;
+  readonly backend: ISafeWorkload;
   readonly servicePort: number;
 }
 
@@ -457,7 +457,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     }
 
     // --- network: the controller reaches the backends and the ACME solver pods ---------------------
-    const ports = new Map<SafeDeployment, Set<number>>();
+    const ports = new Map<ISafeWorkload, Set<number>>();
     for (const r of rules) {
       for (const p of r.paths) {
         const sp = p.backend.service!.ports.find((x) => x.port === p.servicePort)!;
@@ -506,7 +506,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     if (props.paths !== undefined && props.paths.length === 0) {
       fail(this, KIND, 'paths', props.paths, 'at least one path, e.g. [{ path: \'/\' }] (the default)');
     }
-    const entries: Array<{ prop: string; host: string; paths: IngressPath[]; pathsProp: string; backend?: SafeDeployment }> = [];
+    const entries: Array<{ prop: string; host: string; paths: IngressPath[]; pathsProp: string; backend?: ISafeWorkload }> = [];
     if (props.host !== undefined) entries.push({ prop: 'host', host: props.host, paths: defaultPaths, pathsProp: 'paths', backend: props.backend });
     (props.hosts ?? []).forEach((h, i) => entries.push({ prop: `hosts[${i}]`, host: h, paths: defaultPaths, pathsProp: 'paths', backend: props.backend }));
     (props.rules ?? []).forEach((r, i) => {
@@ -524,7 +524,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     }
 
     const seenHosts = new Map<string, string>();
-    const checkedBackends = new Set<SafeDeployment>();
+    const checkedBackends = new Set<ISafeWorkload>();
     const claims = CLAIMS.get(this.node.root) ?? new Map<string, string>();
     const nameKey = `name ${namespace ?? ''}/${this.name}`;
     const nameOwner = claims.get(nameKey);
@@ -567,7 +567,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
 
         const backend = p.backend ?? e.backend;
         if (backend === undefined) {
-          fail(this, KIND, `${prop}.backend`, backend, 'a SafeDeployment to route to: set `backend` on the TlsIngress, the host rule or the path');
+          fail(this, KIND, `${prop}.backend`, backend, 'a workload to route to: set `backend` on the TlsIngress, the host rule or the path');
         }
         const backendProp = p.backend ? `${prop}.backend` : 'backend';
         if (!checkedBackends.has(backend)) {
@@ -587,13 +587,13 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
     return { rules: result, claims: newClaims };
   }
 
-  private checkBackend(backend: SafeDeployment, prop: string, skips: Map<string, string>, namespace: string | undefined): void {
-    if (!(backend instanceof SafeDeployment)) {
-      fail(this, KIND, prop, backend, 'a SafeDeployment');
+  private checkBackend(backend: ISafeWorkload, prop: string, skips: Map<string, string>, namespace: string | undefined): void {
+    if (!isSafeWorkload(backend)) {
+      fail(this, KIND, prop, backend, 'a workload (ISafeWorkload) such as a SafeDeployment');
     }
     if (backend.service === undefined) {
       fail(this, KIND, prop, backend.node.path,
-        'a SafeDeployment with a `port`: a worker without a port has no Service and no readiness probe to route to');
+        'a workload with a `port`: a worker without a port has no Service and no readiness probe to route to');
     }
     if ('probe-readiness' in backend.skippedRules && !skips.has('ingress-backend')) {
       fail(this, KIND, prop, backend.node.path,

@@ -24,7 +24,7 @@ export interface NetworkPort {
   readonly protocol?: NetworkProtocol;
 }
 
-/** Pods that other workloads can name as a network peer (SafeDeployment implements it). */
+/** Pods that other workloads can name as a network peer (every Safe* workload implements it). */
 export interface IPodSet {
   /** Labels that select exactly these pods. */
   readonly selectorLabels: { [key: string]: string };

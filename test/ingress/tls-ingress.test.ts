@@ -589,7 +589,7 @@ describe('bad input', () => {
 
   it('no backend', () => {
     expect(error({ backend: undefined })).toBe(
-      'TlsIngress at \'test/web\': invalid paths[0].backend (undefined); expected a SafeDeployment to route to: set `backend` on the TlsIngress, the host rule or the path.');
+      'TlsIngress at \'test/web\': invalid paths[0].backend (undefined); expected a workload to route to: set `backend` on the TlsIngress, the host rule or the path.');
   });
 
   it('a backend port that the Service does not expose', () => {
@@ -601,7 +601,7 @@ describe('bad input', () => {
     const chart = shopChart();
     const worker = new SafeDeployment(chart, 'worker', { image: IMAGE, livenessCommand: ['/bin/check'] });
     expect(errorOf(() => new TlsIngress(chart, 'web', { host: 'shop.example.com', backend: worker }))).toBe(
-      'TlsIngress at \'test/web\': invalid backend "test/worker"; expected a SafeDeployment with a `port`: a worker without a port has no Service and no readiness probe to route to.');
+      'TlsIngress at \'test/web\': invalid backend "test/worker"; expected a workload with a `port`: a worker without a port has no Service and no readiness probe to route to.');
   });
 
   it('a backend without readiness probe', () => {

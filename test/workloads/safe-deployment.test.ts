@@ -157,8 +157,8 @@ describe('spread-nodes and spread-zones', () => {
     const { pod } = web();
     const selector = { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } };
     expect(pod.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector, matchLabelKeys: ['pod-template-hash'] },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector, matchLabelKeys: ['pod-template-hash'] },
     ]);
     expect(pod.affinity).toEqual({
       podAntiAffinity: {
@@ -350,6 +350,24 @@ describe('rollout', () => {
     expect(deployment.spec.progressDeadlineSeconds).toBe(900);
     expect(error({ maxSurge: 0 })).toContain('invalid maxSurge 0; expected an integer from 1 to 1000');
   });
+
+  it('revisionHistoryLimit is written only when set', () => {
+    expect(web().deployment.spec.revisionHistoryLimit).toBeUndefined();
+    expect(web({ revisionHistoryLimit: 3 }).deployment.spec.revisionHistoryLimit).toBe(3);
+    expect(error({ revisionHistoryLimit: -1 })).toContain("SafeDeployment at 'test/web': invalid revisionHistoryLimit -1; expected an integer from 0 to 1000");
+  });
+
+  it('minReadySeconds must stay below the progress deadline, which the API server requires', () => {
+    expect(error({ minReadySeconds: 600 })).toBe("SafeDeployment at 'test/web': invalid minReadySeconds 600; expected less than progressDeadlineSeconds (600).");
+    expect(web({ minReadySeconds: 0 }).deployment.spec.minReadySeconds).toBeUndefined();
+  });
+
+  it('the Deployment object is plain JSON: it keeps the pod-template-hash spread key', () => {
+    const { pod, construct } = web();
+    expect(pod.topologySpreadConstraints.map((t: any) => t.matchLabelKeys)).toEqual([['pod-template-hash'], ['pod-template-hash']]);
+    expect(construct.deployment.kind).toBe('Deployment');
+    expect(construct.deployment.node.path).toBe('test/web/Deployment/Resource');
+  });
 });
 
 describe('labels and selectors', () => {
@@ -530,8 +548,9 @@ describe('arch-explicit and rwo-volume', () => {
       claims: [{ claim: data, mountPath: '/data', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] },
         { claim: cache, mountPath: '/cache', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] }],
     });
-    w.deployment.addVolume(kplus.Volume.fromEmptyDir(chart, 'extra', 'extra'));
-    w.container.mount('/extra2', kplus.Volume.fromEmptyDir(chart, 'extra2', 'extra2'));
+    ApiObject.of(w.deployment).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/volumes/-', { name: 'extra2', emptyDir: {} }),
+      JsonPatch.add('/spec/template/spec/volumes/-', { name: 'extra', emptyDir: {} }));
     const pod = one(synth(chart), 'Deployment').spec.template.spec;
     expect(pod.volumes).toEqual([
       { name: 'config', configMap: expect.anything() },

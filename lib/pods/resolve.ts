@@ -1,0 +1,314 @@
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+import { ConstructKind } from '../core/kinds';
+import {
+  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, toLabelValue,
+} from '../core/labels';
+import { checkLabelValue } from '../core/validate';
+import { NetworkPeer } from '../network/network-peer';
+import { validateSkips } from '../practices/skip';
+import { RenderedResources, ResourcePreset, resolveResources } from '../workloads/resources';
+import { PodPorts, ResolvedMetrics, ResolvedPort, resolveMainPorts, resolveMetrics } from './ports';
+import { ProbeTarget, ResolvedProbe, resolveProbes } from './probes';
+import { InitContainerProps, SafeContainerProps, SafePodProps, ScrapeMethod, SidecarContainerProps, SpreadProps } from './props';
+import { checkId, checkImage } from './security';
+import { ResolvedSpread, resolveNodeSelector, resolveSpread } from './scheduling';
+import { ResolvedPreStop, ResolvedShutdown, resolvePreStop, resolveShutdown } from './shutdown';
+import { PodConfig, PodVolumes, ResolvedEnv, ResolvedMount, ResolvedVolume } from './volumes';
+import { KubernetesVersion } from './version';
+
+export { ResolvedEnv, ResolvedMount, ResolvedPort, ResolvedVolume };
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The main container's name. */
+const MAIN = 'app';
+
+/** A container, resolved and validated. */
+export interface ResolvedContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly imagePullPolicy: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly ports: ResolvedPort[];
+  readonly env: ResolvedEnv[];
+  readonly mounts: ResolvedMount[];
+  readonly readiness?: ResolvedProbe;
+  readonly liveness?: ResolvedProbe;
+  readonly startup?: ResolvedProbe;
+  readonly preStop?: ResolvedPreStop;
+  readonly resources: RenderedResources;
+  /** 'Always' for a native sidecar. */
+  readonly restartPolicy?: string;
+}
+
+/** A port of the workload's Service. */
+export interface ResolvedServicePort { readonly name: string; readonly port: number; readonly targetPort: number; readonly protocol: string }
+
+/**
+ * Everything a pod template and the workload's shared children need, as plain validated
+ * data. Resolving raises every error; writing raises none.
+ */
+export interface ResolvedPod {
+  readonly kind: ConstructKind;
+  readonly version: KubernetesVersion;
+  readonly name: string;
+  readonly skips: Map<string, string>;
+  readonly selectorLabels: { [key: string]: string };
+  readonly labels: { [key: string]: string };
+  /** Annotations of the workload object (besides skips). */
+  readonly objectAnnotations: { [key: string]: string };
+  /** Annotations of the pod template. */
+  readonly podAnnotations: { [key: string]: string };
+  /** The main container first, then the sidecars that are not native. */
+  readonly containers: ResolvedContainer[];
+  /** Native sidecars first (so that init containers can use them), then the init containers in order. */
+  readonly initContainers: ResolvedContainer[];
+  readonly volumes: ResolvedVolume[];
+  /** Data of the hashed ConfigMap (env values and files); empty: no ConfigMap. */
+  readonly configData: { [key: string]: string };
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly automountServiceAccountToken: boolean;
+  readonly terminationGracePeriodSeconds: number;
+  readonly nodeSelector?: { [key: string]: string };
+  readonly priorityClassName?: string;
+  /** Replicated kinds: topology spread and anti-affinity. */
+  readonly spread?: ResolvedSpread;
+  readonly metrics?: ResolvedMetrics;
+  /** Ports of the Service; empty: no Service. */
+  readonly servicePorts: ResolvedServicePort[];
+  /** Exposed container ports, opened to peers that name the workload. */
+  readonly servingPorts: number[];
+  /** The main container has a port. */
+  readonly serving: boolean;
+  readonly allowFrom: NetworkPeer[];
+  readonly allowTo: NetworkPeer[];
+  readonly clusterDns: NetworkPeer;
+}
+
+/** A required Kubernetes version for a field: an error naming it when the target is older. */
+export function requireVersion(scope: IConstruct, kind: string, target: KubernetesVersion, needed: KubernetesVersion, prop: string, value: unknown, what: string): void {
+  if (!target.atLeast(needed)) {
+    fail(scope, kind, prop, value,
+      `Kubernetes ${needed.name} or newer for ${what}, but the target is ${target.name}: raise it with KubernetesVersion.setTarget(app, KubernetesVersion.V1_${needed.minor}) or kubernetesVersion, or leave ${prop} out`);
+  }
+}
+
+/** What resolving one pod shares between its steps. */
+interface PodContext {
+  readonly scope: IConstruct;
+  /** The object name. */
+  readonly name: string;
+  /** The construct name for errors. */
+  readonly K: string;
+  readonly kind: ConstructKind;
+  readonly props: SafePodProps;
+  readonly skips: Map<string, string>;
+  readonly version: KubernetesVersion;
+  readonly ports: PodPorts;
+  readonly config: PodConfig;
+  readonly volumes: PodVolumes;
+  readonly containerNames: Set<string>;
+  readonly shutdown: ResolvedShutdown;
+}
+
+/** Resolves and validates the pod-level props of any workload kind. */
+export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, props: SafePodProps): ResolvedPod {
+  const K = kind.construct;
+  const skips = validateSkips(scope, K, props.skip);
+  const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
+  if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
+
+  const name = props.name ?? id;
+  if (typeof name !== 'string' || name.length > 63 || !DNS_1035_LABEL.test(name)) {
+    fail(scope, K, props.name === undefined ? 'name (taken from the construct id)' : 'name', name,
+      'a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter; set `name` when the construct id is not one');
+  }
+  const image = checkImage(scope, K, 'image', props.image, props, skips);
+  if (props.readOnlyRootFilesystem === false && !skips.has('pod-security')) {
+    fail(scope, K, 'readOnlyRootFilesystem', false, 'true (rule pod-security), or skip: { \'pod-security\': \'<reason>\' }; use writablePaths for the directories the app writes to');
+  }
+  const serving = props.port !== undefined || (props.ports ?? []).length > 0;
+  const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, serving, props);
+
+  const ctx: PodContext = {
+    scope, name, K, kind, props, skips, version,
+    ports: new PodPorts(scope, K),
+    config: new PodConfig(scope, K),
+    volumes: new PodVolumes(scope, K),
+    containerNames: new Set([MAIN]),
+    shutdown: resolveShutdown(scope, K, props, version),
+  };
+  const main = resolveMainContainer(ctx, serving);
+  const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s));
+  const inits = (props.initContainers ?? []).map((s, i) => resolveInitContainer(ctx, i, s));
+  const containers = [main.container, ...sidecars.filter((s) => !s.native).map((s) => s.container)];
+  const nativeSidecars = sidecars.filter((s) => s.native).map((s) => s.container);
+
+  const runAsUser = checkId(scope, K, 'runAsUser', props.runAsUser, skips);
+  const runAsGroup = checkId(scope, K, 'runAsGroup', props.runAsGroup, skips);
+  // kube-score flags as critical what the library decided on purpose; its own opt-out says so.
+  const kubeScoreIgnore: string[] = [];
+  if (main.identicalProbes || sidecars.some((s) => s.identicalProbes)) {
+    // Readiness and liveness check the same endpoint (by default a TCP connect to the port),
+    // with liveness far more tolerant, which is what rule probe-liveness asks. kube-score
+    // compares only the endpoint; give the probes different checks to check different things.
+    kubeScoreIgnore.push('pod-probes-identical');
+  }
+  if (runAsUser < 10001 || runAsGroup < 10001) {
+    // Allowed only with skip['pod-security'] and its reason, written next to this annotation.
+    kubeScoreIgnore.push('container-security-context-user-group-id');
+  }
+  const objectAnnotations: { [key: string]: string } = kubeScoreIgnore.length > 0 ? { 'kube-score/ignore': kubeScoreIgnore.join(',') } : {};
+  const metrics = main.metrics;
+  const podAnnotations: { [key: string]: string } = {};
+  if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
+    podAnnotations['prometheus.io/scrape'] = 'true';
+    podAnnotations['prometheus.io/port'] = String(metrics.port);
+    podAnnotations['prometheus.io/path'] = metrics.path;
+  }
+
+  const exposed = [...containers, ...nativeSidecars].flatMap((c) => c.ports).filter((p) => p.exposed);
+  return {
+    kind, version, name, skips, selectorLabels, labels, objectAnnotations, podAnnotations,
+    containers,
+    initContainers: [...nativeSidecars, ...inits],
+    volumes: ctx.volumes.list,
+    configData: ctx.config.data,
+    runAsUser,
+    runAsGroup,
+    readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+    automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+    terminationGracePeriodSeconds: ctx.shutdown.terminationGracePeriodSeconds,
+    nodeSelector: resolveNodeSelector(scope, K, props.nodeSelector, props.architecture),
+    priorityClassName: props.priorityClassName || undefined,
+    spread: kind.replicated ? resolveSpread(props as SpreadProps, kind, version) : undefined,
+    metrics,
+    servicePorts: resolveServicePorts(scope, K, exposed),
+    servingPorts: exposed.filter((p) => p !== main.addedMetricsPort).map((p) => p.containerPort),
+    serving,
+    allowFrom: props.allowFrom ?? [],
+    allowTo: props.allowTo ?? [],
+    clusterDns: props.clusterDns ?? NetworkPeer.clusterDns(),
+  };
+}
+
+/** Recommended labels (rule labels); the selector is the name only, never the construct path. */
+function resolveLabels(scope: IConstruct, K: string, name: string, tag: string | undefined, serving: boolean, props: SafePodProps) {
+  const selectorLabels = { [LABEL_NAME]: name, [LABEL_INSTANCE]: name };
+  const version = props.version !== undefined ? checkLabelValue(scope, K, 'version', props.version) : toLabelValue(tag);
+  const component = checkLabelValue(scope, K, 'component', props.component ?? (serving ? 'server' : 'worker'));
+  const partOf = checkLabelValue(scope, K, 'partOf', props.partOf ?? name);
+  const labels = {
+    ...selectorLabels,
+    ...(version ? { [LABEL_VERSION]: version } : {}),
+    [LABEL_COMPONENT]: component,
+    [LABEL_PART_OF]: partOf,
+    [LABEL_MANAGED_BY]: MANAGED_BY,
+  };
+  return { selectorLabels, labels };
+}
+
+/** The main container `app`: its ports, metrics, probes, env, files, writable paths and claims. */
+function resolveMainContainer(ctx: PodContext, serving: boolean) {
+  const { scope, K, props, skips } = ctx;
+  const ports = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, ctx.ports);
+  const { metrics, added } = resolveMetrics(scope, K, props.metrics, ports, ctx.ports, skips);
+  if (added) ports.push(added);
+  const target: ProbeTarget = { scope, kind: K, ports, portsProp: 'port or ports' };
+  const { identical, ...probes } = resolveProbes(target, { prefix: '', ...props }, serving, ctx.kind.longRunning, skips);
+
+  const env = ctx.config.env('', '', props.env, props.secretEnv);
+  const files = ctx.config.files(props.files);
+  const mounts: ResolvedMount[] = [];
+  if (files.length > 0) mounts.push(ctx.volumes.config(files, props.configMountPath ?? `/etc/${ctx.name}`));
+  mounts.push(...ctx.volumes.writablePaths('writablePaths', props.writablePaths ?? ['/tmp']));
+  (props.claims ?? []).forEach((c, i) => mounts.push(ctx.volumes.claim(i, c)));
+
+  const container: ResolvedContainer = {
+    name: MAIN,
+    image: props.image,
+    imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+    command: props.command,
+    args: props.args,
+    ports,
+    env,
+    mounts,
+    ...probes,
+    preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.shutdown.defaultPreStop),
+    resources: resolveResources(scope, K, props.resourcePreset, props.resources),
+  };
+  return { container, metrics, addedMetricsPort: added, identicalProbes: identical };
+}
+
+/**
+ * A sidecar: checked like the main container; with ports it gets probes and the preStop
+ * delay as the main container does. Native (an init container with restartPolicy Always)
+ * when the target version allows it, unless `native: false`.
+ */
+function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
+  const { scope, K, version, skips } = ctx;
+  const prop = `sidecars[${i}]`;
+  if (s.native === true) {
+    requireVersion(scope, K, version, KubernetesVersion.V1_29, `${prop}.native`, true, 'native sidecars (init containers with restartPolicy: Always)');
+  }
+  const native = s.native ?? version.atLeast(KubernetesVersion.V1_29);
+  const base = resolveOtherContainer(ctx, prop, s);
+  const ports = ctx.ports.resolve(`${prop}.ports`, s.ports);
+  const target: ProbeTarget = { scope, kind: K, ports, portsProp: `${prop}.ports` };
+  const { identical, ...probes } = resolveProbes(target, { prefix: `${prop}.`, readiness: s.readiness, liveness: s.liveness }, ports.length > 0, ctx.kind.longRunning, skips);
+  // A sidecar with ports is behind the Service too: it waits in preStop like the main container.
+  const preStop = resolvePreStop(scope, K, `${prop}.preStopCommand`, s.preStopCommand, ports.length > 0 ? ctx.shutdown.defaultPreStop : undefined);
+  const container: ResolvedContainer = { ...base, ports, ...probes, preStop, restartPolicy: native ? 'Always' : undefined };
+  return { container, native, identicalProbes: identical };
+}
+
+/** An init container: runs to completion before the app starts, so it has no ports, probes or preStop. */
+function resolveInitContainer(ctx: PodContext, i: number, s: InitContainerProps): ResolvedContainer {
+  const prop = `initContainers[${i}]`;
+  for (const field of ['ports', 'readiness', 'liveness', 'native', 'preStopCommand']) {
+    const value = (s as any)[field];
+    if (value !== undefined) fail(ctx.scope, ctx.K, `${prop}.${field}`, value, `no ${field} on an init container: it runs to completion before the app starts; make it a sidecar instead`);
+  }
+  return { ...resolveOtherContainer(ctx, prop, s), ports: [] };
+}
+
+/** What sidecars and init containers share: name, pinned image, env, writable paths, resources. */
+function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerProps): Omit<ResolvedContainer, 'ports'> {
+  const { scope, K, props, skips } = ctx;
+  if (typeof s.name !== 'string' || s.name.length > 63 || !DNS_1123_LABEL.test(s.name)) {
+    fail(scope, K, `${prop}.name`, s.name, 'a DNS-1123 label: lower-case letters, digits and \'-\'');
+  }
+  if (ctx.containerNames.has(s.name)) fail(scope, K, `${prop}.name`, s.name, `a container name not used by another container of the pod (${[...ctx.containerNames].join(', ')})`);
+  ctx.containerNames.add(s.name);
+  checkImage(scope, K, `${prop}.image`, s.image, props, skips);
+  for (const field of ['command', 'args'] as const) {
+    if (s[field] !== undefined && !Array.isArray(s[field])) fail(scope, K, `${prop}.${field}`, s[field], 'a list of strings');
+  }
+  return {
+    name: s.name,
+    image: s.image,
+    imagePullPolicy: s.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+    command: s.command,
+    args: s.args,
+    // ConfigMap keys are `<container>.<NAME>`, so they never clash with the main container's.
+    env: ctx.config.env(`${prop}.`, `${s.name}.`, s.env, s.secretEnv),
+    mounts: ctx.volumes.writablePaths(`${prop}.writablePaths`, s.writablePaths ?? []),
+    resources: resolveResources(scope, K, s.resourcePreset ?? ResourcePreset.NANO, s.resources),
+  };
+}
+
+/** One Service port per exposed container port; two on the same Service port are an error. */
+function resolveServicePorts(scope: IConstruct, K: string, exposed: ResolvedPort[]): ResolvedServicePort[] {
+  const seen = new Map<number, string>();
+  return exposed.map((p) => {
+    const other = seen.get(p.servicePort);
+    if (other !== undefined) fail(scope, K, 'servicePort', p.servicePort, `a Service port that no other exposed port uses: ports "${other}" and "${p.name}" both map to it`);
+    seen.set(p.servicePort, p.name);
+    return { name: p.name, port: p.servicePort, targetPort: p.containerPort, protocol: p.protocol };
+  });
+}

@@ -1,0 +1,82 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+
+const CONTEXT_KEY = 'cdk8s-guardrails/kubernetesVersion';
+
+/**
+ * A Kubernetes minor version that the output must fit. Fields newer than the target are
+ * used only when it allows them; asking for one with an older target is an error that
+ * names the version it needs.
+ *
+ * The default target is 1.27, the API that cdk8s-plus-27 models and the oldest version
+ * the output is validated against. Raise it for the whole app or one chart with
+ * `KubernetesVersion.setTarget(scope, KubernetesVersion.V1_30)`, or per workload with the
+ * `kubernetesVersion` prop.
+ */
+export class KubernetesVersion {
+  /** Kubernetes 1.27. */
+  public static readonly V1_27 = new KubernetesVersion(27);
+  /** Kubernetes 1.28. */
+  public static readonly V1_28 = new KubernetesVersion(28);
+  /** Kubernetes 1.29: native sidecars (init containers with `restartPolicy: Always`). */
+  public static readonly V1_29 = new KubernetesVersion(29);
+  /** Kubernetes 1.30: the native `sleep` preStop action (beta, on by default). */
+  public static readonly V1_30 = new KubernetesVersion(30);
+  /** Kubernetes 1.31. */
+  public static readonly V1_31 = new KubernetesVersion(31);
+  /** Kubernetes 1.32. */
+  public static readonly V1_32 = new KubernetesVersion(32);
+  /** Kubernetes 1.33. */
+  public static readonly V1_33 = new KubernetesVersion(33);
+  /** Kubernetes 1.34. */
+  public static readonly V1_34 = new KubernetesVersion(34);
+  /** Kubernetes 1.35. */
+  public static readonly V1_35 = new KubernetesVersion(35);
+
+  /** The default target when none is set: 1.27. */
+  public static readonly DEFAULT = KubernetesVersion.V1_27;
+
+  /**
+   * Any 1.x minor version from 1.27 on.
+   * @param minor the minor version, e.g. 31 for 1.31
+   * @throws when `minor` is not a whole number of at least 27
+   */
+  public static fromMinor(minor: number): KubernetesVersion {
+    if (!Number.isInteger(minor) || minor < 27 || minor > 999) {
+      throw new Error(`KubernetesVersion: invalid minor version ${minor}; expected a whole number from 27 (Kubernetes 1.27, the oldest supported) on.`);
+    }
+    return new KubernetesVersion(minor);
+  }
+
+  /**
+   * Sets the target version for every workload under `scope` (an App or a Chart), unless a
+   * workload sets `kubernetesVersion` itself. Call it before the workloads are created.
+   */
+  public static setTarget(scope: IConstruct, version: KubernetesVersion): void {
+    if (!(version instanceof KubernetesVersion)) {
+      fail(scope, 'KubernetesVersion', 'version', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
+    }
+    scope.node.setContext(CONTEXT_KEY, version.minor);
+  }
+
+  /** The target version at `scope`: the nearest `setTarget`, else `KubernetesVersion.DEFAULT`. */
+  public static of(scope: IConstruct): KubernetesVersion {
+    const minor = scope.node.tryGetContext(CONTEXT_KEY);
+    return minor === undefined ? KubernetesVersion.DEFAULT : KubernetesVersion.fromMinor(Number(minor));
+  }
+
+  private constructor(
+    /** The minor version: 30 for 1.30. */
+    public readonly minor: number,
+  ) {}
+
+  /** "1.30". */
+  public get name(): string {
+    return `1.${this.minor}`;
+  }
+
+  /** Whether this version is `other` or newer. */
+  public atLeast(other: KubernetesVersion): boolean {
+    return this.minor >= other.minor;
+  }
+}

@@ -1,0 +1,228 @@
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { HashedConfigMap } from '../config/hashed-config-map';
+import { fail } from '../core/errors';
+import { CONSTRUCT_KINDS } from '../core/kinds';
+import { ServiceMonitor } from '../imports/servicemonitor-monitoring.coreos.com';
+import { IPodSet, NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
+import { SafePodProps, ScrapeMethod } from '../pods/props';
+import { skipAnnotationKey } from '../practices/skip';
+import { ResolvedPod, resolvePod } from '../pods/resolve';
+import { writePodTemplate } from '../pods/write';
+
+/**
+ * A workload made by this library (SafeDeployment and the other Safe* kinds): pods that
+ * other constructs can route to (TlsIngress), name as a network peer, and connect to.
+ */
+export interface ISafeWorkload extends IPodSet, IConstruct {
+  /** Object name shared by the workload's children. */
+  readonly name: string;
+  /** Recommended labels on every child. */
+  readonly labels: { [key: string]: string };
+  /** The ClusterIP Service, when the workload exposes a port. */
+  readonly service?: kplus.Service;
+  /** Rules switched off, with reasons. */
+  readonly skippedRules: { [ruleId: string]: string };
+  /** Lets `peer` connect to the pods, on `ports` (default: the exposed ports, or every port without any). */
+  allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void;
+  /** Lets the pods connect to `peer` (on the peer's ports). */
+  allowTo(peer: NetworkPeer): void;
+  /** Opens both sides: these pods may reach `other`'s exposed ports, and `other` accepts them. */
+  connectTo(other: ISafeWorkload): void;
+}
+
+/** Whether `x` looks like an ISafeWorkload (for checks of untyped input from other languages). */
+export function isSafeWorkload(x: unknown): x is ISafeWorkload {
+  const w = x as ISafeWorkload;
+  return typeof w === 'object' && w !== null && typeof w.allowFrom === 'function' && typeof w.connectTo === 'function'
+    && typeof w.selectorLabels === 'object' && Array.isArray(w.servingPorts) && typeof w.skippedRules === 'object';
+}
+
+/**
+ * The children every workload kind shares: its ServiceAccount, the hashed ConfigMap, the
+ * ClusterIP Service, the per-workload NetworkPolicy and the ServiceMonitor. A kind adds its
+ * own object (with the pod template from the pod core) and kind-specific children.
+ *
+ * A kind's constructor, in this order (it fixes the order of the objects in the output):
+ * `super(scope, id, props, '<construct name in core/kinds.ts>')` (resolves the pod, every
+ * pod-level error; creates the ServiceAccount and ConfigMap), validate the kind's own props,
+ * create the kind's object with `_podTemplate()` and `_objectAnnotations()`, then
+ * `_addService()`, the kind's other children (e.g. `addReplicationChildren`), and last
+ * `_addPolicyAndMonitor()`.
+ */
+export abstract class SafeWorkload extends Construct implements ISafeWorkload {
+  /** Object name shared by the children. */
+  public readonly name: string;
+  /** The workload's own ServiceAccount. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The hashed ConfigMap, with `env` or `files`. */
+  public readonly configMap?: HashedConfigMap;
+  /** Labels that select exactly this workload's pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** Recommended labels on every child. */
+  public readonly labels: { [key: string]: string };
+  /** Ports on which the pods serve (the exposed container ports). */
+  public readonly servingPorts: number[];
+  /** Rules switched off, with reasons. */
+  public readonly skippedRules: { [ruleId: string]: string };
+
+  /** @internal */
+  protected readonly _pod: ResolvedPod;
+  private _service?: kplus.Service;
+  private _networkPolicy?: ApiObject;
+  private _serviceMonitor?: ApiObject;
+  private readonly ingressRules: Array<{ peer: NetworkPeer; ports: NetworkPort[] }> = [];
+  private readonly egressPeers: NetworkPeer[] = [];
+
+  /**
+   * Resolves the pod-level props (every error is raised here) and creates the
+   * ServiceAccount and the hashed ConfigMap.
+   * @param kindName the construct's kind, e.g. 'SafeDeployment'
+   */
+  protected constructor(scope: Construct, id: string, props: SafePodProps, kindName: string) {
+    super(scope, id);
+    const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
+    if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
+    const pod = resolvePod(this, id, kind, props);
+    this._pod = pod;
+    this.name = pod.name;
+    this.skippedRules = Object.fromEntries(pod.skips);
+    this.selectorLabels = pod.selectorLabels;
+    this.labels = pod.labels;
+    this.servingPorts = pod.servingPorts;
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: this.labels },
+      automountToken: pod.automountServiceAccountToken,
+    });
+    if (Object.keys(pod.configData).length > 0) {
+      this.configMap = new HashedConfigMap(this, 'Config', { namePrefix: `${this.name}-config`, data: pod.configData, labels: this.labels });
+    }
+
+    for (const peer of pod.allowFrom) this.allowFrom(peer);
+    if (pod.metrics) this.allowFrom(pod.metrics.scraper, [{ port: pod.metrics.port }]);
+    this.egressPeers.push(pod.clusterDns);
+    for (const peer of pod.allowTo) this.allowTo(peer);
+  }
+
+  /** The ClusterIP Service, when the workload exposes a port. */
+  public get service(): kplus.Service | undefined {
+    return this._service;
+  }
+
+  /** The per-workload NetworkPolicy (ingress and egress). */
+  public get networkPolicy(): ApiObject {
+    return this._networkPolicy!;
+  }
+
+  /** The ServiceMonitor, with `metrics.method` SERVICE_MONITOR. */
+  public get serviceMonitor(): ApiObject | undefined {
+    return this._serviceMonitor;
+  }
+
+  /** Namespace of the workload: the namespace of its chart. */
+  public get namespaceName(): string | undefined {
+    return Chart.of(this).namespace;
+  }
+
+  /**
+   * Lets `peer` connect to the pods, on `ports` (default: the exposed ports, or every port
+   * for a worker).
+   */
+  public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
+    this.ingressRules.push({ peer, ports: ports ?? this.servingPorts.map((p) => ({ port: p })) });
+  }
+
+  /** Lets the pods connect to `peer` (on the peer's ports). */
+  public allowTo(peer: NetworkPeer): void {
+    this.egressPeers.push(peer);
+  }
+
+  /** Opens both sides: these pods may reach `other`'s exposed ports, and `other` accepts them. */
+  public connectTo(other: ISafeWorkload): void {
+    if (!isSafeWorkload(other)) fail(this, this._pod.kind.construct, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
+    this.allowTo(NetworkPeer.workload(other));
+    other.allowFrom(NetworkPeer.workload(this));
+  }
+
+  /**
+   * The pod template as plain JSON, for the kind's object.
+   * @internal
+   */
+  protected _podTemplate(): any {
+    return writePodTemplate(this._pod, { serviceAccountName: this.serviceAccount.name, configMapName: this.configMap?.name });
+  }
+
+  /**
+   * Annotations of the kind's object: skipped rules and checker hints.
+   * @internal
+   */
+  protected _objectAnnotations(): { [key: string]: string } | undefined {
+    const a: { [key: string]: string } = { ...this._pod.objectAnnotations };
+    for (const [id, reason] of this._pod.skips) a[skipAnnotationKey(id)] = reason;
+    return Object.keys(a).length > 0 ? a : undefined;
+  }
+
+  /**
+   * Creates the ClusterIP Service when a port is exposed. Call it right after the kind's object.
+   * @internal
+   */
+  protected _addService(): void {
+    const pod = this._pod;
+    if (pod.servicePorts.length === 0) return;
+    const service = new kplus.Service(this, 'Service', {
+      metadata: { name: this.name, labels: this.labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: pod.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol as kplus.Protocol })),
+    });
+    for (const [k, v] of Object.entries(this.selectorLabels)) service.selectLabel(k, v);
+    // cdk8s-plus writes `externalIPs: []`, which the API server does not store.
+    ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    this._service = service;
+  }
+
+  /**
+   * Creates the NetworkPolicy (default deny for these pods, then the explicit allows) and the
+   * ServiceMonitor. Call it after the kind's other children.
+   * @internal
+   */
+  protected _addPolicyAndMonitor(): void {
+    const ownNamespace = () => this.namespaceName;
+    this._networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        podSelector: { matchLabels: { ...this.selectorLabels } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({
+          // An empty list is left out (the policy type alone denies): the API server does
+          // not store empty lists, and a GitOps diff would never settle.
+          produce: () => nonEmpty(this.ingressRules.map((r) => ({
+            from: [r.peer._toPeer(ownNamespace())],
+            ports: renderPorts(r.ports),
+          }))),
+        }),
+        egress: Lazy.any({
+          produce: () => nonEmpty(this.egressPeers.map((p) => ({
+            to: [p._toPeer(ownNamespace())],
+            ports: renderPorts(p.ports),
+          }))),
+        }),
+      },
+    });
+    const metrics = this._pod.metrics;
+    if (metrics && metrics.method === ScrapeMethod.SERVICE_MONITOR) {
+      this._serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+        metadata: { name: this.name, labels: this.labels },
+        spec: {
+          selector: { matchLabels: { ...this.selectorLabels } },
+          endpoints: [{ port: metrics.portName, path: metrics.path, interval: `${metrics.interval}s` }],
+        },
+      });
+    }
+  }
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}

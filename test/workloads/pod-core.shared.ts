@@ -1,0 +1,368 @@
+import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { describe, expect, it } from 'vitest';
+import { podTemplateOf } from '../../lib/core/kinds';
+import { ISafeWorkload, KubernetesVersion, ProbeCheck, ProbeScheme, ResourcePreset, SafePodProps } from '../../lib';
+import { all, errorOf, newChart, one, synth } from '../helpers';
+
+export const IMAGE = 'ghcr.io/acme/web:1.4.2';
+export const SIDECAR_IMAGE = 'ghcr.io/acme/proxy:2.0.1';
+/** A sidecar without ports: it needs a liveness command. */
+const PROXY = { name: 'proxy', image: SIDECAR_IMAGE, liveness: { check: ProbeCheck.exec(['/proxy', 'health']) } };
+
+/** How the shared pod-level suite makes and reads one workload kind. */
+export interface WorkloadFactory {
+  /** The construct's name in error messages, e.g. 'SafeDeployment'. */
+  readonly construct: string;
+  /** The kind of the object that holds the pod template, e.g. 'Deployment'. */
+  readonly kind: string;
+  /** Whether the main container may serve on ports with readiness and liveness probes. */
+  readonly serving: boolean;
+  /** Creates the workload with these pod-level props (plus whatever the kind requires). */
+  create(scope: Chart, id: string, props: SafePodProps): ISafeWorkload;
+}
+
+/**
+ * The pod-level assertions that hold for every workload kind. A kind's test file calls it
+ * with its factory; each kind then tests only what is its own.
+ */
+export function podCoreSuite(f: WorkloadFactory): void {
+  const base: SafePodProps = f.serving ? { image: IMAGE, port: 8080 } : { image: IMAGE };
+
+  function make(props: Partial<SafePodProps> = {}, setup?: (chart: Chart) => void) {
+    const chart = newChart();
+    setup?.(chart);
+    const construct = f.create(chart, 'web', { ...base, ...props } as SafePodProps);
+    const manifests = synth(chart);
+    const object = one(manifests, f.kind);
+    const template = podTemplateOf(object);
+    return { chart, construct, manifests, object, template, pod: template.spec, main: template.spec.containers[0] };
+  }
+  const error = (props: Partial<SafePodProps>, setup?: (chart: Chart) => void) => errorOf(() => make(props, setup));
+  const prefix = `${f.construct} at 'test/web': invalid`;
+
+  describe(`${f.construct}: pod core`, () => {
+    describe('every container is pinned, sized and restricted', () => {
+      const restricted = (uid: number, gid: number) => ({
+        runAsNonRoot: true, runAsUser: uid, runAsGroup: gid, allowPrivilegeEscalation: false, privileged: false,
+        readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+
+      it('sidecars and init containers get the restricted context and NANO resources', () => {
+        const { pod } = make({
+          sidecars: [{ ...PROXY }],
+          initContainers: [{ name: 'migrate', image: SIDECAR_IMAGE, args: ['up'] }],
+        });
+        const containers = [...pod.containers, ...pod.initContainers];
+        expect(containers.map((c: any) => c.name)).toEqual(['app', 'proxy', 'migrate']);
+        for (const c of containers) {
+          expect(c.securityContext).toEqual(restricted(10001, 10001));
+          expect(c.imagePullPolicy).toBe('Always');
+        }
+        for (const c of [pod.containers[1], pod.initContainers[0]]) {
+          expect(c.resources).toEqual({
+            requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '128Mi' },
+            limits: { 'memory': '64Mi', 'ephemeral-storage': '512Mi' },
+          });
+        }
+        expect(pod.initContainers[0].args).toEqual(['up']);
+        expect(pod.initContainers[0].lifecycle).toBeUndefined();
+        expect(pod.initContainers[0].restartPolicy).toBeUndefined();
+      });
+
+      it('sidecar resources follow their own preset and values', () => {
+        const { pod } = make({
+          sidecars: [{ ...PROXY, resourcePreset: ResourcePreset.MEDIUM, resources: { memoryLimit: Size.gibibytes(1) } }],
+        });
+        expect(pod.containers[1].resources.requests).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '512Mi' });
+        expect(pod.containers[1].resources.limits.memory).toBe('1Gi');
+        expect(error({ sidecars: [{ ...PROXY, resources: { memoryLimit: Size.mebibytes(1) } }] }))
+          .toContain(`${prefix} resources.memoryLimit "1Mi"; expected a limit at least the request (64Mi).`);
+      });
+
+      it('sidecar and init images are checked like the main image', () => {
+        expect(error({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }] })).toBe(
+          `${prefix} sidecars[0].image "ghcr.io/acme/proxy:latest"; expected a pinned image: a tag other than "latest" (e.g. ":1.4.2") or a digest (rule image-pinned).`);
+        expect(error({ initContainers: [{ name: 'init', image: 'nginx:1.27' }], allowedRegistries: ['ghcr.io/acme'] })).toBe(
+          `${prefix} initContainers[0].image "nginx:1.27"; expected an image from an allowed registry: ghcr.io/acme (rule image-registry).`);
+        expect(error({ sidecars: [{ ...PROXY }], requireDigest: true, image: `${IMAGE}@sha256:${'a'.repeat(64)}` }))
+          .toContain(`${prefix} sidecars[0].image "ghcr.io/acme/proxy:2.0.1"; expected an image pinned by digest`);
+        expect(make({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }], skip: { 'image-pinned': 'nightly proxy build' } }).pod.containers[1].image)
+          .toBe('ghcr.io/acme/proxy:latest');
+      });
+
+      it('container names are DNS labels, unique in the pod', () => {
+        expect(error({ sidecars: [{ name: 'app', image: SIDECAR_IMAGE }] })).toBe(
+          `${prefix} sidecars[0].name "app"; expected a container name not used by another container of the pod (app).`);
+        expect(error({ initContainers: [{ name: 'Init_1', image: SIDECAR_IMAGE }] })).toBe(
+          `${prefix} initContainers[0].name "Init_1"; expected a DNS-1123 label: lower-case letters, digits and '-'.`);
+      });
+
+      it('init containers have no ports or probes', () => {
+        expect(error({ initContainers: [{ name: 'init', image: SIDECAR_IMAGE, ports: [{ name: 'x', containerPort: 1 }] } as any] })).toBe(
+          `${prefix} initContainers[0].ports [{"name":"x","containerPort":1}]; expected no ports on an init container: it runs to completion before the app starts; make it a sidecar instead.`);
+      });
+
+      it('sidecar env goes into the hashed ConfigMap under <container>.<NAME>; secrets stay references', () => {
+        const { pod, manifests } = make({
+          env: { LEVEL: 'info' },
+          sidecars: [{ ...PROXY, env: { LEVEL: 'debug' }, secretEnv: [{ name: 'TOKEN', secretName: 'proxy', key: 'token' }] }],
+        });
+        const cm = one(manifests, 'ConfigMap');
+        expect(cm.data).toEqual({ 'LEVEL': 'info', 'proxy.LEVEL': 'debug' });
+        expect(pod.containers[1].env).toEqual([
+          { name: 'LEVEL', valueFrom: { configMapKeyRef: { key: 'proxy.LEVEL', name: cm.metadata.name } } },
+          { name: 'TOKEN', valueFrom: { secretKeyRef: { key: 'token', name: 'proxy', optional: false } } },
+        ]);
+        expect(error({ files: { 'proxy.LEVEL': 'x' }, sidecars: [{ ...PROXY, env: { LEVEL: 'debug' } }] })).toBe(
+          `${prefix} sidecars[0].env "LEVEL"; expected an env name whose ConfigMap key "proxy.LEVEL" is not also a file name: both live in one ConfigMap.`);
+      });
+
+      it('sidecar writable paths share the pod\'s volume for the same path', () => {
+        const { pod } = make({ sidecars: [{ ...PROXY, writablePaths: ['/tmp', '/var/run/proxy'] }] });
+        expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'var-run-proxy', emptyDir: {} }]);
+        expect(pod.containers[1].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/run/proxy', name: 'var-run-proxy' }]);
+      });
+    });
+
+    describe('runAsUser and runAsGroup', () => {
+      it('below 10001 only with a pod-security skip reason; 0 never', () => {
+        expect(error({ runAsUser: 1000 })).toBe(`${prefix} runAsUser 1000; expected an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with skip: { 'pod-security': '<reason>' } for an image built for a fixed UID; 0 (root) is never allowed.`);
+        const skip = { 'pod-security': 'upstream image runs as uid 1000' };
+        const { pod, object } = make({ runAsUser: 1000, runAsGroup: 1000, skip, sidecars: [{ ...PROXY }] });
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+        for (const c of pod.containers) expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
+        expect(object.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(skip['pod-security']);
+        // kube-score's own opt-out names the decision, next to the reason
+        expect(object.metadata.annotations['kube-score/ignore']).toBe(f.serving ? 'pod-probes-identical,container-security-context-user-group-id' : 'container-security-context-user-group-id');
+        expect(make({ runAsUser: 20000 }).object.metadata.annotations?.['kube-score/ignore'] ?? '').not.toContain('user-group-id');
+        expect(error({ runAsUser: 0, skip })).toContain(`${prefix} runAsUser 0; expected an integer from 10001`);
+        expect(error({ runAsGroup: 0, skip })).toContain(`${prefix} runAsGroup 0; expected an integer from 10001`);
+        expect(error({ runAsUser: 1.5, skip })).toContain(`${prefix} runAsUser 1.5;`);
+      });
+    });
+
+    describe('target Kubernetes version', () => {
+      const v130 = (chart: Chart) => KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30);
+
+      it('the default target is 1.27: preStop is a sleep command, sidecars are plain containers', () => {
+        const { main, pod } = make({ sidecars: [{ ...PROXY }] });
+        expect(main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+        expect(pod.containers.map((c: any) => c.name)).toEqual(['app', 'proxy']);
+        expect(pod.initContainers).toBeUndefined();
+      });
+
+      it('1.30 uses the native sleep action; preStopCommand still wins', () => {
+        expect(make({}, v130).main.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
+        expect(make({ preStopDelay: Duration.seconds(5) }, v130).main.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+        expect(make({ preStopDelay: Duration.seconds(0) }, v130).main.lifecycle).toBeUndefined();
+        expect(make({ preStopCommand: ['/bin/wait', '3'] }, v130).main.lifecycle).toEqual({ preStop: { exec: { command: ['/bin/wait', '3'] } } });
+        expect(make({ kubernetesVersion: KubernetesVersion.V1_30 }).main.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
+        // a workload's own version wins over the chart's
+        expect(make({ kubernetesVersion: KubernetesVersion.V1_29 }, v130).main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+      });
+
+      it('preStopCommand: [] stays an error', () => {
+        expect(error({ preStopCommand: [] })).toBe(`${prefix} preStopCommand []; expected a non-empty command of non-empty strings, e.g. ['sleep', '10'], or no preStopCommand.`);
+      });
+
+      it('from 1.29 sidecars are native: init containers with restartPolicy Always, before the init containers', () => {
+        const { pod } = make({
+          kubernetesVersion: KubernetesVersion.V1_29,
+          sidecars: [{ ...PROXY }],
+          initContainers: [{ name: 'migrate', image: SIDECAR_IMAGE }],
+        });
+        expect(pod.containers.map((c: any) => c.name)).toEqual(['app']);
+        expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['proxy', 'Always'], ['migrate', undefined]]);
+        const plain = make({ kubernetesVersion: KubernetesVersion.V1_29, sidecars: [{ ...PROXY, native: false }] }).pod;
+        expect(plain.containers.map((c: any) => c.name)).toEqual(['app', 'proxy']);
+      });
+
+      it('asking for a native sidecar with an older target names the version it needs', () => {
+        expect(error({ sidecars: [{ ...PROXY, native: true }] })).toBe(
+          `${prefix} sidecars[0].native true; expected Kubernetes 1.29 or newer for native sidecars (init containers with restartPolicy: Always), but the target is 1.27: raise it with KubernetesVersion.setTarget(app, KubernetesVersion.V1_29) or kubernetesVersion, or leave sidecars[0].native out.`);
+      });
+    });
+
+    if (!f.serving) return;
+
+    describe('named ports', () => {
+      it('`port` is the port named http; `ports` adds named ports, each exposed by the Service', () => {
+        const { main, manifests, construct } = make({
+          ports: [{ name: 'grpc', containerPort: 9000 }, { name: 'admin', containerPort: 9901, exposed: false }, { name: 'dns', containerPort: 5353, protocol: kplus.Protocol.UDP, servicePort: 53 }],
+        });
+        expect(main.ports).toEqual([
+          { containerPort: 8080, name: 'http', protocol: 'TCP' },
+          { containerPort: 9000, name: 'grpc', protocol: 'TCP' },
+          { containerPort: 9901, name: 'admin', protocol: 'TCP' },
+          { containerPort: 5353, name: 'dns', protocol: 'UDP' },
+        ]);
+        expect(one(manifests, 'Service').spec.ports).toEqual([
+          { name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' },
+          { name: 'grpc', port: 9000, targetPort: 9000, protocol: 'TCP' },
+          { name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' },
+        ]);
+        expect(construct.servingPorts).toEqual([8080, 9000, 5353]);
+      });
+
+      it('without `port` the first named port is the default probe and metrics port', () => {
+        const { main, template, manifests } = make({ port: undefined, ports: [{ name: 'grpc', containerPort: 5050 }] });
+        expect(main.readinessProbe.tcpSocket).toEqual({ port: 'grpc' });
+        expect(main.livenessProbe.tcpSocket).toEqual({ port: 'grpc' });
+        expect(template.metadata.annotations['prometheus.io/port']).toBe('5050');
+        expect(one(manifests, f.kind).metadata.labels['app.kubernetes.io/component']).toBe('server');
+      });
+
+      it('port names are IANA service names, unique in the pod; numbers are not declared twice', () => {
+        expect(error({ ports: [{ name: 'HTTP2', containerPort: 1 }] })).toBe(
+          `${prefix} ports[0].name "HTTP2"; expected a port name of at most 15 lower-case letters, digits and '-' with at least one letter (IANA_SVC_NAME).`);
+        expect(error({ ports: [{ name: 'http', containerPort: 9000 }] })).toBe(`${prefix} ports[0].name "http"; expected a port name not used by another port of the pod.`);
+        expect(error({ ports: [{ name: 'alt', containerPort: 8080 }] })).toBe(`${prefix} ports[0].containerPort 8080; expected a port number not declared twice in the pod.`);
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'http', containerPort: 15001 }] }] }))
+          .toBe(`${prefix} sidecars[0].ports[0].name "http"; expected a port name not used by another port of the pod.`);
+        expect(error({ ports: [{ name: 'grpc', containerPort: 70000 }] })).toContain(`${prefix} ports[0].containerPort 70000`);
+        expect(error({ ports: [{ name: 'admin', containerPort: 9901, exposed: false, servicePort: 80 }] })).toBe(
+          `${prefix} ports[0].servicePort 80; expected no servicePort on a port with exposed: false.`);
+        expect(error({ ports: [{ name: 'grpc', containerPort: 9000, servicePort: 8080 }] })).toBe(
+          `${prefix} servicePort 8080; expected a Service port that no other exposed port uses: ports "http" and "grpc" both map to it.`);
+      });
+
+      it('sidecar ports are in the Service and open to peers unless exposed: false', () => {
+        const { manifests, construct } = make({
+          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }, { name: 'proxy-admin', containerPort: 15000, exposed: false }] }],
+        });
+        expect(one(manifests, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'proxy']);
+        expect(construct.servingPorts).toEqual([8080, 15001]);
+      });
+    });
+
+    describe('connectTo between workloads', () => {
+      it('opens every exposed port of the other workload, on both sides', () => {
+        const chart = newChart('shop');
+        const cart = f.create(chart, 'cart', { image: IMAGE, ports: [{ name: 'grpc', containerPort: 7070 }, { name: 'admin', containerPort: 9901, exposed: false }] });
+        const web = f.create(chart, 'web', { ...base });
+        web.connectTo(cart);
+        const manifests = synth(chart);
+        const cartPolicy = one(manifests, 'NetworkPolicy', 'cart');
+        expect(cartPolicy.spec.ingress).toContainEqual({
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/name': 'web' } } }],
+          ports: [{ port: 7070, protocol: 'TCP' }],
+        });
+        expect(one(manifests, 'NetworkPolicy', 'web').spec.egress).toContainEqual({
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'cart', 'app.kubernetes.io/name': 'cart' } } }],
+          ports: [{ port: 7070, protocol: 'TCP' }],
+        });
+        expect(errorOf(() => web.connectTo({} as any))).toBe(
+          `${f.construct} at 'test/web': invalid connectTo {}; expected a workload (ISafeWorkload) such as a SafeDeployment.`);
+      });
+    });
+
+    describe('probe kinds, each on a named port', () => {
+      it('httpGet with headers and scheme, grpc with a service, tcpSocket, exec', () => {
+        const { main } = make({
+          ports: [{ name: 'grpc', containerPort: 9000 }, { name: 'admin', containerPort: 9901 }],
+          readiness: { check: ProbeCheck.grpc({ port: 'grpc', service: 'shop.Cart' }) },
+          liveness: { check: ProbeCheck.httpGet('/livez', { port: 'admin', headers: { 'X-Probe': 'kubelet', 'Accept': 'text/plain' }, scheme: ProbeScheme.HTTPS }) },
+          startupTimeout: Duration.seconds(60),
+        });
+        expect(main.readinessProbe).toEqual({ grpc: { port: 9000, service: 'shop.Cart' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
+        expect(main.livenessProbe).toEqual({
+          httpGet: { path: '/livez', port: 'admin', scheme: 'HTTPS', httpHeaders: [{ name: 'Accept', value: 'text/plain' }, { name: 'X-Probe', value: 'kubelet' }] },
+          initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6, successThreshold: 1,
+        });
+        expect(main.startupProbe.grpc).toEqual({ port: 9000, service: 'shop.Cart' });
+        const other = make({
+          readiness: { check: ProbeCheck.tcpSocket('http') },
+          liveness: { check: ProbeCheck.exec(['/bin/health', '--live']) },
+        }).main;
+        expect(other.readinessProbe.tcpSocket).toEqual({ port: 'http' });
+        expect(other.livenessProbe.exec).toEqual({ command: ['/bin/health', '--live'] });
+        expect(make({ readiness: { check: ProbeCheck.grpc() } }).main.readinessProbe.grpc).toEqual({ port: 8080 });
+      });
+
+      it('a probe on an unknown port name is an error', () => {
+        expect(error({ readiness: { check: ProbeCheck.httpGet('/ready', { port: 'grpc' }) } })).toBe(
+          `${prefix} readiness.check.port "grpc"; expected the name of a port of the container: http; a probe on an unknown port never succeeds.`);
+        expect(error({ liveness: { check: ProbeCheck.tcpSocket('admin') } })).toContain(`${prefix} liveness.check.port "admin"; expected the name of a port of the container: http;`);
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, liveness: { check: ProbeCheck.grpc() } }] })).toBe(
+          `${prefix} sidecars[0].liveness.check "grpc"; expected a port to probe: the container has none; declare one with sidecars[0].ports, or use ProbeCheck.exec().`);
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, liveness: { check: ProbeCheck.tcpSocket('http') } }] })).toContain(
+          `${prefix} sidecars[0].liveness.check.port "http"; expected the name of a port of the container: (none)`);
+      });
+
+      it('bad checks are errors', () => {
+        expect(error({ readiness: { path: '/a', check: ProbeCheck.tcpSocket() } })).toBe(
+          `${prefix} readiness.path "/a"; expected either path or check, not both: use check: ProbeCheck.httpGet("/a").`);
+        expect(error({ readiness: { check: ProbeCheck.httpGet('ready') } })).toBe(`${prefix} readiness.check.path "ready"; expected an absolute HTTP path such as "/healthz".`);
+        expect(error({ liveness: { check: ProbeCheck.exec([]) } })).toBe(`${prefix} liveness.check []; expected ProbeCheck.exec() with a non-empty command of non-empty strings.`);
+        expect(error({ readiness: { check: ProbeCheck.httpGet('/r', { headers: { 'Bad Header': 'x' } }) } })).toContain(`${prefix} readiness.check.headers "Bad Header"`);
+        expect(error({ ports: [{ name: 'dns', containerPort: 53, protocol: kplus.Protocol.UDP }], readiness: { check: ProbeCheck.tcpSocket('dns') } })).toBe(
+          `${prefix} readiness.check.port "dns"; expected a TCP port: port "dns" is UDP, and the kubelet probes over TCP.`);
+      });
+
+      it('a sidecar with ports gets TCP probes on its first port and the preStop delay', () => {
+        const { pod } = make({
+          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }], readiness: { path: '/ready' } }],
+        });
+        const proxy = pod.containers[1];
+        expect(proxy.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 'proxy', scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
+        expect(proxy.livenessProbe).toEqual({ tcpSocket: { port: 'proxy' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6, successThreshold: 1 });
+        expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+        const own = make({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }], preStopCommand: ['/proxy', 'drain'] }] });
+        expect(own.pod.containers[1].lifecycle).toEqual({ preStop: { exec: { command: ['/proxy', 'drain'] } } });
+      });
+
+      it('a sidecar without ports needs a liveness command; it has no preStop delay', () => {
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }] })).toBe(
+          `${prefix} sidecars[0].liveness (undefined); expected a liveness probe for a container without ports, e.g. { check: ProbeCheck.exec(['/bin/health']) }, or skip: { 'probe-liveness': '<reason>' } (rule probe-liveness).`);
+        expect(error({ sidecars: [{ ...PROXY, readiness: { path: '/ready' } }] })).toBe(
+          `${prefix} sidecars[0].readiness {"path":"/ready"}; expected no readiness probe without a port: a worker is not behind a Service.`);
+        const { pod } = make({ sidecars: [PROXY] });
+        expect(pod.containers[1].livenessProbe).toEqual({ exec: { command: ['/proxy', 'health'] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 });
+        expect(pod.containers[1].readinessProbe).toBeUndefined();
+        expect(pod.containers[1].lifecycle).toBeUndefined();
+        expect(error({ sidecars: [{ ...PROXY, ports: [{ name: 'proxy', containerPort: 15001 }], liveness: { periodSeconds: 5, failureThreshold: 3 } }] })).toBe(
+          `${prefix} sidecars[0].liveness {"periodSeconds":5,"failureThreshold":3}; expected a liveness probe more tolerant than readiness: periodSeconds x failureThreshold above 15s, so a slow pod leaves the Service before it is restarted (rule probe-liveness).`);
+      });
+
+      it('different checks drop the kube-score hint; identical ones keep it', () => {
+        expect(make({ readiness: { check: ProbeCheck.tcpSocket() }, liveness: {} }).object.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
+        expect(make({ readiness: { check: ProbeCheck.grpc() } }).object.metadata.annotations).toBeUndefined();
+      });
+    });
+
+    describe('metrics on named ports', () => {
+      it('a declared port is scraped by its name; the ServiceMonitor names it', () => {
+        const { manifests, template, construct } = make({
+          ports: [{ name: 'metrics', containerPort: 9090 }],
+          metrics: { port: 9090, method: undefined },
+        });
+        expect(template.metadata.annotations['prometheus.io/port']).toBe('9090');
+        expect(construct.servingPorts).toEqual([8080, 9090]);
+        const sm = make({ ports: [{ name: 'admin', containerPort: 9901 }], metrics: { port: 9901, method: 'service-monitor' as any } }).manifests;
+        expect(one(sm, 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'admin', path: '/metrics', interval: '30s' }]);
+        expect(one(sm, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'admin']);
+        expect(all(manifests, 'ServiceMonitor')).toHaveLength(0);
+      });
+
+      it('a ServiceMonitor needs an exposed port; a second port named metrics must be the metrics port', () => {
+        expect(error({ ports: [{ name: 'admin', containerPort: 9901, exposed: false }], metrics: { port: 9901, method: 'service-monitor' as any } })).toBe(
+          `${prefix} metrics.port 9901; expected an exposed port for a ServiceMonitor: port "admin" has exposed: false.`);
+        expect(error({ ports: [{ name: 'metrics', containerPort: 9090 }], metrics: { port: 9100 } })).toBe(
+          `${prefix} metrics.port 9100; expected the number of the port named "metrics", or a port number with no name of its own.`);
+      });
+    });
+
+    describe('escape hatch', () => {
+      it('JSON patches reach fields cdk8s-plus-27 does not know', () => {
+        const chart = newChart();
+        const w = f.create(chart, 'web', { ...base });
+        const obj = ApiObject.of(w.node.findChild(f.kind));
+        const path = f.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
+        obj.addJsonPatch(JsonPatch.add(`${path}/containers/0/lifecycle/preStop`, { sleep: { seconds: 3 } }));
+        const pod = podTemplateOf(one(synth(chart), f.kind)).spec;
+        expect(pod.containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: 3 } });
+      });
+    });
+  });
+}
