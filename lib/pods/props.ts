@@ -269,6 +269,14 @@ export interface SafePodProps {
    */
   readonly requireDigest?: boolean;
   /**
+   * What counts as a pinned tag (rule `image-pinned`): a regular expression (JavaScript syntax)
+   * that the whole tag must match, e.g. `'v\\d+\\.\\d+'` for a registry whose minor tags are
+   * immutable. `latest` never counts; a digest always does.
+   * @default - a tag holding a full version (`1.4.2`, `v1.4.2-alpine`), a date stamp
+   *   (`20240105`) or a commit hash (`sha-3f2a9c8`); `stable`, `alpine`, `3` and `7.2` move
+   */
+  readonly pinnedTagPattern?: string;
+  /**
    * Registries every image may come from (rule `image-registry`), as `host` or `host/path`.
    * @default - any registry
    */

@@ -1,10 +1,11 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { ImageRef, isPinned, parseImage, registryAllowed } from '../core/image';
+import { ImageRef, parseImage, pinProblem, registryAllowed } from '../core/image';
 
 /** What every image of the pod is checked against (rules image-pinned, image-registry). */
 export interface ImagePolicy {
   readonly requireDigest?: boolean;
+  readonly pinnedTagPattern?: string;
   readonly allowedRegistries?: string[];
 }
 
@@ -14,9 +15,17 @@ export function checkImage(scope: IConstruct, kind: string, prop: string, value:
   if (!image) {
     fail(scope, kind, prop, value, 'an image reference such as "ghcr.io/acme/web:1.4.2" or "ghcr.io/acme/web@sha256:<64 hex>"');
   }
+  if (policy.pinnedTagPattern !== undefined) {
+    try {
+      new RegExp(policy.pinnedTagPattern);
+    } catch (e) {
+      fail(scope, kind, 'pinnedTagPattern', policy.pinnedTagPattern, `a regular expression (JavaScript syntax): ${(e as Error).message}`);
+    }
+  }
   if (!skips.has('image-pinned')) {
-    if (!isPinned(image)) {
-      fail(scope, kind, prop, value, 'a pinned image: a tag other than "latest" (e.g. ":1.4.2") or a digest (rule image-pinned)');
+    const problem = pinProblem(image, policy.pinnedTagPattern);
+    if (problem !== undefined) {
+      fail(scope, kind, prop, value, `a pinned image: the image ${problem}. Pin a full version (":1.4.2"), a date, a commit or a digest ("@sha256:<64 hex>"), or set pinnedTagPattern (rule image-pinned)`);
     }
     if (policy.requireDigest && !image.digest) {
       fail(scope, kind, prop, value, 'an image pinned by digest ("<image>@sha256:<64 hex>") because requireDigest is true');

@@ -18,7 +18,7 @@ function strings(list: unknown, property: string, error: OptionError): string[] 
 
 /** The options of GuardrailsOptions; any other key is a misspelling. */
 export const OPTION_KEYS: readonly string[] = [
-  'profile', 'allowedRegistries', 'requireDigest', 'requireArchitecture',
+  'profile', 'allowedRegistries', 'requireDigest', 'pinnedTagPattern', 'requireArchitecture',
   'externalServiceAccounts', 'externalServices', 'externalSecrets', 'disabledRules',
 ];
 

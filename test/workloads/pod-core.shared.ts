@@ -82,9 +82,9 @@ export function podCoreSuite(f: WorkloadFactory): void {
 
       it('sidecar and init images are checked like the main image', () => {
         expect(error({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }] })).toBe(
-          `${prefix} sidecars[0].image "ghcr.io/acme/proxy:latest"; expected a pinned image: a tag other than "latest" (e.g. ":1.4.2") or a digest (rule image-pinned).`);
-        expect(error({ initContainers: [{ name: 'init', image: 'nginx:1.27' }], allowedRegistries: ['ghcr.io/acme'] })).toBe(
-          `${prefix} initContainers[0].image "nginx:1.27"; expected an image from an allowed registry: ghcr.io/acme (rule image-registry).`);
+          `${prefix} sidecars[0].image "ghcr.io/acme/proxy:latest"; expected a pinned image: the image uses the tag "latest", which changes under the same name. Pin a full version (":1.4.2"), a date, a commit or a digest ("@sha256:<64 hex>"), or set pinnedTagPattern (rule image-pinned).`);
+        expect(error({ initContainers: [{ name: 'init', image: 'nginx:1.27.3' }], allowedRegistries: ['ghcr.io/acme'] })).toBe(
+          `${prefix} initContainers[0].image "nginx:1.27.3"; expected an image from an allowed registry: ghcr.io/acme (rule image-registry).`);
         expect(error({ sidecars: [{ ...PROXY }], requireDigest: true, image: `${IMAGE}@sha256:${'a'.repeat(64)}` }))
           .toContain(`${prefix} sidecars[0].image "ghcr.io/acme/proxy:2.0.1"; expected an image pinned by digest`);
         expect(make({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }], skip: { 'image-pinned': 'nightly proxy build' } }).pod.containers[1].image)

@@ -84,7 +84,24 @@ describe('image-pinned and image-registry', () => {
   it('enforces the registry allow-list', () => {
     expect(error({ allowedRegistries: ['registry.acme.internal'] })).toContain('an image from an allowed registry: registry.acme.internal (rule image-registry)');
     expect(web({ allowedRegistries: ['ghcr.io/acme'] }).container.image).toBe(IMAGE);
-    expect(web({ image: 'nginx:1.27', allowedRegistries: ['docker.io'] }).container.image).toBe('nginx:1.27');
+    expect(web({ image: 'nginx:1.27.3', allowedRegistries: ['docker.io'] }).container.image).toBe('nginx:1.27.3');
+  });
+
+  it.each([
+    ['redis:alpine', 'alpine'], ['nginx:stable', 'stable'], ['ghcr.io/acme/app:main', 'main'], ['ghcr.io/acme/app:3', '3'], ['nginx:1.27', '1.27'],
+  ])('refuses the moving tag of %j', (image, tag) => {
+    expect(error({ image })).toBe(`SafeDeployment at 'test/web': invalid image "${image}"; expected a pinned image: the image uses the tag "${tag}", which moves when a new build is pushed: a pinned tag holds a full version (1.4.2), a date (20240105) or a commit hash. Pin a full version (":1.4.2"), a date, a commit or a digest ("@sha256:<64 hex>"), or set pinnedTagPattern (rule image-pinned).`);
+  });
+
+  it.each(['nginx:1.27.3', 'ghcr.io/acme/app:v2.4.0-rc.1', 'ghcr.io/acme/app:20240105', 'ghcr.io/acme/app:sha-3f2a9c8'])('accepts the pinned tag of %j', (image) => {
+    expect(web({ image }).container.image).toBe(image);
+  });
+
+  it('takes pinnedTagPattern for registries whose shorter tags are immutable, never for latest', () => {
+    expect(web({ image: 'ghcr.io/acme/app:v7.2', pinnedTagPattern: 'v\\d+\\.\\d+' }).container.image).toBe('ghcr.io/acme/app:v7.2');
+    expect(error({ image: 'ghcr.io/acme/app:7.2.1', pinnedTagPattern: 'v\\d+\\.\\d+' })).toContain('which does not match the pinned-tag pattern v\\d+\\.\\d+');
+    expect(error({ image: 'ghcr.io/acme/app:latest', pinnedTagPattern: '.*' })).toContain('uses the tag "latest"');
+    expect(error({ pinnedTagPattern: 'v(' })).toMatch(/^SafeDeployment at 'test\/web': invalid pinnedTagPattern "v\("; expected a regular expression \(JavaScript syntax\): /);
   });
 
   it('allows latest only with a reason, written as an annotation', () => {
