@@ -228,3 +228,27 @@ describe('check --format sarif and junit', () => {
     expect(r.err).toContain('--format "xml": expected text, json, sarif, junit');
   });
 });
+
+describe('check: standard input that cannot be read', () => {
+  it('reports an error from reading standard input as an input error', () => {
+    let out = '';
+    const code = main(['check', '-'], { out: (t) => { out += t; }, err: () => undefined, stdin: () => { throw new Error('is a terminal: pipe manifests into it'); } });
+    expect(out).toContain('<stdin>: cannot be read: is a terminal: pipe manifests into it');
+    expect(code).toBe(2);
+  });
+
+  it('a container merged from an anchor has the image it inherits', () => {
+    const yaml = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx-base: &base {name: c, image: 'ghcr.io/acme/c:1.2.3'}\nspec:\n  restartPolicy: Never\n  containers:\n    - <<: *base\n`;
+    const found = JSON.parse(run(['check', '--format', 'json', '-'], yaml).out).violations.filter((v: any) => v.rule === 'image-pinned');
+    expect(found).toEqual([]);
+  });
+});
+
+describe('check: an unexpected failure', () => {
+  it('is one line without a stack trace, exit 2', () => {
+    let err = '';
+    const code = main(['check', '-'], { out: () => { throw new Error('EPIPE: broken pipe'); }, err: (t) => { err += t; }, stdin: () => CM });
+    expect(err).toBe('cdk8s-guardrails: internal error: EPIPE: broken pipe\n(this is a bug in the checker; please report it with the input that caused it)\n');
+    expect(code).toBe(2);
+  });
+});
