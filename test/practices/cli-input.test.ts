@@ -252,3 +252,20 @@ describe('check: an unexpected failure', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('check --pinned-tag-pattern', () => {
+  const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  restartPolicy: Never\n  containers: [{name: c, image: '${image}'}]\n`;
+  const pinned = (args: string[], image: string) => JSON.parse(run(['check', '--format', 'json', ...args, '-'], pod(image)).out).violations
+    .filter((v: any) => v.rule === 'image-pinned').map((v: any) => v.message);
+
+  it('replaces the definition of a pinned tag', () => {
+    expect(pinned([], 'redis:7.2')).toEqual(['container "c": image "redis:7.2" uses the tag "7.2", which moves when a new build is pushed: a pinned tag holds a full version (1.4.2), a date (20240105) or a commit hash']);
+    expect(pinned(['--pinned-tag-pattern', '\\d+\\.\\d+'], 'redis:7.2')).toEqual([]);
+  });
+
+  it('refuses a pattern that is not a regular expression', () => {
+    const r = run(['check', '--pinned-tag-pattern', '(', '-'], pod('redis:7.2'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('invalid pinnedTagPattern "(": expected a non-empty regular expression that a whole image tag must match');
+  });
+});
