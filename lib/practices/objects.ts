@@ -79,7 +79,10 @@ function isObject(x: unknown): x is { [key: string]: any } {
 function stringMap(x: unknown): { [key: string]: string } {
   if (!isObject(x)) return {};
   const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(x)) if (v !== undefined && v !== null) out[k] = String(v);
+  for (const k in x) {
+    const v = x[k];
+    if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : String(v);
+  }
   return out;
 }
 
