@@ -37,7 +37,7 @@ function errorText(e: unknown): string {
     case 'ENOENT': return 'no such file or directory';
     case 'ELOOP': return 'a symbolic link loop';
     case 'EISDIR': return 'is a directory';
-    default: return String((e as Error).message ?? e).split('\n')[0];
+    default: return String((e as Error)?.message ?? e).split('\n')[0];
   }
 }
 

@@ -23,7 +23,11 @@ export interface CliIo {
 const DEFAULT_IO: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  stdin: () => fs.readFileSync(0),
+  stdin: () => {
+    // Waiting on a terminal would look like a hang: '-' is for piped input.
+    if (process.stdin.isTTY) throw new Error('is a terminal: pipe manifests into it (helm template . | cdk8s-guardrails check -)');
+    return fs.readFileSync(0);
+  },
 };
 
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...

@@ -28,7 +28,7 @@ const STRICT = ['restricted'] as const;
 
 export const RULES: readonly RuleInfo[] = [
   { id: 'image-pinned', group: 'workload', profiles: ALL,
-    requirement: 'every image names a tag other than `latest`, or a digest',
+    requirement: 'every image names a pinned tag (a full version such as 1.4.2, a date or a commit hash; `latest`, `stable`, `3` move) or a digest',
     reason: 'an unpinned manifest stops working one day and nobody knows which image used to run (000)',
     fix: 'use an image such as `registry/app:1.4.2` or `registry/app@sha256:...`' },
   { id: 'image-registry', group: 'workload', profiles: ALL,

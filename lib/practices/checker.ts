@@ -62,8 +62,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
     rule.check(new RuleContext(index, options, rule.id, sink));
   }
 
-  const order = new Map(index.all.map((o) => [`${o.kind}|${o.ns ?? ''}|${o.name}`, o.index]));
-  const pos = (v: RuleViolation) => order.get(`${v.kind}|${v.namespace ?? ''}|${v.name}`) ?? 0;
+  const pos = (v: RuleViolation) => sink.positions.get(v) ?? 0;
   const violations = sink.violations.sort((a, b) => pos(a) - pos(b)
     || (RULE_ORDER.get(a.rule)! - RULE_ORDER.get(b.rule)!)
     || (a.field ?? '').localeCompare(b.field ?? '')
@@ -76,13 +75,9 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
   }
   const warnings: string[] = [];
   let objectCount = 0;
-  const seen = new Map<string, number>();
-  for (const obj of index.all) {
+  for (const { obj, count } of [...index.duplicates.values()].sort((a, b) => a.obj.index - b.obj.index)) {
     const k = objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name });
-    seen.set(k, (seen.get(k) ?? 0) + 1);
-  }
-  for (const [k, n] of seen) {
-    if (n > 1) warnings.push(`${k} appears ${n} times: objects of one app have unique names; check each app or environment on its own`);
+    warnings.push(`${k} appears ${count} times: objects of one app have unique names; check each app or environment on its own`);
   }
   for (const obj of index.all) {
     if (!obj.subject) continue;

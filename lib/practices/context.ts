@@ -21,6 +21,8 @@ export interface ReportOptions {
 /** Collects the violations of one check and counts what the skips hid. */
 export class Sink {
   public readonly violations: RuleViolation[] = [];
+  /** Position in the input of the object each violation is on. */
+  public readonly positions = new Map<RuleViolation, number>();
   /** Object -> rule id -> violations suppressed by its skip annotation. */
   public readonly suppressed = new Map<Obj, Map<string, number>>();
 
@@ -65,7 +67,7 @@ export class RuleContext {
       }
     }
     const emptySkip = obj.skips.has(this.rule) ? ' (its skip annotation has no reason, so it does not count)' : '';
-    this.sink.violations.push({
+    const violation: RuleViolation = {
       rule: this.rule,
       kind: obj.kind,
       namespace: obj.ns || undefined,
@@ -75,6 +77,8 @@ export class RuleContext {
       field: opts.field,
       message: message + emptySkip,
       fix: opts.fix ?? this.defaultFix,
-    });
+    };
+    this.sink.violations.push(violation);
+    this.sink.positions.set(violation, obj.index);
   }
 }

@@ -79,7 +79,10 @@ function isObject(x: unknown): x is { [key: string]: any } {
 function stringMap(x: unknown): { [key: string]: string } {
   if (!isObject(x)) return {};
   const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(x)) if (v !== undefined && v !== null) out[k] = String(v);
+  for (const k in x) {
+    const v = x[k];
+    if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : String(v);
+  }
   return out;
 }
 
@@ -92,16 +95,38 @@ function dig(m: any, path: readonly string[]): any {
   return cur;
 }
 
+/** Items by namespace, label key and label value: nested maps, so that no key string is built per label. */
+class LabelIndex<T> {
+  private readonly map = new Map<string, Map<string, Map<string, T[]>>>();
+
+  public add(ns: string, labels: { [key: string]: string }, item: T): void {
+    let byKey = this.map.get(ns);
+    if (!byKey) this.map.set(ns, byKey = new Map());
+    for (const k in labels) {
+      let byValue = byKey.get(k);
+      if (!byValue) byKey.set(k, byValue = new Map());
+      push(byValue, labels[k], item);
+    }
+  }
+
+  public get(ns: string, key: string, value: string): T[] {
+    return this.map.get(ns)?.get(key)?.get(value) ?? [];
+  }
+}
+
 export class ObjectIndex {
   public readonly all: Obj[] = [];
   public readonly podSets: PodSet[] = [];
   private readonly byKind = new Map<string, Obj[]>();
   private readonly byKindNsName = new Map<string, Obj>();
   private readonly podSetsByNs = new Map<string, PodSet[]>();
-  private readonly podSetsByPair = new Map<string, PodSet[]>();
+  private readonly podSetsByLabel = new LabelIndex<PodSet>();
   private readonly podSetByObj = new Map<Obj, PodSet>();
   private readonly hpaByTarget = new Map<string, Obj>();
-  private readonly objectsByPair = new Map<string, Obj[]>();
+  /** Kind -> its objects by label, built when a rule first selects objects of that kind. */
+  private readonly objectsByLabel = new Map<string, LabelIndex<Obj>>();
+  /** `kind|namespace|name` keys given by more than one object, with the first object and the count. */
+  public readonly duplicates = new Map<string, { obj: Obj; count: number }>();
   private readonly namespaces = new Set<string>();
   private readonly memo = new Map<string, unknown>();
 
@@ -133,9 +158,13 @@ export class ObjectIndex {
   private add(obj: Obj): void {
     this.all.push(obj);
     push(this.byKind, obj.kind, obj);
-    this.byKindNsName.set(key(obj.kind, obj.ns, obj.name), obj);
-    const ml = obj.ns ?? '';
-    for (const [k, v] of Object.entries(obj.labels)) push(this.objectsByPair, `${obj.kind}|${ml}|${k}=${v}`, obj);
+    const k = key(obj.kind, obj.ns, obj.name);
+    const first = this.byKindNsName.get(k);
+    if (first) {
+      const dup = this.duplicates.get(k);
+      if (dup) dup.count++; else this.duplicates.set(k, { obj: first, count: 2 });
+    }
+    this.byKindNsName.set(k, obj);
     if (obj.kind === 'Namespace') this.namespaces.add(obj.name);
     if (obj.kind === 'HorizontalPodAutoscaler') {
       const ref = obj.m.spec?.scaleTargetRef;
@@ -179,7 +208,7 @@ export class ObjectIndex {
       this.podSets.push(podSet);
       this.podSetByObj.set(obj, podSet);
       push(this.podSetsByNs, obj.ns ?? '', podSet);
-      for (const [k, v] of Object.entries(podSet.labels)) push(this.podSetsByPair, `${obj.ns ?? ''}|${k}=${v}`, podSet);
+      this.podSetsByLabel.add(obj.ns ?? '', podSet.labels, podSet);
     }
   }
 
@@ -217,8 +246,8 @@ export class ObjectIndex {
     } else {
       candidates = this.podSetsByNs.get(ns) ?? [];
       // The rarest required label narrows the most: an umbrella label shared by every app does not.
-      for (const pair of requiredPairs(selector)) {
-        const bucket = this.podSetsByPair.get(`${ns}|${pair}`) ?? [];
+      for (const [k, v] of requiredPairs(selector)) {
+        const bucket = this.podSetsByLabel.get(ns, k, v);
         if (bucket.length < candidates.length) candidates = bucket;
         if (candidates.length === 0) return [];
       }
@@ -240,8 +269,13 @@ export class ObjectIndex {
     if (ns !== undefined) {
       const pairs = requiredPairs(selector);
       if (pairs.length === 0) return candidates.filter((o) => (o.ns ?? '') === ns && selectorMatches(selector, o.labels));
+      let byLabel = this.objectsByLabel.get(kind);
+      if (!byLabel) {
+        this.objectsByLabel.set(kind, byLabel = new LabelIndex<Obj>());
+        for (const o of candidates) byLabel.add(o.ns ?? '', o.labels, o);
+      }
       for (const pair of pairs) {
-        const bucket = this.objectsByPair.get(`${kind}|${ns}|${pair}`) ?? [];
+        const bucket = byLabel.get(ns, pair[0], pair[1]);
         if (pair === pairs[0] || bucket.length < candidates.length) candidates = bucket;
         if (candidates.length === 0) return [];
       }

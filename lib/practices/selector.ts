@@ -40,12 +40,12 @@ export function isEmptySelector(selector: LabelSelector | undefined | null): boo
     && (Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).length === 0;
 }
 
-/** Every `key=value` pair a selector requires, for index lookups. */
-export function requiredPairs(selector: LabelSelector | undefined | null): string[] {
+/** Every `[key, value]` pair a selector requires, for index lookups. */
+export function requiredPairs(selector: LabelSelector | undefined | null): Array<[string, string]> {
   if (!selector) return [];
-  const out = Object.entries(isObj(selector.matchLabels) ? selector.matchLabels! : {}).map(([k, v]) => `${k}=${v}`);
+  const out = Object.entries(isObj(selector.matchLabels) ? selector.matchLabels! : {}).map(([k, v]): [string, string] => [k, String(v)]);
   for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
-    if (e?.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) out.push(`${e.key}=${e.values[0]}`);
+    if (e?.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) out.push([String(e.key), String(e.values[0])]);
   }
   return out;
 }

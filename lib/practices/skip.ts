@@ -82,13 +82,17 @@ export function annotateSkips(obj: ApiObject, skips: Map<string, string>): void 
 
 /** Reads the skip annotations of a synthesized object: rule id -> reason. */
 export function readSkips(manifest: any): Map<string, string> {
-  const result = new Map<string, string>();
+  let result: Map<string, string> | undefined;
   const annotations = manifest?.metadata?.annotations;
-  if (!annotations) return result;
-  for (const key of Object.keys(annotations)) {
-    if (key.startsWith(SKIP_ANNOTATION_PREFIX)) {
-      result.set(key.slice(SKIP_ANNOTATION_PREFIX.length), String(annotations[key]));
+  if (annotations && typeof annotations === 'object') {
+    for (const key in annotations) {
+      if (key.startsWith(SKIP_ANNOTATION_PREFIX)) {
+        (result ??= new Map()).set(key.slice(SKIP_ANNOTATION_PREFIX.length), String(annotations[key]));
+      }
     }
   }
-  return result;
+  return result ?? NO_SKIPS;
 }
+
+/** The skips of an object without skip annotations (shared, never written). */
+const NO_SKIPS: Map<string, string> = new Map();

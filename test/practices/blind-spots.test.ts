@@ -257,3 +257,17 @@ describe('image-pinned: moving tags', () => {
     expect(() => messages('image-pinned', () => undefined, { pinnedTagPattern: '(' })).toThrow('pinnedTagPattern ( a non-empty regular expression that a whole image tag must match');
   });
 });
+
+describe('pdb: budgets over kinds whose size the manifests do not give', () => {
+  it('a budget over a DaemonSet is not judged (drains skip DaemonSet pods); over a Job only when it can never allow one', () => {
+    const as = (kind: string) => (a: App) => {
+      const d = a.deployment;
+      a.deployment = kind === 'DaemonSet'
+        ? { apiVersion: 'apps/v1', kind, metadata: d.metadata, spec: { selector: d.spec.selector, template: d.spec.template } }
+        : { apiVersion: 'batch/v1', kind, metadata: d.metadata, spec: { template: { ...d.spec.template, spec: { ...d.spec.template.spec, restartPolicy: 'Never' } } } };
+      a.pdb.spec = { maxUnavailable: 0, selector: a.pdb.spec.selector };
+    };
+    expect(messages('pdb', as('DaemonSet'))).toEqual([]);
+    expect(messages('pdb', as('Job'))).toEqual(['PodDisruptionBudget web: allows no disruption (maxUnavailable 0) over Job/web, so every drain of their nodes blocks forever']);
+  });
+});

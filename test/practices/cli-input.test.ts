@@ -228,3 +228,44 @@ describe('check --format sarif and junit', () => {
     expect(r.err).toContain('--format "xml": expected text, json, sarif, junit');
   });
 });
+
+describe('check: standard input that cannot be read', () => {
+  it('reports an error from reading standard input as an input error', () => {
+    let out = '';
+    const code = main(['check', '-'], { out: (t) => { out += t; }, err: () => undefined, stdin: () => { throw new Error('is a terminal: pipe manifests into it'); } });
+    expect(out).toContain('<stdin>: cannot be read: is a terminal: pipe manifests into it');
+    expect(code).toBe(2);
+  });
+
+  it('a container merged from an anchor has the image it inherits', () => {
+    const yaml = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx-base: &base {name: c, image: 'ghcr.io/acme/c:1.2.3'}\nspec:\n  restartPolicy: Never\n  containers:\n    - <<: *base\n`;
+    const found = JSON.parse(run(['check', '--format', 'json', '-'], yaml).out).violations.filter((v: any) => v.rule === 'image-pinned');
+    expect(found).toEqual([]);
+  });
+});
+
+describe('check: an unexpected failure', () => {
+  it('is one line without a stack trace, exit 2', () => {
+    let err = '';
+    const code = main(['check', '-'], { out: () => { throw new Error('EPIPE: broken pipe'); }, err: (t) => { err += t; }, stdin: () => CM });
+    expect(err).toBe('cdk8s-guardrails: internal error: EPIPE: broken pipe\n(this is a bug in the checker; please report it with the input that caused it)\n');
+    expect(code).toBe(2);
+  });
+});
+
+describe('check --pinned-tag-pattern', () => {
+  const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  restartPolicy: Never\n  containers: [{name: c, image: '${image}'}]\n`;
+  const pinned = (args: string[], image: string) => JSON.parse(run(['check', '--format', 'json', ...args, '-'], pod(image)).out).violations
+    .filter((v: any) => v.rule === 'image-pinned').map((v: any) => v.message);
+
+  it('replaces the definition of a pinned tag', () => {
+    expect(pinned([], 'redis:7.2')).toEqual(['container "c": image "redis:7.2" uses the tag "7.2", which moves when a new build is pushed: a pinned tag holds a full version (1.4.2), a date (20240105) or a commit hash']);
+    expect(pinned(['--pinned-tag-pattern', '\\d+\\.\\d+'], 'redis:7.2')).toEqual([]);
+  });
+
+  it('refuses a pattern that is not a regular expression', () => {
+    const r = run(['check', '--pinned-tag-pattern', '(', '-'], pod('redis:7.2'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('invalid pinnedTagPattern "(": expected a non-empty regular expression that a whole image tag must match');
+  });
+});

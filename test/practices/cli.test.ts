@@ -149,7 +149,7 @@ describe('cdk8s-guardrails usage errors', () => {
   it('lists the rules', () => {
     const r = run(['rules']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('image-pinned [workload; restricted, baseline]\n  every image names a tag other than `latest`, or a digest\n');
+    expect(r.out).toContain('image-pinned [workload; restricted, baseline]\n  every image names a pinned tag (a full version such as 1.4.2, a date or a commit hash; `latest`, `stable`, `3` move) or a digest\n');
     expect(r.out).toContain('deterministic [app; restricted, baseline] (library property, not checked on objects)');
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { Guardrails, Profile, SafeDeployment } from '../../lib';
@@ -234,5 +234,18 @@ describe('Guardrails.check', () => {
 
   it('is the same checker as the raw chart route', () => {
     expect(Guardrails.check(Testing.synth(rawChart(manifests()))).violations).toEqual([]);
+  });
+});
+
+describe('Guardrails.enforce on a JSON patch that removes a workload\'s selector', () => {
+  it('refuses the synthesis: the API server requires a selector that selects the template', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'prod');
+    const [d] = manifests();
+    const raw = new ApiObject(chart, 'web', d);
+    raw.addJsonPatch(JsonPatch.remove('/spec/selector'));
+    Guardrails.enforce(chart);
+    const message = errorOf(() => Testing.synth(chart));
+    expect(message).toContain('[prod] labels: Deployment shop/web at prod/web: spec.selector: has no spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s, app.kubernetes.io/name=web}. Fix: set spec.selector.matchLabels');
   });
 });

@@ -37,7 +37,7 @@ describe('GuardrailsValidation (cdk8s CLI validation plugin)', () => {
     const json = context.report.toJson();
     expect(json.summary).toMatchObject({ status: 'failure', plugin: 'cdk8s-guardrails', metadata: { profile: 'restricted', objects: '3' } });
     const pinned = json.violations.find((v) => v.ruleName === 'image-pinned')!;
-    expect(pinned.recommendation).toMatch(/^every image names a tag other than `latest`, or a digest \(an unpinned manifest/);
+    expect(pinned.recommendation).toMatch(/^every image names a pinned tag \(a full version such as 1.4.2, a date or a commit hash; `latest`, `stable`, `3` move\) or a digest \(an unpinned manifest/);
     expect(pinned.fix).toBe('use an image such as `registry/app:1.4.2` or `registry/app@sha256:...`');
     expect(pinned.violatingConstructs).toEqual([{
       resourceName: 'legacy',

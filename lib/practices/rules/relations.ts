@@ -93,6 +93,7 @@ export function pdb(ctx: RuleContext): void {
     // A budget over workloads of fewer than 2 replicas (or several workloads) is judged on the
     // budget: it must still allow one eviction, or every drain of their nodes blocks.
     if (pods.length === 1 && (replicaRange(ctx.index, pods[0])?.min ?? 0) >= 2) continue; // judged on the workload above
+    if (pods.every((p) => p.obj.kind === 'DaemonSet')) continue; // drains skip DaemonSet pods (--ignore-daemonsets)
     let total = 0;
     let known = true;
     for (const p of pods) {

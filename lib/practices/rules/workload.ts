@@ -35,7 +35,7 @@ export function replicaRange(index: ObjectIndex, p: PodSet): { min: number; max:
   return r === undefined ? undefined : { min: r, max: r };
 }
 
-/** `image-pinned`: every image names a tag other than latest, or a digest (a digest when required). */
+/** `image-pinned`: every image names a pinned tag (lib/core/image.ts) or a digest (a digest when required). */
 export function imagePinned(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     for (const c of p.allContainers) {
