@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -36,6 +37,11 @@ class SubtreeCache {
  *
  * Every `YamlOutputType`, the output file extension and the construct metadata file are
  * supported as in `App`.
+ *
+ * All of this is done by the class's own `synth()` and `synthYaml()`, so it holds in every
+ * language (Python, Java, .NET, Go) as in TypeScript: the checker of `Guardrails.enforce`
+ * runs once per synthesis and `synth()` writes `guardrails-report.json`. A plain cdk8s `App`
+ * gets the same from JavaScript only; from other languages use `GuardrailsApp`.
  */
 export class GuardrailsApp extends App {
   private readonly recordMetadata: boolean;
@@ -43,10 +49,29 @@ export class GuardrailsApp extends App {
   constructor(props: AppProps = {}) {
     super(props);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
+    ownSynthesisSpans(this);
   }
 
   /** Synthesizes all manifests to the output directory. */
   public synth(): void {
+    synthesisSpan(this, true, () => this.writeFiles());
+  }
+
+  /** Synthesizes the app into one multi-document YAML string. */
+  public synthYaml(): string {
+    return synthesisSpan(this, false, () => {
+      const cache = new SubtreeCache();
+      return this.withRenderedOnce(cache, () => {
+        resolveDependencies(this, cache);
+        validate(this, cache);
+        const docs: any[] = [];
+        for (const chart of this.charts) docs.push(...chartJson(chart));
+        return ManifestYaml.stringify(docs);
+      });
+    });
+  }
+
+  private writeFiles(): void {
     fs.mkdirSync(this.outdir, { recursive: true });
     const cache = new SubtreeCache();
     this.withRenderedOnce(cache, () => {
@@ -92,18 +117,6 @@ export class GuardrailsApp extends App {
         for (const obj of this.charts.flatMap(chartObjects)) resources[obj.name] = { path: obj.node.path };
         fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
       }
-    });
-  }
-
-  /** Synthesizes the app into one multi-document YAML string. */
-  public synthYaml(): string {
-    const cache = new SubtreeCache();
-    return this.withRenderedOnce(cache, () => {
-      resolveDependencies(this, cache);
-      validate(this, cache);
-      const docs: any[] = [];
-      for (const chart of this.charts) docs.push(...chartJson(chart));
-      return ManifestYaml.stringify(docs);
     });
   }
 
