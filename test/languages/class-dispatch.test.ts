@@ -18,11 +18,16 @@ function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'class-dispatch-'));
 }
 
-/** One IsolatedNamespace (a chart) with a service per namespace, the checker enforced. */
+/**
+ * IsolatedNamespaces (charts) with a service each, the checker enforced on the app and on
+ * every namespace with options of its own: outside a synthesis span every enforced scope
+ * runs the checker again.
+ */
 function namespaces(app: App, count: number): void {
   Guardrails.enforce(app, { externalSecrets: ['db'] });
   for (let i = 0; i < count; i++) {
     const ns = new IsolatedNamespace(app, `team${i}`, { team: `team${i}` });
+    Guardrails.enforce(ns, { externalSecrets: [`team${i}-db`] });
     new SafeDeployment(ns, 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080 });
   }
 }
@@ -36,7 +41,8 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
     const files = fs.readdirSync(app.outdir);
     expect(files.filter((f) => f.endsWith('.k8s.yaml'))).toHaveLength(20);
     const report = JSON.parse(fs.readFileSync(path.join(app.outdir, Guardrails.REPORT_FILE), 'utf8'));
-    expect(report.scopes).toEqual([{ path: '', profile: 'restricted' }]);
+    expect(report.scopes).toHaveLength(21);
+    expect(report.scopes[1]).toEqual({ path: 'team0', profile: 'restricted' });
     expect(report.violations).toEqual([]);
 
     viaClass(app, 'synthYaml');
@@ -83,12 +89,12 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
     expect(Engine.of(app).runs).toBe(2);
   });
 
-  it('a plain cdk8s App called through its class skips the span: the checker runs once per chart plus once, and no report is written', () => {
+  it('a plain cdk8s App called through its class skips the span: every enforced scope runs the checker once per chart plus once, and no report is written', () => {
     // This is why other languages need GuardrailsApp; the README says so.
     const app = new App({ outdir: tmpdir() });
     namespaces(app, 4);
     viaClass(app, 'synth');
-    expect(Engine.of(app).runs).toBe(5);
+    expect(Engine.of(app).runs).toBe(5 * 5);
     expect(fs.readdirSync(app.outdir)).not.toContain(Guardrails.REPORT_FILE);
   });
 });

@@ -1,0 +1,107 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Guardrails, GuardrailsApp } from '../../lib';
+import { errorOf } from '../helpers';
+
+// The Python package, built by test/languages/python/build.sh (CI runs it before the tests)
+// into a virtual environment with cdk8s, cdk8s-plus-27 and constructs from PyPI.
+const root = path.join(__dirname, '..', '..');
+const python = process.env.GUARDRAILS_PYTHON ?? path.join(root, '.verify', 'python', 'bin', 'python');
+const available = fs.existsSync(python);
+if (!available && process.env.GUARDRAILS_REQUIRE_PYTHON) {
+  throw new Error(`${python} is missing: run test/languages/python/build.sh first`);
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'languages-'));
+}
+
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, entry);
+    if (fs.statSync(file).isFile()) out[entry] = fs.readFileSync(file, 'utf8');
+  }
+  return out;
+}
+
+function runPython(args: string[], env: { [name: string]: string } = {}): string {
+  return execFileSync(python, args, {
+    cwd: root,
+    env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
+}
+
+describe.skipIf(!available)('the Python package', () => {
+  it('synthesizes the Python shop example byte for byte as the TypeScript one (manifests and report)', () => {
+    const ts = tmpdir();
+    execFileSync(process.execPath, ['-e', `require('./scripts/synth.js').load(${JSON.stringify(path.join(root, 'examples', 'shop', 'main.ts'))})`], {
+      cwd: root, env: { ...process.env, CDK8S_OUTDIR: ts }, stdio: 'pipe',
+    });
+    const py = tmpdir();
+    runPython([path.join('examples', 'shop-python', 'main.py')], { CDK8S_OUTDIR: py });
+    const expected = readTree(ts);
+    expect(Object.keys(expected)).toEqual([
+      'dev/guardrails-report.json', 'dev/shop.k8s.yaml',
+      'prod/guardrails-report.json', 'prod/shop.k8s.yaml',
+      'staging/guardrails-report.json', 'staging/shop.k8s.yaml',
+    ]);
+    expect(expected['prod/shop.k8s.yaml']).toContain('kind: Deployment\n');
+    expect(readTree(py)).toEqual(expected);
+  });
+
+  describe('GuardrailsApp through jsii', () => {
+    let result: any;
+    let runs: string[];
+    const synthesis = () => {
+      if (!result) {
+        const dir = tmpdir();
+        const runsFile = path.join(dir, 'runs.txt');
+        const probe = path.join(__dirname, 'python', 'count-checker-runs.js');
+        const out = runPython([path.join(__dirname, 'python', 'synthesis.py'), path.join(dir, 'out')], {
+          GUARDRAILS_RUNS_FILE: runsFile,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim(),
+        });
+        result = JSON.parse(out.trim().split('\n').pop()!);
+        runs = fs.readFileSync(runsFile, 'utf8').trim().split('\n');
+      }
+      return { result, runs };
+    };
+
+    it('runs the checker once per synthesis: synth(), synth() again, synthYaml(), 20 namespaces', () => {
+      expect(synthesis().runs).toEqual([
+        'synth namespaces', 'check',
+        'synth namespaces again', 'check',
+        'synth namespaces yaml', 'check',
+        'synth broken', 'check',
+      ]);
+      expect(result.yamlDocuments).toBeGreaterThan(20 * 10);
+    });
+
+    it('writes guardrails-report.json next to the manifests', () => {
+      const { result } = synthesis();
+      expect(result.files).toContain(Guardrails.REPORT_FILE);
+      expect(result.files.filter((f: string) => f.endsWith('.k8s.yaml'))).toHaveLength(20);
+    });
+
+    it('fails a violation with the message of TypeScript, one line per violation', () => {
+      const app = new GuardrailsApp({ outdir: tmpdir() });
+      Guardrails.enforce(app);
+      const raw = new ApiObject(new Chart(app, 'legacy', { namespace: 'legacy' }), 'raw', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'raw' } });
+      raw.addJsonPatch(JsonPatch.add('/spec', {
+        selector: { matchLabels: { app: 'raw' } },
+        template: { metadata: { labels: { app: 'raw' } }, spec: { containers: [{ name: 'c', image: 'nginx:latest' }] } },
+      }));
+      const expected = errorOf(() => app.synth());
+      expect(expected).toContain('\n  [] image-pinned: Deployment legacy/raw at legacy/raw: ');
+      expect(synthesis().result.error).toBe(`Error: ${expected}`);
+    });
+  });
+});
