@@ -1,21 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Guardrails, GuardrailsApp, IsolatedNamespace, SafeDeployment } from '../../lib';
 import { Engine } from '../../lib/practices/enforce';
-import { errorOf } from '../helpers';
+import { errorOf, readTree, tmpdir } from '../helpers';
 
 // Under jsii (Python, Java, .NET, Go) the runtime calls a method through the object's class
 // (`instance.constructor.prototype[method]`), never through a property set on the instance.
 // These tests call `synth()` and `synthYaml()` that way.
 function viaClass(app: App, method: 'synth' | 'synthYaml'): any {
   return (app.constructor.prototype as any)[method].call(app);
-}
-
-function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'class-dispatch-'));
 }
 
 /**
@@ -34,7 +29,7 @@ function namespaces(app: App, count: number): void {
 
 describe('GuardrailsApp called through its class, as jsii does', () => {
   it('runs the checker once per synthesis and writes the report (20 namespaces)', () => {
-    const app = new GuardrailsApp({ outdir: tmpdir() });
+    const app = new GuardrailsApp({ outdir: tmpdir('class-dispatch-') });
     namespaces(app, 20);
     viaClass(app, 'synth');
     expect(Engine.of(app).runs).toBe(1);
@@ -52,7 +47,7 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
   });
 
   it('is not wrapped on the instance: the class marks its own synthesis', () => {
-    const app = new GuardrailsApp({ outdir: tmpdir() });
+    const app = new GuardrailsApp({ outdir: tmpdir('class-dispatch-') });
     namespaces(app, 2);
     expect(Object.prototype.hasOwnProperty.call(app, 'synth')).toBe(false);
     expect(Object.prototype.hasOwnProperty.call(app, 'synthYaml')).toBe(false);
@@ -62,11 +57,11 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
 
   it('writes the same files whether synth() is called on the instance or through the class', () => {
     const run = (dispatch: boolean) => {
-      const app = new GuardrailsApp({ outdir: tmpdir() });
+      const app = new GuardrailsApp({ outdir: tmpdir('class-dispatch-') });
       namespaces(app, 3);
       if (dispatch) viaClass(app, 'synth');
       else app.synth();
-      return Object.fromEntries(fs.readdirSync(app.outdir).sort().map((f) => [f, fs.readFileSync(path.join(app.outdir, f), 'utf8')]));
+      return readTree(app.outdir);
     };
     const direct = run(false);
     expect(Object.keys(direct)).toContain(Guardrails.REPORT_FILE);
@@ -74,7 +69,7 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
   });
 
   it('fails on a violation with one line per violation, and still ends the synthesis', () => {
-    const app = new GuardrailsApp({ outdir: tmpdir() });
+    const app = new GuardrailsApp({ outdir: tmpdir('class-dispatch-') });
     Guardrails.enforce(app);
     const chart = new Chart(app, 'legacy', { namespace: 'legacy' });
     new ApiObject(chart, 'raw', {
@@ -91,7 +86,7 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
 
   it('a plain cdk8s App called through its class skips the span: every enforced scope runs the checker once per chart plus once, and no report is written', () => {
     // This is why other languages need GuardrailsApp; the README says so.
-    const app = new App({ outdir: tmpdir() });
+    const app = new App({ outdir: tmpdir('class-dispatch-') });
     namespaces(app, 4);
     viaClass(app, 'synth');
     expect(Engine.of(app).runs).toBe(5 * 5);

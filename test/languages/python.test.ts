@@ -1,11 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Guardrails, GuardrailsApp } from '../../lib';
-import { errorOf } from '../helpers';
+import { errorOf, readTree, tmpdir } from '../helpers';
 
 // The Python package, built by test/languages/python/build.sh (CI runs it before the tests)
 // into a virtual environment with cdk8s, cdk8s-plus-27 and constructs from PyPI.
@@ -14,19 +13,6 @@ const python = process.env.GUARDRAILS_PYTHON ?? path.join(root, '.verify', 'pyth
 const available = fs.existsSync(python);
 if (!available && process.env.GUARDRAILS_REQUIRE_PYTHON) {
   throw new Error(`${python} is missing: run test/languages/python/build.sh first`);
-}
-
-function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'languages-'));
-}
-
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const file = path.join(dir, entry);
-    if (fs.statSync(file).isFile()) out[entry] = fs.readFileSync(file, 'utf8');
-  }
-  return out;
 }
 
 function runPython(args: string[], env: { [name: string]: string } = {}): string {
@@ -41,11 +27,11 @@ function runPython(args: string[], env: { [name: string]: string } = {}): string
 
 describe.skipIf(!available)('the Python package', () => {
   it('synthesizes the Python shop example byte for byte as the TypeScript one (manifests and report)', () => {
-    const ts = tmpdir();
+    const ts = tmpdir('languages-');
     execFileSync(process.execPath, ['-e', `require('./scripts/synth.js').load(${JSON.stringify(path.join(root, 'examples', 'shop', 'main.ts'))})`], {
       cwd: root, env: { ...process.env, CDK8S_OUTDIR: ts }, stdio: 'pipe',
     });
-    const py = tmpdir();
+    const py = tmpdir('languages-');
     runPython([path.join('examples', 'shop-python', 'main.py')], { CDK8S_OUTDIR: py });
     const expected = readTree(ts);
     expect(Object.keys(expected)).toEqual([
@@ -62,7 +48,7 @@ describe.skipIf(!available)('the Python package', () => {
     let runs: string[];
     const synthesis = () => {
       if (!result) {
-        const dir = tmpdir();
+        const dir = tmpdir('languages-');
         const runsFile = path.join(dir, 'runs.txt');
         const probe = path.join(__dirname, 'python', 'count-checker-runs.js');
         const out = runPython([path.join(__dirname, 'python', 'synthesis.py'), path.join(dir, 'out')], {
@@ -92,7 +78,7 @@ describe.skipIf(!available)('the Python package', () => {
     });
 
     it('fails a violation with the message of TypeScript, one line per violation', () => {
-      const app = new GuardrailsApp({ outdir: tmpdir() });
+      const app = new GuardrailsApp({ outdir: tmpdir('languages-') });
       Guardrails.enforce(app);
       const raw = new ApiObject(new Chart(app, 'legacy', { namespace: 'legacy' }), 'raw', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'raw' } });
       raw.addJsonPatch(JsonPatch.add('/spec', {
