@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Guardrails, GuardrailsApp } from '../../lib';
+import { Guardrails, GuardrailsApp, IsolatedNamespace, SafeDeployment } from '../../lib';
 import { errorOf, readTree, tmpdir } from '../helpers';
 
 // The Python package, built by test/languages/python/build.sh (CI runs it before the tests)
@@ -15,9 +15,9 @@ if (!available && process.env.GUARDRAILS_REQUIRE_PYTHON) {
   throw new Error(`${python} is missing: run test/languages/python/build.sh first`);
 }
 
-function runPython(args: string[], env: { [name: string]: string } = {}): string {
+function runPython(args: string[], env: { [name: string]: string } = {}, cwd = root): string {
   return execFileSync(python, args, {
-    cwd: root,
+    cwd,
     env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +41,33 @@ describe.skipIf(!available)('the Python package', () => {
     ]);
     expect(expected['prod/shop.k8s.yaml']).toContain('kind: Deployment\n');
     expect(readTree(py)).toEqual(expected);
+  });
+
+  it("runs the README's first Python app, which writes what the same app writes in TypeScript", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Other languages\n'));
+    const code = /\n```python\n([\s\S]*?)\n```\n/.exec(section)?.[1];
+    expect(code).toContain('GuardrailsApp()');
+    const dir = tmpdir('readme-python-');
+    fs.writeFileSync(path.join(dir, 'main.py'), code!);
+    runPython(['main.py'], {}, dir);
+
+    const ts = tmpdir('readme-ts-');
+    const app = new GuardrailsApp({ outdir: ts });
+    Guardrails.enforce(app);
+    const shop = new IsolatedNamespace(app, 'shop', { team: 'shop' });
+    new SafeDeployment(shop, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+    app.synth();
+    const expected = readTree(ts);
+    expect(Object.keys(expected)).toEqual([Guardrails.REPORT_FILE, 'shop.k8s.yaml']);
+    expect(readTree(path.join(dir, 'dist'))).toEqual(expected);
+  });
+
+  it('carries the README with its TypeScript examples translated to Python', () => {
+    const metadata = runPython(['-c', 'import importlib.metadata as m; print(m.metadata("cdk8s-guardrails").get_payload())']);
+    expect(metadata).toContain('SafeDeployment(chart, "web", image="ghcr.io/acme/web:1.4.2", port=8080)');
+    expect(metadata).toContain('Guardrails.enforce(app, external_secrets=["shop-db"])');
+    expect(metadata).not.toMatch(/new SafeDeployment|\bconst \w+ = /);
   });
 
   describe('GuardrailsApp through jsii', () => {

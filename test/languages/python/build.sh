@@ -21,8 +21,11 @@ if [ ! -f .jsii ]; then
   exit 1
 fi
 
+# The TypeScript examples of the README and the docs, compiled and translated (strict: an
+# example that does not compile fails the build); the package carries the translations.
+npx jsii-rosetta extract --strict
 rm -rf dist-jsii/python
-npx jsii-pacmak --targets python
+npx jsii-pacmak --targets python --rosetta-unknown-snippets fail
 wheel=$(ls dist-jsii/python/*.whl)
 
 if [ ! -x "$venv/bin/python" ]; then
