@@ -1,66 +1,33 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Guardrails, GuardrailsApp, IsolatedNamespace, SafeDeployment } from '../../lib';
+import { Guardrails, GuardrailsApp } from '../../lib';
 import { errorOf, readTree, tmpdir } from '../helpers';
+import { readmeSample, root, run, typescriptFirstApp, typescriptShop } from './helpers';
 
 // The Python package, built by test/languages/python/build.sh (CI runs it before the tests)
 // into a virtual environment with cdk8s, cdk8s-plus-27 and constructs from PyPI.
-const root = path.join(__dirname, '..', '..');
 const python = process.env.GUARDRAILS_PYTHON ?? path.join(root, '.verify', 'python', 'bin', 'python');
 const available = fs.existsSync(python);
 if (!available && process.env.GUARDRAILS_REQUIRE_PYTHON) {
   throw new Error(`${python} is missing: run test/languages/python/build.sh first`);
 }
 
-function runPython(args: string[], env: { [name: string]: string } = {}, cwd = root): string {
-  return execFileSync(python, args, {
-    cwd,
-    env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1', ...env },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 120_000,
-  });
-}
+const runPython = (args: string[], env: { [name: string]: string } = {}, cwd = root) => run(python, args, env, cwd);
 
 describe.skipIf(!available)('the Python package', () => {
   it('synthesizes the Python shop example byte for byte as the TypeScript one (manifests and report)', () => {
-    const ts = tmpdir('languages-');
-    execFileSync(process.execPath, ['-e', `require('./scripts/synth.js').load(${JSON.stringify(path.join(root, 'examples', 'shop', 'main.ts'))})`], {
-      cwd: root, env: { ...process.env, CDK8S_OUTDIR: ts }, stdio: 'pipe',
-    });
-    const py = tmpdir('languages-');
+    const py = tmpdir('shop-python-');
     runPython([path.join('examples', 'shop-python', 'main.py')], { CDK8S_OUTDIR: py });
-    const expected = readTree(ts);
-    expect(Object.keys(expected)).toEqual([
-      'dev/guardrails-report.json', 'dev/shop.k8s.yaml',
-      'prod/guardrails-report.json', 'prod/shop.k8s.yaml',
-      'staging/guardrails-report.json', 'staging/shop.k8s.yaml',
-    ]);
-    expect(expected['prod/shop.k8s.yaml']).toContain('kind: Deployment\n');
-    expect(readTree(py)).toEqual(expected);
+    expect(readTree(py)).toEqual(typescriptShop());
   });
 
   it("runs the README's first Python app, which writes what the same app writes in TypeScript", () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('\n## Other languages\n'));
-    const code = /\n```python\n([\s\S]*?)\n```\n/.exec(section)?.[1];
-    expect(code).toContain('GuardrailsApp()');
     const dir = tmpdir('readme-python-');
-    fs.writeFileSync(path.join(dir, 'main.py'), code!);
+    fs.writeFileSync(path.join(dir, 'main.py'), readmeSample('python'));
     runPython(['main.py'], {}, dir);
-
-    const ts = tmpdir('readme-ts-');
-    const app = new GuardrailsApp({ outdir: ts });
-    Guardrails.enforce(app);
-    const shop = new IsolatedNamespace(app, 'shop', { team: 'shop' });
-    new SafeDeployment(shop, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
-    app.synth();
-    const expected = readTree(ts);
-    expect(Object.keys(expected)).toEqual([Guardrails.REPORT_FILE, 'shop.k8s.yaml']);
-    expect(readTree(path.join(dir, 'dist'))).toEqual(expected);
+    expect(readTree(path.join(dir, 'dist'))).toEqual(typescriptFirstApp());
   });
 
   it('carries the README with its TypeScript examples translated to Python', () => {
@@ -75,7 +42,7 @@ describe.skipIf(!available)('the Python package', () => {
     let runs: string[];
     const synthesis = () => {
       if (!result) {
-        const dir = tmpdir('languages-');
+        const dir = tmpdir('synthesis-python-');
         const runsFile = path.join(dir, 'runs.txt');
         const probe = path.join(__dirname, 'python', 'count-checker-runs.js');
         const out = runPython([path.join(__dirname, 'python', 'synthesis.py'), path.join(dir, 'out')], {
