@@ -10,14 +10,7 @@
 # runs it only with GUARDRAILS_CI_JAVA=1.
 #
 # Safe to run again: the repository under .verify/java is rebuilt, Maven's cache is reused.
-set -euo pipefail
-cd "$(dirname "$0")/../../.."
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
-
-if [ ! -f .jsii ]; then
-  echo "no .jsii assembly: run 'npm run build' first" >&2
-  exit 1
-fi
+source "$(dirname "$0")/../prelude.sh"
 
 out=.verify/java
 rm -rf "$out/packages"

@@ -7,19 +7,12 @@
 #
 # Safe to run again on the same machine: the environment is reused (pip keeps its download
 # cache), the dependencies are only installed when missing, and the package is replaced.
-set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/../prelude.sh"
 venv=${GUARDRAILS_PYTHON_VENV:-.verify/python}
 python=${PYTHON:-python3}
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 dev() { node -p "require('./package.json').devDependencies['$1']"; }
-
-if [ ! -f .jsii ]; then
-  echo "no .jsii assembly: run 'npm run build' first" >&2
-  exit 1
-fi
 
 # The TypeScript examples of the README and the docs, compiled and translated (strict: an
 # example that does not compile fails the build); the package carries the translations.
@@ -28,12 +21,14 @@ rm -rf dist-jsii/python
 npx jsii-pacmak --targets python --rosetta-unknown-snippets fail
 wheel=$(ls dist-jsii/python/*.whl)
 
-if [ ! -x "$venv/bin/python" ]; then
+# A missing environment, or one whose interpreter is gone (a Python upgrade), is made anew.
+if ! "$venv/bin/python" -c '' 2>/dev/null; then
+  rm -rf "$venv"
   "$python" -m venv "$venv"
 fi
 "$venv/bin/pip" install --quiet \
   "cdk8s==$(dev cdk8s)" "cdk8s-plus-27==$(dev cdk8s-plus-27)" "constructs==$(dev constructs)" "jsii==$(dev jsii-pacmak)"
 "$venv/bin/pip" install --quiet --no-deps --force-reinstall "$wheel"
 "$venv/bin/pip" check
-"$venv/bin/python" -c 'import cdk8s_guardrails, cdk8s, cdk8s_plus_27' 2>/dev/null
+"$venv/bin/python" -c 'import cdk8s_guardrails, cdk8s, cdk8s_plus_27'
 echo "installed $(basename "$wheel") into $venv"
