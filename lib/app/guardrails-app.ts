@@ -49,10 +49,11 @@ export class GuardrailsApp extends App {
 
   constructor(props: AppProps = {}) {
     super(props);
+    // First: anything that observes the app's synthesis must find its spans owned by the class.
+    ownSynthesisSpans(this);
     namesFilesDistinctly(this);
     watchCollisions(this);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
-    ownSynthesisSpans(this);
   }
 
   /** Synthesizes all manifests to the output directory. */
