@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
-import { checkAnnotations, checkDnsLabel, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
+import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
@@ -666,6 +666,9 @@ export class IsolatedNamespace extends Chart {
     const l = this.resolvedLimits;
     const r = p.resource;
     const where = p.wheres.join(', ');
+    if (p.type === 'invalid') {
+      fail(this, KIND, `${p.side}.${r} of ${where}`, p.value, `${quantityProblem(p.value, { nonNegative: true })}: the API server refuses the pod; fix the container's resources`);
+    }
     if (p.type === 'missing' || !l) {
       const key = `${p.side}.${r}` as QuotaKey;
       const q = this.resolvedQuota!;
@@ -742,14 +745,15 @@ function groupProblems(problems: readonly ContainerProblem[]): GroupedProblem[] 
   for (const p of problems) {
     const key = `${p.type}/${p.resource}/${p.side}`;
     const g = groups.get(key) ?? { type: p.type, resource: p.resource, side: p.side, wheres: [], values: [] };
-    if (!g.wheres.includes(`${p.where}${p.value ? ` (${p.value})` : ''}`)) g.wheres.push(`${p.where}${p.value ? ` (${p.value})` : ''}`);
-    if (p.value) g.values.push(p.value);
+    const label = `${p.where}${p.value && p.type !== 'invalid' ? ` (${p.value})` : ''}`;
+    if (!g.wheres.includes(label)) g.wheres.push(label);
+    if (p.value !== undefined) g.values.push(p.value);
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => {
     const parsed = g.values.map((v) => ({ v, n: parseCompute(g.resource as ComputeResource, v) }));
     parsed.sort((a, b) => a.n - b.n);
-    const worst = g.type === 'min' ? parsed[0]?.v : parsed[parsed.length - 1]?.v;
+    const worst = g.type === 'invalid' ? g.values[0] : g.type === 'min' ? parsed[0]?.v : parsed[parsed.length - 1]?.v;
     return { type: g.type, resource: g.resource, side: g.side, wheres: g.wheres, value: worst };
   });
 }

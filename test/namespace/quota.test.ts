@@ -470,3 +470,22 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     expect(() => Testing.synth(ns)).not.toThrow();
   });
 });
+
+describe('invalid container quantities are blamed on the container', () => {
+  it.each([
+    ['-1', 'cpu', 'requests.cpu of container app of Deployment d "-1"; expected a quantity of at least 0 (a Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3"): the API server refuses the pod; fix the container\'s resources.'],
+    ['1GB', 'memory', 'requests.memory of container app of Deployment d "1GB"; expected a Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3": the API server refuses the pod'],
+    ['0.5.5', 'cpu', 'requests.cpu of container app of Deployment d "0.5.5"; expected a Kubernetes quantity'],
+    ['', 'memory', 'requests.memory of container app of Deployment d ""; expected a Kubernetes quantity'],
+    ['-250m', 'cpu', 'requests.cpu of container app of Deployment d "-250m"; expected a quantity of at least 0'],
+  ])('%j as %s', (value, resource, text) => {
+    const app = Testing.app();
+    const ns = new IsolatedNamespace(app, 'payments', { team: 'payments' });
+    const requests = { cpu: '100m', memory: '128Mi', [resource]: value };
+    new ApiObject(ns, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      spec: { selector: {}, template: { spec: { containers: [{ name: 'app', image: 'x', resources: { requests, limits: { memory: '128Mi' } } }] } } },
+    });
+    expect(error(() => Testing.synth(ns))).toContain(`IsolatedNamespace at 'payments': invalid ${text}`);
+  });
+});
