@@ -44,7 +44,7 @@ export function checkLabelValue(scope: IConstruct, kind: string, prop: string, v
 
 /** A label value that says something: not empty. */
 export function checkNonEmptyLabelValue(scope: IConstruct, kind: string, prop: string, value: string): string {
-  if (value === '') fail(scope, kind, prop, value, `a non-empty ${labelValueProblem(undefined)}`);
+  if (value === '') fail(scope, kind, prop, value, `a non-empty ${labelValueProblem(undefined)!.replace(/^a /, '')}`);
   return checkLabelValue(scope, kind, prop, value);
 }
 
@@ -173,6 +173,14 @@ export function checkCleanAbsolutePath(scope: IConstruct, kind: string, prop: st
 /** An Ingress path of type Prefix or Exact, as the API server accepts it. */
 export function checkIngressPath(scope: IConstruct, kind: string, prop: string, value: string): string {
   return check(scope, kind, prop, value, ingressPathProblem(value));
+}
+
+/**
+ * A prop that has no effect in this configuration is an error rather than silently ignored:
+ * `why` says when it applies, e.g. "a PodDisruptionBudget exists only from 2 replicas".
+ */
+export function checkUnused(scope: IConstruct, kind: string, prop: string, value: unknown, why: string): void {
+  if (value !== undefined) fail(scope, kind, prop, value, `no ${prop}: ${why}`);
 }
 
 /** A non-empty string without surrounding spaces. */
