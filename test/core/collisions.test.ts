@@ -144,3 +144,15 @@ describe('plain Charts nested in an IsolatedNamespace', () => {
     expect(synthError(app)).toContain('NetworkPolicy at \'payments/nested/default-deny/NetworkPolicy\': invalid name "default-deny"; expected a name that no other object of the app uses: \'payments/DefaultDeny\' is also NetworkPolicy "default-deny" in namespace "payments"');
   });
 });
+
+describe('name collisions under Guardrails.enforce', () => {
+  it('are reported as collisions, naming both paths', () => {
+    const app = Testing.app();
+    const { Guardrails } = require('../../lib');
+    Guardrails.enforce(app);
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080 });
+    new SafeDeployment(chart, 'web2', { image: IMAGE, port: 8080, name: 'web' });
+    expect(synthError(app)).toContain(`Deployment at 'shop/web2/Deployment/Resource': invalid name "web"; expected a name that no other object of the app uses: 'shop/web/Deployment/Resource' is also Deployment "web" in namespace "shop", ${KEEP}.`);
+  });
+});

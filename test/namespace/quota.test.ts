@@ -489,3 +489,14 @@ describe('invalid container quantities are blamed on the container', () => {
     expect(error(() => Testing.synth(ns))).toContain(`IsolatedNamespace at 'payments': invalid ${text}`);
   });
 });
+
+describe('amounts too large to write', () => {
+  it.each([
+    [{ quota: { memoryRequests: Size.gibibytes(1e300) } }, 'quota.memoryRequests "Infinity"; expected a size such as Size.gibibytes(8), at most 8 PiB.'],
+    [{ quota: { storageRequests: Size.pebibyte(1e6) } }, 'quota.storageRequests "1.125899906842624e+21"; expected a size such as Size.gibibytes(8), at most 8 PiB.'],
+    [{ quota: { cpuRequests: Cpu.units(1e300) } }, 'quota.cpuRequests "1e+300"; expected a CPU amount such as Cpu.units(4).'],
+    [{ containerLimits: { maxMemory: Size.gibibytes(1e300) } }, 'containerLimits.maxMemory "Infinity"; expected a positive size such as Size.mebibytes(128).'],
+  ])('%#', (props, text) => {
+    expect(error(() => new IsolatedNamespace(Testing.app(), 'payments', { team: 'payments', ...props } as any))).toBe(`IsolatedNamespace at 'payments': invalid ${text}`);
+  });
+});
