@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  AcmeIssuer, AcmeSolver, CertificateMode, GuardrailsApp, HashedConfigMap, IngressController, IsolatedNamespace, SafeDeployment, TlsIngress, WildcardCertificate,
+  AcmeIssuer, AcmeSolver, CertificateMode, Guardrails, GuardrailsApp, HashedConfigMap, IngressController, IsolatedNamespace, SafeDeployment, TlsIngress, WildcardCertificate,
 } from '../../lib';
 import { errorOf } from '../helpers';
 
@@ -148,7 +148,6 @@ describe('plain Charts nested in an IsolatedNamespace', () => {
 describe('name collisions under Guardrails.enforce', () => {
   it('are reported as collisions, naming both paths', () => {
     const app = Testing.app();
-    const { Guardrails } = require('../../lib');
     Guardrails.enforce(app);
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080 });
