@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -20,6 +20,30 @@ interface State {
 
 const STATES = new WeakMap<IConstruct, State>();
 
+/** The YAML writer of the library (ManifestYaml), registered by the module that defines it. */
+let writer: ((docs: any[]) => string) | undefined;
+
+/**
+ * Makes the synthesis of a plain cdk8s App write its YAML with `write` (the library's
+ * writer, which quotes what Kubernetes' YAML 1.1 reader would read differently) instead of
+ * cdk8s's `Yaml.stringify`, for the span of the synthesis.
+ */
+export function useManifestWriter(write: (docs: any[]) => string): void {
+  writer = write;
+}
+
+function useWriter(): (() => void) | undefined {
+  if (!writer) return undefined;
+  const write = writer;
+  const own = Object.prototype.hasOwnProperty.call(Yaml, 'stringify');
+  const previous = Yaml.stringify;
+  Object.defineProperty(Yaml, 'stringify', { value: (...docs: any[]) => write(docs), configurable: true, writable: true });
+  return () => {
+    if (own) Object.defineProperty(Yaml, 'stringify', { value: previous, configurable: true, writable: true });
+    else delete (Yaml as any).stringify;
+  };
+}
+
 function stateOf(scope: IConstruct): State {
   const root = scope.node.root;
   let state = STATES.get(root);
@@ -33,9 +57,11 @@ function stateOf(scope: IConstruct): State {
         value: (...args: unknown[]) => {
           if (method === 'synth') checkOutdir(root.outdir);
           s.depth++;
+          const restore = s.depth === 1 ? useWriter() : undefined;
           try {
             return original(...args);
           } finally {
+            restore?.();
             s.depth--;
             if (s.depth === 0) {
               for (const listener of s.endListeners) listener(root, method === 'synth');

@@ -197,3 +197,20 @@ describe('ManifestYaml', () => {
     expect(ManifestYaml.stringify(docs)).toBe(ManifestYaml.stringify(JSON.parse(JSON.stringify(docs))));
   });
 });
+
+describe('a plain cdk8s App with library constructs', () => {
+  it('writes with ManifestYaml during its synthesis, and leaves cdk8s Yaml as it was afterwards', () => {
+    const { App, Chart } = require('cdk8s');
+    const { HashedConfigMap } = require('../../lib');
+    const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'plain-app-'));
+    const app = new App({ outdir });
+    new HashedConfigMap(new Chart(app, 'c'), 'cfg', { data: { env: 'a\u2028b', mode: '0X1F', plain: 'yes' } });
+    const text = app.synthYaml();
+    expect(text).toContain('env: "a\\u2028b"\n');
+    expect(text).toContain('mode: "0X1F"\n');
+    expect(text).toContain('plain: "yes"\n');
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'c.k8s.yaml'), 'utf8')).toBe(text);
+    expect(Yaml.stringify({ v: 'a\u2028b' })).toBe('v: a\u2028b\n');
+  });
+});
