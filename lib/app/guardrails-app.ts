@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
-import { checkOutdir } from '../core/synthesis';
+import { checkOutdir, startSynthesis } from '../core/synthesis';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -52,6 +52,7 @@ export class GuardrailsApp extends App {
   /** Synthesizes all manifests to the output directory. */
   public synth(): void {
     prepareOutdir(this.outdir);
+    startSynthesis(this);
     const cache = new SubtreeCache();
     this.withRenderedOnce(cache, () => {
       validate(this, cache);
@@ -100,6 +101,7 @@ export class GuardrailsApp extends App {
 
   /** Synthesizes the app into one multi-document YAML string. */
   public synthYaml(): string {
+    startSynthesis(this);
     const cache = new SubtreeCache();
     return this.withRenderedOnce(cache, () => {
       resolveDependencies(this, cache);

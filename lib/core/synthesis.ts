@@ -14,7 +14,10 @@ import { IConstruct } from 'constructs';
  */
 interface State {
   depth: number;
+  /** Whether the start listeners ran in the current synthesis. */
+  started: boolean;
   readonly cache: Map<unknown, unknown>;
+  readonly startListeners: Array<() => void>;
   readonly endListeners: Array<(app: App, wroteFiles: boolean) => void>;
 }
 
@@ -48,7 +51,7 @@ function stateOf(scope: IConstruct): State {
   const root = scope.node.root;
   let state = STATES.get(root);
   if (state) return state;
-  const s: State = { depth: 0, cache: new Map(), endListeners: [] };
+  const s: State = { depth: 0, started: false, cache: new Map(), startListeners: [], endListeners: [] };
   STATES.set(root, s);
   if (root instanceof App) {
     for (const method of ['synth', 'synthYaml'] as const) {
@@ -59,11 +62,13 @@ function stateOf(scope: IConstruct): State {
           s.depth++;
           const restore = s.depth === 1 ? useWriter() : undefined;
           try {
+            start(s);
             return original(...args);
           } finally {
             restore?.();
             s.depth--;
             if (s.depth === 0) {
+              s.started = false;
               for (const listener of s.endListeners) listener(root, method === 'synth');
               s.cache.clear();
             }
@@ -75,6 +80,35 @@ function stateOf(scope: IConstruct): State {
     }
   }
   return s;
+}
+
+function start(s: State): void {
+  if (s.started) return;
+  s.started = true;
+  for (const listener of s.startListeners) listener();
+}
+
+/**
+ * Runs the start listeners of the app of `scope` unless they ran in this synthesis already:
+ * for Apps that synthesize in their own class (GuardrailsApp), which a runtime may call
+ * without the wrapper (jsii).
+ */
+export function startSynthesis(scope: IConstruct): void {
+  const s = stateOf(scope);
+  if (s.depth === 0) {
+    // Called outside the wrapper: this synthesis is the span until the App's method returns.
+    for (const listener of s.startListeners) listener();
+    return;
+  }
+  start(s);
+}
+
+/**
+ * Calls `listener` when a synthesis of the app of `scope` starts, before any validation
+ * renders an object: fixes to objects made here are seen by every validation and written.
+ */
+export function onSynthesisStart(scope: IConstruct, listener: () => void): void {
+  stateOf(scope).startListeners.push(listener);
 }
 
 /** Prepares the app of `scope` so that its synthesis is observed. */

@@ -20,7 +20,7 @@ import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
 } from './rbac';
 import { watchCollisions } from '../core/collisions';
-import { memoDuringSynth, watchSynthesis } from '../core/synthesis';
+import { memoDuringSynth, onSynthesisStart, watchSynthesis } from '../core/synthesis';
 import { computeUsage, ContainerProblem } from './usage';
 
 const KIND = 'IsolatedNamespace';
@@ -404,6 +404,9 @@ export class IsolatedNamespace extends Chart {
     });
 
     watchSynthesis(this);
+    // Before anything renders an object (the checker, the writer), give objects the right
+    // namespace; the validation does it again for Testing.synth(chart), which has no start.
+    onSynthesisStart(this, () => this.fixNamespaces());
     this.node.addValidation({ validate: () => memoDuringSynth(this, this, () => this.synthesisChecks()) });
   }
 
@@ -603,13 +606,7 @@ export class IsolatedNamespace extends Chart {
    * ingresses, and checks that the LimitRange and the quota admit its workloads.
    */
   private synthesisChecks(): string[] {
-    const kinds = new ClusterScopedKinds(this.extraClusterScoped);
-    kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
-    const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-    // Objects of plain Charts nested here would leave the namespace: every namespace gives
-    // them theirs before any reads them (outer namespaces first, then nested ones).
-    memoDuringSynth(this, 'stamp-nested-charts', () => IsolatedNamespace.stampNestedCharts(this.node.root));
-    unstampClusterScoped(own, kinds);
+    const kinds = this.fixNamespaces();
 
     // Ingresses are usually created after the namespace: open their controllers now.
     if (this.defaultDenyPolicy && !this._ingressControllerPolicy && this.ingressControllerChecked().length > 0) {
@@ -648,6 +645,20 @@ export class IsolatedNamespace extends Chart {
       }
     }
     return errors;
+  }
+
+  /**
+   * Gives the objects of plain Charts nested here the namespace (every namespace of the app
+   * does it for its own, outer ones first), and removes it from cluster-scoped objects.
+   * Returns the cluster-scoped kinds.
+   */
+  private fixNamespaces(): ClusterScopedKinds {
+    const kinds = new ClusterScopedKinds(this.extraClusterScoped);
+    kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
+    const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    memoDuringSynth(this, 'stamp-nested-charts', () => IsolatedNamespace.stampNestedCharts(this.node.root));
+    unstampClusterScoped(own, kinds);
+    return kinds;
   }
 
   /** Gives every IsolatedNamespace's namespace to the objects of plain Charts nested in it. */

@@ -155,3 +155,23 @@ describe('name collisions under Guardrails.enforce', () => {
     expect(synthError(app)).toContain(`Deployment at 'shop/web2/Deployment/Resource': invalid name "web"; expected a name that no other object of the app uses: 'shop/web/Deployment/Resource' is also Deployment "web" in namespace "shop", ${KEEP}.`);
   });
 });
+
+describe('namespaces are fixed before anything renders an object', () => {
+  const LABELS = { 'app.kubernetes.io/name': 'x', 'app.kubernetes.io/instance': 'x', 'app.kubernetes.io/managed-by': 'cdk8s' };
+  it.each([
+    ['GuardrailsApp under enforce', () => new GuardrailsApp({ outdir: '/tmp/never-written' }), true],
+    ['a plain App under enforce', () => Testing.app(), true],
+    ['GuardrailsApp', () => new GuardrailsApp({ outdir: '/tmp/never-written' }), false],
+  ])('%s: nested charts get the namespace, cluster-scoped objects lose it', (_what, makeApp, enforce) => {
+    const app = makeApp() as App;
+    if (enforce) Guardrails.enforce(app);
+    const ns = new IsolatedNamespace(app, 'payments', { team: 'payments' });
+    new SafeDeployment(new Chart(ns, 'nested'), 'api', { image: IMAGE, port: 8080 });
+    new ApiObject(ns, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', labels: LABELS } });
+    const docs = require('yaml').parseAllDocuments(app.synthYaml()).map((d: any) => d.toJS());
+    const find = (kind: string, name: string) => docs.find((d: any) => d.kind === kind && d.metadata.name === name);
+    expect(find('Deployment', 'api').metadata.namespace).toBe('payments');
+    expect(find('NetworkPolicy', 'api').metadata.namespace).toBe('payments');
+    expect(find('PriorityClass', 'high').metadata.namespace).toBeUndefined();
+  });
+});
