@@ -163,7 +163,7 @@ function fileErrors(app: App, all: Identity[]): string[] {
     reported.add(id.path);
     errors.push(errorText(`${id.kind} at '${id.path}'`, 'name', id.name,
       `a name that no other ${id.kind} of the app uses with YamlOutputType.${type === YamlOutputType.FILE_PER_RESOURCE ? 'FILE_PER_RESOURCE' : 'FOLDER_PER_CHART_FILE_PER_RESOURCE'}: `
-      + `'${earlier.path}' (${earlier.describe}) is written to the same file ${id.file}.yaml, which keeps only the last; `
+      + `'${earlier.path}' (${earlier.describe}) is written to the same file ${id.file}${app.outputFileExtension}, which keeps only the last; `
       + 'synthesize with GuardrailsApp (which adds the namespace to such file names), or give one of them another name'));
   }
   return errors;
