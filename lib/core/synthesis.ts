@@ -96,8 +96,15 @@ function start(s: State): void {
 export function startSynthesis(scope: IConstruct): void {
   const s = stateOf(scope);
   if (s.depth === 0) {
-    // Called outside the wrapper: this synthesis is the span until the App's method returns.
-    for (const listener of s.startListeners) listener();
+    // Called outside the wrapper (jsii runtimes call the class's method): the listeners
+    // share one memo, dropped once they ran.
+    s.depth++;
+    try {
+      for (const listener of s.startListeners) listener();
+    } finally {
+      s.depth--;
+      s.cache.clear();
+    }
     return;
   }
   start(s);
