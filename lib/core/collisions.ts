@@ -9,8 +9,9 @@ import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
  * Name collisions between generated objects, found at synthesis: two objects with the same
  * API group, kind, namespace and name are one object for the API server, and applying both
  * keeps only the last (a workload named `default-deny` would replace the namespace's
- * default-deny NetworkPolicy). A cert-manager Certificate counts as the writer of the Secret
- * named in its `spec.secretName`, so two certificates writing one Secret collide too.
+ * default-deny NetworkPolicy). cert-manager writes TLS Secrets: a Certificate counts as the
+ * writer of its `spec.secretName`, and an Ingress with an issuer annotation of each of its
+ * `spec.tls[].secretName`, so two of them writing one Secret collide too.
  *
  * The check runs as a validation of the App (on `App.synth()`, `synthYaml()`, `cdk8s synth`,
  * plain `App` or `GuardrailsApp`) and of each Chart that holds a library construct (for
