@@ -95,7 +95,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(error({ sidecars: [{ name: 'app', image: SIDECAR_IMAGE }] })).toBe(
           `${prefix} sidecars[0].name "app"; expected a container name not used by another container of the pod (app).`);
         expect(error({ initContainers: [{ name: 'Init_1', image: SIDECAR_IMAGE }] })).toBe(
-          `${prefix} initContainers[0].name "Init_1"; expected a DNS-1123 label: lower-case letters, digits and '-'.`);
+          `${prefix} initContainers[0].name "Init_1"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit, unique in the pod.`);
       });
 
       it('init containers have no ports or probes', () => {
