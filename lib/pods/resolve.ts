@@ -172,6 +172,14 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     podAnnotations['prometheus.io/path'] = metrics.path;
   }
 
+  for (const prop of ['allowFrom', 'allowTo'] as const) {
+    const peers = props[prop] ?? [];
+    if (!Array.isArray(peers)) fail(scope, K, prop, peers, 'a list of NetworkPeers');
+    peers.forEach((p, i) => {
+      if (!(p instanceof NetworkPeer)) fail(scope, K, `${prop}[${i}]`, p, 'a NetworkPeer such as NetworkPeer.pods({ app: \'gateway\' })');
+    });
+  }
+  if (props.clusterDns !== undefined && !(props.clusterDns instanceof NetworkPeer)) fail(scope, K, 'clusterDns', props.clusterDns, 'a NetworkPeer, such as NetworkPeer.clusterDns()');
   // env values and files share one ConfigMap, whose data the API server bounds as a whole.
   checkConfigData(scope, K, 'env and files', ctx.config.data);
 
