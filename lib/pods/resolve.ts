@@ -318,7 +318,7 @@ function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerPr
     // ConfigMap keys are `<container>.<NAME>`, so they never clash with the main container's.
     env: ctx.config.env(`${prop}.`, `${s.name}.`, s.env, s.secretEnv),
     mounts: ctx.volumes.writablePaths(`${prop}.writablePaths`, s.writablePaths ?? []),
-    resources: resolveResources(scope, K, s.resourcePreset ?? ResourcePreset.NANO, s.resources),
+    resources: resolveResources(scope, K, s.resourcePreset ?? ResourcePreset.NANO, s.resources, `${prop}.resources`),
   };
 }
 

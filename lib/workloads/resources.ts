@@ -96,31 +96,31 @@ function checkCpu(scope: IConstruct, kind: string, prop: string, cpu: Cpu, examp
 /**
  * Resolves explicit values over a preset, validates them and renders them.
  * Sizes are rendered here rather than by cdk8s-plus, which rounds ephemeral storage to
- * whole GiB and throws on 256Mi.
+ * whole GiB and throws on 256Mi. `prop` names the values in errors ('sidecars[0].resources').
  */
-export function resolveResources(scope: IConstruct, kind: string, preset: ResourcePreset | undefined, explicit: ResourceValues | undefined): RenderedResources {
+export function resolveResources(scope: IConstruct, kind: string, preset: ResourcePreset | undefined, explicit: ResourceValues | undefined, prop = 'resources'): RenderedResources {
   const base = (preset ?? ResourcePreset.SMALL).values;
   const v: ResourceValues = { ...base, ...stripUndefined(explicit ?? {}) };
 
-  const cpuReq = checkCpu(scope, kind, 'resources.cpuRequest', v.cpuRequest!, 'Cpu.millis(100)');
+  const cpuReq = checkCpu(scope, kind, `${prop}.cpuRequest`, v.cpuRequest!, 'Cpu.millis(100)');
   const requests: { [name: string]: string } = { 'cpu': renderMillis(cpuReq) };
   const limits: { [name: string]: string } = {};
   if (v.cpuLimit) {
-    const cpuLim = checkCpu(scope, kind, 'resources.cpuLimit', v.cpuLimit, 'Cpu.millis(500)');
-    if (cpuLim < cpuReq) fail(scope, kind, 'resources.cpuLimit', v.cpuLimit.amount, `a CPU limit at least the request (${renderMillis(cpuReq)})`);
+    const cpuLim = checkCpu(scope, kind, `${prop}.cpuLimit`, v.cpuLimit, 'Cpu.millis(500)');
+    if (cpuLim < cpuReq) fail(scope, kind, `${prop}.cpuLimit`, v.cpuLimit.amount, `a CPU limit at least the request (${renderMillis(cpuReq)})`);
     limits.cpu = renderMillis(cpuLim);
   }
   const pairs: Array<[string, string, Size, Size]> = [
     ['memory', 'memory', v.memoryRequest!, v.memoryLimit!],
     ['ephemeral-storage', 'ephemeralStorage', v.ephemeralStorageRequest!, v.ephemeralStorageLimit!],
   ];
-  for (const [resource, prop, request, limit] of pairs) {
+  for (const [resource, field, request, limit] of pairs) {
     // Finite whole bytes first: Size.gibibytes(1e300) would be written as "Infinity".
-    const req = checkSize(scope, kind, `resources.${prop}Request`, request);
-    const lim = checkSize(scope, kind, `resources.${prop}Limit`, limit);
-    if (!(req > 0)) fail(scope, kind, `resources.${prop}Request`, renderBytes(req), 'a positive size such as Size.mebibytes(128)');
-    if (!(lim > 0)) fail(scope, kind, `resources.${prop}Limit`, renderBytes(lim), 'a positive size such as Size.mebibytes(128)');
-    if (lim < req) fail(scope, kind, `resources.${prop}Limit`, renderBytes(lim), `a limit at least the request (${renderBytes(req)})`);
+    const req = checkSize(scope, kind, `${prop}.${field}Request`, request);
+    const lim = checkSize(scope, kind, `${prop}.${field}Limit`, limit);
+    if (!(req > 0)) fail(scope, kind, `${prop}.${field}Request`, renderBytes(req), 'a positive size such as Size.mebibytes(128)');
+    if (!(lim > 0)) fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), 'a positive size such as Size.mebibytes(128)');
+    if (lim < req) fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), `a limit at least the request (${renderBytes(req)})`);
     requests[resource] = renderBytes(req);
     limits[resource] = renderBytes(lim);
   }
