@@ -42,7 +42,9 @@ export interface ReplicationProps extends SpreadProps {
    */
   readonly autoscaling?: AutoscalingOptions;
   /**
-   * Max pods that a voluntary disruption (a node drain) may take at once (rule `pdb`).
+   * Max pods that a voluntary disruption (a node drain) may take at once (rule `pdb`), from 1
+   * to replicas - 1. With fewer than 2 replicas there is no PodDisruptionBudget, and setting
+   * it is an error.
    * @default 1
    */
   readonly maxUnavailable?: number;
