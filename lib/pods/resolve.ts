@@ -254,7 +254,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
   const container: ResolvedContainer = {
     name: MAIN,
     image: props.image,
-    imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+    imagePullPolicy: resolvePullPolicy(ctx, 'imagePullPolicy', props.imagePullPolicy),
     command: props.command,
     args: props.args,
     ports,
@@ -312,7 +312,7 @@ function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerPr
   return {
     name: s.name,
     image: s.image,
-    imagePullPolicy: s.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+    imagePullPolicy: resolvePullPolicy(ctx, `${prop}.imagePullPolicy`, s.imagePullPolicy),
     command: s.command,
     args: s.args,
     // ConfigMap keys are `<container>.<NAME>`, so they never clash with the main container's.
@@ -331,6 +331,13 @@ function resolveServicePorts(scope: IConstruct, K: string, exposed: ResolvedPort
     seen.set(p.servicePort, p.name);
     return { name: p.name, port: p.servicePort, targetPort: p.containerPort, protocol: p.protocol };
   });
+}
+
+/** An image pull policy: one the API server knows (`Always` by default, so every start re-checks the credentials). */
+function resolvePullPolicy(ctx: PodContext, prop: string, value: kplus.ImagePullPolicy | undefined): string {
+  const known = Object.values(kplus.ImagePullPolicy) as string[];
+  if (value !== undefined && !known.includes(value)) fail(ctx.scope, ctx.K, prop, value, `kplus.ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER (${known.join(', ')})`);
+  return value ?? kplus.ImagePullPolicy.ALWAYS;
 }
 
 /** `command` and `args` of a container: lists of strings, as the API server takes them. */

@@ -22,6 +22,7 @@ const IMAGE_REF = "an image reference such as \"ghcr.io/acme/web:1.4.2\" or \"gh
 const CONTAINER_NAME = "a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit, unique in the pod";
 const STRINGS = "a list of strings, e.g. ['--port', '8080'] (quote numbers and booleans)";
 const PRE_STOP = "endpoints and load balancers drop a stopping pod within seconds, and a longer wait only stalls rollouts and node drains";
+const PULL_POLICY = 'kplus.ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER (Always, IfNotPresent, Never)';
 const GRACE = "a pod that takes longer to stop blocks node maintenance";
 
 /** [what, props, error text after "<Kind> at 'test/web': invalid "]; `serving` cases need a port. */
@@ -189,6 +190,16 @@ export const CASES: { [group: string]: Case[] } = {
       `sidecars[0].command ["/proxy",true]; expected ${STRINGS}.`],
     ['an init container args object', { initContainers: [{ name: 'init', image: SIDE, args: { a: 1 } as any }] },
       `initContainers[0].args {"a":1}; expected ${STRINGS}.`],
+  ],
+  'imagePullPolicy': [
+    ['lower case', { imagePullPolicy: 'always' as any },
+      `imagePullPolicy "always"; expected ${PULL_POLICY}.`],
+    ['unknown', { imagePullPolicy: 'OnChange' as any },
+      `imagePullPolicy "OnChange"; expected ${PULL_POLICY}.`],
+    ['empty', { imagePullPolicy: '' as any },
+      `imagePullPolicy ""; expected ${PULL_POLICY}.`],
+    ['on a sidecar', { sidecars: [{ ...PROXY, imagePullPolicy: 'IfNotPresent ' as any }] },
+      `sidecars[0].imagePullPolicy "IfNotPresent "; expected ${PULL_POLICY}.`],
   ],
   'peers': [
     ['allowFrom not a peer', { allowFrom: ['gateway' as any] },
