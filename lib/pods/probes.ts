@@ -170,7 +170,9 @@ export function resolveCheck(t: ProbeTarget, prop: string, p: ProbeSettings): Re
     if (typeof c.path !== 'string' || !c.path.startsWith('/')) fail(scope, kind, `${checkProp}.path`, c.path, 'an absolute HTTP path such as "/healthz"');
     const headers = Object.keys(c.headers ?? {}).sort().map((name) => {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail(scope, kind, `${checkProp}.headers`, name, 'an HTTP header name (RFC 7230 token)');
-      return { name, value: String(c.headers![name]) };
+      const value = c.headers![name];
+      if (typeof value !== 'string') fail(scope, kind, `${checkProp}.headers.${name}`, value, 'a string (quote numbers and booleans)');
+      return { name, value };
     });
     if (c.scheme !== undefined && !Object.values(ProbeScheme).includes(c.scheme)) {
       fail(scope, kind, `${checkProp}.scheme`, c.scheme, 'ProbeScheme.HTTP or ProbeScheme.HTTPS');
