@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { checkInt } from '../core/validate';
+import { checkBoolean, checkInt } from '../core/validate';
 import { checkDuration } from '../core/validation/units';
 import { NetworkPeer } from '../network/network-peer';
 import { MetricsOptions, NamedPort, ScrapeMethod } from './props';
@@ -59,7 +59,7 @@ export class PodPorts {
       const containerPort = checkInt(scope, kind, `${at}.containerPort`, p.containerPort, 1, 65535);
       const protocol = p.protocol ?? kplus.Protocol.TCP;
       if (!Object.values(kplus.Protocol).includes(protocol)) fail(scope, kind, `${at}.protocol`, protocol, 'kplus.Protocol.TCP, UDP or SCTP');
-      const exposed = p.exposed ?? true;
+      const exposed = checkBoolean(scope, kind, `${at}.exposed`, p.exposed) ?? true;
       const servicePort = p.servicePort === undefined ? containerPort : checkInt(scope, kind, `${at}.servicePort`, p.servicePort, 1, 65535);
       if (!exposed && p.servicePort !== undefined) fail(scope, kind, `${at}.servicePort`, p.servicePort, 'no servicePort on a port with exposed: false');
       return this.add(at, { name: p.name, containerPort, protocol, exposed, servicePort });

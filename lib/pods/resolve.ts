@@ -6,7 +6,7 @@ import {
   LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, toLabelValue,
 } from '../core/labels';
 import {
-  checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
+  checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
 } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { validateSkips } from '../practices/skip';
@@ -120,6 +120,9 @@ interface PodContext {
 export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, props: SafePodProps): ResolvedPod {
   const K = kind.construct;
   const skips = validateSkips(scope, K, props.skip);
+  for (const prop of ['requireDigest', 'readOnlyRootFilesystem', 'automountServiceAccountToken', 'zoneSpreadRequired', 'nodeSpreadRequired'] as const) {
+    checkBoolean(scope, K, prop, (props as SafePodProps & SpreadProps)[prop]);
+  }
   const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
   if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
 
@@ -275,7 +278,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
 function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
   const { scope, K, version, skips } = ctx;
   const prop = `sidecars[${i}]`;
-  if (s.native === true) {
+  if (checkBoolean(scope, K, `${prop}.native`, s.native) === true) {
     requireVersion(scope, K, version, KubernetesVersion.V1_29, `${prop}.native`, true, 'native sidecars (init containers with restartPolicy: Always)');
   }
   const native = s.native ?? version.atLeast(KubernetesVersion.V1_29);

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { checkConfigData, checkConfigKey, checkDnsSubdomain, checkEnvName } from '../core/validate';
+import { checkBoolean, checkConfigData, checkConfigKey, checkDnsSubdomain, checkEnvName } from '../core/validate';
 import { ClaimMount, SecretEnvVar } from './props';
 
 /** An environment variable: from the hashed ConfigMap or from a Secret. */
@@ -61,6 +61,7 @@ export class PodConfig {
       checkEnvName(scope, kind, `${at}.name`, s.name);
       checkDnsSubdomain(scope, kind, `${at}.secretName`, s.secretName);
       checkConfigKey(scope, kind, `${at}.key`, s.key);
+      checkBoolean(scope, kind, `${at}.optional`, s.optional);
       if (seen.has(s.name)) fail(scope, kind, `${at}.name`, s.name, 'each environment variable once');
       seen.add(s.name);
       result.push({ name: s.name, secret: { name: s.secretName, key: s.key, optional: s.optional ?? false } });
@@ -114,6 +115,7 @@ export class PodVolumes {
   /** A PersistentVolumeClaim (rule rwo-volume), as volume `claim-<index>`. */
   public claim(index: number, c: ClaimMount): ResolvedMount {
     const prop = `claims[${index}]`;
+    checkBoolean(this.scope, this.kind, `${prop}.readOnly`, c.readOnly);
     const modes = c.accessModes ?? (c.claim as kplus.PersistentVolumeClaim).accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
     const name = this.uniqueName(`claim-${index}`);
     this.push({

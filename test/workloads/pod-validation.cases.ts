@@ -23,6 +23,7 @@ const CONTAINER_NAME = "a DNS-1123 label of at most 63 characters: lower-case le
 const STRINGS = "a list of strings, e.g. ['--port', '8080'] (quote numbers and booleans)";
 const PRE_STOP = "endpoints and load balancers drop a stopping pod within seconds, and a longer wait only stalls rollouts and node drains";
 const PULL_POLICY = 'kplus.ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER (Always, IfNotPresent, Never)';
+const BOOLEAN = 'true or false (a boolean, not a string)';
 const GRACE = "a pod that takes longer to stop blocks node maintenance";
 
 /** [what, props, error text after "<Kind> at 'test/web': invalid "]; `serving` cases need a port. */
@@ -220,6 +221,18 @@ export const CASES: { [group: string]: Case[] } = {
       `imagePullPolicy ""; expected ${PULL_POLICY}.`],
     ['on a sidecar', { sidecars: [{ ...PROXY, imagePullPolicy: 'IfNotPresent ' as any }] },
       `sidecars[0].imagePullPolicy "IfNotPresent "; expected ${PULL_POLICY}.`],
+  ],
+  'booleans': [
+    ['readOnlyRootFilesystem as a string', { readOnlyRootFilesystem: 'false' as any },
+      `readOnlyRootFilesystem "false"; expected ${BOOLEAN}.`],
+    ['automountServiceAccountToken as a number', { automountServiceAccountToken: 1 as any },
+      `automountServiceAccountToken 1; expected ${BOOLEAN}.`],
+    ['secretEnv optional as a string', { secretEnv: [{ name: 'T', secretName: 'api', key: 'token', optional: 'true' as any }] },
+      `secretEnv[0].optional "true"; expected ${BOOLEAN}.`],
+    ['a port\'s exposed as a string', { ports: [{ name: 'admin', containerPort: 9901, exposed: 'false' as any }] },
+      `ports[0].exposed "false"; expected ${BOOLEAN}.`],
+    ['a sidecar\'s native as a string', { sidecars: [{ ...PROXY, native: 'no' as any }] },
+      `sidecars[0].native "no"; expected ${BOOLEAN}.`],
   ],
   'peers': [
     ['allowFrom not a peer', { allowFrom: ['gateway' as any] },
