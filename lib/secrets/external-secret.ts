@@ -142,8 +142,9 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
       seen.add(d.secretKey);
     });
     const refresh = props.refreshInterval ?? Duration.hours(1);
-    if (!(refresh instanceof Duration) || refresh.toSeconds() < 0 || !Number.isInteger(refresh.toSeconds())) {
-      fail(this, KIND, 'refreshInterval', refresh instanceof Duration ? `${refresh.toSeconds()}s` : refresh, 'a Duration of whole seconds, 0 (read once) or more');
+    const ms = refresh instanceof Duration ? refresh.toMilliseconds() : NaN;
+    if (!(ms >= 0) || ms % 1000 !== 0) {
+      fail(this, KIND, 'refreshInterval', refresh instanceof Duration ? `${ms}ms` : refresh, 'a Duration of whole seconds, 0 (read once) or more');
     }
     const creationPolicy = props.creationPolicy ?? ExternalSecretCreationPolicy.OWNER;
     const deletionPolicy = props.deletionPolicy ?? ExternalSecretDeletionPolicy.RETAIN;
@@ -157,7 +158,7 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
       metadata: { name: source.name, labels: source.labels },
       spec: {
         secretStoreRef: { name: store.name, kind: store.kind as ExternalSecretSpecSecretStoreRefKind },
-        refreshInterval: renderDuration(refresh.toSeconds()),
+        refreshInterval: renderDuration(ms / 1000),
         target: {
           name: source.name,
           creationPolicy: creationPolicy as string as ExternalSecretSpecTargetCreationPolicy,
