@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  ExistingSecret, ExternalSecretSource, Guardrails, ISecretSource, ProbeCheck, SafeDeployment, SafeDeploymentProps, SealedSecretSource, SecretStoreRef,
+  ExistingSecret, ExternalSecretSource, Guardrails, ISecretSource, ProbeCheck, SafeDeployment, SafeDeploymentProps, SealedSecretSource, SecretStoreRef, SecretUse,
 } from '../../lib';
 import { errorOf, one, synth } from '../helpers';
 
@@ -141,7 +141,7 @@ describe('a workload reading secrets from sources', () => {
 
   it('refuses two sources of the same Secret', () => {
     const text = errorOf(() => build(Testing.app(), (s) => ({
-      secrets: [{ source: s.api, env: { A: 'token' } }, { source: new ExistingSecret(s.api.node.scope as Chart, 'api2', { name: 'api' }), env: { B: 'x' } }],
+      secrets: [{ source: s.api, env: { A: 'token' } }, { source: new ExistingSecret(s.api.node.scope as Chart, 'api2', { name: 'api' }), env: { B: 'x' } }] as SecretUse[],
     })));
     expect(text).toBe(`${at}invalid secrets[1].source "test/api2"; expected one source per Secret name: test/api also makes Secret "api".`);
   });
