@@ -24,13 +24,18 @@ export interface ExistingSecretProps extends SecretSourceProps {
  * valid Secret key or is listed twice.
  */
 export class ExistingSecret extends Construct implements ISecretSource {
+  /** Name of the Secret the pods read. */
   public readonly secretName: string;
+  /** Keys of the Secret, sorted; empty when not given. */
   public readonly secretKeys: string[];
+  /** Hash of the source's identity and version (16 hex characters), in the pods' `guardrails.cdk8s.io/secret-versions` annotation. */
   public readonly versionHash: string;
+  /** Always true: the Secret exists outside the app. */
   public readonly existing = true;
 
   constructor(scope: Construct, id: string, props: ExistingSecretProps = {}) {
     super(scope, id);
+    if (props.labels !== undefined) fail(this, KIND, 'labels', props.labels, 'no labels: an ExistingSecret writes no object; label the Secret where it is made');
     const source = resolveSourceProps(this, KIND, id, props);
     if (props.keys !== undefined && !Array.isArray(props.keys)) fail(this, KIND, 'keys', props.keys, 'a list of Secret keys');
     const keys = checkSecretKeys(this, KIND, 'keys', props.keys ?? []);

@@ -109,9 +109,13 @@ export interface ExternalSecretSourceProps extends SecretSourceProps {
  * @see https://external-secrets.io/latest/api/externalsecret/
  */
 export class ExternalSecretSource extends Construct implements ISecretSource {
+  /** Name of the Secret the pods read. */
   public readonly secretName: string;
+  /** Keys of the Secret, sorted. */
   public readonly secretKeys: string[];
+  /** Hash of the source's identity and version (16 hex characters), in the pods' `guardrails.cdk8s.io/secret-versions` annotation. */
   public readonly versionHash: string;
+  /** Always false: the operator writes the Secret. */
   public readonly existing = false;
   /** The ExternalSecret object (escape hatch for JSON patches). */
   public readonly externalSecret: ExternalSecret;

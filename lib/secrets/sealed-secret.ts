@@ -51,9 +51,13 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * @see https://github.com/bitnami-labs/sealed-secrets
  */
 export class SealedSecretSource extends Construct implements ISecretSource {
+  /** Name of the Secret the pods read. */
   public readonly secretName: string;
+  /** Keys of the Secret, sorted. */
   public readonly secretKeys: string[];
+  /** Hash of the source's identity and version (16 hex characters), in the pods' `guardrails.cdk8s.io/secret-versions` annotation. */
   public readonly versionHash: string;
+  /** Always false: the controller writes the Secret. */
   public readonly existing = false;
   /** The SealedSecret object (escape hatch for JSON patches). */
   public readonly sealedSecret: SealedSecret;

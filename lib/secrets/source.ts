@@ -44,7 +44,8 @@ export interface SecretSourceProps {
    */
   readonly version?: string;
   /**
-   * Labels of the object that creates the Secret (rule `labels`).
+   * Labels of the object that creates the Secret (rule `labels`); not for an ExistingSecret,
+   * which writes no object.
    * @default - app.kubernetes.io/name and instance set to `name`, managed-by cdk8s
    */
   readonly labels?: { [key: string]: string };

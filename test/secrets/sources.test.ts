@@ -194,7 +194,23 @@ describe('ExistingSecret', () => {
     ['a key twice', { keys: ['a', 'a'] }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected each key once."],
     ['an invalid key', { keys: ['a b'] }, "ExistingSecret at 'test/api': invalid keys \"a b\"; expected a ConfigMap key"],
     ['keys that are not a list', { keys: 'a' }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected a list of Secret keys."],
+    ['labels', { labels: { team: 'x' } }, "ExistingSecret at 'test/api': invalid labels {\"team\":\"x\"}; expected no labels: an ExistingSecret writes no object; label the Secret where it is made."],
   ])('refuses %s', (_title, props, message) => {
     expect(errorOf(() => new ExistingSecret(shop(), 'api', props as any)).startsWith(message)).toBe(true);
+  });
+});
+
+describe('the crds submodule', () => {
+  it('exports the generated classes users declare next to the constructs', async () => {
+    const { crds } = await import('../../lib');
+    for (const name of ['ExternalSecret', 'SealedSecret', 'Certificate', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule']) {
+      expect(typeof (crds as any)[name], name).toBe('function');
+    }
+    const chart = shop();
+    new crds.PrometheusRule(chart, 'alerts', {
+      metadata: { name: 'shop', labels: LABELS('shop') },
+      spec: { groups: [{ name: 'shop', rules: [{ alert: 'ShopDown', expr: crds.PrometheusRuleSpecGroupsRulesExpr.fromString('up == 0') }] }] },
+    });
+    expect(one(synth(chart), 'PrometheusRule')).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', metadata: { name: 'shop' } });
   });
 });
