@@ -11,7 +11,7 @@ const KIND = 'ExternalSecretSource';
 
 /**
  * The SecretStore or ClusterSecretStore an ExternalSecret reads from. The store itself is
- * set up by the platform.
+ * set up by the platform (or declared with `crds.SecretStore` / `crds.ClusterSecretStore`).
  * @see https://external-secrets.io/latest/api/secretstore/
  */
 export class SecretStoreRef {

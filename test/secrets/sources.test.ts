@@ -203,7 +203,7 @@ describe('ExistingSecret', () => {
 describe('the crds submodule', () => {
   it('exports the generated classes users declare next to the constructs', async () => {
     const { crds } = await import('../../lib');
-    for (const name of ['ExternalSecret', 'SealedSecret', 'Certificate', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule']) {
+    for (const name of ['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'SealedSecret', 'Certificate', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule']) {
       expect(typeof (crds as any)[name], name).toBe('function');
     }
     const chart = shop();
