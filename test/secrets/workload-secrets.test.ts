@@ -111,6 +111,15 @@ describe('a workload reading secrets from sources', () => {
     expect(run()).toContain('uses Secret shop-db, which neither the output nor an ExternalSecret or SealedSecret of the app provides, and which is not declared external');
   });
 
+  it('a password written as a literal env value fails the synth, through the hashed ConfigMap', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const web = new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080, env: { DB_PASSWORD: 'hunter2', DB_PASSWORD_FILE: '/etc/db/password' } });
+    Guardrails.enforce(app);
+    expect(errorOf(() => Testing.synth(chart))).toContain(
+      `secret-no-plaintext: Deployment shop/web at test/web/Deployment/Resource: spec.template.spec.containers[0].env[0]: sets env DB_PASSWORD of container app from ConfigMap ${web.configMap!.name} key DB_PASSWORD, which has a name that says it is a secret and a literal value: it ends up in git with the manifests`);
+  });
+
   const at = "SafeDeployment at 'test/web': ";
   it.each([
     ['a use without env or mountPath', (s: Sources) => [{ source: s.db }], `${at}invalid secrets[0] "(Secret db)"; expected env, mountPath or both: how the container reads the Secret.`],
