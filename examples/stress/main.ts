@@ -183,7 +183,7 @@ new SafeDeployment(mesh, 'legacy', {
   skip: { 'pod-security': 'vendor image built for uid 1000; still non-root and restricted otherwise' },
 });
 
-// Every secret source, read as env vars and files by a container and a sidecar.
+// Every secret source, read as env vars and files by the app and an init container.
 const vault = new IsolatedNamespace(app, 'vault', { team: 'vault', quotaPreset: QuotaPreset.MEDIUM });
 const payment = new ExternalSecretSource(vault, 'payment', {
   store: SecretStoreRef.secretStore('vault-kv'),
@@ -210,11 +210,10 @@ new SafeDeployment(vault, 'checkout', {
     { source: sealedTls, mountPath: '/etc/tls' },
     { source: registry, env: { REGISTRY_TOKEN: 'token' } },
   ],
-  sidecars: [{
-    name: 'agent',
-    image: 'registry.example.com/vault/agent:0.3.0',
-    liveness: { check: ProbeCheck.exec(['/agent', 'health']) },
-    secrets: [{ source: sealedToken, env: { AGENT_TOKEN: 'token' } }],
+  initContainers: [{
+    name: 'register',
+    image: 'registry.example.com/vault/register:0.3.0',
+    secrets: [{ source: sealedToken, env: { REGISTRATION_TOKEN: 'token' } }],
   }],
 });
 
