@@ -20,3 +20,8 @@ export * from './practices/guardrails';
 export * from './practices/plugin';
 export * from './app/guardrails-app';
 export * from './app/manifest-yaml';
+export * as crds from './crds';
+export { ISecretSource, SecretSourceProps } from './secrets/source';
+export * from './secrets/external-secret';
+export * from './secrets/sealed-secret';
+export * from './secrets/existing-secret';

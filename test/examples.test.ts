@@ -41,7 +41,7 @@ describe('deterministic output', () => {
 describe('the shop example', () => {
   it('has an API and a worker with the expected objects', () => {
     const docs = shopYaml();
-    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'ConfigMap', 'ServiceAccount', 'ServiceMonitor']) {
+    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'ConfigMap', 'ServiceAccount', 'ServiceMonitor', 'ExternalSecret']) {
       expect(docs).toContain(`kind: ${kind}\n`);
     }
     expect(docs).not.toMatch(/image: .*:latest/);

@@ -7,6 +7,8 @@ from constructs import Construct
 
 from cdk8s_guardrails import (
     AutoscalingOptions,
+    ExternalSecretKey,
+    ExternalSecretSource,
     MetricsOptions,
     NetworkPeer,
     NetworkPort,
@@ -15,7 +17,8 @@ from cdk8s_guardrails import (
     ResourceValues,
     SafeDeployment,
     ScrapeMethod,
-    SecretEnvVar,
+    SecretStoreRef,
+    SecretUse,
     TlsIngress,
 )
 
@@ -42,6 +45,21 @@ def add_shop(scope: Construct, settings: ShopSettings) -> None:
     """An HTTP API published over HTTPS and a queue worker that calls it, both reaching a
     database outside the cluster."""
     database = NetworkPeer.cidr(settings.database_cidr).with_ports([NetworkPort(port=5432)])
+    # The database password lives in the platform's secret store; the external-secrets operator
+    # writes it into the Secret shop-db. Nothing secret is in the manifests.
+    database_credentials = ExternalSecretSource(
+        scope,
+        "database-credentials",
+        name="shop-db",
+        store=SecretStoreRef.cluster_secret_store("platform-secrets"),
+        data=[
+            ExternalSecretKey(
+                secret_key="password",
+                remote_key=f"shop/{settings.environment}/database",
+                remote_property="password",
+            )
+        ],
+    )
 
     api = SafeDeployment(
         scope,
@@ -59,7 +77,7 @@ def add_shop(scope: Construct, settings: ShopSettings) -> None:
             "DATABASE_HOST": "shop-db.internal",
         },
         files={"logging.yaml": "level: info\nformat: json\n"},
-        secret_env=[SecretEnvVar(name="DATABASE_PASSWORD", secret_name="shop-db", key="password")],
+        secrets=[SecretUse(source=database_credentials, env={"DATABASE_PASSWORD": "password"})],
         metrics=MetricsOptions(method=ScrapeMethod.SERVICE_MONITOR, port=9090),
         allow_to=[database],
     )

@@ -6,9 +6,8 @@ import { addShop, ENVIRONMENTS } from './shop';
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist/shop';
 for (const [name, settings] of Object.entries(ENVIRONMENTS)) {
   const app = new GuardrailsApp({ outdir: path.join(outdir, name) });
-  // Every object is checked against the catalog. The database password already exists in
-  // the cluster (the platform's secret store writes it), so it is declared external.
-  Guardrails.enforce(app, { externalSecrets: ['shop-db'] });
+  // Every object is checked against the catalog.
+  Guardrails.enforce(app);
   const namespace = new IsolatedNamespace(app, 'shop', { team: 'shop' });
   addShop(namespace, settings);
   app.synth();

@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NetworkPeer, ResourcePreset, SafeDeployment, ScrapeMethod, TlsIngress } from '../../lib';
+import { ExternalSecretSource, NetworkPeer, ResourcePreset, SafeDeployment, ScrapeMethod, SecretStoreRef, TlsIngress } from '../../lib';
 
 /** Per-environment settings of the shop: one definition, every environment. */
 export interface ShopSettings {
@@ -34,6 +34,13 @@ export interface Shop {
  */
 export function addShop(scope: Construct, settings: ShopSettings): Shop {
   const database = NetworkPeer.cidr(settings.databaseCidr).withPorts([{ port: 5432 }]);
+  // The database password lives in the platform's secret store; the external-secrets operator
+  // writes it into the Secret shop-db. Nothing secret is in the manifests.
+  const databaseCredentials = new ExternalSecretSource(scope, 'database-credentials', {
+    name: 'shop-db',
+    store: SecretStoreRef.clusterSecretStore('platform-secrets'),
+    data: [{ secretKey: 'password', remoteKey: `shop/${settings.environment}/database`, remoteProperty: 'password' }],
+  });
 
   const api = new SafeDeployment(scope, 'api', {
     image: `ghcr.io/acme/shop-api:${settings.imageTag}`,
@@ -49,7 +56,7 @@ export function addShop(scope: Construct, settings: ShopSettings): Shop {
       DATABASE_HOST: 'shop-db.internal',
     },
     files: { 'logging.yaml': 'level: info\nformat: json\n' },
-    secretEnv: [{ name: 'DATABASE_PASSWORD', secretName: 'shop-db', key: 'password' }],
+    secrets: [{ source: databaseCredentials, env: { DATABASE_PASSWORD: 'password' } }],
     metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9090 },
     allowTo: [database],
   });

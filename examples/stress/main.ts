@@ -6,8 +6,9 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
-  AcmeIssuer, AcmeServer, AcmeSolver, Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace,
-  NetworkPeer, NetworkProtocol, ProbeCheck, ProbeScheme, QuotaPreset, ResourcePreset, SafeDeployment, ScrapeMethod, TlsIngress,
+  AcmeIssuer, AcmeServer, AcmeSolver, ExistingSecret, ExternalSecretCreationPolicy, ExternalSecretDeletionPolicy, ExternalSecretSource,
+  Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace, NetworkPeer, NetworkProtocol, ProbeCheck, ProbeScheme,
+  QuotaPreset, ResourcePreset, SafeDeployment, ScrapeMethod, SealedSecretScope, SealedSecretSource, SecretStoreRef, TlsIngress,
   WildcardCertificate,
 } from '../../lib';
 
@@ -180,6 +181,40 @@ new SafeDeployment(mesh, 'legacy', {
   runAsUser: 1000,
   runAsGroup: 1000,
   skip: { 'pod-security': 'vendor image built for uid 1000; still non-root and restricted otherwise' },
+});
+
+// Every secret source, read as env vars and files by the app and an init container.
+const vault = new IsolatedNamespace(app, 'vault', { team: 'vault', quotaPreset: QuotaPreset.MEDIUM });
+const payment = new ExternalSecretSource(vault, 'payment', {
+  store: SecretStoreRef.secretStore('vault-kv'),
+  data: [
+    { secretKey: 'api-key', remoteKey: 'payments/provider', remoteProperty: 'apiKey', remoteVersion: '4' },
+    { secretKey: 'webhook-secret', remoteKey: 'payments/webhook' },
+  ],
+  refreshInterval: Duration.minutes(15),
+  creationPolicy: ExternalSecretCreationPolicy.ORPHAN,
+  deletionPolicy: ExternalSecretDeletionPolicy.DELETE,
+});
+const sealedTls = new SealedSecretSource(vault, 'sealed-tls', {
+  encryptedData: { 'tls.crt': 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq', 'tls.key': 'AgCx8Q0ZyVb4nLmRk2sT9uWq1eH6jD5o' },
+  scope: SealedSecretScope.NAMESPACE_WIDE,
+  type: 'kubernetes.io/tls',
+});
+const sealedToken = new SealedSecretSource(vault, 'sealed-token', { encryptedData: { token: 'AgD2p7Kq9sLw3xYz' }, scope: SealedSecretScope.CLUSTER_WIDE });
+const registry = new ExistingSecret(vault, 'registry', { name: 'registry-token', keys: ['token'], version: '2026-11' });
+new SafeDeployment(vault, 'checkout', {
+  image: 'registry.example.com/vault/checkout:1.2.0',
+  port: 8080,
+  secrets: [
+    { source: payment, env: { PAYMENT_API_KEY: 'api-key' }, mountPath: '/etc/payment', files: ['webhook-secret'] },
+    { source: sealedTls, mountPath: '/etc/tls' },
+    { source: registry, env: { REGISTRY_TOKEN: 'token' } },
+  ],
+  initContainers: [{
+    name: 'register',
+    image: 'registry.example.com/vault/register:0.3.0',
+    secrets: [{ source: sealedToken, env: { REGISTRATION_TOKEN: 'token' } }],
+  }],
 });
 
 app.synth();

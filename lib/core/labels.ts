@@ -21,3 +21,13 @@ export function toLabelValue(value: string | undefined): string | undefined {
   v = v.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
   return v && isLabelValue(v) ? v : undefined;
 }
+
+/**
+ * Annotation of a workload object: the Secrets it reads that already exist in the cluster
+ * (comma-separated names), named on purpose with `ExistingSecret`; the checker counts them as
+ * provided (rule secret-no-plaintext).
+ */
+export const EXISTING_SECRETS_ANNOTATION = 'guardrails.cdk8s.io/existing-secrets';
+
+/** Pod-template annotation: a hash of the versions of the Secrets the pods read, so a change rolls them. */
+export const SECRET_VERSIONS_ANNOTATION = 'guardrails.cdk8s.io/secret-versions';

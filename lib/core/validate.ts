@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { fail, failAt } from './errors';
+import { fail, failAt, show } from './errors';
 import {
-  annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cleanAbsolutePathProblem, CONFIG_DATA_MAX_BYTES,
-  configMapKeyProblem, dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem,
+  annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, cleanAbsolutePathProblem, CONFIG_DATA_MAX_BYTES,
+  configMapKeyProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem,
   int32Problem, intProblem, labelsProblem, labelValueProblem, portProblem, portRangeProblem, qualifiedNameProblem, quantityProblem,
 } from './validation/rules';
 
@@ -193,4 +193,25 @@ export function checkDistinctPaths(scope: IConstruct, kind: string, entries: Rea
     }
     seen.set(p, prop);
   }
+}
+
+/** A DNS-1035 label (names that must start with a letter: Service and port names). */
+export function checkDns1035Label(scope: IConstruct, kind: string, prop: string, value: string): string {
+  return check(scope, kind, prop, value, dns1035LabelProblem(value));
+}
+
+/** A CIDR address block: IPv4 or IPv6, prefix within bounds, no host bits. */
+export function checkCidr(scope: IConstruct, kind: string, prop: string, value: string): string {
+  return check(scope, kind, prop, value, cidrProblem(value));
+}
+
+/** A non-empty string without surrounding spaces. */
+export function checkNonEmpty(scope: IConstruct, kind: string, prop: string, value: string, allowed: string): string {
+  if (typeof value !== 'string' || value.trim() === '' || value !== value.trim()) fail(scope, kind, prop, value, allowed);
+  return value;
+}
+
+/** Renders a list of allowed names for a message. */
+export function listOf(names: readonly string[]): string {
+  return names.map((n) => show(n)).join(', ');
 }

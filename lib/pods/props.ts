@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { NetworkPeer } from '../network/network-peer';
+import { ISecretSource } from '../secrets/source';
 import { ResourcePreset, ResourceValues } from '../workloads/resources';
 import { ProbeCheck } from './probes';
 import { KubernetesVersion } from './version';
@@ -124,6 +125,33 @@ export interface SecretEnvVar {
   readonly optional?: boolean;
 }
 
+/**
+ * A Secret a container reads, from any source (rule `secret-no-plaintext`): keys as
+ * environment variables, as read-only files, or both. The pods roll when the source's
+ * version changes (`ISecretSource.versionHash`, in the pod annotation
+ * `guardrails.cdk8s.io/secret-versions`).
+ */
+export interface SecretUse {
+  /** The source: an ExternalSecretSource, a SealedSecretSource or an ExistingSecret, in the workload's namespace. */
+  readonly source: ISecretSource;
+  /**
+   * Environment variables read from the Secret: variable name -> key in the Secret.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+  /**
+   * Absolute path where the Secret's keys are mounted as read-only files (mode 0440, readable
+   * by the pod's group).
+   * @default - not mounted
+   */
+  readonly mountPath?: string;
+  /**
+   * Keys mounted as files (named like the key) under `mountPath`.
+   * @default - every key of the Secret
+   */
+  readonly files?: string[];
+}
+
 /** A PersistentVolumeClaim mounted into the main container (rule `rwo-volume`). */
 export interface ClaimMount {
   /** The claim. */
@@ -183,6 +211,11 @@ export interface SafeContainerProps {
    * @default - none
    */
   readonly secretEnv?: SecretEnvVar[];
+  /**
+   * Secrets read from a secret source, as env vars or files.
+   * @default - none
+   */
+  readonly secrets?: SecretUse[];
   /**
    * Writable emptyDir volumes of this container, by mount path (the root filesystem is
    * read-only). A path also in the pod's `writablePaths` shares that volume.
@@ -399,10 +432,18 @@ export interface SafePodProps {
    */
   readonly configMountPath?: string;
   /**
-   * Environment variables of the main container read from existing Secrets.
+   * Environment variables of the main container read from existing Secrets. Such a Secret
+   * must be declared external to the checker (`externalSecrets`); `secrets` with an
+   * `ExistingSecret` needs no declaration.
    * @default - none
    */
   readonly secretEnv?: SecretEnvVar[];
+  /**
+   * Secrets of the main container from a secret source (an external store, a sealed value or
+   * an existing Secret), as env vars or files. A change of a source's version rolls the pods.
+   * @default - none
+   */
+  readonly secrets?: SecretUse[];
   /**
    * Persistent volume claims of the main container (rule `rwo-volume`).
    * @default - none

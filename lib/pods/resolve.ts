@@ -17,6 +17,7 @@ import { InitContainerProps, SafeContainerProps, SafePodProps, ScrapeMethod, Sid
 import { checkId, checkImage } from './security';
 import { ResolvedSpread, resolveNodeSelector, resolveSpread } from './scheduling';
 import { ResolvedPreStop, ResolvedShutdown, resolvePreStop, resolveShutdown } from './shutdown';
+import { PodSecrets } from './secrets';
 import { PodConfig, PodVolumes, ResolvedEnv, ResolvedMount, ResolvedVolume } from './volumes';
 import { KubernetesVersion } from './version';
 
@@ -112,6 +113,7 @@ interface PodContext {
   readonly ports: PodPorts;
   readonly config: PodConfig;
   readonly volumes: PodVolumes;
+  readonly secrets: PodSecrets;
   readonly containerNames: Set<string>;
   readonly shutdown: ResolvedShutdown;
 }
@@ -138,11 +140,13 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   const serving = props.port !== undefined || (props.ports ?? []).length > 0;
   const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, serving, props);
 
+  const volumes = new PodVolumes(scope, K);
   const ctx: PodContext = {
     scope, name, K, kind, props, skips, version,
     ports: new PodPorts(scope, K),
     config: new PodConfig(scope, K),
-    volumes: new PodVolumes(scope, K),
+    volumes,
+    secrets: new PodSecrets(scope, K, volumes),
     containerNames: new Set([MAIN]),
     shutdown: resolveShutdown(scope, K, props, version),
   };
@@ -167,8 +171,9 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     kubeScoreIgnore.push('container-security-context-user-group-id');
   }
   const objectAnnotations: { [key: string]: string } = kubeScoreIgnore.length > 0 ? { 'kube-score/ignore': kubeScoreIgnore.join(',') } : {};
+  Object.assign(objectAnnotations, ctx.secrets.objectAnnotations());
   const metrics = main.metrics;
-  const podAnnotations: { [key: string]: string } = {};
+  const podAnnotations: { [key: string]: string } = ctx.secrets.podAnnotations();
   if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
     podAnnotations['prometheus.io/scrape'] = 'true';
     podAnnotations['prometheus.io/port'] = String(metrics.port);
@@ -239,6 +244,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
 
   checkCommandArgs(ctx, '', props);
   const env = ctx.config.env('', '', props.env, props.secretEnv);
+  const secrets = ctx.secrets.resolve('', props.secrets, new Set(env.map((e) => e.name)));
   const files = ctx.config.files(props.files);
   const configMountPath = props.configMountPath ?? `/etc/${ctx.name}`;
   const writablePaths = props.writablePaths ?? ['/tmp'];
@@ -248,9 +254,11 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
     ...(files.length > 0 ? [['configMountPath', configMountPath] as const] : []),
     ...writablePathEntries('writablePaths', writablePaths),
     ...(props.claims ?? []).map((c, i) => [`claims[${i}].mountPath`, c.mountPath] as const),
+    ...secrets.mounts.map((m) => ['secrets', m.mountPath] as const),
   ]);
   const mounts: ResolvedMount[] = [];
   if (files.length > 0) mounts.push(ctx.volumes.config(files, configMountPath));
+  mounts.push(...secrets.mounts);
   mounts.push(...ctx.volumes.writablePaths('writablePaths', writablePaths));
   (props.claims ?? []).forEach((c, i) => mounts.push(ctx.volumes.claim(i, c)));
 
@@ -261,7 +269,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
     command: props.command,
     args: props.args,
     ports,
-    env,
+    env: [...env, ...secrets.env],
     mounts,
     ...probes,
     preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.shutdown.defaultPreStop),
@@ -311,16 +319,21 @@ function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerPr
   ctx.containerNames.add(s.name);
   checkImage(scope, K, `${prop}.image`, s.image, props, skips);
   checkCommandArgs(ctx, `${prop}.`, s);
-  checkDistinctPaths(scope, K, writablePathEntries(`${prop}.writablePaths`, s.writablePaths ?? []));
+  // ConfigMap keys are `<container>.<NAME>`, so they never clash with the main container's.
+  const env = ctx.config.env(`${prop}.`, `${s.name}.`, s.env, s.secretEnv);
+  const secrets = ctx.secrets.resolve(`${prop}.`, s.secrets, new Set(env.map((e) => e.name)));
+  checkDistinctPaths(scope, K, [
+    ...writablePathEntries(`${prop}.writablePaths`, s.writablePaths ?? []),
+    ...secrets.mounts.map((m) => [`${prop}.secrets`, m.mountPath] as const),
+  ]);
   return {
     name: s.name,
     image: s.image,
     imagePullPolicy: resolvePullPolicy(ctx, `${prop}.imagePullPolicy`, s.imagePullPolicy),
     command: s.command,
     args: s.args,
-    // ConfigMap keys are `<container>.<NAME>`, so they never clash with the main container's.
-    env: ctx.config.env(`${prop}.`, `${s.name}.`, s.env, s.secretEnv),
-    mounts: ctx.volumes.writablePaths(`${prop}.writablePaths`, s.writablePaths ?? []),
+    env: [...env, ...secrets.env],
+    mounts: [...secrets.mounts, ...ctx.volumes.writablePaths(`${prop}.writablePaths`, s.writablePaths ?? [])],
     resources: resolveResources(scope, K, s.resourcePreset ?? ResourcePreset.NANO, s.resources, `${prop}.resources`),
   };
 }

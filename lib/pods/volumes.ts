@@ -17,9 +17,11 @@ export interface ResolvedMount { readonly volume: string; readonly mountPath: st
 /** A pod volume; `config` refers to the hashed ConfigMap, whose name is known only when written. */
 export interface ResolvedVolume {
   readonly name: string;
-  readonly type: 'config' | 'emptyDir' | 'claim';
-  /** config: the file names. */
+  readonly type: 'config' | 'emptyDir' | 'claim' | 'secret';
+  /** config: the file names; secret: the keys mounted (undefined: every key). */
   readonly files?: string[];
+  /** secret: the Secret's name. */
+  readonly secretName?: string;
   /** claim: the claim name and access. */
   readonly claimName?: string;
   readonly readOnly?: boolean;
@@ -123,6 +125,14 @@ export class PodVolumes {
       readWriteOnce: modes.includes(kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE) || modes.includes(kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD),
     });
     return { volume: name, mountPath: c.mountPath, readOnly: c.readOnly === true };
+  }
+
+  /** A Secret's keys as read-only files (rule secret-no-plaintext), as volume `secret-<name>`. */
+  public secret(prop: string, secretName: string, files: string[] | undefined, mountPath: string): ResolvedMount {
+    if (typeof mountPath !== 'string' || !mountPath.startsWith('/') || mountPath === '/') fail(this.scope, this.kind, prop, mountPath, 'an absolute path other than "/"');
+    const name = this.uniqueName(`secret-${secretName}`);
+    this.push({ name, type: 'secret', secretName, files });
+    return { volume: name, mountPath, readOnly: true };
   }
 
   private push(v: ResolvedVolume): void {

@@ -112,6 +112,9 @@ function writeVolume(v: ResolvedVolume, refs: PodRefs): any {
   switch (v.type) {
     case 'config':
       return { name: v.name, configMap: { name: refs.configMapName, items: v.files!.map((f) => ({ key: f, path: f })) } };
+    case 'secret':
+      // 0440: readable by the pod's fsGroup, which the containers run as.
+      return { name: v.name, secret: { secretName: v.secretName, defaultMode: 0o440, items: v.files?.map((f) => ({ key: f, path: f })) } };
     case 'claim':
       return { name: v.name, persistentVolumeClaim: { claimName: v.claimName, readOnly: v.readOnly ? true : undefined } };
     default:

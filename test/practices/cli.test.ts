@@ -93,22 +93,22 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
   });
 
-  it.each(['dev', 'staging', 'prod'])('is clean in %s, once the database Secret that exists in the cluster is declared', (env) => {
-    const r = run(['check', '--external-secret', 'shop-db', path.join(dir, env)]);
+  it.each(['dev', 'staging', 'prod'])('is clean in %s: its ExternalSecret provides the database Secret', (env) => {
+    const r = run(['check', path.join(dir, env)]);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/(^|\n)OK: \d+ objects in 1 file break no rule \(\d+ suppressed\).\n$/);
-    expect(JSON.parse(run(['check', '--json', '--external-secret', 'shop-db', path.join(dir, env)]).out).violations).toEqual([]);
+    expect(JSON.parse(run(['check', '--json', path.join(dir, env)]).out).violations).toEqual([]);
     expect(r.code).toBe(0);
   });
 
   it('checks each environment as its own app with --each-dir', () => {
-    const r = run(['check', '--each-dir', '--external-secret', 'shop-db', dir]);
+    const r = run(['check', '--each-dir', dir]);
     expect(r.out).toMatch(/OK: \d+ objects in 3 files break no rule \(\d+ suppressed\).\n$/);
     expect(r.code).toBe(0);
   });
 
   it('warns when several environments are checked as one app', () => {
-    const r = run(['check', '--external-secret', 'shop-db', dir]);
+    const r = run(['check', dir]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('Warnings:\n');
     expect(r.out).toMatch(/\n {2}Deployment (shop\/)?api appears 3 times: objects of one app have unique names; check each app or environment on its own\n/);
@@ -116,8 +116,13 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
 
   it('reads standard input with -', () => {
     const text = fs.readFileSync(path.join(dir, 'prod', 'shop.k8s.yaml'), 'utf8');
-    expect(run(['check', '--external-secret=shop-db', '-'], text).code).toBe(0);
-    expect(run(['check', '-'], text).out).toContain('secret-no-plaintext: spec.template.spec.containers[0].env[');
+    expect(run(['check', '-'], text).code).toBe(0);
+    // Without its ExternalSecret, the Secret must be declared as existing in the cluster.
+    const docs = text.split(/^---\n/m);
+    const withoutSource = docs.filter((d) => !/^kind: ExternalSecret$/m.test(d)).join('---\n');
+    expect(docs.length - withoutSource.split(/^---\n/m).length).toBe(1);
+    expect(run(['check', '-'], withoutSource).out).toContain('secret-no-plaintext: spec.template.spec.containers[0].env[');
+    expect(run(['check', '--external-secret=shop-db', '-'], withoutSource).code).toBe(0);
   });
 });
 

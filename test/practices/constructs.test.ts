@@ -168,19 +168,20 @@ for (const [rule, cases] of Object.entries(CASES)) {
 }
 
 describe('the shop example', () => {
-  it('breaks no rule once its existing database Secret is declared', () => {
+  it('breaks no rule, with no Secret declared external: its ExternalSecret provides shop-db', () => {
     const app = Testing.app();
     const chart = new ShopChart(app, 'shop', PRODUCTION);
-    Guardrails.enforce(app, { externalSecrets: ['shop-db'] });
+    Guardrails.enforce(app);
     Testing.synth(chart);
     const result = Guardrails.report(app);
     clean(result);
-    expect(result.objectCount).toBeGreaterThanOrEqual(13);
+    expect(result.objectCount).toBeGreaterThanOrEqual(14);
   });
 
-  it('needs that declaration: the checker cannot know that shop-db exists in the cluster', () => {
+  it('needs the ExternalSecret: without it the checker cannot know where shop-db comes from', () => {
     const app = Testing.app();
     const chart = new ShopChart(app, 'shop', PRODUCTION);
+    ApiObject.of(chart.node.findChild('database-credentials').node.defaultChild!).addJsonPatch(JsonPatch.replace('/spec/target/name', 'other'));
     Guardrails.enforce(app);
     expect(() => Testing.synth(chart)).toThrow(/secret-no-plaintext: Deployment (shop\/)?api at shop\/api\/Deployment\/Resource: spec.template.spec.containers\[0\].env\[\d\]: uses Secret shop-db/);
   });

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.cdk8sguardrails.AutoscalingOptions;
+import io.github.cdk8sguardrails.ExternalSecretKey;
+import io.github.cdk8sguardrails.ExternalSecretSource;
 import io.github.cdk8sguardrails.MetricsOptions;
 import io.github.cdk8sguardrails.NetworkPeer;
 import io.github.cdk8sguardrails.NetworkPort;
@@ -13,7 +15,8 @@ import io.github.cdk8sguardrails.ResourcePreset;
 import io.github.cdk8sguardrails.ResourceValues;
 import io.github.cdk8sguardrails.SafeDeployment;
 import io.github.cdk8sguardrails.ScrapeMethod;
-import io.github.cdk8sguardrails.SecretEnvVar;
+import io.github.cdk8sguardrails.SecretStoreRef;
+import io.github.cdk8sguardrails.SecretUse;
 import io.github.cdk8sguardrails.TlsIngress;
 import org.cdk8s.Duration;
 import org.cdk8s.Size;
@@ -38,6 +41,17 @@ public final class Shop {
     /** An HTTP API published over HTTPS and a queue worker that calls it, both reaching a database outside the cluster. */
     public static void addShop(Construct scope, Settings settings) {
         NetworkPeer database = NetworkPeer.cidr(settings.databaseCidr()).withPorts(List.of(NetworkPort.builder().port(5432).build()));
+        // The database password lives in the platform's secret store; the external-secrets operator
+        // writes it into the Secret shop-db. Nothing secret is in the manifests.
+        ExternalSecretSource databaseCredentials = ExternalSecretSource.Builder.create(scope, "database-credentials")
+                .name("shop-db")
+                .store(SecretStoreRef.clusterSecretStore("platform-secrets"))
+                .data(List.of(ExternalSecretKey.builder()
+                        .secretKey("password")
+                        .remoteKey("shop/" + settings.environment() + "/database")
+                        .remoteProperty("password")
+                        .build()))
+                .build();
 
         Map<String, String> apiEnv = new LinkedHashMap<>();
         apiEnv.put("SHOP_ENVIRONMENT", settings.environment());
@@ -53,7 +67,7 @@ public final class Shop {
                 .resourcePreset(ResourcePreset.MEDIUM)
                 .env(apiEnv)
                 .files(Map.of("logging.yaml", "level: info\nformat: json\n"))
-                .secretEnv(List.of(SecretEnvVar.builder().name("DATABASE_PASSWORD").secretName("shop-db").key("password").build()))
+                .secrets(List.of(SecretUse.builder().source(databaseCredentials).env(Map.of("DATABASE_PASSWORD", "password")).build()))
                 .metrics(MetricsOptions.builder().method(ScrapeMethod.SERVICE_MONITOR).port(9090).build())
                 .allowTo(List.of(database))
                 .build();

@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import { fail } from '../core/errors';
+import { SealedSecret } from '../imports/sealedsecret-bitnami.com';
+import { ISecretSource, SecretSourceProps, checkSecretKeys, identityHash, resolveSourceProps } from './source';
+
+const KIND = 'SealedSecretSource';
+
+/**
+ * Where the sealed data may be unsealed: kubeseal's `--scope`. It must be the scope the data
+ * was sealed with, or the controller cannot decrypt it.
+ * @see https://github.com/bitnami-labs/sealed-secrets#scopes
+ */
+export enum SealedSecretScope {
+  /** Only as a Secret of this name in this namespace (kubeseal's default). */
+  STRICT = 'strict',
+  /** Under any name in this namespace (annotation `sealedsecrets.bitnami.com/namespace-wide`). */
+  NAMESPACE_WIDE = 'namespace-wide',
+  /** Under any name in any namespace (annotation `sealedsecrets.bitnami.com/cluster-wide`). */
+  CLUSTER_WIDE = 'cluster-wide',
+}
+
+/** Properties of a SealedSecretSource. */
+export interface SealedSecretSourceProps extends SecretSourceProps {
+  /**
+   * The encrypted values, by Secret key, as `kubeseal` wrote them (`spec.encryptedData` of its
+   * output, or `kubeseal --raw`): standard base64. At least one key.
+   */
+  readonly encryptedData: { [key: string]: string };
+  /**
+   * The scope the data was sealed with.
+   * @default SealedSecretScope.STRICT: kubeseal's default
+   */
+  readonly scope?: SealedSecretScope;
+  /**
+   * Type of the unsealed Secret.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A Secret unsealed in the cluster by the sealed-secrets controller from data that only the
+ * controller can decrypt, declared as a `SealedSecret` (bitnami.com/v1alpha1). The sealed
+ * data may live in git (rule `secret-no-plaintext`); the checker counts the SealedSecret as
+ * the provider of its Secret. A change of the sealed data rolls the pods that read it.
+ *
+ * Errors (at construct time): no `encryptedData`, a key that is not a valid Secret key, and a
+ * value that is not base64 (e.g. a plain value that was never sealed).
+ * @see https://github.com/bitnami-labs/sealed-secrets
+ */
+export class SealedSecretSource extends Construct implements ISecretSource {
+  /** Name of the Secret the pods read. */
+  public readonly secretName: string;
+  /** Keys of the Secret, sorted. */
+  public readonly secretKeys: string[];
+  /** Hash of the source's identity and version (16 hex characters), in the pods' `guardrails.cdk8s.io/secret-versions` annotation. */
+  public readonly versionHash: string;
+  /** Always false: the controller writes the Secret. */
+  public readonly existing = false;
+  /** The SealedSecret object (escape hatch for JSON patches). */
+  public readonly sealedSecret: SealedSecret;
+
+  constructor(scope: Construct, id: string, props: SealedSecretSourceProps) {
+    super(scope, id);
+    const source = resolveSourceProps(this, KIND, id, props);
+    const data = props.encryptedData;
+    if (data === null || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) {
+      fail(this, KIND, 'encryptedData', data, 'a map of Secret keys to the values kubeseal encrypted, with at least one key');
+    }
+    const keys = checkSecretKeys(this, KIND, 'encryptedData', Object.keys(data));
+    const encryptedData: { [key: string]: string } = {};
+    for (const key of keys) {
+      const value = data[key];
+      if (typeof value !== 'string' || value.length === 0 || !BASE64.test(value)) {
+        fail(this, KIND, `encryptedData.${key}`, typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}...` : value,
+          'the base64 text kubeseal wrote for this key: seal the value with `kubeseal --raw --scope <scope> --namespace <ns> --name <name>` (never put the plain value here)');
+      }
+      encryptedData[key] = value;
+    }
+    const sealScope = props.scope ?? SealedSecretScope.STRICT;
+    if (!Object.values(SealedSecretScope).includes(sealScope)) {
+      fail(this, KIND, 'scope', sealScope, 'SealedSecretScope.STRICT, .NAMESPACE_WIDE or .CLUSTER_WIDE: the scope the data was sealed with');
+    }
+    const type = props.type ?? 'Opaque';
+    if (typeof type !== 'string' || type === '') fail(this, KIND, 'type', type, 'a Secret type such as \'Opaque\'');
+    const annotations = sealScope === SealedSecretScope.STRICT ? undefined : { [`sealedsecrets.bitnami.com/${sealScope}`]: 'true' };
+
+    this.secretName = source.name;
+    this.secretKeys = keys;
+    this.versionHash = identityHash({ encryptedData, scope: sealScope, type, version: source.version });
+    this.sealedSecret = new SealedSecret(this, 'Resource', {
+      metadata: { name: source.name, labels: source.labels, annotations },
+      spec: {
+        encryptedData,
+        template: { metadata: { name: source.name, labels: source.labels, annotations }, type },
+      },
+    });
+  }
+}

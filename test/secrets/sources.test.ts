@@ -1,0 +1,216 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import {
+  ExistingSecret, ExternalSecretCreationPolicy, ExternalSecretDeletionPolicy, ExternalSecretSource, SealedSecretScope, SealedSecretSource,
+  SecretStoreRef,
+} from '../../lib';
+import { errorOf, one, synth } from '../helpers';
+
+const LABELS = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'cdk8s' });
+const shop = () => new Chart(Testing.app(), 'test', { namespace: 'shop' });
+const STORE = SecretStoreRef.clusterSecretStore('vault');
+const DATA = [{ secretKey: 'password', remoteKey: 'shop/db', remoteProperty: 'password' }];
+// What kubeseal writes: base64 of the encrypted bytes.
+const SEALED = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq';
+
+describe('ExternalSecretSource', () => {
+  it('writes an ExternalSecret with the documented defaults: refresh 1h, Owner, Retain, target named like the source', () => {
+    const chart = shop();
+    const db = new ExternalSecretSource(chart, 'db', { store: STORE, data: DATA });
+    expect(one(synth(chart), 'ExternalSecret')).toEqual({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'shop', labels: LABELS('db') },
+      spec: {
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        refreshInterval: '1h',
+        target: { name: 'db', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: [{ secretKey: 'password', remoteRef: { key: 'shop/db', property: 'password' } }],
+      },
+    });
+    expect(db.secretName).toBe('db');
+    expect(db.secretKeys).toEqual(['password']);
+    expect(db.existing).toBe(false);
+    expect(db.versionHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(db.externalSecret.name).toBe('db');
+  });
+
+  it('takes every option: name, labels, a namespaced store, remote versions, refresh interval and policies', () => {
+    const chart = shop();
+    const src = new ExternalSecretSource(chart, 'db', {
+      name: 'db-credentials',
+      labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db-prod', 'app.kubernetes.io/managed-by': 'cdk8s', team: 'shop' },
+      store: SecretStoreRef.secretStore('shop-vault'),
+      data: [
+        { secretKey: 'username', remoteKey: 'shop/db', remoteProperty: 'user', remoteVersion: '3' },
+        { secretKey: 'password', remoteKey: 'shop/db-password' },
+      ],
+      refreshInterval: Duration.minutes(15),
+      creationPolicy: ExternalSecretCreationPolicy.ORPHAN,
+      deletionPolicy: ExternalSecretDeletionPolicy.DELETE,
+    });
+    const m = one(synth(chart), 'ExternalSecret');
+    expect(m.metadata).toEqual({
+      name: 'db-credentials', namespace: 'shop',
+      labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db-prod', 'app.kubernetes.io/managed-by': 'cdk8s', team: 'shop' },
+    });
+    expect(m.spec).toEqual({
+      secretStoreRef: { kind: 'SecretStore', name: 'shop-vault' },
+      refreshInterval: '15m',
+      target: { name: 'db-credentials', creationPolicy: 'Orphan', deletionPolicy: 'Delete' },
+      data: [
+        { secretKey: 'username', remoteRef: { key: 'shop/db', property: 'user', version: '3' } },
+        { secretKey: 'password', remoteRef: { key: 'shop/db-password' } },
+      ],
+    });
+    expect(src.secretKeys).toEqual(['password', 'username']);
+  });
+
+  it.each([
+    [Duration.seconds(0), '0s'], [Duration.seconds(90), '90s'], [Duration.minutes(5), '5m'], [Duration.hours(24), '24h'],
+  ])('renders the refresh interval %s as a Go duration', (interval, text) => {
+    const chart = shop();
+    new ExternalSecretSource(chart, 'db', { store: STORE, data: DATA, refreshInterval: interval });
+    expect(one(synth(chart), 'ExternalSecret').spec.refreshInterval).toBe(text);
+  });
+
+  it('changes its version hash with the store, a remote key, a remote version or the version set; not with the refresh interval', () => {
+    const hash = (props: any) => new ExternalSecretSource(shop(), 'db', { store: STORE, data: DATA, ...props }).versionHash;
+    const base = hash({});
+    expect(hash({ refreshInterval: Duration.minutes(5) })).toBe(base);
+    const others = [
+      hash({ store: SecretStoreRef.clusterSecretStore('aws') }),
+      hash({ store: SecretStoreRef.secretStore('vault') }),
+      hash({ data: [{ ...DATA[0], remoteKey: 'shop/db2' }] }),
+      hash({ data: [{ ...DATA[0], remoteVersion: '2' }] }),
+      hash({ version: '2026-11-01' }),
+    ];
+    expect(new Set([base, ...others]).size).toBe(6);
+  });
+
+  const at = "ExternalSecretSource at 'test/db': ";
+  it.each([
+    ['no store', { data: DATA }, `${at}invalid store (undefined); expected SecretStoreRef.secretStore('<name>') or SecretStoreRef.clusterSecretStore('<name>'): the store that holds the values.`],
+    ['a store name that is not a DNS subdomain', { store: SecretStoreRef.secretStore('My Vault'), data: DATA }, `${at}invalid store.name "My Vault"; expected`],
+    ['no data', { store: STORE, data: [] }, `${at}invalid data []; expected at least one key: [{ secretKey: 'password', remoteKey: '<key in the store>' }].`],
+    ['a secretKey that is not a Secret key', { store: STORE, data: [{ secretKey: 'db password', remoteKey: 'shop/db' }] },
+      `${at}invalid data[0].secretKey "db password"; expected a ConfigMap key of at most 253 characters: letters, digits, '-', '_' and '.', other than "." and ".." and not starting with "..".`],
+    ['a secretKey twice', { store: STORE, data: [DATA[0], { secretKey: 'password', remoteKey: 'x' }] }, `${at}invalid data[1].secretKey "password"; expected each key of the Secret once.`],
+    ['an empty remoteKey', { store: STORE, data: [{ secretKey: 'password', remoteKey: '' }] }, `${at}invalid data[0].remoteKey ""; expected the key of the value in the store, e.g. 'prod/shop/db'.`],
+    ['an empty remoteProperty', { store: STORE, data: [{ ...DATA[0], remoteProperty: '' }] }, `${at}invalid data[0].remoteProperty ""; expected a non-empty string, or leave it out.`],
+    ['a refresh interval in fractions of a second', { store: STORE, data: DATA, refreshInterval: Duration.millis(1500) }, `${at}invalid refreshInterval "1500ms"; expected a Duration of whole seconds, 0 (read once) or more.`],
+    ['Delete with creationPolicy Merge', { store: STORE, data: DATA, creationPolicy: ExternalSecretCreationPolicy.MERGE, deletionPolicy: ExternalSecretDeletionPolicy.DELETE },
+      `${at}invalid deletionPolicy "Delete"; expected RETAIN or MERGE with creationPolicy Merge: the operator deletes only a Secret it created.`],
+    ['Merge with creationPolicy None', { store: STORE, data: DATA, creationPolicy: ExternalSecretCreationPolicy.NONE, deletionPolicy: ExternalSecretDeletionPolicy.MERGE },
+      `${at}invalid deletionPolicy "Merge"; expected RETAIN with creationPolicy None: the operator writes no Secret to merge into.`],
+    ['an empty version', { store: STORE, data: DATA, version: '' }, `${at}invalid version ""; expected a non-empty string, e.g. the date of the last rotation; leave it out when the source alone identifies the content.`],
+  ])('refuses %s', (_title, props, message) => {
+    const text = errorOf(() => new ExternalSecretSource(shop(), 'db', props as any));
+    expect(text.startsWith(message)).toBe(true);
+    if (!message.endsWith('expected')) expect(text).toBe(message);
+  });
+
+  it('refuses a name that is not a DNS subdomain, naming the construct id as its source', () => {
+    expect(errorOf(() => new ExternalSecretSource(shop(), 'DB', { store: STORE, data: DATA })))
+      .toMatch(/^ExternalSecretSource at 'test\/DB': invalid name \(taken from the construct id\) "DB"; expected/);
+  });
+});
+
+describe('SealedSecretSource', () => {
+  it('writes a SealedSecret, strict by default, with the labels on the object and the unsealed Secret', () => {
+    const chart = shop();
+    const tls = new SealedSecretSource(chart, 'tls', { encryptedData: { 'tls.key': SEALED, 'tls.crt': 'QUJD' } });
+    expect(one(synth(chart), 'SealedSecret')).toEqual({
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'tls', namespace: 'shop', labels: LABELS('tls') },
+      spec: {
+        encryptedData: { 'tls.crt': 'QUJD', 'tls.key': SEALED },
+        template: { metadata: { name: 'tls', labels: LABELS('tls') }, type: 'Opaque' },
+      },
+    });
+    expect(tls.secretKeys).toEqual(['tls.crt', 'tls.key']);
+    expect(tls.existing).toBe(false);
+    expect(tls.sealedSecret.name).toBe('tls');
+  });
+
+  it.each([
+    [SealedSecretScope.NAMESPACE_WIDE, 'sealedsecrets.bitnami.com/namespace-wide'],
+    [SealedSecretScope.CLUSTER_WIDE, 'sealedsecrets.bitnami.com/cluster-wide'],
+  ])('marks the scope %s with its annotation on the object and the template', (scope, annotation) => {
+    const chart = shop();
+    new SealedSecretSource(chart, 'tls', { encryptedData: { key: SEALED }, scope, type: 'kubernetes.io/tls', name: 'shop-tls' });
+    const m = one(synth(chart), 'SealedSecret');
+    expect(m.metadata.annotations).toEqual({ [annotation]: 'true' });
+    expect(m.spec.template).toEqual({ metadata: { name: 'shop-tls', labels: LABELS('shop-tls'), annotations: { [annotation]: 'true' } }, type: 'kubernetes.io/tls' });
+  });
+
+  it('changes its version hash with the sealed data, the scope or the version set', () => {
+    const hash = (props: any) => new SealedSecretSource(shop(), 'tls', { encryptedData: { key: SEALED }, ...props }).versionHash;
+    const base = hash({});
+    expect(hash({ scope: SealedSecretScope.STRICT })).toBe(base);
+    const others = [hash({ encryptedData: { key: 'QUJD' } }), hash({ scope: SealedSecretScope.CLUSTER_WIDE }), hash({ version: '2' })];
+    expect(new Set([base, ...others]).size).toBe(4);
+  });
+
+  const at = "SealedSecretSource at 'test/tls': ";
+  it.each([
+    ['no data', { encryptedData: {} }, `${at}invalid encryptedData {}; expected a map of Secret keys to the values kubeseal encrypted, with at least one key.`],
+    ['a key that is not a Secret key', { encryptedData: { 'a/b': SEALED } },
+      `${at}invalid encryptedData "a/b"; expected a ConfigMap key of at most 253 characters: letters, digits, '-', '_' and '.', other than "." and ".." and not starting with "..".`],
+    ['a plain value', { encryptedData: { password: 'hunter2!' } },
+      `${at}invalid encryptedData.password "hunter2!"; expected the base64 text kubeseal wrote for this key: seal the value with \`kubeseal --raw --scope <scope> --namespace <ns> --name <name>\` (never put the plain value here).`],
+    ['base64 with a wrong length', { encryptedData: { password: 'QUJDR' } }, `${at}invalid encryptedData.password "QUJDR"; expected the base64 text`],
+    ['an empty value', { encryptedData: { password: '' } }, `${at}invalid encryptedData.password ""; expected the base64 text`],
+    ['an unknown scope', { encryptedData: { password: SEALED }, scope: 'wide' }, `${at}invalid scope "wide"; expected SealedSecretScope.STRICT, .NAMESPACE_WIDE or .CLUSTER_WIDE: the scope the data was sealed with.`],
+    ['an empty type', { encryptedData: { password: SEALED }, type: '' }, `${at}invalid type ""; expected a Secret type such as 'Opaque'.`],
+  ])('refuses %s', (_title, props, message) => {
+    expect(errorOf(() => new SealedSecretSource(shop(), 'tls', props as any)).startsWith(message)).toBe(true);
+  });
+
+  it('shortens a long plain value in the error', () => {
+    const long = `${'x'.repeat(99)}!`;
+    expect(errorOf(() => new SealedSecretSource(shop(), 'tls', { encryptedData: { k: long } }))).toContain(`invalid encryptedData.k "${'x'.repeat(40)}..."`);
+  });
+});
+
+describe('ExistingSecret', () => {
+  it('writes no object and names the Secret, with or without keys', () => {
+    const chart = shop();
+    const api = new ExistingSecret(chart, 'api', { keys: ['token', 'id'] });
+    const db = new ExistingSecret(chart, 'db', { name: 'shop-db' });
+    expect(synth(chart)).toEqual([]);
+    expect([api.secretName, api.secretKeys, api.existing]).toEqual(['api', ['id', 'token'], true]);
+    expect([db.secretName, db.secretKeys]).toEqual(['shop-db', []]);
+  });
+
+  it('changes its version hash only with its name or the version set', () => {
+    const hash = (props: any) => new ExistingSecret(shop(), 'api', props).versionHash;
+    expect(hash({ keys: ['a'] })).toBe(hash({}));
+    expect(new Set([hash({}), hash({ version: '2' }), hash({ name: 'other' })]).size).toBe(3);
+  });
+
+  it.each([
+    ['a key twice', { keys: ['a', 'a'] }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected each key once."],
+    ['an invalid key', { keys: ['a b'] }, "ExistingSecret at 'test/api': invalid keys \"a b\"; expected a ConfigMap key"],
+    ['keys that are not a list', { keys: 'a' }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected a list of Secret keys."],
+    ['labels', { labels: { team: 'x' } }, "ExistingSecret at 'test/api': invalid labels {\"team\":\"x\"}; expected no labels: an ExistingSecret writes no object; label the Secret where it is made."],
+  ])('refuses %s', (_title, props, message) => {
+    expect(errorOf(() => new ExistingSecret(shop(), 'api', props as any)).startsWith(message)).toBe(true);
+  });
+});
+
+describe('the crds submodule', () => {
+  it('exports the generated classes users declare next to the constructs', async () => {
+    const { crds } = await import('../../lib');
+    for (const name of ['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'SealedSecret', 'Certificate', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule']) {
+      expect(typeof (crds as any)[name], name).toBe('function');
+    }
+    const chart = shop();
+    new crds.PrometheusRule(chart, 'alerts', {
+      metadata: { name: 'shop', labels: LABELS('shop') },
+      spec: { groups: [{ name: 'shop', rules: [{ alert: 'ShopDown', expr: crds.PrometheusRuleSpecGroupsRulesExpr.fromString('up == 0') }] }] },
+    });
+    expect(one(synth(chart), 'PrometheusRule')).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', metadata: { name: 'shop' } });
+  });
+});
