@@ -175,7 +175,13 @@ for (const k of releases) {
         });
 
         describe('Pod Security "restricted" admits a Pod made from each pod template', () => {
-          const workloads = g.objects.filter(podTemplate);
+          // A workload whose namespace, declared in the same folder, enforces a lower level (a
+          // node agent with hostPath) is admitted at that level below ("in its namespace as
+          // declared"); here restricted must refuse it, or the lower level is not needed.
+          const declaredLevel = (o) => g.objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata?.namespace)
+            ?.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'restricted';
+          const workloads = g.objects.filter((o) => podTemplate(o) && declaredLevel(o) === 'restricted');
+          const lowered = g.objects.filter((o) => podTemplate(o) && declaredLevel(o) !== 'restricted');
           before(async () => {
             for (const v of psaVersions) {
               const ns = `${base}-psa-${v.replace('.', '-')}`;
@@ -200,7 +206,20 @@ for (const k of releases) {
               assert.deepEqual(failures, []);
             });
           }
-          if (workloads.length === 0) test('no workload in this folder', () => {});
+          for (const obj of lowered) {
+            test(`${lib.describe(obj)} is refused at Pod Security ${psaVersions.at(-1)}: its namespace enforces "${declaredLevel(obj)}" on purpose`, async () => {
+              const t = podTemplate(obj);
+              const v = psaVersions.at(-1);
+              const pod = {
+                apiVersion: 'v1', kind: 'Pod',
+                metadata: { name: `${obj.metadata.name}-${obj.kind.toLowerCase()}`, namespace: `${base}-psa-${v.replace('.', '-')}`, labels: t.metadata?.labels, annotations: t.metadata?.annotations },
+                spec: t.spec,
+              };
+              const r = await cp.user.create(pod, { dryRun: true });
+              assert.equal(r.status, 403, `expected Pod Security to refuse it: ${why(r)}`);
+            });
+          }
+          if (workloads.length === 0 && lowered.length === 0) test('no workload in this folder', () => {});
         });
 
         describe('applied for real in a fresh namespace, read back unchanged', () => {
