@@ -7,8 +7,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
   AcmeIssuer, AcmeServer, AcmeSolver, Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace,
-  NetworkPeer, NetworkProtocol, PersistentVolumeClaimRetention, PodSecurityLevel, ProbeCheck, QuotaPreset, ResourcePreset,
-  SafeDaemonSet, SafeDeployment, SafeStatefulSet, ScrapeMethod, TlsIngress, TolerationOperator, WildcardCertificate,
+  NetworkPeer, NetworkProtocol, PersistentVolumeClaimRetention, PodSecurityLevel, ProbeCheck, ProbeScheme, QuotaPreset,
+  ResourcePreset, SafeDaemonSet, SafeDeployment, SafeStatefulSet, ScrapeMethod, TlsIngress, TolerationOperator,
+  WildcardCertificate,
 } from '../../lib';
 
 const app = new GuardrailsApp({ outdir: process.env.CDK8S_OUTDIR ?? path.join('dist', 'stress') });
@@ -235,6 +236,42 @@ new SafeDaemonSet(tenants[0], 'node-probe', {
   maxSurge: 1,
   tolerations: [{ key: 'spot', operator: TolerationOperator.EQUAL, value: 'true' }],
   resourcePreset: ResourcePreset.NANO,
+});
+
+// Several named ports, the four probe kinds, sidecars and init containers.
+const mesh = new IsolatedNamespace(app, 'mesh', { team: 'mesh', quotaPreset: QuotaPreset.MEDIUM });
+const cart = new SafeDeployment(mesh, 'cart', {
+  image: 'registry.example.com/mesh/cart:1.0.0',
+  ports: [{ name: 'grpc', containerPort: 7070 }, { name: 'metrics', containerPort: 9090 }],
+  readiness: { check: ProbeCheck.grpc() },
+  liveness: { check: ProbeCheck.grpc({ service: 'cart.v1.Cart' }), periodSeconds: 10 },
+  metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9090 },
+  sidecars: [{
+    name: 'proxy',
+    image: 'registry.example.com/mesh/proxy:2.0.1',
+    ports: [{ name: 'proxy', containerPort: 15001 }, { name: 'proxy-admin', containerPort: 15000, exposed: false }],
+    readiness: { check: ProbeCheck.httpGet('/ready', { port: 'proxy-admin', headers: { 'X-Probe': 'kubelet' } }) },
+    env: { LOG_LEVEL: 'warn' },
+    writablePaths: ['/tmp', '/var/run/proxy'],
+  }],
+  initContainers: [{ name: 'migrate', image: 'registry.example.com/mesh/cart-migrate:1.0.0', args: ['up'], resourcePreset: ResourcePreset.SMALL }],
+});
+const frontend = new SafeDeployment(mesh, 'frontend', {
+  image: 'registry.example.com/mesh/frontend:3.2.0',
+  port: 8080,
+  servicePort: 80,
+  ports: [{ name: 'admin', containerPort: 9901, exposed: false }],
+  readiness: { check: ProbeCheck.httpGet('/ready', { headers: { 'Accept': 'text/plain' }, scheme: ProbeScheme.HTTP }) },
+  liveness: { check: ProbeCheck.tcpSocket('admin') },
+});
+frontend.connectTo(cart);
+new SafeDeployment(mesh, 'legacy', {
+  image: 'registry.example.com/mesh/legacy:0.9.0',
+  ports: [{ name: 'tcp', containerPort: 6000 }],
+  liveness: { check: ProbeCheck.exec(['/legacy', 'check']) },
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  skip: { 'pod-security': 'vendor image built for uid 1000; still non-root and restricted otherwise' },
 });
 
 app.synth();
