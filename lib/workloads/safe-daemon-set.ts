@@ -6,6 +6,7 @@ import { DAEMON_SET } from '../core/kinds';
 import { checkInt } from '../core/validate';
 import { addKindMounts, checkKindMounts, KindMount } from '../pods/kind-mounts';
 import { SafePodProps } from '../pods/props';
+import { pathSlug } from '../pods/volumes';
 import { skipAnnotationKey } from '../practices/skip';
 import { SafeWorkload } from './safe-workload';
 
@@ -225,7 +226,7 @@ export class SafeDaemonSet extends SafeWorkload {
     const type = h.type ?? kplus.HostPathVolumeType.DIRECTORY;
     if (!Object.values(kplus.HostPathVolumeType).includes(type)) fail(this, KIND, `${prop}.type`, type, 'a kplus.HostPathVolumeType such as DIRECTORY');
     reasons.push(`hostPath ${h.path} (read-only): ${this.reason(`${prop}.reason`, h.reason)}`);
-    const slug = h.path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/-+$/, '');
+    const slug = pathSlug(h.path);
     return {
       prop,
       volume: `host-${slug || i}`,
