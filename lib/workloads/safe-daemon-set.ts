@@ -183,11 +183,13 @@ export class SafeDaemonSet extends SafeWorkload {
     const template = this._podTemplate();
     addKindMounts(template, hostMounts);
     if (tolerations.length > 0) template.spec.tolerations = tolerations;
+    const annotations = this._objectAnnotations() ?? {};
     if (hostNetwork) {
       template.spec.hostNetwork = true;
       template.spec.dnsPolicy = 'ClusterFirstWithHostNet';
+      // Asked for with a reason (in the pod-security skip annotation): Polaris is told so.
+      annotations['polaris.fairwinds.com/hostNetworkSet-exempt'] = 'true';
     }
-    const annotations = this._objectAnnotations() ?? {};
     if (hostReasons.length > 0) {
       const reason = [pod.skips.get(POD_SECURITY), ...hostReasons].filter((r) => r !== undefined).join('; ');
       annotations[skipAnnotationKey(POD_SECURITY)] = reason;

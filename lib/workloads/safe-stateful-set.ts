@@ -13,6 +13,7 @@ import { SafeWorkload } from './safe-workload';
 
 const KIND = STATEFUL_SET.construct;
 const HEADLESS_SUFFIX = '-headless';
+const KUBE_SCORE_IGNORE = 'kube-score/ignore';
 const MiB = 2 ** 20;
 
 /**
@@ -175,10 +176,17 @@ export class SafeStatefulSet extends SafeWorkload {
     // --- write -----------------------------------------------------------------------------
     const template = this._podTemplate();
     addKindMounts(template, templates.map((t) => t.mount));
+    const annotations = this._objectAnnotations() ?? {};
+    if (pod.servicePorts.length === 0) {
+      // A worker's headless Service has no ports and routes nothing: it only names the pods.
+      // kube-score counts it as a Service in front of pods without a readiness probe.
+      const ignored = annotations[KUBE_SCORE_IGNORE];
+      annotations[KUBE_SCORE_IGNORE] = ignored ? `${ignored},pod-probes` : 'pod-probes';
+    }
     this.statefulSet = new ApiObject(this, 'StatefulSet', {
       apiVersion: STATEFUL_SET.apiVersion,
       kind: STATEFUL_SET.kind,
-      metadata: { name: this.name, labels: this.labels, annotations: this._objectAnnotations() },
+      metadata: { name: this.name, labels: this.labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       spec: {
         replicas: replication.replicas,
         selector: { matchLabels: { ...this.selectorLabels } },

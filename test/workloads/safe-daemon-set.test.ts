@@ -150,6 +150,7 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
     expect(main.volumeMounts[2]).toEqual({ mountPath: '/run/cri.sock', name: 'host-run-containerd-containerd-sock', readOnly: true });
     expect(pod.hostNetwork).toBe(true);
     expect(pod.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    expect(daemonSet.metadata.annotations['polaris.fairwinds.com/hostNetworkSet-exempt']).toBe('true');
     expect(daemonSet.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(
       'the image runs as uid 1000; hostPath /var/log (read-only): ships the node\'s container logs; '
       + 'hostPath /run/containerd/containerd.sock (read-only): reads container metadata; hostNetwork: node-local metrics on the host address');

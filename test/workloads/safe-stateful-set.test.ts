@@ -187,6 +187,9 @@ describe('SafeStatefulSet: options', () => {
     const worker = store({ port: undefined, livenessCommand: ['/bin/check'] });
     expect(all(worker.manifests, 'Service').map((s) => s.metadata.name)).toEqual(['redis-headless']);
     expect(one(worker.manifests, 'Service').spec.ports).toBeUndefined();
+    // kube-score counts the portless headless Service as traffic to pods without readiness
+    expect(worker.statefulSet.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes' });
+    expect(store().statefulSet.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
     expect(error({ port: undefined, livenessCommand: ['/bin/check'], clientService: true })).toBe(
       `${prefix} clientService true; expected no client Service without an exposed port: set port or ports.`);
   });
