@@ -72,11 +72,14 @@ export interface PersistentVolumeClaimRetentionPolicy {
 export interface SafeStatefulSetProps extends SafePodProps, ReplicationProps {
   /**
    * One claim per pod for each entry, mounted into the main container (rule `rwo-volume`).
+   * Claim templates cannot change once the StatefulSet exists (the API server refuses the
+   * update): plan sizes ahead, or replace the StatefulSet.
    * @default - none
    */
   readonly volumeClaimTemplates?: VolumeClaimTemplateProps[];
   /**
-   * Whether pods start and stop one at a time in ordinal order, or all at once.
+   * Whether pods start and stop one at a time in ordinal order, or all at once. It cannot
+   * change once the StatefulSet exists.
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-management-policies
    * @default kplus.PodManagementPolicy.ORDERED_READY
    */
