@@ -1,4 +1,4 @@
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
@@ -14,6 +14,8 @@ import { SafeWorkload } from './safe-workload';
 const KIND = STATEFUL_SET.construct;
 const HEADLESS_SUFFIX = '-headless';
 const KUBE_SCORE_IGNORE = 'kube-score/ignore';
+/** Marks the headless governing Service, so a ServiceMonitor can leave it out. */
+const HEADLESS_LABEL = 'guardrails.cdk8s.io/headless';
 const MiB = 2 ** 20;
 
 /**
@@ -137,7 +139,10 @@ export interface SafeStatefulSetProps extends SafePodProps, ReplicationProps {
 export class SafeStatefulSet extends SafeWorkload {
   /** The StatefulSet object. */
   public readonly statefulSet: ApiObject;
-  /** The headless governing Service (`clusterIP: None`), named `<name>-headless`. */
+  /**
+   * The headless governing Service (`clusterIP: None`), named `<name>-headless` and labelled
+   * `guardrails.cdk8s.io/headless: "true"` besides the workload's labels.
+   */
   public readonly headlessService: ApiObject;
   /** The PodDisruptionBudget, when the workload runs 2+ replicas. */
   public readonly pdb?: ApiObject;
@@ -206,7 +211,7 @@ export class SafeStatefulSet extends SafeWorkload {
       },
     });
     this.headlessService = new kplus.k8s.KubeService(this, 'HeadlessService', {
-      metadata: { name: headlessName, labels: this.labels },
+      metadata: { name: headlessName, labels: { ...this.labels, [HEADLESS_LABEL]: 'true' } },
       spec: {
         type: 'ClusterIP',
         clusterIp: 'None',
@@ -223,6 +228,11 @@ export class SafeStatefulSet extends SafeWorkload {
     this.pdb = children.pdb;
     this.hpa = children.hpa;
     this._addPolicyAndMonitor();
+    if (this.service && this.serviceMonitor) {
+      // Both Services carry the workload's labels: the ServiceMonitor scrapes through the
+      // client Service only, or every pod would be scraped twice.
+      this.serviceMonitor.addJsonPatch(JsonPatch.add('/spec/selector/matchExpressions', [{ key: HEADLESS_LABEL, operator: 'DoesNotExist' }]));
+    }
   }
 
   private resolveClaimTemplate(t: VolumeClaimTemplateProps, i: number): { mount: KindMount; claim: any } {

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
-import { PersistentVolumeClaimRetention, SafeDeployment, SafeStatefulSet, SafeStatefulSetProps } from '../../lib';
+import { PersistentVolumeClaimRetention, SafeDeployment, SafeStatefulSet, SafeStatefulSetProps, ScrapeMethod } from '../../lib';
 import { all, errorOf, newChart, one, synth } from '../helpers';
 import { IMAGE, podCoreSuite } from './pod-core.shared';
 
@@ -172,6 +172,19 @@ describe('SafeStatefulSet: options', () => {
     expect(spec.minReadySeconds).toBeUndefined();
     expect(spec.revisionHistoryLimit).toBe(3);
     expect(store({ persistentVolumeClaimRetentionPolicy: {} }).spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  });
+
+  it('a ServiceMonitor scrapes through the client Service only, not also through the headless one', () => {
+    const { manifests } = store({ metrics: { method: ScrapeMethod.SERVICE_MONITOR } });
+    expect(one(manifests, 'Service', 'redis-headless').metadata.labels['guardrails.cdk8s.io/headless']).toBe('true');
+    expect(one(manifests, 'Service', 'redis').metadata.labels['guardrails.cdk8s.io/headless']).toBeUndefined();
+    expect(one(manifests, 'ServiceMonitor').spec.selector).toEqual({
+      matchLabels: { 'app.kubernetes.io/instance': 'redis', 'app.kubernetes.io/name': 'redis' },
+      matchExpressions: [{ key: 'guardrails.cdk8s.io/headless', operator: 'DoesNotExist' }],
+    });
+    // without a client Service the headless one is the only one to scrape
+    const headlessOnly = store({ metrics: { method: ScrapeMethod.SERVICE_MONITOR }, clientService: false }).manifests;
+    expect(one(headlessOnly, 'ServiceMonitor').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'redis', 'app.kubernetes.io/name': 'redis' } });
   });
 
   it('publishNotReadyAddresses on the headless Service only', () => {
