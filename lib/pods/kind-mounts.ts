@@ -1,8 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkDnsLabel } from '../core/validate';
 import { ResolvedPod } from './resolve';
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A volume that a workload kind adds to the main container besides the pod core's own: a
@@ -28,9 +27,7 @@ export function checkKindMounts(scope: IConstruct, kind: string, pod: ResolvedPo
   const volumes = new Set(pod.volumes.map((v) => v.name));
   const paths = new Map(pod.containers[0].mounts.map((m) => [m.mountPath, m.volume]));
   for (const m of mounts) {
-    if (typeof m.volume !== 'string' || m.volume.length > 63 || !DNS_1123_LABEL.test(m.volume)) {
-      fail(scope, kind, `${m.prop}.name`, m.volume, 'a DNS-1123 label of at most 63 characters: lower-case letters, digits and \'-\'');
-    }
+    checkDnsLabel(scope, kind, `${m.prop}.name`, m.volume);
     if (volumes.has(m.volume)) {
       fail(scope, kind, `${m.prop}.name`, m.volume, `a volume name no other volume of the pod uses (${[...volumes].sort().join(', ')})`);
     }

@@ -5,7 +5,7 @@ import { fail } from '../core/errors';
 import { STATEFUL_SET } from '../core/kinds';
 import { renderBytes, sizeToBytes } from '../core/quantity';
 import { LABEL_VERSION } from '../core/labels';
-import { checkInt } from '../core/validate';
+import { checkDnsSubdomain, checkInt } from '../core/validate';
 import { addKindMounts, checkKindMounts, KindMount } from '../pods/kind-mounts';
 import { SafePodProps } from '../pods/props';
 import { addReplicationChildren, ReplicationProps, resolveReplication } from './replication';
@@ -246,9 +246,7 @@ export class SafeStatefulSet extends SafeWorkload {
     if (!Object.values(kplus.PersistentVolumeAccessMode).includes(accessMode)) {
       fail(this, KIND, `${prop}.accessMode`, accessMode, 'a kplus.PersistentVolumeAccessMode such as READ_WRITE_ONCE');
     }
-    if (t.storageClassName !== undefined && (typeof t.storageClassName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(t.storageClassName) || t.storageClassName.length > 253)) {
-      fail(this, KIND, `${prop}.storageClassName`, t.storageClassName, 'the name of a StorageClass (a DNS-1123 subdomain)');
-    }
+    if (t.storageClassName !== undefined) checkDnsSubdomain(this, KIND, `${prop}.storageClassName`, t.storageClassName);
     return {
       mount: { prop, volume: t.name, mountPath: t.mountPath, readOnly: false },
       claim: {

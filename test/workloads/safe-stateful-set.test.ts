@@ -120,7 +120,7 @@ describe('SafeStatefulSet: claim templates', () => {
     expect(error({ volumeClaimTemplates: [{ ...DATA, storage: '10Gi' as any }] })).toBe(
       `${prefix} volumeClaimTemplates[0].storage "10Gi"; expected a Size such as Size.gibibytes(10).`);
     expect(error({ volumeClaimTemplates: [{ ...DATA, name: 'Data' }] })).toBe(
-      `${prefix} volumeClaimTemplates[0].name "Data"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-'.`);
+      `${prefix} volumeClaimTemplates[0].name "Data"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit.`);
     expect(error({ volumeClaimTemplates: [{ ...DATA, name: 'tmp' }] })).toBe(
       `${prefix} volumeClaimTemplates[0].name "tmp"; expected a volume name no other volume of the pod uses (tmp).`);
     expect(error({ volumeClaimTemplates: [DATA, { ...DATA, mountPath: '/other' }] })).toBe(
@@ -132,7 +132,7 @@ describe('SafeStatefulSet: claim templates', () => {
     expect(error({ volumeClaimTemplates: [{ ...DATA, accessMode: 'ReadWriteAll' as any }] })).toBe(
       `${prefix} volumeClaimTemplates[0].accessMode "ReadWriteAll"; expected a kplus.PersistentVolumeAccessMode such as READ_WRITE_ONCE.`);
     expect(error({ volumeClaimTemplates: [{ ...DATA, storageClassName: 'Fast SSD' }] })).toBe(
-      `${prefix} volumeClaimTemplates[0].storageClassName "Fast SSD"; expected the name of a StorageClass (a DNS-1123 subdomain).`);
+      `${prefix} volumeClaimTemplates[0].storageClassName "Fast SSD"; expected a DNS-1123 subdomain of at most 253 characters: lower-case letters, digits, '-' and '.'.`);
   });
 
   it('a shared ReadWriteOnce claim with several replicas is refused, pointing to volumeClaimTemplates', () => {
