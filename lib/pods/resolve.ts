@@ -149,14 +149,21 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
   const containers = [main.container, ...sidecars.filter((s) => !s.native).map((s) => s.container)];
   const nativeSidecars = sidecars.filter((s) => s.native).map((s) => s.container);
 
-  const objectAnnotations: { [key: string]: string } = {};
+  const runAsUser = checkId(scope, K, 'runAsUser', props.runAsUser, skips);
+  const runAsGroup = checkId(scope, K, 'runAsGroup', props.runAsGroup, skips);
+  // kube-score flags as critical what the library decided on purpose; its own opt-out says so.
+  const kubeScoreIgnore: string[] = [];
   if (main.identicalProbes || sidecars.some((s) => s.identicalProbes)) {
     // Readiness and liveness check the same endpoint (by default a TCP connect to the port),
     // with liveness far more tolerant, which is what rule probe-liveness asks. kube-score
-    // compares only the endpoint and would flag it as critical; give the probes different
-    // checks to check different things instead.
-    objectAnnotations['kube-score/ignore'] = 'pod-probes-identical';
+    // compares only the endpoint; give the probes different checks to check different things.
+    kubeScoreIgnore.push('pod-probes-identical');
   }
+  if (runAsUser < 10001 || runAsGroup < 10001) {
+    // Allowed only with skip['pod-security'] and its reason, written next to this annotation.
+    kubeScoreIgnore.push('container-security-context-user-group-id');
+  }
+  const objectAnnotations: { [key: string]: string } = kubeScoreIgnore.length > 0 ? { 'kube-score/ignore': kubeScoreIgnore.join(',') } : {};
   const metrics = main.metrics;
   const podAnnotations: { [key: string]: string } = {};
   if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
@@ -172,8 +179,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
     initContainers: [...nativeSidecars, ...inits],
     volumes: ctx.volumes.list,
     configData: ctx.config.data,
-    runAsUser: checkId(scope, K, 'runAsUser', props.runAsUser, skips),
-    runAsGroup: checkId(scope, K, 'runAsGroup', props.runAsGroup, skips),
+    runAsUser,
+    runAsGroup,
     readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     terminationGracePeriodSeconds: ctx.shutdown.terminationGracePeriodSeconds,

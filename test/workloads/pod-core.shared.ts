@@ -133,6 +133,9 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
         for (const c of pod.containers) expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
         expect(object.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(skip['pod-security']);
+        // kube-score's own opt-out names the decision, next to the reason
+        expect(object.metadata.annotations['kube-score/ignore']).toBe(f.serving ? 'pod-probes-identical,container-security-context-user-group-id' : 'container-security-context-user-group-id');
+        expect(make({ runAsUser: 20000 }).object.metadata.annotations?.['kube-score/ignore'] ?? '').not.toContain('user-group-id');
         expect(error({ runAsUser: 0, skip })).toContain(`${prefix} runAsUser 0; expected an integer from 10001`);
         expect(error({ runAsGroup: 0, skip })).toContain(`${prefix} runAsGroup 0; expected an integer from 10001`);
         expect(error({ runAsUser: 1.5, skip })).toContain(`${prefix} runAsUser 1.5;`);
