@@ -210,6 +210,7 @@ export class SafeStatefulSet extends SafeWorkload {
         volumeClaimTemplates: templates.length > 0 ? templates.map((t) => t.claim) : undefined,
       },
     });
+    if (clientService) this._addService();
     this.headlessService = new kplus.k8s.KubeService(this, 'HeadlessService', {
       metadata: { name: headlessName, labels: { ...this.labels, [HEADLESS_LABEL]: 'true' } },
       spec: {
@@ -223,7 +224,6 @@ export class SafeStatefulSet extends SafeWorkload {
         publishNotReadyAddresses: props.publishNotReadyAddresses === true ? true : undefined,
       },
     });
-    if (clientService) this._addService();
     const children = addReplicationChildren(this, pod, STATEFUL_SET, replication);
     this.pdb = children.pdb;
     this.hpa = children.hpa;
