@@ -166,6 +166,7 @@ const store = new SafeStatefulSet(state, 'store', {
   minReadySeconds: 5,
   revisionHistoryLimit: 5,
   publishNotReadyAddresses: true,
+  allowPeerPods: true,
   clientService: false,
   zoneSpreadRequired: true,
   metrics: { port: 6379, path: '/metrics' },

@@ -6,6 +6,7 @@ import { STATEFUL_SET } from '../core/kinds';
 import { renderBytes, sizeToBytes } from '../core/quantity';
 import { LABEL_VERSION } from '../core/labels';
 import { checkDnsSubdomain, checkInt } from '../core/validate';
+import { NetworkPeer, NetworkPort, NetworkProtocol } from '../network/network-peer';
 import { addKindMounts, checkKindMounts, KindMount } from '../pods/kind-mounts';
 import { SafePodProps } from '../pods/props';
 import { addReplicationChildren, ReplicationProps, resolveReplication } from './replication';
@@ -120,6 +121,12 @@ export interface SafeStatefulSetProps extends SafePodProps, ReplicationProps {
    */
   readonly publishNotReadyAddresses?: boolean;
   /**
+   * Let the pods connect to each other on every port they declare, exposed or not
+   * (replication, cluster gossip): opened on both sides of the workload's NetworkPolicy.
+   * @default false: like any workload, the pods accept only the peers they name
+   */
+  readonly allowPeerPods?: boolean;
+  /**
    * Create the ClusterIP Service named like the workload, for clients. Without it clients
    * reach single pods through the headless Service (`<pod>.<name>-headless`).
    * @default true when the workload has ports
@@ -181,6 +188,13 @@ export class SafeStatefulSet extends SafeWorkload {
       fail(this, KIND, 'clientService', true, 'no client Service without an exposed port: set port or ports');
     }
 
+    const peerPorts: NetworkPort[] = props.allowPeerPods === true
+      ? [...pod.containers, ...pod.initContainers].flatMap((c) => c.ports).map((p) => ({ port: p.containerPort, protocol: p.protocol as NetworkProtocol }))
+      : [];
+    if (props.allowPeerPods === true && peerPorts.length === 0) {
+      fail(this, KIND, 'allowPeerPods', true, 'a declared port to open between the pods: set port or ports');
+    }
+
     // --- write -----------------------------------------------------------------------------
     const template = this._podTemplate();
     addKindMounts(template, templates.map((t) => t.mount));
@@ -224,6 +238,11 @@ export class SafeStatefulSet extends SafeWorkload {
         publishNotReadyAddresses: props.publishNotReadyAddresses === true ? true : undefined,
       },
     });
+    if (peerPorts.length > 0) {
+      const self = NetworkPeer.workload(this);
+      this.allowFrom(self, peerPorts);
+      this.allowTo(self.withPorts(peerPorts));
+    }
     const children = addReplicationChildren(this, pod, STATEFUL_SET, replication);
     this.pdb = children.pdb;
     this.hpa = children.hpa;

@@ -187,6 +187,25 @@ describe('SafeStatefulSet: options', () => {
     expect(one(headlessOnly, 'ServiceMonitor').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'redis', 'app.kubernetes.io/name': 'redis' } });
   });
 
+  it('allowPeerPods opens every declared port between the pods, on both sides of the NetworkPolicy', () => {
+    const peers = { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'redis', 'app.kubernetes.io/name': 'redis' } } };
+    const ports = [{ port: 6379, protocol: 'TCP' }, { port: 15001, protocol: 'TCP' }, { port: 16379, protocol: 'TCP' }];
+    const { manifests } = store({
+      port: undefined,
+      ports: [{ name: 'redis', containerPort: 6379 }, { name: 'gossip', containerPort: 16379, exposed: false }],
+      sidecars: [{ name: 'proxy', image: IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }] }],
+      allowPeerPods: true,
+    });
+    const policy = one(manifests, 'NetworkPolicy').spec;
+    expect(policy.ingress).toContainEqual({ from: [peers], ports });
+    expect(policy.egress).toContainEqual({ to: [peers], ports });
+    const closed = one(store().manifests, 'NetworkPolicy').spec;
+    expect(closed.ingress ?? []).not.toContainEqual(expect.objectContaining({ from: [peers] }));
+    expect(closed.egress).not.toContainEqual(expect.objectContaining({ to: [peers] }));
+    expect(error({ port: undefined, livenessCommand: ['/bin/check'], allowPeerPods: true })).toBe(
+      `${prefix} allowPeerPods true; expected a declared port to open between the pods: set port or ports.`);
+  });
+
   it('publishNotReadyAddresses on the headless Service only', () => {
     const { manifests } = store({ publishNotReadyAddresses: true });
     expect(one(manifests, 'Service', 'redis-headless').spec.publishNotReadyAddresses).toBe(true);
