@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
-import { IsolatedNamespace, PodSecurityLevel, SafeDaemonSet, SafeDaemonSetProps, TolerationOperator } from '../../lib';
+import { Guardrails, IsolatedNamespace, PodSecurityLevel, SafeDaemonSet, SafeDaemonSetProps, TolerationOperator } from '../../lib';
 import { all, errorOf, newChart, one, synth } from '../helpers';
 import { IMAGE, podCoreSuite } from './pod-core.shared';
 
@@ -206,5 +206,19 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
       expect(() => inNamespace(PodSecurityLevel.PRIVILEGED)()).not.toThrow();
       expect(() => synth(agent({ hostPaths: [VAR_LOG] }).chart)).not.toThrow();
     });
+  });
+});
+
+describe('SafeDaemonSet: passes the checker', () => {
+  it('a restricted agent with a port and tolerations breaks no rule; host access is suppressed only by its reasons', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'nodes', { namespace: 'nodes' });
+    new SafeDaemonSet(chart, 'exporter', { image: IMAGE, port: 9100, tolerations: [{ key: 'dedicated', value: 'gpu' }] });
+    new SafeDaemonSet(chart, 'shipper', { ...AGENT, hostPaths: [VAR_LOG], hostNetwork: true, hostNetworkReason: 'host interfaces', tolerateAllTaints: true });
+    Guardrails.enforce(app);
+    Testing.synth(chart); // enforcement throws on any violation
+    const report = Guardrails.report(app);
+    expect(report.violations).toEqual([]);
+    expect(report.suppressions.map((x) => [x.rule, x.kind, x.name, x.suppressed])).toEqual([['pod-security', 'DaemonSet', 'shipper', 2]]);
   });
 });

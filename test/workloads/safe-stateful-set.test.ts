@@ -1,7 +1,7 @@
-import { Size } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
-import { PersistentVolumeClaimRetention, SafeDeployment, SafeStatefulSet, SafeStatefulSetProps, ScrapeMethod } from '../../lib';
+import { Guardrails, PersistentVolumeClaimRetention, SafeDeployment, SafeStatefulSet, SafeStatefulSetProps, ScrapeMethod } from '../../lib';
 import { all, errorOf, newChart, one, synth } from '../helpers';
 import { IMAGE, podCoreSuite } from './pod-core.shared';
 
@@ -259,5 +259,20 @@ describe('SafeStatefulSet: options', () => {
     expect(construct.headlessService.kind).toBe('Service');
     expect(construct.pdb?.kind).toBe('PodDisruptionBudget');
     expect(construct.networkPolicy.kind).toBe('NetworkPolicy');
+  });
+});
+
+describe('SafeStatefulSet: passes the checker', () => {
+  it('a replicated store, a single cache with its reason and a worker break no rule', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'state', { namespace: 'state' });
+    new SafeStatefulSet(chart, 'redis', { image: IMAGE, port: 6379, volumeClaimTemplates: [DATA], allowPeerPods: true });
+    new SafeStatefulSet(chart, 'cache', { image: IMAGE, port: 6379, replicas: 1, skip: { 'replicas-min': 'a cache' } });
+    new SafeStatefulSet(chart, 'indexer', { image: IMAGE, livenessCommand: ['/bin/check'], autoscaling: { maxReplicas: 3 }, volumeClaimTemplates: [DATA] });
+    Guardrails.enforce(app);
+    Testing.synth(chart); // enforcement throws on any violation
+    const report = Guardrails.report(app);
+    expect(report.violations).toEqual([]);
+    expect(report.suppressions.map((x) => [x.rule, x.kind, x.name])).toEqual([['replicas-min', 'StatefulSet', 'cache']]);
   });
 });
