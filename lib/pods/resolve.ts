@@ -155,6 +155,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
   const skips = validateSkips(scope, K, props.skip);
   const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
   if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
+  if (!kind.longRunning) checkRunToCompletion(scope, K, props, version);
 
   // --- name and labels: a stable selector from the name, never from the construct path --
   const name = props.name ?? id;
@@ -205,7 +206,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
   }
 
   // --- shutdown timing ------------------------------------------------------------------
-  const preStopDelay = seconds(scope, K, 'preStopDelay', props.preStopDelay ?? Duration.seconds(10), 0);
+  // A preStop delay lets endpoints drain; pods that run to completion are behind none.
+  const preStopDelay = seconds(scope, K, 'preStopDelay', props.preStopDelay ?? Duration.seconds(kind.longRunning ? 10 : 0), 0);
   const shutdown = seconds(scope, K, 'shutdownTimeout', props.shutdownTimeout ?? Duration.seconds(20), 0);
   const grace = props.terminationGracePeriod !== undefined
     ? seconds(scope, K, 'terminationGracePeriod', props.terminationGracePeriod, 1)
@@ -221,11 +223,12 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
     preStop = version.atLeast(KubernetesVersion.V1_30) ? { sleepSeconds: preStopDelay } : { command: ['sleep', String(preStopDelay)] };
   }
   if (preStop.sleepSeconds === 0) preStop = {}; // the sleep action needs at least 1 second: no delay, no hook
+  if (!kind.longRunning) preStop = {};
 
   // --- probes of the main container ------------------------------------------------------
   const objectAnnotations: { [key: string]: string } = {};
   const target: ProbeTarget = { scope, kind: K, ports: mainPorts, portsProp: 'port or ports' };
-  const probes = resolveMainProbes(target, props, serving, skips, objectAnnotations);
+  const probes = kind.longRunning ? resolveMainProbes(target, props, serving, skips, objectAnnotations) : {};
 
   // --- security ------------------------------------------------------------------------
   const runAsUser = checkId(scope, K, 'runAsUser', props.runAsUser, skips);
@@ -347,6 +350,37 @@ export function resolvePod(scope: IConstruct, id: string, kind: PodKind, props: 
     allowTo: props.allowTo ?? [],
     clusterDns: props.clusterDns ?? NetworkPeer.clusterDns(),
   };
+}
+
+/**
+ * Pods that run to completion (Jobs) serve nothing: no ports, probes, preStop delay or
+ * ingress. Their sidecars must be native, which stop when the main container ends: a plain
+ * sidecar keeps the pod running, and the Job never completes.
+ */
+function checkRunToCompletion(scope: IConstruct, K: string, props: SafePodProps, version: KubernetesVersion): void {
+  const noService = 'its pods run to completion and get no Service; a workload that others call is a SafeDeployment or SafeStatefulSet';
+  const noTraffic = 'its pods run to completion and serve no traffic; activeDeadlineSeconds bounds a run that hangs';
+  const noDrain = 'a preStop delay lets a Service\'s endpoints drain, and its pods are behind none; shutdownTimeout or terminationGracePeriod give the app time after SIGTERM';
+  const reasons: Array<[keyof SafePodProps, string]> = [
+    ['port', noService], ['servicePort', noService], ['ports', noService],
+    ['readiness', noTraffic], ['liveness', noTraffic], ['livenessCommand', noTraffic], ['startupTimeout', noTraffic],
+    ['preStopDelay', noDrain], ['preStopCommand', noDrain],
+    ['allowFrom', 'its pods accept no connections, so its NetworkPolicy denies all ingress; allowTo and connectTo() open the calls it makes'],
+  ];
+  for (const [prop, reason] of reasons) {
+    const value = props[prop];
+    if (value !== undefined) fail(scope, K, prop, value instanceof Duration ? `${value.toMilliseconds()}ms` : value, `no ${prop} on a ${K}: ${reason}`);
+  }
+  (props.sidecars ?? []).forEach((s, i) => {
+    if (s.native === false) {
+      fail(scope, K, `sidecars[${i}].native`, false, `a native sidecar in a ${K}: a plain one keeps the pod running after the main container ends, so the Job never completes`);
+    }
+    requireVersion(scope, K, version, KubernetesVersion.V1_29, `sidecars[${i}]`, s.name,
+      `a sidecar in a ${K} (a native sidecar, stopped when the main container ends; a plain one keeps the pod running, so the Job never completes)`);
+    (s.ports ?? []).forEach((p, j) => {
+      if (p.exposed !== false) fail(scope, K, `sidecars[${i}].ports[${j}].exposed`, p.exposed, `false on a ${K}: ${noService}`);
+    });
+  });
 }
 
 function resolveSpread(props: SpreadProps, kind: PodKind, version: KubernetesVersion) {

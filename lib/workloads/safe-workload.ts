@@ -94,7 +94,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     }
 
     for (const peer of pod.allowFrom) this.allowFrom(peer);
-    if (pod.metrics) this.allowFrom(pod.metrics.scraper, [{ port: pod.metrics.port }]);
+    if (pod.metrics) this.ingressRules.push({ peer: pod.metrics.scraper, ports: [{ port: pod.metrics.port }] });
     this.egressPeers.push(pod.clusterDns);
     for (const peer of pod.allowTo) this.allowTo(peer);
   }
@@ -124,6 +124,10 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    * for a worker).
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
+    const kind = this._pod.kind;
+    if (!kind.longRunning) {
+      fail(this, kind.construct, 'allowFrom', peer, `no ingress to a ${kind.construct}: its pods run to completion and accept no connections, so its NetworkPolicy denies all ingress; allowTo and connectTo() open the calls it makes`);
+    }
     this.ingressRules.push({ peer, ports: ports ?? this.servingPorts.map((p) => ({ port: p })) });
   }
 
