@@ -365,7 +365,7 @@ function checkRunToCompletion(scope: IConstruct, K: string, props: SafePodProps,
     ['port', noService], ['servicePort', noService], ['ports', noService],
     ['readiness', noTraffic], ['liveness', noTraffic], ['livenessCommand', noTraffic], ['startupTimeout', noTraffic],
     ['preStopDelay', noDrain], ['preStopCommand', noDrain],
-    ['allowFrom', 'its pods accept no connections, so its NetworkPolicy denies all ingress; allowTo and connectTo() open the calls it makes'],
+    ['allowFrom', 'its pods run to completion and accept no connections, so its NetworkPolicy denies all ingress; allowTo and connectTo() open the calls it makes'],
   ];
   for (const [prop, reason] of reasons) {
     const value = props[prop];

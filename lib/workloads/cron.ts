@@ -31,8 +31,8 @@ export function checkSchedule(scope: IConstruct, K: string, schedule: string): s
     if (!MACROS.includes(text)) fail(scope, K, 'schedule', schedule, `one of ${MACROS.join(', ')} (a step such as "*/15 * * * *" instead of @every)`);
     return text;
   }
-  const fields = text.split(/\s+/);
-  if (fields.length !== 5) fail(scope, K, 'schedule', schedule, `${SYNTAX}; it has ${text === '' ? 0 : fields.length} field${fields.length === 1 ? '' : 's'}`);
+  const fields = text === '' ? [] : text.split(/\s+/);
+  if (fields.length !== 5) fail(scope, K, 'schedule', schedule, `${SYNTAX}; it has ${fields.length} field${fields.length === 1 ? '' : 's'}`);
   fields.forEach((value, i) => {
     const problem = checkField(FIELDS[i], value);
     if (problem !== undefined) fail(scope, K, 'schedule', schedule, `a valid ${FIELDS[i].name} (field ${i + 1}), but "${value}" ${problem}`);
