@@ -7,8 +7,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
   AcmeIssuer, AcmeServer, AcmeSolver, Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace,
-  NetworkPeer, NetworkProtocol, QuotaPreset, ResourcePreset, SafeDeployment, ScrapeMethod, TlsIngress,
-  WildcardCertificate,
+  JobCompletionMode, KubernetesVersion, NetworkPeer, NetworkProtocol, ProbeCheck, QuotaPreset, ResourcePreset, SafeCronJob,
+  SafeDeployment, SafeJob, ScrapeMethod, TlsIngress, WildcardCertificate,
 } from '../../lib';
 
 const app = new GuardrailsApp({ outdir: process.env.CDK8S_OUTDIR ?? path.join('dist', 'stress') });
@@ -144,6 +144,78 @@ new SafeDeployment(state, 'writer', {
   replicas: 1,
   claims: [{ claim, mountPath: '/data' }],
   skip: { 'replicas-min': 'single writer on a ReadWriteOnce volume; a StatefulSet is planned' },
+});
+
+// Batch: every SafeJob and SafeCronJob option. Sidecars of pods that run to completion are
+// native, so those target Kubernetes 1.29.
+const batch = new IsolatedNamespace(app, 'batch', { team: 'batch', quotaPreset: QuotaPreset.LARGE });
+const V1_29 = KubernetesVersion.V1_29;
+const batchImage = (name: string, tag = '1.0.0') => `registry.example.com/batch/${name}:${tag}`;
+const batchApi = new SafeDeployment(batch, 'api', { image: batchImage('api'), port: 8080 });
+const migrate = new SafeJob(batch, 'migrate', {
+  image: batchImage('migrate'),
+  kubernetesVersion: V1_29,
+  allowedRegistries: ['registry.example.com'],
+  args: ['up'],
+  env: { MODE: 'up' },
+  files: { 'plan.sql': 'select 1;\n' },
+  sidecars: [{
+    name: 'db-proxy', image: batchImage('db-proxy', '2.0.1'), args: ['--port', '5432'],
+    ports: [{ name: 'pg', containerPort: 5432, exposed: false }], readiness: { check: ProbeCheck.tcpSocket('pg') },
+  }],
+  initContainers: [{ name: 'wait', image: batchImage('wait'), args: ['--for', 'api'] }],
+  backoffLimit: 1,
+  activeDeadlineSeconds: 900,
+  ttlSecondsAfterFinished: 3600,
+  completions: 3,
+  parallelism: 3,
+  completionMode: JobCompletionMode.INDEXED,
+  podFailurePolicy: { failJobOnExitCodes: [3, 42] },
+  shutdownTimeout: Duration.seconds(45),
+  resourcePreset: ResourcePreset.MEDIUM,
+  metrics: { port: 9090, path: '/stats' },
+  allowTo: [NetworkPeer.cidr('10.110.0.0/24').withPorts([{ port: 5432 }])],
+});
+migrate.connectTo(batchApi);
+new SafeJob(batch, 'reindex', {
+  image: batchImage('reindex'),
+  restartPolicy: kplus.RestartPolicy.ON_FAILURE,
+  parallelism: 2,
+  terminationGracePeriod: Duration.minutes(2),
+  runAsUser: 20000,
+  runAsGroup: 20000,
+  writablePaths: ['/tmp', '/var/cache/reindex'],
+  architecture: 'amd64',
+  resources: { memoryLimit: Size.mebibytes(256) },
+  secretEnv: [{ name: 'TOKEN', secretName: 'reindex-token', key: 'token', optional: true }],
+  podFailurePolicy: { ignoreDisruptions: false },
+});
+new SafeCronJob(batch, 'report', {
+  image: batchImage('report'),
+  kubernetesVersion: V1_29,
+  schedule: '*/15 8-18 * * MON-FRI',
+  timeZone: 'Europe/Berlin',
+  concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
+  startingDeadlineSeconds: 120,
+  successfulJobsHistoryLimit: 1,
+  failedJobsHistoryLimit: 5,
+  ttlSecondsAfterFinished: 600,
+  activeDeadlineSeconds: 600,
+  podFailurePolicy: { ignoreDisruptions: false, failJobOnExitCodes: [2] },
+  sidecars: [{ name: 'shipper', image: batchImage('shipper', '0.9.0'), writablePaths: ['/var/spool/shipper'] }],
+});
+new SafeCronJob(batch, 'cleanup', {
+  image: batchImage('cleanup'),
+  schedule: '@daily',
+  kubernetesVersion: KubernetesVersion.V1_30,
+  concurrencyPolicy: kplus.ConcurrencyPolicy.ALLOW,
+  suspend: true,
+  restartPolicy: kplus.RestartPolicy.ON_FAILURE,
+  completions: 2,
+  parallelism: 1,
+  backoffLimit: 0,
+  component: 'janitor',
+  partOf: 'batch-suite',
 });
 
 app.synth();
