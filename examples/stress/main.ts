@@ -7,8 +7,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
   AcmeIssuer, AcmeServer, AcmeSolver, Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace,
-  JobCompletionMode, KubernetesVersion, NetworkPeer, NetworkProtocol, ProbeCheck, QuotaPreset, ResourcePreset, SafeCronJob,
-  SafeDeployment, SafeJob, ScrapeMethod, TlsIngress, WildcardCertificate,
+  JobCompletionMode, KubernetesVersion, NetworkPeer, NetworkProtocol, ProbeCheck, ProbeScheme, QuotaPreset, ResourcePreset,
+  SafeCronJob, SafeDeployment, SafeJob, ScrapeMethod, TlsIngress, WildcardCertificate,
 } from '../../lib';
 
 const app = new GuardrailsApp({ outdir: process.env.CDK8S_OUTDIR ?? path.join('dist', 'stress') });
@@ -146,23 +146,54 @@ new SafeDeployment(state, 'writer', {
   skip: { 'replicas-min': 'single writer on a ReadWriteOnce volume; a StatefulSet is planned' },
 });
 
-// Batch: every SafeJob and SafeCronJob option. Sidecars of pods that run to completion are
-// native, so those target Kubernetes 1.29.
+// Several named ports, the four probe kinds, sidecars and init containers.
+const mesh = new IsolatedNamespace(app, 'mesh', { team: 'mesh', quotaPreset: QuotaPreset.MEDIUM });
+const cart = new SafeDeployment(mesh, 'cart', {
+  image: 'registry.example.com/mesh/cart:1.0.0',
+  ports: [{ name: 'grpc', containerPort: 7070 }, { name: 'metrics', containerPort: 9090 }],
+  readiness: { check: ProbeCheck.grpc() },
+  liveness: { check: ProbeCheck.grpc({ service: 'cart.v1.Cart' }), periodSeconds: 10 },
+  metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9090 },
+  sidecars: [{
+    name: 'proxy',
+    image: 'registry.example.com/mesh/proxy:2.0.1',
+    ports: [{ name: 'proxy', containerPort: 15001 }, { name: 'proxy-admin', containerPort: 15000, exposed: false }],
+    readiness: { check: ProbeCheck.httpGet('/ready', { port: 'proxy-admin', headers: { 'X-Probe': 'kubelet' } }) },
+    env: { LOG_LEVEL: 'warn' },
+    writablePaths: ['/tmp', '/var/run/proxy'],
+  }],
+  initContainers: [{ name: 'migrate', image: 'registry.example.com/mesh/cart-migrate:1.0.0', args: ['up'], resourcePreset: ResourcePreset.SMALL }],
+});
+const frontend = new SafeDeployment(mesh, 'frontend', {
+  image: 'registry.example.com/mesh/frontend:3.2.0',
+  port: 8080,
+  servicePort: 80,
+  ports: [{ name: 'admin', containerPort: 9901, exposed: false }],
+  readiness: { check: ProbeCheck.httpGet('/ready', { headers: { 'Accept': 'text/plain' }, scheme: ProbeScheme.HTTP }) },
+  liveness: { check: ProbeCheck.tcpSocket('admin') },
+});
+frontend.connectTo(cart);
+new SafeDeployment(mesh, 'legacy', {
+  image: 'registry.example.com/mesh/legacy:0.9.0',
+  ports: [{ name: 'tcp', containerPort: 6000 }],
+  liveness: { check: ProbeCheck.exec(['/legacy', 'check']) },
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  skip: { 'pod-security': 'vendor image built for uid 1000; still non-root and restricted otherwise' },
+});
+
+// Batch: every SafeJob and SafeCronJob option. A sidecar of a pod that runs to completion
+// must be native (Kubernetes 1.29+), which the 1.27 schemas that verify also checks refuse,
+// so the Jobs here have none; the unit tests cover them.
 const batch = new IsolatedNamespace(app, 'batch', { team: 'batch', quotaPreset: QuotaPreset.LARGE });
-const V1_29 = KubernetesVersion.V1_29;
 const batchImage = (name: string, tag = '1.0.0') => `registry.example.com/batch/${name}:${tag}`;
 const batchApi = new SafeDeployment(batch, 'api', { image: batchImage('api'), port: 8080 });
 const migrate = new SafeJob(batch, 'migrate', {
   image: batchImage('migrate'),
-  kubernetesVersion: V1_29,
   allowedRegistries: ['registry.example.com'],
   args: ['up'],
   env: { MODE: 'up' },
   files: { 'plan.sql': 'select 1;\n' },
-  sidecars: [{
-    name: 'db-proxy', image: batchImage('db-proxy', '2.0.1'), args: ['--port', '5432'],
-    ports: [{ name: 'pg', containerPort: 5432, exposed: false }], readiness: { check: ProbeCheck.tcpSocket('pg') },
-  }],
   initContainers: [{ name: 'wait', image: batchImage('wait'), args: ['--for', 'api'] }],
   backoffLimit: 1,
   activeDeadlineSeconds: 900,
@@ -192,7 +223,6 @@ new SafeJob(batch, 'reindex', {
 });
 new SafeCronJob(batch, 'report', {
   image: batchImage('report'),
-  kubernetesVersion: V1_29,
   schedule: '*/15 8-18 * * MON-FRI',
   timeZone: 'Europe/Berlin',
   concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
@@ -202,7 +232,6 @@ new SafeCronJob(batch, 'report', {
   ttlSecondsAfterFinished: 600,
   activeDeadlineSeconds: 600,
   podFailurePolicy: { ignoreDisruptions: false, failJobOnExitCodes: [2] },
-  sidecars: [{ name: 'shipper', image: batchImage('shipper', '0.9.0'), writablePaths: ['/var/spool/shipper'] }],
 });
 new SafeCronJob(batch, 'cleanup', {
   image: batchImage('cleanup'),

@@ -48,7 +48,7 @@ export const CRON_JOB: PodKind = {
   longRunning: false, replicated: false, restartPolicy: 'Never',
 };
 
-/** Every pod-bearing kind the constructs make, plus bare Pods and ReplicaSets for readers. */
+/** Every pod-bearing kind the constructs make. */
 export const POD_KINDS: readonly PodKind[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB];
 
 /** The pod template of a synthesized object of a pod-bearing kind, or undefined. */

@@ -1,7 +1,10 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { checkInt } from '../core/validate';
 import { ProbeSettings } from './props';
+import { checkCommand } from './security';
+import { checkSeconds } from './shutdown';
 
 /** Scheme of an HTTP probe. */
 export enum ProbeScheme {
@@ -213,5 +216,83 @@ export function renderProbe(p: ResolvedProbe): any {
     timeoutSeconds: p.timeout,
     failureThreshold: p.failures,
     successThreshold: p.successThreshold,
+  };
+}
+
+/** The probes of one container, as given. */
+export interface ProbeSpec {
+  /** Prefix of the container's props in errors: '' for the main container, 'sidecars[0].' for a sidecar. */
+  readonly prefix: string;
+  readonly readiness?: ProbeSettings;
+  readonly liveness?: ProbeSettings;
+  /** Main container only. */
+  readonly livenessCommand?: string[];
+  /** Main container only. */
+  readonly startupTimeout?: Duration;
+}
+
+/** Probes, resolved; `identical` when readiness and liveness check the same thing. */
+export interface ResolvedProbes { readiness?: ResolvedProbe; liveness?: ResolvedProbe; startup?: ResolvedProbe; identical: boolean }
+
+const WORKER_LIVENESS_DEFAULTS = { period: 30, timeout: 5, failures: 3, delay: 0 };
+
+/**
+ * The probes of a container (rules probe-readiness, probe-liveness). In a long-running
+ * kind a container with ports gets readiness and liveness probes (by default a TCP check of
+ * its first port), and one without needs a liveness probe that runs a command. A kind whose
+ * pods run to completion gets only the probes asked for.
+ */
+export function resolveProbes(t: ProbeTarget, spec: ProbeSpec, serving: boolean, longRunning: boolean, skips: Map<string, string>): ResolvedProbes {
+  const { scope, kind: K } = t;
+  const p = spec.prefix;
+  const isMain = p === '';
+  if (!longRunning) {
+    return {
+      readiness: spec.readiness && resolveProbe(t, `${p}readiness`, spec.readiness, READINESS_DEFAULTS),
+      liveness: spec.liveness && resolveProbe(t, `${p}liveness`, spec.liveness, LIVENESS_DEFAULTS),
+      identical: false,
+    };
+  }
+  if (!serving) {
+    if (spec.readiness) fail(scope, K, `${p}readiness`, spec.readiness, 'no readiness probe without a port: a worker is not behind a Service');
+    if (spec.liveness && spec.livenessCommand) fail(scope, K, 'livenessCommand', spec.livenessCommand, 'either livenessCommand or liveness, not both');
+    if (spec.livenessCommand && spec.livenessCommand.length > 0) {
+      checkCommand(scope, K, 'livenessCommand', spec.livenessCommand, 'a non-empty command of non-empty strings');
+      // Written as before: without successThreshold, which the API server defaults to 1.
+      return { liveness: { check: { type: 'exec', command: [...spec.livenessCommand] }, period: 30, timeout: 5, failures: 3, delay: 0 }, identical: false };
+    }
+    if (spec.liveness) {
+      if (skips.has('probe-liveness')) return { identical: false };
+      return { liveness: resolveProbe(t, `${p}liveness`, spec.liveness, WORKER_LIVENESS_DEFAULTS), identical: false };
+    }
+    if (!skips.has('probe-liveness')) {
+      if (isMain) {
+        fail(scope, K, 'livenessCommand', spec.livenessCommand, 'a command that fails when the worker hangs (e.g. [\'/app/healthcheck\']), or skip: { \'probe-liveness\': \'<reason>\' } (rule probe-liveness)');
+      }
+      fail(scope, K, `${p}liveness`, spec.liveness,
+        `a liveness probe for a container without ports, e.g. { check: ProbeCheck.exec(['/bin/health']) }, or skip: { 'probe-liveness': '<reason>' } (rule probe-liveness)`);
+    }
+    return { identical: false };
+  }
+  if (spec.livenessCommand) fail(scope, K, 'livenessCommand', spec.livenessCommand, 'liveness.check (e.g. ProbeCheck.exec) or the default TCP check for a workload with a port');
+  const readiness = resolveProbe(t, `${p}readiness`, spec.readiness, READINESS_DEFAULTS);
+  const liveness = resolveProbe(t, `${p}liveness`, spec.liveness, LIVENESS_DEFAULTS);
+  if (liveness.period * liveness.failures <= readiness.period * readiness.failures) {
+    fail(scope, K, `${p}liveness`, spec.liveness,
+      `a liveness probe more tolerant than readiness: periodSeconds x failureThreshold above ${readiness.period * readiness.failures}s, so a slow pod leaves the Service before it is restarted (rule probe-liveness)`);
+  }
+  let startup: ResolvedProbe | undefined;
+  if (spec.startupTimeout !== undefined) {
+    const total = checkSeconds(scope, K, 'startupTimeout', spec.startupTimeout, 1);
+    const period = 5;
+    startup = { check: readiness.check, period, timeout: readiness.timeout, failures: Math.ceil(total / period), delay: 0, successThreshold: 1 };
+  }
+  const skipReady = skips.has('probe-readiness');
+  const skipLive = skips.has('probe-liveness');
+  return {
+    readiness: skipReady ? undefined : readiness,
+    liveness: skipLive ? undefined : liveness,
+    startup,
+    identical: !skipReady && !skipLive && sameCheck(readiness.check, liveness.check),
   };
 }

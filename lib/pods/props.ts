@@ -202,15 +202,21 @@ export interface SidecarContainerProps extends SafeContainerProps {
    */
   readonly ports?: NamedPort[];
   /**
-   * Readiness probe, on a named port of the sidecar.
-   * @default - none
+   * Readiness probe (rule `probe-readiness`), on a named port of the sidecar.
+   * @default - with ports: a TCP check of the first port every 5 s, unready after 3 failures
    */
   readonly readiness?: ProbeSettings;
   /**
-   * Liveness probe, on a named port of the sidecar.
-   * @default - none
+   * Liveness probe (rule `probe-liveness`). A sidecar without ports needs one that runs a
+   * command (`ProbeCheck.exec`), or `skip['probe-liveness']`.
+   * @default - with ports: a TCP check of the first port every 10 s after 10 s, restarted after 6 failures
    */
   readonly liveness?: ProbeSettings;
+  /**
+   * Command that implements the preStop delay of a sidecar with ports (the image must contain it).
+   * @default - the main container's preStop delay (the sleep action from 1.30, else `sleep <seconds>`) for a sidecar with ports; none without
+   */
+  readonly preStopCommand?: string[];
   /**
    * Run as a native sidecar: an init container with `restartPolicy: Always`, which starts
    * before the main container and stops after it (Kubernetes 1.29+). `true` with an older

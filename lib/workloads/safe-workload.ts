@@ -43,6 +43,13 @@ export function isSafeWorkload(x: unknown): x is ISafeWorkload {
  * The children every workload kind shares: its ServiceAccount, the hashed ConfigMap, the
  * ClusterIP Service, the per-workload NetworkPolicy and the ServiceMonitor. A kind adds its
  * own object (with the pod template from the pod core) and kind-specific children.
+ *
+ * A kind's constructor, in this order (it fixes the order of the objects in the output):
+ * `super(scope, id, props, '<construct name in core/kinds.ts>')` (resolves the pod, every
+ * pod-level error; creates the ServiceAccount and ConfigMap), validate the kind's own props,
+ * create the kind's object with `_podTemplate()` and `_objectAnnotations()`, then
+ * `_addService()`, the kind's other children (e.g. `addReplicationChildren`), and last
+ * `_addPolicyAndMonitor()`.
  */
 export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   /** Object name shared by the children. */

@@ -7,6 +7,8 @@ import { all, errorOf, newChart, one, synth } from '../helpers';
 
 export const IMAGE = 'ghcr.io/acme/web:1.4.2';
 export const SIDECAR_IMAGE = 'ghcr.io/acme/proxy:2.0.1';
+/** A sidecar without ports: it needs a liveness command. */
+const PROXY = { name: 'proxy', image: SIDECAR_IMAGE, liveness: { check: ProbeCheck.exec(['/proxy', 'health']) } };
 
 /** How the shared pod-level suite makes and reads one workload kind. */
 export interface WorkloadFactory {
@@ -56,7 +58,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
 
       it('sidecars and init containers get the restricted context and NANO resources', () => {
         const { pod } = make({
-          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }],
+          sidecars: [{ ...PROXY }],
           initContainers: [{ name: 'migrate', image: SIDECAR_IMAGE, args: ['up'] }],
         });
         const containers = [...pod.containers, ...pod.initContainers];
@@ -78,22 +80,22 @@ export function podCoreSuite(f: WorkloadFactory): void {
 
       it('sidecar resources follow their own preset and values', () => {
         const { pod } = make({
-          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, resourcePreset: ResourcePreset.MEDIUM, resources: { memoryLimit: Size.gibibytes(1) } }],
+          sidecars: [{ ...PROXY, resourcePreset: ResourcePreset.MEDIUM, resources: { memoryLimit: Size.gibibytes(1) } }],
         });
         expect(byName(pod, 'proxy').resources.requests).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '512Mi' });
         expect(byName(pod, 'proxy').resources.limits.memory).toBe('1Gi');
-        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, resources: { memoryLimit: Size.mebibytes(1) } }] }))
+        expect(error({ sidecars: [{ ...PROXY, resources: { memoryLimit: Size.mebibytes(1) } }] }))
           .toContain(`${prefix} resources.memoryLimit "1Mi"; expected a limit at least the request (64Mi).`);
       });
 
       it('sidecar and init images are checked like the main image', () => {
-        expect(error({ sidecars: [{ name: 'proxy', image: 'ghcr.io/acme/proxy:latest' }] })).toBe(
+        expect(error({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }] })).toBe(
           `${prefix} sidecars[0].image "ghcr.io/acme/proxy:latest"; expected a pinned image: a tag other than "latest" (e.g. ":1.4.2") or a digest (rule image-pinned).`);
         expect(error({ initContainers: [{ name: 'init', image: 'nginx:1.27' }], allowedRegistries: ['ghcr.io/acme'] })).toBe(
           `${prefix} initContainers[0].image "nginx:1.27"; expected an image from an allowed registry: ghcr.io/acme (rule image-registry).`);
-        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }], requireDigest: true, image: `${IMAGE}@sha256:${'a'.repeat(64)}` }))
+        expect(error({ sidecars: [{ ...PROXY }], requireDigest: true, image: `${IMAGE}@sha256:${'a'.repeat(64)}` }))
           .toContain(`${prefix} sidecars[0].image "ghcr.io/acme/proxy:2.0.1"; expected an image pinned by digest`);
-        expect(byName(make({ sidecars: [{ name: 'proxy', image: 'ghcr.io/acme/proxy:latest' }], skip: { 'image-pinned': 'nightly proxy build' } }).pod, 'proxy').image)
+        expect(byName(make({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }], skip: { 'image-pinned': 'nightly proxy build' } }).pod, 'proxy').image)
           .toBe('ghcr.io/acme/proxy:latest');
       });
 
@@ -112,7 +114,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
       it('sidecar env goes into the hashed ConfigMap under <container>.<NAME>; secrets stay references', () => {
         const { pod, manifests } = make({
           env: { LEVEL: 'info' },
-          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, env: { LEVEL: 'debug' }, secretEnv: [{ name: 'TOKEN', secretName: 'proxy', key: 'token' }] }],
+          sidecars: [{ ...PROXY, env: { LEVEL: 'debug' }, secretEnv: [{ name: 'TOKEN', secretName: 'proxy', key: 'token' }] }],
         });
         const cm = one(manifests, 'ConfigMap');
         expect(cm.data).toEqual({ 'LEVEL': 'info', 'proxy.LEVEL': 'debug' });
@@ -120,12 +122,12 @@ export function podCoreSuite(f: WorkloadFactory): void {
           { name: 'LEVEL', valueFrom: { configMapKeyRef: { key: 'proxy.LEVEL', name: cm.metadata.name } } },
           { name: 'TOKEN', valueFrom: { secretKeyRef: { key: 'token', name: 'proxy', optional: false } } },
         ]);
-        expect(error({ files: { 'proxy.LEVEL': 'x' }, sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, env: { LEVEL: 'debug' } }] })).toBe(
+        expect(error({ files: { 'proxy.LEVEL': 'x' }, sidecars: [{ ...PROXY, env: { LEVEL: 'debug' } }] })).toBe(
           `${prefix} sidecars[0].env "LEVEL"; expected an env name whose ConfigMap key "proxy.LEVEL" is not also a file name: both live in one ConfigMap.`);
       });
 
       it('sidecar writable paths share the pod\'s volume for the same path', () => {
-        const { pod } = make({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, writablePaths: ['/tmp', '/var/run/proxy'] }] });
+        const { pod } = make({ sidecars: [{ ...PROXY, writablePaths: ['/tmp', '/var/run/proxy'] }] });
         expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'var-run-proxy', emptyDir: {} }]);
         expect(byName(pod, 'proxy').volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/run/proxy', name: 'var-run-proxy' }]);
       });
@@ -135,10 +137,13 @@ export function podCoreSuite(f: WorkloadFactory): void {
       it('below 10001 only with a pod-security skip reason; 0 never', () => {
         expect(error({ runAsUser: 1000 })).toBe(`${prefix} runAsUser 1000; expected an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with skip: { 'pod-security': '<reason>' } for an image built for a fixed UID; 0 (root) is never allowed.`);
         const skip = { 'pod-security': 'upstream image runs as uid 1000' };
-        const { pod, object } = make({ runAsUser: 1000, runAsGroup: 1000, skip, sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }] });
+        const { pod, object } = make({ runAsUser: 1000, runAsGroup: 1000, skip, sidecars: [{ ...PROXY }] });
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
         for (const c of pod.containers) expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
         expect(object.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(skip['pod-security']);
+        // kube-score's own opt-out names the decision, next to the reason
+        expect(object.metadata.annotations['kube-score/ignore']).toBe(f.serving ? 'pod-probes-identical,container-security-context-user-group-id' : 'container-security-context-user-group-id');
+        expect(make({ runAsUser: 20000 }).object.metadata.annotations?.['kube-score/ignore'] ?? '').not.toContain('user-group-id');
         expect(error({ runAsUser: 0, skip })).toContain(`${prefix} runAsUser 0; expected an integer from 10001`);
         expect(error({ runAsGroup: 0, skip })).toContain(`${prefix} runAsGroup 0; expected an integer from 10001`);
         expect(error({ runAsUser: 1.5, skip })).toContain(`${prefix} runAsUser 1.5;`);
@@ -149,7 +154,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
       const v130 = (chart: Chart) => KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30);
 
       it('the default target is 1.27: preStop is a sleep command, sidecars are plain containers', () => {
-        const { main, pod } = make({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }] });
+        const { main, pod } = make({ sidecars: [{ ...PROXY }] });
         expect(main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
         expect(pod.containers.map((c: any) => c.name)).toEqual(['app', 'proxy']);
         expect(pod.initContainers).toBeUndefined();
@@ -172,17 +177,17 @@ export function podCoreSuite(f: WorkloadFactory): void {
       it('from 1.29 sidecars are native: init containers with restartPolicy Always, before the init containers', () => {
         const { pod } = make({
           kubernetesVersion: KubernetesVersion.V1_29,
-          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }],
+          sidecars: [{ ...PROXY }],
           initContainers: [{ name: 'migrate', image: SIDECAR_IMAGE }],
         });
         expect(pod.containers.map((c: any) => c.name)).toEqual(['app']);
         expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['proxy', 'Always'], ['migrate', undefined]]);
-        const plain = make({ kubernetesVersion: KubernetesVersion.V1_29, sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, native: false }] }).pod;
+        const plain = make({ kubernetesVersion: KubernetesVersion.V1_29, sidecars: [{ ...PROXY, native: false }] }).pod;
         expect(plain.containers.map((c: any) => c.name)).toEqual(['app', 'proxy']);
       });
 
       it('asking for a native sidecar with an older target names the version it needs', () => {
-        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, native: true }] })).toBe(
+        expect(error({ sidecars: [{ ...PROXY, native: true }] })).toBe(
           `${prefix} sidecars[0].native true; expected Kubernetes 1.29 or newer for native sidecars (init containers with restartPolicy: Always), but the target is 1.27: raise it with KubernetesVersion.setTarget(app, KubernetesVersion.V1_29) or kubernetesVersion, or leave sidecars[0].native out.`);
       });
     });
@@ -287,10 +292,10 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(error({ readiness: { check: ProbeCheck.httpGet('/ready', { port: 'grpc' }) } })).toBe(
           `${prefix} readiness.check.port "grpc"; expected the name of a port of the container: http; a probe on an unknown port never succeeds.`);
         expect(error({ liveness: { check: ProbeCheck.tcpSocket('admin') } })).toContain(`${prefix} liveness.check.port "admin"; expected the name of a port of the container: http;`);
-        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, readiness: { check: ProbeCheck.grpc() } }] })).toBe(
-          `${prefix} sidecars[0].readiness.check "grpc"; expected a port to probe: the container has none; declare one with sidecars[0].ports, or use ProbeCheck.exec().`);
-        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, readiness: { check: ProbeCheck.tcpSocket('http') } }] })).toContain(
-          `${prefix} sidecars[0].readiness.check.port "http"; expected the name of a port of the container: (none)`);
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, liveness: { check: ProbeCheck.grpc() } }] })).toBe(
+          `${prefix} sidecars[0].liveness.check "grpc"; expected a port to probe: the container has none; declare one with sidecars[0].ports, or use ProbeCheck.exec().`);
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, liveness: { check: ProbeCheck.tcpSocket('http') } }] })).toContain(
+          `${prefix} sidecars[0].liveness.check.port "http"; expected the name of a port of the container: (none)`);
       });
 
       it('bad checks are errors', () => {
@@ -303,13 +308,29 @@ export function podCoreSuite(f: WorkloadFactory): void {
           `${prefix} readiness.check.port "dns"; expected a TCP port: port "dns" is UDP, and the kubelet probes over TCP.`);
       });
 
-      it('sidecar probes only when asked', () => {
+      it('a sidecar with ports gets TCP probes on its first port and the preStop delay', () => {
         const { pod } = make({
           sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }], readiness: { path: '/ready' } }],
         });
-        expect(pod.containers[1].readinessProbe).toEqual({ httpGet: { path: '/ready', port: 'proxy', scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
-        expect(pod.containers[1].livenessProbe).toBeUndefined();
+        const proxy = pod.containers[1];
+        expect(proxy.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 'proxy', scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 });
+        expect(proxy.livenessProbe).toEqual({ tcpSocket: { port: 'proxy' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6, successThreshold: 1 });
+        expect(proxy.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+        const own = make({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }], preStopCommand: ['/proxy', 'drain'] }] });
+        expect(own.pod.containers[1].lifecycle).toEqual({ preStop: { exec: { command: ['/proxy', 'drain'] } } });
+      });
+
+      it('a sidecar without ports needs a liveness command; it has no preStop delay', () => {
+        expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE }] })).toBe(
+          `${prefix} sidecars[0].liveness (undefined); expected a liveness probe for a container without ports, e.g. { check: ProbeCheck.exec(['/bin/health']) }, or skip: { 'probe-liveness': '<reason>' } (rule probe-liveness).`);
+        expect(error({ sidecars: [{ ...PROXY, readiness: { path: '/ready' } }] })).toBe(
+          `${prefix} sidecars[0].readiness {"path":"/ready"}; expected no readiness probe without a port: a worker is not behind a Service.`);
+        const { pod } = make({ sidecars: [PROXY] });
+        expect(pod.containers[1].livenessProbe).toEqual({ exec: { command: ['/proxy', 'health'] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 });
+        expect(pod.containers[1].readinessProbe).toBeUndefined();
         expect(pod.containers[1].lifecycle).toBeUndefined();
+        expect(error({ sidecars: [{ ...PROXY, ports: [{ name: 'proxy', containerPort: 15001 }], liveness: { periodSeconds: 5, failureThreshold: 3 } }] })).toBe(
+          `${prefix} sidecars[0].liveness {"periodSeconds":5,"failureThreshold":3}; expected a liveness probe more tolerant than readiness: periodSeconds x failureThreshold above 15s, so a slow pod leaves the Service before it is restarted (rule probe-liveness).`);
       });
 
       it('different checks drop the kube-score hint; identical ones keep it', () => {

@@ -1,0 +1,48 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+import { ImageRef, isPinned, parseImage, registryAllowed } from '../core/image';
+
+/** What every image of the pod is checked against (rules image-pinned, image-registry). */
+export interface ImagePolicy {
+  readonly requireDigest?: boolean;
+  readonly allowedRegistries?: string[];
+}
+
+/** Checks one image of the pod: a valid reference, pinned, from an allowed registry. */
+export function checkImage(scope: IConstruct, kind: string, prop: string, value: string, policy: ImagePolicy, skips: Map<string, string>): ImageRef {
+  const image = parseImage(value);
+  if (!image) {
+    fail(scope, kind, prop, value, 'an image reference such as "ghcr.io/acme/web:1.4.2" or "ghcr.io/acme/web@sha256:<64 hex>"');
+  }
+  if (!skips.has('image-pinned')) {
+    if (!isPinned(image)) {
+      fail(scope, kind, prop, value, 'a pinned image: a tag other than "latest" (e.g. ":1.4.2") or a digest (rule image-pinned)');
+    }
+    if (policy.requireDigest && !image.digest) {
+      fail(scope, kind, prop, value, 'an image pinned by digest ("<image>@sha256:<64 hex>") because requireDigest is true');
+    }
+  }
+  const allowed = policy.allowedRegistries;
+  if (allowed && allowed.length > 0 && !skips.has('image-registry') && !registryAllowed(value, image, allowed)) {
+    fail(scope, kind, prop, value, `an image from an allowed registry: ${allowed.join(', ')} (rule image-registry)`);
+  }
+  return image;
+}
+
+/**
+ * A UID or GID (rule pod-security): at least 10001 so it never maps to a host user; 1 to
+ * 10000 only with a pod-security skip reason; 0 (root) never.
+ */
+export function checkId(scope: IConstruct, kind: string, prop: string, value: number | undefined, skips: Map<string, string>): number {
+  const v = value ?? 10001;
+  if (!Number.isInteger(v) || v < 1 || v > 2147483647 || (v < 10001 && !skips.has('pod-security'))) {
+    fail(scope, kind, prop, v, 'an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with '
+      + 'skip: { \'pod-security\': \'<reason>\' } for an image built for a fixed UID; 0 (root) is never allowed');
+  }
+  return v;
+}
+
+/** A command: a non-empty list of non-empty strings. */
+export function checkCommand(scope: IConstruct, kind: string, prop: string, command: string[], allowed: string): void {
+  if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string' || a === '')) fail(scope, kind, prop, command, allowed);
+}

@@ -1,0 +1,34 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KubernetesVersion } from '../../lib';
+import { errorOf } from '../helpers';
+
+describe('KubernetesVersion', () => {
+  it('defaults to 1.27, the API cdk8s-plus-27 models', () => {
+    const app = Testing.app();
+    expect(KubernetesVersion.of(new Chart(app, 'a')).name).toBe('1.27');
+    expect(KubernetesVersion.DEFAULT).toBe(KubernetesVersion.V1_27);
+  });
+
+  it('the nearest setTarget wins: app, then chart', () => {
+    const app = new App({ outdir: '/dev/null' });
+    KubernetesVersion.setTarget(app, KubernetesVersion.V1_29);
+    const a = new Chart(app, 'a');
+    const b = new Chart(app, 'b');
+    KubernetesVersion.setTarget(b, KubernetesVersion.V1_31);
+    expect(KubernetesVersion.of(a).minor).toBe(29);
+    expect(KubernetesVersion.of(b).minor).toBe(31);
+    expect(KubernetesVersion.of(b).atLeast(KubernetesVersion.V1_30)).toBe(true);
+    expect(KubernetesVersion.of(a).atLeast(KubernetesVersion.V1_30)).toBe(false);
+  });
+
+  it('any minor from 27 on; anything else is an error', () => {
+    expect(KubernetesVersion.fromMinor(36).name).toBe('1.36');
+    expect(errorOf(() => KubernetesVersion.fromMinor(26))).toBe(
+      'KubernetesVersion: invalid minor version 26; expected a whole number from 27 (Kubernetes 1.27, the oldest supported) on.');
+    expect(errorOf(() => KubernetesVersion.fromMinor(30.5))).toContain('invalid minor version 30.5');
+    const chart = new Chart(Testing.app(), 'c');
+    expect(errorOf(() => KubernetesVersion.setTarget(chart, '1.30' as any))).toBe(
+      'KubernetesVersion at \'c\': invalid version "1.30"; expected a KubernetesVersion such as KubernetesVersion.V1_30.');
+  });
+});
