@@ -129,6 +129,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   /**
    * Lets `peer` connect to the pods, on `ports` (default: the exposed ports, or every port
    * for a worker).
+   * @throws for pods that run to completion (SafeJob, SafeCronJob), which accept no connections
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
     const kind = this._pod.kind;
