@@ -23,13 +23,16 @@ const SYNTAX = `five fields (minute hour day-of-month month day-of-week), each *
  */
 export function checkSchedule(scope: IConstruct, K: string, schedule: string): string {
   if (typeof schedule !== 'string') fail(scope, K, 'schedule', schedule, SYNTAX);
-  const text = schedule.trim();
-  if (/^(CRON_)?TZ=/.test(text)) {
+  if (schedule.includes('TZ')) {
     fail(scope, K, 'schedule', schedule, 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)');
   }
+  const text = schedule.trim();
   if (text.startsWith('@')) {
-    if (!MACROS.includes(text)) fail(scope, K, 'schedule', schedule, `one of ${MACROS.join(', ')} (a step such as "*/15 * * * *" instead of @every)`);
-    return text;
+    // The API server's parser takes a macro only as the whole string, without spaces.
+    if (!MACROS.includes(schedule)) {
+      fail(scope, K, 'schedule', schedule, `one of ${MACROS.join(', ')}, with no spaces around it (a step such as "*/15 * * * *" instead of @every)`);
+    }
+    return schedule;
   }
   const fields = text === '' ? [] : text.split(/\s+/);
   if (fields.length !== 5) fail(scope, K, 'schedule', schedule, `${SYNTAX}; it has ${fields.length} field${fields.length === 1 ? '' : 's'}`);
@@ -37,7 +40,7 @@ export function checkSchedule(scope: IConstruct, K: string, schedule: string): s
     const problem = checkField(FIELDS[i], value);
     if (problem !== undefined) fail(scope, K, 'schedule', schedule, `a valid ${FIELDS[i].name} (field ${i + 1}), but "${value}" ${problem}`);
   });
-  return text;
+  return schedule;
 }
 
 /** Why a cron field is invalid, or undefined. */

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { JobCompletionMode, SafeCronJob, SafeCronJobProps } from '../../lib';
@@ -88,14 +88,35 @@ describe('SafeCronJob: options', () => {
     expect(cron({ name: 'r'.repeat(52) }).object.metadata.name).toHaveLength(52);
     expect(error({ name: 'r'.repeat(53) })).toBe(`${PREFIX} name "${'r'.repeat(53)}"; expected at most 52 characters: the Jobs it creates add 11.`);
   });
+
+  it('a name taken from a long construct id says so', () => {
+    const id = 'r'.repeat(53);
+    expect(error({}, id)).toBe(`SafeCronJob at 'test/${id}': invalid name (taken from the construct id) "${id}"; expected at most 52 characters: the Jobs it creates add 11.`);
+  });
+
+  it('the CronJob is a plain ApiObject: JSON patches reach the Job template', () => {
+    const chart = newChart();
+    const c = new SafeCronJob(chart, 'report', { image: IMAGE, schedule: '@daily' });
+    c.cronJob.addJsonPatch(JsonPatch.add('/spec/jobTemplate/spec/template/spec/priorityClassName', 'batch'));
+    c.cronJob.addJsonPatch(JsonPatch.remove('/spec/startingDeadlineSeconds'));
+    const spec = one(synth(chart), 'CronJob').spec;
+    expect(spec.jobTemplate.spec.template.spec.priorityClassName).toBe('batch');
+    expect(spec.startingDeadlineSeconds).toBeUndefined();
+  });
+
+  it('skipped rules are annotations on the CronJob', () => {
+    const { object } = cron({ image: 'ghcr.io/acme/report:latest', skip: { 'image-pinned': 'rebuilt nightly' } });
+    expect(object.metadata.annotations).toEqual({ 'guardrails.cdk8s.io/skip.image-pinned': 'rebuilt nightly' });
+    expect(object.spec.jobTemplate.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/report:latest');
+  });
 });
 
 describe('SafeCronJob: schedule', () => {
   it.each([
     '0 * * * *', '*/5 * * * *', '0 0 1 1 *', '59 23 31 12 6', '0,30 8-18/2 * * 1-5', '15 3 ? * SUN', '0 0 * JAN-MAR mon',
-    '5/10 * * * *', '0  4\t* * *', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly',
+    '5/10 * * * *', ' 0  4\t* * * ', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly',
   ])('accepts %j', (schedule) => {
-    expect(cron({ schedule }).spec.schedule).toBe(schedule.trim());
+    expect(cron({ schedule }).spec.schedule).toBe(schedule); // as given, never rewritten
   });
 
   const syntax = 'five fields (minute hour day-of-month month day-of-week), each *, a value, a range a-b, a list a,b and an optional /step, or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly';
@@ -113,7 +134,9 @@ describe('SafeCronJob: schedule', () => {
     ['1-2-3 * * * *', 'a valid minute (field 1), but "1-2-3" is not *, a value, a range or a list, each with an optional /step'],
     ['0 1,,2 * * *', 'a valid hour (field 2), but "1,,2" is not *, a value, a range or a list, each with an optional /step'],
     ['H * * * *', 'a valid minute (field 1), but "H" has a value outside 0-59'],
-    ['@every 1h', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly (a step such as "*/15 * * * *" instead of @every)'],
+    ['@every 1h', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, with no spaces around it (a step such as "*/15 * * * *" instead of @every)'],
+    [' @daily', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, with no spaces around it (a step such as "*/15 * * * *" instead of @every)'],
+    ['0 3 * * * TZ', 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)'],
     ['CRON_TZ=Europe/Berlin 0 3 * * *', 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)'],
   ])('refuses %j, naming the field', (schedule, expected) => {
     expect(error({ schedule })).toBe(`${PREFIX} schedule ${JSON.stringify(schedule)}; expected ${expected}.`);
