@@ -110,6 +110,13 @@ export interface ResolvedJobSpec {
  * @param ttlDefault the kind's default ttlSecondsAfterFinished (undefined: none)
  */
 export function resolveJobSpec(scope: IConstruct, K: string, props: JobSpecProps, ttlDefault: number | undefined): ResolvedJobSpec {
+  // Props of replicated kinds, from untyped callers: refused rather than ignored.
+  for (const prop of ['replicas', 'autoscaling', 'maxUnavailable', 'nodeSpreadRequired', 'zoneSpreadRequired']) {
+    const value = (props as any)[prop];
+    if (value !== undefined) {
+      fail(scope, K, prop, value, `no ${prop} on a ${K}: its pods run to completion, so there are no replicas to scale, spread or protect; parallelism and completions say how many pods run`);
+    }
+  }
   const restartPolicy = props.restartPolicy ?? kplus.RestartPolicy.NEVER;
   if (restartPolicy !== kplus.RestartPolicy.NEVER && restartPolicy !== kplus.RestartPolicy.ON_FAILURE) {
     fail(scope, K, 'restartPolicy', restartPolicy, 'kplus.RestartPolicy.NEVER or ON_FAILURE: a Job\'s pods must end');

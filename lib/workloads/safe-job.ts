@@ -12,7 +12,8 @@ const KIND = JOB.construct;
  *
  * A Job's pods run to completion and serve nothing, so the props of serving pods are
  * errors here: `port`, `servicePort`, `ports`, `readiness`, `liveness`, `livenessCommand`,
- * `startupTimeout`, `preStopDelay`, `preStopCommand` and `allowFrom`. Sidecars must be
+ * `startupTimeout`, `preStopDelay`, `preStopCommand` and `allowFrom`; so are `replicas`,
+ * `autoscaling`, `maxUnavailable` and the spread props from untyped callers. Sidecars must be
  * native (target Kubernetes 1.29 or newer): a plain sidecar keeps the pod running after the
  * main container ends, and the Job never completes.
  */

@@ -126,6 +126,11 @@ describe('SafeJob: Job spec options', () => {
     expect(error({ [prop]: value })).toBe(`${PREFIX} ${prop} ${value}; expected ${expected}.`);
   });
 
+  it.each([['replicas', 3], ['autoscaling', { maxReplicas: 4 }], ['maxUnavailable', 1], ['nodeSpreadRequired', true], ['zoneSpreadRequired', false]])(
+    'the replication prop %s is refused, not ignored', (prop, value) => {
+      expect(error({ [prop]: value } as any)).toBe(`${PREFIX} ${prop} ${JSON.stringify(value)}; expected no ${prop} on a SafeJob: its pods run to completion, so there are no replicas to scale, spread or protect; parallelism and completions say how many pods run.`);
+    });
+
   it('terminationGracePeriod and shutdownTimeout set the grace period', () => {
     expect(job({ shutdownTimeout: Duration.seconds(45) }).pod.terminationGracePeriodSeconds).toBe(45);
     expect(job({ terminationGracePeriod: Duration.minutes(2) }).pod.terminationGracePeriodSeconds).toBe(120);
