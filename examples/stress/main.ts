@@ -7,10 +7,10 @@ import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
   AcmeIssuer, AcmeServer, AcmeSolver, ExistingSecret, ExternalSecretCreationPolicy, ExternalSecretDeletionPolicy, ExternalSecretSource,
-  Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace, NetworkPeer, NetworkProtocol,
-  PersistentVolumeClaimRetention, PodSecurityLevel, ProbeCheck, ProbeScheme, QuotaPreset, ResourcePreset, SafeDaemonSet,
-  SafeDeployment, SafeStatefulSet, ScrapeMethod, SealedSecretScope, SealedSecretSource, SecretStoreRef, TlsIngress, TolerationOperator,
-  WildcardCertificate,
+  Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace, JobCompletionMode, KubernetesVersion, NetworkPeer,
+  NetworkProtocol, PersistentVolumeClaimRetention, PodSecurityLevel, ProbeCheck, ProbeScheme, QuotaPreset, ResourcePreset, SafeCronJob,
+  SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet, ScrapeMethod, SealedSecretScope, SealedSecretSource, SecretStoreRef, TlsIngress,
+  TolerationOperator, WildcardCertificate,
 } from '../../lib';
 
 const app = new GuardrailsApp({ outdir: process.env.CDK8S_OUTDIR ?? path.join('dist', 'stress') });
@@ -308,6 +308,71 @@ new SafeDeployment(vault, 'checkout', {
     image: 'registry.example.com/vault/register:0.3.0',
     secrets: [{ source: sealedToken, env: { REGISTRATION_TOKEN: 'token' } }],
   }],
+});
+
+// Batch: every SafeJob and SafeCronJob option. A sidecar of a pod that runs to completion
+// must be native (Kubernetes 1.29+), which the 1.27 schemas that verify also checks refuse,
+// so the Jobs here have none; the unit tests cover them.
+const batch = new IsolatedNamespace(app, 'batch', { team: 'batch', quotaPreset: QuotaPreset.LARGE });
+const batchImage = (name: string, tag = '1.0.0') => `registry.example.com/batch/${name}:${tag}`;
+const batchApi = new SafeDeployment(batch, 'api', { image: batchImage('api'), port: 8080 });
+const migrate = new SafeJob(batch, 'migrate', {
+  image: batchImage('migrate'),
+  allowedRegistries: ['registry.example.com'],
+  args: ['up'],
+  env: { MODE: 'up' },
+  files: { 'plan.sql': 'select 1;\n' },
+  initContainers: [{ name: 'wait', image: batchImage('wait'), args: ['--for', 'api'] }],
+  backoffLimit: 1,
+  activeDeadlineSeconds: 900,
+  ttlSecondsAfterFinished: 3600,
+  completions: 3,
+  parallelism: 3,
+  completionMode: JobCompletionMode.INDEXED,
+  podFailurePolicy: { failJobOnExitCodes: [3, 42] },
+  shutdownTimeout: Duration.seconds(45),
+  resourcePreset: ResourcePreset.MEDIUM,
+  metrics: { port: 9090, path: '/stats' },
+  allowTo: [NetworkPeer.cidr('10.110.0.0/24').withPorts([{ port: 5432 }])],
+});
+migrate.connectTo(batchApi);
+new SafeJob(batch, 'reindex', {
+  image: batchImage('reindex'),
+  restartPolicy: kplus.RestartPolicy.ON_FAILURE,
+  parallelism: 2,
+  terminationGracePeriod: Duration.minutes(2),
+  runAsUser: 20000,
+  runAsGroup: 20000,
+  writablePaths: ['/tmp', '/var/cache/reindex'],
+  architecture: 'amd64',
+  resources: { memoryLimit: Size.mebibytes(256) },
+  secretEnv: [{ name: 'TOKEN', secretName: 'reindex-token', key: 'token', optional: true }],
+  podFailurePolicy: { ignoreDisruptions: false },
+});
+new SafeCronJob(batch, 'report', {
+  image: batchImage('report'),
+  schedule: '*/15 8-18 * * MON-FRI',
+  timeZone: 'Europe/Berlin',
+  concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
+  startingDeadlineSeconds: 120,
+  successfulJobsHistoryLimit: 1,
+  failedJobsHistoryLimit: 5,
+  ttlSecondsAfterFinished: 600,
+  activeDeadlineSeconds: 600,
+  podFailurePolicy: { ignoreDisruptions: false, failJobOnExitCodes: [2] },
+});
+new SafeCronJob(batch, 'cleanup', {
+  image: batchImage('cleanup'),
+  schedule: '@daily',
+  kubernetesVersion: KubernetesVersion.V1_30,
+  concurrencyPolicy: kplus.ConcurrencyPolicy.ALLOW,
+  suspend: true,
+  restartPolicy: kplus.RestartPolicy.ON_FAILURE,
+  completions: 2,
+  parallelism: 1,
+  backoffLimit: 0,
+  component: 'janitor',
+  partOf: 'batch-suite',
 });
 
 app.synth();

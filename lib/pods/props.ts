@@ -281,7 +281,8 @@ export interface SafePodProps {
   /**
    * Port the main container serves on, named `http`. A workload with a port gets a
    * ClusterIP Service, readiness and liveness probes on it, and metrics scraping. Without
-   * any port it is a worker.
+   * any port it is a worker. Ports, probes, preStop and `allowFrom` are errors on pods that
+   * run to completion (SafeJob, SafeCronJob).
    * @default - no `http` port
    */
   readonly port?: number;
@@ -349,8 +350,9 @@ export interface SafePodProps {
   /**
    * Delay in preStop before the process gets SIGTERM, so the endpoint is removed from every
    * Service and load balancer before the app stops accepting (rule `graceful-shutdown`):
-   * whole seconds, at most 300 s.
-   * @default Duration.seconds(10)
+   * whole seconds, at most 300 s. An error on pods that run to completion (SafeJob,
+   * SafeCronJob): no endpoints to drain.
+   * @default - Duration.seconds(10); none for pods that run to completion
    */
   readonly preStopDelay?: Duration;
   /**
@@ -368,7 +370,8 @@ export interface SafePodProps {
   /**
    * Pod terminationGracePeriodSeconds: whole seconds, from 1 s to 1 day (86400 s), more
    * than `preStopDelay`.
-   * @default - preStopDelay + shutdownTimeout (30 s)
+   * @default - preStopDelay + shutdownTimeout (30 s; 20 s for pods that run to completion,
+   * which have no preStop delay)
    */
   readonly terminationGracePeriod?: Duration;
   /**

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
@@ -127,6 +128,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   }
   const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
   if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
+  if (!kind.longRunning) checkRunToCompletion(scope, K, props, version);
 
   const name = props.name ?? id;
   if (dns1035LabelProblem(name) !== undefined) {
@@ -148,7 +150,9 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     volumes,
     secrets: new PodSecrets(scope, K, volumes),
     containerNames: new Set([MAIN]),
-    shutdown: resolveShutdown(scope, K, props, version),
+    shutdown: kind.longRunning ? resolveShutdown(scope, K, props, version)
+      // No preStop delay: it lets endpoints drain, and pods that run to completion are behind none.
+      : { terminationGracePeriodSeconds: resolveShutdown(scope, K, { ...props, preStopDelay: Duration.seconds(0) }, version).terminationGracePeriodSeconds },
   };
   const main = resolveMainContainer(ctx, serving);
   const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s));
@@ -214,6 +218,37 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     allowTo: props.allowTo ?? [],
     clusterDns: props.clusterDns ?? NetworkPeer.clusterDns(),
   };
+}
+
+/**
+ * Pods that run to completion (Jobs) serve nothing: no ports, probes, preStop delay or
+ * ingress. Their sidecars must be native, which stop when the main container ends: a plain
+ * sidecar keeps the pod running, and the Job never completes.
+ */
+function checkRunToCompletion(scope: IConstruct, K: string, props: SafePodProps, version: KubernetesVersion): void {
+  const noService = 'its pods run to completion and get no Service; a workload that others call is a SafeDeployment or SafeStatefulSet';
+  const noTraffic = 'its pods run to completion and serve no traffic; activeDeadlineSeconds bounds a run that hangs';
+  const noDrain = 'a preStop delay lets a Service\'s endpoints drain, and its pods are behind none; shutdownTimeout or terminationGracePeriod give the app time after SIGTERM';
+  const reasons: Array<[keyof SafePodProps, string]> = [
+    ['port', noService], ['servicePort', noService], ['ports', noService],
+    ['readiness', noTraffic], ['liveness', noTraffic], ['livenessCommand', noTraffic], ['startupTimeout', noTraffic],
+    ['preStopDelay', noDrain], ['preStopCommand', noDrain],
+    ['allowFrom', 'its pods run to completion and accept no connections, so its NetworkPolicy denies all ingress; allowTo and connectTo() open the calls it makes'],
+  ];
+  for (const [prop, reason] of reasons) {
+    const value = props[prop];
+    if (value !== undefined) fail(scope, K, prop, value instanceof Duration ? `${value.toMilliseconds()}ms` : value, `no ${prop} on a ${K}: ${reason}`);
+  }
+  (props.sidecars ?? []).forEach((s, i) => {
+    if (s.native === false) {
+      fail(scope, K, `sidecars[${i}].native`, false, `a native sidecar in a ${K}: a plain one keeps the pod running after the main container ends, so the Job never completes`);
+    }
+    requireVersion(scope, K, version, KubernetesVersion.V1_29, `sidecars[${i}]`, s.name,
+      `a sidecar in a ${K} (a native sidecar, stopped when the main container ends; a plain one keeps the pod running, so the Job never completes)`);
+    (s.ports ?? []).forEach((p, j) => {
+      if (p.exposed !== false) fail(scope, K, `sidecars[${i}].ports[${j}].exposed`, p.exposed, `false on a ${K}: ${noService}`);
+    });
+  });
 }
 
 /** Recommended labels (rule labels); the selector is the name only, never the construct path. */

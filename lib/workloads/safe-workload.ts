@@ -105,7 +105,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     }
 
     for (const peer of pod.allowFrom) this.allowFrom(peer);
-    if (pod.metrics) this.allowFrom(pod.metrics.scraper, [{ port: pod.metrics.port }]);
+    if (pod.metrics) this.ingressRules.push({ peer: pod.metrics.scraper, ports: [{ port: pod.metrics.port }] });
     this.egressPeers.push(pod.clusterDns);
     for (const peer of pod.allowTo) this.allowTo(peer);
   }
@@ -134,10 +134,15 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    * Lets `peer` connect to the pods, on `ports`; else on the ports the peer was limited to
    * with `withPorts`; else on the exposed ports (every port for a worker). A workload peer's
    * own serving ports do not count: they are where it accepts, not where it connects.
-   * @throws when `ports` and the peer's `withPorts` are both given and differ
+   * @throws when `ports` and the peer's `withPorts` are both given and differ, and for pods
+   * that run to completion (SafeJob, SafeCronJob), which accept no connections
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    const kind = this._pod.kind.construct;
+    const podKind = this._pod.kind;
+    const kind = podKind.construct;
+    if (!podKind.longRunning) {
+      fail(this, kind, 'allowFrom', peer, `no ingress to a ${kind}: its pods run to completion and accept no connections, so its NetworkPolicy denies all ingress; allowTo and connectTo() open the calls it makes`);
+    }
     if (!(peer instanceof NetworkPeer)) fail(this, kind, 'allowFrom peer', peer, 'a NetworkPeer such as NetworkPeer.pods({ app: \'gateway\' })');
     const peerPorts = peer._portsGiven ? peer.ports : [];
     if (ports !== undefined) {

@@ -19,6 +19,12 @@ export interface WorkloadFactory {
   readonly kind: string;
   /** Whether the main container may serve on ports with readiness and liveness probes. */
   readonly serving: boolean;
+  /**
+   * Pods run to completion (Jobs): no preStop delay, and only native sidecars, so `create`
+   * targets Kubernetes 1.29 unless the props say otherwise.
+   * @default false
+   */
+  readonly runsToCompletion?: boolean;
   /** Creates the workload with these pod-level props (plus whatever the kind requires). */
   create(scope: Chart, id: string, props: SafePodProps): ISafeWorkload;
 }
@@ -40,6 +46,8 @@ export function podCoreSuite(f: WorkloadFactory): void {
     return { chart, construct, manifests, object, template, pod: template.spec, main: template.spec.containers[0] };
   }
   const error = (props: Partial<SafePodProps>, setup?: (chart: Chart) => void) => errorOf(() => make(props, setup));
+  // Sidecars are plain or native (init) containers, depending on the target version and kind.
+  const byName = (pod: any, name: string) => [...pod.containers, ...(pod.initContainers ?? [])].find((c: any) => c.name === name);
   const prefix = `${f.construct} at 'test/web': invalid`;
 
   describe(`${f.construct}: pod core`, () => {
@@ -60,23 +68,23 @@ export function podCoreSuite(f: WorkloadFactory): void {
           expect(c.securityContext).toEqual(restricted(10001, 10001));
           expect(c.imagePullPolicy).toBe('Always');
         }
-        for (const c of [pod.containers[1], pod.initContainers[0]]) {
+        for (const c of [byName(pod, 'proxy'), byName(pod, 'migrate')]) {
           expect(c.resources).toEqual({
             requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '128Mi' },
             limits: { 'memory': '64Mi', 'ephemeral-storage': '512Mi' },
           });
         }
-        expect(pod.initContainers[0].args).toEqual(['up']);
-        expect(pod.initContainers[0].lifecycle).toBeUndefined();
-        expect(pod.initContainers[0].restartPolicy).toBeUndefined();
+        expect(byName(pod, 'migrate').args).toEqual(['up']);
+        expect(byName(pod, 'migrate').lifecycle).toBeUndefined();
+        expect(byName(pod, 'migrate').restartPolicy).toBeUndefined();
       });
 
       it('sidecar resources follow their own preset and values', () => {
         const { pod } = make({
           sidecars: [{ ...PROXY, resourcePreset: ResourcePreset.MEDIUM, resources: { memoryLimit: Size.gibibytes(1) } }],
         });
-        expect(pod.containers[1].resources.requests).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '512Mi' });
-        expect(pod.containers[1].resources.limits.memory).toBe('1Gi');
+        expect(byName(pod, 'proxy').resources.requests).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '512Mi' });
+        expect(byName(pod, 'proxy').resources.limits.memory).toBe('1Gi');
         expect(error({ sidecars: [{ ...PROXY, resources: { memoryLimit: Size.mebibytes(1) } }] }))
           .toContain(`${prefix} sidecars[0].resources.memoryLimit "1Mi"; expected a limit at least the request (64Mi).`);
       });
@@ -88,7 +96,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
           `${prefix} initContainers[0].image "nginx:1.27.3"; expected an image from an allowed registry: ghcr.io/acme (rule image-registry).`);
         expect(error({ sidecars: [{ ...PROXY }], requireDigest: true, image: `${IMAGE}@sha256:${'a'.repeat(64)}` }))
           .toContain(`${prefix} sidecars[0].image "ghcr.io/acme/proxy:2.0.1"; expected an image pinned by digest`);
-        expect(make({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }], skip: { 'image-pinned': 'nightly proxy build' } }).pod.containers[1].image)
+        expect(byName(make({ sidecars: [{ ...PROXY, image: 'ghcr.io/acme/proxy:latest' }], skip: { 'image-pinned': 'nightly proxy build' } }).pod, 'proxy').image)
           .toBe('ghcr.io/acme/proxy:latest');
       });
 
@@ -111,7 +119,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         });
         const cm = one(manifests, 'ConfigMap');
         expect(cm.data).toEqual({ 'LEVEL': 'info', 'proxy.LEVEL': 'debug' });
-        expect(pod.containers[1].env).toEqual([
+        expect(byName(pod, 'proxy').env).toEqual([
           { name: 'LEVEL', valueFrom: { configMapKeyRef: { key: 'proxy.LEVEL', name: cm.metadata.name } } },
           { name: 'TOKEN', valueFrom: { secretKeyRef: { key: 'token', name: 'proxy', optional: false } } },
         ]);
@@ -122,7 +130,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
       it('sidecar writable paths share the pod\'s volume for the same path', () => {
         const { pod } = make({ sidecars: [{ ...PROXY, writablePaths: ['/tmp', '/var/run/proxy'] }] });
         expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'var-run-proxy', emptyDir: {} }]);
-        expect(pod.containers[1].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/run/proxy', name: 'var-run-proxy' }]);
+        expect(byName(pod, 'proxy').volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/run/proxy', name: 'var-run-proxy' }]);
       });
     });
 
@@ -143,7 +151,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
       });
     });
 
-    describe('target Kubernetes version', () => {
+    if (!f.runsToCompletion) describe('target Kubernetes version', () => {
       const v130 = (chart: Chart) => KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30);
 
       it('the default target is 1.27: preStop is a sleep command, sidecars are plain containers', () => {

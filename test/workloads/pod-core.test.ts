@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Guardrails, KubernetesVersion, ProbeCheck, SafeDeployment } from '../../lib';
+import { Guardrails, KubernetesVersion, ProbeCheck, SafeCronJob, SafeDeployment, SafeJob } from '../../lib';
 import { one } from '../helpers';
 import { IMAGE, SIDECAR_IMAGE, podCoreSuite } from './pod-core.shared';
 
@@ -9,6 +9,22 @@ podCoreSuite({
   kind: 'Deployment',
   serving: true,
   create: (scope, id, props) => new SafeDeployment(scope, id, props),
+});
+
+podCoreSuite({
+  construct: 'SafeJob',
+  kind: 'Job',
+  serving: false,
+  runsToCompletion: true,
+  create: (scope, id, props) => new SafeJob(scope, id, { kubernetesVersion: KubernetesVersion.V1_29, ...props }),
+});
+
+podCoreSuite({
+  construct: 'SafeCronJob',
+  kind: 'CronJob',
+  serving: false,
+  runsToCompletion: true,
+  create: (scope, id, props) => new SafeCronJob(scope, id, { schedule: '@daily', kubernetesVersion: KubernetesVersion.V1_29, ...props }),
 });
 
 describe('SafeDeployment: the pod core passes the checker', () => {
