@@ -21,6 +21,12 @@ class SubtreeCache {
 }
 
 /**
+ * Properties of a GuardrailsApp: those of a cdk8s `App`. A struct of its own, so that
+ * languages with builders (Java's `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
+ */
+export interface GuardrailsAppProps extends AppProps {}
+
+/**
  * A cdk8s App that synthesizes in time linear in the size of the app, with the same files
  * (names and bytes) as `App.synth()`.
  *
@@ -47,7 +53,7 @@ class SubtreeCache {
 export class GuardrailsApp extends App {
   private readonly recordMetadata: boolean;
 
-  constructor(props: AppProps = {}) {
+  constructor(props: GuardrailsAppProps = {}) {
     super(props);
     // First: anything that observes the app's synthesis must find its spans owned by the class.
     ownSynthesisSpans(this);
