@@ -28,7 +28,13 @@ export function podValidationSuite(f: WorkloadFactory): void {
   const prefix = `${f.construct} at 'test/web': invalid`;
 
   describe(`${f.construct}: pod-level validation`, () => {
-    for (const [group, cases] of Object.entries(CASES)) {
+    // Pods that run to completion (SafeJob, SafeCronJob) refuse serving props outright
+    // (ports, probes, a preStop delay, ingress): those cases are theirs to test.
+    const servingOnly = ['port', 'ports', 'readiness', 'liveness', 'startupTimeout', 'preStopDelay', 'metrics', 'allowFrom'];
+    const applies = (props: Partial<SafePodProps>) => !f.runsToCompletion || !servingOnly.some((k) => k in props);
+    for (const [group, all] of Object.entries(CASES)) {
+      const cases = all.filter(([, props]) => applies(props));
+      if (cases.length === 0) continue;
       it.each(cases)(`${group}: %s`, (_what, props, text) => {
         expect(error(props)).toBe(`${prefix} ${text}`);
       });
@@ -45,12 +51,11 @@ export function podValidationSuite(f: WorkloadFactory): void {
         configMountPath: '/var/cache/app/conf',
         writablePaths: ['/var/cache/app', '/tmp'],
         secretEnv: [{ name: 'DB_PASSWORD', secretName: 'db.creds', key: '.password' }],
-        preStopDelay: Duration.seconds(300),
+        ...(f.runsToCompletion ? {} : { preStopDelay: Duration.seconds(300), sidecars: [{ ...PROXY, writablePaths: ['/tmp'] }] }),
         terminationGracePeriod: Duration.days(1),
         allowedRegistries: ['ghcr.io/acme', 'registry.internal:5000'],
         command: ['/app'],
         args: [''],
-        sidecars: [{ ...PROXY, writablePaths: ['/tmp'] }],
       });
       const main = pod.containers[0];
       expect(pod.priorityClassName).toBe('system-cluster-critical');
