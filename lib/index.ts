@@ -4,6 +4,8 @@ export * from './pods/version';
 export { ISafeWorkload, SafeWorkload } from './workloads/safe-workload';
 export { AutoscalingOptions, ReplicationProps } from './workloads/replication';
 export * from './workloads/safe-deployment';
+export * from './workloads/safe-stateful-set';
+export * from './workloads/safe-daemon-set';
 export * from './workloads/resources';
 export * from './config/hashed-config-map';
 export * from './network/network-peer';

@@ -34,6 +34,23 @@ function podTemplate(obj) {
 }
 
 /**
+ * The Pod that a workload's controller would create from its template, named `name` in
+ * `namespace`. The StatefulSet controller adds a volume per claim template, bound to the pod's
+ * own claim `<template>-<statefulset>-<ordinal>`.
+ */
+function podFrom(obj, name, namespace) {
+  const t = podTemplate(obj);
+  const spec = clone(t.spec);
+  if (obj.kind === 'StatefulSet') {
+    const ordinal = obj.spec.ordinals?.start ?? 0;
+    for (const c of obj.spec.volumeClaimTemplates ?? []) {
+      spec.volumes = [...(spec.volumes ?? []), { name: c.metadata.name, persistentVolumeClaim: { claimName: `${c.metadata.name}-${obj.metadata.name}-${ordinal}` } }];
+    }
+  }
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: t.metadata?.labels, annotations: t.metadata?.annotations }, spec };
+}
+
+/**
  * Differences between what we sent and what the server returned, for the fields we sent:
  * every key we set must come back with the same value; lists must keep their length and order.
  */
@@ -175,7 +192,13 @@ for (const k of releases) {
         });
 
         describe('Pod Security "restricted" admits a Pod made from each pod template', () => {
-          const workloads = g.objects.filter(podTemplate);
+          // A workload whose namespace, declared in the same folder, enforces a lower level (a
+          // node agent with hostPath) is admitted at that level below ("in its namespace as
+          // declared"); here restricted must refuse it, or the lower level is not needed.
+          const declaredLevel = (o) => g.objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata?.namespace)
+            ?.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'restricted';
+          const workloads = g.objects.filter((o) => podTemplate(o) && declaredLevel(o) === 'restricted');
+          const lowered = g.objects.filter((o) => podTemplate(o) && declaredLevel(o) !== 'restricted');
           before(async () => {
             for (const v of psaVersions) {
               const ns = `${base}-psa-${v.replace('.', '-')}`;
@@ -185,14 +208,9 @@ for (const k of releases) {
           });
           for (const obj of workloads) {
             test(`${lib.describe(obj)} at Pod Security ${psaVersions[0]} to ${psaVersions.at(-1)}`, async () => {
-              const t = podTemplate(obj);
               const failures = [];
               for (const v of psaVersions) {
-                const pod = {
-                  apiVersion: 'v1', kind: 'Pod',
-                  metadata: { name: `${obj.metadata.name}-${obj.kind.toLowerCase()}`, namespace: `${base}-psa-${v.replace('.', '-')}`, labels: t.metadata?.labels, annotations: t.metadata?.annotations },
-                  spec: t.spec,
-                };
+                const pod = podFrom(obj, `${obj.metadata.name}-${obj.kind.toLowerCase()}`, `${base}-psa-${v.replace('.', '-')}`);
                 const r = await cp.user.create(pod, { dryRun: true });
                 if (!ok(r)) failures.push(`v${v}: ${why(r)}`);
                 else if (r.warnings.length) failures.push(`v${v}: warned: ${r.warnings.join('; ')}`);
@@ -200,7 +218,15 @@ for (const k of releases) {
               assert.deepEqual(failures, []);
             });
           }
-          if (workloads.length === 0) test('no workload in this folder', () => {});
+          for (const obj of lowered) {
+            test(`${lib.describe(obj)} is refused at Pod Security ${psaVersions.at(-1)}: its namespace enforces "${declaredLevel(obj)}" on purpose`, async () => {
+              const v = psaVersions.at(-1);
+              const pod = podFrom(obj, `${obj.metadata.name}-${obj.kind.toLowerCase()}`, `${base}-psa-${v.replace('.', '-')}`);
+              const r = await cp.user.create(pod, { dryRun: true });
+              assert.equal(r.status, 403, `expected Pod Security to refuse it: ${why(r)}`);
+            });
+          }
+          if (workloads.length === 0 && lowered.length === 0) test('no workload in this folder', () => {});
         });
 
         describe('applied for real in a fresh namespace, read back unchanged', () => {
@@ -241,11 +267,7 @@ for (const k of releases) {
             test(`a Pod from ${lib.describe(obj)} is admitted in its namespace as declared`, async () => {
               const o = await place(obj, `${base}-apply`, rename);
               const t = podTemplate(o);
-              const pod = {
-                apiVersion: 'v1', kind: 'Pod',
-                metadata: { name: `${o.metadata.name}-${o.kind.toLowerCase()}`, namespace: o.metadata.namespace, labels: t.metadata?.labels, annotations: t.metadata?.annotations },
-                spec: t.spec,
-              };
+              const pod = podFrom(o, `${o.metadata.name}-${o.kind.toLowerCase()}`, o.metadata.namespace);
               const r = await cp.user.create(pod, { dryRun: true });
               assert.ok(ok(r), why(r));
               assert.deepEqual(r.warnings, [], 'the server warned');

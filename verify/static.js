@@ -216,13 +216,16 @@ const conditions = {
   'scaled-by-hpa-min-2': (obj, objs) => objs.some((o) => o.kind === 'HorizontalPodAutoscaler'
     && o.spec?.scaleTargetRef?.kind === obj.kind && o.spec.scaleTargetRef.name === obj.metadata.name
     && (o.metadata.namespace ?? '') === (obj.metadata.namespace ?? '') && (o.spec.minReplicas ?? 1) >= 2),
-  // No Service in the folder selects the pods: a readiness probe would gate no traffic.
   // The library itself switched its rule off on this object, with the reason in the annotation
   // guardrails.cdk8s.io/skip.<rule> (printed with the exemption).
   'guardrails-skip': (obj, objs, rule) => Boolean(obj.metadata.annotations?.[`guardrails.cdk8s.io/skip.${rule}`]),
+  // No Service in the folder routes to the pods: a readiness probe would gate no traffic. A
+  // Service without ports (a worker StatefulSet's headless governing Service, which only gives
+  // the pods DNS names) routes nothing, so it does not count.
   'not-selected-by-a-service': (obj, objs) => {
     const labels = podTemplate(obj)?.metadata?.labels ?? {};
     return !objs.some((o) => o.kind === 'Service' && (o.metadata.namespace ?? '') === (obj.metadata.namespace ?? '')
+      && (o.spec?.ports ?? []).length > 0
       && o.spec?.selector && Object.entries(o.spec.selector).every(([k, v]) => labels[k] === v));
   },
 };

@@ -7,7 +7,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
   AcmeIssuer, AcmeServer, AcmeSolver, Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace,
-  NetworkPeer, NetworkProtocol, ProbeCheck, ProbeScheme, QuotaPreset, ResourcePreset, SafeDeployment, ScrapeMethod, TlsIngress,
+  NetworkPeer, NetworkProtocol, PersistentVolumeClaimRetention, PodSecurityLevel, ProbeCheck, ProbeScheme, QuotaPreset,
+  ResourcePreset, SafeDaemonSet, SafeDeployment, SafeStatefulSet, ScrapeMethod, TlsIngress, TolerationOperator,
   WildcardCertificate,
 } from '../../lib';
 
@@ -131,8 +132,8 @@ tenants.forEach((ns, t) => {
   });
 });
 
-// A single-replica workload with a ReadWriteOnce claim: Recreate, with reasons.
-const state = new IsolatedNamespace(app, 'state', { team: 'state' });
+// A single-replica workload with a ReadWriteOnce claim: Recreate, with reasons; and stores.
+const state = new IsolatedNamespace(app, 'state', { team: 'state', quotaPreset: QuotaPreset.MEDIUM });
 const claim = new kplus.PersistentVolumeClaim(state, 'data', {
   metadata: { name: 'data', labels: { 'app.kubernetes.io/name': 'writer', 'app.kubernetes.io/instance': 'writer', 'app.kubernetes.io/managed-by': 'cdk8s' } },
   storage: Size.gibibytes(10),
@@ -143,7 +144,98 @@ new SafeDeployment(state, 'writer', {
   port: 8080,
   replicas: 1,
   claims: [{ claim, mountPath: '/data' }],
-  skip: { 'replicas-min': 'single writer on a ReadWriteOnce volume; a StatefulSet is planned' },
+  skip: { 'replicas-min': 'single writer on a ReadWriteOnce volume that is provisioned outside the app' },
+});
+
+// Stores: one claim per pod, a headless governing Service, every StatefulSet option.
+const store = new SafeStatefulSet(state, 'store', {
+  image: 'registry.example.com/state/store:7.2.4',
+  ports: [{ name: 'redis', containerPort: 6379 }, { name: 'gossip', containerPort: 16379, exposed: false }],
+  readiness: { check: ProbeCheck.exec(['/usr/local/bin/ready']) },
+  liveness: { check: ProbeCheck.tcpSocket('redis') },
+  replicas: 3,
+  maxUnavailable: 1,
+  volumeClaimTemplates: [
+    { name: 'data', mountPath: '/data', storage: Size.gibibytes(1) },
+    { name: 'wal', mountPath: '/wal', storage: Size.mebibytes(256), storageClassName: 'fast-ssd', accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD },
+  ],
+  podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+  partition: 1,
+  persistentVolumeClaimRetentionPolicy: { whenDeleted: PersistentVolumeClaimRetention.RETAIN, whenScaled: PersistentVolumeClaimRetention.DELETE },
+  ordinalsStart: 1,
+  minReadySeconds: 5,
+  revisionHistoryLimit: 5,
+  publishNotReadyAddresses: true,
+  clientService: false,
+  zoneSpreadRequired: true,
+  metrics: { port: 6379, path: '/metrics' },
+});
+const cache = new SafeStatefulSet(state, 'cache', {
+  image: 'registry.example.com/state/cache:7.2.4',
+  port: 6379,
+  replicas: 1,
+  volumeClaimTemplates: [{ name: 'data', mountPath: '/data', storage: Size.mebibytes(512) }],
+  skip: { 'replicas-min': 'a cache: losing it costs a warm-up, not data' },
+  metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9121 },
+});
+const indexer = new SafeStatefulSet(state, 'indexer', {
+  image: 'registry.example.com/state/indexer:2.0.0',
+  livenessCommand: ['/indexer', 'healthcheck'],
+  autoscaling: { maxReplicas: 4 },
+  partition: 2,
+  volumeClaimTemplates: [{ name: 'index', mountPath: '/index', storage: Size.gibibytes(1) }],
+  resourcePreset: ResourcePreset.NANO,
+});
+indexer.connectTo(store);
+indexer.connectTo(cache);
+
+// Node agents live in their own namespace: host access breaks Pod Security "baseline" and
+// "restricted" alike, so it enforces (and warns at) "privileged", and still audits "restricted".
+const nodes = new IsolatedNamespace(app, 'nodes', {
+  team: 'platform',
+  podSecurityEnforce: PodSecurityLevel.PRIVILEGED,
+  podSecurityWarn: PodSecurityLevel.PRIVILEGED,
+  skip: { 'ns-pod-security': 'node agents read host paths and use the host network' },
+});
+new SafeDaemonSet(nodes, 'log-shipper', {
+  image: 'registry.example.com/platform/log-shipper:3.0.4',
+  livenessCommand: ['/fluent-bit/bin/healthcheck'],
+  hostPaths: [
+    { path: '/var/log', reason: 'ships the node\'s container logs' },
+    { path: '/run/containerd/containerd.sock', mountPath: '/run/cri.sock', type: kplus.HostPathVolumeType.SOCKET, reason: 'reads container metadata for log labels' },
+  ],
+  writablePaths: ['/tmp', '/var/lib/log-shipper'],
+  tolerateAllTaints: true,
+  priorityClassName: 'system-node-critical',
+  maxUnavailable: 2,
+  revisionHistoryLimit: 3,
+  resourcePreset: ResourcePreset.NANO,
+  allowTo: [NetworkPeer.cidr('10.200.0.0/24').withPorts([{ port: 24224 }])],
+});
+new SafeDaemonSet(nodes, 'node-exporter', {
+  image: 'registry.example.com/platform/node-exporter:1.8.1',
+  ports: [{ name: 'metrics', containerPort: 9100 }],
+  readiness: { path: '/' },
+  hostNetwork: true,
+  hostNetworkReason: 'reports the node\'s own network interfaces',
+  hostPaths: [{ path: '/proc', mountPath: '/host/proc', reason: 'reads node CPU and memory statistics' }],
+  tolerations: [
+    { key: 'node-role.kubernetes.io/control-plane', operator: TolerationOperator.EXISTS, effect: kplus.TaintEffect.NO_SCHEDULE },
+    { key: 'dedicated', value: 'gpu', effect: kplus.TaintEffect.NO_SCHEDULE },
+    { key: 'node.kubernetes.io/unreachable', effect: kplus.TaintEffect.NO_EXECUTE, tolerationSeconds: 300 },
+  ],
+  minReadySeconds: 0,
+  metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9100 },
+  allowFrom: [NetworkPeer.namespace('monitoring')],
+});
+// A node agent without host access stays restricted, in an ordinary tenant namespace.
+new SafeDaemonSet(tenants[0], 'node-probe', {
+  image: 'registry.example.com/alpha/node-probe:0.3.0',
+  port: 8080,
+  maxUnavailable: 0,
+  maxSurge: 1,
+  tolerations: [{ key: 'spot', operator: TolerationOperator.EQUAL, value: 'true' }],
+  resourcePreset: ResourcePreset.NANO,
 });
 
 // Several named ports, the four probe kinds, sidecars and init containers.

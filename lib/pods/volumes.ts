@@ -122,9 +122,14 @@ export class PodVolumes {
   }
 
   private uniqueName(path: string): string {
-    const base = path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/-+$/, '') || 'data';
+    const base = pathSlug(path) || 'data';
     let name = base;
     for (let i = 2; this.used.has(name); i++) name = `${base}-${i}`;
     return name;
   }
+}
+
+/** A path as a volume-name fragment: '/var/run/proxy' -> 'var-run-proxy' (at most 50 characters; '' for '/'). */
+export function pathSlug(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 50).replace(/-+$/, '');
 }

@@ -55,7 +55,7 @@ export class SafeDeployment extends SafeWorkload {
     const replication = resolveReplication(this, KIND, props, pod.skips);
     const rwoClaim = pod.volumes.find((v) => v.readWriteOnce);
     if (rwoClaim && replication.several) {
-      fail(this, KIND, rwoClaim.prop!, rwoClaim.claimName, 'no ReadWriteOnce claim with more than one replica: it attaches to one node only. Use a StatefulSet with one claim per pod, or replicas: 1 with skip[\'replicas-min\'] (the strategy then becomes Recreate) (rule rwo-volume)');
+      fail(this, KIND, rwoClaim.prop!, rwoClaim.claimName, 'no ReadWriteOnce claim with more than one replica: it attaches to one node only. Use a SafeStatefulSet with volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\'] (the strategy then becomes Recreate) (rule rwo-volume)');
     }
     const maxSurge = checkInt(this, KIND, 'maxSurge', props.maxSurge ?? 1, 1, 1000);
     const minReadySeconds = checkInt(this, KIND, 'minReadySeconds', props.minReadySeconds ?? 10, 0, 3600);

@@ -197,7 +197,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
           { containerPort: 9901, name: 'admin', protocol: 'TCP' },
           { containerPort: 5353, name: 'dns', protocol: 'UDP' },
         ]);
-        expect(one(manifests, 'Service').spec.ports).toEqual([
+        expect(one(manifests, 'Service', 'web').spec.ports).toEqual([
           { name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' },
           { name: 'grpc', port: 9000, targetPort: 9000, protocol: 'TCP' },
           { name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' },
@@ -231,7 +231,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         const { manifests, construct } = make({
           sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }, { name: 'proxy-admin', containerPort: 15000, exposed: false }] }],
         });
-        expect(one(manifests, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'proxy']);
+        expect(one(manifests, 'Service', 'web').spec.ports.map((p: any) => p.name)).toEqual(['http', 'proxy']);
         expect(construct.servingPorts).toEqual([8080, 15001]);
       });
     });
@@ -341,7 +341,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(construct.servingPorts).toEqual([8080, 9090]);
         const sm = make({ ports: [{ name: 'admin', containerPort: 9901 }], metrics: { port: 9901, method: 'service-monitor' as any } }).manifests;
         expect(one(sm, 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'admin', path: '/metrics', interval: '30s' }]);
-        expect(one(sm, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['http', 'admin']);
+        expect(one(sm, 'Service', 'web').spec.ports.map((p: any) => p.name)).toEqual(['http', 'admin']);
         expect(all(manifests, 'ServiceMonitor')).toHaveLength(0);
       });
 
