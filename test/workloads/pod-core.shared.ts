@@ -378,6 +378,12 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(make({ readiness: { check: ProbeCheck.tcpSocket() }, liveness: {} }).object.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
         expect(make({ readiness: { check: ProbeCheck.grpc() } }).object.metadata.annotations).toBeUndefined();
       });
+
+      it('HTTP checks of one path are identical to kube-score whatever their headers; another path is not', () => {
+        const get = (cookie: string, path = '/_healthz') => ({ check: ProbeCheck.httpGet(path, { headers: { Cookie: cookie } }) });
+        expect(make({ readiness: get('probe=ready'), liveness: get('probe=live') }).object.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
+        expect(make({ readiness: get('probe=ready'), liveness: get('probe=live', '/livez') }).object.metadata.annotations).toBeUndefined();
+      });
     });
 
     describe('metrics on named ports', () => {
