@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 
 /** A fresh chart in a fresh app, optionally with a namespace. */
@@ -32,4 +35,19 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error');
+}
+
+/** A new empty directory under the system's temporary directory. */
+export function tmpdir(prefix = 'guardrails-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file under `dir`, by path relative to it (sorted), with its text. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, entry);
+    if (fs.statSync(file).isFile()) out[entry] = fs.readFileSync(file, 'utf8');
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
-import { checkOutdir } from '../core/synthesis';
+import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -38,12 +38,19 @@ class SubtreeCache {
  *
  * Every `YamlOutputType`, the output file extension and the construct metadata file are
  * supported as in `App`.
+ *
+ * All of this is done by the class's own `synth()` and `synthYaml()`, so it holds in every
+ * language (Python, Java, .NET, Go) as in TypeScript: the checker of `Guardrails.enforce`
+ * runs once per synthesis and `synth()` writes `guardrails-report.json`. A plain cdk8s `App`
+ * gets the same from JavaScript only; from other languages use `GuardrailsApp`.
  */
 export class GuardrailsApp extends App {
   private readonly recordMetadata: boolean;
 
   constructor(props: AppProps = {}) {
     super(props);
+    // First: anything that observes the app's synthesis must find its spans owned by the class.
+    ownSynthesisSpans(this);
     namesFilesDistinctly(this);
     watchCollisions(this);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
@@ -51,6 +58,24 @@ export class GuardrailsApp extends App {
 
   /** Synthesizes all manifests to the output directory. */
   public synth(): void {
+    synthesisSpan(this, true, () => this.writeFiles());
+  }
+
+  /** Synthesizes the app into one multi-document YAML string. */
+  public synthYaml(): string {
+    return synthesisSpan(this, false, () => {
+      const cache = new SubtreeCache();
+      return this.withRenderedOnce(cache, () => {
+        resolveDependencies(this, cache);
+        validate(this, cache);
+        const docs: any[] = [];
+        for (const chart of this.charts) docs.push(...chartJson(chart));
+        return ManifestYaml.stringify(docs);
+      });
+    });
+  }
+
+  private writeFiles(): void {
     prepareOutdir(this.outdir);
     const cache = new SubtreeCache();
     this.withRenderedOnce(cache, () => {
@@ -95,18 +120,6 @@ export class GuardrailsApp extends App {
         for (const obj of this.charts.flatMap(chartObjects)) resources[obj.name] = { path: obj.node.path };
         fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
       }
-    });
-  }
-
-  /** Synthesizes the app into one multi-document YAML string. */
-  public synthYaml(): string {
-    const cache = new SubtreeCache();
-    return this.withRenderedOnce(cache, () => {
-      resolveDependencies(this, cache);
-      validate(this, cache);
-      const docs: any[] = [];
-      for (const chart of this.charts) docs.push(...chartJson(chart));
-      return ManifestYaml.stringify(docs);
     });
   }
 

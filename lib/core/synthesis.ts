@@ -9,8 +9,17 @@ import { IConstruct } from 'constructs';
  *
  * cdk8s validates the whole app once in `App.synth()` and again in every `Chart.toJson()`
  * it calls, so a validation that scans the app runs once per chart: quadratic in the number
- * of charts. Wrapping the App's `synth()` and `synthYaml()` marks a synthesis. Outside one
- * (`Testing.synth(chart)` calls `chart.toJson()` directly) nothing is kept.
+ * of charts. A synthesis is marked in one of two ways:
+ *
+ * - an App class that owns its spans (GuardrailsApp) runs its `synth()` and `synthYaml()`
+ *   inside `synthesisSpan()`. This works in every language: under jsii (Python, Java, .NET,
+ *   Go) the runtime calls the method of the object's class, never a method set on the
+ *   instance;
+ * - any other App has its `synth()` and `synthYaml()` wrapped on the instance, which only
+ *   JavaScript callers go through.
+ *
+ * Outside a synthesis (`Testing.synth(chart)` calls `chart.toJson()` directly) nothing is
+ * kept.
  */
 interface State {
   depth: number;
@@ -19,36 +28,57 @@ interface State {
 }
 
 const STATES = new WeakMap<IConstruct, State>();
+/** Apps whose class marks its own synthesis spans: their methods are never wrapped. */
+const OWN_SPANS = new WeakSet<App>();
 
 function stateOf(scope: IConstruct): State {
   const root = scope.node.root;
   let state = STATES.get(root);
   if (state) return state;
-  const s: State = { depth: 0, cache: new Map(), endListeners: [] };
-  STATES.set(root, s);
-  if (root instanceof App) {
+  state = { depth: 0, cache: new Map(), endListeners: [] };
+  STATES.set(root, state);
+  if (root instanceof App && !OWN_SPANS.has(root)) {
     for (const method of ['synth', 'synthYaml'] as const) {
       const original = (root as any)[method].bind(root);
       Object.defineProperty(root, method, {
         value: (...args: unknown[]) => {
           if (method === 'synth') checkOutdir(root.outdir);
-          s.depth++;
-          try {
-            return original(...args);
-          } finally {
-            s.depth--;
-            if (s.depth === 0) {
-              for (const listener of s.endListeners) listener(root, method === 'synth');
-              s.cache.clear();
-            }
-          }
+          return synthesisSpan(root, method === 'synth', () => original(...args));
         },
         configurable: true,
         writable: true,
       });
     }
   }
-  return s;
+  return state;
+}
+
+/**
+ * Declares that the class of `app` runs its `synth()` and `synthYaml()` inside
+ * `synthesisSpan()`, so they are not wrapped on the instance. Call it in the constructor.
+ */
+export function ownSynthesisSpans(app: App): void {
+  if (STATES.has(app)) throw new Error(`ownSynthesisSpans(${app.node.path || 'app'}) must be called before the app is observed`);
+  OWN_SPANS.add(app);
+}
+
+/**
+ * Runs `fn` as one synthesis of `app` (nested calls count as part of the outer one). When
+ * the outermost call ends, also when it failed, the end listeners run and what was kept is
+ * dropped. `wroteFiles` is true for `synth()`, false for `synthYaml()`.
+ */
+export function synthesisSpan<T>(app: App, wroteFiles: boolean, fn: () => T): T {
+  const state = stateOf(app);
+  state.depth++;
+  try {
+    return fn();
+  } finally {
+    state.depth--;
+    if (state.depth === 0) {
+      for (const listener of state.endListeners) listener(app, wroteFiles);
+      state.cache.clear();
+    }
+  }
 }
 
 /** Prepares the app of `scope` so that its synthesis is observed. */

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -7,19 +6,7 @@ import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { Guardrails, GuardrailsApp, SafeDeployment } from '../../lib';
 import { Engine } from '../../lib/practices/enforce';
-
-function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-app-'));
-}
-
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const file = path.join(dir, entry);
-    if (fs.statSync(file).isFile()) out[entry] = fs.readFileSync(file, 'utf8');
-  }
-  return out;
-}
+import { readTree, tmpdir } from '../helpers';
 
 /** An app with several charts, cross-chart dependencies, a nested chart and odd strings. */
 function define(app: App, dependent: boolean, envs = ['dev', 'prod']): void {
@@ -47,10 +34,10 @@ function define(app: App, dependent: boolean, envs = ['dev', 'prod']): void {
 }
 
 function synthBoth(props: AppProps, dependent = false, envs?: string[]): { cdk8s: Record<string, string>; ours: Record<string, string> } {
-  const a = new App({ ...props, outdir: tmpdir() });
+  const a = new App({ ...props, outdir: tmpdir('guardrails-app-') });
   define(a, dependent, envs);
   a.synth();
-  const b = new GuardrailsApp({ ...props, outdir: tmpdir() });
+  const b = new GuardrailsApp({ ...props, outdir: tmpdir('guardrails-app-') });
   define(b, dependent, envs);
   b.synth();
   return { cdk8s: readTree(a.outdir), ours: readTree(b.outdir) };
@@ -124,9 +111,9 @@ describe('GuardrailsApp', () => {
   });
 
   it('synthYaml() returns what App.synthYaml() returns', () => {
-    const a = new App({ outdir: tmpdir() });
+    const a = new App({ outdir: tmpdir('guardrails-app-') });
     define(a, true);
-    const b = new GuardrailsApp({ outdir: tmpdir() });
+    const b = new GuardrailsApp({ outdir: tmpdir('guardrails-app-') });
     define(b, true);
     expect(b.synthYaml()).toBe(a.synthYaml());
   });
@@ -138,12 +125,12 @@ describe('GuardrailsApp', () => {
       app.synth();
       return calls;
     };
-    expect(count(new App({ outdir: tmpdir() }))).toBe(20 * 21);
-    expect(count(new GuardrailsApp({ outdir: tmpdir() }))).toBe(20);
+    expect(count(new App({ outdir: tmpdir('guardrails-app-') }))).toBe(20 * 21);
+    expect(count(new GuardrailsApp({ outdir: tmpdir('guardrails-app-') }))).toBe(20);
   });
 
   it('renders each ApiObject once: a validation that reads toJson() sees the manifest that is written', () => {
-    const app = new GuardrailsApp({ outdir: tmpdir() });
+    const app = new GuardrailsApp({ outdir: tmpdir('guardrails-app-') });
     const chart = new Chart(app, 'chart');
     let renders = 0;
     class Counted extends ApiObject {
@@ -171,7 +158,7 @@ describe('GuardrailsApp', () => {
         return [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'custom' } }];
       }
     }
-    const app = new GuardrailsApp({ outdir: tmpdir() });
+    const app = new GuardrailsApp({ outdir: tmpdir('guardrails-app-') });
     new Custom(app, 'custom');
     app.synth();
     expect(fs.readFileSync(path.join(app.outdir, 'custom.k8s.yaml'), 'utf8')).toContain('name: custom');
@@ -191,7 +178,7 @@ describe('GuardrailsApp', () => {
       }
       return 'no error';
     };
-    expect(message(build(new GuardrailsApp({ outdir: tmpdir() })))).toBe(message(build(new App({ outdir: tmpdir() }))));
+    expect(message(build(new GuardrailsApp({ outdir: tmpdir('guardrails-app-') })))).toBe(message(build(new App({ outdir: tmpdir('guardrails-app-') }))));
   });
 
   it('runs the practices checker once per synthesis with one chart per service, and fails on a violation as App does', () => {
@@ -209,7 +196,7 @@ describe('GuardrailsApp', () => {
       }
       return app;
     };
-    const ok = build(new GuardrailsApp({ outdir: tmpdir() }), false);
+    const ok = build(new GuardrailsApp({ outdir: tmpdir('guardrails-app-') }), false);
     ok.synth();
     const files = fs.readdirSync(ok.outdir);
     expect(files.filter((f) => f.endsWith('.k8s.yaml'))).toHaveLength(5);
@@ -224,8 +211,8 @@ describe('GuardrailsApp', () => {
       }
       return 'no error';
     };
-    const ours = error(build(new GuardrailsApp({ outdir: tmpdir() }), true));
+    const ours = error(build(new GuardrailsApp({ outdir: tmpdir('guardrails-app-') }), true));
     expect(ours).toContain('image-pinned');
-    expect(ours).toBe(error(build(new App({ outdir: tmpdir() }), true)));
+    expect(ours).toBe(error(build(new App({ outdir: tmpdir('guardrails-app-') }), true)));
   });
 });

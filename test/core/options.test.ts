@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Guardrails, GuardrailsOptions, SafeDeployment } from '../../lib';
 import { errorOf } from '../helpers';
 
-const KNOWN = 'one of the options profile, allowedRegistries, requireDigest, requireArchitecture, externalServiceAccounts, externalServices, externalSecrets, disabledRules';
+const KNOWN = 'one of the options profile, allowedRegistries, requireDigest, pinnedTagPattern, requireArchitecture, externalServiceAccounts, externalServices, externalSecrets, disabledRules';
 
 describe('Guardrails options', () => {
   it.each([
