@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type * as YAML from 'yaml';
+import { useManifestWriter } from '../core/synthesis';
 
 /**
  * The `yaml` module that cdk8s itself uses (and has loaded already): the output then matches
@@ -282,3 +283,6 @@ export class ManifestYaml {
 
   private constructor() {}
 }
+
+// A plain cdk8s App that the library watches writes with ManifestYaml too.
+useManifestWriter((docs) => ManifestYaml.stringify(docs));

@@ -9,8 +9,9 @@ import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
  * Name collisions between generated objects, found at synthesis: two objects with the same
  * API group, kind, namespace and name are one object for the API server, and applying both
  * keeps only the last (a workload named `default-deny` would replace the namespace's
- * default-deny NetworkPolicy). A cert-manager Certificate counts as the writer of the Secret
- * named in its `spec.secretName`, so two certificates writing one Secret collide too.
+ * default-deny NetworkPolicy). cert-manager writes TLS Secrets: a Certificate counts as the
+ * writer of its `spec.secretName`, and an Ingress with an issuer annotation of each of its
+ * `spec.tls[].secretName`, so two of them writing one Secret collide too.
  *
  * The check runs as a validation of the App (on `App.synth()`, `synthYaml()`, `cdk8s synth`,
  * plain `App` or `GuardrailsApp`) and of each Chart that holds a library construct (for
@@ -163,7 +164,7 @@ function fileErrors(app: App, all: Identity[]): string[] {
     reported.add(id.path);
     errors.push(errorText(`${id.kind} at '${id.path}'`, 'name', id.name,
       `a name that no other ${id.kind} of the app uses with YamlOutputType.${type === YamlOutputType.FILE_PER_RESOURCE ? 'FILE_PER_RESOURCE' : 'FOLDER_PER_CHART_FILE_PER_RESOURCE'}: `
-      + `'${earlier.path}' (${earlier.describe}) is written to the same file ${id.file}.yaml, which keeps only the last; `
+      + `'${earlier.path}' (${earlier.describe}) is written to the same file ${id.file}${app.outputFileExtension}, which keeps only the last; `
       + 'synthesize with GuardrailsApp (which adds the namespace to such file names), or give one of them another name'));
   }
   return errors;

@@ -6,7 +6,12 @@ export interface ImageRef {
   readonly digest?: string;
 }
 
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+/**
+ * Digests that container runtimes pull: `sha256:` and 64, `sha384:` and 96, or `sha512:` and
+ * 128 lower-case hex digits (the OCI image spec's registered algorithms). Anything else parses
+ * as a reference but fails at pull time ("a digest of 40 hex characters").
+ */
+const DIGEST = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/;
 
 /** Parses an image reference the way container runtimes do (docker.io when no registry). */
 export function parseImage(image: string): ImageRef | undefined {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -23,7 +23,10 @@ import { IConstruct } from 'constructs';
  */
 interface State {
   depth: number;
+  /** Whether the start listeners ran in the current synthesis. */
+  started: boolean;
   readonly cache: Map<unknown, unknown>;
+  readonly startListeners: Array<() => void>;
   readonly endListeners: Array<(app: App, wroteFiles: boolean) => void>;
 }
 
@@ -31,11 +34,35 @@ const STATES = new WeakMap<IConstruct, State>();
 /** Apps whose class marks its own synthesis spans: their methods are never wrapped. */
 const OWN_SPANS = new WeakSet<App>();
 
+/** The YAML writer of the library (ManifestYaml), registered by the module that defines it. */
+let writer: ((docs: any[]) => string) | undefined;
+
+/**
+ * Makes the synthesis of a plain cdk8s App write its YAML with `write` (the library's
+ * writer, which quotes what Kubernetes' YAML 1.1 reader would read differently) instead of
+ * cdk8s's `Yaml.stringify`, for the span of the synthesis.
+ */
+export function useManifestWriter(write: (docs: any[]) => string): void {
+  writer = write;
+}
+
+function useWriter(): (() => void) | undefined {
+  if (!writer) return undefined;
+  const write = writer;
+  const own = Object.prototype.hasOwnProperty.call(Yaml, 'stringify');
+  const previous = Yaml.stringify;
+  Object.defineProperty(Yaml, 'stringify', { value: (...docs: any[]) => write(docs), configurable: true, writable: true });
+  return () => {
+    if (own) Object.defineProperty(Yaml, 'stringify', { value: previous, configurable: true, writable: true });
+    else delete (Yaml as any).stringify;
+  };
+}
+
 function stateOf(scope: IConstruct): State {
   const root = scope.node.root;
   let state = STATES.get(root);
   if (state) return state;
-  state = { depth: 0, cache: new Map(), endListeners: [] };
+  state = { depth: 0, started: false, cache: new Map(), startListeners: [], endListeners: [] };
   STATES.set(root, state);
   if (root instanceof App && !OWN_SPANS.has(root)) {
     for (const method of ['synth', 'synthYaml'] as const) {
@@ -43,7 +70,8 @@ function stateOf(scope: IConstruct): State {
       Object.defineProperty(root, method, {
         value: (...args: unknown[]) => {
           if (method === 'synth') checkOutdir(root.outdir);
-          return synthesisSpan(root, method === 'synth', () => original(...args));
+          // A plain App writes with cdk8s's Yaml.stringify: the library's writer stands in for it.
+          return synthesisSpan(root, method === 'synth', () => original(...args), true);
         },
         configurable: true,
         writable: true,
@@ -65,20 +93,40 @@ export function ownSynthesisSpans(app: App): void {
 /**
  * Runs `fn` as one synthesis of `app` (nested calls count as part of the outer one). When
  * the outermost call ends, also when it failed, the end listeners run and what was kept is
- * dropped. `wroteFiles` is true for `synth()`, false for `synthYaml()`.
+ * dropped. `wroteFiles` is true for `synth()`, false for `synthYaml()`. The start listeners run
+ * when the outermost call begins; `libraryWriter` makes cdk8s's `Yaml.stringify` write with the
+ * library's writer for the span.
  */
-export function synthesisSpan<T>(app: App, wroteFiles: boolean, fn: () => T): T {
+export function synthesisSpan<T>(app: App, wroteFiles: boolean, fn: () => T, libraryWriter = false): T {
   const state = stateOf(app);
   state.depth++;
+  const restore = state.depth === 1 && libraryWriter ? useWriter() : undefined;
   try {
+    start(state);
     return fn();
   } finally {
+    restore?.();
     state.depth--;
     if (state.depth === 0) {
+      state.started = false;
       for (const listener of state.endListeners) listener(app, wroteFiles);
       state.cache.clear();
     }
   }
+}
+
+function start(s: State): void {
+  if (s.started) return;
+  s.started = true;
+  for (const listener of s.startListeners) listener();
+}
+
+/**
+ * Calls `listener` when a synthesis of the app of `scope` starts, before any validation
+ * renders an object: fixes to objects made here are seen by every validation and written.
+ */
+export function onSynthesisStart(scope: IConstruct, listener: () => void): void {
+  stateOf(scope).startListeners.push(listener);
 }
 
 /** Prepares the app of `scope` so that its synthesis is observed. */

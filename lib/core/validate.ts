@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { fail, failAt, show } from './errors';
+import { fail, failAt } from './errors';
 import {
-  annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, cleanAbsolutePathProblem, CONFIG_DATA_MAX_BYTES,
-  configMapKeyProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem,
+  annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cleanAbsolutePathProblem, CONFIG_DATA_MAX_BYTES,
+  configMapKeyProblem, dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem,
   int32Problem, intProblem, labelsProblem, labelValueProblem, portProblem, portRangeProblem, qualifiedNameProblem, quantityProblem,
 } from './validation/rules';
 
@@ -28,11 +28,6 @@ export function checkDnsSubdomain(scope: IConstruct, kind: string, prop: string,
   return check(scope, kind, prop, value, dns1123SubdomainProblem(value));
 }
 
-/** A DNS-1035 label (names that must start with a letter: Service and port names). */
-export function checkDns1035Label(scope: IConstruct, kind: string, prop: string, value: string): string {
-  return check(scope, kind, prop, value, dns1035LabelProblem(value));
-}
-
 export function isLabelValue(value: string): boolean {
   return labelValueProblem(value) === undefined;
 }
@@ -44,7 +39,7 @@ export function checkLabelValue(scope: IConstruct, kind: string, prop: string, v
 
 /** A label value that says something: not empty. */
 export function checkNonEmptyLabelValue(scope: IConstruct, kind: string, prop: string, value: string): string {
-  if (value === '') fail(scope, kind, prop, value, `a non-empty ${labelValueProblem(undefined)}`);
+  if (value === '') fail(scope, kind, prop, value, `a non-empty ${labelValueProblem(undefined)!.replace(/^a /, '')}`);
   return checkLabelValue(scope, kind, prop, value);
 }
 
@@ -155,11 +150,6 @@ export function checkPortRange(scope: IConstruct, kind: string, prop: string, po
   check(scope, kind, `${prop}.endPort`, endPort, portRangeProblem(port, endPort));
 }
 
-/** A CIDR address block: IPv4 or IPv6, prefix within bounds, no host bits. */
-export function checkCidr(scope: IConstruct, kind: string, prop: string, value: string): string {
-  return check(scope, kind, prop, value, cidrProblem(value));
-}
-
 /** A Kubernetes quantity string ("250m", "128Mi"); `nonNegative` for requests, limits and quotas. */
 export function checkQuantity(scope: IConstruct, kind: string, prop: string, value: string, nonNegative = true): string {
   return check(scope, kind, prop, value, quantityProblem(value, { nonNegative }));
@@ -175,10 +165,12 @@ export function checkIngressPath(scope: IConstruct, kind: string, prop: string, 
   return check(scope, kind, prop, value, ingressPathProblem(value));
 }
 
-/** A non-empty string without surrounding spaces. */
-export function checkNonEmpty(scope: IConstruct, kind: string, prop: string, value: string, allowed: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value !== value.trim()) fail(scope, kind, prop, value, allowed);
-  return value;
+/**
+ * A prop that has no effect in this configuration is an error rather than silently ignored:
+ * `why` says when it applies, e.g. "a PodDisruptionBudget exists only from 2 replicas".
+ */
+export function checkUnused(scope: IConstruct, kind: string, prop: string, value: unknown, why: string): void {
+  if (value !== undefined) fail(scope, kind, prop, value, `no ${prop}: ${why}`);
 }
 
 /**
@@ -195,9 +187,4 @@ export function checkDistinctPaths(scope: IConstruct, kind: string, entries: Rea
     }
     seen.set(p, prop);
   }
-}
-
-/** Renders a list of allowed names for a message. */
-export function listOf(names: readonly string[]): string {
-  return names.map((n) => show(n)).join(', ');
 }

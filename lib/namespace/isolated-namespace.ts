@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
-import { checkAnnotations, checkDnsLabel, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
+import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
@@ -20,7 +20,7 @@ import {
   applyGrants, EDITOR_GRANTS, EXEC_GRANTS, POD_CREATE_GRANTS, PORT_FORWARD_GRANTS, SECRET_READ_GRANTS, VIEWER_GRANTS,
 } from './rbac';
 import { watchCollisions } from '../core/collisions';
-import { memoDuringSynth, watchSynthesis } from '../core/synthesis';
+import { memoDuringSynth, onSynthesisStart, watchSynthesis } from '../core/synthesis';
 import { computeUsage, ContainerProblem } from './usage';
 
 const KIND = 'IsolatedNamespace';
@@ -404,6 +404,9 @@ export class IsolatedNamespace extends Chart {
     });
 
     watchSynthesis(this);
+    // Before anything renders an object (the checker, the writer), give objects the right
+    // namespace; the validation does it again for Testing.synth(chart), which has no start.
+    onSynthesisStart(this, () => this.fixNamespaces());
     this.node.addValidation({ validate: () => memoDuringSynth(this, this, () => this.synthesisChecks()) });
   }
 
@@ -604,13 +607,7 @@ export class IsolatedNamespace extends Chart {
    * ingresses, and checks that the LimitRange and the quota admit its workloads.
    */
   private synthesisChecks(): string[] {
-    const kinds = new ClusterScopedKinds(this.extraClusterScoped);
-    kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
-    const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-    // Objects of plain Charts nested here would leave the namespace: every namespace gives
-    // them theirs before any reads them (outer namespaces first, then nested ones).
-    memoDuringSynth(this, 'stamp-nested-charts', () => IsolatedNamespace.stampNestedCharts(this.node.root));
-    unstampClusterScoped(own, kinds);
+    const kinds = this.fixNamespaces();
 
     // Ingresses are usually created after the namespace: open their controllers now.
     // Clients that open their own backends (TlsIngress) need no namespace-wide opening.
@@ -652,6 +649,20 @@ export class IsolatedNamespace extends Chart {
     return errors;
   }
 
+  /**
+   * Gives the objects of plain Charts nested here the namespace (every namespace of the app
+   * does it for its own, outer ones first), and removes it from cluster-scoped objects.
+   * Returns the cluster-scoped kinds.
+   */
+  private fixNamespaces(): ClusterScopedKinds {
+    const kinds = new ClusterScopedKinds(this.extraClusterScoped);
+    kinds.addQualified(memoDuringSynth(this, 'cluster-scoped-kinds-of-crds', () => clusterScopedKindsOfCrds(this.node.root)));
+    const own = this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    memoDuringSynth(this, 'stamp-nested-charts', () => IsolatedNamespace.stampNestedCharts(this.node.root));
+    unstampClusterScoped(own, kinds);
+    return kinds;
+  }
+
   /** Gives every IsolatedNamespace's namespace to the objects of plain Charts nested in it. */
   private static stampNestedCharts(root: IConstruct): void {
     for (const c of root.node.findAll()) {
@@ -668,6 +679,9 @@ export class IsolatedNamespace extends Chart {
     const l = this.resolvedLimits;
     const r = p.resource;
     const where = p.wheres.join(', ');
+    if (p.type === 'invalid') {
+      fail(this, KIND, `${p.side}.${r} of ${where}`, p.value, `${quantityProblem(p.value, { nonNegative: true })}: the API server refuses the pod; fix the container's resources`);
+    }
     if (p.type === 'missing' || !l) {
       const key = `${p.side}.${r}` as QuotaKey;
       const q = this.resolvedQuota!;
@@ -744,14 +758,15 @@ function groupProblems(problems: readonly ContainerProblem[]): GroupedProblem[] 
   for (const p of problems) {
     const key = `${p.type}/${p.resource}/${p.side}`;
     const g = groups.get(key) ?? { type: p.type, resource: p.resource, side: p.side, wheres: [], values: [] };
-    if (!g.wheres.includes(`${p.where}${p.value ? ` (${p.value})` : ''}`)) g.wheres.push(`${p.where}${p.value ? ` (${p.value})` : ''}`);
-    if (p.value) g.values.push(p.value);
+    const label = `${p.where}${p.value && p.type !== 'invalid' ? ` (${p.value})` : ''}`;
+    if (!g.wheres.includes(label)) g.wheres.push(label);
+    if (p.value !== undefined) g.values.push(p.value);
     groups.set(key, g);
   }
   return [...groups.values()].map((g) => {
     const parsed = g.values.map((v) => ({ v, n: parseCompute(g.resource as ComputeResource, v) }));
     parsed.sort((a, b) => a.n - b.n);
-    const worst = g.type === 'min' ? parsed[0]?.v : parsed[parsed.length - 1]?.v;
+    const worst = g.type === 'invalid' ? g.values[0] : g.type === 'min' ? parsed[0]?.v : parsed[parsed.length - 1]?.v;
     return { type: g.type, resource: g.resource, side: g.side, wheres: g.wheres, value: worst };
   });
 }

@@ -5,6 +5,9 @@ import { fail } from '../core/errors';
 import { ResourcePreset } from '../workloads/resources';
 import { ComputeResource, COMPUTE_RESOURCES, cpuMillis, renderCompute, sizeToBytes } from '../core/quantity';
 
+/** The largest amount written (bytes or millicores): a whole number that JSON and the API server keep exactly. */
+const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
+
 /**
  * Explicit ResourceQuota values of a namespace. Every field is optional; a field left out
  * takes its value from the preset (`QuotaPreset.SMALL` unless another preset is chosen).
@@ -254,10 +257,10 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
       if (!Number.isInteger(amount) || amount < 0 || amount > 1000000) fail(scope, kind, propName, value, 'an integer from 0 to 1000000');
     } else if (key.endsWith('.cpu')) {
       amount = cpuMillis(value as Cpu);
-      if (!(amount >= 0)) fail(scope, kind, propName, (value as Cpu).amount, 'a CPU amount such as Cpu.units(4)');
+      if (!(amount >= 0) || amount > MAX_AMOUNT) fail(scope, kind, propName, (value as Cpu).amount, 'a CPU amount such as Cpu.units(4)');
     } else {
       amount = sizeToBytes(value as Size);
-      if (!(amount >= 0)) fail(scope, kind, propName, String(amount), 'a size such as Size.gibibytes(8)');
+      if (!(amount >= 0) || amount > MAX_AMOUNT) fail(scope, kind, propName, String(amount), 'a size such as Size.gibibytes(8), at most 8 PiB');
     }
     amounts[key] = amount;
     source[key] = propName;
@@ -354,7 +357,7 @@ export function resolveLimits(scope: IConstruct, kind: string, preset: ResourceP
         : `defaultResourcePreset (${p.name.toUpperCase()}: ${LIMIT_RANGE_FIELDS[field]} ${r})`;
       if (isExplicit) explicitProps.add(propName);
       const amount = r === 'cpu' ? cpuMillis(value as Cpu) : sizeToBytes(value as Size);
-      if (!(amount > 0)) {
+      if (!(amount > 0) || amount > MAX_AMOUNT) {
         fail(scope, kind, propName, r === 'cpu' ? (value as Cpu).amount : String(amount),
           r === 'cpu' ? 'a positive CPU amount such as Cpu.millis(100)' : 'a positive size such as Size.mebibytes(128)');
       }

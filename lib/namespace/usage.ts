@@ -1,4 +1,5 @@
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, parseQuantity, renderCompute } from '../core/quantity';
+import { quantityProblem } from '../core/validation/rules';
 import { QuotaKey, ResolvedLimits } from './quota';
 
 /**
@@ -22,8 +23,11 @@ export interface Usage {
 
 /** A container that would be rejected by the LimitRange or the quota. */
 export interface ContainerProblem {
-  /** 'missing' (quota needs a value the container lacks), 'min', 'max', 'default-below-request'. */
-  readonly type: 'missing' | 'min' | 'max' | 'default-below-request';
+  /**
+   * 'missing' (quota needs a value the container lacks), 'min', 'max', 'default-below-request',
+   * 'invalid' (the container's value is no quantity, or negative: the API server refuses it).
+   */
+  readonly type: 'missing' | 'min' | 'max' | 'default-below-request' | 'invalid';
   readonly resource: ComputeResource;
   /** "requests" or "limits". */
   readonly side: 'requests' | 'limits';
@@ -177,6 +181,12 @@ function podResources(podSpec: any, owner: string, limits: ResolvedLimits | unde
 
 function effective(c: any, r: ComputeResource, side: 'requests' | 'limits', where: string, limits: ResolvedLimits | undefined,
   required: boolean, problems: ContainerProblem[]): number {
+  for (const [s, raw] of [['requests', c.resources?.requests?.[r]], ['limits', c.resources?.limits?.[r]]] as const) {
+    if (s === side && raw !== undefined && quantityProblem(String(raw), { nonNegative: true }) !== undefined) {
+      problems.push({ type: 'invalid', resource: r, side, where, value: String(raw) });
+      return 0;
+    }
+  }
   const ownRequest = parseCompute(r, c.resources?.requests?.[r]);
   const ownLimit = parseCompute(r, c.resources?.limits?.[r]);
   const hasRequest = !Number.isNaN(ownRequest);

@@ -84,8 +84,33 @@ describe('GuardrailsApp', () => {
       message = (e as Error).message;
     }
     expect(message).toContain("[] Deployment at 'shop-prod/api/Deployment/Resource': invalid name \"api\"; expected a name that no other Deployment of the app uses with YamlOutputType.FILE_PER_RESOURCE: "
-      + "'shop-dev/api/Deployment/Resource' (Deployment \"api\" in namespace \"dev\") is written to the same file Deployment.api.yaml, which keeps only the last; "
+      + "'shop-dev/api/Deployment/Resource' (Deployment \"api\" in namespace \"dev\") is written to the same file Deployment.api.k8s.yaml, which keeps only the last; "
       + 'synthesize with GuardrailsApp (which adds the namespace to such file names), or give one of them another name.');
+  });
+
+  it('with a folder per chart, names apart the files of one chart\'s objects in two namespaces; a plain App refuses them', () => {
+    const defineTwo = (app: App) => {
+      const chart = new Chart(app, 'multi');
+      for (const ns of ['a', 'b']) new ApiObject(chart, `cm-${ns}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns } });
+    };
+    const ours = new GuardrailsApp({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, outdir: tmpdir() });
+    defineTwo(ours);
+    new SafeDeployment(new Chart(ours, 'lib'), 'web', { image: 'ghcr.io/acme/web:1.0.0', port: 8080 });
+    ours.synth();
+    const files = Object.keys(readTree(ours.outdir));
+    expect(files).toContain(path.join('multi', 'ConfigMap.a.settings.k8s.yaml'));
+    expect(files).toContain(path.join('multi', 'ConfigMap.b.settings.k8s.yaml'));
+    const plain = new App({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, outdir: tmpdir() });
+    defineTwo(plain);
+    new SafeDeployment(new Chart(plain, 'lib'), 'web', { image: 'ghcr.io/acme/web:1.0.0', port: 8080 });
+    let message = '';
+    try {
+      plain.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("ConfigMap at 'multi/cm-b': invalid name \"settings\"; expected a name that no other ConfigMap of the app uses with YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: "
+      + "'multi/cm-a' (ConfigMap \"settings\" in namespace \"a\") is written to the same file ConfigMap.settings.k8s.yaml, which keeps only the last");
   });
 
   it('an outdir that is a file is a clear error, for GuardrailsApp and a plain App', () => {

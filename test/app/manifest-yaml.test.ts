@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
+import { App, Chart, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
-import { ManifestYaml } from '../../lib';
+import { HashedConfigMap, ManifestYaml } from '../../lib';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { stringCorpus } = require('../../verify/yaml-corpus.js');
 
@@ -195,5 +195,20 @@ describe('ManifestYaml', () => {
   it('gives byte-identical output across runs', () => {
     const docs = documents();
     expect(ManifestYaml.stringify(docs)).toBe(ManifestYaml.stringify(JSON.parse(JSON.stringify(docs))));
+  });
+});
+
+describe('a plain cdk8s App with library constructs', () => {
+  it('writes with ManifestYaml during its synthesis, and leaves cdk8s Yaml as it was afterwards', () => {
+    const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'plain-app-'));
+    const app = new App({ outdir });
+    new HashedConfigMap(new Chart(app, 'c'), 'cfg', { data: { env: 'a\u2028b', mode: '0X1F', plain: 'yes' } });
+    const text = app.synthYaml();
+    expect(text).toContain('env: "a\\u2028b"\n');
+    expect(text).toContain('mode: "0X1F"\n');
+    expect(text).toContain('plain: "yes"\n');
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'c.k8s.yaml'), 'utf8')).toBe(text);
+    expect(Yaml.stringify({ v: 'a\u2028b' })).toBe('v: a\u2028b\n');
   });
 });

@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  AcmeIssuer, AcmeSolver, CertificateMode, GuardrailsApp, HashedConfigMap, IngressController, IsolatedNamespace, SafeDeployment, TlsIngress, WildcardCertificate,
+  AcmeIssuer, AcmeSolver, CertificateMode, Guardrails, GuardrailsApp, HashedConfigMap, IngressController, IsolatedNamespace, SafeDeployment, TlsIngress, WildcardCertificate,
 } from '../../lib';
 import { errorOf } from '../helpers';
 
@@ -142,5 +142,36 @@ describe('plain Charts nested in an IsolatedNamespace', () => {
     const ns = new IsolatedNamespace(app, 'payments', { team: 'payments' });
     new SafeDeployment(new Chart(ns, 'nested'), 'default-deny', { image: IMAGE, port: 8080 });
     expect(synthError(app)).toContain('NetworkPolicy at \'payments/nested/default-deny/NetworkPolicy\': invalid name "default-deny"; expected a name that no other object of the app uses: \'payments/DefaultDeny\' is also NetworkPolicy "default-deny" in namespace "payments"');
+  });
+});
+
+describe('name collisions under Guardrails.enforce', () => {
+  it('are reported as collisions, naming both paths', () => {
+    const app = Testing.app();
+    Guardrails.enforce(app);
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080 });
+    new SafeDeployment(chart, 'web2', { image: IMAGE, port: 8080, name: 'web' });
+    expect(synthError(app)).toContain(`Deployment at 'shop/web2/Deployment/Resource': invalid name "web"; expected a name that no other object of the app uses: 'shop/web/Deployment/Resource' is also Deployment "web" in namespace "shop", ${KEEP}.`);
+  });
+});
+
+describe('namespaces are fixed before anything renders an object', () => {
+  const LABELS = { 'app.kubernetes.io/name': 'x', 'app.kubernetes.io/instance': 'x', 'app.kubernetes.io/managed-by': 'cdk8s' };
+  it.each([
+    ['GuardrailsApp under enforce', () => new GuardrailsApp({ outdir: '/tmp/never-written' }), true],
+    ['a plain App under enforce', () => Testing.app(), true],
+    ['GuardrailsApp', () => new GuardrailsApp({ outdir: '/tmp/never-written' }), false],
+  ])('%s: nested charts get the namespace, cluster-scoped objects lose it', (_what, makeApp, enforce) => {
+    const app = makeApp() as App;
+    if (enforce) Guardrails.enforce(app);
+    const ns = new IsolatedNamespace(app, 'payments', { team: 'payments' });
+    new SafeDeployment(new Chart(ns, 'nested'), 'api', { image: IMAGE, port: 8080 });
+    new ApiObject(ns, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', labels: LABELS } });
+    const docs = require('yaml').parseAllDocuments(app.synthYaml()).map((d: any) => d.toJS());
+    const find = (kind: string, name: string) => docs.find((d: any) => d.kind === kind && d.metadata.name === name);
+    expect(find('Deployment', 'api').metadata.namespace).toBe('payments');
+    expect(find('NetworkPolicy', 'api').metadata.namespace).toBe('payments');
+    expect(find('PriorityClass', 'high').metadata.namespace).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  annotationKeyProblem, annotationsBytes, checkAnnotations, checkConfigData, checkDistinctPaths, checkLabels, checkPortRange,
+  annotationKeyProblem, annotationsBytes, checkAnnotations, checkConfigData, checkConfigKey, checkDistinctPaths, checkDnsSubdomain, checkEnvName,
+  checkInt32, checkLabels, checkNonEmptyLabelValue, checkPortRange, checkQuantity, checkUnused,
   cidrProblem, cleanAbsolutePathProblem, configMapKeyProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem,
   envVarNameProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, portRangeProblem, qualifiedNameProblem,
   quantityProblem, registryPrefixProblem, unknownKeyProblem,
@@ -168,5 +169,70 @@ describe('construct-time checks', () => {
     expect(errorOf(() => checkSize(scope(), 'Thing', 'storage', Size.kibibytes(0.0001)))).toBe(`${AT}storage "0.1024 bytes"; expected a whole number of bytes from 0 to 9007199254740991 (about 8191 TiB).`);
     expect(errorOf(() => checkSize(scope(), 'Thing', 'storage', Size.pebibyte(9000)))).toContain(`${AT}storage "10133099161583616000 bytes"`);
     expect(checkSize(scope(), 'Thing', 'storage', Size.gibibytes(1))).toBe(2 ** 30);
+  });
+});
+
+// The validators that the pod props (priorityClassName, nodeSelector, labels, secretEnv,
+// startupTimeout, preStopDelay, writablePaths and configMountPath, maxUnavailable, version)
+// are to call, on the issue's examples and more of each kind.
+describe('validators for pod props', () => {
+  const scope = () => new Construct(Testing.app(), 'web');
+  const AT = "SafeDeployment at 'web': invalid ";
+  const K = 'SafeDeployment';
+
+  it('priorityClassName: a DNS-1123 subdomain', () => {
+    for (const v of ['Critical_Class', 'high priority', 'High', '-high', 'a'.repeat(254)]) {
+      expect(errorOf(() => checkDnsSubdomain(scope(), K, 'priorityClassName', v))).toContain(`${AT}priorityClassName ${JSON.stringify(v)}; expected a DNS-1123 subdomain`);
+    }
+    expect(checkDnsSubdomain(scope(), K, 'priorityClassName', 'system-cluster-critical')).toBe('system-cluster-critical');
+  });
+
+  it('nodeSelector and labels: qualified-name keys, label values', () => {
+    expect(errorOf(() => checkLabels(scope(), K, 'nodeSelector', { 'disk type': 'ssd' }))).toContain(`${AT}nodeSelector key "disk type"`);
+    expect(errorOf(() => checkLabels(scope(), K, 'nodeSelector', { 'node.kubernetes.io/instance-type': 'm5 large' }))).toContain(`${AT}nodeSelector.node.kubernetes.io/instance-type "m5 large"`);
+    expect(errorOf(() => checkLabels(scope(), K, 'labels', { cost: 'cost center 7' }))).toContain(`${AT}labels.cost "cost center 7"`);
+    expect(errorOf(() => checkLabels(scope(), K, 'labels', { 'team/': 'x' }))).toContain(`${AT}labels key "team/"`);
+  });
+
+  it('secretEnv: a Secret name, a key, an environment variable name', () => {
+    expect(errorOf(() => checkDnsSubdomain(scope(), K, 'secretEnv[0].secretName', ''))).toContain(`${AT}secretEnv[0].secretName ""; expected a DNS-1123 subdomain`);
+    expect(errorOf(() => checkConfigKey(scope(), K, 'secretEnv[0].key', '../k'))).toContain(`${AT}secretEnv[0].key "../k"; expected a ConfigMap key`);
+    expect(errorOf(() => checkConfigKey(scope(), K, 'secretEnv[0].key', '..data'))).toContain(`${AT}secretEnv[0].key "..data"`);
+    expect(errorOf(() => checkEnvName(scope(), K, 'secretEnv[0].name', '1PASSWORD'))).toContain(`${AT}secretEnv[0].name "1PASSWORD"; expected an environment variable name`);
+    expect(errorOf(() => checkEnvName(scope(), K, 'env', '..'))).toContain(`${AT}env ".."`);
+  });
+
+  it('startupTimeout and preStopDelay: bounded durations', () => {
+    expect(errorOf(() => checkDuration(scope(), K, 'startupTimeout', Duration.days(200000), { minSeconds: 1, maxSeconds: 86400, why: 'a startup probe longer than a day hides a hung start' })))
+      .toBe(`${AT}startupTimeout "17280000000s"; expected a duration from 1 to 86400 seconds: a startup probe longer than a day hides a hung start.`);
+    expect(errorOf(() => checkDuration(scope(), K, 'preStopDelay', Duration.days(365), { maxSeconds: 300, why: 'the pod keeps its endpoints that long when it stops' })))
+      .toBe(`${AT}preStopDelay "31536000s"; expected a duration from 0 to 300 seconds: the pod keeps its endpoints that long when it stops.`);
+    expect(errorOf(() => checkDuration(scope(), K, 'preStopDelay', Duration.millis(1500)))).toContain(`${AT}preStopDelay "1500ms"; expected a whole number of seconds`);
+  });
+
+  it('writablePaths and configMountPath: clean, absolute, each once', () => {
+    expect(errorOf(() => checkDistinctPaths(scope(), K, [['writablePaths[0]', '/etc/web'], ['configMountPath', '/etc/web']])))
+      .toBe(`${AT}configMountPath "/etc/web"; expected a path not already used by writablePaths[0]: two mounts at one path are refused by the API server.`);
+    expect(errorOf(() => checkDistinctPaths(scope(), K, [['writablePaths[0]', '/tmp'], ['writablePaths[1]', '/tmp']]))).toContain(`${AT}writablePaths[1] "/tmp"`);
+    expect(errorOf(() => checkDistinctPaths(scope(), K, [['writablePaths[0]', '/var//cache']]))).toContain(`${AT}writablePaths[0] "/var//cache"; expected an absolute path in clean form`);
+    expect(errorOf(() => checkDistinctPaths(scope(), K, [['configMountPath', 'etc/web']]))).toContain(`${AT}configMountPath "etc/web"; expected an absolute path in clean form`);
+  });
+
+  it('maxUnavailable with one replica, and an empty version', () => {
+    expect(errorOf(() => checkUnused(scope(), K, 'maxUnavailable', 1, 'a PodDisruptionBudget exists only from 2 replicas (rule pdb); drop it or raise replicas')))
+      .toBe(`${AT}maxUnavailable 1; expected no maxUnavailable: a PodDisruptionBudget exists only from 2 replicas (rule pdb); drop it or raise replicas.`);
+    expect(() => checkUnused(scope(), K, 'maxUnavailable', undefined, 'x')).not.toThrow();
+    expect(errorOf(() => checkNonEmptyLabelValue(scope(), K, 'version', ''))).toBe(`${AT}version ""; expected a non-empty label value of at most 63 characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit.`);
+  });
+
+  it('quantities of resources', () => {
+    for (const v of ['-1', '1GB', '0.5.5', '']) {
+      expect(errorOf(() => checkQuantity(scope(), K, 'resources.cpuRequest', v))).toContain(`${AT}resources.cpuRequest ${JSON.stringify(v)}; expected a`);
+    }
+    expect(checkQuantity(scope(), K, 'resources.cpuRequest', '250m')).toBe('250m');
+  });
+
+  it('int32 fields', () => {
+    expect(errorOf(() => checkInt32(scope(), K, 'failureThreshold', 3456000000, 1))).toBe(`${AT}failureThreshold 3456000000; expected an integer from 1 to 2147483647.`);
   });
 });

@@ -223,7 +223,7 @@ describe('the Namespace object', () => {
   const AT = "IsolatedNamespace at 'payments': invalid ";
   const LABEL_VALUE = 'a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit';
   it.each([
-    ['an empty team', { team: '' }, `team ""; expected a non-empty ${LABEL_VALUE}.`],
+    ['an empty team', { team: '' }, `team ""; expected a non-empty ${LABEL_VALUE.replace(/^a /, '')}.`],
     ['a team with spaces', { team: 'team payments' }, `team "team payments"; expected ${LABEL_VALUE}.`],
     ['a team ending in a dash', { team: 'payments-' }, `team "payments-"; expected ${LABEL_VALUE}.`],
     ['a team of 64 characters', { team: 't'.repeat(64) }, `team "${'t'.repeat(64)}"; expected ${LABEL_VALUE}.`],

@@ -470,3 +470,33 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     expect(() => Testing.synth(ns)).not.toThrow();
   });
 });
+
+describe('invalid container quantities are blamed on the container', () => {
+  it.each([
+    ['-1', 'cpu', 'requests.cpu of container app of Deployment d "-1"; expected a quantity of at least 0 (a Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3"): the API server refuses the pod; fix the container\'s resources.'],
+    ['1GB', 'memory', 'requests.memory of container app of Deployment d "1GB"; expected a Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3": the API server refuses the pod'],
+    ['0.5.5', 'cpu', 'requests.cpu of container app of Deployment d "0.5.5"; expected a Kubernetes quantity'],
+    ['', 'memory', 'requests.memory of container app of Deployment d ""; expected a Kubernetes quantity'],
+    ['-250m', 'cpu', 'requests.cpu of container app of Deployment d "-250m"; expected a quantity of at least 0'],
+  ])('%j as %s', (value, resource, text) => {
+    const app = Testing.app();
+    const ns = new IsolatedNamespace(app, 'payments', { team: 'payments' });
+    const requests = { cpu: '100m', memory: '128Mi', [resource]: value };
+    new ApiObject(ns, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
+      spec: { selector: {}, template: { spec: { containers: [{ name: 'app', image: 'x', resources: { requests, limits: { memory: '128Mi' } } }] } } },
+    });
+    expect(error(() => Testing.synth(ns))).toContain(`IsolatedNamespace at 'payments': invalid ${text}`);
+  });
+});
+
+describe('amounts too large to write', () => {
+  it.each([
+    [{ quota: { memoryRequests: Size.gibibytes(1e300) } }, 'quota.memoryRequests "Infinity"; expected a size such as Size.gibibytes(8), at most 8 PiB.'],
+    [{ quota: { storageRequests: Size.pebibyte(1e6) } }, 'quota.storageRequests "1.125899906842624e+21"; expected a size such as Size.gibibytes(8), at most 8 PiB.'],
+    [{ quota: { cpuRequests: Cpu.units(1e300) } }, 'quota.cpuRequests "1e+300"; expected a CPU amount such as Cpu.units(4).'],
+    [{ containerLimits: { maxMemory: Size.gibibytes(1e300) } }, 'containerLimits.maxMemory "Infinity"; expected a positive size such as Size.mebibytes(128).'],
+  ])('%#', (props, text) => {
+    expect(error(() => new IsolatedNamespace(Testing.app(), 'payments', { team: 'payments', ...props } as any))).toBe(`IsolatedNamespace at 'payments': invalid ${text}`);
+  });
+});
