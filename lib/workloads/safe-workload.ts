@@ -117,7 +117,13 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     if (pod.metrics) this.allowFrom(pod.metrics.scraper, [{ port: pod.metrics.port }]);
     this.egressPeers.push(pod.clusterDns);
     for (const peer of pod.allowTo) this.allowTo(peer);
-    for (const call of calls) this.openCall(call.callee, call.port);
+    // Two env vars for one callee and port open it once.
+    const opened = new Set<string>();
+    for (const call of calls) {
+      const key = `${call.callee.node.path}|${call.port.name}`;
+      if (!opened.has(key)) this.openCall(call.callee, call.port);
+      opened.add(key);
+    }
   }
 
   /** The ClusterIP Service, when the workload exposes a port. */

@@ -39,6 +39,15 @@ describe('a call declared once', () => {
     expect(egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'redis', 'app.kubernetes.io/name': 'redis' } } }], ports: [{ port: 6379, protocol: 'TCP' }] });
   });
 
+  it('two env vars for one callee and port open it once', () => {
+    const chart = newChart('shop');
+    const cart = new SafeDeployment(chart, 'cart', CART);
+    new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080, calls: [{ workload: cart, env: 'CART_ADDR' }, { workload: cart, port: 'grpc', env: 'CART_SERVICE_ADDR' }] });
+    const manifests = synth(chart);
+    expect(one(manifests, 'NetworkPolicy', 'cart').spec.ingress.filter((r: any) => r.from[0].podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'web')).toHaveLength(1);
+    expect(one(manifests, 'NetworkPolicy', 'web').spec.egress.filter((r: any) => r.to[0].podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'cart')).toHaveLength(1);
+  });
+
   it('connectTo with a port name opens only that port; without one, every exposed port as before', () => {
     const chart = newChart('shop');
     const cart = new SafeDeployment(chart, 'cart', CART);
