@@ -128,6 +128,12 @@ export function checkConfigData(scope: IConstruct, kind: string, prop: string, d
   return out;
 }
 
+/** An optional boolean: a string such as 'false' is an error, never read as true or written as text. */
+export function checkBoolean(scope: IConstruct, kind: string, prop: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') fail(scope, kind, prop, value, 'true or false (a boolean, not a string)');
+  return value;
+}
+
 /** An integer within [min, max]. */
 export function checkInt(scope: IConstruct, kind: string, prop: string, value: number, min: number, max: number): number {
   return check(scope, kind, prop, value, intProblem(value, min, max));

@@ -116,6 +116,15 @@ export class NetworkPeer {
     return typeof this.portSource === 'function' ? this.portSource() : this.portSource;
   }
 
+  /**
+   * Whether the ports were given (`withPorts`, `clusterDns`), rather than derived from a
+   * workload's serving ports, which say where it accepts connections, not where it connects.
+   * @internal
+   */
+  public get _portsGiven(): boolean {
+    return typeof this.portSource !== 'function';
+  }
+
   /** @internal */
   public _toPeer(ownNamespace: string | undefined): k8s.NetworkPolicyPeer {
     return this.render(ownNamespace);

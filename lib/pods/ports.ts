@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { checkInt } from '../core/validate';
+import { checkBoolean, checkInt } from '../core/validate';
+import { checkDuration } from '../core/validation/units';
 import { NetworkPeer } from '../network/network-peer';
 import { MetricsOptions, NamedPort, ScrapeMethod } from './props';
-import { checkSeconds } from './shutdown';
 
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -59,7 +59,7 @@ export class PodPorts {
       const containerPort = checkInt(scope, kind, `${at}.containerPort`, p.containerPort, 1, 65535);
       const protocol = p.protocol ?? kplus.Protocol.TCP;
       if (!Object.values(kplus.Protocol).includes(protocol)) fail(scope, kind, `${at}.protocol`, protocol, 'kplus.Protocol.TCP, UDP or SCTP');
-      const exposed = p.exposed ?? true;
+      const exposed = checkBoolean(scope, kind, `${at}.exposed`, p.exposed) ?? true;
       const servicePort = p.servicePort === undefined ? containerPort : checkInt(scope, kind, `${at}.servicePort`, p.servicePort, 1, 65535);
       if (!exposed && p.servicePort !== undefined) fail(scope, kind, `${at}.servicePort`, p.servicePort, 'no servicePort on a port with exposed: false');
       return this.add(at, { name: p.name, containerPort, protocol, exposed, servicePort });
@@ -106,13 +106,18 @@ export function resolveMetrics(scope: IConstruct, kind: string, options: Metrics
   if (declared && method === ScrapeMethod.SERVICE_MONITOR && !declared.exposed) {
     fail(scope, kind, 'metrics.port', port, `an exposed port for a ServiceMonitor: port "${declared.name}" has exposed: false`);
   }
+  const scraper = m.scraper ?? NetworkPeer.namespace('monitoring');
+  if (!(scraper instanceof NetworkPeer)) fail(scope, kind, 'metrics.scraper', scraper, 'a NetworkPeer such as NetworkPeer.namespace(\'monitoring\')');
+  if (scraper._portsGiven && scraper.ports.length > 0) {
+    fail(scope, kind, 'metrics.scraper', scraper.description, `a peer without withPorts: the scrape is opened on the metrics port (${port})`);
+  }
   const metrics: ResolvedMetrics = {
     method,
     port,
     portName: declared?.name ?? 'metrics',
     path,
-    interval: checkSeconds(scope, kind, 'metrics.interval', m.interval ?? Duration.seconds(30), 1),
-    scraper: m.scraper ?? NetworkPeer.namespace('monitoring'),
+    interval: checkDuration(scope, kind, 'metrics.interval', m.interval ?? Duration.seconds(30), { minSeconds: 1, maxSeconds: 3600, why: 'Prometheus scrapes at least hourly' }),
+    scraper,
   };
   if (declared) return { metrics };
   // An added metrics port is exposed only for a ServiceMonitor; it is not a serving port that peers may reach.

@@ -4,7 +4,7 @@ import { fail } from '../core/errors';
 import { checkInt } from '../core/validate';
 import { ProbeSettings } from './props';
 import { checkCommand } from './security';
-import { checkSeconds } from './shutdown';
+import { checkDuration } from '../core/validation/units';
 
 /** Scheme of an HTTP probe. */
 export enum ProbeScheme {
@@ -118,6 +118,11 @@ export interface ResolvedProbe {
   readonly successThreshold?: number;
 }
 
+/** Longest `startupTimeout` (seconds): a start slower than a day is a hung start. */
+export const STARTUP_TIMEOUT_MAX_SECONDS = 86400;
+/** Period of the startup probe (seconds); its failureThreshold is the timeout over this, at most 17280. */
+const STARTUP_PERIOD_SECONDS = 5;
+
 /** Defaults of one probe type. */
 export interface ProbeDefaults { period: number; timeout: number; failures: number; delay: number }
 
@@ -165,7 +170,9 @@ export function resolveCheck(t: ProbeTarget, prop: string, p: ProbeSettings): Re
     if (typeof c.path !== 'string' || !c.path.startsWith('/')) fail(scope, kind, `${checkProp}.path`, c.path, 'an absolute HTTP path such as "/healthz"');
     const headers = Object.keys(c.headers ?? {}).sort().map((name) => {
       if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail(scope, kind, `${checkProp}.headers`, name, 'an HTTP header name (RFC 7230 token)');
-      return { name, value: String(c.headers![name]) };
+      const value = c.headers![name];
+      if (typeof value !== 'string') fail(scope, kind, `${checkProp}.headers.${name}`, value, 'a string (quote numbers and booleans)');
+      return { name, value };
     });
     if (c.scheme !== undefined && !Object.values(ProbeScheme).includes(c.scheme)) {
       fail(scope, kind, `${checkProp}.scheme`, c.scheme, 'ProbeScheme.HTTP or ProbeScheme.HTTPS');
@@ -289,8 +296,10 @@ export function resolveProbes(t: ProbeTarget, spec: ProbeSpec, serving: boolean,
   }
   let startup: ResolvedProbe | undefined;
   if (spec.startupTimeout !== undefined) {
-    const total = checkSeconds(scope, K, 'startupTimeout', spec.startupTimeout, 1);
-    const period = 5;
+    const total = checkDuration(scope, K, 'startupTimeout', spec.startupTimeout, {
+      minSeconds: 1, maxSeconds: STARTUP_TIMEOUT_MAX_SECONDS, why: 'a startup probe longer than a day hides a hung start',
+    });
+    const period = STARTUP_PERIOD_SECONDS;
     startup = { check: readiness.check, period, timeout: readiness.timeout, failures: Math.ceil(total / period), delay: 0, successThreshold: 1 };
   }
   const skipReady = skips.has('probe-readiness');

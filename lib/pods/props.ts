@@ -99,7 +99,7 @@ export interface MetricsOptions {
    */
   readonly path?: string;
   /**
-   * Scrape interval (ServiceMonitor only).
+   * Scrape interval (ServiceMonitor only): whole seconds, from 1 s to 3600 s.
    * @default Duration.seconds(30)
    */
   readonly interval?: Duration;
@@ -114,9 +114,9 @@ export interface MetricsOptions {
 export interface SecretEnvVar {
   /** Environment variable name. */
   readonly name: string;
-  /** Name of the Secret in the workload's namespace. */
+  /** Name of the Secret in the workload's namespace: a DNS-1123 subdomain. */
   readonly secretName: string;
-  /** Key in the Secret. */
+  /** Key in the Secret: letters, digits, '-', '_' and '.', not '.', '..' or starting with '..'. */
   readonly key: string;
   /**
    * Whether the pod starts when the Secret or key is missing.
@@ -278,7 +278,8 @@ export interface SafePodProps {
    */
   readonly pinnedTagPattern?: string;
   /**
-   * Registries every image may come from (rule `image-registry`), as `host` or `host/path`.
+   * Registries every image may come from (rule `image-registry`), as `host`, `host:port` or
+   * `host/path` in lower case, without a scheme, tag or wildcard; a bad entry is an error.
    * @default - any registry
    */
   readonly allowedRegistries?: string[];
@@ -309,13 +310,14 @@ export interface SafePodProps {
   readonly livenessCommand?: string[];
   /**
    * Time a slow starter may take before liveness checks begin (startup probe, with the
-   * readiness check every 5 s).
+   * readiness check every 5 s): whole seconds, from 1 s to 1 day (86400 s).
    * @default - no startup probe
    */
   readonly startupTimeout?: Duration;
   /**
    * Delay in preStop before the process gets SIGTERM, so the endpoint is removed from every
-   * Service and load balancer before the app stops accepting (rule `graceful-shutdown`).
+   * Service and load balancer before the app stops accepting (rule `graceful-shutdown`):
+   * whole seconds, at most 300 s.
    * @default Duration.seconds(10)
    */
   readonly preStopDelay?: Duration;
@@ -326,12 +328,14 @@ export interface SafePodProps {
    */
   readonly preStopCommand?: string[];
   /**
-   * Time the app needs to finish in-flight work after SIGTERM.
+   * Time the app needs to finish in-flight work after SIGTERM: whole seconds, at most
+   * 3600 s (set `terminationGracePeriod` for a longer drain).
    * @default Duration.seconds(20)
    */
   readonly shutdownTimeout?: Duration;
   /**
-   * Pod terminationGracePeriodSeconds; must exceed `preStopDelay`.
+   * Pod terminationGracePeriodSeconds: whole seconds, from 1 s to 1 day (86400 s), more
+   * than `preStopDelay`.
    * @default - preStopDelay + shutdownTimeout (30 s)
    */
   readonly terminationGracePeriod?: Duration;
@@ -365,7 +369,8 @@ export interface SafePodProps {
    */
   readonly readOnlyRootFilesystem?: boolean;
   /**
-   * Writable emptyDir volumes of the main container, by mount path.
+   * Writable emptyDir volumes of the main container, by mount path: absolute paths in clean
+   * form, each once, other than "/".
    * @default ['/tmp']
    */
   readonly writablePaths?: string[];
@@ -377,17 +382,20 @@ export interface SafePodProps {
   /**
    * Environment variables of the main container. Values go into an immutable ConfigMap
    * named by a hash of its content (rules `config-immutable`, `config-external`), so a
-   * change rolls the pods.
+   * change rolls the pods. Names are environment variable names; values are strings. With
+   * `files` and other containers' env, at most 1 MiB in total (the ConfigMap limit).
    * @default - none
    */
   readonly env?: { [name: string]: string };
   /**
    * Files, by file name, in the same hashed ConfigMap, mounted read-only at `configMountPath`.
+   * File names are ConfigMap keys (no '/', not '..' or starting with '..').
    * @default - none
    */
   readonly files?: { [fileName: string]: string };
   /**
-   * Where `files` are mounted.
+   * Where `files` are mounted: an absolute path in clean form, not also a writable path or
+   * claim mount path. Set without `files` is an error.
    * @default '/etc/<name>'
    */
   readonly configMountPath?: string;
@@ -417,12 +425,13 @@ export interface SafePodProps {
    */
   readonly architecture?: string;
   /**
-   * Extra node selector labels.
+   * Extra node selector labels: label keys and values; a `kubernetes.io/arch` entry must
+   * agree with `architecture`.
    * @default - none
    */
   readonly nodeSelector?: { [key: string]: string };
   /**
-   * PriorityClass of the pods.
+   * PriorityClass of the pods: a DNS-1123 subdomain.
    * @default - the cluster default
    */
   readonly priorityClassName?: string;

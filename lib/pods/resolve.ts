@@ -5,7 +5,9 @@ import { ConstructKind } from '../core/kinds';
 import {
   LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, toLabelValue,
 } from '../core/labels';
-import { checkLabelValue } from '../core/validate';
+import {
+  checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
+} from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { validateSkips } from '../practices/skip';
 import { RenderedResources, ResourcePreset, resolveResources } from '../workloads/resources';
@@ -20,8 +22,6 @@ import { KubernetesVersion } from './version';
 
 export { ResolvedEnv, ResolvedMount, ResolvedPort, ResolvedVolume };
 
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The main container's name. */
 const MAIN = 'app';
 
@@ -120,11 +120,14 @@ interface PodContext {
 export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, props: SafePodProps): ResolvedPod {
   const K = kind.construct;
   const skips = validateSkips(scope, K, props.skip);
+  for (const prop of ['requireDigest', 'readOnlyRootFilesystem', 'automountServiceAccountToken', 'zoneSpreadRequired', 'nodeSpreadRequired'] as const) {
+    checkBoolean(scope, K, prop, (props as SafePodProps & SpreadProps)[prop]);
+  }
   const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
   if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
 
   const name = props.name ?? id;
-  if (typeof name !== 'string' || name.length > 63 || !DNS_1035_LABEL.test(name)) {
+  if (dns1035LabelProblem(name) !== undefined) {
     fail(scope, K, props.name === undefined ? 'name (taken from the construct id)' : 'name', name,
       'a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter; set `name` when the construct id is not one');
   }
@@ -172,6 +175,17 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     podAnnotations['prometheus.io/path'] = metrics.path;
   }
 
+  for (const prop of ['allowFrom', 'allowTo'] as const) {
+    const peers = props[prop] ?? [];
+    if (!Array.isArray(peers)) fail(scope, K, prop, peers, 'a list of NetworkPeers');
+    peers.forEach((p, i) => {
+      if (!(p instanceof NetworkPeer)) fail(scope, K, `${prop}[${i}]`, p, 'a NetworkPeer such as NetworkPeer.pods({ app: \'gateway\' })');
+    });
+  }
+  if (props.clusterDns !== undefined && !(props.clusterDns instanceof NetworkPeer)) fail(scope, K, 'clusterDns', props.clusterDns, 'a NetworkPeer, such as NetworkPeer.clusterDns()');
+  // env values and files share one ConfigMap, whose data the API server bounds as a whole.
+  checkConfigData(scope, K, 'env and files', ctx.config.data);
+
   const exposed = [...containers, ...nativeSidecars].flatMap((c) => c.ports).filter((p) => p.exposed);
   return {
     kind, version, name, skips, selectorLabels, labels, objectAnnotations, podAnnotations,
@@ -185,7 +199,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     terminationGracePeriodSeconds: ctx.shutdown.terminationGracePeriodSeconds,
     nodeSelector: resolveNodeSelector(scope, K, props.nodeSelector, props.architecture),
-    priorityClassName: props.priorityClassName || undefined,
+    priorityClassName: props.priorityClassName === undefined ? undefined : checkDnsSubdomain(scope, K, 'priorityClassName', props.priorityClassName),
     spread: kind.replicated ? resolveSpread(props as SpreadProps, kind, version) : undefined,
     metrics,
     servicePorts: resolveServicePorts(scope, K, exposed),
@@ -200,9 +214,10 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
 /** Recommended labels (rule labels); the selector is the name only, never the construct path. */
 function resolveLabels(scope: IConstruct, K: string, name: string, tag: string | undefined, serving: boolean, props: SafePodProps) {
   const selectorLabels = { [LABEL_NAME]: name, [LABEL_INSTANCE]: name };
-  const version = props.version !== undefined ? checkLabelValue(scope, K, 'version', props.version) : toLabelValue(tag);
-  const component = checkLabelValue(scope, K, 'component', props.component ?? (serving ? 'server' : 'worker'));
-  const partOf = checkLabelValue(scope, K, 'partOf', props.partOf ?? name);
+  // A label given but empty says nothing: it is refused rather than left out of the labels.
+  const version = props.version !== undefined ? checkNonEmptyLabelValue(scope, K, 'version', props.version) : toLabelValue(tag);
+  const component = checkNonEmptyLabelValue(scope, K, 'component', props.component ?? (serving ? 'server' : 'worker'));
+  const partOf = checkNonEmptyLabelValue(scope, K, 'partOf', props.partOf ?? name);
   const labels = {
     ...selectorLabels,
     ...(version ? { [LABEL_VERSION]: version } : {}),
@@ -222,17 +237,27 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
   const target: ProbeTarget = { scope, kind: K, ports, portsProp: 'port or ports' };
   const { identical, ...probes } = resolveProbes(target, { prefix: '', ...props }, serving, ctx.kind.longRunning, skips);
 
+  checkCommandArgs(ctx, '', props);
   const env = ctx.config.env('', '', props.env, props.secretEnv);
   const files = ctx.config.files(props.files);
+  const configMountPath = props.configMountPath ?? `/etc/${ctx.name}`;
+  const writablePaths = props.writablePaths ?? ['/tmp'];
+  if (files.length === 0) checkUnused(scope, K, 'configMountPath', props.configMountPath, 'it is where `files` are mounted, and there are none');
+  // One mount per path in a container: the config files, each writable path, each claim.
+  checkDistinctPaths(scope, K, [
+    ...(files.length > 0 ? [['configMountPath', configMountPath] as const] : []),
+    ...writablePathEntries('writablePaths', writablePaths),
+    ...(props.claims ?? []).map((c, i) => [`claims[${i}].mountPath`, c.mountPath] as const),
+  ]);
   const mounts: ResolvedMount[] = [];
-  if (files.length > 0) mounts.push(ctx.volumes.config(files, props.configMountPath ?? `/etc/${ctx.name}`));
-  mounts.push(...ctx.volumes.writablePaths('writablePaths', props.writablePaths ?? ['/tmp']));
+  if (files.length > 0) mounts.push(ctx.volumes.config(files, configMountPath));
+  mounts.push(...ctx.volumes.writablePaths('writablePaths', writablePaths));
   (props.claims ?? []).forEach((c, i) => mounts.push(ctx.volumes.claim(i, c)));
 
   const container: ResolvedContainer = {
     name: MAIN,
     image: props.image,
-    imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+    imagePullPolicy: resolvePullPolicy(ctx, 'imagePullPolicy', props.imagePullPolicy),
     command: props.command,
     args: props.args,
     ports,
@@ -253,7 +278,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
 function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
   const { scope, K, version, skips } = ctx;
   const prop = `sidecars[${i}]`;
-  if (s.native === true) {
+  if (checkBoolean(scope, K, `${prop}.native`, s.native) === true) {
     requireVersion(scope, K, version, KubernetesVersion.V1_29, `${prop}.native`, true, 'native sidecars (init containers with restartPolicy: Always)');
   }
   const native = s.native ?? version.atLeast(KubernetesVersion.V1_29);
@@ -280,25 +305,23 @@ function resolveInitContainer(ctx: PodContext, i: number, s: InitContainerProps)
 /** What sidecars and init containers share: name, pinned image, env, writable paths, resources. */
 function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerProps): Omit<ResolvedContainer, 'ports'> {
   const { scope, K, props, skips } = ctx;
-  if (typeof s.name !== 'string' || s.name.length > 63 || !DNS_1123_LABEL.test(s.name)) {
-    fail(scope, K, `${prop}.name`, s.name, 'a DNS-1123 label: lower-case letters, digits and \'-\'');
-  }
+  const nameProblem = dns1123LabelProblem(s.name);
+  if (nameProblem !== undefined) fail(scope, K, `${prop}.name`, s.name, `${nameProblem}, unique in the pod`);
   if (ctx.containerNames.has(s.name)) fail(scope, K, `${prop}.name`, s.name, `a container name not used by another container of the pod (${[...ctx.containerNames].join(', ')})`);
   ctx.containerNames.add(s.name);
   checkImage(scope, K, `${prop}.image`, s.image, props, skips);
-  for (const field of ['command', 'args'] as const) {
-    if (s[field] !== undefined && !Array.isArray(s[field])) fail(scope, K, `${prop}.${field}`, s[field], 'a list of strings');
-  }
+  checkCommandArgs(ctx, `${prop}.`, s);
+  checkDistinctPaths(scope, K, writablePathEntries(`${prop}.writablePaths`, s.writablePaths ?? []));
   return {
     name: s.name,
     image: s.image,
-    imagePullPolicy: s.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+    imagePullPolicy: resolvePullPolicy(ctx, `${prop}.imagePullPolicy`, s.imagePullPolicy),
     command: s.command,
     args: s.args,
     // ConfigMap keys are `<container>.<NAME>`, so they never clash with the main container's.
     env: ctx.config.env(`${prop}.`, `${s.name}.`, s.env, s.secretEnv),
     mounts: ctx.volumes.writablePaths(`${prop}.writablePaths`, s.writablePaths ?? []),
-    resources: resolveResources(scope, K, s.resourcePreset ?? ResourcePreset.NANO, s.resources),
+    resources: resolveResources(scope, K, s.resourcePreset ?? ResourcePreset.NANO, s.resources, `${prop}.resources`),
   };
 }
 
@@ -311,4 +334,27 @@ function resolveServicePorts(scope: IConstruct, K: string, exposed: ResolvedPort
     seen.set(p.servicePort, p.name);
     return { name: p.name, port: p.servicePort, targetPort: p.containerPort, protocol: p.protocol };
   });
+}
+
+/** An image pull policy: one the API server knows (`Always` by default, so every start re-checks the credentials). */
+function resolvePullPolicy(ctx: PodContext, prop: string, value: kplus.ImagePullPolicy | undefined): string {
+  const known = Object.values(kplus.ImagePullPolicy) as string[];
+  if (value !== undefined && !known.includes(value)) fail(ctx.scope, ctx.K, prop, value, `kplus.ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER (${known.join(', ')})`);
+  return value ?? kplus.ImagePullPolicy.ALWAYS;
+}
+
+/** `command` and `args` of a container: lists of strings, as the API server takes them. */
+function checkCommandArgs(ctx: PodContext, prefix: string, c: { readonly command?: string[]; readonly args?: string[] }): void {
+  for (const field of ['command', 'args'] as const) {
+    const value = c[field];
+    if (value !== undefined && (!Array.isArray(value) || value.some((a) => typeof a !== 'string'))) {
+      fail(ctx.scope, ctx.K, `${prefix}${field}`, value, 'a list of strings, e.g. [\'--port\', \'8080\'] (quote numbers and booleans)');
+    }
+  }
+}
+
+/** Writable paths as [property, path] entries for `checkDistinctPaths`. */
+function writablePathEntries(prop: string, paths: string[]): Array<readonly [string, string]> {
+  if (!Array.isArray(paths)) return [[prop, paths]];
+  return paths.map((p, i) => [`${prop}[${i}]`, p] as const);
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkLabels } from '../core/validate';
 import { ConstructKind } from '../core/kinds';
 import { SpreadProps } from './props';
 import { KubernetesVersion } from './version';
@@ -20,9 +21,13 @@ export function resolveSpread(props: SpreadProps, kind: ConstructKind, version: 
 
 /** The node selector: `nodeSelector` plus `kubernetes.io/arch` (rule arch-explicit). */
 export function resolveNodeSelector(scope: IConstruct, kind: string, nodeSelector: { [key: string]: string } | undefined, architecture: string | undefined): { [key: string]: string } | undefined {
-  const result: { [key: string]: string } = { ...(nodeSelector ?? {}) };
+  const result = checkLabels(scope, kind, 'nodeSelector', nodeSelector);
   if (architecture !== undefined) {
     if (!/^[a-z0-9]+$/.test(architecture)) fail(scope, kind, 'architecture', architecture, 'a GOARCH name such as "amd64" or "arm64"');
+    const given = result['kubernetes.io/arch'];
+    if (given !== undefined && given !== architecture) {
+      fail(scope, kind, 'nodeSelector.kubernetes.io/arch', given, `the same architecture as architecture (${architecture}), or only one of them`);
+    }
     result['kubernetes.io/arch'] = architecture;
   }
   return Object.keys(result).length > 0 ? result : undefined;

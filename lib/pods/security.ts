@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { ImageRef, parseImage, pinProblem, registryAllowed } from '../core/image';
+import { registryPrefixProblem } from '../core/validate';
 
 /** What every image of the pod is checked against (rules image-pinned, image-registry). */
 export interface ImagePolicy {
@@ -32,6 +33,12 @@ export function checkImage(scope: IConstruct, kind: string, prop: string, value:
     }
   }
   const allowed = policy.allowedRegistries;
+  // A bad entry is blamed on the list, not on an image that it fails to match.
+  if (allowed !== undefined && !Array.isArray(allowed)) fail(scope, kind, 'allowedRegistries', allowed, 'a list of registries such as [\'ghcr.io/acme\']');
+  (allowed ?? []).forEach((entry, i) => {
+    const problem = registryPrefixProblem(entry);
+    if (problem !== undefined) fail(scope, kind, `allowedRegistries[${i}]`, entry, problem);
+  });
   if (allowed && allowed.length > 0 && !skips.has('image-registry') && !registryAllowed(value, image, allowed)) {
     fail(scope, kind, prop, value, `an image from an allowed registry: ${allowed.join(', ')} (rule image-registry)`);
   }

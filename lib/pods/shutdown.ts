@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkDuration } from '../core/validation/units';
 import { checkCommand } from './security';
 import { KubernetesVersion } from './version';
 
@@ -24,12 +25,12 @@ export interface ShutdownInput {
   readonly terminationGracePeriod?: Duration;
 }
 
-/** Whole seconds of a Duration, at least `min`. */
-export function checkSeconds(scope: IConstruct, kind: string, prop: string, d: Duration, min: number): number {
-  const s = d.toSeconds();
-  if (!Number.isInteger(s) || s < min) fail(scope, kind, prop, `${d.toMilliseconds()}ms`, `a whole number of seconds, at least ${min}`);
-  return s;
-}
+/** Longest `preStopDelay` (seconds): endpoints and load balancers drop a pod within seconds; a longer wait only stalls rollouts and drains. */
+export const PRE_STOP_DELAY_MAX_SECONDS = 300;
+/** Longest `shutdownTimeout` (seconds): one hour; a longer drain is set with `terminationGracePeriod`. */
+export const SHUTDOWN_TIMEOUT_MAX_SECONDS = 3600;
+/** Longest `terminationGracePeriod` (seconds): one day; a pod that takes longer to stop blocks node maintenance. */
+export const TERMINATION_GRACE_MAX_SECONDS = 86400;
 
 /**
  * The grace period and the preStop delay: the endpoint leaves every Service and load
@@ -38,10 +39,16 @@ export function checkSeconds(scope: IConstruct, kind: string, prop: string, d: D
  * no `sleep` binary.
  */
 export function resolveShutdown(scope: IConstruct, kind: string, p: ShutdownInput, version: KubernetesVersion): ResolvedShutdown {
-  const delay = checkSeconds(scope, kind, 'preStopDelay', p.preStopDelay ?? Duration.seconds(10), 0);
-  const shutdown = checkSeconds(scope, kind, 'shutdownTimeout', p.shutdownTimeout ?? Duration.seconds(20), 0);
+  const delay = checkDuration(scope, kind, 'preStopDelay', p.preStopDelay ?? Duration.seconds(10), {
+    maxSeconds: PRE_STOP_DELAY_MAX_SECONDS, why: 'endpoints and load balancers drop a stopping pod within seconds, and a longer wait only stalls rollouts and node drains',
+  });
+  const shutdown = checkDuration(scope, kind, 'shutdownTimeout', p.shutdownTimeout ?? Duration.seconds(20), {
+    maxSeconds: SHUTDOWN_TIMEOUT_MAX_SECONDS, why: 'set terminationGracePeriod (up to a day) for a longer drain',
+  });
   const grace = p.terminationGracePeriod !== undefined
-    ? checkSeconds(scope, kind, 'terminationGracePeriod', p.terminationGracePeriod, 1)
+    ? checkDuration(scope, kind, 'terminationGracePeriod', p.terminationGracePeriod, {
+      minSeconds: 1, maxSeconds: TERMINATION_GRACE_MAX_SECONDS, why: 'a pod that takes longer to stop blocks node maintenance',
+    })
     : delay + shutdown;
   if (grace <= delay) {
     fail(scope, kind, 'terminationGracePeriod', `${grace}s`, `more than preStopDelay (${delay}s), or SIGKILL arrives before the app has received SIGTERM; e.g. ${delay + 20}s`);

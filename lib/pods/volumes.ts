@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { checkEnvName } from '../core/validate';
+import { checkBoolean, checkConfigData, checkConfigKey, checkDnsSubdomain, checkEnvName } from '../core/validate';
 import { ClaimMount, SecretEnvVar } from './props';
 
 /** An environment variable: from the hashed ConfigMap or from a Secret. */
@@ -45,8 +45,10 @@ export class PodConfig {
     const values = env ?? {};
     const result: ResolvedEnv[] = [];
     const secretNames = new Set((secretEnv ?? []).map((s) => s.name));
+    // Names first (an env name is narrower than a ConfigMap key), then the values as ConfigMap data.
+    for (const key of Object.keys(values).sort()) checkEnvName(scope, kind, `${prefix}env`, key);
+    checkConfigData(scope, kind, `${prefix}env`, values);
     for (const key of Object.keys(values).sort()) {
-      checkEnvName(scope, kind, `${prefix}env`, key);
       if (secretNames.has(key)) fail(scope, kind, `${prefix}env`, key, 'each environment variable once: it is also in secretEnv');
       const configKey = `${keyPrefix}${key}`;
       if (configKey in this.data) fail(scope, kind, `${prefix}env`, key, `an env name whose ConfigMap key "${configKey}" is not also a file name: both live in one ConfigMap`);
@@ -54,21 +56,26 @@ export class PodConfig {
       result.push({ name: key, configMapKey: configKey });
     }
     const seen = new Set(Object.keys(values));
-    for (const s of secretEnv ?? []) {
-      checkEnvName(scope, kind, `${prefix}secretEnv.name`, s.name);
-      if (seen.has(s.name)) fail(scope, kind, `${prefix}secretEnv.name`, s.name, 'each environment variable once');
+    (secretEnv ?? []).forEach((s, i) => {
+      const at = `${prefix}secretEnv[${i}]`;
+      checkEnvName(scope, kind, `${at}.name`, s.name);
+      checkDnsSubdomain(scope, kind, `${at}.secretName`, s.secretName);
+      checkConfigKey(scope, kind, `${at}.key`, s.key);
+      checkBoolean(scope, kind, `${at}.optional`, s.optional);
+      if (seen.has(s.name)) fail(scope, kind, `${at}.name`, s.name, 'each environment variable once');
       seen.add(s.name);
       result.push({ name: s.name, secret: { name: s.secretName, key: s.key, optional: s.optional ?? false } });
-    }
+    });
     return result;
   }
 
   /** Files of the main container; returns their names, sorted. */
   public files(files: { [fileName: string]: string } | undefined): string[] {
-    const names = Object.keys(files ?? {}).sort();
+    if (files === undefined) return [];
+    const names = Object.keys(checkConfigData(this.scope, this.kind, 'files', files));
     for (const file of names) {
       if (file in this.data) fail(this.scope, this.kind, 'files', file, 'a file name that is not also an env name: both live in one ConfigMap');
-      this.data[file] = files![file];
+      this.data[file] = files[file];
     }
     return names;
   }
@@ -82,17 +89,19 @@ export class PodVolumes {
 
   constructor(private readonly scope: IConstruct, private readonly kind: string) {}
 
-  /** The hashed ConfigMap's files, mounted read-only. */
+  /** The hashed ConfigMap's files, mounted read-only (at a path checked by `checkDistinctPaths`). */
   public config(files: string[], mountPath: string): ResolvedMount {
-    if (typeof mountPath !== 'string' || !mountPath.startsWith('/')) fail(this.scope, this.kind, 'configMountPath', mountPath, 'an absolute path');
     this.push({ name: 'config', type: 'config', files });
     return { volume: 'config', mountPath, readOnly: true };
   }
 
-  /** Writable emptyDirs by mount path; containers that name the same path share its volume. */
+  /**
+   * Writable emptyDirs by mount path (clean and distinct, checked by `checkDistinctPaths`);
+   * containers that name the same path share its volume.
+   */
   public writablePaths(prop: string, paths: string[]): ResolvedMount[] {
-    return paths.map((path) => {
-      if (typeof path !== 'string' || !path.startsWith('/') || path === '/') fail(this.scope, this.kind, prop, path, 'absolute paths other than "/"');
+    return paths.map((path, i) => {
+      if (path === '/') fail(this.scope, this.kind, `${prop}[${i}]`, path, 'a path other than "/": the root filesystem stays read-only (rule pod-security)');
       let volume = this.writable.get(path);
       if (volume === undefined) {
         volume = this.uniqueName(path);
@@ -106,7 +115,7 @@ export class PodVolumes {
   /** A PersistentVolumeClaim (rule rwo-volume), as volume `claim-<index>`. */
   public claim(index: number, c: ClaimMount): ResolvedMount {
     const prop = `claims[${index}]`;
-    if (typeof c.mountPath !== 'string' || !c.mountPath.startsWith('/')) fail(this.scope, this.kind, `${prop}.mountPath`, c.mountPath, 'an absolute path');
+    checkBoolean(this.scope, this.kind, `${prop}.readOnly`, c.readOnly);
     const modes = c.accessModes ?? (c.claim as kplus.PersistentVolumeClaim).accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
     const name = this.uniqueName(`claim-${index}`);
     this.push({

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkAnnotationsSize } from '../core/validate';
 import { findRule, RULE_IDS } from './catalog';
 import { checkManifests } from './checker';
 import { Engine, REPORT_FILE } from './enforce';
@@ -49,6 +50,11 @@ export class Guardrails {
     const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     if (objects.length === 0) {
       fail(scope, KIND, 'scope', scope.node.path, 'a construct with at least one ApiObject under it (call skip after the construct has created its objects)');
+    }
+    // Every object first, then write: the reason counts towards each object's 256 KiB of annotations.
+    for (const obj of objects) {
+      const annotations = { ...(obj.metadata.toJson().annotations ?? {}), [skipAnnotationKey(ruleId)]: reason.trim() };
+      checkAnnotationsSize(scope, KIND, `reason (for ${ruleId})`, annotations);
     }
     for (const obj of objects) obj.metadata.addAnnotation(skipAnnotationKey(ruleId), reason.trim());
   }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
 import { ConstructKind } from '../core/kinds';
-import { checkInt } from '../core/validate';
+import { checkInt, checkUnused } from '../core/validate';
 import { SpreadProps } from '../pods/props';
 import { ResolvedPod } from '../pods/resolve';
 
@@ -42,7 +42,9 @@ export interface ReplicationProps extends SpreadProps {
    */
   readonly autoscaling?: AutoscalingOptions;
   /**
-   * Max pods that a voluntary disruption (a node drain) may take at once (rule `pdb`).
+   * Max pods that a voluntary disruption (a node drain) may take at once (rule `pdb`), from 1
+   * to replicas - 1. With fewer than 2 replicas there is no PodDisruptionBudget, and setting
+   * it is an error.
    * @default 1
    */
   readonly maxUnavailable?: number;
@@ -86,6 +88,10 @@ export function resolveReplication(scope: Construct, kind: string, props: Replic
     }
   }
   const effective = autoscaling?.minReplicas ?? replicas!;
+  if (effective < 2) {
+    checkUnused(scope, kind, 'maxUnavailable', props.maxUnavailable,
+      `a PodDisruptionBudget exists only from 2 replicas, and this workload has ${effective}; leave maxUnavailable out`);
+  }
   const maxUnavailable = effective >= 2 ? checkInt(scope, kind, 'maxUnavailable', props.maxUnavailable ?? 1, 1, effective - 1) : undefined;
   return { replicas, autoscaling, maxUnavailable, several: autoscaling !== undefined || replicas! > 1 };
 }

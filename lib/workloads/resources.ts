@@ -2,7 +2,9 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { cpuMillis, renderBytes, renderMillis, sizeToBytes } from '../core/quantity';
+import { cpuMillis, renderBytes, renderMillis } from '../core/quantity';
+import { checkQuantity } from '../core/validate';
+import { checkSize } from '../core/validation/units';
 
 /**
  * Explicit compute resources of a container. Every field is optional; a field left out
@@ -83,45 +85,44 @@ export interface RenderedResources {
   readonly limits: { [name: string]: string };
 }
 
-function renderSize(size: Size): string {
-  return renderBytes(sizeToBytes(size));
-}
-
-function renderCpu(cpu: Cpu): string {
-  return renderMillis(cpuMillis(cpu));
+/** Millicores of a CPU amount, which must be a Kubernetes quantity ("250m", not "1e+300m" or "NaN") above zero. */
+function checkCpu(scope: IConstruct, kind: string, prop: string, cpu: Cpu, example: string): number {
+  checkQuantity(scope, kind, prop, String(cpu.amount), false);
+  const millis = cpuMillis(cpu);
+  if (!(millis > 0)) fail(scope, kind, prop, cpu.amount, `a positive CPU amount such as ${example}`);
+  return millis;
 }
 
 /**
  * Resolves explicit values over a preset, validates them and renders them.
  * Sizes are rendered here rather than by cdk8s-plus, which rounds ephemeral storage to
- * whole GiB and throws on 256Mi.
+ * whole GiB and throws on 256Mi. `prop` names the values in errors ('sidecars[0].resources').
  */
-export function resolveResources(scope: IConstruct, kind: string, preset: ResourcePreset | undefined, explicit: ResourceValues | undefined): RenderedResources {
+export function resolveResources(scope: IConstruct, kind: string, preset: ResourcePreset | undefined, explicit: ResourceValues | undefined, prop = 'resources'): RenderedResources {
   const base = (preset ?? ResourcePreset.SMALL).values;
   const v: ResourceValues = { ...base, ...stripUndefined(explicit ?? {}) };
 
-  const cpuReq = cpuMillis(v.cpuRequest!);
-  if (!(cpuReq > 0)) fail(scope, kind, 'resources.cpuRequest', v.cpuRequest!.amount, 'a positive CPU amount such as Cpu.millis(100)');
-  const requests: { [name: string]: string } = { 'cpu': renderCpu(v.cpuRequest!) };
+  const cpuReq = checkCpu(scope, kind, `${prop}.cpuRequest`, v.cpuRequest!, 'Cpu.millis(100)');
+  const requests: { [name: string]: string } = { 'cpu': renderMillis(cpuReq) };
   const limits: { [name: string]: string } = {};
   if (v.cpuLimit) {
-    const cpuLim = cpuMillis(v.cpuLimit);
-    if (!(cpuLim > 0)) fail(scope, kind, 'resources.cpuLimit', v.cpuLimit.amount, 'a positive CPU amount such as Cpu.millis(500)');
-    if (cpuLim < cpuReq) fail(scope, kind, 'resources.cpuLimit', v.cpuLimit.amount, `a CPU limit at least the request (${renderCpu(v.cpuRequest!)})`);
-    limits.cpu = renderCpu(v.cpuLimit);
+    const cpuLim = checkCpu(scope, kind, `${prop}.cpuLimit`, v.cpuLimit, 'Cpu.millis(500)');
+    if (cpuLim < cpuReq) fail(scope, kind, `${prop}.cpuLimit`, v.cpuLimit.amount, `a CPU limit at least the request (${renderMillis(cpuReq)})`);
+    limits.cpu = renderMillis(cpuLim);
   }
   const pairs: Array<[string, string, Size, Size]> = [
     ['memory', 'memory', v.memoryRequest!, v.memoryLimit!],
     ['ephemeral-storage', 'ephemeralStorage', v.ephemeralStorageRequest!, v.ephemeralStorageLimit!],
   ];
-  for (const [resource, prop, request, limit] of pairs) {
-    const req = sizeToBytes(request);
-    const lim = sizeToBytes(limit);
-    if (!(req > 0)) fail(scope, kind, `resources.${prop}Request`, renderSize(request), 'a positive size such as Size.mebibytes(128)');
-    if (!(lim > 0)) fail(scope, kind, `resources.${prop}Limit`, renderSize(limit), 'a positive size such as Size.mebibytes(128)');
-    if (lim < req) fail(scope, kind, `resources.${prop}Limit`, renderSize(limit), `a limit at least the request (${renderSize(request)})`);
-    requests[resource] = renderSize(request);
-    limits[resource] = renderSize(limit);
+  for (const [resource, field, request, limit] of pairs) {
+    // Finite whole bytes first: Size.gibibytes(1e300) would be written as "Infinity".
+    const req = checkSize(scope, kind, `${prop}.${field}Request`, request);
+    const lim = checkSize(scope, kind, `${prop}.${field}Limit`, limit);
+    if (!(req > 0)) fail(scope, kind, `${prop}.${field}Request`, renderBytes(req), 'a positive size such as Size.mebibytes(128)');
+    if (!(lim > 0)) fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), 'a positive size such as Size.mebibytes(128)');
+    if (lim < req) fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), `a limit at least the request (${renderBytes(req)})`);
+    requests[resource] = renderBytes(req);
+    limits[resource] = renderBytes(lim);
   }
   return { requests, limits };
 }

@@ -2,10 +2,12 @@ import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { HashedConfigMap } from '../config/hashed-config-map';
+import { joinApp } from '../core/collisions';
 import { fail } from '../core/errors';
 import { CONSTRUCT_KINDS } from '../core/kinds';
 import { ServiceMonitor } from '../imports/servicemonitor-monitoring.coreos.com';
 import { IPodSet, NetworkPeer, NetworkPort, NetworkProtocol, renderPorts } from '../network/network-peer';
+import { checkPeerPorts } from '../network/peer-validation';
 import { SafePodProps, ScrapeMethod } from '../pods/props';
 import { skipAnnotationKey } from '../practices/skip';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
@@ -91,6 +93,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    */
   protected constructor(scope: Construct, id: string, props: SafePodProps, kindName: string) {
     super(scope, id);
+    // Inside a Chart (a clear error, not cdk8s's "cannot find a parent chart"), and in the app's collision check.
+    joinApp(this, kindName);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
     // The addresses of declared calls are env values like any other: resolved with the pod.
@@ -147,11 +151,24 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   }
 
   /**
-   * Lets `peer` connect to the pods, on `ports` (default: the exposed ports, or every port
-   * for a worker).
+   * Lets `peer` connect to the pods, on `ports`; else on the ports the peer was limited to
+   * with `withPorts`; else on the exposed ports (every port for a worker). A workload peer's
+   * own serving ports do not count: they are where it accepts, not where it connects.
+   * @throws when `ports` and the peer's `withPorts` are both given and differ
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.ingressRules.push({ peer, ports: ports ?? this.servingPorts.map((p) => ({ port: p })) });
+    const kind = this._pod.kind.construct;
+    if (!(peer instanceof NetworkPeer)) fail(this, kind, 'allowFrom peer', peer, 'a NetworkPeer such as NetworkPeer.pods({ app: \'gateway\' })');
+    const peerPorts = peer._portsGiven ? peer.ports : [];
+    if (ports !== undefined) {
+      checkPeerPorts(`${kind} at '${this.node.path}': allowFrom() of ${peer.description}`, ports);
+      if (peerPorts.length > 0 && JSON.stringify(renderPorts(ports)) !== JSON.stringify(renderPorts(peerPorts))) {
+        fail(this, kind, 'allowFrom ports', ports,
+          `the ports of the peer (${peer.description} is limited to ${JSON.stringify(peerPorts)} by withPorts), or only one of the two`);
+      }
+    }
+    const open = ports ?? (peerPorts.length > 0 ? peerPorts : this.servingPorts.map((p) => ({ port: p })));
+    this.ingressRules.push({ peer, ports: open });
   }
 
   /** Lets the pods connect to `peer` (on the peer's ports). */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { podTemplateOf } from '../../lib/core/kinds';
 import { ISafeWorkload, KubernetesVersion, ProbeCheck, ProbeScheme, ResourcePreset, SafeDeployment, SafePodProps } from '../../lib';
 import { all, errorOf, newChart, one, synth } from '../helpers';
+import { podValidationSuite } from './pod-validation.shared';
 
 export const IMAGE = 'ghcr.io/acme/web:1.4.2';
 export const SIDECAR_IMAGE = 'ghcr.io/acme/proxy:2.0.1';
@@ -77,7 +78,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(pod.containers[1].resources.requests).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '512Mi' });
         expect(pod.containers[1].resources.limits.memory).toBe('1Gi');
         expect(error({ sidecars: [{ ...PROXY, resources: { memoryLimit: Size.mebibytes(1) } }] }))
-          .toContain(`${prefix} resources.memoryLimit "1Mi"; expected a limit at least the request (64Mi).`);
+          .toContain(`${prefix} sidecars[0].resources.memoryLimit "1Mi"; expected a limit at least the request (64Mi).`);
       });
 
       it('sidecar and init images are checked like the main image', () => {
@@ -95,7 +96,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(error({ sidecars: [{ name: 'app', image: SIDECAR_IMAGE }] })).toBe(
           `${prefix} sidecars[0].name "app"; expected a container name not used by another container of the pod (app).`);
         expect(error({ initContainers: [{ name: 'Init_1', image: SIDECAR_IMAGE }] })).toBe(
-          `${prefix} initContainers[0].name "Init_1"; expected a DNS-1123 label: lower-case letters, digits and '-'.`);
+          `${prefix} initContainers[0].name "Init_1"; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit, unique in the pod.`);
       });
 
       it('init containers have no ports or probes', () => {
@@ -420,4 +421,5 @@ export function podCoreSuite(f: WorkloadFactory): void {
       });
     });
   });
+  podValidationSuite(f);
 }

@@ -321,7 +321,7 @@ describe('pod-security', () => {
     expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/cache/app']);
     expect(pod.volumes.map((v: any) => v.name)).toEqual(['tmp', 'var-cache-app']);
     expect(error({ runAsUser: 1000 })).toContain('invalid runAsUser 1000; expected an integer from 10001 to 2147483647');
-    expect(error({ writablePaths: ['tmp'] })).toContain('invalid writablePaths "tmp"');
+    expect(error({ writablePaths: ['tmp'] })).toContain('invalid writablePaths[0] "tmp"; expected an absolute path in clean form');
   });
 });
 

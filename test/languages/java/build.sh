@@ -17,6 +17,10 @@ rm -rf "$out/packages"
 mkdir -p "$out"
 npx jsii-pacmak --targets java --outdir "$out/packages" . node_modules/cdk8s-plus-27
 repo="file://$PWD/$out/packages/java"
+# Maven never fetches a release version again once its cache has it: drop the cached copies
+# of the two packages built here, so the example compiles against this build, not an old one.
+m2=$(mvn -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null || echo "$HOME/.m2/repository")
+rm -rf "$m2/io/github/cdk8s-guardrails" "$m2/org/cdk8s/cdk8s-plus-27"
 
 mvn -B -q -f examples/shop-java/pom.xml -Dguardrails.repo="$repo" \
   clean compile dependency:build-classpath -Dmdep.outputFile="$PWD/$out/dependencies.txt"
