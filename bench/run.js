@@ -127,7 +127,7 @@ if (fs.existsSync(path.join(root, 'build', 'index.js'))) {
   fs.mkdirSync(path.join(project, 'node_modules', '.bin'));
   fs.symlinkSync(path.join('..', 'cdk8s-guardrails', 'bin', 'cdk8s-guardrails.js'), path.join(project, 'node_modules', '.bin', 'cdk8s-guardrails'));
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  fs.writeFileSync(path.join(project, 'main.ts'), /## SafeDeployment\n\n```ts\n([\s\S]*?)```/.exec(readme)[1]);
+  fs.writeFileSync(path.join(project, 'main.ts'), /## SafeDeployment\n\n```ts[^\n]*\n([\s\S]*?)```/.exec(readme)[1]);
   fs.copyFileSync(path.join(root, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(project, 'tsconfig.json'));
   const command = 'node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts';
   const cdk8s = (app) => [path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade', '--app', app];

@@ -2,6 +2,7 @@ export * from './pods/props';
 export { ProbeCheck, ProbeScheme, HttpGetProbeOptions, GrpcProbeOptions } from './pods/probes';
 export * from './pods/version';
 export { ISafeWorkload, SafeWorkload } from './workloads/safe-workload';
+export { WorkloadCall, WorkloadPort } from './workloads/calls';
 export { AutoscalingOptions, ReplicationProps } from './workloads/replication';
 export * from './workloads/safe-deployment';
 export * from './workloads/safe-stateful-set';

@@ -2,8 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { Guardrails, IsolatedNamespace, QuotaPreset } from '../lib';
+import { addBoutique } from '../examples/boutique/boutique';
 import { PRODUCTION, ShopChart } from '../examples/shop/shop';
 
 const root = path.join(__dirname, '..');
@@ -45,5 +47,64 @@ describe('the shop example', () => {
       expect(docs).toContain(`kind: ${kind}\n`);
     }
     expect(docs).not.toMatch(/image: .*:latest/);
+  });
+});
+
+describe('the boutique example', () => {
+  function boutique(): any[] {
+    const app = Testing.app();
+    const ns = new IsolatedNamespace(app, 'boutique', { team: 'boutique', quotaPreset: QuotaPreset.MEDIUM });
+    addBoutique(ns, 'boutique.example.com');
+    Guardrails.enforce(app);
+    return Testing.synth(ns); // every rule passes, network-calls included
+  }
+  const byKind = (docs: any[], kind: string) => docs.filter((d) => d.kind === kind);
+  const GRPC: { [name: string]: [number, number] } = {
+    cartservice: [7070, 7070], productcatalogservice: [3550, 3550], currencyservice: [7000, 7000], paymentservice: [50051, 50051],
+    shippingservice: [50051, 50051], emailservice: [8080, 5000], checkoutservice: [5050, 5050], recommendationservice: [8080, 8080], adservice: [9555, 9555],
+  };
+
+  it('has ten gRPC services and a frontend with pinned images, a load generator and the Redis StatefulSet', () => {
+    const docs = boutique();
+    expect(byKind(docs, 'Deployment').map((d) => d.metadata.name).sort()).toEqual([...Object.keys(GRPC), 'frontend', 'loadgenerator'].sort());
+    for (const d of [...byKind(docs, 'Deployment'), ...byKind(docs, 'StatefulSet')]) {
+      expect(d.spec.template.spec.containers[0].image).toMatch(/:(v0\.10\.2|7\.2\.4-alpine)$/);
+    }
+    const redis = byKind(docs, 'StatefulSet')[0];
+    expect(redis.metadata.name).toBe('redis-cart');
+    expect(redis.spec.replicas).toBe(1);
+    expect(redis.metadata.annotations['guardrails.cdk8s.io/skip.replicas-min']).toMatch(/^the cart store is a cache of sessions/);
+    expect(redis.spec.volumeClaimTemplates.map((c: any) => [c.metadata.name, c.spec.accessModes, c.spec.resources.requests.storage])).toEqual([['data', ['ReadWriteOnce'], '1Gi']]);
+    expect(byKind(docs, 'Ingress')[0].spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'frontend', port: { number: 80 } });
+  });
+
+  it('gRPC services serve on a port named grpc, probed by gRPC health checks, with upstream Service ports', () => {
+    const docs = boutique();
+    for (const [name, [containerPort, servicePort]] of Object.entries(GRPC)) {
+      const app = byKind(docs, 'Deployment').find((d) => d.metadata.name === name).spec.template.spec.containers[0];
+      expect(app.ports, name).toEqual([{ containerPort, name: 'grpc', protocol: 'TCP' }]);
+      expect(app.readinessProbe.grpc, name).toEqual({ port: containerPort });
+      expect(app.livenessProbe.grpc, name).toEqual({ port: containerPort });
+      const service = byKind(docs, 'Service').find((s) => s.metadata.name === name);
+      expect(service.spec.ports, name).toEqual([{ name: 'grpc', port: servicePort, targetPort: containerPort, protocol: 'TCP' }]);
+      expect(byKind(docs, 'Deployment').find((d) => d.metadata.name === name).metadata.annotations['guardrails.cdk8s.io/skip.metrics']).toMatch(/OpenTelemetry/);
+    }
+  });
+
+  it('each caller reads its callees\' addresses from the env vars upstream uses', () => {
+    const docs = boutique();
+    const env = (name: string) => byKind(docs, 'ConfigMap').find((c) => c.metadata.name.startsWith(`${name}-config-`)).data;
+    expect(env('frontend')).toEqual({
+      AD_SERVICE_ADDR: 'adservice:9555', CART_SERVICE_ADDR: 'cartservice:7070', CHECKOUT_SERVICE_ADDR: 'checkoutservice:5050',
+      CURRENCY_SERVICE_ADDR: 'currencyservice:7000', ENABLE_PROFILER: '0', PORT: '8080', PRODUCT_CATALOG_SERVICE_ADDR: 'productcatalogservice:3550',
+      RECOMMENDATION_SERVICE_ADDR: 'recommendationservice:8080', SHIPPING_SERVICE_ADDR: 'shippingservice:50051',
+    });
+    expect(env('checkoutservice')).toEqual({
+      CART_SERVICE_ADDR: 'cartservice:7070', CURRENCY_SERVICE_ADDR: 'currencyservice:7000', DISABLE_PROFILER: '1', EMAIL_SERVICE_ADDR: 'emailservice:5000',
+      PAYMENT_SERVICE_ADDR: 'paymentservice:50051', PORT: '5050', PRODUCT_CATALOG_SERVICE_ADDR: 'productcatalogservice:3550', SHIPPING_SERVICE_ADDR: 'shippingservice:50051',
+    });
+    expect(env('recommendationservice').PRODUCT_CATALOG_SERVICE_ADDR).toBe('productcatalogservice:3550');
+    expect(env('cartservice').REDIS_ADDR).toBe('redis-cart:6379');
+    expect(env('loadgenerator')).toEqual({ FRONTEND_ADDR: 'frontend:80', RATE: '1', USERS: '10' });
   });
 });

@@ -201,8 +201,14 @@ export function resolveProbe(t: ProbeTarget, prop: string, p: ProbeSettings | un
   return { check: resolveCheck(t, prop, p ?? {}), period, timeout, failures, delay, successThreshold: 1 };
 }
 
-/** Whether two checks probe the same thing. */
+/**
+ * Whether two checks probe the same thing, as kube-score's pod-probes-identical sees them:
+ * HTTP GETs of the same path are the same whatever their headers or scheme (it compares the
+ * path and the numeric port, and reads a port name, which the library writes, as 0); other
+ * checks are the same when equal as written.
+ */
 export function sameCheck(a: ResolvedCheck, b: ResolvedCheck): boolean {
+  if (a.type === 'httpGet' && b.type === 'httpGet') return a.path === b.path;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { NetworkPeer } from '../network/network-peer';
 import { ISecretSource } from '../secrets/source';
+import type { WorkloadCall } from '../workloads/calls';
 import { ResourcePreset, ResourceValues } from '../workloads/resources';
 import { ProbeCheck } from './probes';
 import { KubernetesVersion } from './version';
@@ -494,6 +495,13 @@ export interface SafePodProps {
    * @default - only cluster DNS
    */
   readonly allowTo?: NetworkPeer[];
+  /**
+   * Workloads this one calls, each declared once: the callee's address goes into the env var
+   * `env` (`<service>:<port>`, or `<service>.<namespace>.svc:<port>` across namespaces), and
+   * both NetworkPolicies open exactly that port (rule `network-calls`). Callees are created first.
+   * @default - no calls
+   */
+  readonly calls?: WorkloadCall[];
   /**
    * The cluster DNS peer opened for egress.
    * @default NetworkPeer.clusterDns()

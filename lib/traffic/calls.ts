@@ -174,7 +174,7 @@ export function blockedCalls(model: TrafficModel, evaluator = new NetworkPolicyE
       verdict: v,
       message: `${ref(call.caller)} calls ${ref(call.callee)} at "${call.address}" (${call.site.where}; Service ${call.service.namespace}/${call.service.name} port ${p.servicePort.port}), `
         + `but ${refused.join(' and ')} ${refused.length > 1 ? 'refuse' : 'refuses'} ${portText}${others}`,
-      fix: `${fixes.join('; and ')} (with SafeDeployment: ${call.caller.name}.connectTo(${call.callee.name}))`,
+      fix: `${fixes.join('; and ')} (declared once on ${call.caller.name}: calls: [{ workload: ${call.callee.name}${p.servicePort.name ? `, port: '${p.servicePort.name}'` : ''} }])`,
     });
   }
   return out;

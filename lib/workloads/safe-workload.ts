@@ -6,12 +6,15 @@ import { joinApp } from '../core/collisions';
 import { fail } from '../core/errors';
 import { CONSTRUCT_KINDS } from '../core/kinds';
 import { ServiceMonitor } from '../imports/servicemonitor-monitoring.coreos.com';
-import { IPodSet, NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
+import { IPodSet, NetworkPeer, NetworkPort, NetworkProtocol, renderPorts } from '../network/network-peer';
 import { checkPeerPorts } from '../network/peer-validation';
 import { SafePodProps, ScrapeMethod } from '../pods/props';
 import { skipAnnotationKey } from '../practices/skip';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
+import { calleePort, chartNamespace, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
+
+export { isSafeWorkload } from './calls';
 
 /**
  * A workload made by this library (SafeDeployment and the other Safe* kinds): pods that
@@ -26,19 +29,23 @@ export interface ISafeWorkload extends IPodSet, IConstruct {
   readonly service?: kplus.Service;
   /** Rules switched off, with reasons. */
   readonly skippedRules: { [ruleId: string]: string };
+  /** Ports of the ClusterIP Service, in order; empty without a Service. */
+  readonly exposedPorts: WorkloadPort[];
   /** Lets `peer` connect to the pods, on `ports` (default: the exposed ports, or every port without any). */
   allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void;
   /** Lets the pods connect to `peer` (on the peer's ports). */
   allowTo(peer: NetworkPeer): void;
-  /** Opens both sides: these pods may reach `other`'s exposed ports, and `other` accepts them. */
-  connectTo(other: ISafeWorkload): void;
-}
-
-/** Whether `x` looks like an ISafeWorkload (for checks of untyped input from other languages). */
-export function isSafeWorkload(x: unknown): x is ISafeWorkload {
-  const w = x as ISafeWorkload;
-  return typeof w === 'object' && w !== null && typeof w.allowFrom === 'function' && typeof w.connectTo === 'function'
-    && typeof w.selectorLabels === 'object' && Array.isArray(w.servingPorts) && typeof w.skippedRules === 'object';
+  /**
+   * Opens both sides: these pods may reach `other` on its port named `port` (default: every
+   * exposed port), and `other` accepts them on it.
+   */
+  connectTo(other: ISafeWorkload, port?: string): void;
+  /**
+   * The address of this workload's Service on the port named `port`, as pods of the chart of
+   * `caller` write it: `<name>:<port>` in the same namespace, `<name>.<namespace>.svc:<port>`
+   * across namespaces. It opens nothing: declare the call with `calls` or `connectTo`.
+   */
+  addressFor(caller: IConstruct, port?: string): string;
 }
 
 /**
@@ -68,6 +75,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public readonly servingPorts: number[];
   /** Rules switched off, with reasons. */
   public readonly skippedRules: { [ruleId: string]: string };
+  /** Ports of the ClusterIP Service, in order; empty without a Service. */
+  public readonly exposedPorts: WorkloadPort[];
 
   /** @internal */
   protected readonly _pod: ResolvedPod;
@@ -88,13 +97,17 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     joinApp(this, kindName);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
-    const pod = resolvePod(this, id, kind, props);
+    // The addresses of declared calls are env values like any other: resolved with the pod.
+    const calls = resolveCalls(this, kindName, props.name ?? id, props.calls, props.env);
+    const callEnv = Object.fromEntries(calls.filter((c) => c.env !== undefined).map((c) => [c.env!, c.address]));
+    const pod = resolvePod(this, id, kind, calls.some((c) => c.env !== undefined) ? { ...props, env: { ...props.env, ...callEnv } } : props);
     this._pod = pod;
     this.name = pod.name;
     this.skippedRules = Object.fromEntries(pod.skips);
     this.selectorLabels = pod.selectorLabels;
     this.labels = pod.labels;
     this.servingPorts = pod.servingPorts;
+    this.exposedPorts = pod.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol as NetworkProtocol }));
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name, labels: this.labels },
@@ -108,6 +121,13 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     if (pod.metrics) this.ingressRules.push({ peer: pod.metrics.scraper, ports: [{ port: pod.metrics.port }] });
     this.egressPeers.push(pod.clusterDns);
     for (const peer of pod.allowTo) this.allowTo(peer);
+    // Two env vars for one callee and port open it once.
+    const opened = new Set<string>();
+    for (const call of calls) {
+      const key = `${call.callee.node.path}|${call.port.name}`;
+      if (!opened.has(key)) this.openCall(call.callee, call.port);
+      opened.add(key);
+    }
   }
 
   /** The ClusterIP Service, when the workload exposes a port. */
@@ -161,11 +181,37 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     this.egressPeers.push(peer);
   }
 
-  /** Opens both sides: these pods may reach `other`'s exposed ports, and `other` accepts them. */
-  public connectTo(other: ISafeWorkload): void {
-    if (!isSafeWorkload(other)) fail(this, this._pod.kind.construct, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
-    this.allowTo(NetworkPeer.workload(other));
-    other.allowFrom(NetworkPeer.workload(this));
+  /**
+   * Opens both sides: these pods may reach `other` on its port named `port` (default: every
+   * exposed port), and `other` accepts them on it. Across namespaces, each side's rule names
+   * the other's namespace (`kubernetes.io/metadata.name`).
+   * @throws when `other` is not a workload, or has no port named `port`
+   */
+  public connectTo(other: ISafeWorkload, port?: string): void {
+    const kind = this._pod.kind.construct;
+    if (!isSafeWorkload(other)) fail(this, kind, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
+    if (port === undefined) {
+      this.allowTo(NetworkPeer.workload(other));
+      other.allowFrom(NetworkPeer.workload(this));
+      return;
+    }
+    this.openCall(other, calleePort(this, kind, `connectTo(${other.name})`, other, port));
+  }
+
+  /**
+   * The address of this workload's Service on the port named `port` (default: the first
+   * exposed port), as pods of the chart of `caller` write it: `<name>:<port>` in the same
+   * namespace, `<name>.<namespace>.svc:<port>` across namespaces. Opens nothing by itself.
+   * @throws when the workload has no Service or no port named `port`, or a namespace is unknown
+   */
+  public addressFor(caller: IConstruct, port?: string): string {
+    const kind = this._pod.kind.construct;
+    return serviceAddress(this, kind, 'addressFor', this, calleePort(this, kind, 'addressFor', this, port), chartNamespace(caller));
+  }
+
+  private openCall(other: ISafeWorkload, port: WorkloadPort): void {
+    this.allowTo(NetworkPeer.workload(other).withPorts([policyPort(port)]));
+    other.allowFrom(NetworkPeer.workload(this), [policyPort(port)]);
   }
 
   /**

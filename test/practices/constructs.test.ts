@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
   CheckResult, Guardrails, GuardrailsOptions, HashedConfigMap, IngressController, IsolatedNamespace, IssuerChallenge, IssuerReference,
-  SafeDeployment, SafeDeploymentProps, ScrapeMethod, TlsIngress, WildcardCertificate,
+  ProbeCheck, SafeDeployment, SafeDeploymentProps, ScrapeMethod, TlsIngress, WildcardCertificate,
 } from '../../lib';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import { RULES } from '../../lib/practices/catalog';
@@ -107,6 +107,19 @@ const CASES: { [rule: string]: Array<[string, () => CheckResult]> } = {
     ['a SafeDeployment with a ServiceMonitor', () => web({ metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9090 } })],
   ],
   'labels': [['a SafeDeployment (every object, and its Service selects its pods)', () => web()]],
+  'network-calls': [
+    ['a call declared once, in the same namespace', () => tenant((ns) => {
+      const cart = new SafeDeployment(ns, 'cart', { image: IMAGE, ports: [{ name: 'grpc', containerPort: 7070 }], readiness: { check: ProbeCheck.grpc() } });
+      new SafeDeployment(ns, 'web', { image: IMAGE, port: 8080, calls: [{ workload: cart, port: 'grpc', env: 'CART_ADDR' }] });
+    })],
+    ['a call declared once, across namespaces', () => enforced((app) => {
+      const data = new IsolatedNamespace(app, 'data', { team: 'data' });
+      const shop = new IsolatedNamespace(app, 'shop', { team: 'shop' });
+      const store = new SafeDeployment(data, 'store', { image: IMAGE, port: 8080 });
+      new SafeDeployment(shop, 'web', { image: IMAGE, port: 8080, calls: [{ workload: store, env: 'STORE_URL' }] });
+      return shop;
+    })],
+  ],
   'ns-pod-security': [['an IsolatedNamespace', () => tenant(() => undefined)]],
   'ns-default-deny': [['an IsolatedNamespace with a SafeDeployment', () => tenant((ns) => new SafeDeployment(ns, 'web', { image: IMAGE, port: 8080 }))]],
   'ns-quota': [['an IsolatedNamespace', () => tenant(() => undefined)]],

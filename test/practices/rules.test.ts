@@ -168,6 +168,20 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'no recommended labels', kind: 'ServiceAccount', mutate: (a) => { a.serviceAccount.metadata.labels = {}; }, message: /has no app.kubernetes.io\/name, app.kubernetes.io\/instance, app.kubernetes.io\/managed-by labels/ },
     { title: 'a Service that selects no pods', kind: 'Service', mutate: (a) => { a.service.spec.selector = { 'app.kubernetes.io/name': 'wbe' }; }, message: /selects \{app.kubernetes.io\/name=wbe\}, but no pod template of the app in namespace shop has those labels/, also: ['ingress-backend'] },
   ],
+  'network-calls': [
+    {
+      title: 'an address of the app\'s own Service that no NetworkPolicy lets through',
+      mutate: (a) => { container(a).env = [{ name: 'PEER_URL', value: 'http://web:80/v1' }]; },
+      message: /^Deployment shop\/web calls Deployment shop\/web at "http:\/\/web:80" \(env PEER_URL of container "app"; Service shop\/web port 80\), but the egress of web \(NetworkPolicy .*\) and the ingress of web \(NetworkPolicy .*\) refuse TCP 8080$/,
+      field: 'spec.template.spec.containers[0].env[0].value',
+    },
+    {
+      title: 'an address in the ConfigMap the pods read',
+      mutate: (a) => { a.configMap.data.API_ADDR = 'web.shop.svc:80'; },
+      message: /calls Deployment shop\/web at "web.shop.svc:80" \(env API_ADDR of container "app" \(from ConfigMap shop\/web-config-[0-9a-z]+\)/,
+      field: 'spec.template.spec.containers[0].envFrom[0]',
+    },
+  ],
   'ns-pod-security': [
     { title: 'no enforce label', kind: 'Namespace', mutate: (a) => { delete a.namespace.metadata.labels['pod-security.kubernetes.io/enforce']; }, message: /has no pod-security.kubernetes.io\/enforce label/ },
     { title: 'baseline', kind: 'Namespace', mutate: (a) => { a.namespace.metadata.labels['pod-security.kubernetes.io/warn'] = 'baseline'; }, message: /has pod-security.kubernetes.io\/warn=baseline, not restricted/ },

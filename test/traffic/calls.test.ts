@@ -27,7 +27,7 @@ describe('blocked calls', () => {
       + 'but the egress of worker (NetworkPolicy default-deny) and the ingress of api (NetworkPolicy default-deny) refuse TCP 8080',
     ]);
     expect(blocked[0].fix).toBe('add an egress rule to worker\'s NetworkPolicy: to {podSelector {app: api}} on TCP 8080; '
-      + 'and add an ingress rule to api\'s NetworkPolicy: from {podSelector {app: worker}} on TCP 8080 (with SafeDeployment: worker.connectTo(api))');
+      + 'and add an ingress rule to api\'s NetworkPolicy: from {podSelector {app: worker}} on TCP 8080 (declared once on worker: calls: [{ workload: api, port: \'http\' }])');
     expect(blocked[0].call.site.field).toBe('spec.template.spec.containers[0].env[0].value');
     expect([blocked[0].port, blocked[0].protocol]).toEqual([8080, 'TCP']);
   });
@@ -41,9 +41,9 @@ describe('blocked calls', () => {
     expect(onlyEgress.map((b) => b.message)).toEqual([
       'Deployment shop/worker calls Deployment shop/api at "api:80" (env API_ADDR of container "main"; Service shop/api port 80), but the ingress of api (NetworkPolicy default-deny) refuses TCP 8080',
     ]);
-    expect(onlyEgress[0].fix).toBe('add an ingress rule to api\'s NetworkPolicy: from {podSelector {app: worker}} on TCP 8080 (with SafeDeployment: worker.connectTo(api))');
+    expect(onlyEgress[0].fix).toBe('add an ingress rule to api\'s NetworkPolicy: from {podSelector {app: worker}} on TCP 8080 (declared once on worker: calls: [{ workload: api, port: \'http\' }])');
     const onlyIngress = findBlockedCalls([DENY, api, apiService, apiIn, workerWith({ API_ADDR: 'api:80' })]);
-    expect(onlyIngress.map((b) => b.fix)).toEqual(['add an egress rule to worker\'s NetworkPolicy: to {podSelector {app: api}} on TCP 8080 (with SafeDeployment: worker.connectTo(api))']);
+    expect(onlyIngress.map((b) => b.fix)).toEqual(['add an egress rule to worker\'s NetworkPolicy: to {podSelector {app: api}} on TCP 8080 (declared once on worker: calls: [{ workload: api, port: \'http\' }])']);
   });
 
   it('the port that the Service sends to decides: a rule for another port does not count', () => {
@@ -52,7 +52,7 @@ describe('blocked calls', () => {
       egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 80 }] }],
     });
     expect(findBlockedCalls([DENY, api, apiService, wrongPort, apiIn, workerWith({ API_ADDR: 'api:80' })]).map((b) => b.fix))
-      .toEqual(['add an egress rule to worker\'s NetworkPolicy: to {podSelector {app: api}} on TCP 8080 (with SafeDeployment: worker.connectTo(api))']);
+      .toEqual(['add an egress rule to worker\'s NetworkPolicy: to {podSelector {app: api}} on TCP 8080 (declared once on worker: calls: [{ workload: api, port: \'http\' }])']);
   });
 
   it('across namespaces: the peers need a namespaceSelector', () => {
@@ -61,7 +61,7 @@ describe('blocked calls', () => {
     const blocked = findBlockedCalls([DENY, policy('deny', 'data', { podSelector: {} }), db, dbService, workerWith({ DATABASE_HOST: 'db.data.svc.cluster.local' })]);
     expect(blocked.map((b) => b.fix)).toEqual([
       'add an egress rule to worker\'s NetworkPolicy: to {podSelector {app: db}, namespaceSelector {kubernetes.io/metadata.name: data}} on TCP 5432; '
-      + 'and add an ingress rule to db\'s NetworkPolicy: from {podSelector {app: worker}, namespaceSelector {kubernetes.io/metadata.name: shop}} on TCP 5432 (with SafeDeployment: worker.connectTo(db))',
+      + 'and add an ingress rule to db\'s NetworkPolicy: from {podSelector {app: worker}, namespaceSelector {kubernetes.io/metadata.name: shop}} on TCP 5432 (declared once on worker: calls: [{ workload: db }])',
     ]);
     // The short name does not reach another namespace: no call, no finding.
     expect(findBlockedCalls([DENY, db, dbService, workerWith({ DATABASE_HOST: 'db' })])).toEqual([]);
@@ -111,7 +111,7 @@ describe('blocked calls in an app built with the library', () => {
       + '\\(env CART_SERVICE_ADDR of container "app" \\(key "CART_SERVICE_ADDR" of ConfigMap shop/frontend-config-[0-9a-f]{10}\\); Service shop/cart port 7070\\), '
       + 'but the egress of frontend \\(NetworkPolicy allow-dns, default-deny, frontend\\) and the ingress of cart \\(NetworkPolicy cart, default-deny\\) refuse TCP 7070$'));
     expect(blocked[0].fix).toBe('add an egress rule to frontend\'s NetworkPolicy: to {podSelector {app.kubernetes.io/instance: cart, app.kubernetes.io/name: cart}} on TCP 7070; '
-      + 'and add an ingress rule to cart\'s NetworkPolicy: from {podSelector {app.kubernetes.io/instance: frontend, app.kubernetes.io/name: frontend}} on TCP 7070 (with SafeDeployment: frontend.connectTo(cart))');
+      + 'and add an ingress rule to cart\'s NetworkPolicy: from {podSelector {app.kubernetes.io/instance: frontend, app.kubernetes.io/name: frontend}} on TCP 7070 (declared once on frontend: calls: [{ workload: cart, port: \'http\' }])');
   });
 
   it('connectTo() opens exactly that call', () => {

@@ -28,7 +28,7 @@ describe('cdk8s-guardrails traffic', () => {
     expect(out).toContain('Deployment shop/frontend  Deployment shop/cart      TCP 7070\n');
     expect(out).toContain('\nBlocked calls (1):\n'
       + '  Deployment shop/frontend calls Deployment shop/catalog at "http://catalog.shop.svc:3550" (env CATALOG_URL of container "web"; Service shop/catalog port 3550), but the ingress of catalog (NetworkPolicy catalog, default-deny) refuses TCP 3550\n'
-      + '    fix: add an ingress rule to catalog\'s NetworkPolicy: from {podSelector {app: frontend}} on TCP 3550 (with SafeDeployment: frontend.connectTo(catalog))\n');
+      + '    fix: add an ingress rule to catalog\'s NetworkPolicy: from {podSelector {app: frontend}} on TCP 3550 (declared once on frontend: calls: [{ workload: catalog }])\n');
   });
 
   it('exits 0 when every call gets through', async () => {

@@ -22,7 +22,7 @@ describe('blocked calls in the rule engine', () => {
       source: undefined,
       field: 'spec.template.spec.containers[0].env[1].value',
       message: 'Deployment shop/frontend calls Deployment shop/catalog at "http://catalog.shop.svc:3550" (env CATALOG_URL of container "web"; Service shop/catalog port 3550), but the ingress of catalog (NetworkPolicy catalog, default-deny) refuses TCP 3550',
-      fix: 'add an ingress rule to catalog\'s NetworkPolicy: from {podSelector {app: frontend}} on TCP 3550 (with SafeDeployment: frontend.connectTo(catalog))',
+      fix: 'add an ingress rule to catalog\'s NetworkPolicy: from {podSelector {app: frontend}} on TCP 3550 (declared once on frontend: calls: [{ workload: catalog }])',
     }]);
   });
 

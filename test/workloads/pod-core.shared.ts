@@ -1,8 +1,8 @@
-import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { podTemplateOf } from '../../lib/core/kinds';
-import { ISafeWorkload, KubernetesVersion, ProbeCheck, ProbeScheme, ResourcePreset, SafePodProps } from '../../lib';
+import { ISafeWorkload, KubernetesVersion, ProbeCheck, ProbeScheme, ResourcePreset, SafeDeployment, SafePodProps } from '../../lib';
 import { all, errorOf, newChart, one, synth } from '../helpers';
 import { podValidationSuite } from './pod-validation.shared';
 
@@ -266,6 +266,55 @@ export function podCoreSuite(f: WorkloadFactory): void {
       });
     });
 
+    describe('calls declared once', () => {
+      const CART_SEL = { 'app.kubernetes.io/instance': 'cart', 'app.kubernetes.io/name': 'cart' };
+      const WEB_SEL = { 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/name': 'web' };
+      const cartProps: SafePodProps = {
+        image: IMAGE,
+        ports: [{ name: 'grpc', containerPort: 7070 }, { name: 'admin', containerPort: 9901 }],
+        readiness: { check: ProbeCheck.grpc({ port: 'grpc' }) },
+      };
+      const configOf = (manifests: any[], name: string) => all(manifests, 'ConfigMap').find((c) => c.metadata.name.startsWith(`${name}-config-`));
+
+      it('as caller: the address in the env var, egress to exactly that port, and the callee accepts exactly that port', () => {
+        const chart = newChart('shop');
+        const cart = new SafeDeployment(chart, 'cart', cartProps);
+        f.create(chart, 'web', { ...base, calls: [{ workload: cart, port: 'grpc', env: 'CART_SERVICE_ADDR' }] });
+        const manifests = synth(chart);
+        expect(configOf(manifests, 'web').data.CART_SERVICE_ADDR).toBe('cart:7070');
+        const egress = one(manifests, 'NetworkPolicy', 'web').spec.egress;
+        expect(egress.filter((r: any) => r.to[0].podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'cart')).toEqual([
+          { to: [{ podSelector: { matchLabels: CART_SEL } }], ports: [{ port: 7070, protocol: 'TCP' }] },
+        ]);
+        expect(one(manifests, 'NetworkPolicy', 'cart').spec.ingress).toEqual([
+          expect.objectContaining({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }),
+          { from: [{ podSelector: { matchLabels: WEB_SEL } }], ports: [{ port: 7070, protocol: 'TCP' }] },
+        ]);
+      });
+
+      if (f.serving) {
+        it('as callee: across namespaces, the long address and a namespace selector on both sides', () => {
+          const app = new App();
+          const data = new Chart(app, 'data', { namespace: 'data' });
+          const shop = new Chart(app, 'shop', { namespace: 'shop' });
+          const cart = f.create(data, 'cart', cartProps);
+          const web = new SafeDeployment(shop, 'web', { image: IMAGE, port: 8080, calls: [{ workload: cart, port: 'admin', env: 'CART_ADMIN' }] });
+          expect(cart.addressFor(shop, 'grpc')).toBe('cart.data.svc:7070');
+          expect(cart.addressFor(data)).toBe('cart:7070');
+          expect(configOf(synth(shop), 'web').data.CART_ADMIN).toBe('cart.data.svc:9901');
+          expect(one(synth(data), 'NetworkPolicy', 'cart').spec.ingress).toContainEqual({
+            from: [{ podSelector: { matchLabels: WEB_SEL }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+            ports: [{ port: 9901, protocol: 'TCP' }],
+          });
+          expect(one(synth(shop), 'NetworkPolicy', 'web').spec.egress).toContainEqual({
+            to: [{ podSelector: { matchLabels: CART_SEL }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } } }],
+            ports: [{ port: 9901, protocol: 'TCP' }],
+          });
+          expect(web.exposedPorts).toEqual([{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }]);
+        });
+      }
+    });
+
     describe('probe kinds, each on a named port', () => {
       it('httpGet with headers and scheme, grpc with a service, tcpSocket, exec', () => {
         const { main } = make({
@@ -337,6 +386,12 @@ export function podCoreSuite(f: WorkloadFactory): void {
       it('different checks drop the kube-score hint; identical ones keep it', () => {
         expect(make({ readiness: { check: ProbeCheck.tcpSocket() }, liveness: {} }).object.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
         expect(make({ readiness: { check: ProbeCheck.grpc() } }).object.metadata.annotations).toBeUndefined();
+      });
+
+      it('HTTP checks of one path are identical to kube-score whatever their headers; another path is not', () => {
+        const get = (cookie: string, path = '/_healthz') => ({ check: ProbeCheck.httpGet(path, { headers: { Cookie: cookie } }) });
+        expect(make({ readiness: get('probe=ready'), liveness: get('probe=live') }).object.metadata.annotations).toEqual({ 'kube-score/ignore': 'pod-probes-identical' });
+        expect(make({ readiness: get('probe=ready'), liveness: get('probe=live', '/livez') }).object.metadata.annotations).toBeUndefined();
       });
     });
 

@@ -11,6 +11,7 @@ import { nsDefaultDeny, nsLimits, nsPodSecurity, nsQuota, nsRbac } from './names
 import { podSecurity } from './pod-security';
 import { configImmutable, labels, metrics, pdb, serviceAccount } from './relations';
 import { secretNoPlaintext } from './secret';
+import { checkBlockedCalls } from '../../traffic/rule';
 import {
   archExplicit, configExternal, gracefulShutdown, imagePinned, imageRegistry, probeLiveness, probeReadiness, replicasMin,
   resources, rollout, rwoVolume, spreadNodes, spreadZones,
@@ -36,6 +37,7 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   { id: 'rollout', check: rollout },
   { id: 'metrics', check: metrics },
   { id: 'labels', check: labels },
+  { id: 'network-calls', check: checkBlockedCalls },
   { id: 'ns-pod-security', check: nsPodSecurity },
   { id: 'ns-default-deny', check: nsDefaultDeny },
   { id: 'ns-quota', check: nsQuota },
