@@ -108,9 +108,21 @@ function remember(cache: Map<string, string>, s: string, r: string): string {
   return r;
 }
 
+/** A UTF-16 surrogate without its partner: not a character, so not encodable as UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Thrown for a string that no YAML reader of Kubernetes accepts, whatever the quoting. */
+class Unwritable extends Error {}
+
 function renderString(s: string): string {
   let r = rendered.get(s);
   if (r !== undefined) return r;
+  const lone = LONE_SURROGATE.exec(s);
+  if (lone) {
+    throw new Unwritable(`the string ${JSON.stringify(s.length > 60 ? s.slice(0, 60) + '...' : s)} holds an unpaired UTF-16 surrogate `
+      + `(U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}), which is not a character: `
+      + 'the API server, kubectl and every YAML reader of Kubernetes refuse the whole file. Remove it or pair it');
+  }
   r = Y.stringify({ k: s }, OPTIONS).slice(3, -1);
   if (needsDoubleQuotes(s, r)) r = doubleQuoted(s);
   return remember(rendered, s, r);
@@ -273,6 +285,10 @@ export class ManifestYaml {
         out.push('\n');
         return out.join('');
       } catch (e) {
+        if (e instanceof Unwritable) {
+          const m = doc.metadata ?? {};
+          throw new Error(`ManifestYaml: cannot write ${doc.kind ?? 'a document'} ${m.namespace ? `${m.namespace}/` : ''}${m.name ?? ''}: ${e.message}.`);
+        }
         if (e !== FALLBACK) throw e;
       } finally {
         out = [];

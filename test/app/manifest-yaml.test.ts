@@ -212,3 +212,20 @@ describe('a plain cdk8s App with library constructs', () => {
     expect(Yaml.stringify({ v: 'a\u2028b' })).toBe('v: a\u2028b\n');
   });
 });
+
+describe('strings no Kubernetes reader accepts', () => {
+  it('an unpaired surrogate is an error naming the object and the string, never a file the API server refuses', () => {
+    const doc = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' }, data: { k: v } });
+    expect(() => ManifestYaml.stringify([doc('\ud800x')])).toThrow(
+      'ManifestYaml: cannot write ConfigMap shop/cm: the string "\\ud800x" holds an unpaired UTF-16 surrogate (U+D800 at index 0), which is not a character: '
+      + 'the API server, kubectl and every YAML reader of Kubernetes refuse the whole file. Remove it or pair it.');
+    expect(() => ManifestYaml.stringify([doc('ok \udfff')])).toThrow('(U+DFFF at index 3)');
+    expect(ManifestYaml.stringify([doc('a pair \ud83d\ude80 is a character')])).toContain('k: a pair \ud83d\ude80 is a character\n');
+  });
+
+  it('fails the synthesis of an app that holds one', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'surrogate-')) });
+    new HashedConfigMap(new Chart(app, 'c'), 'cfg', { data: { A: '\ud800x' } });
+    expect(() => app.synth()).toThrow(/^ManifestYaml: cannot write ConfigMap cfg-[0-9a-f]+: the string "\\ud800x" holds an unpaired UTF-16 surrogate/);
+  });
+});
