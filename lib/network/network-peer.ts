@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { checkPeerCidr, checkPeerLabels, checkPeerNamespace, checkPeerPorts } from './peer-validation';
+import { checkPeerCidr, checkPeerLabels, checkPeerNamespace, checkPeerPorts, checkPeerSelector } from './peer-validation';
 
 /** Protocols a NetworkPolicy port can name. */
 export enum NetworkProtocol {
@@ -43,7 +43,7 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export class NetworkPeer {
   /** Pods with these labels, in `namespace` (default: the policy's own namespace). */
   public static pods(labels: { [key: string]: string }, namespace?: string): NetworkPeer {
-    checkPeerLabels('NetworkPeer.pods()', 'labels', labels);
+    checkPeerSelector('NetworkPeer.pods()', 'labels', labels, namespace ? `NetworkPeer.namespace('${namespace}')` : 'NetworkPeer.namespace(<this namespace>)');
     if (namespace !== undefined) checkPeerNamespace('NetworkPeer.pods()', 'namespace', namespace);
     return new NetworkPeer(`pods ${JSON.stringify(labels)}${namespace ? ` in ${namespace}` : ''}`, () => ({
       podSelector: { matchLabels: { ...labels } },
@@ -63,7 +63,7 @@ export class NetworkPeer {
 
   /** Every pod in namespaces with these labels (optionally only those with `podLabels`). */
   public static namespacesWithLabels(labels: { [key: string]: string }, podLabels?: { [key: string]: string }): NetworkPeer {
-    checkPeerLabels('NetworkPeer.namespacesWithLabels()', 'labels', labels);
+    checkPeerSelector('NetworkPeer.namespacesWithLabels()', 'labels', labels, 'NetworkPeer.cidr(\'0.0.0.0/0\') or one NetworkPeer.namespace() per namespace');
     checkPeerLabels('NetworkPeer.namespacesWithLabels()', 'podLabels', podLabels);
     return new NetworkPeer(`namespaces ${JSON.stringify(labels)}`, () => ({
       namespaceSelector: { matchLabels: { ...labels } },

@@ -13,6 +13,17 @@ export function checkPeerLabels(where: string, prop: string, labels: { [key: str
   if (labels !== undefined) checkLabelsAt(where, prop, labels);
 }
 
+/**
+ * The labels that select a peer's pods: at least one, since an empty selector selects every
+ * pod (of the namespace, or of every selected namespace).
+ */
+export function checkPeerSelector(where: string, prop: string, labels: { [key: string]: string } | undefined, everyPod: string): void {
+  if (labels === undefined || labels === null || typeof labels !== 'object' || Array.isArray(labels) || Object.keys(labels).length === 0) {
+    failAt(where, prop, labels, `at least one label: an empty selector selects every pod; for every pod say so with ${everyPod}`);
+  }
+  checkLabelsAt(where, prop, labels);
+}
+
 /** A namespace name (a DNS-1123 label). */
 export function checkPeerNamespace(where: string, prop: string, name: string): void {
   checkAt(where, prop, name, dns1123LabelProblem(name));
@@ -33,6 +44,7 @@ export function checkPeerCidr(where: string, cidr: string, except: string[] | un
 /** Ports and port ranges: 1 to 65535, `endPort` not below `port`, a known protocol. */
 export function checkPeerPorts(where: string, ports: NetworkPort[]): void {
   if (!Array.isArray(ports)) failAt(where, 'ports', ports, 'a list of ports such as [{ port: 443 }]');
+  if (ports.length === 0) failAt(where, 'ports', ports, 'at least one port such as [{ port: 443 }]: a rule without ports opens every port; leave withPorts out for that');
   ports.forEach((p, i) => {
     checkAt(where, `ports[${i}].port`, p?.port, portProblem(p?.port));
     if (p.endPort !== undefined) checkAt(where, `ports[${i}].endPort`, p.endPort, portProblem(p.endPort) ?? portRangeProblem(p.port, p.endPort));
