@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPinnedTag, parseImage, pinProblem } from '../../lib/core/image';
-import { checkManifests } from '../../lib/practices/checker';
-import { resolveOptions } from '../../lib/practices/options';
-import { GuardrailsOptions } from '../../lib';
-import { App, LABELS, manifests, NS, SEL } from './helpers';
-
-/** Raw-object fixtures for each kind of blind spot: what must be flagged, and what must pass. */
-function messages(rule: string, mutate: (app: App) => void, options?: GuardrailsOptions): string[] {
-  const resolved = resolveOptions(options, (p, v, a) => { throw new Error(`${p} ${String(v)} ${a}`); });
-  return checkManifests(manifests(mutate).map((manifest) => ({ manifest })), resolved).violations
-    .filter((v) => v.rule === rule).map((v) => `${v.kind} ${v.name}: ${v.message}`);
-}
+import { App, LABELS, messages, NS, SEL } from './helpers';
 
 const c0 = (a: App) => a.deployment.spec.template.spec.containers[0];
 const podSpec = (a: App) => a.deployment.spec.template.spec;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { App, LABELS, messages, NS } from './helpers';
+
+/** Raw-object fixtures for the blind spots a new user's trial found: what must be flagged, and what must pass. */
+const c0 = (a: App) => a.deployment.spec.template.spec.containers[0];
+const podSpec = (a: App) => a.deployment.spec.template.spec;
+const meta = (name: string) => ({ name, namespace: NS, labels: { ...LABELS } });
+
+describe('ns-rbac: dangerous grants in every API group, bindings to everyone, aggregation', () => {
+  const rule = (r: any, kind = 'Role') => (a: App) => { a.role.kind = kind; a.role.rules = [r]; };
+  const NSW = 'runs pods as any ServiceAccount of the namespace, with any Secret, ConfigMap and volume of it mounted';
+
+  it.each<[string, any, string, string?]>([
+    ['apps deployments create/patch', { apiGroups: ['apps'], resources: ['deployments'], verbs: ['create', 'patch'] }, `grants create, patch on deployments (apps): whoever creates or changes a workload (deployments) ${NSW}`],
+    ['batch jobs create', { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] }, `grants create on jobs (batch): whoever creates or changes a workload (jobs) ${NSW}`],
+    ['batch cronjobs create', { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['create'] }, 'grants create on cronjobs (batch)'],
+    ['pods patch/update', { apiGroups: [''], resources: ['pods'], verbs: ['patch', 'update'] }, 'grants update, patch on pods: changing a pod\'s image runs other code with its ServiceAccount, Secrets and volumes'],
+    ['pods/ephemeralcontainers patch', { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] }, 'grants patch on pods/ephemeralcontainers: it adds a container of any image to a running pod'],
+    ['nodes/proxy get', { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }, 'grants get on nodes/proxy: it reaches the kubelet API of every node', 'ClusterRole'],
+    ['mutating webhooks create', { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['create'] }, 'grants create on mutatingwebhookconfigurations (admissionregistration.k8s.io): a mutating webhook receives and rewrites every object', 'ClusterRole'],
+    ['CSR approval', { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] }, 'grants update on certificatesigningrequests/approval (certificates.k8s.io): it approves certificate requests', 'ClusterRole'],
+    ['signers approve', { apiGroups: ['certificates.k8s.io'], resources: ['signers'], verbs: ['approve'] }, 'grants approve on signers (certificates.k8s.io)', 'ClusterRole'],
+    ['persistentvolumes create', { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['create'] }, 'grants create on persistentvolumes: a hostPath PersistentVolume mounts any directory of a node into a pod', 'ClusterRole'],
+    ['apiGroups * on deployments', { apiGroups: ['*'], resources: ['deployments'], verbs: ['create'] }, 'grants create on deployments (apps)'],
+  ])('flags %s', (_t, r, message, kind) => {
+    expect(messages('ns-rbac', rule(r, kind)).join('\n')).toContain(message);
+  });
+
+  it.each<[string, any, string?]>([
+    ['read-only workloads', { apiGroups: ['apps', 'batch'], resources: ['deployments', 'jobs', 'cronjobs'], verbs: ['get', 'list', 'watch'] }],
+    ['delete pods (a restart)', { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'get'] }],
+    ['deployments in the core group (no such resource)', { apiGroups: [''], resources: ['deployments'], verbs: ['create'] }],
+    ['deployments/scale patch', { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch'] }],
+    ['nodes get', { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }, 'ClusterRole'],
+    ['CSR create and get', { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get'] }, 'ClusterRole'],
+    ['nodes/proxy in a Role (cluster-scoped: grants nothing)', { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }],
+  ])('passes %s', (_t, r, kind) => {
+    expect(messages('ns-rbac', rule(r, kind))).toEqual([]);
+  });
+
+  const binding = (subject: any) => (a: App) => {
+    (a as any).binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('viewers'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'viewer' }, subjects: [subject] };
+  };
+  it.each<[string, string, string]>([
+    ['Group', 'system:unauthenticated', 'every request without credentials, from anyone who reaches the API server'],
+    ['User', 'system:anonymous', 'every request without credentials, from anyone who reaches the API server'],
+    ['Group', 'system:serviceaccounts', 'every ServiceAccount of every namespace, so any pod that can run'],
+    ['Group', 'system:authenticated', 'every user and every ServiceAccount of the cluster'],
+  ])('flags a binding to %s %s', (kind, name, who) => {
+    expect(messages('ns-rbac', binding({ kind, name, apiGroup: 'rbac.authorization.k8s.io' })))
+      .toEqual([`RoleBinding viewers: binds Role viewer to ${kind} ${name}, that is to ${who}`]);
+  });
+  it('passes a binding to a named group or ServiceAccount', () => {
+    expect(messages('ns-rbac', binding({ kind: 'Group', name: 'shop-dev', apiGroup: 'rbac.authorization.k8s.io' }))).toEqual([]);
+    expect(messages('ns-rbac', binding({ kind: 'ServiceAccount', name: 'web', namespace: NS }))).toEqual([]);
+  });
+
+  const aggregated = (selector: any) => (a: App) => {
+    (a as any).agg = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team-admin', labels: LABELS }, aggregationRule: { clusterRoleSelectors: [selector] }, rules: [] };
+  };
+  it('flags a ClusterRole that aggregates what admin or edit aggregates, or every ClusterRole', () => {
+    expect(messages('ns-rbac', aggregated({ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } })))
+      .toEqual(['ClusterRole team-admin: its aggregationRule gathers the ClusterRoles that admin gathers (rbac.authorization.k8s.io/aggregate-to-admin=true), so it grants what those grant (secrets, pod creation) and grows when any of them does']);
+    expect(messages('ns-rbac', aggregated({ matchExpressions: [{ key: 'rbac.authorization.k8s.io/aggregate-to-edit', operator: 'Exists' }] }))[0])
+      .toContain('gathers the ClusterRoles that edit gathers');
+    expect(messages('ns-rbac', aggregated({}))[0]).toContain('its aggregationRule selects every ClusterRole, cluster-admin included');
+  });
+  it('passes a ClusterRole that aggregates its own labelled roles', () => {
+    expect(messages('ns-rbac', aggregated({ matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } }))).toEqual([]);
+    expect(messages('ns-rbac', aggregated({ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }))).toEqual([]);
+  });
+});
