@@ -4,7 +4,7 @@
  * cross-object rule is a map lookup and the whole check stays linear in the objects.
  */
 import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
-import { POD_KINDS, PodKind } from '../core/kinds';
+import { POD_KINDS, PodKind, inferredPodKind } from '../core/kinds';
 import { LabelSelector, isEmptySelector, requiredPairs, selectorMatches } from './selector';
 import { readSkips } from './skip';
 import { ManifestInput } from './model';
@@ -170,7 +170,7 @@ export class ObjectIndex {
       const ref = obj.m.spec?.scaleTargetRef;
       if (isObject(ref)) this.hpaByTarget.set(key(String(ref.kind), obj.ns, String(ref.name)), obj);
     }
-    const podKind = WORKLOAD_KINDS.get(obj.kind);
+    const podKind = WORKLOAD_KINDS.get(obj.kind) ?? inferredPodKind(obj.m);
     if (podKind) {
       const templatePath = podKind.templatePath;
       const template = templatePath.length === 0 ? obj.m : dig(obj.m, templatePath);

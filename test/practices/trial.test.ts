@@ -70,3 +70,30 @@ describe('ns-rbac: dangerous grants in every API group, bindings to everyone, ag
     expect(messages('ns-rbac', aggregated({ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }))).toEqual([]);
   });
 });
+
+describe('pods inside kinds the checker does not know are checked as long-running replicated workloads', () => {
+  const privileged = (a: App) => ({ ...a.deployment.spec.template, spec: { ...podSpec(a), containers: [{ ...c0(a), image: 'nginx', securityContext: { ...c0(a).securityContext, privileged: true } }] } });
+  const rollout = (a: App) => {
+    (a as any).rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta('web-rollout'), spec: { replicas: 2, selector: a.deployment.spec.selector, strategy: { canary: {} }, template: privileged(a) } };
+  };
+  const podTemplate = (a: App) => {
+    (a as any).podTemplate = { apiVersion: 'v1', kind: 'PodTemplate', metadata: meta('web-template'), template: privileged(a) };
+  };
+
+  it('flags a privileged Rollout with an unpinned image', () => {
+    expect(messages('pod-security', rollout)).toEqual(['Rollout web-rollout: container "app" is privileged']);
+    expect(messages('image-pinned', rollout)).toEqual(['Rollout web-rollout: container "app": image "nginx" has neither a tag nor a digest, so it means "latest"']);
+  });
+
+  it('flags a v1 PodTemplate (template) the same way', () => {
+    expect(messages('pod-security', podTemplate)).toEqual(['PodTemplate web-template: container "app" is privileged']);
+    expect(messages('image-pinned', podTemplate)).toHaveLength(1);
+  });
+
+  it('passes a well-made Rollout, and a custom resource whose spec.template is no pod template', () => {
+    const good = (a: App) => { (a as any).rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta('web-rollout'), spec: { replicas: 2, selector: a.deployment.spec.selector, template: a.deployment.spec.template } }; delete (a as any).deployment; };
+    for (const rule of ['pod-security', 'image-pinned', 'probe-readiness', 'probe-liveness', 'graceful-shutdown', 'resources']) expect(messages(rule, good)).toEqual([]);
+    const notPods = (a: App) => { (a as any).cr = { apiVersion: 'example.com/v1', kind: 'Report', metadata: meta('r'), spec: { template: { spec: { title: 'x' } } } }; };
+    expect(messages('pod-security', notPods)).toEqual([]);
+  });
+});
