@@ -47,6 +47,8 @@ export interface ContainerRef {
   readonly init: boolean;
   /** The list the container is in. */
   readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
+  /** A native sidecar: an init container with `restartPolicy: Always`, which runs as long as the pod. */
+  readonly sidecar: boolean;
 }
 
 /** The Pod template of a workload. */
@@ -66,6 +68,8 @@ export interface PodSet {
   readonly containers: ContainerRef[];
   /** Regular, init and ephemeral containers. */
   readonly allContainers: ContainerRef[];
+  /** Containers that run as long as the pod: the regular ones, then the native sidecars. */
+  readonly runningContainers: ContainerRef[];
   /** Runs until stopped (not a Job, CronJob, a Pod that terminates or a Helm hook Pod). */
   readonly longRunning: boolean;
   /** Has spec.replicas (Deployment, ReplicaSet, ReplicationController, StatefulSet). */
@@ -185,7 +189,7 @@ export class ObjectIndex {
         const arr = Array.isArray(spec[list]) ? spec[list] : [];
         arr.forEach((c: any, i: number) => {
           if (!isObject(c)) return;
-          const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list };
+          const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' };
           allContainers.push(ref);
           if (!init) containers.push(ref);
         });
@@ -201,6 +205,7 @@ export class ObjectIndex {
         annotations: stringMap(template.metadata?.annotations),
         containers,
         allContainers,
+        runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
         longRunning: podKind.longRunning && obj.annotations[HELM_HOOK] === undefined
           && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
         replicated: podKind.replicated,

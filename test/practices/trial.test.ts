@@ -97,3 +97,42 @@ describe('pods inside kinds the checker does not know are checked as long-runnin
     expect(messages('pod-security', notPods)).toEqual([]);
   });
 });
+
+describe('native sidecars (initContainers with restartPolicy Always) are long-running containers', () => {
+  const sidecar = (extra: any = {}) => (a: App) => {
+    podSpec(a).initContainers = [{ name: 'proxy', image: 'ghcr.io/acme/proxy:2.1.0', restartPolicy: 'Always', ports: [{ containerPort: 9000, name: 'proxy' }], ...extra }];
+  };
+  const targeted = (a: App) => { a.service.spec.ports.push({ name: 'proxy', port: 9000, targetPort: 'proxy' }); };
+
+  it('flags a sidecar a Service targets without readinessProbe or preStop, and any sidecar without livenessProbe', () => {
+    const mutate = (a: App) => { sidecar()(a); targeted(a); };
+    expect(messages('probe-readiness', mutate)).toEqual(['Deployment web: container "proxy" serves on port proxy (Service web targets it) but has no readinessProbe, so it receives traffic while starting or failing']);
+    expect(messages('graceful-shutdown', mutate)).toEqual(['Deployment web: container "proxy" serves on port proxy (Service web targets it) but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic']);
+    expect(messages('probe-liveness', sidecar())).toEqual(['Deployment web: container "proxy" has no livenessProbe, so a hung process is never restarted']);
+  });
+
+  it('passes a sidecar with probes, and a plain init container without any', () => {
+    const probed = { readinessProbe: { tcpSocket: { port: 9000 } }, livenessProbe: { tcpSocket: { port: 9000 }, periodSeconds: 10, failureThreshold: 6 }, lifecycle: { preStop: { sleep: { seconds: 5 } } } };
+    const mutate = (a: App) => { sidecar(probed)(a); targeted(a); };
+    for (const rule of ['probe-readiness', 'probe-liveness', 'graceful-shutdown']) expect(messages(rule, mutate)).toEqual([]);
+    const init = (a: App) => { podSpec(a).initContainers = [{ name: 'migrate', image: 'ghcr.io/acme/migrate:1.0.0' }]; };
+    for (const rule of ['probe-readiness', 'probe-liveness', 'graceful-shutdown']) expect(messages(rule, init)).toEqual([]);
+  });
+
+  it('does not ask a sidecar that no Service targets for a readinessProbe', () => {
+    expect(messages('probe-readiness', sidecar())).toEqual([]);
+  });
+});
+
+describe('graceful-shutdown reads sleep as GNU sleep does', () => {
+  const preStop = (command: string[], grace = 30) => (a: App) => { c0(a).lifecycle = { preStop: { exec: { command } } }; podSpec(a).terminationGracePeriodSeconds = grace; };
+  it.each<[string[], number, string]>([
+    [['sleep', '1m'], 30, '60s'], [['sleep', '45.0'], 30, '45s'], [['/bin/sh', '-c', 'sleep 0.5m'], 30, '30s'], [['sleep', '1h'], 600, '3600s'], [['sleep', '20', '15s'], 30, '35s'],
+  ])('flags %j with a %is grace period', (command, grace, delay) => {
+    expect(messages('graceful-shutdown', preStop(command, grace)))
+      .toEqual([`Deployment web: container "app": the preStop delay (${delay}) is not shorter than terminationGracePeriodSeconds (${grace}s), so SIGKILL comes before the app has had SIGTERM`]);
+  });
+  it.each<[string[], number]>([[['sleep', '0.25m'], 30], [['sleep', '10.5'], 30], [['sleep', '1m'], 90]])('passes %j with a %is grace period', (command, grace) => {
+    expect(messages('graceful-shutdown', preStop(command, grace))).toEqual([]);
+  });
+});

@@ -208,9 +208,11 @@ export interface Serving {
 const isNumeric = (x: unknown) => (typeof x === 'number' && Number.isInteger(x)) || (typeof x === 'string' && /^\d+$/.test(x));
 
 /**
- * The serving containers of a long-running pod template of a serving kind: those that declare
- * a port, and those a Service targets whether or not they declare the port (a numeric
- * targetPort that no container declares is served by the containers that declare no port).
+ * The serving containers of a long-running pod template of a serving kind: regular containers
+ * that declare a port, and those a Service targets whether or not they declare the port (a
+ * numeric targetPort that no container declares is served by the regular containers that
+ * declare no port); native sidecars (init containers with `restartPolicy: Always`) when a
+ * Service targets a port they declare.
  */
 export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
   if (!p.kind.serving || !p.longRunning) return [];
@@ -220,16 +222,18 @@ export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
     if (!list) ports.set(c, [port]); else if (!list.includes(port)) list.push(port);
   };
   const declared = (c: ContainerRef): any[] => (Array.isArray(c.c.ports) ? c.c.ports.filter(isObject) : []);
+  const declares = (c: ContainerRef, target: unknown) => declared(c).some((d) => (isNumeric(target) ? String(d.containerPort) === String(target) : d.name === target));
   for (const c of p.containers) for (const port of declared(c)) add(c, String(port.containerPort ?? port.name));
   for (const svc of servicesByPod(index).get(p) ?? []) {
     for (const sp of Array.isArray(svc.m.spec?.ports) ? svc.m.spec.ports.filter(isObject) : []) {
       const target = sp.targetPort ?? sp.port;
-      const owners = p.containers.filter((c) => declared(c).some((d) => (isNumeric(target) ? String(d.containerPort) === String(target) : d.name === target)));
+      const owners = p.runningContainers.filter((c) => declares(c, target));
+      for (const c of owners) if (c.sidecar) add(c, `${target} (Service ${svc.name} targets it)`);
       if (owners.length > 0 || !isNumeric(target)) continue;
       for (const c of p.containers) if (declared(c).length === 0) add(c, `${target} (Service ${svc.name} targets it)`);
     }
   }
-  return p.containers.filter((c) => ports.has(c)).map((c) => ({ ref: c, ports: ports.get(c)!.join(', ') }));
+  return p.runningContainers.filter((c) => ports.has(c)).map((c) => ({ ref: c, ports: ports.get(c)!.join(', ') }));
 }
 
 /** `probe-readiness`: every serving container of a long-running workload has a readiness probe. */
@@ -249,11 +253,11 @@ function tolerance(probe: any): number {
   return (asInt(probe.periodSeconds) ?? 10) * (asInt(probe.failureThreshold) ?? 3);
 }
 
-/** `probe-liveness`: every container of a long-running workload has a liveness probe more tolerant than its readiness probe. */
+/** `probe-liveness`: every container (native sidecars included) of a long-running workload has a liveness probe more tolerant than its readiness probe. */
 export function probeLiveness(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     if (!p.longRunning) continue;
-    for (const c of p.containers) {
+    for (const c of p.runningContainers) {
       const live = c.c.livenessProbe;
       if (!isObject(live)) {
         ctx.report(p.obj, `container "${c.name}" has no livenessProbe, so a hung process is never restarted`, { field: `${c.field}.livenessProbe` });
@@ -269,7 +273,7 @@ export function probeLiveness(ctx: RuleContext): void {
   }
 }
 
-/** The delay of a preStop hook in seconds, when it is a plain sleep. */
+/** The delay of a preStop hook in seconds, when it is a plain sleep (`sleep 10`, `sleep 1m`, `sleep 45.0`, the sleep action). */
 function preStopDelay(preStop: any): number | undefined {
   if (!isObject(preStop)) return undefined;
   const sleep = asInt(preStop.sleep?.seconds);
@@ -277,9 +281,13 @@ function preStopDelay(preStop: any): number | undefined {
   const cmd = preStop.exec?.command;
   if (!Array.isArray(cmd)) return undefined;
   const text = cmd.map(String).join(' ');
-  const m = /(?:^|[\s;&|])sleep\s+(\d+)(?:s)?(?:$|[\s;&|])/.exec(text);
-  return m ? parseInt(m[1], 10) : undefined;
+  const m = /(?:^|[\s;&|'"])sleep((?:\s+(?:\d+\.?\d*|\.\d+)[smhd]?)+)(?=$|[\s;&|'"])/.exec(text);
+  if (!m) return undefined;
+  // GNU sleep: each argument is a number with an optional unit (s, m, h, d), and the pause is their sum.
+  return m[1].trim().split(/\s+/).reduce((sum, arg) => sum + parseFloat(arg) * (SLEEP_UNITS[arg[arg.length - 1]] ?? 1), 0);
 }
+
+const SLEEP_UNITS: { [unit: string]: number } = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** `graceful-shutdown`: terminationGracePeriodSeconds is set, and serving containers wait in preStop for a shorter time. */
 export function gracefulShutdown(ctx: RuleContext): void {
