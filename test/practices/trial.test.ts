@@ -136,3 +136,25 @@ describe('graceful-shutdown reads sleep as GNU sleep does', () => {
     expect(messages('graceful-shutdown', preStop(command, grace))).toEqual([]);
   });
 });
+
+describe('image-pinned: words of a moving line make a tag move; digests must be valid', () => {
+  const image = (ref: string) => (a: App) => { c0(a).image = ref; };
+  it.each<[string, string]>([
+    ['app:1.0.0-SNAPSHOT', 'SNAPSHOT'], ['app:2.3.1-nightly', 'nightly'], ['app:1.2.3-latest', 'latest'], ['app:edge-1.2.3', 'edge'],
+    ['app:1.4.2-dev', 'dev'], ['app:main-1.2.3', 'main'], ['app:master_1.2.3', 'master'], ['app:1.2.3-stable', 'stable'], ['app:canary-2.0.0', 'canary'],
+  ])('flags %s', (ref, word) => {
+    expect(messages('image-pinned', image(ref)))
+      .toEqual([`Deployment web: container "app": image "${ref}" uses the tag "${ref.slice(4)}", which moves when a new build is pushed: "${word}" names a line of builds, not one build, whatever version it carries`]);
+  });
+  it.each(['app:1.4.2', 'app:v1.25.3-alpine', 'app:2.4.0-rc.1', 'app:1.2.3-debian-12', 'app:sha-3f2a9c8', 'app:20240105', 'app:1.2.3-mainline-x' /* mainline is not main */, 'app:nightly-20240105', 'app:main-1a2b3c4d'])('passes %s', (ref) => {
+    expect(messages('image-pinned', image(ref))).toEqual([]);
+  });
+  it.each([
+    `app@sha256:${'a'.repeat(40)}`, `app@sha256:${'A'.repeat(64)}`, `app@md5:${'a'.repeat(32)}`, `app@sha384:${'a'.repeat(64)}`,
+  ])('refuses the invalid digest in %s', (ref) => {
+    expect(messages('image-pinned', image(ref))).toEqual([`Deployment web: container "app": "${ref}" is not a valid image reference`]);
+  });
+  it.each([`app@sha256:${'a'.repeat(64)}`, `app@sha384:${'0'.repeat(96)}`, `app@sha512:${'f'.repeat(128)}`])('passes the digest %s', (ref) => {
+    expect(messages('image-pinned', image(ref))).toEqual([]);
+  });
+});
