@@ -145,7 +145,7 @@ describe('spread: anti-affinity across namespaces does not spread this workload;
   });
 
   it.each<[string, any, string]>([
-    ['maxSkew 0', { maxSkew: 0 }, 'has maxSkew 0; the API server requires a whole number of at least 1'],
+    ['maxSkew 0', { maxSkew: 0 }, 'has maxSkew 0; the API server requires a whole number from 1 to 2147483647'],
     ['no topologyKey', { topologyKey: undefined }, 'has no topologyKey; the API server requires one'],
     ['no labelSelector', { labelSelector: undefined }, 'has no labelSelector, so it counts no pods and spreads nothing'],
     ['a bad whenUnsatisfiable', { whenUnsatisfiable: 'Sometimes' }, 'has whenUnsatisfiable "Sometimes"; the API server requires DoNotSchedule or ScheduleAnyway'],

@@ -158,3 +158,50 @@ describe('image-pinned: words of a moving line make a tag move; digests must be 
     expect(messages('image-pinned', image(ref))).toEqual([]);
   });
 });
+
+describe('topology spread: fields the API server rejects are reported and spread nothing', () => {
+  const tsc = (a: App) => podSpec(a).topologySpreadConstraints;
+  const host = (change: any) => (a: App) => { Object.assign(tsc(a)[0], change); };
+  const PREFIX = 'Deployment web: topologySpreadConstraints[0] ';
+  const NOSPREAD = 'Deployment web: runs up to 2 replicas but nothing spreads them across nodes';
+  it.each<[string, any, string]>([
+    ['minDomains 0', { minDomains: 0, whenUnsatisfiable: 'DoNotSchedule' }, 'has minDomains 0; the API server requires a whole number of at least 1'],
+    ['minDomains with ScheduleAnyway', { minDomains: 2 }, 'has minDomains with whenUnsatisfiable ScheduleAnyway; the API server allows minDomains only with DoNotSchedule'],
+    ['nodeAffinityPolicy Always', { nodeAffinityPolicy: 'Always' }, 'has nodeAffinityPolicy "Always"; the API server requires Honor or Ignore'],
+    ['nodeTaintsPolicy honor', { nodeTaintsPolicy: 'honor' }, 'has nodeTaintsPolicy "honor"; the API server requires Honor or Ignore'],
+    ['maxSkew over int32', { maxSkew: 2147483648 }, 'has maxSkew 2147483648; the API server requires a whole number from 1 to 2147483647'],
+    ['Exists with values', { labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists', values: ['web'] }] } }, 'has a labelSelector whose matchExpressions[0] (app.kubernetes.io/name Exists) has values; Exists takes none, which the API server rejects'],
+    ['In without values', { labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [] }] } }, 'has a labelSelector whose matchExpressions[0] (app.kubernetes.io/name In) has no values; In needs at least one, which the API server rejects'],
+    ['matchLabelKeys key in the selector', { matchLabelKeys: ['app.kubernetes.io/name'] }, 'has app.kubernetes.io/name both in matchLabelKeys and in the labelSelector; the API server rejects a key in both'],
+  ])('flags %s', (_t, change, problem) => {
+    const found = messages('spread-nodes', host(change));
+    expect(found).toContain(PREFIX + problem);
+    expect(found.some((m) => m.startsWith(NOSPREAD))).toBe(true);
+  });
+
+  it('flags two constraints with the same topologyKey and whenUnsatisfiable', () => {
+    const found = messages('spread-nodes', (a) => { tsc(a).push({ ...tsc(a)[0], maxSkew: 2 }); });
+    expect(found).toEqual(['Deployment web: topologySpreadConstraints[2] repeats topologyKey kubernetes.io/hostname with whenUnsatisfiable ScheduleAnyway of topologySpreadConstraints[0]; the API server rejects the pair']);
+  });
+
+  it('passes valid minDomains, policies and matchLabelKeys, and a DoNotSchedule twin of a ScheduleAnyway constraint', () => {
+    expect(messages('spread-nodes', host({ minDomains: 2, whenUnsatisfiable: 'DoNotSchedule', nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Ignore', matchLabelKeys: ['pod-template-hash'] }))).toEqual([]);
+    expect(messages('spread-nodes', (a) => { tsc(a).push({ ...tsc(a)[0], whenUnsatisfiable: 'DoNotSchedule' }); })).toEqual([]);
+    expect(messages('spread-nodes', host({ labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists' }] } }))).toEqual([]);
+  });
+
+  const anti = (weight: number) => (a: App) => {
+    podSpec(a).topologySpreadConstraints = [tsc(a)[1]];
+    podSpec(a).affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } } }] } };
+  };
+  it('flags pod anti-affinity with weight 0 and does not count it as spreading', () => {
+    const found = messages('spread-nodes', anti(0));
+    expect(found[0]).toEqual('Deployment web: affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0] has weight 0; the API server requires 1 to 100, so it spreads nothing');
+    expect(found[1]).toContain(NOSPREAD);
+    expect(messages('spread-nodes', anti(101))).toHaveLength(2);
+  });
+  it('passes pod anti-affinity with weight 1 to 100', () => {
+    expect(messages('spread-nodes', anti(1))).toEqual([]);
+    expect(messages('spread-nodes', anti(100))).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
 import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { RuleContext } from '../context';
 import { ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
-import { selectorMatches, showSelector } from '../selector';
+import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -131,28 +131,55 @@ function ownNamespaceOnly(p: PodSet, term: any): boolean {
   return ns.length === 0 || (ns.length === 1 && ns[0] === p.obj.ns);
 }
 
-/** Why a topology spread constraint is invalid or spreads nothing, or undefined when it is sound. */
-function spreadProblem(t: any): string | undefined {
+const SPREAD_POLICIES = ['Honor', 'Ignore'];
+
+/**
+ * Why a topology spread constraint is invalid or spreads nothing, or undefined when it is sound.
+ * `all`: the pod's constraints, for the rule that no two share topologyKey and whenUnsatisfiable.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ */
+function spreadProblem(t: any, all: readonly any[]): string | undefined {
   if (!isObject(t)) return 'is not an object';
   const skew = t.maxSkew;
-  if (!(typeof skew === 'number' && Number.isInteger(skew) && skew >= 1)) return `has maxSkew ${JSON.stringify(skew) ?? 'unset'}; the API server requires a whole number of at least 1`;
+  if (!(typeof skew === 'number' && Number.isInteger(skew) && skew >= 1 && skew <= INT32_MAX)) return `has maxSkew ${JSON.stringify(skew) ?? 'unset'}; the API server requires a whole number from 1 to ${INT32_MAX}`;
   if (typeof t.topologyKey !== 'string' || t.topologyKey === '') return 'has no topologyKey; the API server requires one';
   if (!['DoNotSchedule', 'ScheduleAnyway'].includes(t.whenUnsatisfiable)) return `has whenUnsatisfiable ${JSON.stringify(t.whenUnsatisfiable) ?? 'unset'}; the API server requires DoNotSchedule or ScheduleAnyway`;
+  if (t.minDomains !== undefined && t.minDomains !== null) {
+    const d = t.minDomains;
+    if (!(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= INT32_MAX)) return `has minDomains ${JSON.stringify(d)}; the API server requires a whole number of at least 1`;
+    if (t.whenUnsatisfiable !== 'DoNotSchedule') return `has minDomains with whenUnsatisfiable ${t.whenUnsatisfiable}; the API server allows minDomains only with DoNotSchedule`;
+  }
+  for (const policy of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+    if (t[policy] !== undefined && t[policy] !== null && !SPREAD_POLICIES.includes(t[policy])) return `has ${policy} ${JSON.stringify(t[policy])}; the API server requires Honor or Ignore`;
+  }
+  const twin = all.findIndex((o) => isObject(o) && o.topologyKey === t.topologyKey && o.whenUnsatisfiable === t.whenUnsatisfiable);
+  if (all[twin] !== t) return `repeats topologyKey ${t.topologyKey} with whenUnsatisfiable ${t.whenUnsatisfiable} of topologySpreadConstraints[${twin}]; the API server rejects the pair`;
   if (!isObject(t.labelSelector)) return 'has no labelSelector, so it counts no pods and spreads nothing';
+  const selector = selectorProblem(t.labelSelector);
+  if (selector) return `has a labelSelector whose ${selector}, which the API server rejects`;
+  const keys = selectorKeys(t.labelSelector);
+  const both = (Array.isArray(t.matchLabelKeys) ? t.matchLabelKeys.map(String) : []).filter((k: string) => keys.includes(k));
+  if (both.length > 0) return `has ${both.join(', ')} both in matchLabelKeys and in the labelSelector; the API server rejects a key in both`;
   return undefined;
+}
+
+/** Why a preferred pod anti-affinity term is invalid (weight outside 1..100), or undefined. */
+function weightProblem(w: any): string | undefined {
+  const weight = isObject(w) ? w.weight : undefined;
+  return typeof weight === 'number' && Number.isInteger(weight) && weight >= 1 && weight <= 100 ? undefined : `has weight ${JSON.stringify(weight) ?? 'unset'}; the API server requires 1 to 100`;
 }
 
 function spreadsOver(p: PodSet, keys: string[]): boolean {
   const tsc = Array.isArray(p.spec.topologySpreadConstraints) ? p.spec.topologySpreadConstraints : [];
-  if (tsc.some((t: any) => spreadProblem(t) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
+  if (tsc.some((t: any) => spreadProblem(t, tsc) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
   const anti = p.spec.affinity?.podAntiAffinity;
   if (!isObject(anti)) return false;
   const terms: any[] = [
     ...(Array.isArray(anti.requiredDuringSchedulingIgnoredDuringExecution) ? anti.requiredDuringSchedulingIgnoredDuringExecution : []),
     ...(Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution)
-      ? anti.preferredDuringSchedulingIgnoredDuringExecution.map((w: any) => w?.podAffinityTerm) : []),
+      ? anti.preferredDuringSchedulingIgnoredDuringExecution.filter((w: any) => weightProblem(w) === undefined).map((w: any) => w?.podAffinityTerm) : []),
   ];
-  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorMatches(t.labelSelector, p.labels));
+  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorProblem(t.labelSelector) === undefined && selectorMatches(t.labelSelector, p.labels));
 }
 
 function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
@@ -161,8 +188,15 @@ function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
     tsc.forEach((t: any, i: number) => {
       // Each constraint is judged once: by spread-zones when it names a zone key, else by spread-nodes.
       const mine = isObject(t) && ZONE_KEYS.includes(t.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
-      const problem = mine ? spreadProblem(t) : undefined;
+      const problem = mine ? spreadProblem(t, tsc) : undefined;
       if (problem) ctx.report(p.obj, `topologySpreadConstraints[${i}] ${problem}`, { field: `${p.specField}.topologySpreadConstraints[${i}]` });
+    });
+    const preferred = p.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
+    (Array.isArray(preferred) ? preferred : []).forEach((w: any, i: number) => {
+      const mine = ZONE_KEYS.includes(w?.podAffinityTerm?.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
+      const problem = mine ? weightProblem(w) : undefined;
+      const field = `affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+      if (problem) ctx.report(p.obj, `${field} ${problem}, so it spreads nothing`, { field: `${p.specField}.${field}.weight` });
     });
     const range = replicaRange(ctx.index, p);
     if (!range || range.max < 2) continue;
