@@ -134,13 +134,17 @@ export class ObjectIndex {
   private readonly namespaces = new Set<string>();
   private readonly memo = new Map<string, unknown>();
 
-  constructor(inputs: readonly ManifestInput[], subject: (input: ManifestInput) => boolean = () => true) {
+  /**
+   * `defaultNamespace`: the namespace of namespaced objects that name none (kubectl's default
+   * namespace, `--namespace`); '' keeps them apart from every named namespace.
+   */
+  constructor(inputs: readonly ManifestInput[], subject: (input: ManifestInput) => boolean = () => true, defaultNamespace = '') {
     inputs.forEach((input, i) => {
       const m = input.manifest;
       if (!isObject(m) || typeof m.kind !== 'string') return;
       const meta = isObject(m.metadata) ? m.metadata : {};
       const kind = m.kind;
-      const rawNs = typeof meta.namespace === 'string' ? meta.namespace : '';
+      const rawNs = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
       const obj: Obj = {
         m,
         kind,

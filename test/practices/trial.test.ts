@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readManifestText } from '../../lib/practices/read';
 import { App, LABELS, messages, NS } from './helpers';
 
 /** Raw-object fixtures for the blind spots a new user's trial found: what must be flagged, and what must pass. */
@@ -203,5 +204,29 @@ describe('topology spread: fields the API server rejects are reported and spread
   it('passes pod anti-affinity with weight 1 to 100', () => {
     expect(messages('spread-nodes', anti(1))).toEqual([]);
     expect(messages('spread-nodes', anti(100))).toEqual([]);
+  });
+});
+
+describe('reading YAML as go-yaml v2 does: the version directive and the alias limit', () => {
+  const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+  it('refuses %YAML 1.2 (and any version but 1.1), which would switch the reading of yes/on', () => {
+    expect(readManifestText(`%YAML 1.2\n---\n${CM}data:\n  a: "1"\n`, 'x.yaml').problems)
+      .toEqual(['x.yaml: declares %YAML 1.2; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive']);
+    expect(readManifestText(`${CM}...\n%YAML 1.2\n---\n${CM}`, 'x.yaml').problems).toEqual([expect.stringContaining('x.yaml#2: declares %YAML 1.2')]);
+  });
+  it('reads %YAML 1.1 and documents without a directive', () => {
+    const r = readManifestText(`%YAML 1.1\n---\n${CM}immutable: yes\n`, 'x.yaml');
+    expect(r.problems).toEqual([]);
+    expect(r.inputs[0].manifest.immutable).toBe(true);
+  });
+  it('reads 150 uses of one anchored scalar', () => {
+    const many = Array.from({ length: 150 }, (_, i) => `  k${i}: *v`).join('\n');
+    const r = readManifestText(`${CM}x: &v value\ndata:\n${many}\n`, 'x.yaml');
+    expect(r.problems).toEqual([]);
+    expect(r.inputs[0].manifest.data.k149).toBe('value');
+  });
+  it('refuses an alias bomb once aliases make more than 99% of over 1,000 decoded nodes', () => {
+    const bomb = `${CM}a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`;
+    expect(readManifestText(bomb, 'x.yaml').problems).toEqual(['x.yaml: expands YAML aliases excessively (an alias bomb), as go-yaml refuses: more than 100 nodes from aliases, and most of the document; refused']);
   });
 });
