@@ -17,11 +17,15 @@
  * - a `%YAML` directive other than `%YAML 1.1` is refused ("found incompatible YAML document");
  * - a key given twice in one map is an error (kubectl's strict field validation refuses it).
  *
+ * Block YAML as Kubernetes tools write it is read by a fast reader of that subset
+ * (fast-read.ts), which gives the same values; anything else by the `yaml` package.
+ *
  * Every document must be an object with `apiVersion` and `kind`; `kind: List` documents
  * (kubectl output) are expanded, nested Lists included. Whatever cannot be read is returned
  * as a problem, never skipped without a word.
  */
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit } from 'yaml';
+import { fastDocuments, giveUp } from './fast-read';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 
@@ -167,6 +171,19 @@ export function readManifestText(text: string, source: string): ReadResult {
   const problems: string[] = [];
   const lines = new Map<string, number>();
   if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines };
+  const fast = fastDocuments(text, KUBERNETES_YAML_OPTIONS, (segment) => {
+    // One document outside the fast subset: read by the full reader, or the whole text is.
+    const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
+    const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc)) giveUp();
+    return doc.toJS({ maxAliasCount: -1 }) ?? null;
+  });
+  if (fast !== undefined) {
+    fast.forEach((doc, i) => {
+      if (doc.value !== null) addObject(doc.value, fast.length > 1 ? `${source}#${i + 1}` : source, doc.line, 0);
+    });
+    return done();
+  }
   const docs = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS as any);
   const list: any[] = Array.isArray(docs) ? docs : [docs];
   // Documents come in order: newlines are counted once across the text.
@@ -203,8 +220,12 @@ export function readManifestText(text: string, source: string): ReadResult {
     if (value === null || value === undefined) return; // an empty document
     addObject(value, at, line, 0);
   });
-  if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
-  return { inputs, problems, lines };
+  return done();
+
+  function done(): ReadResult {
+    if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
+    return { inputs, problems, lines };
+  }
 
   function addObject(value: unknown, at: string, line: number, depth: number): void {
     if (!isObject(value) || Array.isArray(value)) {
