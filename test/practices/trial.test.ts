@@ -230,3 +230,22 @@ describe('reading YAML as go-yaml v2 does: the version directive and the alias l
     expect(readManifestText(bomb, 'x.yaml').problems).toEqual(['x.yaml: expands YAML aliases excessively (an alias bomb), as go-yaml refuses: more than 100 nodes from aliases, and most of the document; refused']);
   });
 });
+
+describe('LimitRange defaults as the API server stores them: max becomes default, default or min the default request', () => {
+  const range = (limit: any) => (a: App) => { a.limitRange.spec.limits = [{ type: 'Container', ...limit }]; a.quota.spec.hard['limits.cpu'] = '8'; };
+  it('passes a quota on limits.cpu when max.cpu gives the default limit, and min gives the default requests', () => {
+    const mutate = range({ max: { cpu: '2', memory: '1Gi' }, min: { cpu: '50m', memory: '64Mi' } });
+    expect(messages('ns-quota', mutate)).toEqual([]);
+    expect(messages('ns-limits', mutate)).toEqual([]);
+  });
+  it('passes default requests that come from default', () => {
+    expect(messages('ns-limits', range({ default: { cpu: '1', memory: '256Mi' } }))).toEqual([]);
+  });
+  it('flags a quota on limits.cpu when neither default nor max gives a cpu limit', () => {
+    expect(messages('ns-quota', range({ max: { memory: '1Gi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } })))
+      .toEqual(['ResourceQuota quota: bounds limits.cpu, but no LimitRange in namespace shop gives containers a default cpu limit: the API server rejects every pod whose containers set none']);
+  });
+  it('flags ns-limits when only a cpu max is given (no memory default)', () => {
+    expect(messages('ns-limits', range({ max: { cpu: '2' } }))).toEqual(['Namespace shop: its LimitRange sets no container defaultRequest.memory, default.memory']);
+  });
+});

@@ -138,7 +138,7 @@ function quotaDefaults(ctx: RuleContext): void {
   const ranges = ctx.index.once('limitranges-by-ns', () => group(ctx.index.ofKind('LimitRange')));
   for (const q of ctx.index.ofKind('ResourceQuota')) {
     const hard = isObject(q.m.spec?.hard) ? q.m.spec.hard : {};
-    const container = (ranges.get(q.ns ?? '') ?? []).flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []).filter((l: any) => l?.type === 'Container'));
+    const container = containerLimits(ranges.get(q.ns ?? '') ?? []);
     const has = (path: string) => {
       const [section, res] = [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)];
       return container.some((l: any) => isObject(l[section]) && l[section][res] !== undefined);
@@ -153,12 +153,28 @@ function quotaDefaults(ctx: RuleContext): void {
   }
 }
 
-/** `ns-limits`: a LimitRange gives container defaults. */
+/**
+ * The Container limits of LimitRanges as the API server stores them (SetDefaults_LimitRangeItem):
+ * a `max` without a `default` becomes the default limit, a `default` without a `defaultRequest`
+ * the default request, and else a `min` the default request.
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+function containerLimits(ranges: Obj[]): any[] {
+  const section = (l: any, name: string) => (isObject(l[name]) ? l[name] : {});
+  return ranges.flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []))
+    .filter((l: any) => isObject(l) && l.type === 'Container')
+    .map((l: any) => {
+      const byDefault = { ...section(l, 'max'), ...section(l, 'default') };
+      return { ...l, default: byDefault, defaultRequest: { ...section(l, 'min'), ...byDefault, ...section(l, 'defaultRequest') } };
+    });
+}
+
+/** `ns-limits`: a LimitRange gives container defaults (after the API server's defaulting, see `containerLimits`). */
 export function nsLimits(ctx: RuleContext): void {
   const ranges = ctx.index.once('limitranges-by-ns', () => group(ctx.index.ofKind('LimitRange')));
   for (const ns of ctx.index.ofKind('Namespace')) {
     const list = ranges.get(ns.name) ?? [];
-    const container = list.flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []).filter((l: any) => l?.type === 'Container'));
+    const container = containerLimits(list);
     if (container.length === 0) {
       ctx.report(ns, list.length === 0 ? 'has no LimitRange, so containers without resources get no defaults' : 'its LimitRange has no limit of type Container', { field: 'metadata.name' });
       continue;
