@@ -15,8 +15,21 @@ export const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((k) => k.slice(k.
 /** Kinds whose objects carry a Pod template (lib/core/kinds.ts). */
 export const WORKLOAD_KINDS: ReadonlyMap<string, PodKind> = new Map(POD_KINDS.map((k) => [k.kind, k]));
 
-/** Annotation of Helm hooks (`test`, `pre-install`, ...): Helm runs such a Pod once and waits for it to finish. */
+/** Annotation of Helm hooks (`test`, `pre-install`, ...). */
 export const HELM_HOOK = 'helm.sh/hook';
+/** Hooks that make a Pod or Job a test Helm runs once and waits for (`helm test`). */
+const HELM_TEST_HOOKS = ['test', 'test-success', 'test-failure'];
+
+/**
+ * Whether an object is a Helm test: a Pod or Job whose `helm.sh/hook` lists `test`,
+ * `test-success` or `test-failure`. Other hooks (`pre-install`, ...) change when Helm applies
+ * an object, not how long it runs.
+ */
+function isHelmTest(obj: Obj): boolean {
+  const hooks = obj.annotations[HELM_HOOK];
+  return hooks !== undefined && (obj.kind === 'Pod' || obj.kind === 'Job')
+    && hooks.split(',').some((h) => HELM_TEST_HOOKS.includes(h.trim()));
+}
 
 /** A checked object. */
 export interface Obj {
@@ -210,7 +223,7 @@ export class ObjectIndex {
         containers,
         allContainers,
         runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
-        longRunning: podKind.longRunning && obj.annotations[HELM_HOOK] === undefined
+        longRunning: podKind.longRunning && !isHelmTest(obj)
           && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
         replicated: podKind.replicated,
       };

@@ -249,3 +249,17 @@ describe('LimitRange defaults as the API server stores them: max becomes default
     expect(messages('ns-limits', range({ max: { cpu: '2' } }))).toEqual(['Namespace shop: its LimitRange sets no container defaultRequest.memory, default.memory']);
   });
 });
+
+describe('only Helm test hooks on Pods and Jobs make a workload short-lived', () => {
+  const hookPod = (hook: string, kind = 'Pod') => (a: App) => {
+    const pod = { metadata: { ...meta('web-hook'), annotations: { 'helm.sh/hook': hook } }, spec: { ...podSpec(a), containers: [{ ...c0(a), name: 'hook', livenessProbe: undefined }] } };
+    (a as any).hook = kind === 'Pod' ? { apiVersion: 'v1', kind: 'Pod', ...pod }
+      : { apiVersion: 'apps/v1', kind, metadata: pod.metadata, spec: { replicas: 2, selector: a.deployment.spec.selector, template: { metadata: a.deployment.spec.template.metadata, spec: pod.spec } } };
+  };
+  it.each(['test', 'test-success', 'test-failure', 'pre-install, test'])('passes a Pod with helm.sh/hook: %s', (hook) => {
+    expect(messages('probe-liveness', hookPod(hook))).toEqual([]);
+  });
+  it.each<[string, string]>([['pre-install', 'Pod'], ['post-upgrade', 'Pod'], ['test', 'Deployment']])('flags hook %s on a %s as long-running', (hook, kind) => {
+    expect(messages('probe-liveness', hookPod(hook, kind))).toEqual([`${kind} web-hook: container "hook" has no livenessProbe, so a hung process is never restarted`]);
+  });
+});
