@@ -139,7 +139,7 @@ export class ObjectIndex {
   private readonly podSetsByNs = new Map<string, PodSet[]>();
   private readonly podSetsByLabel = new LabelIndex<PodSet>();
   private readonly podSetByObj = new Map<Obj, PodSet>();
-  private readonly hpaByTarget = new Map<string, Obj>();
+  private readonly hpaByTarget = new Map<string, Obj[]>();
   /** Kind -> its objects by label, built when a rule first selects objects of that kind. */
   private readonly objectsByLabel = new Map<string, LabelIndex<Obj>>();
   /** `kind|namespace|name` keys given by more than one object, with the first object and the count. */
@@ -189,7 +189,7 @@ export class ObjectIndex {
     if (obj.kind === 'Namespace') this.namespaces.add(obj.name);
     if (obj.kind === 'HorizontalPodAutoscaler') {
       const ref = obj.m.spec?.scaleTargetRef;
-      if (isObject(ref)) this.hpaByTarget.set(key(String(ref.kind), obj.ns, String(ref.name)), obj);
+      if (isObject(ref)) push(this.hpaByTarget, key(String(ref.kind), obj.ns, String(ref.name)), obj);
     }
     const podKind = WORKLOAD_KINDS.get(obj.kind) ?? inferredPodKind(obj.m);
     if (podKind) {
@@ -256,7 +256,12 @@ export class ObjectIndex {
 
   /** The HorizontalPodAutoscaler that scales a workload. */
   public hpaFor(obj: Obj): Obj | undefined {
-    return this.hpaByTarget.get(key(obj.kind, obj.ns, obj.name));
+    return this.hpasFor(obj)[0];
+  }
+
+  /** Every HorizontalPodAutoscaler that targets a workload (more than one is a conflict). */
+  public hpasFor(obj: Obj): Obj[] {
+    return this.hpaByTarget.get(key(obj.kind, obj.ns, obj.name)) ?? [];
   }
 
   /** Pod templates in a namespace (every namespace when `ns` is undefined) that a selector matches. */

@@ -263,3 +263,27 @@ describe('only Helm test hooks on Pods and Jobs make a workload short-lived', ()
     expect(messages('probe-liveness', hookPod(hook, kind))).toEqual([`${kind} web-hook: container "hook" has no livenessProbe, so a hung process is never restarted`]);
   });
 });
+
+describe('pdb and HPAs the API server or the controllers reject', () => {
+  const budget = (spec: any) => (a: App) => { a.pdb.spec = { ...spec, selector: a.pdb.spec.selector }; };
+  it.each<[string, any, string]>([
+    ['maxUnavailable -1', { maxUnavailable: -1 }, 'has maxUnavailable -1, which is neither a whole number of at least 0 nor a percentage from 0% to 100%'],
+    ['minAvailable "150%"', { minAvailable: '150%' }, 'has minAvailable "150%", which is neither a whole number of at least 0 nor a percentage from 0% to 100%'],
+    ['maxUnavailable "one"', { maxUnavailable: 'one' }, 'has maxUnavailable "one", which is neither a whole number of at least 0 nor a percentage from 0% to 100%'],
+    ['both bounds', { maxUnavailable: 1, minAvailable: 1 }, 'sets both maxUnavailable and minAvailable, and only one is allowed'],
+  ])('flags %s', (_t, spec, problem) => {
+    expect(messages('pdb', budget(spec))).toContain(`PodDisruptionBudget web: ${problem}; the API server rejects it`);
+  });
+  it.each([{ maxUnavailable: '25%' }, { minAvailable: 1 }, { maxUnavailable: 1 }])('passes %j', (spec) => {
+    expect(messages('pdb', budget(spec))).toEqual([]);
+  });
+
+  const hpa = (name: string) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta(name), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 6 } });
+  it('flags two HPAs that target one workload', () => {
+    expect(messages('replicas-min', (a) => { delete a.deployment.spec.replicas; (a as any).h1 = hpa('web-cpu'); (a as any).h2 = hpa('web-rps'); }))
+      .toEqual(['Deployment web: is the target of 2 HorizontalPodAutoscalers (web-cpu, web-rps): each sets spec.replicas to its own count, so they undo each other']);
+  });
+  it('passes one HPA per workload', () => {
+    expect(messages('replicas-min', (a) => { delete a.deployment.spec.replicas; (a as any).h1 = hpa('web-cpu'); })).toEqual([]);
+  });
+});

@@ -93,6 +93,12 @@ export function replicasMin(ctx: RuleContext): void {
       ctx.report(p.obj, `spec.replicas is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, { field: 'spec.replicas', fix: 'set spec.replicas to a whole number such as 2' });
       continue;
     }
+    const hpas = ctx.index.hpasFor(p.obj);
+    if (hpas.length > 1) {
+      ctx.report(p.obj, `is the target of ${hpas.length} HorizontalPodAutoscalers (${hpas.map((h) => h.name).join(', ')}): each sets spec.replicas to its own count, so they undo each other`, {
+        field: 'spec.replicas', alsoSkippedBy: hpas, fix: 'keep one HorizontalPodAutoscaler per workload and give it every metric',
+      });
+    }
     if (hpa) {
       const bad = (['minReplicas', 'maxReplicas'] as const).filter((f) => (f === 'maxReplicas' || hpa.m.spec?.[f] !== undefined) && replicaCount(hpa.m.spec?.[f]) === undefined);
       for (const f of bad) {
