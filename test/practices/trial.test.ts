@@ -287,3 +287,32 @@ describe('pdb and HPAs the API server or the controllers reject', () => {
     expect(messages('replicas-min', (a) => { delete a.deployment.spec.replicas; (a as any).h1 = hpa('web-cpu'); })).toEqual([]);
   });
 });
+
+describe('config-external: JDBC URLs, flags, in-cluster name.namespace and document URLs', () => {
+  const env = (name: string, value: string) => (a: App) => { c0(a).env = [{ name, value }]; };
+  const args = (list: string[]) => (a: App) => { c0(a).args = list; };
+  const TAIL = 'but proxies and endpoints outside the cluster differ per environment';
+  it('flags a JDBC URL', () => {
+    expect(messages('config-external', env('SPRING_DATASOURCE_URL', 'jdbc:postgresql://prod-db.example.com:5432/app')))
+      .toEqual([`Deployment web: container "app": env SPRING_DATASOURCE_URL is a literal in the pod spec ("jdbc:postgresql://prod-db.example.com:5432/app"), pointing at prod-db.example.com, ${TAIL}`]);
+  });
+  it.each<[string[], number, string]>([
+    [['--db-host=prod-db.example.com'], 0, 'prod-db.example.com'], [['--db-host', 'prod-db.example.com'], 1, 'prod-db.example.com'],
+    [['serve', '--upstream=https://api.example.com/v1'], 1, 'api.example.com'],
+  ])('flags args %j', (list, i, host) => {
+    expect(messages('config-external', args(list))).toEqual([`Deployment web: container "app": args[${i}] is a literal in the pod spec ("${list[i]}"), pointing at ${host}, ${TAIL}`]);
+  });
+  it.each<[string, string]>([
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://otel-collector.observability:4317'], ['SCHEMA', 'https://json-schema.org/draft/2020-12/schema'],
+    ['SPEC_URL', 'https://example.com/specs/openapi.json'], ['DB_HOST', 'postgres.data'], ['CACHE_URL', 'redis://redis.cache.svc:6379'],
+  ])('passes %s=%s', (name, value) => {
+    expect(messages('config-external', env(name, value))).toEqual([]);
+  });
+  it.each([['--log-level=debug'], ['--port', '8080'], ['--config=/etc/app/config.yaml'], ['--peer=web.shop']])('passes args %j', (...list) => {
+    expect(messages('config-external', args(list))).toEqual([]);
+  });
+  it('still flags a two-label host under a domain or a site suffix', () => {
+    expect(messages('config-external', env('DB_HOST', 'db.corp'))).toHaveLength(1);
+    expect(messages('config-external', env('API_URL', 'https://example.de/api'))).toHaveLength(1);
+  });
+});

@@ -412,15 +412,25 @@ export function archExplicit(ctx: RuleContext): void {
 
 const PROXY_NAME = /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$/i;
 const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
-const URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i;
+/** A URL anywhere in a value (`jdbc:postgresql://db:5432/app`, `--url=https://x`): its host. */
+const URL_VALUE = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s,;'"]+)/i;
 const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
 const NOT_ENDPOINTS = /^(true|false|yes|no|on|off|y|n|none|null|disabled?|enabled?|-?\d+(\.\d+)?)$/i;
+/**
+ * Last labels that make `a.b` a domain rather than `service.namespace`: generic top-level
+ * domains, and the private suffixes sites use (two-letter country codes are checked apart).
+ */
+const DOMAIN_SUFFIXES = new Set(['com', 'net', 'org', 'io', 'dev', 'app', 'cloud', 'ai', 'co', 'info', 'biz', 'edu', 'gov', 'mil', 'int', 'xyz', 'tech', 'site', 'online',
+  'corp', 'internal', 'intranet', 'lan', 'home', 'local', 'localdomain', 'example', 'test', 'invalid']);
+/** Path segments of documents that a URL names as a constant: a schema, a specification, documentation, an XML namespace. */
+const DOCUMENT_SEGMENT = /^(schemas?|specs?|specification|docs?|documentation|draft(-\d+)?|ns|xmlns|licen[cs]es?)$/i;
 
 /**
  * Whether a host name stays the same in every environment: localhost, or a Service inside the
- * cluster (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`, or `name.namespace` of a
- * Service in the output).
+ * cluster (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`): a two-label name is
+ * `service.namespace` unless its last label is a top-level domain, a country code or a site
+ * suffix such as `corp` (then it is in-cluster only if the output has that Service or namespace).
  */
 function inCluster(index: ObjectIndex, host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -428,13 +438,21 @@ function inCluster(index: ObjectIndex, host: string): boolean {
   if (!h.includes('.')) return true; // a Service of the same namespace
   if (/\.svc(\.cluster\.local)?$/.test(h) || h.endsWith('.cluster.local')) return true;
   const parts = h.split('.');
-  return parts.length === 2 && (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1]));
+  if (parts.length !== 2) return false;
+  if (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1])) return true;
+  return !DOMAIN_SUFFIXES.has(parts[1]) && !/^[a-z]{2}$/.test(parts[1]) && !/^\d+$/.test(parts[1]);
 }
 
-/** The host an environment variable's value points at, when the value is an endpoint. */
+/** Whether a URL names a document (a JSON schema, a specification, docs): a constant, the same in every environment. */
+function isDocumentUrl(url: string): boolean {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#\s]/)[0];
+  return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md)$/i.test(path);
+}
+
+/** The host an environment variable's (or flag's) value points at, when the value is an endpoint. */
 function endpointHost(name: string, value: string): string | undefined {
   const url = URL_VALUE.exec(value);
-  if (url) return url[1];
+  if (url) return isDocumentUrl(value.slice(url.index)) ? undefined : url[1];
   if (!ENDPOINT_NAME.test(name) && !PROXY_NAME.test(name)) return undefined;
   if (NOT_ENDPOINTS.test(value)) return undefined;
   const first = value.split(',')[0].trim();
@@ -443,24 +461,54 @@ function endpointHost(name: string, value: string): string | undefined {
   return m[1];
 }
 
+/** A command-line flag's name as an environment variable's (`--db-host` -> DB_HOST). */
+const flagName = (flag: string) => flag.replace(/^-+/, '').replace(/[-.]/g, '_').toUpperCase();
+
+/** Endpoints in a container's command and args: `--db-host=x`, `--db-host x`, or a URL anywhere. */
+function argEndpoints(list: unknown): Array<{ i: number; value: string; host: string; name: string }> {
+  const args = Array.isArray(list) ? list.map((a) => (typeof a === 'string' ? a : '')) : [];
+  const out: Array<{ i: number; value: string; host: string; name: string }> = [];
+  args.forEach((arg, i) => {
+    const flag = /^(-{1,2}[a-zA-Z][\w.-]*)=(.*)$/.exec(arg);
+    let name = '';
+    let value = arg;
+    if (flag) {
+      name = flagName(flag[1]);
+      value = flag[2];
+    } else if (i > 0 && /^-{1,2}[a-zA-Z][\w.-]*$/.test(args[i - 1]) && !arg.startsWith('-')) {
+      name = flagName(args[i - 1]);
+    }
+    const host = value.trim() === '' ? undefined : endpointHost(name, value.trim());
+    if (host !== undefined) out.push({ i, value: arg, host, name });
+  });
+  return out;
+}
+
 /**
  * `config-external`: proxies and endpoints that differ per environment come from config, not
- * literals in the pod spec. Judged on the value: an URL or host outside the cluster. Booleans,
- * numbers, localhost and in-cluster Service names are the same everywhere.
+ * literals in the pod spec (env values, command and args). Judged on the value: a URL (JDBC
+ * URLs included) or a host, given to an endpoint-named variable or flag (`DB_HOST`,
+ * `--db-host`), outside the cluster. Booleans, numbers, localhost, in-cluster Service names
+ * (`name`, `name.namespace`, `*.svc`) and URLs of documents (a schema, a specification, docs:
+ * constants, not endpoints) are the same everywhere.
  */
 export function configExternal(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     for (const c of p.allContainers) {
       const env = Array.isArray(c.c.env) ? c.c.env : [];
+      const report = (what: string, name: string, value: string, host: string, field: string) => {
+        if (inCluster(ctx.index, host) && !PROXY_NAME.test(name)) return;
+        ctx.report(p.obj, `container "${c.name}": ${what} is a literal in the pod spec ("${value.length > 60 ? value.slice(0, 57) + '...' : value}"), pointing at ${host}, but proxies and endpoints outside the cluster differ per environment`, { field });
+      };
       env.forEach((e: any, i: number) => {
         if (!isObject(e) || typeof e.value !== 'string' || e.value.trim() === '') return;
         const name = String(e.name ?? '');
         const host = endpointHost(name, e.value.trim());
-        if (host === undefined || (inCluster(ctx.index, host) && !PROXY_NAME.test(name))) return;
-        ctx.report(p.obj, `container "${c.name}": env ${name} is a literal in the pod spec ("${e.value.length > 60 ? e.value.slice(0, 57) + '...' : e.value}"), pointing at ${host}, but proxies and endpoints outside the cluster differ per environment`, {
-          field: `${c.field}.env[${i}]`,
-        });
+        if (host !== undefined) report(`env ${name}`, name, e.value, host, `${c.field}.env[${i}]`);
       });
+      for (const list of ['command', 'args']) {
+        for (const a of argEndpoints(c.c[list])) report(`${list}[${a.i}]`, a.name, a.value, a.host, `${c.field}.${list}[${a.i}]`);
+      }
     }
   }
 }
