@@ -97,7 +97,8 @@ export function sarif(o: Outcome): string {
     return {
       ...(file ? {
         physicalLocation: {
-          artifactLocation: { uri: file.split('\\').join('/') },
+          // A URI reference (RFC 3986): each path segment percent-encoded (`my dir.yaml`, `<stdin>`).
+          artifactLocation: { uri: file.split(/[\\/]/).map(encodeURIComponent).join('/') },
           ...(line ? { region: { startLine: line } } : {}),
         },
       } : {}),

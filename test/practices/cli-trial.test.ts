@@ -67,3 +67,15 @@ describe('--namespace: objects without a namespace are in the namespace kubectl 
     expect(r.err).toContain('--namespace "Shop_1": expected a namespace name');
   });
 });
+
+describe('SARIF locations are URI references', () => {
+  it('percent-encodes spaces and <stdin>', () => {
+    const d = dir({ 'my dir/web.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n' });
+    const log = JSON.parse(run(['check', '--format', 'sarif', path.join(d, 'my dir')]).out);
+    const uris = new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
+    expect([...uris]).toEqual([`${path.join(d, 'my dir').split(path.sep).map(encodeURIComponent).join('/')}/web.yaml`]);
+    expect([...uris][0]).toContain('/my%20dir/web.yaml');
+    const stdin = JSON.parse(run(['check', '--format', 'sarif', '-'], 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n').out);
+    expect(stdin.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('%3Cstdin%3E');
+  });
+});

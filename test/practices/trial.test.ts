@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readManifestText } from '../../lib/practices/read';
-import { App, LABELS, messages, NS } from './helpers';
+import { checkManifests } from '../../lib/practices/checker';
+import { resolveOptions } from '../../lib/practices/options';
+import { App, LABELS, manifests, messages, NS } from './helpers';
 
 /** Raw-object fixtures for the blind spots a new user's trial found: what must be flagged, and what must pass. */
 const c0 = (a: App) => a.deployment.spec.template.spec.containers[0];
@@ -314,5 +316,22 @@ describe('config-external: JDBC URLs, flags, in-cluster name.namespace and docum
   it('still flags a two-label host under a domain or a site suffix', () => {
     expect(messages('config-external', env('DB_HOST', 'db.corp'))).toHaveLength(1);
     expect(messages('config-external', env('API_URL', 'https://example.de/api'))).toHaveLength(1);
+  });
+});
+
+describe('pod-security says what to set for each finding', () => {
+  const fixes = (mutate: (a: App) => void) => {
+    const resolved = resolveOptions(undefined, () => undefined as never);
+    return checkManifests(manifests(mutate).map((manifest) => ({ manifest })), resolved).violations.filter((v) => v.rule === 'pod-security').map((v) => `${v.field}: ${v.fix}`).sort();
+  };
+  it('gives a fix specific to the field', () => {
+    expect(fixes((a) => { podSpec(a).hostNetwork = true; c0(a).securityContext.privileged = true; c0(a).securityContext.capabilities = { drop: ['all'] }; })).toEqual([
+      'spec.template.spec.containers[0].securityContext.capabilities.drop: set securityContext.capabilities.drop: [ALL] (exactly "ALL")',
+      'spec.template.spec.containers[0].securityContext.privileged: remove securityContext.privileged (or set it to false)',
+      'spec.template.spec.hostNetwork: remove hostNetwork (or set it to false) and reach the pods through a Service',
+    ]);
+  });
+  it('has no finding, and so no fix, on a restricted pod', () => {
+    expect(fixes(() => undefined)).toEqual([]);
   });
 });
