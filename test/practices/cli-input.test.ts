@@ -207,7 +207,7 @@ describe('check --format sarif and junit', () => {
     const pinned = run0.results.find((x: any) => x.ruleId === 'image-pinned');
     expect(pinned.level).toBe('error');
     expect(run0.tool.driver.rules[pinned.ruleIndex].id).toBe('image-pinned');
-    expect(pinned.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: path.join(dir, 'pod.yaml') }, region: { startLine: 8 } });
+    expect(pinned.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: path.join(dir, 'pod.yaml') }, region: { startLine: 14 } }); // the line of containers[0].image
     expect(pinned.locations[0].logicalLocations[0]).toEqual({ fullyQualifiedName: 'Pod/p:spec.containers[0].image', kind: 'resource' });
     expect(pinned.message.text).toMatch(/^Pod p: spec.containers\[0\].image: container "c": image "ghcr.io\/acme\/c:latest" uses the tag "latest"/);
     expect(run0.invocations[0].executionSuccessful).toBe(true);

@@ -79,3 +79,19 @@ describe('SARIF locations are URI references', () => {
     expect(stdin.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('%3Cstdin%3E');
   });
 });
+
+describe('SARIF regions point at the field when the file can be read again', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n  - name: a\n    image: nginx\n';
+  it('gives the line of the field, or of its closest ancestor present, in the second document', () => {
+    const d = dir({ 'p.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nimmutable: true\ndata:\n  a: "1"\n---\n${pod}` });
+    const log = JSON.parse(run(['check', '--format', 'sarif', path.join(d, 'p.yaml')]).out);
+    const at = (rule: string, field: string) => log.runs[0].results.find((r: any) => r.ruleId === rule && r.locations[0].logicalLocations[0].fullyQualifiedName.endsWith(`:${field}`))?.locations[0].physicalLocation.region.startLine;
+    expect(at('pod-security', 'spec.hostNetwork')).toBe(14);
+    expect(at('image-pinned', 'spec.containers[0].image')).toBe(17);
+    expect(at('probe-liveness', 'spec.containers[0].livenessProbe')).toBe(16); // missing: the container's line
+  });
+  it('gives the document line for standard input', () => {
+    const log = JSON.parse(run(['check', '--format', 'sarif', '-'], pod).out);
+    expect(new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.region.startLine))).toEqual(new Set([1]));
+  });
+});
