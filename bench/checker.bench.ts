@@ -11,7 +11,7 @@
  *    as cdk8s writes it), each run a fresh process: median wall time (process start included),
  *    time in `main` (reading, checking, writing the report) and peak memory (max RSS).
  *
- * `--cli` runs part 3 only.
+ * `--cli` runs part 3 only: `npm run bench:checker -- -- --cli`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
