@@ -17,6 +17,8 @@ export interface Inputs {
   /** Group (an app: '' for all, or a directory with --each-dir) -> manifests. */
   readonly groups: Map<string, ManifestInput[]>;
   readonly problems: string[];
+  /** What was left out on purpose (hidden directories, node_modules): told, not an error. */
+  readonly notes: string[];
   /** Source (`file#2`) -> first line of the document. */
   readonly lines: Map<string, number>;
   files: number;
@@ -43,7 +45,7 @@ function errorText(e: unknown): string {
 
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
 export function readInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): Inputs {
-  const inputs: Inputs = { groups: new Map(), problems: [], lines: new Map(), files: 0 };
+  const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), files: 0 };
   const seenFiles = new Set<string>();
   const add = (group: string, list: ManifestInput[]) => {
     const existing = inputs.groups.get(group);
@@ -117,7 +119,11 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
       }
       const isDir = stat ? stat.isDirectory() : entry.isDirectory();
       if (isDir) {
-        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(full, below);
+        if (entry.name === 'node_modules' || entry.name.startsWith('.')) {
+          inputs.notes.push(`${full}: ${entry.name === 'node_modules' ? 'node_modules' : 'a hidden directory'}, not searched (name it on the command line to check it)`);
+        } else {
+          walk(full, below);
+        }
         continue;
       }
       if (!MANIFEST_NAME.test(entry.name) || NOT_MANIFESTS.has(entry.name)) continue;

@@ -33,6 +33,7 @@ const DEFAULT_IO: CliIo = {
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...
        cdk8s-guardrails rules
        cdk8s-guardrails traffic [options] <file or directory>...   (see traffic --help)
+       cdk8s-guardrails synth <app.ts or .js> [options] [-- app arguments]   (see synth --help)
 
 Checks Kubernetes YAML (multi-document files, directories searched for *.yaml, *.yml and
 *.json, '-' for standard input) against the practices catalog.
@@ -41,6 +42,8 @@ Options:
   --format <text|json|sarif|junit>  output format (default: text); SARIF 2.1.0 for code
                                   scanning, JUnit XML for CI test reports
   --json                          the same as --format json
+  --namespace <namespace>         the namespace of objects that name none, as kubectl
+                                  applies them (default: default)
   --each-dir                      check the files of each directory as a separate app
                                   (one folder per environment or per app, as cdk8s writes them)
   --profile <restricted|baseline> rules to apply (default: restricted)
@@ -58,6 +61,8 @@ Options:
 YAML is read as Kubernetes reads it (YAML 1.1: merge keys, yes/no/on/off booleans). Files
 and documents that cannot be read (empty, binary, UTF-16, not an object, no kind or
 apiVersion, dangling links, pipes inside directories) are input errors, never skipped.
+Hidden directories (.git, .github...) and node_modules are not searched; a note on standard
+error names them (name one on the command line to check it).
 
 Exit status: 0 when no object breaks a rule, 1 on violations, 2 on usage or input errors.
 `;
@@ -71,18 +76,20 @@ interface Parsed {
   readonly eachDir?: boolean;
   readonly paths: string[];
   readonly options: GuardrailsOptions;
+  readonly namespace?: string;
 }
 
 function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help', json: false, format: 'text', paths: [], options: {} };
   if (command === 'rules') return { command: 'rules', json: rest.includes('--json'), format: 'text', paths: [], options: {} };
-  if (command !== 'check') throw new UsageError(`unknown command "${command}": expected "check" or "rules"`);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}": expected check, rules, traffic or synth`);
   const paths: string[] = [];
   const lists: { [k: string]: string[] } = { registries: [], sa: [], svc: [], secrets: [] };
   const disabled: { [rule: string]: string } = {};
   let format: Format | undefined;
   let eachDir = false;
+  let namespace = 'default';
   let profile: Profile | undefined;
   let requireDigest = false;
   let pinnedTagPattern: string | undefined;
@@ -106,6 +113,11 @@ function parseArgs(argv: string[]): Parsed {
         break;
       }
       case '--each-dir': eachDir = true; break;
+      case '--namespace': case '-n': {
+        namespace = value();
+        if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace ${JSON.stringify(namespace)}: expected a namespace name (lower-case letters, digits and '-', at most 63)`);
+        break;
+      }
       case '-h': case '--help': return { command: 'help', json: false, format: 'text', paths: [], options: {} };
       case '--profile': {
         const name = value();
@@ -134,7 +146,7 @@ function parseArgs(argv: string[]): Parsed {
   }
   if (paths.length === 0) throw new UsageError('no files or directories to check');
   return {
-    command: 'check', json: format === 'json', format: format ?? 'text', eachDir, paths,
+    command: 'check', json: format === 'json', format: format ?? 'text', eachDir, paths, namespace,
     options: {
       profile, requireDigest, requireArchitecture, pinnedTagPattern,
       allowedRegistries: lists.registries, externalServiceAccounts: lists.sa, externalServices: lists.svc, externalSecrets: lists.secrets,
@@ -148,7 +160,8 @@ function checkInputs(parsed: Parsed, io: CliIo): Outcome {
   const resolved = resolveOptions(parsed.options, (property, value, allowed) => {
     throw new UsageError(`invalid ${property} ${JSON.stringify(value)}: expected ${allowed}`);
   });
-  const results = [...inputs.groups.values()].map((list) => checkManifests(list, resolved));
+  const results = [...inputs.groups.values()].map((list) => checkManifests(list, resolved, undefined, parsed.namespace));
+  for (const note of inputs.notes) io.err(`cdk8s-guardrails: note: ${note}\n`);
   const result: CheckResult = {
     violations: results.flatMap((r) => r.violations),
     suppressions: results.flatMap((r) => r.suppressions),

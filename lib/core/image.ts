@@ -48,10 +48,24 @@ const DATE_STAMP = /(?:^|\D)(?:19|20)\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|
 const COMMIT = /(?:^|[^0-9a-f])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}(?:[^0-9a-f]|$)/;
 
 /**
+ * Words that make a tag move whatever else it holds (`1.0.0-SNAPSHOT`, `2.3.1-nightly`,
+ * `edge-1.2.3`): compared case-insensitively with the tag's parts between `-`, `_`, `.` and `+`.
+ */
+const MOVING_WORDS = ['latest', 'snapshot', 'nightly', 'edge', 'dev', 'devel', 'develop', 'main', 'master', 'trunk', 'head', 'stable', 'canary', 'unstable', 'rolling'];
+
+/** The first word of a tag that makes it move (see `MOVING_WORDS`), or undefined. */
+export function movingWord(tag: string): string | undefined {
+  return tag.split(/[-_.+]/).find((part) => MOVING_WORDS.includes(part.toLowerCase()));
+}
+
+/**
  * Whether a tag names one build rather than a moving line of builds. A tag is pinned when it
  * holds a full version `x.y.z` (`1.4.2`, `v1.4.2`, `1.25.3-alpine`), a date stamp
  * (`20240105`, `2024-01-05`) or a commit hash (`sha-3f2a9c8`). Everything else moves when
- * a new build is pushed: `latest`, `stable`, `alpine`, `main`, `3`, `7.2`.
+ * a new build is pushed: `latest`, `stable`, `alpine`, `main`, `3`, `7.2`. A tag with a word of
+ * a moving line (`SNAPSHOT`, `nightly`, `latest`, `edge`, `dev`, `main`, `master`, `stable`,
+ * `canary`...) moves even with a version in it (`1.0.0-SNAPSHOT`, `edge-1.2.3`), unless it also
+ * holds a date stamp or a commit hash (`nightly-20240105`, `main-1a2b3c4d`).
  *
  * `pattern` replaces that definition: a regular expression (JavaScript syntax) that the whole
  * tag must match (`latest` is never pinned).
@@ -59,7 +73,9 @@ const COMMIT = /(?:^|[^0-9a-f])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,64}(?
 export function isPinnedTag(tag: string, pattern?: string): boolean {
   if (tag === 'latest') return false;
   if (pattern !== undefined) return new RegExp(`^(?:${pattern})$`).test(tag);
-  return FULL_VERSION.test(tag) || DATE_STAMP.test(tag) || COMMIT.test(tag);
+  // A date or a commit names one build even on a moving line (`nightly-20240105`, `main-1a2b3c4d`); a version does not.
+  if (DATE_STAMP.test(tag) || COMMIT.test(tag)) return true;
+  return movingWord(tag) === undefined && FULL_VERSION.test(tag);
 }
 
 /**
@@ -71,6 +87,8 @@ export function pinProblem(ref: ImageRef, pattern?: string): string | undefined 
   if (ref.tag === undefined) return 'has neither a tag nor a digest, so it means "latest"';
   if (ref.tag === 'latest') return 'uses the tag "latest", which changes under the same name';
   if (isPinnedTag(ref.tag, pattern)) return undefined;
+  const word = pattern === undefined && FULL_VERSION.test(ref.tag) ? movingWord(ref.tag) : undefined;
+  if (word !== undefined) return `uses the tag "${ref.tag}", which moves when a new build is pushed: "${word}" names a line of builds, not one build, whatever version it carries`;
   return pattern !== undefined
     ? `uses the tag "${ref.tag}", which does not match the pinned-tag pattern ${pattern}`
     : `uses the tag "${ref.tag}", which moves when a new build is pushed: a pinned tag holds a full version (1.4.2), a date (20240105) or a commit hash`;

@@ -96,9 +96,38 @@ export function podKind(kind: string): PodKind | undefined {
   return POD_KINDS.find((k) => k.kind === kind);
 }
 
+/**
+ * What the practices assume of a kind they do not know (an Argo Rollout, an OpenKruise CloneSet,
+ * a Knative or operator resource) whose `spec.template` is a Pod template (it has
+ * `spec.containers`): a long-running, replicated, serving workload, as most such controllers are.
+ * Its replicas are not assumed interchangeable (no `replicas-min`), its selector is optional and
+ * its strategy is not checked. A `v1 PodTemplate` (`template`) is judged as the pods it describes:
+ * long-running and serving, not replicated.
+ */
+export function inferredPodKind(manifest: any): PodKind | undefined {
+  if (!isPodTemplate(manifest?.spec?.template) && !isPodTemplate(manifest?.template)) return undefined;
+  const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
+  const slash = apiVersion.indexOf('/');
+  const top = !isPodTemplate(manifest.spec?.template);
+  return {
+    kind: String(manifest.kind), group: slash >= 0 ? apiVersion.slice(0, slash) : '', apiVersion,
+    templatePath: top ? ['template'] : ['spec', 'template'],
+    longRunning: true, replicated: !top, stateless: false, serving: true, selector: top ? 'none' : 'optional',
+  };
+}
+
+function isPodTemplate(t: any): boolean {
+  return typeof t === 'object' && t !== null && typeof t.spec === 'object' && t.spec !== null && Array.isArray(t.spec.containers);
+}
+
+/** The pod-bearing kind of a manifest: a built-in kind by name, else one inferred from its pod template (`inferredPodKind`). */
+export function podKindOf(manifest: any): PodKind | undefined {
+  return podKind(manifest?.kind) ?? inferredPodKind(manifest);
+}
+
 /** The pod template of a synthesized object of a pod-bearing kind (a Pod: itself), or undefined. */
 export function podTemplateOf(manifest: any): any {
-  const k = podKind(manifest?.kind);
+  const k = podKindOf(manifest);
   if (k === undefined) return undefined;
   return k.templatePath.reduce((o: any, key) => (o === undefined || o === null ? undefined : o[key]), manifest);
 }

@@ -35,14 +35,16 @@ export function ruleApplies(id: string, options: ResolvedOptions): boolean {
 
 /**
  * Checks manifests. `subject` chooses the objects whose violations are reported; the others
- * only serve cross-object lookups (the rest of the app around a chart).
+ * only serve cross-object lookups (the rest of the app around a chart). `defaultNamespace`:
+ * the namespace of objects that name none (see ObjectIndex).
  */
 export function checkManifests(
   manifests: readonly ManifestInput[],
   options: ResolvedOptions = DEFAULT_OPTIONS,
   subject?: (input: ManifestInput) => boolean,
+  defaultNamespace?: string,
 ): CheckResult {
-  return checkIndex(new ObjectIndex(flattenManifests(manifests), subject), options);
+  return checkIndex(new ObjectIndex(flattenManifests(manifests), subject, defaultNamespace), options);
 }
 
 /** Checks an index already built (the in-app enforcement reuses one index for several scopes). */

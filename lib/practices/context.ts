@@ -70,7 +70,8 @@ export class RuleContext {
     const violation: RuleViolation = {
       rule: this.rule,
       kind: obj.kind,
-      namespace: obj.ns || undefined,
+      // As the manifest gives it: an object placed in the default namespace is not shown there.
+      namespace: obj.ns === undefined ? undefined : declaredNamespace(obj),
       name: obj.name,
       path: obj.path,
       source: obj.source,
@@ -81,4 +82,10 @@ export class RuleContext {
     this.sink.violations.push(violation);
     this.sink.positions.set(violation, obj.index);
   }
+}
+
+/** The namespace an object's manifest names, or undefined. */
+export function declaredNamespace(obj: Obj): string | undefined {
+  const ns = obj.m.metadata?.namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : undefined;
 }

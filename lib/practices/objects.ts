@@ -4,7 +4,7 @@
  * cross-object rule is a map lookup and the whole check stays linear in the objects.
  */
 import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
-import { POD_KINDS, PodKind } from '../core/kinds';
+import { POD_KINDS, PodKind, inferredPodKind } from '../core/kinds';
 import { LabelSelector, isEmptySelector, requiredPairs, selectorMatches } from './selector';
 import { readSkips } from './skip';
 import { ManifestInput } from './model';
@@ -15,8 +15,21 @@ export const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((k) => k.slice(k.
 /** Kinds whose objects carry a Pod template (lib/core/kinds.ts). */
 export const WORKLOAD_KINDS: ReadonlyMap<string, PodKind> = new Map(POD_KINDS.map((k) => [k.kind, k]));
 
-/** Annotation of Helm hooks (`test`, `pre-install`, ...): Helm runs such a Pod once and waits for it to finish. */
+/** Annotation of Helm hooks (`test`, `pre-install`, ...). */
 export const HELM_HOOK = 'helm.sh/hook';
+/** Hooks that make a Pod or Job a test Helm runs once and waits for (`helm test`). */
+const HELM_TEST_HOOKS = ['test', 'test-success', 'test-failure'];
+
+/**
+ * Whether an object is a Helm test: a Pod or Job whose `helm.sh/hook` lists `test`,
+ * `test-success` or `test-failure`. Other hooks (`pre-install`, ...) change when Helm applies
+ * an object, not how long it runs.
+ */
+function isHelmTest(obj: Obj): boolean {
+  const hooks = obj.annotations[HELM_HOOK];
+  return hooks !== undefined && (obj.kind === 'Pod' || obj.kind === 'Job')
+    && hooks.split(',').some((h) => HELM_TEST_HOOKS.includes(h.trim()));
+}
 
 /** A checked object. */
 export interface Obj {
@@ -47,6 +60,8 @@ export interface ContainerRef {
   readonly init: boolean;
   /** The list the container is in. */
   readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
+  /** A native sidecar: an init container with `restartPolicy: Always`, which runs as long as the pod. */
+  readonly sidecar: boolean;
 }
 
 /** The Pod template of a workload. */
@@ -66,6 +81,8 @@ export interface PodSet {
   readonly containers: ContainerRef[];
   /** Regular, init and ephemeral containers. */
   readonly allContainers: ContainerRef[];
+  /** Containers that run as long as the pod: the regular ones, then the native sidecars. */
+  readonly runningContainers: ContainerRef[];
   /** Runs until stopped (not a Job, CronJob, a Pod that terminates or a Helm hook Pod). */
   readonly longRunning: boolean;
   /** Has spec.replicas (Deployment, ReplicaSet, ReplicationController, StatefulSet). */
@@ -122,7 +139,7 @@ export class ObjectIndex {
   private readonly podSetsByNs = new Map<string, PodSet[]>();
   private readonly podSetsByLabel = new LabelIndex<PodSet>();
   private readonly podSetByObj = new Map<Obj, PodSet>();
-  private readonly hpaByTarget = new Map<string, Obj>();
+  private readonly hpaByTarget = new Map<string, Obj[]>();
   /** Kind -> its objects by label, built when a rule first selects objects of that kind. */
   private readonly objectsByLabel = new Map<string, LabelIndex<Obj>>();
   /** `kind|namespace|name` keys given by more than one object, with the first object and the count. */
@@ -130,13 +147,17 @@ export class ObjectIndex {
   private readonly namespaces = new Set<string>();
   private readonly memo = new Map<string, unknown>();
 
-  constructor(inputs: readonly ManifestInput[], subject: (input: ManifestInput) => boolean = () => true) {
+  /**
+   * `defaultNamespace`: the namespace of namespaced objects that name none (kubectl's default
+   * namespace, `--namespace`); '' keeps them apart from every named namespace.
+   */
+  constructor(inputs: readonly ManifestInput[], subject: (input: ManifestInput) => boolean = () => true, defaultNamespace = '') {
     inputs.forEach((input, i) => {
       const m = input.manifest;
       if (!isObject(m) || typeof m.kind !== 'string') return;
       const meta = isObject(m.metadata) ? m.metadata : {};
       const kind = m.kind;
-      const rawNs = typeof meta.namespace === 'string' ? meta.namespace : '';
+      const rawNs = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
       const obj: Obj = {
         m,
         kind,
@@ -168,9 +189,9 @@ export class ObjectIndex {
     if (obj.kind === 'Namespace') this.namespaces.add(obj.name);
     if (obj.kind === 'HorizontalPodAutoscaler') {
       const ref = obj.m.spec?.scaleTargetRef;
-      if (isObject(ref)) this.hpaByTarget.set(key(String(ref.kind), obj.ns, String(ref.name)), obj);
+      if (isObject(ref)) push(this.hpaByTarget, key(String(ref.kind), obj.ns, String(ref.name)), obj);
     }
-    const podKind = WORKLOAD_KINDS.get(obj.kind);
+    const podKind = WORKLOAD_KINDS.get(obj.kind) ?? inferredPodKind(obj.m);
     if (podKind) {
       const templatePath = podKind.templatePath;
       const template = templatePath.length === 0 ? obj.m : dig(obj.m, templatePath);
@@ -185,7 +206,7 @@ export class ObjectIndex {
         const arr = Array.isArray(spec[list]) ? spec[list] : [];
         arr.forEach((c: any, i: number) => {
           if (!isObject(c)) return;
-          const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list };
+          const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' };
           allContainers.push(ref);
           if (!init) containers.push(ref);
         });
@@ -201,7 +222,8 @@ export class ObjectIndex {
         annotations: stringMap(template.metadata?.annotations),
         containers,
         allContainers,
-        longRunning: podKind.longRunning && obj.annotations[HELM_HOOK] === undefined
+        runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
+        longRunning: podKind.longRunning && !isHelmTest(obj)
           && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
         replicated: podKind.replicated,
       };
@@ -234,7 +256,12 @@ export class ObjectIndex {
 
   /** The HorizontalPodAutoscaler that scales a workload. */
   public hpaFor(obj: Obj): Obj | undefined {
-    return this.hpaByTarget.get(key(obj.kind, obj.ns, obj.name));
+    return this.hpasFor(obj)[0];
+  }
+
+  /** Every HorizontalPodAutoscaler that targets a workload (more than one is a conflict). */
+  public hpasFor(obj: Obj): Obj[] {
+    return this.hpaByTarget.get(key(obj.kind, obj.ns, obj.name)) ?? [];
   }
 
   /** Pod templates in a namespace (every namespace when `ns` is undefined) that a selector matches. */

@@ -11,19 +11,74 @@
  * - timestamps (`2024-01-05`) and base-60 numbers (`1:30`) stay strings, as go-yaml v2 returns
  *   them;
  * - a number too large for a float (`1e400`) stays a string, as go-yaml v2 returns it;
- * - more than 100 alias expansions in a document are refused (an alias bomb);
+ * - excessive aliasing is refused as go-yaml v2 refuses it (an alias bomb): when more than 100
+ *   decoded nodes come from aliases, more than 1,000 nodes are decoded in all, and the share from
+ *   aliases is above the allowed ratio (99% up to 400,000 nodes, falling to 10% at 4,000,000);
+ * - a `%YAML` directive other than `%YAML 1.1` is refused ("found incompatible YAML document");
  * - a key given twice in one map is an error (kubectl's strict field validation refuses it).
+ *
+ * Block YAML as Kubernetes tools write it is read by a fast reader of that subset
+ * (fast-read.ts), which gives the same values; anything else by the `yaml` package.
  *
  * Every document must be an object with `apiVersion` and `kind`; `kind: List` documents
  * (kubectl output) are expanded, nested Lists included. Whatever cannot be read is returned
  * as a problem, never skipped without a word.
  */
-import { parseAllDocuments, Scalar } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit } from 'yaml';
+import { fastDocuments, giveUp } from './fast-read';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 
-/** Alias expansions allowed per document (go-yaml refuses excessive aliasing too). */
+/** Nodes decoded from aliases that go-yaml v2 allows in any document, whatever the ratio. */
 export const MAX_ALIAS_COUNT = 100;
+const ALIAS_RATIO_LOW = 400000;
+const ALIAS_RATIO_HIGH = 4000000;
+
+/** The share of decoded nodes that may come from aliases after `decoded` nodes (go-yaml v2's allowedAliasRatio). */
+function allowedAliasRatio(decoded: number): number {
+  if (decoded <= ALIAS_RATIO_LOW) return 0.99;
+  if (decoded >= ALIAS_RATIO_HIGH) return 0.10;
+  return 0.99 - 0.89 * ((decoded - ALIAS_RATIO_LOW) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW));
+}
+
+/**
+ * Whether decoding a document aliases excessively, counted as go-yaml v2 counts it: every node
+ * decoded (the document, keys, values, items, an alias and what it expands to), and those
+ * decoded inside an alias's expansion. Stops as soon as go-yaml would.
+ */
+function excessiveAliasing(doc: Document): boolean {
+  const targets = new Map<unknown, unknown>();
+  const anchors = new Map<string, unknown>();
+  let hasAlias = false;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) { hasAlias = true; targets.set(node, anchors.get(node.source)); return; }
+    const anchor = (node as any)?.anchor;
+    if (typeof anchor === 'string') anchors.set(anchor, node);
+  });
+  if (!hasAlias) return false;
+  let decoded = 1;
+  let aliased = 0;
+  const walk = (node: unknown, inAlias: boolean): boolean => {
+    decoded++;
+    if (inAlias) aliased++;
+    if (aliased > MAX_ALIAS_COUNT && decoded > 1000 && aliased / decoded > allowedAliasRatio(decoded)) return true;
+    if (isAlias(node)) return walk(targets.get(node), true);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const mergeKey = isScalar(pair.key) && pair.key.value === '<<';
+        if (!mergeKey && walk(pair.key, inAlias)) return true;
+        if (mergeKey && isSeq(pair.value)) {
+          for (const item of pair.value.items) if (walk(item, inAlias)) return true;
+        } else if (walk(pair.value, inAlias)) return true;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (walk(item, inAlias)) return true;
+    }
+    return false;
+  };
+  return walk(doc.contents, false);
+}
 /** How deep `kind: List` objects may nest. */
 const MAX_LIST_DEPTH = 10;
 
@@ -116,6 +171,19 @@ export function readManifestText(text: string, source: string): ReadResult {
   const problems: string[] = [];
   const lines = new Map<string, number>();
   if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines };
+  const fast = fastDocuments(text, KUBERNETES_YAML_OPTIONS, (segment) => {
+    // One document outside the fast subset: read by the full reader, or the whole text is.
+    const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
+    const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc)) giveUp();
+    return doc.toJS({ maxAliasCount: -1 }) ?? null;
+  });
+  if (fast !== undefined) {
+    fast.forEach((doc, i) => {
+      if (doc.value !== null) addObject(doc.value, fast.length > 1 ? `${source}#${i + 1}` : source, doc.line, 0);
+    });
+    return done();
+  }
   const docs = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS as any);
   const list: any[] = Array.isArray(docs) ? docs : [docs];
   // Documents come in order: newlines are counted once across the text.
@@ -134,21 +202,30 @@ export function readManifestText(text: string, source: string): ReadResult {
       problems.push(`${at}: is not valid YAML: ${String(doc.errors[0].message).split('\n')[0]}`);
       return;
     }
+    if (doc.directives?.yaml?.explicit && doc.directives.yaml.version !== '1.1') {
+      problems.push(`${at}: declares %YAML ${doc.directives.yaml.version}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`);
+      return;
+    }
+    if (excessiveAliasing(doc)) {
+      problems.push(`${at}: expands YAML aliases excessively (an alias bomb), as go-yaml refuses: more than ${MAX_ALIAS_COUNT} nodes from aliases, and most of the document; refused`);
+      return;
+    }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (e) {
-      const msg = String((e as Error).message ?? e);
-      problems.push(/alias/i.test(msg)
-        ? `${at}: expands more than ${MAX_ALIAS_COUNT} YAML aliases (an alias bomb); refused`
-        : `${at}: cannot be read: ${msg.split('\n')[0]}`);
+      problems.push(`${at}: cannot be read: ${String((e as Error).message ?? e).split('\n')[0]}`);
       return;
     }
     if (value === null || value === undefined) return; // an empty document
     addObject(value, at, line, 0);
   });
-  if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
-  return { inputs, problems, lines };
+  return done();
+
+  function done(): ReadResult {
+    if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
+    return { inputs, problems, lines };
+  }
 
   function addObject(value: unknown, at: string, line: number, depth: number): void {
     if (!isObject(value) || Array.isArray(value)) {

@@ -27,6 +27,34 @@ export function selectorMatches(selector: LabelSelector | undefined | null, labe
   return true;
 }
 
+/**
+ * Why the API server rejects a label selector's expressions, or undefined: In and NotIn need
+ * values, Exists and DoesNotExist take none, and no other operator exists.
+ */
+export function selectorProblem(selector: LabelSelector | undefined | null): string | undefined {
+  const exprs = selector && Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (let i = 0; i < exprs.length; i++) {
+    const e = exprs[i];
+    if (!isObj(e)) return `matchExpressions[${i}] is not an object`;
+    const n = Array.isArray(e.values) ? e.values.length : 0;
+    if (e.operator === 'In' || e.operator === 'NotIn') {
+      if (n === 0) return `matchExpressions[${i}] (${e.key} ${e.operator}) has no values; ${e.operator} needs at least one`;
+    } else if (e.operator === 'Exists' || e.operator === 'DoesNotExist') {
+      if (n > 0) return `matchExpressions[${i}] (${e.key} ${e.operator}) has values; ${e.operator} takes none`;
+    } else {
+      return `matchExpressions[${i}] has operator ${JSON.stringify(e.operator) ?? 'unset'}; only In, NotIn, Exists and DoesNotExist exist`;
+    }
+  }
+  return undefined;
+}
+
+/** The label keys a selector names, in matchLabels and matchExpressions. */
+export function selectorKeys(selector: LabelSelector | undefined | null): string[] {
+  if (!selector) return [];
+  return [...Object.keys(isObj(selector.matchLabels) ? selector.matchLabels! : {}),
+    ...(Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).filter(isObj).map((e) => String(e.key))];
+}
+
 /** Whether a plain map selector (Service `spec.selector`) matches a label set. */
 export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;

@@ -20,7 +20,8 @@ export interface CheckSettings {
    * syntax) that the whole tag must match, replacing the built-in definition. `latest` never
    * counts. For example `\d+\.\d+` also accepts `7.2`, and `.+` any tag but `latest`.
    * @default - a tag that holds a full version (`1.4.2`, `v1.4.2-alpine`), a date stamp
-   * (`20240105`) or a commit hash (`sha-3f2a9c8`); `stable`, `alpine`, `main`, `3` and `7.2` move
+   * (`20240105`) or a commit hash (`sha-3f2a9c8`); `stable`, `alpine`, `main`, `3` and `7.2` move,
+   * and so does a version beside a word of a moving line (`1.0.0-SNAPSHOT`, `2.3.1-nightly`, `edge-1.2.3`)
    */
   readonly pinnedTagPattern?: string;
   /**

@@ -1,6 +1,8 @@
 export { errorOf } from '../helpers';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { CheckResult, Guardrails, GuardrailsOptions } from '../../lib';
+import { checkManifests } from '../../lib/practices/checker';
+import { resolveOptions } from '../../lib/practices/options';
 
 export const NS = 'shop';
 export const SEL = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' };
@@ -133,3 +135,10 @@ export function violationsOf(result: CheckResult, rule: string) {
   return result.violations.filter((v) => v.rule === rule);
 }
 
+
+/** The messages (`Kind name: message`) of one rule on the hand-written app after `mutate`, checked as raw objects. */
+export function messages(rule: string, mutate: (app: App) => void, options?: GuardrailsOptions): string[] {
+  const resolved = resolveOptions(options, (p, v, a) => { throw new Error(`${p} ${String(v)} ${a}`); });
+  return checkManifests(manifests(mutate).map((manifest) => ({ manifest })), resolved).violations
+    .filter((v) => v.rule === rule).map((v) => `${v.kind} ${v.name}: ${v.message}`);
+}

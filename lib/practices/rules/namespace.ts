@@ -4,7 +4,7 @@
  */
 import { RuleContext } from '../context';
 import { Obj, ObjectIndex, PodSet, isObject } from '../objects';
-import { isEmptySelector } from '../selector';
+import { isEmptySelector, selectorMatches } from '../selector';
 
 const PSS = 'pod-security.kubernetes.io/';
 const MODES = ['enforce', 'audit', 'warn'];
@@ -138,7 +138,7 @@ function quotaDefaults(ctx: RuleContext): void {
   const ranges = ctx.index.once('limitranges-by-ns', () => group(ctx.index.ofKind('LimitRange')));
   for (const q of ctx.index.ofKind('ResourceQuota')) {
     const hard = isObject(q.m.spec?.hard) ? q.m.spec.hard : {};
-    const container = (ranges.get(q.ns ?? '') ?? []).flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []).filter((l: any) => l?.type === 'Container'));
+    const container = containerLimits(ranges.get(q.ns ?? '') ?? []);
     const has = (path: string) => {
       const [section, res] = [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)];
       return container.some((l: any) => isObject(l[section]) && l[section][res] !== undefined);
@@ -153,12 +153,28 @@ function quotaDefaults(ctx: RuleContext): void {
   }
 }
 
-/** `ns-limits`: a LimitRange gives container defaults. */
+/**
+ * The Container limits of LimitRanges as the API server stores them (SetDefaults_LimitRangeItem):
+ * a `max` without a `default` becomes the default limit, a `default` without a `defaultRequest`
+ * the default request, and else a `min` the default request.
+ * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+ */
+function containerLimits(ranges: Obj[]): any[] {
+  const section = (l: any, name: string) => (isObject(l[name]) ? l[name] : {});
+  return ranges.flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []))
+    .filter((l: any) => isObject(l) && l.type === 'Container')
+    .map((l: any) => {
+      const byDefault = { ...section(l, 'max'), ...section(l, 'default') };
+      return { ...l, default: byDefault, defaultRequest: { ...section(l, 'min'), ...byDefault, ...section(l, 'defaultRequest') } };
+    });
+}
+
+/** `ns-limits`: a LimitRange gives container defaults (after the API server's defaulting, see `containerLimits`). */
 export function nsLimits(ctx: RuleContext): void {
   const ranges = ctx.index.once('limitranges-by-ns', () => group(ctx.index.ofKind('LimitRange')));
   for (const ns of ctx.index.ofKind('Namespace')) {
     const list = ranges.get(ns.name) ?? [];
-    const container = list.flatMap((lr) => (Array.isArray(lr.m.spec?.limits) ? lr.m.spec.limits : []).filter((l: any) => l?.type === 'Container'));
+    const container = containerLimits(list);
     if (container.length === 0) {
       ctx.report(ns, list.length === 0 ? 'has no LimitRange, so containers without resources get no defaults' : 'its LimitRange has no limit of type Container', { field: 'metadata.name' });
       continue;
@@ -198,13 +214,44 @@ function grantsVerb(verbs: string[], wanted: string[]): string[] {
   return verbs.includes('*') ? wanted : wanted.filter((v) => verbs.includes(v));
 }
 
-/** Grants that let the holder act beyond the rule's own words, by resource and the verbs that matter. */
-const SENSITIVE: Array<{ resource: string; verbs: string[]; why: string }> = [
-  { resource: 'pods/exec', verbs: ['create', 'get'], why: 'a shell in a pod reads its token, its Secrets and its memory' },
-  { resource: 'pods/attach', verbs: ['create', 'get'], why: 'attaching to a pod reads and writes its processes\' input and output' },
-  { resource: 'pods', verbs: ['create'], why: 'whoever creates a pod can run it as any ServiceAccount of {scope} and mount any Secret' },
-  { resource: 'serviceaccounts/token', verbs: ['create'], why: 'it mints tokens for any ServiceAccount of {scope}' },
+const WORKLOAD = 'whoever creates or changes {what} runs pods as any ServiceAccount of {scope}, with any Secret, ConfigMap and volume of it mounted';
+const WRITE = ['create', 'update', 'patch'];
+
+/**
+ * Grants that let the holder act beyond the rule's own words: by API group, resource and the verbs
+ * that matter. After the Kubernetes RBAC documentation, "Privilege escalation prevention and
+ * bootstrapping" and "Restrictions on workload creation"
+ * (https://kubernetes.io/docs/concepts/security/rbac-good-practices/). `cluster`: the resource is
+ * cluster-scoped, so only a ClusterRole grants it.
+ */
+const SENSITIVE: Array<{ group: string; resource: string; verbs: string[]; why: string; cluster?: boolean }> = [
+  { group: '', resource: 'pods/exec', verbs: ['create', 'get'], why: 'a shell in a pod reads its token, its Secrets and its memory' },
+  { group: '', resource: 'pods/attach', verbs: ['create', 'get'], why: 'attaching to a pod reads and writes its processes\' input and output' },
+  { group: '', resource: 'pods', verbs: ['create'], why: 'whoever creates a pod can run it as any ServiceAccount of {scope} and mount any Secret' },
+  { group: '', resource: 'pods', verbs: ['update', 'patch'], why: 'changing a pod\'s image runs other code with its ServiceAccount, Secrets and volumes' },
+  { group: '', resource: 'pods/ephemeralcontainers', verbs: ['update', 'patch'], why: 'it adds a container of any image to a running pod, with the pod\'s ServiceAccount, Secrets and volumes' },
+  { group: '', resource: 'replicationcontrollers', verbs: WRITE, why: WORKLOAD.replace('{what}', 'a ReplicationController') },
+  ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ group: 'apps', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
+  ...['jobs', 'cronjobs'].map((resource) => ({ group: 'batch', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
+  { group: '', resource: 'serviceaccounts/token', verbs: ['create'], why: 'it mints tokens for any ServiceAccount of {scope}' },
+  { group: '', resource: 'nodes/proxy', verbs: ['get', 'create'], cluster: true, why: 'it reaches the kubelet API of every node, which runs commands in any pod there without admission or audit' },
+  { group: '', resource: 'persistentvolumes', verbs: ['create'], cluster: true, why: 'a hostPath PersistentVolume mounts any directory of a node into a pod' },
+  { group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verbs: WRITE, cluster: true, why: 'a mutating webhook receives and rewrites every object written to the API, Secrets and pods included' },
+  { group: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verbs: WRITE, cluster: true, why: 'a validating webhook receives every object written to the API, Secrets included, and can block any write' },
+  { group: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval', verbs: ['update', 'patch'], cluster: true, why: 'it approves certificate requests: with approve on a signer, it issues client certificates for any user or group, system:masters included' },
+  { group: 'certificates.k8s.io', resource: 'signers', verbs: ['approve'], cluster: true, why: 'approving for a signer such as kubernetes.io/kube-apiserver-client issues client certificates for any user or group, system:masters included' },
 ];
+
+/** Subjects that stand for everyone, or for every ServiceAccount: a binding to them grants its Role to all of them. */
+const EVERYONE: { [name: string]: string } = {
+  'system:anonymous': 'every request without credentials, from anyone who reaches the API server',
+  'system:unauthenticated': 'every request without credentials, from anyone who reaches the API server',
+  'system:authenticated': 'every user and every ServiceAccount of the cluster',
+  'system:serviceaccounts': 'every ServiceAccount of every namespace, so any pod that can run',
+};
+
+/** Labels by which the built-in ClusterRoles admin and edit aggregate other ClusterRoles. */
+const AGGREGATE_TO = ['admin', 'edit', 'cluster-admin'].map((r) => `rbac.authorization.k8s.io/aggregate-to-${r}`);
 
 /** Verbs that grant more than their resource: the holder can give itself any permission. */
 const ESCALATING: { [verb: string]: string } = {
@@ -213,7 +260,11 @@ const ESCALATING: { [verb: string]: string } = {
   impersonate: 'impersonate lets the holder act as another user, group or ServiceAccount',
 };
 
-/** `ns-rbac`: Roles grant no wildcards, and secrets, pods/exec, pod creation, tokens and escalation only with a skip reason. */
+/**
+ * `ns-rbac`: Roles grant no wildcards, and secrets, pods/exec, workload creation, tokens, node
+ * proxy, webhooks, certificate approval and escalation only with a skip reason; no binding to
+ * everyone, no aggregation of the built-in admin and edit roles.
+ */
 export function nsRbac(ctx: RuleContext): void {
   for (const role of [...ctx.index.ofKind('Role'), ...ctx.index.ofKind('ClusterRole')]) {
     const scope = role.kind === 'ClusterRole' ? 'every namespace the ClusterRole is bound in (all of them through a ClusterRoleBinding)' : 'the namespace';
@@ -238,22 +289,44 @@ export function nsRbac(ctx: RuleContext): void {
       for (const verb of Object.keys(ESCALATING).filter((v) => verbs.includes(v))) {
         ctx.report(role, `grants the verb ${verb}: ${ESCALATING[verb]}`, { field });
       }
-      const core = groups.length === 0 || groups.includes('') || groups.includes('*');
-      if (!core) return;
-      if (coversResource(resources, 'secrets') && verbs.length > 0) {
+      const inGroup = (g: string) => groups.includes('*') || groups.includes(g) || (g === '' && groups.length === 0);
+      if (inGroup('') && coversResource(resources, 'secrets') && verbs.length > 0) {
         ctx.report(role, `grants ${verbs.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}: whoever holds it reads the Secrets of ${scope}`, {
           field, fix: 'grant access to secrets only on purpose, with resourceNames, and record why with a skip annotation for ns-rbac',
         });
       }
       for (const s of SENSITIVE) {
+        if ((s.cluster && role.kind !== 'ClusterRole') || !inGroup(s.group)) continue;
         const granted = grantsVerb(verbs, s.verbs);
         if (granted.length === 0 || !coversResource(resources.filter((x) => x !== '*'), s.resource)) continue;
         const through = resources.includes(s.resource) ? '' : ` (through ${resources.filter((x) => x.includes('*')).join(', ')})`;
-        ctx.report(role, `grants ${granted.join(', ')} on ${s.resource}${through}: ${s.why.replace('{scope}', scope)}`, { field });
+        const name = s.group === '' ? s.resource : `${s.resource} (${s.group})`;
+        ctx.report(role, `grants ${granted.join(', ')} on ${name}${through}: ${s.why.replace('{scope}', scope)}`, { field });
       }
     });
   }
+  for (const role of ctx.index.ofKind('ClusterRole')) {
+    const selectors = role.m.aggregationRule?.clusterRoleSelectors;
+    if (!Array.isArray(selectors)) continue;
+    selectors.forEach((sel: any, i: number) => {
+      if (!isObject(sel)) return;
+      const wide = isEmptySelector(sel) ? 'selects every ClusterRole, cluster-admin included'
+        : AGGREGATE_TO.filter((label) => selectorMatches(sel, { [label]: 'true' })).map((label) => `gathers the ClusterRoles that ${label.slice(label.lastIndexOf('-to-') + 4)} gathers (${label}=true)`)[0];
+      if (wide === undefined) return;
+      ctx.report(role, `its aggregationRule ${wide}, so it grants what those grant (secrets, pod creation) and grows when any of them does`, {
+        field: `aggregationRule.clusterRoleSelectors[${i}]`, fix: 'list the rules the subject needs instead of aggregating the built-in roles',
+      });
+    });
+  }
   for (const binding of [...ctx.index.ofKind('RoleBinding'), ...ctx.index.ofKind('ClusterRoleBinding')]) {
+    const subjects = Array.isArray(binding.m.subjects) ? binding.m.subjects : [];
+    subjects.forEach((s: any, i: number) => {
+      const who = isObject(s) && (s.kind === 'Group' || s.kind === 'User') ? EVERYONE[String(s.name)] : undefined;
+      if (who === undefined) return;
+      ctx.report(binding, `binds ${binding.m.roleRef?.kind ?? 'its role'} ${binding.m.roleRef?.name ?? ''} to ${s.kind} ${s.name}, that is to ${who}`, {
+        field: `subjects[${i}]`, fix: 'bind the users, groups or ServiceAccounts that need the role by name',
+      });
+    });
     const roleRef = binding.m.roleRef;
     if (roleRef?.kind === 'ClusterRole' && BROAD_CLUSTER_ROLES.has(String(roleRef.name))) {
       ctx.report(binding, `binds the built-in ClusterRole ${roleRef.name}, which grants secrets and wildcards`, {

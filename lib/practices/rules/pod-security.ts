@@ -44,8 +44,49 @@ export function podSecurity(ctx: RuleContext): void {
   }
 }
 
+/** What to set for each finding, by the end of the field it is reported on (indices dropped). */
+const FIXES: Array<[string, string]> = [
+  ['hostNetwork', 'remove hostNetwork (or set it to false) and reach the pods through a Service'],
+  ['hostPID', 'remove hostPID (or set it to false)'],
+  ['hostIPC', 'remove hostIPC (or set it to false)'],
+  ['windowsOptions.hostProcess', 'remove windowsOptions.hostProcess (or set it to false)'],
+  ['seLinuxOptions.type', 'remove seLinuxOptions.type, or use container_t, container_init_t, container_kvm_t or container_engine_t'],
+  ['seLinuxOptions.user', 'remove seLinuxOptions.user'],
+  ['seLinuxOptions.role', 'remove seLinuxOptions.role'],
+  ['seccompProfile.type', 'set seccompProfile.type: RuntimeDefault (or Localhost with a profile)'],
+  ['appArmorProfile.type', 'set appArmorProfile.type: RuntimeDefault (or Localhost with a profile)'],
+  ['sysctls', 'remove the sysctl, or use one of the safe sysctls Pod Security allows'],
+  ['hostPath', 'replace the hostPath volume with a persistentVolumeClaim, configMap, secret, emptyDir or projected volume'],
+  ['metadata.annotations', 'remove the AppArmor annotation, or set it to runtime/default'],
+  ['privileged', 'remove securityContext.privileged (or set it to false)'],
+  ['capabilities.add', 'remove them from capabilities.add: "restricted" allows only NET_BIND_SERVICE, baseline the default container capabilities, with exact upper-case names without CAP_'],
+  ['procMount', 'remove procMount (or set it to Default)'],
+  ['hostPort', 'remove hostPort and expose the port through a Service'],
+  ['volumes', 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes'],
+  ['runAsUser', 'set runAsUser to a non-zero UID, such as 10001'],
+  ['allowPrivilegeEscalation', 'set securityContext.allowPrivilegeEscalation: false on the container'],
+  ['runAsNonRoot', 'set securityContext.runAsNonRoot: true on the container or the pod, with a non-zero runAsUser'],
+  ['seccompProfile', 'set securityContext.seccompProfile.type: RuntimeDefault on the pod or the container'],
+  ['capabilities.drop', 'set securityContext.capabilities.drop: [ALL] (exactly "ALL")'],
+  ['readOnlyRootFilesystem', 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes'],
+];
+
+/** The fix for a finding on `field`: what to set, from the longest matching end of the field. */
+function fixFor(field: string): string | undefined {
+  const plain = field.replace(/\[\d+\]/g, '');
+  let best: [string, string] | undefined;
+  for (const entry of FIXES) {
+    if ((plain === entry[0] || plain.endsWith(`.${entry[0]}`)) && (!best || entry[0].length > best[0].length)) best = entry;
+  }
+  return best?.[1];
+}
+
+function reporter(ctx: RuleContext, p: PodSet): (message: string, field: string) => void {
+  return (message, field) => ctx.report(p.obj, message, { field, fix: fixFor(field) });
+}
+
 function baseline(ctx: RuleContext, p: PodSet): void {
-  const report = (message: string, field: string) => ctx.report(p.obj, message, { field });
+  const report = reporter(ctx, p);
   const podSc = sc(p.spec);
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {
     if (p.spec[ns] === true) report(`shares the node's ${ns.slice(4)} namespace (${ns}: true)`, `${p.specField}.${ns}`);
@@ -95,7 +136,7 @@ function checkSeLinux(s: any, field: string, who: string, report: (message: stri
 }
 
 function restricted(ctx: RuleContext, p: PodSet): void {
-  const report = (message: string, field: string) => ctx.report(p.obj, message, { field });
+  const report = reporter(ctx, p);
   const podSc = sc(p.spec);
   const volumes = Array.isArray(p.spec.volumes) ? p.spec.volumes : [];
   volumes.forEach((v: any, i: number) => {

@@ -31,6 +31,19 @@ function percent(x: unknown): number | undefined {
   return m ? parseInt(m[1], 10) : undefined;
 }
 
+/** Why the API server rejects a PodDisruptionBudget's spec (both bounds, a negative number, a bad percentage), or undefined. */
+function budgetProblem(spec: any): string | undefined {
+  if (spec.maxUnavailable !== undefined && spec.minAvailable !== undefined) return 'sets both maxUnavailable and minAvailable, and only one is allowed';
+  for (const f of ['minAvailable', 'maxUnavailable']) {
+    const v = spec[f];
+    if (v === undefined) continue;
+    if (typeof v === 'number' ? !(Number.isInteger(v) && v >= 0 && v <= 2147483647) : !(typeof v === 'string' && /^\d+%$/.test(v) && parseInt(v, 10) <= 100)) {
+      return `has ${f} ${JSON.stringify(v)}, which is neither a whole number of at least 0 nor a percentage from 0% to 100%`;
+    }
+  }
+  return undefined;
+}
+
 /** Why a PDB blocks every drain of a workload with `replicas` pods, or undefined when it allows one. */
 function blocksDrain(pdb: Obj, replicas: number): string | undefined {
   const spec = pdb.m.spec ?? {};
@@ -84,6 +97,11 @@ export function pdb(ctx: RuleContext): void {
     }
   }
   for (const [budget, pods] of selected) {
+    const invalid = budgetProblem(budget.m.spec ?? {});
+    if (invalid) {
+      ctx.report(budget, `${invalid}; the API server rejects it`, { field: 'spec', fix: 'set one of maxUnavailable (1 or a percentage such as 25%) or minAvailable' });
+      continue;
+    }
     if (pods.length === 0) {
       ctx.report(budget, `selects no pods of the app (selector ${showSelector(budget.m.spec?.selector)})`, {
         field: 'spec.selector', fix: 'select the labels of the workload\'s pod template',

@@ -5,7 +5,7 @@
 import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { RuleContext } from '../context';
 import { ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
-import { selectorMatches, showSelector } from '../selector';
+import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -93,6 +93,12 @@ export function replicasMin(ctx: RuleContext): void {
       ctx.report(p.obj, `spec.replicas is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, { field: 'spec.replicas', fix: 'set spec.replicas to a whole number such as 2' });
       continue;
     }
+    const hpas = ctx.index.hpasFor(p.obj);
+    if (hpas.length > 1) {
+      ctx.report(p.obj, `is the target of ${hpas.length} HorizontalPodAutoscalers (${hpas.map((h) => h.name).join(', ')}): each sets spec.replicas to its own count, so they undo each other`, {
+        field: 'spec.replicas', alsoSkippedBy: hpas, fix: 'keep one HorizontalPodAutoscaler per workload and give it every metric',
+      });
+    }
     if (hpa) {
       const bad = (['minReplicas', 'maxReplicas'] as const).filter((f) => (f === 'maxReplicas' || hpa.m.spec?.[f] !== undefined) && replicaCount(hpa.m.spec?.[f]) === undefined);
       for (const f of bad) {
@@ -131,28 +137,55 @@ function ownNamespaceOnly(p: PodSet, term: any): boolean {
   return ns.length === 0 || (ns.length === 1 && ns[0] === p.obj.ns);
 }
 
-/** Why a topology spread constraint is invalid or spreads nothing, or undefined when it is sound. */
-function spreadProblem(t: any): string | undefined {
+const SPREAD_POLICIES = ['Honor', 'Ignore'];
+
+/**
+ * Why a topology spread constraint is invalid or spreads nothing, or undefined when it is sound.
+ * `all`: the pod's constraints, for the rule that no two share topologyKey and whenUnsatisfiable.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ */
+function spreadProblem(t: any, all: readonly any[]): string | undefined {
   if (!isObject(t)) return 'is not an object';
   const skew = t.maxSkew;
-  if (!(typeof skew === 'number' && Number.isInteger(skew) && skew >= 1)) return `has maxSkew ${JSON.stringify(skew) ?? 'unset'}; the API server requires a whole number of at least 1`;
+  if (!(typeof skew === 'number' && Number.isInteger(skew) && skew >= 1 && skew <= INT32_MAX)) return `has maxSkew ${JSON.stringify(skew) ?? 'unset'}; the API server requires a whole number from 1 to ${INT32_MAX}`;
   if (typeof t.topologyKey !== 'string' || t.topologyKey === '') return 'has no topologyKey; the API server requires one';
   if (!['DoNotSchedule', 'ScheduleAnyway'].includes(t.whenUnsatisfiable)) return `has whenUnsatisfiable ${JSON.stringify(t.whenUnsatisfiable) ?? 'unset'}; the API server requires DoNotSchedule or ScheduleAnyway`;
+  if (t.minDomains !== undefined && t.minDomains !== null) {
+    const d = t.minDomains;
+    if (!(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= INT32_MAX)) return `has minDomains ${JSON.stringify(d)}; the API server requires a whole number of at least 1`;
+    if (t.whenUnsatisfiable !== 'DoNotSchedule') return `has minDomains with whenUnsatisfiable ${t.whenUnsatisfiable}; the API server allows minDomains only with DoNotSchedule`;
+  }
+  for (const policy of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+    if (t[policy] !== undefined && t[policy] !== null && !SPREAD_POLICIES.includes(t[policy])) return `has ${policy} ${JSON.stringify(t[policy])}; the API server requires Honor or Ignore`;
+  }
+  const twin = all.findIndex((o) => isObject(o) && o.topologyKey === t.topologyKey && o.whenUnsatisfiable === t.whenUnsatisfiable);
+  if (all[twin] !== t) return `repeats topologyKey ${t.topologyKey} with whenUnsatisfiable ${t.whenUnsatisfiable} of topologySpreadConstraints[${twin}]; the API server rejects the pair`;
   if (!isObject(t.labelSelector)) return 'has no labelSelector, so it counts no pods and spreads nothing';
+  const selector = selectorProblem(t.labelSelector);
+  if (selector) return `has a labelSelector whose ${selector}, which the API server rejects`;
+  const keys = selectorKeys(t.labelSelector);
+  const both = (Array.isArray(t.matchLabelKeys) ? t.matchLabelKeys.map(String) : []).filter((k: string) => keys.includes(k));
+  if (both.length > 0) return `has ${both.join(', ')} both in matchLabelKeys and in the labelSelector; the API server rejects a key in both`;
   return undefined;
+}
+
+/** Why a preferred pod anti-affinity term is invalid (weight outside 1..100), or undefined. */
+function weightProblem(w: any): string | undefined {
+  const weight = isObject(w) ? w.weight : undefined;
+  return typeof weight === 'number' && Number.isInteger(weight) && weight >= 1 && weight <= 100 ? undefined : `has weight ${JSON.stringify(weight) ?? 'unset'}; the API server requires 1 to 100`;
 }
 
 function spreadsOver(p: PodSet, keys: string[]): boolean {
   const tsc = Array.isArray(p.spec.topologySpreadConstraints) ? p.spec.topologySpreadConstraints : [];
-  if (tsc.some((t: any) => spreadProblem(t) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
+  if (tsc.some((t: any) => spreadProblem(t, tsc) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
   const anti = p.spec.affinity?.podAntiAffinity;
   if (!isObject(anti)) return false;
   const terms: any[] = [
     ...(Array.isArray(anti.requiredDuringSchedulingIgnoredDuringExecution) ? anti.requiredDuringSchedulingIgnoredDuringExecution : []),
     ...(Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution)
-      ? anti.preferredDuringSchedulingIgnoredDuringExecution.map((w: any) => w?.podAffinityTerm) : []),
+      ? anti.preferredDuringSchedulingIgnoredDuringExecution.filter((w: any) => weightProblem(w) === undefined).map((w: any) => w?.podAffinityTerm) : []),
   ];
-  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorMatches(t.labelSelector, p.labels));
+  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorProblem(t.labelSelector) === undefined && selectorMatches(t.labelSelector, p.labels));
 }
 
 function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
@@ -161,8 +194,15 @@ function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
     tsc.forEach((t: any, i: number) => {
       // Each constraint is judged once: by spread-zones when it names a zone key, else by spread-nodes.
       const mine = isObject(t) && ZONE_KEYS.includes(t.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
-      const problem = mine ? spreadProblem(t) : undefined;
+      const problem = mine ? spreadProblem(t, tsc) : undefined;
       if (problem) ctx.report(p.obj, `topologySpreadConstraints[${i}] ${problem}`, { field: `${p.specField}.topologySpreadConstraints[${i}]` });
+    });
+    const preferred = p.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
+    (Array.isArray(preferred) ? preferred : []).forEach((w: any, i: number) => {
+      const mine = ZONE_KEYS.includes(w?.podAffinityTerm?.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
+      const problem = mine ? weightProblem(w) : undefined;
+      const field = `affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+      if (problem) ctx.report(p.obj, `${field} ${problem}, so it spreads nothing`, { field: `${p.specField}.${field}.weight` });
     });
     const range = replicaRange(ctx.index, p);
     if (!range || range.max < 2) continue;
@@ -208,9 +248,11 @@ export interface Serving {
 const isNumeric = (x: unknown) => (typeof x === 'number' && Number.isInteger(x)) || (typeof x === 'string' && /^\d+$/.test(x));
 
 /**
- * The serving containers of a long-running pod template of a serving kind: those that declare
- * a port, and those a Service targets whether or not they declare the port (a numeric
- * targetPort that no container declares is served by the containers that declare no port).
+ * The serving containers of a long-running pod template of a serving kind: regular containers
+ * that declare a port, and those a Service targets whether or not they declare the port (a
+ * numeric targetPort that no container declares is served by the regular containers that
+ * declare no port); native sidecars (init containers with `restartPolicy: Always`) when a
+ * Service targets a port they declare.
  */
 export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
   if (!p.kind.serving || !p.longRunning) return [];
@@ -220,16 +262,18 @@ export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
     if (!list) ports.set(c, [port]); else if (!list.includes(port)) list.push(port);
   };
   const declared = (c: ContainerRef): any[] => (Array.isArray(c.c.ports) ? c.c.ports.filter(isObject) : []);
+  const declares = (c: ContainerRef, target: unknown) => declared(c).some((d) => (isNumeric(target) ? String(d.containerPort) === String(target) : d.name === target));
   for (const c of p.containers) for (const port of declared(c)) add(c, String(port.containerPort ?? port.name));
   for (const svc of servicesByPod(index).get(p) ?? []) {
     for (const sp of Array.isArray(svc.m.spec?.ports) ? svc.m.spec.ports.filter(isObject) : []) {
       const target = sp.targetPort ?? sp.port;
-      const owners = p.containers.filter((c) => declared(c).some((d) => (isNumeric(target) ? String(d.containerPort) === String(target) : d.name === target)));
+      const owners = p.runningContainers.filter((c) => declares(c, target));
+      for (const c of owners) if (c.sidecar) add(c, `${target} (Service ${svc.name} targets it)`);
       if (owners.length > 0 || !isNumeric(target)) continue;
       for (const c of p.containers) if (declared(c).length === 0) add(c, `${target} (Service ${svc.name} targets it)`);
     }
   }
-  return p.containers.filter((c) => ports.has(c)).map((c) => ({ ref: c, ports: ports.get(c)!.join(', ') }));
+  return p.runningContainers.filter((c) => ports.has(c)).map((c) => ({ ref: c, ports: ports.get(c)!.join(', ') }));
 }
 
 /** `probe-readiness`: every serving container of a long-running workload has a readiness probe. */
@@ -249,11 +293,11 @@ function tolerance(probe: any): number {
   return (asInt(probe.periodSeconds) ?? 10) * (asInt(probe.failureThreshold) ?? 3);
 }
 
-/** `probe-liveness`: every container of a long-running workload has a liveness probe more tolerant than its readiness probe. */
+/** `probe-liveness`: every container (native sidecars included) of a long-running workload has a liveness probe more tolerant than its readiness probe. */
 export function probeLiveness(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     if (!p.longRunning) continue;
-    for (const c of p.containers) {
+    for (const c of p.runningContainers) {
       const live = c.c.livenessProbe;
       if (!isObject(live)) {
         ctx.report(p.obj, `container "${c.name}" has no livenessProbe, so a hung process is never restarted`, { field: `${c.field}.livenessProbe` });
@@ -269,7 +313,7 @@ export function probeLiveness(ctx: RuleContext): void {
   }
 }
 
-/** The delay of a preStop hook in seconds, when it is a plain sleep. */
+/** The delay of a preStop hook in seconds, when it is a plain sleep (`sleep 10`, `sleep 1m`, `sleep 45.0`, the sleep action). */
 function preStopDelay(preStop: any): number | undefined {
   if (!isObject(preStop)) return undefined;
   const sleep = asInt(preStop.sleep?.seconds);
@@ -277,9 +321,13 @@ function preStopDelay(preStop: any): number | undefined {
   const cmd = preStop.exec?.command;
   if (!Array.isArray(cmd)) return undefined;
   const text = cmd.map(String).join(' ');
-  const m = /(?:^|[\s;&|])sleep\s+(\d+)(?:s)?(?:$|[\s;&|])/.exec(text);
-  return m ? parseInt(m[1], 10) : undefined;
+  const m = /(?:^|[\s;&|'"])sleep((?:\s+(?:\d+\.?\d*|\.\d+)[smhd]?)+)(?=$|[\s;&|'"])/.exec(text);
+  if (!m) return undefined;
+  // GNU sleep: each argument is a number with an optional unit (s, m, h, d), and the pause is their sum.
+  return m[1].trim().split(/\s+/).reduce((sum, arg) => sum + parseFloat(arg) * (SLEEP_UNITS[arg[arg.length - 1]] ?? 1), 0);
 }
+
+const SLEEP_UNITS: { [unit: string]: number } = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** `graceful-shutdown`: terminationGracePeriodSeconds is set, and serving containers wait in preStop for a shorter time. */
 export function gracefulShutdown(ctx: RuleContext): void {
@@ -364,15 +412,25 @@ export function archExplicit(ctx: RuleContext): void {
 
 const PROXY_NAME = /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$/i;
 const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
-const URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i;
+/** A URL anywhere in a value (`jdbc:postgresql://db:5432/app`, `--url=https://x`): its host. */
+const URL_VALUE = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s,;'"]+)/i;
 const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
 const NOT_ENDPOINTS = /^(true|false|yes|no|on|off|y|n|none|null|disabled?|enabled?|-?\d+(\.\d+)?)$/i;
+/**
+ * Last labels that make `a.b` a domain rather than `service.namespace`: generic top-level
+ * domains, and the private suffixes sites use (two-letter country codes are checked apart).
+ */
+const DOMAIN_SUFFIXES = new Set(['com', 'net', 'org', 'io', 'dev', 'app', 'cloud', 'ai', 'co', 'info', 'biz', 'edu', 'gov', 'mil', 'int', 'xyz', 'tech', 'site', 'online',
+  'corp', 'internal', 'intranet', 'lan', 'home', 'local', 'localdomain', 'example', 'test', 'invalid']);
+/** Path segments of documents that a URL names as a constant: a schema, a specification, documentation, an XML namespace. */
+const DOCUMENT_SEGMENT = /^(schemas?|specs?|specification|docs?|documentation|draft(-\d+)?|ns|xmlns|licen[cs]es?)$/i;
 
 /**
  * Whether a host name stays the same in every environment: localhost, or a Service inside the
- * cluster (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`, or `name.namespace` of a
- * Service in the output).
+ * cluster (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`): a two-label name is
+ * `service.namespace` unless its last label is a top-level domain, a country code or a site
+ * suffix such as `corp` (then it is in-cluster only if the output has that Service or namespace).
  */
 function inCluster(index: ObjectIndex, host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -380,13 +438,21 @@ function inCluster(index: ObjectIndex, host: string): boolean {
   if (!h.includes('.')) return true; // a Service of the same namespace
   if (/\.svc(\.cluster\.local)?$/.test(h) || h.endsWith('.cluster.local')) return true;
   const parts = h.split('.');
-  return parts.length === 2 && (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1]));
+  if (parts.length !== 2) return false;
+  if (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1])) return true;
+  return !DOMAIN_SUFFIXES.has(parts[1]) && !/^[a-z]{2}$/.test(parts[1]) && !/^\d+$/.test(parts[1]);
 }
 
-/** The host an environment variable's value points at, when the value is an endpoint. */
+/** Whether a URL names a document (a JSON schema, a specification, docs): a constant, the same in every environment. */
+function isDocumentUrl(url: string): boolean {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#\s]/)[0];
+  return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md)$/i.test(path);
+}
+
+/** The host an environment variable's (or flag's) value points at, when the value is an endpoint. */
 function endpointHost(name: string, value: string): string | undefined {
   const url = URL_VALUE.exec(value);
-  if (url) return url[1];
+  if (url) return isDocumentUrl(value.slice(url.index)) ? undefined : url[1];
   if (!ENDPOINT_NAME.test(name) && !PROXY_NAME.test(name)) return undefined;
   if (NOT_ENDPOINTS.test(value)) return undefined;
   const first = value.split(',')[0].trim();
@@ -395,24 +461,54 @@ function endpointHost(name: string, value: string): string | undefined {
   return m[1];
 }
 
+/** A command-line flag's name as an environment variable's (`--db-host` -> DB_HOST). */
+const flagName = (flag: string) => flag.replace(/^-+/, '').replace(/[-.]/g, '_').toUpperCase();
+
+/** Endpoints in a container's command and args: `--db-host=x`, `--db-host x`, or a URL anywhere. */
+function argEndpoints(list: unknown): Array<{ i: number; value: string; host: string; name: string }> {
+  const args = Array.isArray(list) ? list.map((a) => (typeof a === 'string' ? a : '')) : [];
+  const out: Array<{ i: number; value: string; host: string; name: string }> = [];
+  args.forEach((arg, i) => {
+    const flag = /^(-{1,2}[a-zA-Z][\w.-]*)=(.*)$/.exec(arg);
+    let name = '';
+    let value = arg;
+    if (flag) {
+      name = flagName(flag[1]);
+      value = flag[2];
+    } else if (i > 0 && /^-{1,2}[a-zA-Z][\w.-]*$/.test(args[i - 1]) && !arg.startsWith('-')) {
+      name = flagName(args[i - 1]);
+    }
+    const host = value.trim() === '' ? undefined : endpointHost(name, value.trim());
+    if (host !== undefined) out.push({ i, value: arg, host, name });
+  });
+  return out;
+}
+
 /**
  * `config-external`: proxies and endpoints that differ per environment come from config, not
- * literals in the pod spec. Judged on the value: an URL or host outside the cluster. Booleans,
- * numbers, localhost and in-cluster Service names are the same everywhere.
+ * literals in the pod spec (env values, command and args). Judged on the value: a URL (JDBC
+ * URLs included) or a host, given to an endpoint-named variable or flag (`DB_HOST`,
+ * `--db-host`), outside the cluster. Booleans, numbers, localhost, in-cluster Service names
+ * (`name`, `name.namespace`, `*.svc`) and URLs of documents (a schema, a specification, docs:
+ * constants, not endpoints) are the same everywhere.
  */
 export function configExternal(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     for (const c of p.allContainers) {
       const env = Array.isArray(c.c.env) ? c.c.env : [];
+      const report = (what: string, name: string, value: string, host: string, field: string) => {
+        if (inCluster(ctx.index, host) && !PROXY_NAME.test(name)) return;
+        ctx.report(p.obj, `container "${c.name}": ${what} is a literal in the pod spec ("${value.length > 60 ? value.slice(0, 57) + '...' : value}"), pointing at ${host}, but proxies and endpoints outside the cluster differ per environment`, { field });
+      };
       env.forEach((e: any, i: number) => {
         if (!isObject(e) || typeof e.value !== 'string' || e.value.trim() === '') return;
         const name = String(e.name ?? '');
         const host = endpointHost(name, e.value.trim());
-        if (host === undefined || (inCluster(ctx.index, host) && !PROXY_NAME.test(name))) return;
-        ctx.report(p.obj, `container "${c.name}": env ${name} is a literal in the pod spec ("${e.value.length > 60 ? e.value.slice(0, 57) + '...' : e.value}"), pointing at ${host}, but proxies and endpoints outside the cluster differ per environment`, {
-          field: `${c.field}.env[${i}]`,
-        });
+        if (host !== undefined) report(`env ${name}`, name, e.value, host, `${c.field}.env[${i}]`);
       });
+      for (const list of ['command', 'args']) {
+        for (const a of argEndpoints(c.c[list])) report(`${list}[${a.i}]`, a.name, a.value, a.host, `${c.field}.${list}[${a.i}]`);
+      }
     }
   }
 }

@@ -1,0 +1,334 @@
+/**
+ * A fast reader for the block YAML that Kubernetes tools write (cdk8s, Helm, kustomize,
+ * `kubectl get -o yaml`): block mappings and sequences, plain and single-line quoted scalars,
+ * literal block scalars (`|`, `|-`, `|+`), empty flow collections and comments.
+ *
+ * It reads those documents as the full reader (read.ts, the `yaml` package with go-yaml v2
+ * semantics) does, without building a syntax tree with source positions: plain scalars that
+ * YAML 1.1 may read as something else than a string (numbers, booleans, null) are resolved by
+ * the full reader's own schema, once per distinct text. Anything outside this subset (anchors,
+ * aliases, merge keys, tags, directives, folded or indented block scalars, multi-line plain or
+ * quoted scalars, non-empty flow collections, complex or non-string keys, duplicate keys, tabs
+ * in indentation, Unicode line breaks) makes it give up on the whole text, which the full
+ * reader then reads: the result never differs, only the speed.
+ */
+import { parseDocument } from 'yaml';
+
+/** One document: its value (null when empty) and the 1-based line of its first content line. */
+export interface FastDocument {
+  readonly value: unknown;
+  readonly line: number;
+}
+
+/** Thrown inside the reader when the text leaves the subset. */
+const GIVE_UP = new Error('outside the fast subset');
+
+/** For a `fallback`: gives up on the whole text. */
+export function giveUp(): never {
+  throw GIVE_UP;
+}
+
+interface Line {
+  indent: number;
+  /** The line after its indentation (may be changed to read `- key: value` as a mapping). */
+  text: string;
+  readonly raw: string;
+  /** Blank or comment only. */
+  readonly empty: boolean;
+}
+
+/** Words YAML 1.1 reads as booleans or null; other plain scalars starting with a letter are strings. */
+const WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL', '~']);
+/** Plain scalars that may be numbers (or timestamps, base-60 numbers, .inf, .nan) to YAML 1.1. */
+const NUMERIC = /^[-+]?(?:[0-9.][0-9a-fA-FxXoObB_.:eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+const CACHE_LIMIT = 100000;
+
+/**
+ * Reads documents of the subset; undefined when the text leaves it (then read it with the full
+ * reader). `fallback` reads one document's text that leaves the subset (anchors, say) with the
+ * full reader; it calls `giveUp()` when that document has a problem, so that the full reader
+ * reads the whole text and words the problem as usual.
+ */
+export function fastDocuments(text: string, options: object, fallback?: (segment: string) => unknown): FastDocument[] | undefined {
+  if (/[\u0085\u2028\u2029\t\r]/.test(text) && /[\u0085\u2028\u2029]|^ *\t|\r(?!\n)/m.test(text)) return undefined;
+  try {
+    return new FastReader(text, options, fallback).documents();
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+}
+
+class FastReader {
+  private lines: Line[] = [];
+  private pos = 0;
+  private end = 0;
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(private readonly text: string, private readonly options: object, private readonly fallback?: (segment: string) => unknown) {}
+
+  /** Splits the text at document markers, then reads each document's lines (only one document's lines are held at a time). */
+  public documents(): FastDocument[] {
+    const docs: FastDocument[] = [];
+    const text = this.text;
+    let start = 0;
+    let startLine = 1;
+    let marked = false;
+    const marker = /^(?:---|\.\.\.|%)/gm;
+    for (let m = marker.exec(text); m; m = marker.exec(text)) {
+      const eol = text.indexOf('\n', m.index);
+      const line = text.slice(m.index, eol < 0 ? text.length : eol).replace(/\r$/, '');
+      if (m[0] !== '---') throw GIVE_UP;
+      const after = line.slice(3);
+      if (after !== '' && after[0] !== ' ') continue; // `---x` is a plain scalar
+      if (after.trim() !== '' && !after.trim().startsWith('#')) throw GIVE_UP;
+      this.document(docs, text.slice(start, m.index), startLine, marked);
+      startLine += countLines(text, start, eol < 0 ? text.length : eol + 1);
+      start = eol < 0 ? text.length : eol + 1;
+      marked = true;
+      marker.lastIndex = start;
+    }
+    this.document(docs, text.slice(start), startLine, marked);
+    return docs;
+  }
+
+  private document(docs: FastDocument[], segment: string, firstLine: number, marked: boolean): void {
+    const raw = segment.split('\n');
+    if (raw[raw.length - 1] === '') raw.pop();
+    this.lines = raw.map((r) => {
+      const line = r.endsWith('\r') ? r.slice(0, -1) : r;
+      let indent = 0;
+      while (line.charCodeAt(indent) === 32) indent++;
+      const body = line.slice(indent);
+      return { indent, text: body, raw: line, empty: body === '' || body[0] === '#' };
+    });
+    let first = 0;
+    while (first < this.lines.length && this.lines[first].empty) first++;
+    if (!marked && first === this.lines.length) return; // nothing before the first marker: no document
+    this.pos = 0;
+    this.end = this.lines.length;
+    let value: unknown;
+    try {
+      value = first === this.end ? null : this.node(-1);
+      this.skipEmpty();
+      if (this.pos < this.end) throw GIVE_UP;
+    } catch (e) {
+      if (e !== GIVE_UP || this.fallback === undefined) throw e;
+      value = this.fallback(segment);
+    }
+    docs.push({ value, line: firstLine + first });
+    this.lines = [];
+  }
+
+  private skipEmpty(): void {
+    while (this.pos < this.end && this.lines[this.pos].empty) this.pos++;
+  }
+
+  /** The block node starting at the next content line, more indented than `parent`. */
+  private node(parent: number): unknown {
+    this.skipEmpty();
+    if (this.pos >= this.end) return null;
+    const l = this.lines[this.pos];
+    if (l.indent <= parent) return null;
+    if (isSeqEntry(l.text)) return this.sequence(l.indent);
+    return this.mapping(l.indent);
+  }
+
+  /** The next content line if it stands at `indent`; undefined at the end of the block; gives up when it is deeper. */
+  private entryAt(indent: number): Line | undefined {
+    this.skipEmpty();
+    if (this.pos >= this.end) return undefined;
+    const l = this.lines[this.pos];
+    if (l.indent < indent) return undefined;
+    if (l.indent > indent) throw GIVE_UP;
+    return l;
+  }
+
+  private mapping(indent: number): { [key: string]: unknown } {
+    const out: { [key: string]: unknown } = {};
+    for (let l = this.entryAt(indent); l; l = this.entryAt(indent)) {
+      if (isSeqEntry(l.text)) break; // a sequence at the key's indentation ends the mapping
+      const entry = splitKey(l.text);
+      if (!entry) throw GIVE_UP;
+      const key = this.key(entry.key);
+      if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw GIVE_UP;
+      this.pos++;
+      const rest = entry.rest;
+      if (rest === '' || rest[0] === '#') {
+        this.skipEmpty();
+        const next = this.pos < this.end ? this.lines[this.pos] : undefined;
+        out[key] = next && next.indent === indent && isSeqEntry(next.text) ? this.sequence(indent) : this.node(indent);
+      } else {
+        out[key] = this.inline(rest, indent);
+      }
+    }
+    return out;
+  }
+
+  private sequence(indent: number): unknown[] {
+    const out: unknown[] = [];
+    for (let l = this.entryAt(indent); l; l = this.entryAt(indent)) {
+      if (!isSeqEntry(l.text)) break;
+      let offset = 1;
+      while (l.text.charCodeAt(offset) === 32) offset++;
+      const rest = l.text.slice(offset);
+      if (rest === '' || rest[0] === '#') {
+        this.pos++;
+        out.push(this.node(indent));
+      } else if (isSeqEntry(rest)) {
+        throw GIVE_UP;
+      } else if (splitKey(rest)) {
+        // `- key: value`: a mapping whose keys stand at the column of `key`.
+        l.indent += offset;
+        l.text = rest;
+        out.push(this.mapping(l.indent));
+      } else {
+        this.pos++;
+        out.push(this.inline(rest, indent));
+      }
+    }
+    return out;
+  }
+
+  /** A value on the line of its key or dash (already passed); `parent`: the indentation of that key or dash. */
+  private inline(rest: string, parent: number): unknown {
+    const c = rest[0];
+    if (c === '"' || c === '\'') {
+      const q = quoted(rest);
+      if (!q || !isTrailer(rest.slice(q.length))) throw GIVE_UP;
+      return q.value;
+    }
+    if (c === '|') return this.literal(rest, parent);
+    if (c === '{' || c === '[') {
+      const body = rest.replace(/\s+#.*$/, '').trimEnd();
+      if (body === '{}') return {};
+      if (body === '[]') return [];
+      throw GIVE_UP;
+    }
+    if ('&*!>%@`?:,-#'.includes(c) && !(c === '-' && rest.length > 1 && rest[1] !== ' ')) throw GIVE_UP;
+    const hash = rest.indexOf(' #');
+    const plain = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
+    if (plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) throw GIVE_UP;
+    return this.plain(plain);
+  }
+
+  /** A literal block scalar `|`, `|-` or `|+` (no indentation indicator). */
+  private literal(header: string, parent: number): string {
+    const m = /^\|([-+]?)\s*(?:#.*)?$/.exec(header);
+    if (!m) throw GIVE_UP;
+    const body: string[] = [];
+    let contentIndent = -1;
+    let maxBlank = 0;
+    while (this.pos < this.end) {
+      const l = this.lines[this.pos];
+      const blank = l.raw.trim() === '';
+      if (!blank) {
+        if (contentIndent < 0) {
+          if (l.indent <= parent || l.indent < maxBlank) break;
+          contentIndent = l.indent;
+        } else if (l.indent < contentIndent) break;
+        body.push(l.raw.slice(contentIndent));
+      } else {
+        if (contentIndent < 0) maxBlank = Math.max(maxBlank, l.raw.length);
+        body.push(contentIndent >= 0 && l.raw.length > contentIndent ? l.raw.slice(contentIndent) : '');
+      }
+      this.pos++;
+    }
+    if (contentIndent < 0 && maxBlank > parent + 1) throw GIVE_UP;
+    // Trailing blank lines belong to the scalar only with keep chomping (`|+`).
+    let last = body.length;
+    while (last > 0 && body[last - 1] === '') last--;
+    const content = body.slice(0, last).join('\n');
+    if (m[1] === '+') return body.length === 0 ? '' : body.join('\n') + '\n';
+    if (m[1] === '-') return content;
+    return last === 0 ? '' : content + '\n';
+  }
+
+  private plain(text: string): unknown {
+    const c = text[0];
+    if (text.startsWith('...') || text.startsWith('---')) return text; // markers only at the start of a line
+    if (!WORDS.has(text) && !(((c >= '0' && c <= '9') || c === '-' || c === '+' || c === '.') && NUMERIC.test(text))) return text;
+    if (this.cache.has(text)) return this.cache.get(text);
+    const doc = parseDocument(text, this.options);
+    if (doc.errors.length > 0) throw GIVE_UP;
+    const value = doc.toJS();
+    if (typeof value === 'object' && value !== null) throw GIVE_UP;
+    if (this.cache.size < CACHE_LIMIT) this.cache.set(text, value);
+    return value;
+  }
+
+  /** A key: a string only (keys YAML 1.1 reads as numbers, booleans or null are left to the full reader). */
+  private key(text: string): string {
+    if (text[0] === '"' || text[0] === '\'') {
+      const q = quoted(text);
+      if (!q || q.length !== text.length) throw GIVE_UP;
+      return q.value;
+    }
+    if ('&*!|>%@`?:,-#[]{}<'.includes(text[0]) || text.includes(' #') || text.includes('\t')) throw GIVE_UP;
+    const value = this.plain(text);
+    if (typeof value !== 'string') throw GIVE_UP;
+    return value;
+  }
+}
+
+function isSeqEntry(text: string): boolean {
+  return text[0] === '-' && (text.length === 1 || text[1] === ' ');
+}
+
+/** Whether what follows a quoted scalar on its line is nothing or a comment. */
+function isTrailer(rest: string): boolean {
+  const t = rest.trimStart();
+  return t === '' || (t[0] === '#' && rest.length > t.length);
+}
+
+/** Splits `key: rest` (or `key:`) at the first `:` followed by a space or the end, outside quotes. */
+function splitKey(text: string): { key: string; rest: string } | undefined {
+  let at: number;
+  if (text[0] === '"' || text[0] === '\'') {
+    const q = quoted(text);
+    if (!q) return undefined;
+    at = q.length;
+    if (text[at] !== ':') return undefined;
+  } else {
+    at = -1;
+    for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
+      if (i + 1 === text.length || text[i + 1] === ' ') { at = i; break; }
+    }
+    if (at <= 0) return undefined;
+  }
+  if (at + 1 < text.length && text[at + 1] !== ' ') return undefined;
+  return { key: text.slice(0, at).trimEnd(), rest: text.slice(at + 1).trimStart() };
+}
+
+/** A single-line quoted scalar at the start of `text`: its value and length, or undefined. */
+function quoted(text: string): { value: string; length: number } | undefined {
+  if (text[0] === '\'') {
+    for (let i = 1; i < text.length; i++) {
+      if (text[i] !== '\'') continue;
+      if (text[i + 1] === '\'') { i++; continue; }
+      return { value: text.slice(1, i).replace(/''/g, '\''), length: i + 1 };
+    }
+    return undefined;
+  }
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === '\\') { i++; continue; }
+    if (text[i] !== '"') continue;
+    const body = text.slice(1, i);
+    if (!body.includes('\\')) return { value: body, length: i + 1 };
+    // JSON's escapes mean the same in YAML; YAML's others (\x, \e, \N, \_, ...) go to the full reader.
+    try {
+      return { value: JSON.parse(`"${body}"`), length: i + 1 };
+    } catch {
+      throw GIVE_UP;
+    }
+  }
+  return undefined;
+}
+
+/** Newlines in text[from, to). */
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
