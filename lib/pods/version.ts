@@ -1,7 +1,11 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 
-const CONTEXT_KEY = 'cdk8s-guardrails/kubernetesVersion';
+/**
+ * Targets set on constructs. Not construct context: cdk8s refuses context on a construct that
+ * has children already, which every IsolatedNamespace has from its constructor on.
+ */
+const TARGETS = new WeakMap<IConstruct, KubernetesVersion>();
 
 /**
  * A Kubernetes minor version that the output must fit. Fields newer than the target are
@@ -49,20 +53,29 @@ export class KubernetesVersion {
   }
 
   /**
-   * Sets the target version for every workload under `scope` (an App or a Chart), unless a
-   * workload sets `kubernetesVersion` itself. Call it before the workloads are created.
+   * Sets the target version for every workload under `scope` (an App, a Chart or an
+   * IsolatedNamespace), unless a workload sets `kubernetesVersion` itself. Call it before the
+   * workloads are created.
+   * @throws when the scope has a different target already
    */
   public static setTarget(scope: IConstruct, version: KubernetesVersion): void {
     if (!(version instanceof KubernetesVersion)) {
       fail(scope, 'KubernetesVersion', 'version', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
     }
-    scope.node.setContext(CONTEXT_KEY, version.minor);
+    const set = TARGETS.get(scope);
+    if (set !== undefined && set.minor !== version.minor) {
+      fail(scope, 'KubernetesVersion', 'setTarget', version.name, `one target per scope: it is set to ${set.name} already; set it once, or per workload with kubernetesVersion`);
+    }
+    TARGETS.set(scope, version);
   }
 
   /** The target version at `scope`: the nearest `setTarget`, else `KubernetesVersion.DEFAULT`. */
   public static of(scope: IConstruct): KubernetesVersion {
-    const minor = scope.node.tryGetContext(CONTEXT_KEY);
-    return minor === undefined ? KubernetesVersion.DEFAULT : KubernetesVersion.fromMinor(Number(minor));
+    for (const c of [...scope.node.scopes].reverse()) {
+      const target = TARGETS.get(c);
+      if (target !== undefined) return target;
+    }
+    return KubernetesVersion.DEFAULT;
   }
 
   private constructor(

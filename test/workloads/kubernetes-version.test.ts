@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { KubernetesVersion } from '../../lib';
+import { IsolatedNamespace, KubernetesVersion, SafeDeployment } from '../../lib';
 import { errorOf } from '../helpers';
 
 describe('KubernetesVersion', () => {
@@ -30,5 +30,22 @@ describe('KubernetesVersion', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(errorOf(() => KubernetesVersion.setTarget(chart, '1.30' as any))).toBe(
       'KubernetesVersion at \'c\': invalid version "1.30"; expected a KubernetesVersion such as KubernetesVersion.V1_30.');
+  });
+
+  it('an IsolatedNamespace takes a target, though it has children from its constructor on', () => {
+    const app = Testing.app();
+    const ns = new IsolatedNamespace(app, 'core', { team: 'core' });
+    KubernetesVersion.setTarget(ns, KubernetesVersion.V1_30);
+    const web = new SafeDeployment(ns, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+    expect(KubernetesVersion.of(web).name).toBe('1.30');
+    expect(KubernetesVersion.of(new Chart(app, 'other')).name).toBe('1.27');
+  });
+
+  it('one target per scope: setting a different one again is an error, the same one is not', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30);
+    KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30);
+    expect(errorOf(() => KubernetesVersion.setTarget(chart, KubernetesVersion.V1_31))).toBe(
+      'KubernetesVersion at \'c\': invalid setTarget "1.31"; expected one target per scope: it is set to 1.30 already; set it once, or per workload with kubernetesVersion.');
   });
 });
