@@ -31,3 +31,9 @@ export const EXISTING_SECRETS_ANNOTATION = 'guardrails.cdk8s.io/existing-secrets
 
 /** Pod-template annotation: a hash of the versions of the Secrets the pods read, so a change rolls them. */
 export const SECRET_VERSIONS_ANNOTATION = 'guardrails.cdk8s.io/secret-versions';
+
+/**
+ * On a workload object: the pinned-tag pattern its images were checked with (the workload's
+ * `pinnedTagPattern`), which the checker then applies to that object instead of the app's.
+ */
+export const PINNED_TAG_PATTERN_ANNOTATION = 'guardrails.cdk8s.io/pinned-tag-pattern';

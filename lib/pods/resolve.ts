@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { ConstructKind } from '../core/kinds';
 import {
-  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, toLabelValue,
+  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
 } from '../core/labels';
 import {
   checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
@@ -176,6 +176,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   }
   const objectAnnotations: { [key: string]: string } = kubeScoreIgnore.length > 0 ? { 'kube-score/ignore': kubeScoreIgnore.join(',') } : {};
   Object.assign(objectAnnotations, ctx.secrets.objectAnnotations());
+  // The checker judges the images as the construct did.
+  if (props.pinnedTagPattern !== undefined) objectAnnotations[PINNED_TAG_PATTERN_ANNOTATION] = props.pinnedTagPattern;
   const metrics = main.metrics;
   const podAnnotations: { [key: string]: string } = ctx.secrets.podAnnotations();
   if (metrics?.method === ScrapeMethod.ANNOTATIONS) {

@@ -3,6 +3,7 @@
  * ReplicaSet, Job, CronJob, Pod). One function per rule id.
  */
 import { parseImage, pinProblem, registryAllowed } from '../../core/image';
+import { PINNED_TAG_PATTERN_ANNOTATION } from '../../core/labels';
 import { RuleContext } from '../context';
 import { ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
@@ -12,6 +13,21 @@ const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernete
 const ARCH = 'kubernetes.io/arch';
 
 const INT32_MAX = 2147483647;
+
+/**
+ * The pinned-tag pattern an object's own annotation gives (a workload construct writes the
+ * pattern its images were checked with), when it is a valid regular expression.
+ */
+function patternOf(obj: Obj): string | undefined {
+  const pattern = obj.annotations[PINNED_TAG_PATTERN_ANNOTATION];
+  if (typeof pattern !== 'string' || pattern === '') return undefined;
+  try {
+    new RegExp(pattern);
+    return pattern;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A replica count the API server accepts: a whole number from 0 to 2147483647. */
 function replicaCount(x: unknown): number | undefined {
@@ -48,8 +64,8 @@ export function imagePinned(ctx: RuleContext): void {
       const ref = parseImage(image);
       if (!ref) {
         ctx.report(p.obj, `container "${c.name}": "${image}" is not a valid image reference`, { field });
-      } else if (pinProblem(ref, ctx.options.pinnedTagPattern) !== undefined) {
-        ctx.report(p.obj, `container "${c.name}": image "${image}" ${pinProblem(ref, ctx.options.pinnedTagPattern)}`, { field });
+      } else if (pinProblem(ref, patternOf(p.obj) ?? ctx.options.pinnedTagPattern) !== undefined) {
+        ctx.report(p.obj, `container "${c.name}": image "${image}" ${pinProblem(ref, patternOf(p.obj) ?? ctx.options.pinnedTagPattern)}`, { field });
       } else if (ctx.options.requireDigest && !ref.digest) {
         ctx.report(p.obj, `container "${c.name}": image "${image}" is pinned by tag, but the app requires a digest`, {
           field, fix: 'pin the image by digest: `registry/app@sha256:<64 hex>` (a tag may stay in front of the digest)',
