@@ -292,8 +292,38 @@ export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
   return p.runningContainers.filter((c) => ports.has(c)).map((c) => ({ ref: c, ports: ports.get(c)!.join(', ') }));
 }
 
+/**
+ * The port name a probe aims at when the container declares no port of that name: the kubelet
+ * then never gets an answer, so the probe fails for ever (a readiness probe keeps the pod out
+ * of its Service; a liveness or startup probe restarts it in a loop).
+ */
+function unknownProbePort(c: ContainerRef, probe: any): string | undefined {
+  if (!isObject(probe)) return undefined;
+  const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+  if (typeof port !== 'string' || /^\d+$/.test(port)) return undefined;
+  const names = (Array.isArray(c.c.ports) ? c.c.ports : []).map((cp: any) => cp?.name);
+  return names.includes(port) ? undefined : port;
+}
+
+/** Reports each of `probes` of each running container that aims at a port name the container lacks. */
+function probePortRule(ctx: RuleContext, probes: string[]): void {
+  for (const p of ctx.index.podSets) {
+    for (const c of p.runningContainers) {
+      for (const probe of probes) {
+        const name = unknownProbePort(c, c.c[probe]);
+        if (name === undefined) continue;
+        const declared = (Array.isArray(c.c.ports) ? c.c.ports : []).map((cp: any) => cp?.name).filter((n: unknown) => typeof n === 'string');
+        ctx.report(p.obj, `container "${c.name}": the ${probe} aims at the port "${name}", which the container does not declare (${declared.length > 0 ? `its ports: ${declared.join(', ')}` : 'it names no port'}), so the probe never succeeds`, {
+          field: `${c.field}.${probe}`, fix: `point the ${probe} at a declared port name or number, or name the container port "${name}"`,
+        });
+      }
+    }
+  }
+}
+
 /** `probe-readiness`: every serving container of a long-running workload has a readiness probe. */
 export function probeReadiness(ctx: RuleContext): void {
+  probePortRule(ctx, ['readinessProbe']);
   for (const p of ctx.index.podSets) {
     for (const { ref: c, ports } of servingContainers(ctx.index, p)) {
       if (!isObject(c.c.readinessProbe)) {
@@ -311,6 +341,7 @@ function tolerance(probe: any): number {
 
 /** `probe-liveness`: every container (native sidecars included) of a long-running workload has a liveness probe more tolerant than its readiness probe. */
 export function probeLiveness(ctx: RuleContext): void {
+  probePortRule(ctx, ['livenessProbe', 'startupProbe']);
   for (const p of ctx.index.podSets) {
     if (!p.longRunning) continue;
     for (const c of p.runningContainers) {
