@@ -403,7 +403,15 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
         if (redirect) annotations[ANNOTATION_NGINX_FORCE_SSL_REDIRECT] = 'true';
         break;
       default:
-        Object.assign(annotations, controller.annotations);
+        for (const [key, value] of Object.entries(controller.annotations)) {
+          // The library writes these itself: a controller annotation must not replace them
+          // (the issuer, the DNS name) without a word.
+          if (key in annotations && annotations[key] !== value) {
+            fail(this, KIND, `controller.annotations.${key}`, value,
+              `an annotation that the TlsIngress does not write itself: it sets ${key} to ${JSON.stringify(annotations[key])} from its own props; change that prop instead`);
+          }
+          annotations[key] = value;
+        }
     }
     checkAnnotationsSize(this, KIND, 'controller.annotations', annotations, skipAnnotationBytes(skips));
 
