@@ -23,6 +23,16 @@ import { watchCollisions } from '../core/collisions';
 import { memoDuringSynth, onSynthesisStart, watchSynthesis } from '../core/synthesis';
 import { computeUsage, ContainerProblem } from './usage';
 
+/** Built-in kinds that live in a namespace (clusterScopedKinds must never name one). */
+const NAMESPACED_BUILTIN_KINDS = new Set([
+  'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'PodTemplate',
+  'Service', 'Endpoints', 'EndpointSlice', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret', 'ServiceAccount',
+  'PersistentVolumeClaim', 'Role', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
+  'HorizontalPodAutoscaler', 'Event', 'Lease', 'ControllerRevision', 'CSIStorageCapacity',
+]);
+const BUILTIN_GROUPS = new Set(['core', '', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy',
+  'autoscaling', 'discovery.k8s.io', 'coordination.k8s.io', 'events.k8s.io', 'storage.k8s.io']);
+
 const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -596,6 +606,12 @@ export class IsolatedNamespace extends Chart {
     for (const k of kinds) {
       if (typeof k !== 'string' || !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Z][A-Za-z0-9]*$/.test(k)) {
         fail(this, KIND, 'clusterScopedKinds', k, 'kinds as "Kind" or "group/Kind", e.g. "ClusterIssuer" or "cert-manager.io/ClusterIssuer"');
+      }
+      // A built-in kind that lives in a namespace: its objects would silently land in `default`.
+      const bare = k.includes('/') ? k.slice(k.lastIndexOf('/') + 1) : k;
+      const group = k.includes('/') ? k.slice(0, k.lastIndexOf('/')) : undefined;
+      if (NAMESPACED_BUILTIN_KINDS.has(bare) && (group === undefined || BUILTIN_GROUPS.has(group))) {
+        fail(this, KIND, 'clusterScopedKinds', k, `only kinds that are cluster-scoped: ${bare} is a namespaced built-in kind, and its objects would lose this namespace and land in "default"`);
       }
     }
     return [...kinds];

@@ -367,6 +367,16 @@ describe('the cdk8s Chart namespace bug: cluster-scoped objects never carry a na
     expect(one(Testing.synth(ns), 'ConfigMap').metadata.namespace).toBe('shared');
   });
 
+  it.each(['ConfigMap', 'Deployment', 'apps/StatefulSet', 'rbac.authorization.k8s.io/Role'])('rejects the namespaced built-in kind %j in clusterScopedKinds', (kind) => {
+    const bare = kind.slice(kind.lastIndexOf('/') + 1);
+    expect(error({ clusterScopedKinds: [kind] })).toBe(
+      `IsolatedNamespace at 'payments': invalid clusterScopedKinds ${JSON.stringify(kind)}; expected only kinds that are cluster-scoped: ${bare} is a namespaced built-in kind, and its objects would lose this namespace and land in "default".`);
+  });
+
+  it('takes a custom kind that shares a built-in name in another group', () => {
+    expect(() => build({ clusterScopedKinds: ['acme.io/Deployment'] })).not.toThrow();
+  });
+
   it('rejects a clusterScopedKinds entry that is not a kind', () => {
     expect(error({ clusterScopedKinds: ['widget'] })).toBe(
       'IsolatedNamespace at \'payments\': invalid clusterScopedKinds "widget"; expected kinds as "Kind" or "group/Kind", e.g. "ClusterIssuer" or "cert-manager.io/ClusterIssuer".');
