@@ -100,8 +100,8 @@ export function podKind(kind: string): PodKind | undefined {
  * What the practices assume of a kind they do not know (an Argo Rollout, an OpenKruise CloneSet,
  * a Knative or operator resource) whose `spec.template` is a Pod template (it has
  * `spec.containers`): a long-running, replicated, serving workload, as most such controllers are.
- * Its replicas are not assumed interchangeable (no `replicas-min`), its selector is optional and
- * its strategy is not checked. A `v1 PodTemplate` (`template`) is judged as the pods it describes:
+ * Its replicas are not assumed interchangeable (no `replicas-min`), and neither its selector
+ * (whose form the kind decides: a LabelSelector, a plain map, none) nor its strategy is checked. A `v1 PodTemplate` (`template`) is judged as the pods it describes:
  * long-running and serving, not replicated.
  */
 export function inferredPodKind(manifest: any): PodKind | undefined {
@@ -112,7 +112,7 @@ export function inferredPodKind(manifest: any): PodKind | undefined {
   return {
     kind: String(manifest.kind), group: slash >= 0 ? apiVersion.slice(0, slash) : '', apiVersion,
     templatePath: top ? ['template'] : ['spec', 'template'],
-    longRunning: true, replicated: !top, stateless: false, serving: true, selector: top ? 'none' : 'optional',
+    longRunning: true, replicated: !top, stateless: false, serving: true, selector: 'none',
   };
 }
 

@@ -95,7 +95,7 @@ describe('pods inside kinds the checker does not know are checked as long-runnin
 
   it('passes a well-made Rollout, and a custom resource whose spec.template is no pod template', () => {
     const good = (a: App) => { (a as any).rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: meta('web-rollout'), spec: { replicas: 2, selector: a.deployment.spec.selector, template: a.deployment.spec.template } }; delete (a as any).deployment; };
-    for (const rule of ['pod-security', 'image-pinned', 'probe-readiness', 'probe-liveness', 'graceful-shutdown', 'resources']) expect(messages(rule, good)).toEqual([]);
+    for (const rule of ['pod-security', 'image-pinned', 'probe-readiness', 'probe-liveness', 'graceful-shutdown', 'resources', 'labels']) expect(messages(rule, good)).toEqual([]);
     const notPods = (a: App) => { (a as any).cr = { apiVersion: 'example.com/v1', kind: 'Report', metadata: meta('r'), spec: { template: { spec: { title: 'x' } } } }; };
     expect(messages('pod-security', notPods)).toEqual([]);
   });
