@@ -202,8 +202,12 @@ export function readManifestText(text: string, source: string): ReadResult {
       problems.push(`${at}: is not valid YAML: ${String(doc.errors[0].message).split('\n')[0]}`);
       return;
     }
-    if (doc.directives?.yaml?.explicit && doc.directives.yaml.version !== '1.1') {
-      problems.push(`${at}: declares %YAML ${doc.directives.yaml.version}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`);
+    // A version the reader does not know (1.0, 2.0) is kept as 1.1 with a warning: take the
+    // version from the warning then.
+    const unsupported = (doc.warnings ?? []).map((w: any) => /^Unsupported YAML version (\S+)/.exec(String(w.message))).find((m: any) => m);
+    const declared = unsupported ? unsupported[1] : doc.directives?.yaml?.explicit ? doc.directives.yaml.version : undefined;
+    if (declared !== undefined && declared !== '1.1') {
+      problems.push(`${at}: declares %YAML ${declared}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`);
       return;
     }
     if (excessiveAliasing(doc)) {

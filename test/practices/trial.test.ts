@@ -215,6 +215,11 @@ describe('reading YAML as go-yaml v2 does: the version directive and the alias l
     expect(readManifestText(`%YAML 1.2\n---\n${CM}data:\n  a: "1"\n`, 'x.yaml').problems)
       .toEqual(['x.yaml: declares %YAML 1.2; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive']);
     expect(readManifestText(`${CM}...\n%YAML 1.2\n---\n${CM}`, 'x.yaml').problems).toEqual([expect.stringContaining('x.yaml#2: declares %YAML 1.2')]);
+    // Versions the reader does not know are refused too, not read as 1.1.
+    for (const v of ['1.0', '2.0']) {
+      expect(readManifestText(`%YAML ${v}\n---\n${CM}data:\n  a: "1"\n`, 'x.yaml').problems)
+        .toEqual([`x.yaml: declares %YAML ${v}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`]);
+    }
   });
   it('reads %YAML 1.1 and documents without a directive', () => {
     const r = readManifestText(`%YAML 1.1\n---\n${CM}immutable: yes\n`, 'x.yaml');
