@@ -216,6 +216,7 @@ function grantsVerb(verbs: string[], wanted: string[]): string[] {
 
 const WORKLOAD = 'whoever creates or changes {what} runs pods as any ServiceAccount of {scope}, with any Secret, ConfigMap and volume of it mounted';
 const WRITE = ['create', 'update', 'patch'];
+const SECRET_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /**
  * Grants that let the holder act beyond the rule's own words: by API group, resource and the verbs
@@ -234,6 +235,10 @@ const SENSITIVE: Array<{ group: string; resource: string; verbs: string[]; why: 
   ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ group: 'apps', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
   ...['jobs', 'cronjobs'].map((resource) => ({ group: 'batch', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
   { group: '', resource: 'serviceaccounts/token', verbs: ['create'], why: 'it mints tokens for any ServiceAccount of {scope}' },
+  { group: '', resource: 'pods/portforward', verbs: ['create', 'get'], why: 'port-forwarding reaches any port of any pod of {scope}, past its NetworkPolicies' },
+  { group: 'networking.k8s.io', resource: 'networkpolicies', verbs: [...WRITE, 'delete', 'deletecollection'], why: 'NetworkPolicies are additive: whoever can create, change or delete one can undo the default-deny of {scope}' },
+  { group: '', resource: 'namespaces', verbs: ['update', 'patch'], cluster: true, why: 'changing a namespace\'s labels removes its Pod Security enforcement (pod-security.kubernetes.io/enforce) and moves it out of the NetworkPolicies that select it' },
+  { group: '', resource: 'nodes', verbs: ['update', 'patch'], cluster: true, why: 'changing a node\'s labels and taints draws other workloads onto it, or drains them away' },
   { group: '', resource: 'nodes/proxy', verbs: ['get', 'create'], cluster: true, why: 'it reaches the kubelet API of every node, which runs commands in any pod there without admission or audit' },
   { group: '', resource: 'persistentvolumes', verbs: ['create'], cluster: true, why: 'a hostPath PersistentVolume mounts any directory of a node into a pod' },
   { group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verbs: WRITE, cluster: true, why: 'a mutating webhook receives and rewrites every object written to the API, Secrets and pods included' },
@@ -290,8 +295,13 @@ export function nsRbac(ctx: RuleContext): void {
         ctx.report(role, `grants the verb ${verb}: ${ESCALATING[verb]}`, { field });
       }
       const inGroup = (g: string) => groups.includes('*') || groups.includes(g) || (g === '' && groups.length === 0);
-      if (inGroup('') && coversResource(resources, 'secrets') && verbs.length > 0) {
-        ctx.report(role, `grants ${verbs.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}: whoever holds it reads the Secrets of ${scope}`, {
+      // Verbs are matched exactly, as RBAC does ('List' grants nothing). resourceNames limit
+      // get, update, patch and delete to the named Secrets, but not list, watch or create.
+      const secretVerbs = verbs.filter((v) => v === '*' || SECRET_VERBS.includes(v));
+      const named = Array.isArray(r.resourceNames) && r.resourceNames.length > 0;
+      const unlimited = named ? secretVerbs.filter((v) => ['*', 'list', 'watch', 'create', 'deletecollection'].includes(v)) : secretVerbs;
+      if (inGroup('') && coversResource(resources, 'secrets') && unlimited.length > 0) {
+        ctx.report(role, `grants ${unlimited.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}${named ? ' (resourceNames do not limit these verbs)' : ''}: whoever holds it reads the Secrets of ${scope}`, {
           field, fix: 'grant access to secrets only on purpose, with resourceNames, and record why with a skip annotation for ns-rbac',
         });
       }
