@@ -131,11 +131,13 @@ describe('graceful-shutdown reads sleep as GNU sleep does', () => {
   const preStop = (command: string[], grace = 30) => (a: App) => { c0(a).lifecycle = { preStop: { exec: { command } } }; podSpec(a).terminationGracePeriodSeconds = grace; };
   it.each<[string[], number, string]>([
     [['sleep', '1m'], 30, '60s'], [['sleep', '45.0'], 30, '45s'], [['/bin/sh', '-c', 'sleep 0.5m'], 30, '30s'], [['sleep', '1h'], 600, '3600s'], [['sleep', '20', '15s'], 30, '35s'],
+    [['/bin/sh', '-c', 'sleep 10; sleep 25'], 30, '35s'], [['sh', '-c', 'echo draining && sleep 20 && sleep 0.25m'], 30, '35s'],
+    [['sleep', 'infinity'], 30, 'sleep infinity: it never ends'],
   ])('flags %j with a %is grace period', (command, grace, delay) => {
     expect(messages('graceful-shutdown', preStop(command, grace)))
       .toEqual([`Deployment web: container "app": the preStop delay (${delay}) is not shorter than terminationGracePeriodSeconds (${grace}s), so SIGKILL comes before the app has had SIGTERM`]);
   });
-  it.each<[string[], number]>([[['sleep', '0.25m'], 30], [['sleep', '10.5'], 30], [['sleep', '1m'], 90]])('passes %j with a %is grace period', (command, grace) => {
+  it.each<[string[], number]>([[['sleep', '0.25m'], 30], [['sleep', '10.5'], 30], [['sleep', '1m'], 90], [['/bin/sh', '-c', 'sleep 5; nginx -s quit; sleep 10'], 30]])('passes %j with a %is grace period', (command, grace) => {
     expect(messages('graceful-shutdown', preStop(command, grace))).toEqual([]);
   });
 });

@@ -368,10 +368,12 @@ function preStopDelay(preStop: any): number | undefined {
   const cmd = preStop.exec?.command;
   if (!Array.isArray(cmd)) return undefined;
   const text = cmd.map(String).join(' ');
-  const m = /(?:^|[\s;&|'"])sleep((?:\s+(?:\d+\.?\d*|\.\d+)[smhd]?)+)(?=$|[\s;&|'"])/.exec(text);
-  if (!m) return undefined;
+  // Every sleep of the script counts (`sleep 10; sleep 25` pauses 35 s); `sleep infinity` never ends.
+  const sleeps = [...text.matchAll(/(?:^|[\s;&|'"(])sleep((?:\s+(?:(?:\d+\.?\d*|\.\d+)[smhd]?|inf(?:inity)?))+)(?=$|[\s;&|'")])/g)];
+  if (sleeps.length === 0) return undefined;
   // GNU sleep: each argument is a number with an optional unit (s, m, h, d), and the pause is their sum.
-  return m[1].trim().split(/\s+/).reduce((sum, arg) => sum + parseFloat(arg) * (SLEEP_UNITS[arg[arg.length - 1]] ?? 1), 0);
+  return sleeps.reduce((total, m) => total + m[1].trim().split(/\s+/).reduce((sum, arg) => sum
+    + (/^inf/.test(arg) ? Infinity : parseFloat(arg) * (SLEEP_UNITS[arg[arg.length - 1]] ?? 1)), 0), 0);
 }
 
 const SLEEP_UNITS: { [unit: string]: number } = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -397,7 +399,7 @@ export function gracefulShutdown(ctx: RuleContext): void {
       const delay = preStopDelay(preStop);
       const effectiveGrace = grace ?? 30;
       if (delay !== undefined && effectiveGrace <= delay) {
-        ctx.report(p.obj, `container "${c.name}": the preStop delay (${delay}s) is not shorter than terminationGracePeriodSeconds (${effectiveGrace}s), so SIGKILL comes before the app has had SIGTERM`, {
+        ctx.report(p.obj, `container "${c.name}": the preStop delay (${delay === Infinity ? 'sleep infinity: it never ends' : `${delay}s`}) is not shorter than terminationGracePeriodSeconds (${effectiveGrace}s), so SIGKILL comes before the app has had SIGTERM`, {
           field: `${p.specField}.terminationGracePeriodSeconds`,
         });
       }
