@@ -130,3 +130,17 @@ export function addReplicationChildren(scope: Construct, pod: ResolvedPod, kind:
   }
   return { pdb, hpa };
 }
+
+/**
+ * Rule `rwo-volume`: a ReadWriteOnce claim attaches to one node only, so several replicas
+ * never share one. Returns the pod's first ReadWriteOnce claim, if any; `fix` says what the
+ * kind offers instead.
+ * @throws when such a claim is mounted and the workload runs several replicas
+ */
+export function checkReadWriteOnceClaims(scope: Construct, kind: string, pod: ResolvedPod, r: ResolvedReplication, fix: string) {
+  const claim = pod.volumes.find((v) => v.readWriteOnce);
+  if (claim && r.several) {
+    fail(scope, kind, claim.prop!, claim.claimName, `no ReadWriteOnce claim shared by several replicas: it attaches to one node only. ${fix} (rule rwo-volume)`);
+  }
+  return claim;
+}

@@ -5,7 +5,7 @@ import { fail } from '../core/errors';
 import { DEPLOYMENT } from '../core/kinds';
 import { checkInt } from '../core/validate';
 import { SafePodProps } from '../pods/props';
-import { addReplicationChildren, ReplicationProps, resolveReplication } from './replication';
+import { addReplicationChildren, checkReadWriteOnceClaims, ReplicationProps, resolveReplication } from './replication';
 import { SafeWorkload } from './safe-workload';
 
 const KIND = DEPLOYMENT.construct;
@@ -53,10 +53,8 @@ export class SafeDeployment extends SafeWorkload {
     super(scope, id, props, KIND);
     const pod = this._pod;
     const replication = resolveReplication(this, KIND, props, pod.skips);
-    const rwoClaim = pod.volumes.find((v) => v.readWriteOnce);
-    if (rwoClaim && replication.several) {
-      fail(this, KIND, rwoClaim.prop!, rwoClaim.claimName, 'no ReadWriteOnce claim with more than one replica: it attaches to one node only. Use a SafeStatefulSet with volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\'] (the strategy then becomes Recreate) (rule rwo-volume)');
-    }
+    const rwoClaim = checkReadWriteOnceClaims(this, KIND, pod, replication,
+      'Use a SafeStatefulSet with volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\'] (the strategy then becomes Recreate)');
     const maxSurge = checkInt(this, KIND, 'maxSurge', props.maxSurge ?? 1, 1, 1000);
     const minReadySeconds = checkInt(this, KIND, 'minReadySeconds', props.minReadySeconds ?? 10, 0, 3600);
     const progressDeadlineSeconds = checkInt(this, KIND, 'progressDeadlineSeconds', props.progressDeadlineSeconds ?? 600, 1, 86400);

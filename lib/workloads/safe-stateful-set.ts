@@ -9,7 +9,7 @@ import { checkDnsSubdomain, checkInt } from '../core/validate';
 import { NetworkPeer, NetworkPort, NetworkProtocol } from '../network/network-peer';
 import { addKindMounts, checkKindMounts, KindMount } from '../pods/kind-mounts';
 import { SafePodProps } from '../pods/props';
-import { addReplicationChildren, ReplicationProps, resolveReplication } from './replication';
+import { addReplicationChildren, checkReadWriteOnceClaims, ReplicationProps, resolveReplication } from './replication';
 import { SafeWorkload } from './safe-workload';
 
 const KIND = STATEFUL_SET.construct;
@@ -162,10 +162,8 @@ export class SafeStatefulSet extends SafeWorkload {
 
     // --- resolve ---------------------------------------------------------------------------
     const replication = resolveReplication(this, KIND, props, pod.skips);
-    const shared = pod.volumes.find((v) => v.readWriteOnce);
-    if (shared && replication.several) {
-      fail(this, KIND, shared.prop!, shared.claimName, 'no ReadWriteOnce claim shared by several replicas: it attaches to one node only. Use volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\'] (rule rwo-volume)');
-    }
+    checkReadWriteOnceClaims(this, KIND, pod, replication,
+      'Use volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\']');
     const headlessName = `${this.name}${HEADLESS_SUFFIX}`;
     if (headlessName.length > 63) {
       fail(this, KIND, 'name', this.name, `at most ${63 - HEADLESS_SUFFIX.length} characters: the headless Service "${headlessName}" must be a DNS-1035 label of at most 63`);

@@ -544,7 +544,7 @@ describe('arch-explicit and rwo-volume', () => {
     const chart = newChart();
     const claim = new kplus.PersistentVolumeClaim(chart, 'data', { storage: Size.gibibytes(10), accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE] });
     expect(() => new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080, claims: [{ claim, mountPath: '/data' }] })).toThrow(
-      /invalid claims\[0\] "test-data-[0-9a-f]+"; expected no ReadWriteOnce claim with more than one replica: it attaches to one node only\. Use a SafeStatefulSet with volumeClaimTemplates \(one claim per pod\)/);
+      /invalid claims\[0\] "test-data-[0-9a-f]+"; expected no ReadWriteOnce claim shared by several replicas: it attaches to one node only\. Use a SafeStatefulSet with volumeClaimTemplates \(one claim per pod\)/);
   });
 
   it('one replica with a ReadWriteOnce claim uses Recreate', () => {
