@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { readTree, tmpdir } from '../helpers';
 
 export const root = path.join(__dirname, '..', '..');
 export const bin = path.join(root, 'bin', 'cdk8s-guardrails.js');
@@ -33,18 +33,10 @@ export function runOk(command: string, args: string[], options: { cwd?: string; 
 
 /** A new empty directory under the system's temporary directory. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `guardrails-${prefix}-`));
+  return tmpdir(`guardrails-${prefix}-`);
 }
 
-/** Every file under `dir`, by relative path, with its content. */
-export function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const file = path.join(dir, entry);
-    if (fs.statSync(file).isFile()) out[entry] = fs.readFileSync(file, 'utf8');
-  }
-  return out;
-}
+export { readTree };
 
 /** The .yaml files of a tree concatenated in the order `cdk8s synth --stdout` prints them. */
 export function stdoutOf(dir: string): string {
