@@ -24,7 +24,7 @@ const option = (name) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const outdir = option('--out') ?? path.join(require('os').tmpdir(), 'guardrails-bench', 'out');
+const outdir = option('--out') ?? fs.mkdtempSync(path.join(require('os').tmpdir(), 'guardrails-bench-out-'));
 const root = path.join(__dirname, '..');
 
 const phases = { startup: 0, construct: 0, resolve: 0, checker: 0, yaml: 0, write: 0 };

@@ -25,7 +25,9 @@ const layouts = opt('--layouts', 'one,per-service').split(',');
 const checker = !argv.includes('--no-checker');
 const quick = argv.includes('--quick');
 const jsonOut = opt('--json');
-const work = path.join(os.tmpdir(), 'guardrails-bench');
+// A private scratch folder per run: two runs, or another user's leftovers, never collide.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-bench-'));
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 
 // helm template, one invocation, same 8-object unit, this kind of machine (issue 6; helm
 // cannot be installed here, so its figures are the reference, not measured in this run).
