@@ -5,7 +5,8 @@
 #   tools/build.sh            every tool, and kube-apiserver for each `apiServer: true` entry
 #                             of verify/versions.json
 #   tools/build.sh NAME...    only these (kubectl-validate kube-score polaris etcd yaml-check
-#                             kube-apiserver-v1.37.2 ...)
+#                             kube-apiserver-v1.37.2 ..., and helm, which only `npm run bench`
+#                             uses and is never built without being named)
 #
 # Binaries are cached outside the work tree, in $VERIFY_TOOLS_CACHE (default
 # ~/.cache/cdk8s-guardrails/tools), keyed by a hash of the Go version, the tool's go.mod,
@@ -30,6 +31,13 @@ tools=(
   "etcd|tools/etcd|cdk8s-guardrails.local/tools/etcd|"
   "yaml-check|tools/yaml-check|cdk8s-guardrails.local/tools/yaml-check|"
 )
+# Built only when named (`tools/build.sh helm`): the benchmark's reference, not part of verify.
+optional=(
+  "helm|tools/helm|helm.sh/helm/v3/cmd/helm|-X helm.sh/helm/v3/internal/version.version={v:helm.sh/helm/v3}"
+)
+for entry in "${optional[@]}"; do
+  [[ " $* " == *" ${entry%%|*} "* ]] && tools+=("$entry")
+done
 for release in $(node -e '
   const v = require(process.argv[1]);
   console.log(v.kubernetes.filter((k) => k.apiServer).map((k) => k.release).join(" "));
