@@ -29,6 +29,8 @@ const GROUP_OF_KIND: { [kind: string]: RuleGroup } = {
  * Unknown ids, ids of rules that mean nothing on this kind of construct, empty reasons and
  * reasons too long for annotations are errors: a rule is switched off on purpose or not at
  * all. `group` is the rule group the construct can switch off (by default from its kind).
+ * Workloads also take `pod-security.<check>` for the checks their props can ask to waive
+ * (lib/practices/exceptions.ts); the pod core scopes them to what the props ask.
  */
 export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: string]: string } | undefined, group?: RuleGroup): Map<string, string> {
   // Every construct that takes skips is a library construct (app-wide checks register here).

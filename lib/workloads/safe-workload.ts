@@ -28,7 +28,10 @@ export interface ISafeWorkload extends IPodSet, IConstruct {
   readonly labels: { [key: string]: string };
   /** The ClusterIP Service, when the workload exposes a port. */
   readonly service?: kplus.Service;
-  /** Rules switched off, with reasons. */
+  /**
+   * Rules switched off, with reasons, and single pod-security checks waived, as their skip
+   * annotations give them (`'pod-security.runAsUser': '1000: <reason>'`).
+   */
   readonly skippedRules: { [ruleId: string]: string };
   /** Ports of the ClusterIP Service, in order; empty without a Service. */
   readonly exposedPorts: WorkloadPort[];
