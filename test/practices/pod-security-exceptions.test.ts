@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { POD_KINDS } from '../../lib/core/kinds';
 import { checkManifests, formatSuppression } from '../../lib/practices/checker';
+import { Profile } from '../../lib';
 import { DEFAULT_OPTIONS } from '../../lib/practices/model';
+import { resolveOptions } from '../../lib/practices/options';
 import { asKind, goodApp, template } from './helpers';
 
 /**
@@ -113,6 +115,19 @@ describe.each(KINDS)('pod-security exceptions on a raw %s', (kind) => {
     const { findings, suppressions } = check(w);
     expect(findings).toEqual([]);
     expect(suppressions).toEqual([`pod-security switched off for ${kind} shop/web (hides 7 violations): vendor agent, reviewed by the platform team`]);
+  });
+});
+
+describe('pod-security exceptions in the baseline profile', () => {
+  const baseline = resolveOptions({ profile: Profile.BASELINE }, (p, v, a) => { throw new Error(`${p} ${String(v)} ${a}`); });
+  const findings = (w: any) => checkManifests([{ manifest: w }], baseline).violations.filter((v) => v.rule === 'pod-security').map((v) => v.message);
+
+  it('host access is waived as asked, and a writable mount or another path is still flagged', () => {
+    expect(findings(agent('DaemonSet'))).toEqual([]);
+    expect(findings(agent('DaemonSet', (s) => { s.containers[0].volumeMounts[1].readOnly = false; s.volumes.push({ name: 'etc', hostPath: { path: '/etc' } }); }))).toEqual([
+      'container "app" mounts the node\'s path /run/containerd/containerd.sock (hostPath volume "cri") writable, and its pod-security.hostPath exception is read-only',
+      'mounts the node\'s path /etc (hostPath volume "etc"); the pod-security.hostPath exception waives only /var/log, /run/containerd/containerd.sock',
+    ]);
   });
 });
 
