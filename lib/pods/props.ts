@@ -389,18 +389,23 @@ export interface SafePodProps {
   /**
    * UID every container runs as (rule `pod-security`). At least 10001 so it never maps to a
    * host user; 1-10000 (for images built for a fixed UID) needs
-   * `skip['pod-security']` with a reason; 0 (root) is always refused.
+   * `skip['pod-security.runAsUser']` with a reason, written as the annotation
+   * `guardrails.cdk8s.io/skip.pod-security.runAsUser: "<UID>: <reason>"`, which waives that
+   * UID and nothing else; 0 (root) is always refused.
    * @default 10001
    */
   readonly runAsUser?: number;
   /**
-   * GID every container runs as, and the pod fsGroup; the same bounds as `runAsUser`.
+   * GID every container runs as, and the pod fsGroup; the same bounds as `runAsUser`
+   * (1-10000 with `skip['pod-security.runAsGroup']`).
    * @default 10001
    */
   readonly runAsGroup?: number;
   /**
    * Mount the root filesystem read-only (rule `pod-security`); `false` needs
-   * `skip['pod-security']` with a reason.
+   * `skip['pod-security.readOnlyRootFilesystem']` with a reason, written as the annotation
+   * `guardrails.cdk8s.io/skip.pod-security.readOnlyRootFilesystem: "<containers>: <reason>"`
+   * naming every container of the pod.
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
@@ -530,6 +535,14 @@ export interface SafePodProps {
   /**
    * Rules switched off on purpose: rule id -> reason. The reason is written to the
    * workload object as an annotation `guardrails.cdk8s.io/skip.<rule>`.
+   *
+   * One check of rule `pod-security` can be waived on its own, for exactly what the props
+   * ask: `pod-security.runAsUser` and `pod-security.runAsGroup` (an id from 1 to 10000),
+   * `pod-security.readOnlyRootFilesystem` (with `readOnlyRootFilesystem: false`). The
+   * annotation `guardrails.cdk8s.io/skip.pod-security.<check>` then reads
+   * `<UID, GID or containers>: <reason>` (the reason on one line), and the checker still
+   * reports every other pod-security finding, and another UID or container. A waiver that
+   * would waive nothing is an error. `pod-security` alone switches the whole rule off.
    * @default - every rule applies
    */
   readonly skip?: { [ruleId: string]: string };

@@ -7,10 +7,11 @@ import {
   LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
 } from '../core/labels';
 import {
-  checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
+  checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
 } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
-import { validateSkips } from '../practices/skip';
+import { exceptionAnnotations, MIN_ID, POD_SECURITY, PodSecurityException, SKIPPABLE_CHECKS } from '../practices/exceptions';
+import { skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { RenderedResources, ResourcePreset, resolveResources } from '../workloads/resources';
 import { PodPorts, ResolvedMetrics, ResolvedPort, resolveMainPorts, resolveMetrics } from './ports';
 import { ProbeTarget, ResolvedProbe, resolveProbes } from './probes';
@@ -57,7 +58,10 @@ export interface ResolvedPod {
   readonly kind: ConstructKind;
   readonly version: KubernetesVersion;
   readonly name: string;
+  /** Rules switched off as a whole: rule id -> reason. */
   readonly skips: Map<string, string>;
+  /** Checks of rule pod-security waived for exactly what the props ask (`skip['pod-security.runAsUser']`...). */
+  readonly exceptions: PodSecurityException[];
   readonly selectorLabels: { [key: string]: string };
   readonly labels: { [key: string]: string };
   /** Annotations of the workload object (besides skips). */
@@ -136,8 +140,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
       'a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter; set `name` when the construct id is not one');
   }
   const image = checkImage(scope, K, 'image', props.image, props, skips);
-  if (props.readOnlyRootFilesystem === false && !skips.has('pod-security')) {
-    fail(scope, K, 'readOnlyRootFilesystem', false, 'true (rule pod-security), or skip: { \'pod-security\': \'<reason>\' }; use writablePaths for the directories the app writes to');
+  if (props.readOnlyRootFilesystem === false && !skips.has(POD_SECURITY) && !skips.has(`${POD_SECURITY}.readOnlyRootFilesystem`)) {
+    fail(scope, K, 'readOnlyRootFilesystem', false, 'true (rule pod-security), or skip: { \'pod-security.readOnlyRootFilesystem\': \'<reason>\' }; use writablePaths for the directories the app writes to');
   }
   const serving = props.port !== undefined || (props.ports ?? []).length > 0;
   const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, serving, props);
@@ -170,8 +174,11 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     // compares only the endpoint; give the probes different checks to check different things.
     kubeScoreIgnore.push('pod-probes-identical');
   }
-  if (runAsUser < 10001 || runAsGroup < 10001) {
-    // Allowed only with skip['pod-security'] and its reason, written next to this annotation.
+  const exceptions = resolveExceptions(scope, K, skips, { runAsUser, runAsGroup, readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true },
+    [...containers, ...nativeSidecars, ...inits].map((c) => c.name));
+  checkAnnotationsSize(scope, K, 'skip', exceptionAnnotations(exceptions), skipAnnotationBytes(wholeRules(skips)));
+  if (runAsUser < MIN_ID || runAsGroup < MIN_ID) {
+    // Allowed only with a pod-security exception and its reason, written next to this annotation.
     kubeScoreIgnore.push('container-security-context-user-group-id');
   }
   const objectAnnotations: { [key: string]: string } = kubeScoreIgnore.length > 0 ? { 'kube-score/ignore': kubeScoreIgnore.join(',') } : {};
@@ -199,7 +206,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
 
   const exposed = [...containers, ...nativeSidecars].flatMap((c) => c.ports).filter((p) => p.exposed);
   return {
-    kind, version, name, skips, selectorLabels, labels, objectAnnotations, podAnnotations,
+    kind, version, name, skips: wholeRules(skips), exceptions, selectorLabels, labels, objectAnnotations, podAnnotations,
     containers,
     initContainers: [...nativeSidecars, ...inits],
     volumes: ctx.volumes.list,
@@ -220,6 +227,34 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     allowTo: props.allowTo ?? [],
     clusterDns: props.clusterDns ?? NetworkPeer.clusterDns(),
   };
+}
+
+/** The skips of whole rules (ids without a dot). */
+function wholeRules(skips: Map<string, string>): Map<string, string> {
+  return new Map([...skips].filter(([id]) => !id.includes('.')));
+}
+
+/**
+ * The pod-security checks waived by `skip['pod-security.<check>']`, each scoped to what the
+ * props ask: the UID, the GID, the containers with a writable root filesystem. A waiver
+ * that would waive nothing is an error, not an annotation that says something untrue.
+ */
+function resolveExceptions(scope: IConstruct, K: string, skips: Map<string, string>,
+  asked: { runAsUser: number; runAsGroup: number; readOnlyRootFilesystem: boolean }, containerNames: string[]): PodSecurityException[] {
+  const out: PodSecurityException[] = [];
+  for (const check of SKIPPABLE_CHECKS) {
+    const reason = skips.get(`${POD_SECURITY}.${check}`);
+    if (reason === undefined) continue;
+    const prop = `skip.${POD_SECURITY}.${check}`;
+    if (check === 'readOnlyRootFilesystem') {
+      if (asked.readOnlyRootFilesystem) fail(scope, K, prop, reason, `no such skip while readOnlyRootFilesystem is true: it would waive nothing; set readOnlyRootFilesystem: false with it`);
+      out.push({ check, scope: containerNames.join(', '), reason });
+    } else {
+      if (asked[check] >= MIN_ID) fail(scope, K, prop, reason, `no such skip while ${check} is ${asked[check]} (${MIN_ID} or more needs none): it would waive nothing`);
+      out.push({ check, scope: String(asked[check]), reason });
+    }
+  }
+  return out;
 }
 
 /**

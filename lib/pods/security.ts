@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { ImageRef, parseImage, pinProblem, registryAllowed } from '../core/image';
 import { registryPrefixProblem } from '../core/validate';
+import { MIN_ID, POD_SECURITY } from '../practices/exceptions';
 
 /** What every image of the pod is checked against (rules image-pinned, image-registry). */
 export interface ImagePolicy {
@@ -47,13 +48,14 @@ export function checkImage(scope: IConstruct, kind: string, prop: string, value:
 
 /**
  * A UID or GID (rule pod-security): at least 10001 so it never maps to a host user; 1 to
- * 10000 only with a pod-security skip reason; 0 (root) never.
+ * 10000 only with a reason in `skip['pod-security.runAsUser']` (or `runAsGroup`), which
+ * waives exactly that id, or with the whole rule switched off; 0 (root) never.
  */
-export function checkId(scope: IConstruct, kind: string, prop: string, value: number | undefined, skips: Map<string, string>): number {
-  const v = value ?? 10001;
-  if (!Number.isInteger(v) || v < 1 || v > 2147483647 || (v < 10001 && !skips.has('pod-security'))) {
-    fail(scope, kind, prop, v, 'an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with '
-      + 'skip: { \'pod-security\': \'<reason>\' } for an image built for a fixed UID; 0 (root) is never allowed');
+export function checkId(scope: IConstruct, kind: string, prop: 'runAsUser' | 'runAsGroup', value: number | undefined, skips: Map<string, string>): number {
+  const v = value ?? MIN_ID;
+  if (!Number.isInteger(v) || v < 1 || v > 2147483647 || (v < MIN_ID && !skips.has(POD_SECURITY) && !skips.has(`${POD_SECURITY}.${prop}`))) {
+    fail(scope, kind, prop, v, `an integer from ${MIN_ID} to 2147483647 (rule pod-security), or from 1 to 10000 with `
+      + `skip: { '${POD_SECURITY}.${prop}': '<reason>' } for an image built for a fixed ${prop === 'runAsUser' ? 'UID' : 'GID'}; 0 (root) is never allowed`);
   }
   return v;
 }

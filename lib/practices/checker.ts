@@ -6,7 +6,8 @@
 import { findRule, RULES } from './catalog';
 import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
-import { ObjectIndex, isObject } from './objects';
+import { POD_SECURITY, readWaivers } from './exceptions';
+import { Obj, ObjectIndex, isObject } from './objects';
 import { RULE_CHECKS } from './rules';
 import { CheckResult, RuleSuppression, RuleViolation } from './types';
 
@@ -85,7 +86,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
     if (!obj.subject) continue;
     objectCount++;
     for (const [id, reason] of obj.skips) {
-      const where = `${obj.kind} ${obj.ns ? `${obj.ns}/` : ''}${obj.name}${obj.path ? ` (${obj.path})` : ''}`;
+      const where = objectWhere(obj);
       const rule = findRule(id);
       if (!rule) {
         warnings.push(`${where}: skip annotation for unknown rule "${id}"`);
@@ -106,8 +107,29 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
         suppressed: sink.suppressed.get(obj)?.get(id) ?? 0,
       });
     }
+    if (obj.scoped.size === 0) continue;
+    const waivers = readWaivers(obj.scoped);
+    for (const problem of waivers.problems) warnings.push(`${objectWhere(obj)}: ${problem}`);
+    for (const w of waivers.list) {
+      suppressions.push({
+        rule: POD_SECURITY,
+        reason: w.reason,
+        kind: obj.kind,
+        namespace: obj.ns || undefined,
+        name: obj.name,
+        path: obj.path,
+        source: obj.source,
+        scope: w.scope === '' ? w.check : `${w.check} ${w.scope}`,
+        suppressed: sink.suppressed.get(obj)?.get(w.id) ?? 0,
+      });
+    }
   }
   return { violations, suppressions, warnings, objectCount };
+}
+
+/** `kind namespace/name (path)`, for warnings. */
+function objectWhere(obj: Obj): string {
+  return `${obj.kind} ${obj.ns ? `${obj.ns}/` : ''}${obj.name}${obj.path ? ` (${obj.path})` : ''}`;
 }
 
 /** `kind namespace/name`. */
@@ -126,5 +148,6 @@ export function formatViolation(v: RuleViolation): string {
 export function formatSuppression(s: RuleSuppression): string {
   const target = s.kind ? `${objectRef(s)}${s.path ? ` at ${s.path}` : s.source ? ` in ${s.source}` : ''}` : 'the whole app';
   const hid = s.suppressed === 1 ? '1 violation' : `${s.suppressed} violations`;
+  if (s.scope !== undefined) return `${s.rule} waived for ${s.scope} on ${target} (hides ${hid}): ${s.reason}`;
   return `${s.rule} switched off for ${target} (hides ${hid}): ${s.reason}`;
 }

@@ -1,6 +1,7 @@
 import { findRule } from './catalog';
 import { ResolvedOptions } from './model';
 import { RuleViolation } from './types';
+import { Waiver } from './exceptions';
 import { Obj, ObjectIndex } from './objects';
 
 /** A rule implementation: one function per rule id of the catalog. */
@@ -16,6 +17,8 @@ export interface ReportOptions {
   readonly fix?: string;
   /** Other objects whose skip annotation for this rule also suppresses the violation (the workload of a cross-object rule). */
   readonly alsoSkippedBy?: readonly Obj[];
+  /** A narrow exception on `obj` that covers this finding (lib/practices/exceptions.ts): counted, not reported. */
+  readonly waivedBy?: Waiver;
 }
 
 /** Collects the violations of one check and counts what the skips hid. */
@@ -23,7 +26,7 @@ export class Sink {
   public readonly violations: RuleViolation[] = [];
   /** Position in the input of the object each violation is on. */
   public readonly positions = new Map<RuleViolation, number>();
-  /** Object -> rule id -> violations suppressed by its skip annotation. */
+  /** Object -> rule id (or waiver id) -> violations suppressed by its skip annotation. */
   public readonly suppressed = new Map<Obj, Map<string, number>>();
 
   public countSuppressed(obj: Obj, rule: string): void {
@@ -65,6 +68,10 @@ export class RuleContext {
         this.sink.countSuppressed(o, this.rule);
         return;
       }
+    }
+    if (opts.waivedBy !== undefined) {
+      this.sink.countSuppressed(obj, opts.waivedBy.id);
+      return;
     }
     const emptySkip = obj.skips.has(this.rule) ? ' (its skip annotation has no reason, so it does not count)' : '';
     const violation: RuleViolation = {

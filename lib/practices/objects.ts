@@ -45,6 +45,8 @@ export interface Obj {
   readonly source?: string;
   /** Skip annotations: rule id -> reason. */
   readonly skips: Map<string, string>;
+  /** Skip annotations of single checks: `<rule>.<check>` -> value (lib/practices/exceptions.ts). */
+  readonly scoped: Map<string, string>;
   /** Whether violations on this object are reported (objects outside the checked scope only serve lookups). */
   subject: boolean;
   /** Position in the input. */
@@ -168,7 +170,7 @@ export class ObjectIndex {
         annotations: stringMap(meta.annotations),
         path: input.path,
         source: input.source,
-        skips: readSkips(m),
+        ...readSkips(m),
         subject: subject(input),
         index: i,
       };

@@ -4,16 +4,11 @@ import { constructCreated } from '../core/construct-hooks';
 import { fail } from '../core/errors';
 import { annotationsBytes, checkAnnotationsSize } from '../core/validate';
 import { findRule, RULE_IDS, RULES, RuleGroup } from './catalog';
+import { POD_SECURITY, SKIPPABLE_CHECKS } from './exceptions';
 
-/**
- * Annotation that records a switched-off rule on the object it applies to, so a reviewer
- * reading the YAML sees every exception and its reason. The checker honours it.
- */
-export const SKIP_ANNOTATION_PREFIX = 'guardrails.cdk8s.io/skip.';
+import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from './skip-keys';
 
-export function skipAnnotationKey(ruleId: string): string {
-  return SKIP_ANNOTATION_PREFIX + ruleId;
-}
+export { SKIP_ANNOTATION_PREFIX, skipAnnotationKey };
 
 /**
  * The rule group that each construct kind can switch off; other groups mean nothing on it
@@ -34,6 +29,8 @@ const GROUP_OF_KIND: { [kind: string]: RuleGroup } = {
  * Unknown ids, ids of rules that mean nothing on this kind of construct, empty reasons and
  * reasons too long for annotations are errors: a rule is switched off on purpose or not at
  * all. `group` is the rule group the construct can switch off (by default from its kind).
+ * Workloads also take `pod-security.<check>` for the checks their props can ask to waive
+ * (lib/practices/exceptions.ts); the pod core scopes them to what the props ask.
  */
 export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: string]: string } | undefined, group?: RuleGroup): Map<string, string> {
   // Every construct that takes skips is a library construct (app-wide checks register here).
@@ -45,10 +42,12 @@ export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: 
   const own = group ?? GROUP_OF_KIND[kind];
   for (const id of Object.keys(skip ?? {}).sort()) {
     const reason = skip![id];
-    const rule = findRule(id);
-    if (!rule) {
+    if (id.includes('.') && own === 'workload') {
+      checkScopedSkip(scope, kind, id);
+    } else if (!findRule(id)) {
       fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
     }
+    const rule = findRule(id.split('.')[0])!;
     if (own !== undefined && rule.group !== own) {
       const ids = RULES.filter((r) => r.group === own).map((r) => r.id);
       fail(scope, kind, `skip.${id}`, id, `a rule that a ${kind} can switch off (${rule.group} rules are switched off on the ${rule.group}): ${ids.join(', ')}`);
@@ -60,6 +59,24 @@ export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: 
   }
   checkAnnotationsSize(scope, kind, 'skip', skipAnnotations(result));
   return result;
+}
+
+/**
+ * A skip of one pod-security check (`pod-security.runAsUser`): only the checks that a
+ * workload's props can ask for; host access is asked for with SafeDaemonSet's props.
+ */
+function checkScopedSkip(scope: IConstruct, kind: string, id: string): void {
+  const [rule, check] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
+  const asked = SKIPPABLE_CHECKS.map((c) => `${POD_SECURITY}.${c}`).join(', ');
+  if (rule !== POD_SECURITY) {
+    fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog, or one of ${asked}: only pod-security has checks that can be waived on their own`);
+  }
+  if (check === 'hostPath' || check === 'hostNetwork') {
+    fail(scope, kind, `skip.${id}`, id, `one of ${asked}: host access is asked for with SafeDaemonSet's ${check === 'hostPath' ? 'hostPaths (each with its reason)' : 'hostNetwork and hostNetworkReason'}`);
+  }
+  if (!(SKIPPABLE_CHECKS as readonly string[]).includes(check)) {
+    fail(scope, kind, `skip.${id}`, id, `one of ${asked}; any other check is waived only with the whole rule, skip: { 'pod-security': '<reason>' }`);
+  }
 }
 
 function skipAnnotations(skips: Map<string, string>): { [key: string]: string } {
@@ -80,19 +97,32 @@ export function annotateSkips(obj: ApiObject, skips: Map<string, string>): void 
   }
 }
 
-/** Reads the skip annotations of a synthesized object: rule id -> reason. */
-export function readSkips(manifest: any): Map<string, string> {
-  let result: Map<string, string> | undefined;
+/** The skip annotations of an object: whole rules, and narrow exceptions (lib/practices/exceptions.ts). */
+export interface SkipAnnotations {
+  /** Rule id -> reason. */
+  readonly skips: Map<string, string>;
+  /** `<rule>.<check>` -> the annotation value, e.g. 'pod-security.hostPath' -> '/var/log (read-only): ships logs'. */
+  readonly scoped: Map<string, string>;
+}
+
+/** Reads the skip annotations of a synthesized object. */
+export function readSkips(manifest: any): SkipAnnotations {
+  let skips: Map<string, string> | undefined;
+  let scoped: Map<string, string> | undefined;
   const annotations = manifest?.metadata?.annotations;
   if (annotations && typeof annotations === 'object') {
     for (const key in annotations) {
       if (key.startsWith(SKIP_ANNOTATION_PREFIX)) {
-        (result ??= new Map()).set(key.slice(SKIP_ANNOTATION_PREFIX.length), String(annotations[key]));
+        const rest = key.slice(SKIP_ANNOTATION_PREFIX.length);
+        // Rule ids have no dot: a dot names one check of a rule.
+        if (rest.includes('.')) (scoped ??= new Map()).set(rest, String(annotations[key]));
+        else (skips ??= new Map()).set(rest, String(annotations[key]));
       }
     }
   }
-  return result ?? NO_SKIPS;
+  return skips === undefined && scoped === undefined ? NO_SKIPS : { skips: skips ?? NO_MAP, scoped: scoped ?? NO_MAP };
 }
 
 /** The skips of an object without skip annotations (shared, never written). */
-const NO_SKIPS: Map<string, string> = new Map();
+const NO_MAP: Map<string, string> = new Map();
+const NO_SKIPS: SkipAnnotations = { skips: NO_MAP, scoped: NO_MAP };

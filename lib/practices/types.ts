@@ -131,6 +131,13 @@ export interface RuleSuppression {
    * @default - not read from a file
    */
   readonly source?: string;
+  /**
+   * The one check of the rule that is waived, and for what, when the rule is not switched
+   * off as a whole: a `guardrails.cdk8s.io/skip.pod-security.<check>` annotation, e.g.
+   * 'hostPath /var/log (read-only)', 'runAsUser 1000', 'hostNetwork'.
+   * @default - the whole rule is switched off
+   */
+  readonly scope?: string;
   /** Number of violations that the suppression hid in this check. */
   readonly suppressed: number;
 }
@@ -141,7 +148,7 @@ export interface CheckResult {
   readonly violations: RuleViolation[];
   /** Every suppression: skip annotations with reasons and rules disabled for the app. */
   readonly suppressions: RuleSuppression[];
-  /** Problems with the input that are not rule violations (unknown rule ids in skip annotations). */
+  /** Problems with the input that are not rule violations (unknown rule ids in skip annotations, exceptions that waive nothing). */
   readonly warnings: string[];
   /** Number of objects checked. */
   readonly objectCount: number;

@@ -3,15 +3,15 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fail, show } from '../core/errors';
 import { DAEMON_SET } from '../core/kinds';
-import { checkInt } from '../core/validate';
+import { checkAnnotationsSize, checkInt } from '../core/validate';
 import { addKindMounts, checkKindMounts, KindMount } from '../pods/kind-mounts';
 import { SafePodProps } from '../pods/props';
 import { pathSlug } from '../pods/volumes';
-import { skipAnnotationKey } from '../practices/skip';
+import { exceptionAnnotations, hostPathScope, PodSecurityException } from '../practices/exceptions';
+import { skipAnnotationBytes } from '../practices/skip';
 import { SafeWorkload } from './safe-workload';
 
 const KIND = DAEMON_SET.construct;
-const POD_SECURITY = 'pod-security';
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
@@ -55,11 +55,13 @@ export interface Toleration {
 /**
  * A directory or file of the node, mounted read-only into the main container, e.g. /var/log
  * for a log shipper. It breaks Pod Security "baseline" and "restricted" alike, so it needs a
- * reason, which is written to the DaemonSet as the `pod-security` skip annotation, and a
- * namespace whose Pod Security enforce level is "privileged".
+ * reason and a namespace whose Pod Security enforce level is "privileged". The DaemonSet
+ * records it as the line `<path> (read-only): <reason>` of its
+ * `guardrails.cdk8s.io/skip.pod-security.hostPath` annotation: the checker then accepts
+ * exactly this path, mounted read-only, and nothing else of the host.
  */
 export interface HostPathMount {
-  /** Absolute path on the node, e.g. '/var/log'. */
+  /** Absolute path on the node, e.g. '/var/log': not "/", without ".." and without spaces. */
   readonly path: string;
   /**
    * Where the main container sees it.
@@ -71,7 +73,7 @@ export interface HostPathMount {
    * @default kplus.HostPathVolumeType.DIRECTORY
    */
   readonly type?: kplus.HostPathVolumeType;
-  /** Why the agent needs it: written to the DaemonSet's `guardrails.cdk8s.io/skip.pod-security` annotation. */
+  /** Why the agent needs it (on one line): written to the DaemonSet's `guardrails.cdk8s.io/skip.pod-security.hostPath` annotation. */
   readonly reason: string;
 }
 
@@ -125,8 +127,9 @@ export interface SafeDaemonSetProps extends SafePodProps {
    */
   readonly hostNetwork?: boolean;
   /**
-   * Why the agent needs the node's network: written to the DaemonSet's
-   * `guardrails.cdk8s.io/skip.pod-security` annotation.
+   * Why the agent needs the node's network (on one line): written to the DaemonSet's
+   * `guardrails.cdk8s.io/skip.pod-security.hostNetwork` annotation, which waives
+   * `hostNetwork: true` and nothing else.
    * @default - none; required with `hostNetwork`
    */
   readonly hostNetworkReason?: string;
@@ -139,8 +142,11 @@ export interface SafeDaemonSetProps extends SafePodProps {
  * allows and hashed immutable config. No replicas, no PodDisruptionBudget, no spread.
  *
  * Host access is opt-in and only as narrow as asked: read-only `hostPaths` and
- * `hostNetwork`, each with its own reason, which the DaemonSet carries as its
- * `pod-security` skip annotation. Pod Security "baseline" and "restricted" both refuse such
+ * `hostNetwork`, each with its own reason, which the DaemonSet carries as the narrow
+ * exceptions `guardrails.cdk8s.io/skip.pod-security.hostPath` (one line per path) and
+ * `guardrails.cdk8s.io/skip.pod-security.hostNetwork`. The checker honours exactly these:
+ * another path, a writable mount, hostPID, a privileged container or an added capability
+ * patched in later are still violations. Pod Security "baseline" and "restricted" both refuse such
  * pods, so put the DaemonSet in a namespace that enforces "privileged" (an
  * IsolatedNamespace with `podSecurityEnforce: PodSecurityLevel.PRIVILEGED`); one that
  * enforces a stricter level in the same app is an error at synthesis.
@@ -166,34 +172,34 @@ export class SafeDaemonSet extends SafeWorkload {
     const revisionHistoryLimit = props.revisionHistoryLimit === undefined ? undefined
       : checkInt(this, KIND, 'revisionHistoryLimit', props.revisionHistoryLimit, 0, 1000);
     const tolerations = this.resolveTolerations(props);
-    const hostReasons: string[] = [];
-    const hostMounts = (props.hostPaths ?? []).map((h, i) => this.resolveHostPath(h, i, hostReasons));
+    const exceptions: PodSecurityException[] = [];
+    const hostMounts = (props.hostPaths ?? []).map((h, i) => this.resolveHostPath(h, i, exceptions));
     checkKindMounts(this, KIND, pod, hostMounts);
     const hostNetwork = props.hostNetwork === true;
     if (hostNetwork) {
-      hostReasons.push(`hostNetwork: ${this.reason('hostNetworkReason', props.hostNetworkReason)}`);
+      exceptions.push({ check: 'hostNetwork', scope: '', reason: this.reason('hostNetworkReason', props.hostNetworkReason) });
       if (maxSurge > 0 && pod.containers.concat(pod.initContainers).some((c) => c.ports.length > 0)) {
         fail(this, KIND, 'maxSurge', maxSurge, '0 with hostNetwork: a surge pod would bind the same node ports as the old one');
       }
     } else if (props.hostNetworkReason !== undefined) {
       fail(this, KIND, 'hostNetworkReason', props.hostNetworkReason, 'no hostNetworkReason without hostNetwork: true');
     }
+    checkAnnotationsSize(this, KIND, 'hostPaths and hostNetworkReason', exceptionAnnotations([...pod.exceptions, ...exceptions]), skipAnnotationBytes(pod.skips));
 
     // --- write -----------------------------------------------------------------------------
     const template = this._podTemplate();
     addKindMounts(template, hostMounts);
     if (tolerations.length > 0) template.spec.tolerations = tolerations;
+    // Each host access is waived on its own, for exactly what was asked (lib/practices/exceptions.ts).
+    this._addExceptions(exceptions);
     const annotations = this._objectAnnotations() ?? {};
     if (hostNetwork) {
       template.spec.hostNetwork = true;
       template.spec.dnsPolicy = 'ClusterFirstWithHostNet';
-      // Asked for with a reason (in the pod-security skip annotation): Polaris is told so.
+      // Asked for with a reason (in the pod-security.hostNetwork skip annotation): Polaris is told so.
       annotations['polaris.fairwinds.com/hostNetworkSet-exempt'] = 'true';
     }
-    if (hostReasons.length > 0) {
-      const reason = [pod.skips.get(POD_SECURITY), ...hostReasons].filter((r) => r !== undefined).join('; ');
-      annotations[skipAnnotationKey(POD_SECURITY)] = reason;
-      (this.skippedRules as { [ruleId: string]: string })[POD_SECURITY] = reason;
+    if (exceptions.length > 0) {
       this.node.addValidation({ validate: () => this.checkNamespaceLevel(hostMounts.length > 0 ? 'hostPaths' : 'hostNetwork') });
     }
     this.daemonSet = new ApiObject(this, 'DaemonSet', {
@@ -220,14 +226,15 @@ export class SafeDaemonSet extends SafeWorkload {
     return value.trim().replace(/\s+/g, ' ');
   }
 
-  private resolveHostPath(h: HostPathMount, i: number, reasons: string[]): KindMount {
+  private resolveHostPath(h: HostPathMount, i: number, exceptions: PodSecurityException[]): KindMount {
     const prop = `hostPaths[${i}]`;
-    if (typeof h.path !== 'string' || !h.path.startsWith('/') || h.path === '/' || h.path.split('/').includes('..')) {
-      fail(this, KIND, `${prop}.path`, h.path, 'an absolute node path other than "/" and without ".."');
+    // No whitespace: the path is the first word of its line in the pod-security.hostPath annotation.
+    if (typeof h.path !== 'string' || !h.path.startsWith('/') || h.path === '/' || h.path.split('/').includes('..') || /\s/.test(h.path)) {
+      fail(this, KIND, `${prop}.path`, h.path, 'an absolute node path other than "/", without ".." and without spaces');
     }
     const type = h.type ?? kplus.HostPathVolumeType.DIRECTORY;
     if (!Object.values(kplus.HostPathVolumeType).includes(type)) fail(this, KIND, `${prop}.type`, type, 'a kplus.HostPathVolumeType such as DIRECTORY');
-    reasons.push(`hostPath ${h.path} (read-only): ${this.reason(`${prop}.reason`, h.reason)}`);
+    exceptions.push({ check: 'hostPath', scope: hostPathScope(h.path), reason: this.reason(`${prop}.reason`, h.reason) });
     const slug = pathSlug(h.path);
     return {
       prop,

@@ -9,7 +9,8 @@ import { ServiceMonitor } from '../imports/servicemonitor-monitoring.coreos.com'
 import { IPodSet, NetworkPeer, NetworkPort, NetworkProtocol, renderPorts } from '../network/network-peer';
 import { checkPeerPorts } from '../network/peer-validation';
 import { SafePodProps, ScrapeMethod } from '../pods/props';
-import { skipAnnotationKey } from '../practices/skip';
+import { exceptionAnnotations, PodSecurityException } from '../practices/exceptions';
+import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from '../practices/skip';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
 import { calleePort, chartNamespace, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
@@ -27,7 +28,10 @@ export interface ISafeWorkload extends IPodSet, IConstruct {
   readonly labels: { [key: string]: string };
   /** The ClusterIP Service, when the workload exposes a port. */
   readonly service?: kplus.Service;
-  /** Rules switched off, with reasons. */
+  /**
+   * Rules switched off, with reasons, and single pod-security checks waived, as their skip
+   * annotations give them (`'pod-security.runAsUser': '1000: <reason>'`).
+   */
   readonly skippedRules: { [ruleId: string]: string };
   /** Ports of the ClusterIP Service, in order; empty without a Service. */
   readonly exposedPorts: WorkloadPort[];
@@ -73,13 +77,17 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public readonly labels: { [key: string]: string };
   /** Ports on which the pods serve (the exposed container ports). */
   public readonly servingPorts: number[];
-  /** Rules switched off, with reasons. */
+  /**
+   * Rules switched off, with reasons, and single pod-security checks waived, as their skip
+   * annotations give them: `{ 'replicas-min': '<reason>', 'pod-security.runAsUser': '1000: <reason>' }`.
+   */
   public readonly skippedRules: { [ruleId: string]: string };
   /** Ports of the ClusterIP Service, in order; empty without a Service. */
   public readonly exposedPorts: WorkloadPort[];
 
   /** @internal */
   protected readonly _pod: ResolvedPod;
+  private readonly _exceptions: PodSecurityException[] = [];
   private _service?: kplus.Service;
   private _networkPolicy?: ApiObject;
   private _serviceMonitor?: ApiObject;
@@ -103,7 +111,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     const pod = resolvePod(this, id, kind, calls.some((c) => c.env !== undefined) ? { ...props, env: { ...props.env, ...callEnv } } : props);
     this._pod = pod;
     this.name = pod.name;
-    this.skippedRules = Object.fromEntries(pod.skips);
+    this.skippedRules = {};
+    this._addExceptions(pod.exceptions);
     this.selectorLabels = pod.selectorLabels;
     this.labels = pod.labels;
     this.servingPorts = pod.servingPorts;
@@ -229,7 +238,20 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   protected _objectAnnotations(): { [key: string]: string } | undefined {
     const a: { [key: string]: string } = { ...this._pod.objectAnnotations };
     for (const [id, reason] of this._pod.skips) a[skipAnnotationKey(id)] = reason;
+    Object.assign(a, exceptionAnnotations(this._exceptions));
     return Object.keys(a).length > 0 ? a : undefined;
+  }
+
+  /**
+   * Adds narrow pod-security exceptions that the kind's own props ask for (a DaemonSet's
+   * host paths): written by `_objectAnnotations()` and listed in `skippedRules`.
+   * @internal
+   */
+  protected _addExceptions(list: readonly PodSecurityException[]): void {
+    this._exceptions.push(...list);
+    const skipped = this.skippedRules as { [ruleId: string]: string };
+    for (const [id, reason] of this._pod.skips) skipped[id] = reason;
+    for (const [key, value] of Object.entries(exceptionAnnotations(this._exceptions))) skipped[key.slice(SKIP_ANNOTATION_PREFIX.length)] = value;
   }
 
   /**

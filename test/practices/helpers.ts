@@ -2,6 +2,7 @@ export { errorOf } from '../helpers';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { CheckResult, Guardrails, GuardrailsOptions } from '../../lib';
 import { checkManifests } from '../../lib/practices/checker';
+import { POD_KINDS } from '../../lib/core/kinds';
 import { resolveOptions } from '../../lib/practices/options';
 
 export const NS = 'shop';
@@ -141,4 +142,29 @@ export function messages(rule: string, mutate: (app: App) => void, options?: Gua
   const resolved = resolveOptions(options, (p, v, a) => { throw new Error(`${p} ${String(v)} ${a}`); });
   return checkManifests(manifests(mutate).map((manifest) => ({ manifest })), resolved).violations
     .filter((v) => v.rule === rule).map((v) => `${v.kind} ${v.name}: ${v.message}`);
+}
+
+const oneShot = (template: any) => ({ ...template, spec: { ...template.spec, restartPolicy: 'Never' } });
+
+/** The app's Deployment as another kind, with the same pod template. */
+export function asKind(kind: string, d: any): any {
+  const { metadata, spec } = d;
+  const template = spec.template;
+  switch (kind) {
+    case 'Deployment': return d;
+    case 'ReplicaSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, minReadySeconds: 10, selector: spec.selector, template } };
+    case 'ReplicationController': return { apiVersion: 'v1', kind, metadata, spec: { replicas: 2, selector: { ...SEL }, template } };
+    case 'StatefulSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, serviceName: 'web', selector: spec.selector, template } };
+    case 'DaemonSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: spec.selector, template } };
+    case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { backoffLimit: 2, template: oneShot(template) } };
+    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: oneShot(template) } } } };
+    case 'Pod': return { apiVersion: 'v1', kind, metadata: { ...metadata, labels: template.metadata.labels, annotations: template.metadata.annotations }, spec: template.spec };
+    default: throw new Error(kind);
+  }
+}
+
+/** The pod template of a workload of any kind. */
+export function template(w: any): any {
+  const path = POD_KINDS.find((k) => k.kind === w.kind)!.templatePath;
+  return path.reduce((o, p) => o[p], w);
 }

@@ -3,7 +3,7 @@ import { POD_KINDS } from '../../lib/core/kinds';
 import { checkManifests } from '../../lib/practices/checker';
 import { resolveOptions } from '../../lib/practices/options';
 import { GuardrailsOptions } from '../../lib';
-import { App, manifests, NS, SEL } from './helpers';
+import { App, asKind, manifests, NS, SEL, template } from './helpers';
 
 /**
  * Every workload rule on every pod-bearing kind: the hand-written app of helpers.ts with its
@@ -15,29 +15,6 @@ const LONG_RUNNING = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController'
 const REPLICATED = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'];
 const STATELESS = ['Deployment', 'ReplicaSet', 'ReplicationController'];
 
-const oneShot = (template: any) => ({ ...template, spec: { ...template.spec, restartPolicy: 'Never' } });
-
-/** The app's Deployment as another kind, with the same pod template. */
-function asKind(kind: string, d: any): any {
-  const { metadata, spec } = d;
-  const template = spec.template;
-  switch (kind) {
-    case 'Deployment': return d;
-    case 'ReplicaSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, minReadySeconds: 10, selector: spec.selector, template } };
-    case 'ReplicationController': return { apiVersion: 'v1', kind, metadata, spec: { replicas: 2, selector: { ...SEL }, template } };
-    case 'StatefulSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, serviceName: 'web', selector: spec.selector, template } };
-    case 'DaemonSet': return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: spec.selector, template } };
-    case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { backoffLimit: 2, template: oneShot(template) } };
-    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: oneShot(template) } } } };
-    case 'Pod': return { apiVersion: 'v1', kind, metadata: { ...metadata, labels: template.metadata.labels, annotations: template.metadata.annotations }, spec: template.spec };
-    default: throw new Error(kind);
-  }
-}
-
-function template(w: any): any {
-  const path = POD_KINDS.find((k) => k.kind === w.kind)!.templatePath;
-  return path.reduce((o, p) => o[p], w);
-}
 const pod = (w: any) => template(w).spec;
 const container = (w: any) => pod(w).containers[0];
 

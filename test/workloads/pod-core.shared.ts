@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { podTemplateOf } from '../../lib/core/kinds';
-import { ISafeWorkload, KubernetesVersion, ProbeCheck, ProbeScheme, ResourcePreset, SafeDeployment, SafePodProps } from '../../lib';
+import { Guardrails, ISafeWorkload, KubernetesVersion, ProbeCheck, ProbeScheme, ResourcePreset, SafeDeployment, SafePodProps } from '../../lib';
 import { all, errorOf, newChart, one, synth } from '../helpers';
 import { podValidationSuite } from './pod-validation.shared';
 
@@ -134,20 +134,101 @@ export function podCoreSuite(f: WorkloadFactory): void {
       });
     });
 
-    describe('runAsUser and runAsGroup', () => {
-      it('below 10001 only with a pod-security skip reason; 0 never', () => {
-        expect(error({ runAsUser: 1000 })).toBe(`${prefix} runAsUser 1000; expected an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with skip: { 'pod-security': '<reason>' } for an image built for a fixed UID; 0 (root) is never allowed.`);
-        const skip = { 'pod-security': 'upstream image runs as uid 1000' };
-        const { pod, object } = make({ runAsUser: 1000, runAsGroup: 1000, skip, sidecars: [{ ...PROXY }] });
+    describe('runAsUser, runAsGroup and readOnlyRootFilesystem: narrow pod-security exceptions', () => {
+      const UID = { 'pod-security.runAsUser': 'upstream image runs as uid 1000' };
+      const GID = { 'pod-security.runAsGroup': 'its files belong to gid 1000' };
+      const RO = { 'pod-security.readOnlyRootFilesystem': 'legacy image writes under /var/www' };
+
+      it('below 10001 only with a reason that waives exactly that id; 0 never', () => {
+        expect(error({ runAsUser: 1000 })).toBe(`${prefix} runAsUser 1000; expected an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with skip: { 'pod-security.runAsUser': '<reason>' } for an image built for a fixed UID; 0 (root) is never allowed.`);
+        expect(error({ runAsUser: 1000, runAsGroup: 1000, skip: UID })).toBe(`${prefix} runAsGroup 1000; expected an integer from 10001 to 2147483647 (rule pod-security), or from 1 to 10000 with skip: { 'pod-security.runAsGroup': '<reason>' } for an image built for a fixed GID; 0 (root) is never allowed.`);
+        const { pod, object, construct } = make({ runAsUser: 1000, runAsGroup: 1000, skip: { ...UID, ...GID }, sidecars: [{ ...PROXY }] });
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
         for (const c of pod.containers) expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
-        expect(object.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(skip['pod-security']);
-        // kube-score's own opt-out names the decision, next to the reason
-        expect(object.metadata.annotations['kube-score/ignore']).toBe(f.serving ? 'pod-probes-identical,container-security-context-user-group-id' : 'container-security-context-user-group-id');
+        // kube-score's own opt-out names the decision, next to the exceptions; no whole-rule skip
+        expect(object.metadata.annotations).toEqual({
+          'kube-score/ignore': f.serving ? 'pod-probes-identical,container-security-context-user-group-id' : 'container-security-context-user-group-id',
+          'guardrails.cdk8s.io/skip.pod-security.runAsUser': '1000: upstream image runs as uid 1000',
+          'guardrails.cdk8s.io/skip.pod-security.runAsGroup': '1000: its files belong to gid 1000',
+        });
+        expect(construct.skippedRules).toEqual({ 'pod-security.runAsUser': '1000: upstream image runs as uid 1000', 'pod-security.runAsGroup': '1000: its files belong to gid 1000' });
         expect(make({ runAsUser: 20000 }).object.metadata.annotations?.['kube-score/ignore'] ?? '').not.toContain('user-group-id');
-        expect(error({ runAsUser: 0, skip })).toContain(`${prefix} runAsUser 0; expected an integer from 10001`);
-        expect(error({ runAsGroup: 0, skip })).toContain(`${prefix} runAsGroup 0; expected an integer from 10001`);
-        expect(error({ runAsUser: 1.5, skip })).toContain(`${prefix} runAsUser 1.5;`);
+        expect(error({ runAsUser: 0, skip: UID })).toContain(`${prefix} runAsUser 0; expected an integer from 10001`);
+        expect(error({ runAsGroup: 0, skip: GID })).toContain(`${prefix} runAsGroup 0; expected an integer from 10001`);
+        expect(error({ runAsUser: 1.5, skip: UID })).toContain(`${prefix} runAsUser 1.5;`);
+      });
+
+      it('a writable root filesystem is waived for the containers of the pod, by name', () => {
+        expect(error({ readOnlyRootFilesystem: false })).toBe(
+          `${prefix} readOnlyRootFilesystem false; expected true (rule pod-security), or skip: { 'pod-security.readOnlyRootFilesystem': '<reason>' }; use writablePaths for the directories the app writes to.`);
+        const { object, pod } = make({ readOnlyRootFilesystem: false, skip: RO, sidecars: [{ ...PROXY }], initContainers: [{ name: 'migrate', image: SIDECAR_IMAGE }] });
+        for (const c of [...pod.containers, ...pod.initContainers]) expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
+        const names = [...pod.containers, ...pod.initContainers].map((c: any) => c.name).join(', ');
+        expect(object.metadata.annotations['guardrails.cdk8s.io/skip.pod-security.readOnlyRootFilesystem']).toBe(`${names}: legacy image writes under /var/www`);
+      });
+
+      it('a waiver that would waive nothing, or of another check, is an error', () => {
+        expect(error({ skip: UID })).toBe(`${prefix} skip.pod-security.runAsUser "upstream image runs as uid 1000"; expected no such skip while runAsUser is 10001 (10001 or more needs none): it would waive nothing.`);
+        expect(error({ runAsUser: 1000, skip: { ...UID, ...GID } })).toBe(`${prefix} skip.pod-security.runAsGroup "its files belong to gid 1000"; expected no such skip while runAsGroup is 10001 (10001 or more needs none): it would waive nothing.`);
+        expect(error({ skip: RO })).toBe(`${prefix} skip.pod-security.readOnlyRootFilesystem "legacy image writes under /var/www"; expected no such skip while readOnlyRootFilesystem is true: it would waive nothing; set readOnlyRootFilesystem: false with it.`);
+        const checks = 'pod-security.readOnlyRootFilesystem, pod-security.runAsGroup, pod-security.runAsUser';
+        expect(error({ skip: { 'pod-security.privileged': 'x' } })).toBe(
+          `${prefix} skip.pod-security.privileged "pod-security.privileged"; expected one of ${checks}; any other check is waived only with the whole rule, skip: { 'pod-security': '<reason>' }.`);
+        expect(error({ skip: { 'pod-security.hostPath': 'x' } })).toBe(
+          `${prefix} skip.pod-security.hostPath "pod-security.hostPath"; expected one of ${checks}: host access is asked for with SafeDaemonSet's hostPaths (each with its reason).`);
+        expect(error({ skip: { 'replicas-min.replicas': 'x' } })).toBe(
+          `${prefix} skip.replicas-min.replicas "replicas-min.replicas"; expected a rule id of the catalog, or one of ${checks}: only pod-security has checks that can be waived on their own.`);
+        expect(error({ runAsUser: 1000, skip: { 'pod-security.runAsUser': ' ' } })).toBe(`${prefix} skip.pod-security.runAsUser " "; expected a non-empty reason: switching a rule off must say why.`);
+      });
+
+      it('the whole-rule skip, asked for on purpose, still switches the rule off', () => {
+        const skip = { 'pod-security': 'vendor chart, reviewed by the platform team' };
+        const { object, construct } = make({ runAsUser: 1000, readOnlyRootFilesystem: false, skip });
+        expect(object.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(skip['pod-security']);
+        expect(Object.keys(object.metadata.annotations).filter((k) => k.startsWith('guardrails.cdk8s.io/skip.pod-security.'))).toEqual([]);
+        expect(construct.skippedRules).toEqual(skip);
+      });
+
+      describe('the checker honours exactly what was waived', () => {
+        const props: Partial<SafePodProps> = { runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: false, skip: { ...UID, ...GID, ...RO } };
+        const podPath = f.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : '/spec/template/spec';
+        const podField = f.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+        /** pod-security findings (`field: message`) and suppressions of the workload after `patches`. */
+        function checked(...patches: JsonPatch[]) {
+          const chart = newChart();
+          const w = f.create(chart, 'web', { ...base, ...props } as SafePodProps);
+          ApiObject.of(w.node.findChild(f.kind)).addJsonPatch(...patches);
+          Guardrails.enforce(chart);
+          const report = Guardrails.report(chart);
+          return {
+            findings: report.violations.filter((v) => v.rule === 'pod-security').map((v) => `${v.field}: ${v.message}`),
+            suppressions: report.suppressions.map((x) => `${x.rule} ${x.scope}: ${x.suppressed}`),
+          };
+        }
+
+        it('the construct output passes, each exception listed with what it hides', () => {
+          const { findings, suppressions } = checked();
+          expect(findings).toEqual([]);
+          expect(suppressions).toEqual(['pod-security readOnlyRootFilesystem app: 1', 'pod-security runAsGroup 1000: 3', 'pod-security runAsUser 1000: 2']);
+        });
+
+        it('everything else of the rule is still flagged, with its exact message', () => {
+          const c = `${podPath}/containers/0/securityContext`;
+          const cf = `${podField}.containers[0].securityContext`;
+          const cases: Array<[JsonPatch, string]> = [
+            [JsonPatch.replace(`${c}/privileged`, true), `${cf}.privileged: container "app" is privileged`],
+            [JsonPatch.replace(`${c}/allowPrivilegeEscalation`, true), `${cf}.allowPrivilegeEscalation: container "app" does not set allowPrivilegeEscalation: false`],
+            [JsonPatch.add(`${c}/capabilities/add`, ['SYS_ADMIN']), `${cf}.capabilities.add: container "app" adds the capabilities SYS_ADMIN`],
+            [JsonPatch.add(`${podPath}/hostPID`, true), `${podField}.hostPID: shares the node's PID namespace (hostPID: true)`],
+            [JsonPatch.add(`${podPath}/hostIPC`, true), `${podField}.hostIPC: shares the node's IPC namespace (hostIPC: true)`],
+            [JsonPatch.add(`${podPath}/hostNetwork`, true), `${podField}.hostNetwork: shares the node's Network namespace (hostNetwork: true)`],
+            [JsonPatch.add(`${podPath}/volumes/-`, { name: 'etc', hostPath: { path: '/etc' } }), `${podField}.volumes[1].hostPath: mounts the node's path /etc (hostPath volume "etc")`],
+            [JsonPatch.replace(`${c}/runAsUser`, 999), `${cf}.runAsUser: container "app" sets runAsUser 999, below 10001, and its pod-security.runAsUser exception waives only 1000`],
+            [JsonPatch.replace(`${podPath}/securityContext/runAsUser`, 0), `${podField}.securityContext.runAsUser: runs as root (runAsUser: 0)`],
+            [JsonPatch.replace(`${podPath}/securityContext/fsGroup`, 0), `${podField}.securityContext.fsGroup: the pod sets fsGroup 0, below 10001, and its pod-security.runAsGroup exception waives only 1000`],
+          ];
+          for (const [patch, finding] of cases) expect(checked(patch).findings).toEqual([finding]);
+        });
       });
     });
 

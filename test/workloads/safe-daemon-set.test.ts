@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { Guardrails, IsolatedNamespace, PodSecurityLevel, SafeDaemonSet, SafeDaemonSetProps, TolerationOperator } from '../../lib';
@@ -123,24 +123,24 @@ describe('SafeDaemonSet: tolerations', () => {
 });
 
 describe('SafeDaemonSet: host access, only as narrow as asked and each with a reason', () => {
-  it('a read-only hostPath: the volume, the mount and the reason as the pod-security skip annotation', () => {
+  it('a read-only hostPath: the volume, the mount and the reason as the narrow pod-security.hostPath exception', () => {
     const { pod, main, daemonSet, construct } = agent({ hostPaths: [VAR_LOG] });
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'host-var-log', hostPath: { path: '/var/log', type: 'Directory' } }]);
     expect(main.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/log', name: 'host-var-log', readOnly: true }]);
-    const reason = 'hostPath /var/log (read-only): ships the node\'s container logs';
-    expect(daemonSet.metadata.annotations).toEqual({ 'guardrails.cdk8s.io/skip.pod-security': reason });
-    expect(construct.skippedRules).toEqual({ 'pod-security': reason });
+    const line = '/var/log (read-only): ships the node\'s container logs';
+    expect(daemonSet.metadata.annotations).toEqual({ 'guardrails.cdk8s.io/skip.pod-security.hostPath': line });
+    expect(construct.skippedRules).toEqual({ 'pod-security.hostPath': line });
     // nothing else is relaxed
     expect(pod.hostNetwork).toBeUndefined();
     expect(main.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, privileged: false, allowPrivilegeEscalation: false });
   });
 
-  it('mountPath and type are options; several paths each with a reason; hostNetwork with its own reason', () => {
-    const { pod, main, daemonSet } = agent({
-      hostPaths: [VAR_LOG, { path: '/run/containerd/containerd.sock', mountPath: '/run/cri.sock', type: kplus.HostPathVolumeType.SOCKET, reason: 'reads container metadata' }],
+  it('mountPath and type are options; several paths each with a reason, one line each; hostNetwork with its own reason', () => {
+    const { pod, main, daemonSet, construct } = agent({
+      hostPaths: [VAR_LOG, { path: '/run/containerd/containerd.sock', mountPath: '/run/cri.sock', type: kplus.HostPathVolumeType.SOCKET, reason: 'reads container\n  metadata' }],
       hostNetwork: true,
       hostNetworkReason: 'node-local metrics on the host address',
-      skip: { 'pod-security': 'the image runs as uid 1000' },
+      skip: { 'pod-security.runAsUser': 'the image runs as uid 1000' },
       runAsUser: 1000,
     });
     expect(pod.volumes.slice(1)).toEqual([
@@ -150,17 +150,32 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
     expect(main.volumeMounts[2]).toEqual({ mountPath: '/run/cri.sock', name: 'host-run-containerd-containerd-sock', readOnly: true });
     expect(pod.hostNetwork).toBe(true);
     expect(pod.dnsPolicy).toBe('ClusterFirstWithHostNet');
-    expect(daemonSet.metadata.annotations['polaris.fairwinds.com/hostNetworkSet-exempt']).toBe('true');
-    expect(daemonSet.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe(
-      'the image runs as uid 1000; hostPath /var/log (read-only): ships the node\'s container logs; '
-      + 'hostPath /run/containerd/containerd.sock (read-only): reads container metadata; hostNetwork: node-local metrics on the host address');
+    const exceptions = {
+      'pod-security.hostNetwork': 'node-local metrics on the host address',
+      'pod-security.hostPath': '/var/log (read-only): ships the node\'s container logs\n/run/containerd/containerd.sock (read-only): reads container metadata',
+      'pod-security.runAsUser': '1000: the image runs as uid 1000',
+    };
+    expect(daemonSet.metadata.annotations).toEqual({
+      'kube-score/ignore': 'container-security-context-user-group-id',
+      'polaris.fairwinds.com/hostNetworkSet-exempt': 'true',
+      ...Object.fromEntries(Object.entries(exceptions).map(([k, v]) => [`guardrails.cdk8s.io/skip.${k}`, v])),
+    });
+    expect(construct.skippedRules).toEqual(exceptions);
     expect(agent({ hostPaths: [{ ...VAR_LOG, type: kplus.HostPathVolumeType.DEFAULT }] }).pod.volumes[1]).toEqual({ name: 'host-var-log', hostPath: { path: '/var/log' } });
+  });
+
+  it('a whole-rule skip asked for on purpose is written as given, beside the narrow exceptions', () => {
+    const { daemonSet, construct } = agent({ hostPaths: [VAR_LOG], skip: { 'pod-security': 'vendor agent, reviewed' } });
+    expect(construct.skippedRules).toEqual({ 'pod-security': 'vendor agent, reviewed', 'pod-security.hostPath': '/var/log (read-only): ships the node\'s container logs' });
+    expect(daemonSet.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe('vendor agent, reviewed');
   });
 
   it('a skip reason alone grants no host access', () => {
     const { pod } = agent({ skip: { 'pod-security': 'uid 1000' }, runAsUser: 1000 });
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
     expect(pod.hostNetwork).toBeUndefined();
+    expect(error({ skip: { 'pod-security.hostNetwork': 'x' } })).toBe(
+      `${prefix} skip.pod-security.hostNetwork "pod-security.hostNetwork"; expected one of pod-security.readOnlyRootFilesystem, pod-security.runAsGroup, pod-security.runAsUser: host access is asked for with SafeDaemonSet's hostNetwork and hostNetworkReason.`);
   });
 
   it('every exception needs its own reason; paths are absolute and narrow', () => {
@@ -170,8 +185,8 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
     expect(error({ hostNetwork: true })).toBe(
       `${prefix} hostNetworkReason (undefined); expected a non-empty reason: host access breaks Pod Security "restricted" (rule pod-security), so it must say why.`);
     expect(error({ hostNetworkReason: 'x' })).toBe(`${prefix} hostNetworkReason "x"; expected no hostNetworkReason without hostNetwork: true.`);
-    for (const path of ['/', 'var/log', '/var/../etc']) {
-      expect(error({ hostPaths: [{ path, reason: 'r' }] })).toBe(`${prefix} hostPaths[0].path ${JSON.stringify(path)}; expected an absolute node path other than "/" and without "..".`);
+    for (const path of ['/', 'var/log', '/var/../etc', '/var/my logs']) {
+      expect(error({ hostPaths: [{ path, reason: 'r' }] })).toBe(`${prefix} hostPaths[0].path ${JSON.stringify(path)}; expected an absolute node path other than "/", without ".." and without spaces.`);
     }
     expect(error({ hostPaths: [{ ...VAR_LOG, type: 'Dir' as any }] })).toBe(`${prefix} hostPaths[0].type "Dir"; expected a kplus.HostPathVolumeType such as DIRECTORY.`);
     expect(error({ hostPaths: [{ ...VAR_LOG, mountPath: '/tmp' }] })).toBe(
@@ -210,7 +225,7 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
 });
 
 describe('SafeDaemonSet: passes the checker', () => {
-  it('a restricted agent with a port and tolerations breaks no rule; host access is suppressed only by its reasons', () => {
+  it('a restricted agent with a port and tolerations breaks no rule; host access is suppressed only by its exceptions', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'nodes', { namespace: 'nodes' });
     new SafeDaemonSet(chart, 'exporter', { image: IMAGE, port: 9100, tolerations: [{ key: 'dedicated', value: 'gpu' }] });
@@ -219,6 +234,62 @@ describe('SafeDaemonSet: passes the checker', () => {
     Testing.synth(chart); // enforcement throws on any violation
     const report = Guardrails.report(app);
     expect(report.violations).toEqual([]);
-    expect(report.suppressions.map((x) => [x.rule, x.kind, x.name, x.suppressed])).toEqual([['pod-security', 'DaemonSet', 'shipper', 2]]);
+    expect(report.suppressions.map((x) => [x.rule, x.scope, x.kind, x.name, x.suppressed])).toEqual([
+      ['pod-security', 'hostNetwork', 'DaemonSet', 'shipper', 1],
+      ['pod-security', 'hostPath /var/log (read-only)', 'DaemonSet', 'shipper', 1],
+    ]);
+  });
+
+  describe('a patch beyond the host access asked for is flagged', () => {
+    const POD = '/spec/template/spec';
+    const FIELD = 'spec.template.spec';
+    /** pod-security findings (`field: message`) of an agent with /var/log and hostNetwork, after `patches`. */
+    function findings(props: Partial<SafeDaemonSetProps>, ...patches: JsonPatch[]): string[] {
+      const chart = newChart('nodes');
+      const ds = new SafeDaemonSet(chart, 'shipper', { ...AGENT, hostPaths: [VAR_LOG], hostNetwork: true, hostNetworkReason: 'host interfaces', ...props });
+      ds.daemonSet.addJsonPatch(...patches);
+      Guardrails.enforce(chart);
+      return Guardrails.report(chart).violations.filter((v) => v.rule === 'pod-security').map((v) => `${v.field}: ${v.message}`);
+    }
+    const sc = `${POD}/containers/0/securityContext`;
+    const scField = `${FIELD}.containers[0].securityContext`;
+
+    it('the output as written passes; a hostPort equal to its containerPort is what hostNetwork means', () => {
+      expect(findings({})).toEqual([]);
+      expect(findings({ livenessCommand: undefined, port: 9100 }, JsonPatch.add(`${POD}/containers/0/ports/0/hostPort`, 9100))).toEqual([]);
+      expect(findings({ livenessCommand: undefined, port: 9100 }, JsonPatch.add(`${POD}/containers/0/ports/0/hostPort`, 80))).toEqual([
+        `${FIELD}.containers[0].ports[0].hostPort: container "app" binds the node's port 80`,
+      ]);
+    });
+
+    it('a writable mount, another path, or the same path under another volume mounted writable', () => {
+      expect(findings({}, JsonPatch.remove(`${POD}/containers/0/volumeMounts/1/readOnly`))).toEqual([
+        `${FIELD}.containers[0].volumeMounts[1].readOnly: container "app" mounts the node's path /var/log (hostPath volume "host-var-log") writable, and its pod-security.hostPath exception is read-only`,
+      ]);
+      expect(findings({}, JsonPatch.replace(`${POD}/volumes/1/hostPath/path`, '/etc'))).toEqual([
+        `${FIELD}.volumes[1].hostPath: mounts the node's path /etc (hostPath volume "host-var-log"); the pod-security.hostPath exception waives only /var/log`,
+      ]);
+      expect(findings({}, JsonPatch.replace(`${POD}/volumes/1/hostPath/path`, '/var/log/../../etc'))).toEqual([
+        `${FIELD}.volumes[1].hostPath: mounts the node's path /var/log/../../etc (hostPath volume "host-var-log"); the pod-security.hostPath exception waives only /var/log`,
+      ]);
+      expect(findings({},
+        JsonPatch.add(`${POD}/volumes/-`, { name: 'logs', hostPath: { path: '/var/log' } }),
+        JsonPatch.add(`${POD}/containers/0/volumeMounts/-`, { name: 'logs', mountPath: '/logs' }))).toEqual([
+        `${FIELD}.containers[0].volumeMounts[2].readOnly: container "app" mounts the node's path /var/log (hostPath volume "logs") writable, and its pod-security.hostPath exception is read-only`,
+      ]);
+    });
+
+    it('privileged, escalation, capabilities, hostPID and hostIPC are never part of host access', () => {
+      const cases: Array<[JsonPatch, string, Partial<SafeDaemonSetProps>?]> = [
+        [JsonPatch.replace(`${sc}/privileged`, true), `${scField}.privileged: container "app" is privileged`],
+        [JsonPatch.replace(`${sc}/allowPrivilegeEscalation`, true), `${scField}.allowPrivilegeEscalation: container "app" does not set allowPrivilegeEscalation: false`],
+        [JsonPatch.add(`${sc}/capabilities/add`, ['NET_ADMIN']), `${scField}.capabilities.add: container "app" adds the capabilities NET_ADMIN`],
+        [JsonPatch.add(`${POD}/hostPID`, true), `${FIELD}.hostPID: shares the node's PID namespace (hostPID: true)`],
+        [JsonPatch.add(`${POD}/hostIPC`, true), `${FIELD}.hostIPC: shares the node's IPC namespace (hostIPC: true)`],
+        [JsonPatch.replace(`${POD}/securityContext/runAsUser`, 1000), `${FIELD}.securityContext.runAsUser: the pod sets runAsUser 1000, below 10001, and its pod-security.runAsUser exception waives only 999`,
+          { runAsUser: 999, skip: { 'pod-security.runAsUser': 'image uid' } }],
+      ];
+      for (const [patch, finding, props] of cases) expect(findings(props ?? {}, patch)).toEqual([finding]);
+    });
   });
 });

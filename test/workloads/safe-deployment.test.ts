@@ -326,12 +326,13 @@ describe('pod-security', () => {
 });
 
 describe('pod-security opt-out', () => {
-  it('a writable root filesystem needs a reason', () => {
+  it('a writable root filesystem needs a reason, which waives that check for the containers of the pod only', () => {
     expect(error({ readOnlyRootFilesystem: false })).toBe(
-      "SafeDeployment at 'test/web': invalid readOnlyRootFilesystem false; expected true (rule pod-security), or skip: { 'pod-security': '<reason>' }; use writablePaths for the directories the app writes to.");
-    const { container, deployment } = web({ readOnlyRootFilesystem: false, skip: { 'pod-security': 'legacy image writes under /var/www' } });
+      "SafeDeployment at 'test/web': invalid readOnlyRootFilesystem false; expected true (rule pod-security), or skip: { 'pod-security.readOnlyRootFilesystem': '<reason>' }; use writablePaths for the directories the app writes to.");
+    const { container, deployment } = web({ readOnlyRootFilesystem: false, skip: { 'pod-security.readOnlyRootFilesystem': 'legacy image writes under /var/www' } });
     expect(container.securityContext.readOnlyRootFilesystem).toBe(false);
-    expect(deployment.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBe('legacy image writes under /var/www');
+    expect(deployment.metadata.annotations['guardrails.cdk8s.io/skip.pod-security.readOnlyRootFilesystem']).toBe('app: legacy image writes under /var/www');
+    expect(deployment.metadata.annotations['guardrails.cdk8s.io/skip.pod-security']).toBeUndefined();
   });
 });
 

@@ -2,8 +2,13 @@
  * `pod-security`: the Pod Security Standards, level "restricted" in the restricted profile
  * (plus a read-only root filesystem), level "baseline" in the baseline profile.
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ *
+ * Narrow exceptions (`guardrails.cdk8s.io/skip.pod-security.<check>`, lib/practices/exceptions.ts)
+ * hide exactly what they waive; every other finding, and anything beyond the waived scope
+ * (another path, a writable mount, another UID), is reported.
  */
 import { RuleContext } from '../context';
+import { MIN_ID, PodSecurityCheck, readWaivers, Waiver, Waivers } from '../exceptions';
 import { PodSet, asInt, isObject } from '../objects';
 
 const BASELINE_CAPABILITIES = new Set([
@@ -81,15 +86,19 @@ function fixFor(field: string): string | undefined {
   return best?.[1];
 }
 
-function reporter(ctx: RuleContext, p: PodSet): (message: string, field: string) => void {
-  return (message, field) => ctx.report(p.obj, message, { field, fix: fixFor(field) });
+type Report = (message: string, field: string, waivedBy?: Waiver, fix?: string) => void;
+
+/** Reports a finding, unless a narrow exception of the object covers it (then it is counted as hidden). */
+function reporter(ctx: RuleContext, p: PodSet): Report {
+  return (message, field, waivedBy, fix) => ctx.report(p.obj, message, { field, fix: fix ?? fixFor(field), waivedBy });
 }
 
 function baseline(ctx: RuleContext, p: PodSet): void {
   const report = reporter(ctx, p);
+  const waivers = readWaivers(p.obj.scoped);
   const podSc = sc(p.spec);
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {
-    if (p.spec[ns] === true) report(`shares the node's ${ns.slice(4)} namespace (${ns}: true)`, `${p.specField}.${ns}`);
+    if (p.spec[ns] === true) report(`shares the node's ${ns.slice(4)} namespace (${ns}: true)`, `${p.specField}.${ns}`, ns === 'hostNetwork' ? waivers.hostNetwork : undefined);
   }
   if (podSc.windowsOptions?.hostProcess === true) report('runs as a Windows HostProcess pod', `${p.specField}.securityContext.windowsOptions.hostProcess`);
   checkSeLinux(podSc, `${p.specField}.securityContext`, 'the pod', report);
@@ -100,8 +109,13 @@ function baseline(ctx: RuleContext, p: PodSet): void {
     if (!SAFE_SYSCTLS.has(String(s?.name))) report(`sets the unsafe sysctl ${s?.name}`, `${p.specField}.securityContext.sysctls[${i}]`);
   });
   const volumes = Array.isArray(p.spec.volumes) ? p.spec.volumes : [];
+  const waivedPaths = [...waivers.hostPath.keys()];
   volumes.forEach((v: any, i: number) => {
-    if (isObject(v?.hostPath)) report(`mounts the node's path ${v.hostPath.path} (hostPath volume "${v.name}")`, `${p.specField}.volumes[${i}].hostPath`);
+    if (!isObject(v?.hostPath)) return;
+    const waiver = waivers.hostPath.get(v.hostPath.path);
+    const only = waivedPaths.length > 0 ? `; the pod-security.hostPath exception waives only ${waivedPaths.join(', ')}` : '';
+    report(`mounts the node's path ${v.hostPath.path} (hostPath volume "${v.name}")${waiver ? '' : only}`, `${p.specField}.volumes[${i}].hostPath`, waiver);
+    if (waiver) checkReadOnlyMounts(p, String(v.name), v.hostPath.path, report);
   });
   for (const [key, value] of Object.entries(p.annotations)) {
     if (key.startsWith(APPARMOR_ANNOTATION) && value === 'unconfined') {
@@ -122,8 +136,47 @@ function baseline(ctx: RuleContext, p: PodSet): void {
     const ports = Array.isArray(c.c.ports) ? c.c.ports : [];
     ports.forEach((port: any, i: number) => {
       const hostPort = asInt(port?.hostPort);
-      if (hostPort !== undefined && hostPort !== 0) report(`container "${c.name}" binds the node's port ${hostPort}`, `${c.field}.ports[${i}].hostPort`);
+      // In the node's network the API server sets each hostPort to its containerPort: hostNetwork's exception covers that.
+      const implied = waivers.hostNetwork !== undefined && p.spec.hostNetwork === true && hostPort === asInt(port?.containerPort);
+      if (hostPort !== undefined && hostPort !== 0) report(`container "${c.name}" binds the node's port ${hostPort}`, `${c.field}.ports[${i}].hostPort`, implied ? waivers.hostNetwork : undefined);
     });
+  }
+}
+
+/** A hostPath waived read-only: every container mounts it read-only. */
+function checkReadOnlyMounts(p: PodSet, volume: string, path: string, report: Report): void {
+  for (const c of p.allContainers) {
+    const mounts = Array.isArray(c.c.volumeMounts) ? c.c.volumeMounts : [];
+    mounts.forEach((m: any, j: number) => {
+      if (m?.name === volume && m.readOnly !== true) {
+        report(`container "${c.name}" mounts the node's path ${path} (hostPath volume "${volume}") writable, and its pod-security.hostPath exception is read-only`,
+          `${c.field}.volumeMounts[${j}].readOnly`, undefined, 'set readOnly: true on the mount: the exception waives the path read-only only');
+      }
+    });
+  }
+}
+
+/**
+ * With a runAsUser (runAsGroup) exception, every UID (GID) below 10001 is the waived one.
+ * Without one the checker does not judge ids: 10001 and up is a construct default.
+ */
+function checkIds(p: PodSet, podSc: any, waivers: Waivers, report: Report): void {
+  const fields: Array<[PodSecurityCheck & ('runAsUser' | 'runAsGroup'), string[]]> = [['runAsUser', ['runAsUser']], ['runAsGroup', ['runAsGroup', 'fsGroup']]];
+  for (const [check, names] of fields) {
+    const waived = waivers[check];
+    if (waived.size === 0) continue;
+    const allowed = [...waived.keys()].join(', ');
+    const judge = (s: any, field: string, who: string) => {
+      for (const name of names) {
+        const id = asInt(s[name]);
+        // UID 0 is reported as root already.
+        if (id === undefined || id >= MIN_ID || (id === 0 && name === 'runAsUser')) continue;
+        report(`${who} sets ${name} ${id}, below ${MIN_ID}, and its pod-security.${check} exception waives only ${allowed}`,
+          `${field}.${name}`, waived.get(id), `set ${name} to ${allowed} (the waived ${check === 'runAsUser' ? 'UID' : 'GID'}) or to ${MIN_ID} or more`);
+      }
+    };
+    judge(podSc, `${p.specField}.securityContext`, 'the pod');
+    for (const c of p.allContainers) judge(sc(c.c), `${c.field}.securityContext`, `container "${c.name}"`);
   }
 }
 
@@ -137,7 +190,9 @@ function checkSeLinux(s: any, field: string, who: string, report: (message: stri
 
 function restricted(ctx: RuleContext, p: PodSet): void {
   const report = reporter(ctx, p);
+  const waivers = readWaivers(p.obj.scoped);
   const podSc = sc(p.spec);
+  checkIds(p, podSc, waivers, report);
   const volumes = Array.isArray(p.spec.volumes) ? p.spec.volumes : [];
   volumes.forEach((v: any, i: number) => {
     if (!isObject(v)) return;
@@ -168,7 +223,7 @@ function restricted(ctx: RuleContext, p: PodSet): void {
     const extra = capList(s.capabilities?.add).filter((a) => a !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(a));
     if (extra.length > 0) report(`container "${c.name}" adds the capabilities ${extra.join(', ')}; "restricted" allows only NET_BIND_SERVICE`, `${f}.capabilities.add`);
     if (c.list !== 'ephemeralContainers' && s.readOnlyRootFilesystem !== true) {
-      report(`container "${c.name}" has a writable root filesystem (readOnlyRootFilesystem is not true)`, `${f}.readOnlyRootFilesystem`);
+      report(`container "${c.name}" has a writable root filesystem (readOnlyRootFilesystem is not true)`, `${f}.readOnlyRootFilesystem`, waivers.readOnlyRootFilesystem.get(c.name));
     }
   }
 }

@@ -1,0 +1,168 @@
+/**
+ * Narrow exceptions to rule `pod-security`: one check of the rule waived, for exactly what
+ * was asked, with a reason. The constructs write them and the checker honours them; the
+ * whole-rule skip (`guardrails.cdk8s.io/skip.pod-security`) stays for those who want it.
+ *
+ * One annotation per check, `guardrails.cdk8s.io/skip.pod-security.<check>`, on the object
+ * that holds the pod template (the workload, or a bare Pod). Its value has one line per
+ * waived scope, `<scope>: <reason>`:
+ *
+ * | check | line | waives |
+ * |---|---|---|
+ * | `runAsUser` | `1000: <reason>` | that UID below 10001 (never 0) |
+ * | `runAsGroup` | `1000: <reason>` | that GID below 10001, as runAsGroup and fsGroup |
+ * | `readOnlyRootFilesystem` | `app, proxy: <reason>` | a writable root filesystem in those containers |
+ * | `hostPath` | `/var/log (read-only): <reason>` | that node path, mounted read-only only |
+ * | `hostNetwork` | `<reason>` | `hostNetwork: true` (and host ports equal to their container ports) |
+ *
+ * Everything else of the rule still applies: privileged containers, privilege escalation,
+ * added capabilities, hostPID, hostIPC, another path, a writable mount or another UID are
+ * violations.
+ */
+import { SKIP_ANNOTATION_PREFIX } from './skip-keys';
+
+/** The rule whose checks can be waived one by one. */
+export const POD_SECURITY = 'pod-security';
+
+/** The checks of rule `pod-security` that can be waived on their own (Kubernetes field names). */
+export const POD_SECURITY_CHECKS = ['hostNetwork', 'hostPath', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsUser'] as const;
+export type PodSecurityCheck = typeof POD_SECURITY_CHECKS[number];
+
+/** The checks that a workload's `skip` map can waive (host access has SafeDaemonSet's own props). */
+export const SKIPPABLE_CHECKS = ['readOnlyRootFilesystem', 'runAsGroup', 'runAsUser'] as const;
+
+/** The lowest UID or GID that needs no exception. */
+export const MIN_ID = 10001;
+
+/** What each check's lines look like, for warnings and docs. */
+const LINE_SHAPE: { [check in PodSecurityCheck]: string } = {
+  hostNetwork: '<reason>',
+  hostPath: '<path> (read-only): <reason>',
+  readOnlyRootFilesystem: '<container>[, <container>...]: <reason>',
+  runAsGroup: '<GID from 1 to 10000>: <reason>',
+  runAsUser: '<UID from 1 to 10000>: <reason>',
+};
+
+/** One waived check, for one scope, as written and as read. */
+export interface PodSecurityException {
+  readonly check: PodSecurityCheck;
+  /** What is waived, as the annotation line gives it: '1000', 'app, proxy', '/var/log (read-only)', '' for hostNetwork. */
+  readonly scope: string;
+  readonly reason: string;
+}
+
+/** The annotation key of one check. */
+export function exceptionAnnotationKey(check: PodSecurityCheck): string {
+  return `${SKIP_ANNOTATION_PREFIX}${POD_SECURITY}.${check}`;
+}
+
+/** The scope of a read-only hostPath exception. */
+export function hostPathScope(path: string): string {
+  return `${path} (read-only)`;
+}
+
+/** A reason on one line (lines separate scopes). */
+function oneLine(reason: string): string {
+  return reason.trim().replace(/\s+/g, ' ');
+}
+
+/** The annotations that record exceptions: one per check, one line per scope, in the order given. */
+export function exceptionAnnotations(list: readonly PodSecurityException[]): { [key: string]: string } {
+  const lines = new Map<string, string[]>();
+  for (const e of list) {
+    const key = exceptionAnnotationKey(e.check);
+    const line = e.scope === '' ? oneLine(e.reason) : `${e.scope}: ${oneLine(e.reason)}`;
+    const existing = lines.get(key);
+    if (existing) existing.push(line); else lines.set(key, [line]);
+  }
+  const out: { [key: string]: string } = {};
+  for (const [key, l] of lines) out[key] = l.join('\n');
+  return out;
+}
+
+/** A waiver read back from an object: the exception and what it lets through. */
+export interface Waiver extends PodSecurityException {
+  /** Counts the violations it hid (unique per object). */
+  readonly id: string;
+}
+
+/** The exceptions of one object, by check, and what could not be read. */
+export interface Waivers {
+  readonly runAsUser: Map<number, Waiver>;
+  readonly runAsGroup: Map<number, Waiver>;
+  readonly readOnlyRootFilesystem: Map<string, Waiver>;
+  readonly hostPath: Map<string, Waiver>;
+  readonly hostNetwork?: Waiver;
+  /** Every waiver, in annotation order. */
+  readonly list: Waiver[];
+  /** Annotations or lines that waive nothing, and why. */
+  readonly problems: string[];
+}
+
+const EMPTY: Waivers = {
+  runAsUser: new Map(), runAsGroup: new Map(), readOnlyRootFilesystem: new Map(), hostPath: new Map(), list: [], problems: [],
+};
+const CACHE = new WeakMap<Map<string, string>, Waivers>();
+const CONTAINER = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
+const LINE: { [check in PodSecurityCheck]: RegExp } = {
+  hostNetwork: /^(.+)$/,
+  hostPath: /^(\/\S*) \(read-only\): (.+)$/,
+  readOnlyRootFilesystem: new RegExp(`^(${CONTAINER}(?:, ${CONTAINER})*): (.+)$`),
+  runAsGroup: /^(\d{1,10}): (.+)$/,
+  runAsUser: /^(\d{1,10}): (.+)$/,
+};
+
+/**
+ * Reads the exception annotations of an object (key after the skip prefix, e.g.
+ * 'pod-security.hostPath', to value). Lines that do not parse, unknown checks and scoped
+ * skips of other rules waive nothing and are reported as problems.
+ */
+export function readWaivers(scoped: Map<string, string>): Waivers {
+  if (scoped.size === 0) return EMPTY;
+  const cached = CACHE.get(scoped);
+  if (cached) return cached;
+  const w = {
+    runAsUser: new Map<number, Waiver>(), runAsGroup: new Map<number, Waiver>(), readOnlyRootFilesystem: new Map<string, Waiver>(),
+    hostPath: new Map<string, Waiver>(), hostNetwork: undefined as Waiver | undefined, list: [] as Waiver[], problems: [] as string[],
+  };
+  for (const [key, value] of [...scoped].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const annotation = `${SKIP_ANNOTATION_PREFIX}${key}`;
+    const dot = key.indexOf('.');
+    const rule = key.slice(0, dot);
+    const check = key.slice(dot + 1) as PodSecurityCheck;
+    if (rule !== POD_SECURITY) {
+      w.problems.push(`skip annotation ${annotation} waives part of rule "${rule}", and only pod-security has checks that can be waived on their own; it waives nothing`);
+      continue;
+    }
+    if (!POD_SECURITY_CHECKS.includes(check)) {
+      w.problems.push(`skip annotation ${annotation} names no pod-security check that can be waived on its own (${POD_SECURITY_CHECKS.join(', ')}); it waives nothing`);
+      continue;
+    }
+    const lines = value.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length === 0) w.problems.push(`skip annotation ${annotation} has no reason, so the check still applies`);
+    if (check === 'hostNetwork' && lines.length > 1) {
+      w.problems.push(`skip annotation ${annotation} has ${lines.length} lines; expected one line, the reason; it waives nothing`);
+      continue;
+    }
+    for (const line of lines) {
+      const m = LINE[check].exec(line);
+      const id = Number(m?.[1]);
+      if (!m || ((check === 'runAsUser' || check === 'runAsGroup') && (id < 1 || id >= MIN_ID))) {
+        w.problems.push(`skip annotation ${annotation}: the line ${JSON.stringify(line)} is not "${LINE_SHAPE[check]}"; it waives nothing`);
+        continue;
+      }
+      const waiver: Waiver = check === 'hostNetwork'
+        ? { check, scope: '', reason: m[1], id: `${key} ` }
+        : { check, scope: line.slice(0, line.length - m[2].length - 2), reason: m[2], id: `${key} ${m[1]}` };
+      w.list.push(waiver);
+      switch (check) {
+        case 'runAsUser': case 'runAsGroup': w[check].set(id, waiver); break;
+        case 'readOnlyRootFilesystem': for (const name of m[1].split(', ')) w.readOnlyRootFilesystem.set(name, waiver); break;
+        case 'hostPath': w.hostPath.set(m[1], waiver); break;
+        default: w.hostNetwork = waiver;
+      }
+    }
+  }
+  CACHE.set(scoped, w);
+  return w;
+}
