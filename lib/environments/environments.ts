@@ -71,8 +71,8 @@ export class Environments {
   public readonly app: string;
   /** The folder that holds the environment folders. */
   public readonly outdir: string;
-  /** The environments, in declaration order. */
-  public readonly environments: Environment[];
+  /** Every environment, in declaration order. */
+  public readonly all: Environment[];
 
   private readonly appProps: GuardrailsAppProps;
   private readonly enforce: boolean;
@@ -112,7 +112,7 @@ export class Environments {
       }
       this.argoCd = argoCd;
     }
-    this.environments = resolved.map((s) => Environment._of(this.app, path.join(this.outdir, s.name), s));
+    this.all = resolved.map((s) => Environment._of(this.app, path.join(this.outdir, s.name), s));
   }
 
   /**
@@ -120,9 +120,9 @@ export class Environments {
    * @throws when there is none
    */
   public environment(name: string): Environment {
-    const env = this.environments.find((e) => e.name === name);
+    const env = this.all.find((e) => e.name === name);
     if (env === undefined) {
-      failAt(`Environments ${show(this.app)}`, 'environment', name, `one of ${listOf(this.environments.map((e) => e.name))}`);
+      failAt(`Environments ${show(this.app)}`, 'environment', name, `one of ${listOf(this.all.map((e) => e.name))}`);
     }
     return env;
   }
@@ -134,7 +134,7 @@ export class Environments {
    * every environment.
    * @throws when there is no environment of that name, or the definition fails
    */
-  public build(name: string, definition: IEnvironmentDefinition): GuardrailsApp {
+  public buildApp(name: string, definition: IEnvironmentDefinition): GuardrailsApp {
     const env = this.environment(name);
     const app = new GuardrailsApp({ ...this.appProps, outdir: env.outdir });
     KubernetesVersion.setTarget(app, env.kubernetesVersion);
@@ -151,7 +151,7 @@ export class Environments {
     if (this.argoCd === undefined) return undefined;
     const app = new GuardrailsApp({ ...this.appProps, outdir: path.join(this.outdir, this.argoCd.folder) });
     if (this.enforce) Guardrails.enforce(app);
-    writeApplications(app, this.argoCd, this.environments);
+    writeApplications(app, this.argoCd, this.all);
     return app;
   }
 
@@ -161,7 +161,7 @@ export class Environments {
    * @throws the first error of any environment (settings, definition or checker)
    */
   public synth(definition: IEnvironmentDefinition): void {
-    for (const env of this.environments) this.build(env.name, definition).synth();
+    for (const env of this.all) this.buildApp(env.name, definition).synth();
     this.buildArgoCd()?.synth();
   }
 }

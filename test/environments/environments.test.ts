@@ -68,9 +68,9 @@ describe('Environments', () => {
   it('sets each environment\'s target Kubernetes version on its app, and gives typed values', () => {
     const envs = new Environments({ app: 'api', environments: [DEV, PROD], outdir: tmpdir() });
     let seen: Environment | undefined;
-    const app = envs.build('prod', { define: (_app, env) => { seen = env; } });
+    const app = envs.buildApp('prod', { define: (_app, env) => { seen = env; } });
     expect(KubernetesVersion.of(app).name).toBe('1.33');
-    expect(KubernetesVersion.of(envs.build('dev', { define: () => undefined })).name).toBe('1.30');
+    expect(KubernetesVersion.of(envs.buildApp('dev', { define: () => undefined })).name).toBe('1.30');
     expect(seen!.name).toBe('prod');
     expect(seen!.replicas('api')).toBe(4);
     expect(seen!.resources('api')).toBe(ResourcePreset.MEDIUM);
@@ -97,9 +97,9 @@ describe('Environments', () => {
     // A bare ConfigMap without the recommended labels, mutable and not named by a hash.
     const bare = { define: (app: any) => { new ApiObject(new Chart(app, 'c', { namespace: 'api' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }); } };
     const enforced = new Environments({ app: 'api', environments: [DEV], outdir: tmpdir() });
-    expect(errorOf(() => enforced.build('dev', bare).synth())).toMatch(/ConfigMap api\/settings/);
+    expect(errorOf(() => enforced.buildApp('dev', bare).synth())).toMatch(/ConfigMap api\/settings/);
     const unchecked = new Environments({ app: 'api', environments: [DEV], outdir: tmpdir(), enforce: false });
-    expect(() => unchecked.build('dev', bare).synth()).not.toThrow();
+    expect(() => unchecked.buildApp('dev', bare).synth()).not.toThrow();
   });
 });
 
@@ -134,10 +134,10 @@ describe('Environments settings are checked at synth, naming the environment and
   it('refuses reading a key no environment declares, naming the environment and the key', () => {
     const envs = new Environments({ app: 'api', environments: [DEV, PROD], outdir: tmpdir() });
     const typo = { define: (_app: any, env: Environment) => { env.feature('tracng'); } };
-    expect(errorOf(() => envs.build('prod', typo))).toBe(
+    expect(errorOf(() => envs.buildApp('prod', typo))).toBe(
       `${where('prod')}invalid features.tracng (undefined); expected one of the declared keys "tracing": fix the spelling, or add "tracng" to the features of every environment.`);
     const none = new Environments({ app: 'api', environments: [{ name: 'dev' }], outdir: tmpdir() });
-    expect(errorOf(() => none.build('dev', { define: (_a: any, env: Environment) => { env.replicas('api'); } }))).toBe(
+    expect(errorOf(() => none.buildApp('dev', { define: (_a: any, env: Environment) => { env.replicas('api'); } }))).toBe(
       `${where('dev')}invalid replicas.api (undefined); expected a declared key: the environments declare no replicas; add "api" to the replicas of every environment.`);
   });
 

@@ -93,7 +93,7 @@ describe('the podinfo example', () => {
     expect(a.spec).toEqual(b.spec);
     expect(a.spec.template.spec.containers[0].lifecycle.preStop).toEqual({ exec: { command: ['sleep', '10'] } });
     const envs = new Environments({ app: 'podinfo', environments: ENVIRONMENTS, outdir: tmpdir() });
-    expect(envs.environments.map((e) => e.kubernetesVersion.name)).toEqual(['1.29', '1.29', '1.28', '1.29']);
+    expect(envs.all.map((e) => e.kubernetesVersion.name)).toEqual(['1.29', '1.29', '1.28', '1.29']);
   });
 
   it('has the defaults the chart leaves off: PDB, NetworkPolicy, restricted security, TLS, spread', () => {
