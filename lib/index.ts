@@ -31,3 +31,4 @@ export { ISecretSource, SecretSourceProps } from './secrets/source';
 export * from './secrets/external-secret';
 export * from './secrets/sealed-secret';
 export * from './secrets/existing-secret';
+export * from './environments';

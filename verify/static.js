@@ -136,7 +136,8 @@ async function kubeScore() {
         addFinding({ tool: 'kube-score', group: g.name, object: '*', check: 'run', severity: 'critical', message: r.stderr.trim(), versions: [k.version] });
         continue;
       }
-      for (const o of report) {
+      // A folder of kinds kube-score does not score (Argo CD Applications only) gives null.
+      for (const o of report ?? []) {
         const object = `${o.type_meta.kind}/${o.object_meta.namespace ? `${o.object_meta.namespace}/` : ''}${o.object_meta.name}`;
         for (const c of o.checks) {
           if (c.skipped || c.grade > 5) continue; // 7 = almost OK, 10 = OK
@@ -219,6 +220,12 @@ const conditions = {
   // The library itself switched its rule off on this object, with the reason in the annotation
   // guardrails.cdk8s.io/skip.<rule> (printed with the exemption).
   'guardrails-skip': (obj, objs, rule) => Boolean(obj.metadata.annotations?.[`guardrails.cdk8s.io/skip.${rule}`]),
+  // The app.kubernetes.io/name label is part of the workload's selector, which is immutable:
+  // given (selectorLabels) to take over an existing release whose selector has it.
+  'name-label-in-selector': (obj) => {
+    const name = obj.metadata.labels?.['app.kubernetes.io/name'];
+    return name !== undefined && name !== obj.metadata.name && obj.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === name;
+  },
   // No Service in the folder routes to the pods: a readiness probe would gate no traffic. A
   // Service without ports (a worker StatefulSet's headless governing Service, which only gives
   // the pods DNS names) routes nothing, so it does not count.

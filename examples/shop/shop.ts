@@ -1,9 +1,9 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExternalSecretSource, NetworkPeer, ResourcePreset, SafeDeployment, ScrapeMethod, SecretStoreRef, TlsIngress } from '../../lib';
+import { Environment, EnvironmentSettings, Environments, ExternalSecretSource, NetworkPeer, ResourcePreset, SafeDeployment, ScrapeMethod, SecretStoreRef, TlsIngress } from '../../lib';
 
-/** Per-environment settings of the shop: one definition, every environment. */
+/** The settings the shop is built from, read from one environment's typed settings. */
 export interface ShopSettings {
   readonly environment: string;
   readonly imageTag: string;
@@ -12,14 +12,28 @@ export interface ShopSettings {
   readonly host: string;
 }
 
-/** The environments of the shop: the same app, different settings. */
-export const ENVIRONMENTS: { [name: string]: ShopSettings } = {
-  dev: { environment: 'dev', imageTag: '2.4.0-rc.1', apiReplicas: 2, databaseCidr: '10.10.0.0/24', host: 'shop.dev.example.com' },
-  staging: { environment: 'staging', imageTag: '2.3.1', apiReplicas: 2, databaseCidr: '10.15.0.0/24', host: 'shop.staging.example.com' },
-  prod: { environment: 'prod', imageTag: '2.3.1', apiReplicas: 3, databaseCidr: '10.20.0.0/24', host: 'shop.example.com' },
-};
+/**
+ * The environments of the shop: the same app, different settings (rule `environments`).
+ * Every environment declares the same keys, or synth fails naming the one that lacks it.
+ */
+export const ENVIRONMENTS: EnvironmentSettings[] = [
+  { name: 'dev', replicas: { api: 2 }, hostnames: { storefront: 'shop.dev.example.com' }, values: { imageTag: '2.4.0-rc.1', databaseCidr: '10.10.0.0/24' } },
+  { name: 'staging', replicas: { api: 2 }, hostnames: { storefront: 'shop.staging.example.com' }, values: { imageTag: '2.3.1', databaseCidr: '10.15.0.0/24' } },
+  { name: 'prod', replicas: { api: 3 }, hostnames: { storefront: 'shop.example.com' }, values: { imageTag: '2.3.1', databaseCidr: '10.20.0.0/24' } },
+];
 
-export const PRODUCTION = ENVIRONMENTS.prod;
+/** The shop's settings in one environment. */
+export function shopSettings(env: Environment): ShopSettings {
+  return {
+    environment: env.name,
+    imageTag: env.value('imageTag'),
+    apiReplicas: env.replicas('api'),
+    databaseCidr: env.value('databaseCidr'),
+    host: env.hostname('storefront'),
+  };
+}
+
+export const PRODUCTION = shopSettings(new Environments({ app: 'shop', environments: ENVIRONMENTS }).environment('prod'));
 
 /** The parts of the shop. */
 export interface Shop {

@@ -280,6 +280,18 @@ export interface SafePodProps {
    */
   readonly name?: string;
   /**
+   * The labels that select the pods: the workload's `spec.selector.matchLabels`, and the
+   * selector of its Service, PodDisruptionBudget and NetworkPolicy. Set them to the selector
+   * of an existing Deployment (e.g. one a Helm release installed) to take it over in place:
+   * a Deployment's selector is immutable, so `kubectl apply` of different labels fails.
+   * They are also pod labels, over the recommended ones. Keys and values are labels; no
+   * value is empty; `app.kubernetes.io/version` is refused, since it changes with every
+   * release while the selector cannot.
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#label-selector-updates
+   * @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance`, both the name
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
    * Port the main container serves on, named `http`. A workload with a port gets a
    * ClusterIP Service, readiness and liveness probes on it, and metrics scraping. Without
    * any port it is a worker. Ports, probes, preStop and `allowFrom` are errors on pods that

@@ -7,7 +7,7 @@ import {
   LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
 } from '../core/labels';
 import {
-  checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
+  checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkLabels, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
 } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { exceptionAnnotations, MIN_ID, POD_SECURITY, PodSecurityException, SKIPPABLE_CHECKS } from '../practices/exceptions';
@@ -290,7 +290,7 @@ function checkRunToCompletion(scope: IConstruct, K: string, props: SafePodProps,
 
 /** Recommended labels (rule labels); the selector is the name only, never the construct path. */
 function resolveLabels(scope: IConstruct, K: string, name: string, tag: string | undefined, serving: boolean, props: SafePodProps) {
-  const selectorLabels = { [LABEL_NAME]: name, [LABEL_INSTANCE]: name };
+  const selectorLabels = props.selectorLabels === undefined ? { [LABEL_NAME]: name, [LABEL_INSTANCE]: name } : resolveSelectorLabels(scope, K, props.selectorLabels);
   // A label given but empty says nothing: it is refused rather than left out of the labels.
   const version = props.version !== undefined ? checkNonEmptyLabelValue(scope, K, 'version', props.version) : toLabelValue(tag);
   const component = checkNonEmptyLabelValue(scope, K, 'component', props.component ?? (serving ? 'server' : 'worker'));
@@ -301,8 +301,29 @@ function resolveLabels(scope: IConstruct, K: string, name: string, tag: string |
     [LABEL_COMPONENT]: component,
     [LABEL_PART_OF]: partOf,
     [LABEL_MANAGED_BY]: MANAGED_BY,
+    ...selectorLabels,
   };
   return { selectorLabels, labels };
+}
+
+/** Labels that must never select pods: they change while a selector cannot, or are the controller's own. */
+const UNSTABLE_SELECTOR_LABELS: { readonly [key: string]: string } = {
+  [LABEL_VERSION]: 'it changes with every release, while a selector is immutable',
+  'pod-template-hash': 'the Deployment controller sets it per ReplicaSet',
+  'cdk8s.io/metadata.addr': 'cdk8s-plus derives it from the construct path',
+};
+
+/** Given selector labels (an in-place takeover of an existing workload): stable, non-empty labels. */
+function resolveSelectorLabels(scope: IConstruct, K: string, given: { [key: string]: string }): { [key: string]: string } {
+  const labels = checkLabels(scope, K, 'selectorLabels', given);
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) fail(scope, K, 'selectorLabels', given, 'at least one label: an empty selector would select every pod of the namespace');
+  for (const key of keys) {
+    if (labels[key] === '') fail(scope, K, `selectorLabels.${key}`, '', 'a non-empty value: an empty one selects nothing specific to this workload');
+    const why = UNSTABLE_SELECTOR_LABELS[key];
+    if (why !== undefined) fail(scope, K, `selectorLabels.${key}`, labels[key], `no ${key} label in a selector: ${why}`);
+  }
+  return Object.fromEntries(keys.map((k) => [k, labels[k]]));
 }
 
 /** The main container `app`: its ports, metrics, probes, env, files, writable paths and claims. */

@@ -1,0 +1,10 @@
+import { Environments } from '../../lib';
+import { ENVIRONMENTS, PODINFO } from './podinfo';
+
+// One definition, every environment: dist/podinfo/<environment>/, and an Argo CD Application
+// per environment in dist/podinfo/argocd/ that deploys that folder to that cluster.
+new Environments({
+  app: 'podinfo',
+  environments: ENVIRONMENTS,
+  argoCd: { repoUrl: 'https://github.com/acme/podinfo-deploy.git', targetRevision: 'main', repoPath: 'dist/podinfo' },
+}).synth(PODINFO);

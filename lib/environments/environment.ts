@@ -1,0 +1,218 @@
+import { failAt, show } from '../core/errors';
+import { checkAt, dns1123LabelProblem, dns1123SubdomainProblem, int32Problem, listOf, registryPrefixProblem, unknownKeyProblem } from '../core/validate';
+import { ICertificateIssuer } from '../ingress/certificate-issuer';
+import { KubernetesVersion } from '../pods/version';
+import { ResourcePreset } from '../workloads/resources';
+import { ClusterDestination, EnvironmentSettings } from './settings';
+
+/** The keyed maps of EnvironmentSettings: every environment of an app declares the same keys. */
+export const KEYED = ['replicas', 'resources', 'hostnames', 'features', 'values'] as const;
+type Keyed = typeof KEYED[number];
+
+const SETTINGS_KEYS: readonly string[] = [
+  'name', 'kubernetesVersion', 'registry', 'replicas', 'resources', 'hostnames', 'issuer', 'features', 'values', 'namespace', 'cluster',
+];
+const CLUSTER_KEYS: readonly string[] = ['server', 'name'];
+
+/** Where errors about one environment's settings point: `Environments "shop", environment "dev"`. */
+export function settingsWhere(app: string, environment: unknown): string {
+  return `Environments ${show(app)}, environment ${show(environment)}`;
+}
+
+/** Settings validated into plain data, before any object is written. */
+interface ResolvedSettings {
+  readonly name: string;
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly registry?: string;
+  readonly maps: { readonly [K in Keyed]: ReadonlyMap<string, unknown> };
+  readonly issuer?: ICertificateIssuer;
+  readonly namespace: string;
+  readonly cluster: ClusterDestination;
+}
+
+function checkMap<T>(where: string, prop: Keyed, map: { [key: string]: T } | undefined, problem: (v: unknown) => string | undefined): Map<string, T> {
+  if (map === undefined) return new Map();
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) failAt(where, prop, map, `a map of ${prop} by key`);
+  const out = new Map<string, T>();
+  for (const key of Object.keys(map).sort()) {
+    if (key === '') failAt(where, `${prop} key`, key, 'a non-empty key');
+    checkAt(where, `${prop}.${key}`, map[key], problem(map[key]));
+    out.set(key, map[key]);
+  }
+  return out;
+}
+
+const hostnameProblem = (v: unknown): string | undefined => {
+  const shape = 'a DNS name in lower case such as "app.example.com" (a leading "*." for a wildcard)';
+  if (typeof v !== 'string') return shape;
+  return dns1123SubdomainProblem(v.startsWith('*.') ? v.slice(2) : v) === undefined ? undefined : shape;
+};
+
+/** Validates one environment's settings into plain data; every error names the environment and the key. */
+export function resolveSettings(app: string, settings: EnvironmentSettings): ResolvedSettings {
+  if (settings === null || typeof settings !== 'object') failAt(`Environments ${show(app)}`, 'environments entry', settings, 'an EnvironmentSettings struct');
+  const where = settingsWhere(app, settings.name);
+  const typo = unknownKeyProblem(settings, SETTINGS_KEYS);
+  if (typo !== undefined) failAt(where, typo, (settings as any)[typo], `one of the settings ${listOf(SETTINGS_KEYS)}`);
+  const name = checkAt(where, 'name', settings.name, dns1123LabelProblem(settings.name));
+  const kubernetesVersion = settings.kubernetesVersion ?? KubernetesVersion.DEFAULT;
+  if (!(kubernetesVersion instanceof KubernetesVersion)) failAt(where, 'kubernetesVersion', kubernetesVersion, 'a KubernetesVersion such as KubernetesVersion.V1_30');
+  if (settings.registry !== undefined) checkAt(where, 'registry', settings.registry, registryPrefixProblem(settings.registry));
+  const maps = {
+    replicas: checkMap(where, 'replicas', settings.replicas, (v) => int32Problem(v, 0)),
+    resources: checkMap(where, 'resources', settings.resources, (v) => v instanceof ResourcePreset ? undefined : 'a ResourcePreset such as ResourcePreset.SMALL'),
+    hostnames: checkMap(where, 'hostnames', settings.hostnames, hostnameProblem),
+    features: checkMap(where, 'features', settings.features, (v) => typeof v === 'boolean' ? undefined : 'true or false'),
+    values: checkMap(where, 'values', settings.values, (v) => typeof v === 'string' ? undefined : 'a string'),
+  };
+  const namespace = checkAt(where, 'namespace', settings.namespace ?? app, dns1123LabelProblem(settings.namespace ?? app));
+  const cluster = settings.cluster ?? {};
+  const clusterTypo = unknownKeyProblem(cluster, CLUSTER_KEYS);
+  if (clusterTypo !== undefined) failAt(where, `cluster.${clusterTypo}`, (cluster as any)[clusterTypo], `one of ${listOf(CLUSTER_KEYS)}`);
+  if (cluster.server !== undefined && cluster.name !== undefined) failAt(where, 'cluster', cluster, 'either server or name, not both');
+  if (cluster.server !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(cluster.server)) {
+    failAt(where, 'cluster.server', cluster.server, 'an API server URL such as "https://10.0.0.1:6443"');
+  }
+  if (cluster.name !== undefined && (typeof cluster.name !== 'string' || cluster.name.trim() === '')) failAt(where, 'cluster.name', cluster.name, 'a cluster name known to Argo CD');
+  return { name, kubernetesVersion, registry: settings.registry?.replace(/\/+$/, ''), maps, issuer: settings.issuer, namespace, cluster };
+}
+
+/**
+ * Every environment declares the same keys in each keyed map: a key one environment has and
+ * another lacks is a typo or a missing value, an error naming the environment and the key.
+ */
+export function checkSameKeys(app: string, all: readonly ResolvedSettings[]): void {
+  for (const prop of KEYED) {
+    const declaredBy = new Map<string, string[]>();
+    for (const s of all) for (const key of s.maps[prop].keys()) declaredBy.set(key, [...(declaredBy.get(key) ?? []), s.name]);
+    for (const s of all) {
+      for (const [key, owners] of [...declaredBy].sort(([a], [b]) => a.localeCompare(b))) {
+        if (s.maps[prop].has(key)) continue;
+        failAt(settingsWhere(app, s.name), `${prop}.${key}`, undefined,
+          `a value, as environment${owners.length > 1 ? 's' : ''} ${listOf(owners)} declare${owners.length > 1 ? '' : 's'} it: every environment declares the same ${prop} keys, so add it here or fix its spelling there`);
+      }
+    }
+  }
+}
+
+/**
+ * One environment of an app, as its definition sees it: the typed settings, checked. Reading
+ * a key that the environments did not declare is an error naming the environment and the
+ * key, never a silent default. Made by `Environments`.
+ */
+export class Environment {
+  /** @internal */
+  public static _of(app: string, outdir: string, settings: ResolvedSettings): Environment {
+    return new Environment(app, outdir, settings);
+  }
+
+  /** Name of the app. */
+  public readonly app: string;
+  /** Name of the environment (`dev`, `prod-a`). */
+  public readonly name: string;
+  /** The folder the environment's manifests are written to: `<outdir>/<name>`. */
+  public readonly outdir: string;
+  /** Target Kubernetes version of the environment's cluster. */
+  public readonly kubernetesVersion: KubernetesVersion;
+  /** Registry images are pulled from, if the environment names one. */
+  public readonly registry?: string;
+  /** The certificate issuer of the environment, if it names one. */
+  public readonly issuer?: ICertificateIssuer;
+  /** The namespace of the environment's objects. */
+  public readonly namespace: string;
+  /** The cluster the environment runs in. */
+  public readonly cluster: ClusterDestination;
+
+  private readonly maps: ResolvedSettings['maps'];
+
+  private constructor(app: string, outdir: string, settings: ResolvedSettings) {
+    this.app = app;
+    this.name = settings.name;
+    this.outdir = outdir;
+    this.kubernetesVersion = settings.kubernetesVersion;
+    this.registry = settings.registry;
+    this.issuer = settings.issuer;
+    this.namespace = settings.namespace;
+    this.cluster = settings.cluster;
+    this.maps = settings.maps;
+  }
+
+  /**
+   * Registries the environment's images may come from (rule `image-registry`): `[registry]`,
+   * or empty (any registry) when the environment names none. Give it to a workload's
+   * `allowedRegistries`.
+   */
+  public get allowedRegistries(): string[] {
+    return this.registry === undefined ? [] : [this.registry];
+  }
+
+  /**
+   * The image `<registry>/<repository>`: `repository` is the rest of the reference, with its
+   * tag or digest (e.g. `stefanprodan/podinfo:6.9.2`).
+   * @throws when `repository` is empty or starts with a registry of its own while the environment names one
+   */
+  public image(repository: string): string {
+    const where = settingsWhere(this.app, this.name);
+    if (typeof repository !== 'string' || repository.trim() === '' || /\s/.test(repository)) {
+      failAt(`${where}, image()`, 'repository', repository, 'an image repository with a tag or digest, such as "acme/api:1.2.3"');
+    }
+    if (this.registry === undefined) return repository;
+    const first = repository.split('/')[0];
+    if (repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+      failAt(`${where}, image()`, 'repository', repository, `a repository without a registry host: the environment pulls from ${show(this.registry)}`);
+    }
+    return `${this.registry}/${repository}`;
+  }
+
+  /**
+   * Replica count of a workload.
+   * @throws when the environments declare no such key
+   */
+  public replicas(workload: string): number {
+    return this.get('replicas', workload) as number;
+  }
+
+  /**
+   * Resource preset of a workload.
+   * @throws when the environments declare no such key
+   */
+  public resources(workload: string): ResourcePreset {
+    return this.get('resources', workload) as ResourcePreset;
+  }
+
+  /**
+   * A host name by purpose.
+   * @throws when the environments declare no such key
+   */
+  public hostname(purpose: string): string {
+    return this.get('hostnames', purpose) as string;
+  }
+
+  /**
+   * Whether a feature is switched on.
+   * @throws when the environments declare no such key
+   */
+  public feature(name: string): boolean {
+    return this.get('features', name) as boolean;
+  }
+
+  /**
+   * A string setting.
+   * @throws when the environments declare no such key
+   */
+  public value(key: string): string {
+    return this.get('values', key) as string;
+  }
+
+  private get(prop: Keyed, key: string): unknown {
+    const map = this.maps[prop];
+    if (!map.has(key)) {
+      const declared = [...map.keys()];
+      failAt(settingsWhere(this.app, this.name), `${prop}.${key}`, undefined,
+        declared.length === 0
+          ? `a declared key: the environments declare no ${prop}; add ${show(key)} to the ${prop} of every environment`
+          : `one of the declared keys ${listOf(declared)}: fix the spelling, or add ${show(key)} to the ${prop} of every environment`);
+    }
+    return map.get(key);
+  }
+}

@@ -1,0 +1,90 @@
+import { ICertificateIssuer } from '../ingress/certificate-issuer';
+import { KubernetesVersion } from '../pods/version';
+import { ResourcePreset } from '../workloads/resources';
+
+/**
+ * Where an environment is deployed: one cluster (or one cluster of a blue/green pair) and
+ * its namespace. Used by the Argo CD `Application` of the environment.
+ */
+export interface ClusterDestination {
+  /**
+   * API server URL of the cluster, as Argo CD knows it (`spec.destination.server`). Give
+   * either `server` or `name`.
+   * @default - `https://kubernetes.default.svc` (the cluster Argo CD runs in) unless `name` is set
+   */
+  readonly server?: string;
+  /**
+   * Name of the cluster in Argo CD (`spec.destination.name`). Give either `server` or `name`.
+   * @default - none: `server` is used
+   */
+  readonly name?: string;
+}
+
+/**
+ * The typed settings of one environment (dev, staging, prod) or one cluster of a
+ * blue/green pair (prod-a, prod-b) (rule `environments`). The keyed maps (`replicas`,
+ * `resources`, `hostnames`, `values`, `features`) must declare the same keys in every
+ * environment of an app: a key that one environment has and another lacks is an error
+ * naming both, and reading an undeclared key is an error naming the environment and the key.
+ */
+export interface EnvironmentSettings {
+  /**
+   * Name of the environment: a DNS-1123 label, also the output folder
+   * `<outdir>/<app>/<name>/`.
+   */
+  readonly name: string;
+  /**
+   * Target Kubernetes version of the environment's cluster: every workload under the
+   * environment's app is built for it (`KubernetesVersion.setTarget`).
+   * @default KubernetesVersion.DEFAULT
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
+  /**
+   * Registry the environment pulls images from, as `host`, `host:port` or `host/path`
+   * (no scheme, no tag). `Environment.image()` prefixes it, and it is the only entry of
+   * `Environment.allowedRegistries` (rule `image-registry`).
+   * @default - none: `Environment.image()` returns the repository as given, any registry is allowed
+   */
+  readonly registry?: string;
+  /**
+   * Replica counts by workload (a key the app chooses, e.g. `frontend`).
+   * @default - no replica counts
+   */
+  readonly replicas?: { [workload: string]: number };
+  /**
+   * Resource presets by workload (rule `resources`).
+   * @default - no presets
+   */
+  readonly resources?: { [workload: string]: ResourcePreset };
+  /**
+   * Host names by purpose (e.g. `public`, `admin`): DNS names, lower case.
+   * @default - no host names
+   */
+  readonly hostnames?: { [purpose: string]: string };
+  /**
+   * The certificate issuer for the environment's TLS (e.g. a staging ACME issuer in dev).
+   * @default - none: `Environment.issuer` is undefined and TlsIngress uses its own default
+   */
+  readonly issuer?: ICertificateIssuer;
+  /**
+   * Feature switches by name, on or off.
+   * @default - no switches
+   */
+  readonly features?: { [feature: string]: boolean };
+  /**
+   * Other string settings by name (log level, upstream URLs...).
+   * @default - no values
+   */
+  readonly values?: { [key: string]: string };
+  /**
+   * The namespace the environment's objects go to when they do not name one, and the
+   * destination namespace of its Argo CD Application.
+   * @default - the app name
+   */
+  readonly namespace?: string;
+  /**
+   * The cluster the environment runs in, for its Argo CD Application.
+   * @default - the cluster Argo CD runs in (`https://kubernetes.default.svc`)
+   */
+  readonly cluster?: ClusterDestination;
+}
