@@ -4,7 +4,7 @@
  * their labels, Services, ConfigMaps and NetworkPolicies. Read once; every question after
  * that is a lookup.
  */
-import { WORKLOAD_KINDS } from '../practices/objects';
+import { podKindOf } from '../core/kinds';
 
 /** The label every namespace carries with its own name (set by the API server since 1.22). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -126,7 +126,8 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
       continue;
     }
     const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
-    const templatePath = WORKLOAD_KINDS.get(m.kind)?.templatePath;
+    // Built-in kinds by name, and any other kind whose pod template shows (a CRD such as an Argo Rollout).
+    const templatePath = podKindOf(m)?.templatePath;
     if (templatePath) {
       seeNamespace(ns);
       let template: any = m;
