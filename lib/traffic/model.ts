@@ -57,6 +57,14 @@ export interface ServiceInfo {
   readonly selector: { readonly [key: string]: string };
   readonly ports: readonly ServicePortInfo[];
   readonly type: string;
+  /** `spec.loadBalancerSourceRanges`: the client address blocks a load balancer admits (empty: every address). */
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** `spec.externalTrafficPolicy`: `Local` keeps the client's address; `Cluster` (the default) shows the pods a node's. */
+  readonly externalTrafficPolicy: string;
+  /** `spec.ipFamilies`: `IPv4` unless given. */
+  readonly ipFamilies: readonly string[];
+  /** The whole manifest. */
+  readonly manifest: any;
 }
 
 /** The objects of an app that traffic analysis reads. */
@@ -153,6 +161,10 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
         namespace: ns,
         selector: stringMap(spec.selector),
         type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
+        loadBalancerSourceRanges: (Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : []).map(String),
+        externalTrafficPolicy: typeof spec.externalTrafficPolicy === 'string' ? spec.externalTrafficPolicy : 'Cluster',
+        ipFamilies: Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0 ? spec.ipFamilies.map(String) : ['IPv4'],
+        manifest: m,
         ports: (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p: any) => {
           const port = portNumber(p?.port);
           if (port === undefined) return [];
