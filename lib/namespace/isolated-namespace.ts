@@ -274,6 +274,8 @@ export class IsolatedNamespace extends Chart {
   private readonly resolvedLimits?: ResolvedLimits;
   private readonly extraClusterScoped: string[];
   private readonly discoverIngressControllers: boolean;
+  /** Memo key of this namespace's exposure counts (the memo is the app's). */
+  private readonly exposureMemoKey = {};
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     const name = props.name ?? id;
@@ -697,7 +699,7 @@ export class IsolatedNamespace extends Chart {
    */
   private effectiveQuota(q: ResolvedQuota): ResolvedQuota {
     if (q.fromExposure.length === 0) return q;
-    const needed = memoDuringSynth(this, 'exposure-needs', () => {
+    const needed = memoDuringSynth(this, this.exposureMemoKey, () => {
       const services = this.usageManifests(this.fixNamespaces()).filter((m) => m.kind === 'Service' && exposureReason(m) !== undefined);
       return computeUsage(services, undefined, new Set()).totals;
     });
@@ -720,8 +722,10 @@ export class IsolatedNamespace extends Chart {
     const unexplained = manifests
       .filter((m) => m.kind === 'Service' && (key === 'services.nodeports' ? ['LoadBalancer', 'NodePort'] : ['LoadBalancer']).includes(m.spec?.type) && exposureReason(m) === undefined)
       .map((m) => `${m.spec.type} Service ${m.metadata?.name}`);
+    const without = unexplained.length === 0 ? ''
+      : `, and ${unexplained.join(', ')} ${unexplained.length === 1 ? 'gives' : 'give'} no reason to be reachable from outside the cluster (rule network-exposure)`;
     fail(this, KIND, `${prop} (left out: what the Services exposed with a reason need)`, hard,
-      `${need}. No QuotaPreset allows load balancers or node ports, and ${unexplained.join(', ')} ${unexplained.length === 1 ? 'gives' : 'give'} no reason to be reachable from outside the cluster (rule network-exposure). `
+      `${need}. No QuotaPreset allows load balancers or node ports${without}. `
       + `Expose the workload with ExternalService and a reason, or annotate the Service with ${skipAnnotationKey('network-exposure')} and the reason; or set ${prop} to ${used}`);
   }
 

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ExternalService, ExternalServiceProps, ExternalServiceType, Guardrails, IsolatedNamespace, ProbeCheck, SafeDeployment, SafeJob } from '../../lib';
+import { parseAllDocuments } from 'yaml';
+import { ExternalService, ExternalServiceProps, ExternalServiceType, Guardrails, GuardrailsApp, IsolatedNamespace, ProbeCheck, SafeDeployment, SafeJob } from '../../lib';
 import { droppedExposures } from '../../lib/traffic/exposure';
 import { trafficGraph } from '../../lib/traffic/graph';
 import { readTrafficModel } from '../../lib/traffic/model';
@@ -72,6 +73,17 @@ describe('ExternalService', () => {
     const none = new IsolatedNamespace(Testing.app(), 'iot', { team: 'iot' });
     new SafeDeployment(none, 'broker', BROKER);
     expect(one(synth(none), 'ResourceQuota').spec.hard).toMatchObject({ 'services.loadbalancers': '0', 'services.nodeports': '0' });
+  });
+
+  it('each namespace of one app counts its own exposed Services', () => {
+    const app = new GuardrailsApp();
+    const quiet = new IsolatedNamespace(app, 'quiet', { team: 'quiet' });
+    new SafeDeployment(quiet, 'api', BROKER);
+    const iot = new IsolatedNamespace(app, 'iot', { team: 'iot' });
+    const broker = new SafeDeployment(iot, 'broker', BROKER);
+    new ExternalService(iot, 'public', { workload: broker, type: ExternalServiceType.LOAD_BALANCER, reason: REASON, ports: ['mqtt'] });
+    const quotas = parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).filter((m) => m?.kind === 'ResourceQuota');
+    expect(quotas.map((q) => [q.metadata.namespace, q.spec.hard['services.loadbalancers'], q.spec.hard['services.nodeports']])).toEqual([['quiet', '0', '0'], ['iot', '1', '1']]);
   });
 
   it('an explicit quota is kept; too small, it says to raise it or leave it out', () => {
