@@ -13,7 +13,7 @@ import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampC
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from '../core/quantity';
 import {
-  EXPOSURE_KEYS, FIELD_PROPS, LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaAmount, renderQuotaHard,
+  EXPOSURE_KEYS, FIELD_PROPS, LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, quotaPresets, QuotaValues, renderQuotaAmount, renderQuotaHard,
   ResolvedLimits, ResolvedQuota, resolveLimits, resolveQuota,
 } from './quota';
 import {
@@ -682,7 +682,7 @@ export class IsolatedNamespace extends Chart {
     const prop = `quota.${QUOTA_PROPS[key]}`;
     const raise = `Raise ${prop} to at least ${renderAmount(key, used)}`;
     if (explicit) return raise;
-    const preset = QuotaPreset.ALL.find((p) => (resolveQuota(this, KIND, p, undefined).amounts[key] ?? Infinity) >= used);
+    const preset = quotaPresets().find((p) => (resolveQuota(this, KIND, p, undefined).amounts[key] ?? Infinity) >= used);
     if (preset === undefined) return `${raise}: no QuotaPreset allows that much`;
     return `${raise}, or choose QuotaPreset.${preset.name} (${renderAmount(key, resolveQuota(this, KIND, preset, undefined).amounts[key]!)})`;
   }

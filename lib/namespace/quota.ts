@@ -108,11 +108,6 @@ export class QuotaPreset {
    */
   public static readonly LARGE = new QuotaPreset('LARGE', 64, 128, 256, 256, 640, 320, 160, 160, 2048);
 
-  /** Every preset, smallest first. */
-  public static get ALL(): QuotaPreset[] {
-    return [QuotaPreset.SMALL, QuotaPreset.MEDIUM, QuotaPreset.LARGE];
-  }
-
   private constructor(
     /** The preset's name. */
     public readonly name: string,
@@ -141,6 +136,11 @@ export class QuotaPreset {
       storageRequests: Size.gibibytes(this.storageGi),
     };
   }
+}
+
+/** Every QuotaPreset, smallest first. */
+export function quotaPresets(): QuotaPreset[] {
+  return [QuotaPreset.SMALL, QuotaPreset.MEDIUM, QuotaPreset.LARGE];
 }
 
 /**
