@@ -23,7 +23,9 @@
  *
  * Decided, and documented: pod IPs are not known from manifests, so an `ipBlock` never
  * matches a pod of the app (its documentation intends ipBlock for addresses outside the
- * cluster); a named port never matches an address outside the app.
+ * cluster); a named port never matches an address outside the app; a block of addresses
+ * (`cidr`, e.g. the clients of a load balancer) passes a peer only when one ipBlock holds
+ * all of it (blocks that only together cover it do not count).
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/

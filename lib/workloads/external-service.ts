@@ -99,6 +99,9 @@ export class ExternalService extends Construct {
     if (!isSafeWorkload(workload)) fail(this, KIND, 'workload', workload, 'a workload (ISafeWorkload) such as a SafeDeployment');
     const types = Object.values(ExternalServiceType) as string[];
     if (!types.includes(props.type)) fail(this, KIND, 'type', props.type, `an ExternalServiceType: ${types.join(', ')}`);
+    if (typeof props.reason !== 'string' || props.reason.trim() === '') {
+      fail(this, KIND, 'reason', props.reason, `a non-empty reason: why the pods must be reachable from outside the cluster rather than through a TlsIngress (rule ${EXPOSURE_RULE})`);
+    }
     const skips = validateSkips(this, KIND, { [EXPOSURE_RULE]: props.reason }, 'workload');
     const namespace = Chart.of(this).namespace;
     if (namespace !== workload.namespaceName) {

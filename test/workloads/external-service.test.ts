@@ -105,7 +105,8 @@ describe('ExternalService', () => {
   describe('refuses', () => {
     const prefix = "ExternalService at 'iot/public': invalid";
     const cases: Array<[string, Partial<ExternalServiceProps>, string]> = [
-      ['an empty reason', { reason: ' ' }, `${prefix} skip.network-exposure " "; expected a non-empty reason: switching a rule off must say why.`],
+      ['an empty reason', { reason: ' ' }, `${prefix} reason " "; expected a non-empty reason: why the pods must be reachable from outside the cluster rather than through a TlsIngress (rule network-exposure).`],
+      ['no reason', { reason: undefined }, `${prefix} reason (undefined); expected a non-empty reason`],
       ['a port the workload does not expose', { ports: ['http'] }, `${prefix} ports[0] port "http"; expected a port that broker exposes: "mqtt", "admin".`],
       ['a port twice', { ports: ['mqtt', 'mqtt'] }, `${prefix} ports[1] "mqtt"; expected each port once.`],
       ['no ports', { ports: [] }, `${prefix} ports []; expected at least one port name, or no ports to open every exposed port.`],
