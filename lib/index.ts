@@ -11,6 +11,7 @@ export { JobCompletionMode, JobSpecProps, PodFailurePolicyOptions } from './work
 export * from './workloads/safe-job';
 export * from './workloads/safe-cron-job';
 export * from './workloads/resources';
+export * from './workloads/external-service';
 export * from './config/hashed-config-map';
 export * from './network/network-peer';
 export * from './network/ingress-controller-client';

@@ -6,7 +6,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import {
-  AcmeIssuer, AcmeServer, AcmeSolver, ExistingSecret, ExternalSecretCreationPolicy, ExternalSecretDeletionPolicy, ExternalSecretSource,
+  AcmeIssuer, AcmeServer, AcmeSolver, ExistingSecret, ExternalSecretCreationPolicy, ExternalSecretDeletionPolicy, ExternalSecretSource, ExternalService, ExternalServiceType,
   Guardrails, GuardrailsApp, IngressController, IngressPathType, IsolatedNamespace, JobCompletionMode, KubernetesVersion, NetworkPeer,
   NetworkProtocol, PersistentVolumeClaimRetention, PodSecurityLevel, ProbeCheck, ProbeScheme, QuotaPreset, ResourcePreset, SafeCronJob,
   SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet, ScrapeMethod, SealedSecretScope, SealedSecretSource, SecretStoreRef, TlsIngress,
@@ -267,7 +267,7 @@ const frontend = new SafeDeployment(mesh, 'frontend', {
   liveness: { check: ProbeCheck.tcpSocket('admin') },
 });
 frontend.connectTo(cart);
-new SafeDeployment(mesh, 'legacy', {
+const legacy = new SafeDeployment(mesh, 'legacy', {
   image: 'registry.example.com/mesh/legacy:0.9.0',
   ports: [{ name: 'tcp', containerPort: 6000 }],
   liveness: { check: ProbeCheck.exec(['/legacy', 'check']) },
@@ -277,6 +277,20 @@ new SafeDeployment(mesh, 'legacy', {
     'pod-security.runAsUser': 'vendor image built for uid 1000; still non-root and restricted otherwise',
     'pod-security.runAsGroup': 'vendor image built for gid 1000',
   },
+});
+// Reached from outside the cluster, each way with its reason: the quota allows exactly these.
+new ExternalService(mesh, 'legacy-partners', {
+  workload: legacy,
+  type: ExternalServiceType.LOAD_BALANCER,
+  reason: 'partners connect over a raw TCP protocol that no HTTP ingress carries',
+  loadBalancerSourceRanges: ['203.0.113.0/24', '2001:db8::/32'],
+});
+new ExternalService(mesh, 'cart-nodes', {
+  workload: cart,
+  type: ExternalServiceType.NODE_PORT,
+  reason: 'the on-site tills reach the nodes through the store firewall',
+  ports: ['grpc'],
+  name: 'cart-nodes',
 });
 
 // Every secret source, read as env vars and files by the app and an init container.

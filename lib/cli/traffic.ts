@@ -8,6 +8,8 @@ import * as path from 'path';
 import { IngressController } from '../ingress/ingress-controller';
 import { flattenManifests } from '../practices/checker';
 import { BlockedCall, blockedCalls } from '../traffic/calls';
+import { NetworkPolicyEvaluator } from '../traffic/evaluator';
+import { DroppedExposure, droppedExposures } from '../traffic/exposure';
 import { OutsideParty, TrafficGraphOptions, toDot, toTable, trafficGraph } from '../traffic/graph';
 import { readTrafficModel } from '../traffic/model';
 import { renderSvg } from '../traffic/svg';
@@ -20,7 +22,8 @@ Reads the YAML of an app (files, directories searched for *.yaml, *.yml and *.js
 shows which workload may open a connection to which, on which ports, as its NetworkPolicies
 decide; with the outside world, cluster DNS, the ingress controller and the metrics scraper
 as named nodes. Then lists the calls that the policies block: addresses of the app's own
-Services in env values and ConfigMaps that the caller may not reach.
+Services in env values and ConfigMaps that the caller may not reach; and the LoadBalancer and
+NodePort Services whose pods refuse the outside traffic they send.
 
 Options:
   --out <dir>                     write traffic.dot, traffic.svg and traffic.txt there
@@ -32,7 +35,8 @@ Options:
   --namespace <ns>                namespace of objects that name none (default: default)
   -h, --help                      show this help
 
-Exit status: 0 when no call is blocked, 1 when one is, 2 on usage or input errors.
+Exit status: 0 when nothing is blocked, 1 when a call or outside traffic is, 2 on usage or
+input errors.
 `;
 
 /** The controller profiles of the library, by name. */
@@ -101,10 +105,14 @@ function controllerOf(args: TrafficArgs, manifests: readonly any[]): OutsidePart
   return { namespace: controller.namespace, podLabels: controller.podLabels ?? {} };
 }
 
-function blockedText(blocked: readonly BlockedCall[]): string {
-  if (blocked.length === 0) return '\nNo call is blocked: every address of the app\'s own Services in env and config is reachable.\n';
-  const lines = ['', `Blocked calls (${blocked.length}):`];
+function blockedText(blocked: readonly BlockedCall[], dropped: readonly DroppedExposure[]): string {
+  const lines = [''];
+  if (blocked.length === 0) lines.push('No call is blocked: every address of the app\'s own Services in env and config is reachable.');
+  else lines.push(`Blocked calls (${blocked.length}):`);
   for (const b of blocked) lines.push(`  ${b.message}`, `    fix: ${b.fix}`);
+  // Only when there is one: a LoadBalancer or NodePort Service is the exception.
+  if (dropped.length > 0) lines.push('', `Outside traffic dropped (${dropped.length}):`);
+  for (const d of dropped) lines.push(`  ${d.message}`, `    fix: ${d.fix}`);
   return lines.join('\n') + '\n';
 }
 
@@ -127,19 +135,23 @@ export async function traffic(argv: string[], io: CliIo): Promise<number> {
     const graph = trafficGraph(model, options);
     const dot = toDot(graph);
     const table = toTable(graph);
-    const blocked = blockedCalls(model);
+    const evaluator = new NetworkPolicyEvaluator(model);
+    const blocked = blockedCalls(model, evaluator);
+    const dropped = droppedExposures(model, evaluator);
+    const findings = blockedText(blocked, dropped);
     const svg = args.out !== undefined || args.format === 'svg' ? await renderSvg(dot) : undefined;
     if (args.out !== undefined) {
       fs.mkdirSync(args.out, { recursive: true });
       fs.writeFileSync(path.join(args.out, 'traffic.dot'), dot);
       fs.writeFileSync(path.join(args.out, 'traffic.svg'), svg!);
-      fs.writeFileSync(path.join(args.out, 'traffic.txt'), table + blockedText(blocked));
+      fs.writeFileSync(path.join(args.out, 'traffic.txt'), table + findings);
     }
     if (args.format === 'dot') io.out(dot);
     else if (args.format === 'svg') io.out(svg!);
-    else io.out(table + blockedText(blocked));
-    if (args.format !== 'table' && blocked.length > 0) io.err(blockedText(blocked).slice(1));
-    return blocked.length > 0 ? 1 : 0;
+    else io.out(table + findings);
+    const failed = blocked.length > 0 || dropped.length > 0;
+    if (args.format !== 'table' && failed) io.err(findings.slice(1));
+    return failed ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`cdk8s-guardrails traffic: ${e.message}\n\n${TRAFFIC_USAGE}`);

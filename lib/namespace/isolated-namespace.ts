@@ -7,13 +7,13 @@ import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkL
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule } from '../practices/catalog';
-import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
+import { annotateSkips, readSkips, skipAnnotationBytes, skipAnnotationKey, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
 import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampClusterScoped } from './cluster-scoped';
 import { CheckedPeer, checkPeer, isWholeOwnNamespace, portsOverlap, sameSelection, selectionCovers } from './peers';
 import { ComputeResource, COMPUTE_RESOURCES, parseCompute, renderCompute } from '../core/quantity';
 import {
-  FIELD_PROPS, LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, QuotaValues, renderQuotaAmount, renderQuotaHard,
+  EXPOSURE_KEYS, FIELD_PROPS, LimitRangeValues, QUOTA_KEYS, QUOTA_PROPS, QuotaKey, QuotaPreset, quotaPresets, QuotaValues, renderQuotaAmount, renderQuotaHard,
   ResolvedLimits, ResolvedQuota, resolveLimits, resolveQuota,
 } from './quota';
 import {
@@ -274,6 +274,8 @@ export class IsolatedNamespace extends Chart {
   private readonly resolvedLimits?: ResolvedLimits;
   private readonly extraClusterScoped: string[];
   private readonly discoverIngressControllers: boolean;
+  /** Memo key of this namespace's exposure counts (the memo is the app's). */
+  private readonly exposureMemoKey = {};
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     const name = props.name ?? id;
@@ -343,10 +345,14 @@ export class IsolatedNamespace extends Chart {
       }
     } else {
       this.resolvedQuota = resolveQuota(this, KIND, props.quotaPreset, props.quota);
-      this.quota = new kplus.k8s.KubeResourceQuota(this, 'ResourceQuota', {
+      const quota = this.resolvedQuota;
+      this.quota = new ApiObject(this, 'ResourceQuota', {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
         metadata: { name: 'quota', labels: this.commonLabels },
-        // Strings only: the API server reads every value back as a quantity string.
-        spec: { hard: Object.fromEntries(renderQuotaHard(this.resolvedQuota).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)])) },
+        // Strings only: the API server reads every value back as a quantity string. Load
+        // balancers and node ports are counted at synthesis, once every Service exists.
+        spec: { hard: Lazy.any({ produce: () => Object.fromEntries(renderQuotaHard(this.effectiveQuota(quota))) }) },
       });
     }
     if (skips.has('ns-limits')) {
@@ -635,9 +641,8 @@ export class IsolatedNamespace extends Chart {
     }
 
     if (!this.resolvedQuota && !this.resolvedLimits) return [];
-    const inNamespace = memoDuringSynth(this, 'usage-objects-by-namespace', () => usageObjectsByNamespace(this.node.root)).get(this.namespaceName) ?? [];
-    const manifests = inNamespace.filter((o) => o.metadata.namespace === this.namespaceName && !kinds.has(o)).map((o) => o.toJson());
-    const q = this.resolvedQuota;
+    const manifests = this.usageManifests(kinds);
+    const q = this.resolvedQuota ? this.effectiveQuota(this.resolvedQuota) : undefined;
     const bounded = new Set(QUOTA_KEYS.filter((k) => q?.amounts[k] !== undefined));
     const usage = computeUsage(manifests, this.resolvedLimits, bounded);
     const errors: string[] = [];
@@ -656,13 +661,72 @@ export class IsolatedNamespace extends Chart {
         if (hard === undefined || source === undefined) continue;
         const used = usage.totals[key] ?? 0;
         if (used <= hard) continue;
+        if (EXPOSURE_KEYS.includes(key)) {
+          collect(() => this.failExposure(key, hard, used, usage.contributions[key], q.fromExposure.includes(key), manifests));
+          continue;
+        }
         const counting = key.startsWith('services') ? '' : 'Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. ';
         collect(() => fail(this, KIND, source, renderAmount(key, hard),
           `at least ${renderAmount(key, used)} of ${key}: the workloads of the namespace need that much (${usage.contributions[key].join('; ')}). `
-          + `${counting}Raise ${source.startsWith('quota.') ? source : `quota.${QUOTA_PROPS[key]}`} or choose a larger QuotaPreset`));
+          + `${counting}${this.quotaFix(key, used, source.startsWith('quota.'))}`));
       }
     }
     return errors;
+  }
+
+  /**
+   * How to raise a quota amount: the explicit value (it overrides any preset); when the amount
+   * comes from the preset, also the smallest preset that allows `used`, if one does.
+   */
+  private quotaFix(key: QuotaKey, used: number, explicit: boolean): string {
+    const prop = `quota.${QUOTA_PROPS[key]}`;
+    const raise = `Raise ${prop} to at least ${renderAmount(key, used)}`;
+    if (explicit) return raise;
+    const preset = quotaPresets().find((p) => (resolveQuota(this, KIND, p, undefined).amounts[key] ?? Infinity) >= used);
+    if (preset === undefined) return `${raise}: no QuotaPreset allows that much`;
+    return `${raise}, or choose QuotaPreset.${preset.name} (${renderAmount(key, resolveQuota(this, KIND, preset, undefined).amounts[key]!)})`;
+  }
+
+  /** The synthesized JSON of the namespace's objects that the quota counts (`kinds`: its cluster-scoped kinds). */
+  private usageManifests(kinds: ClusterScopedKinds): any[] {
+    const inNamespace = memoDuringSynth(this, 'usage-objects-by-namespace', () => usageObjectsByNamespace(this.node.root)).get(this.namespaceName) ?? [];
+    return inNamespace.filter((o) => o.metadata.namespace === this.namespaceName && !kinds.has(o)).map((o) => o.toJson());
+  }
+
+  /**
+   * The quota with the load balancers and node ports that `quota` leaves out set to exactly
+   * what the namespace's Services exposed with a reason (rule `network-exposure`) need.
+   */
+  private effectiveQuota(q: ResolvedQuota): ResolvedQuota {
+    if (q.fromExposure.length === 0) return q;
+    const needed = memoDuringSynth(this, this.exposureMemoKey, () => {
+      const services = this.usageManifests(this.fixNamespaces()).filter((m) => m.kind === 'Service' && exposureReason(m) !== undefined);
+      return computeUsage(services, undefined, new Set()).totals;
+    });
+    const amounts = { ...q.amounts };
+    for (const key of q.fromExposure) amounts[key] = needed[key] ?? 0;
+    return { ...q, amounts };
+  }
+
+  /**
+   * The quota allows fewer load balancers or node ports than the namespace's Services take.
+   * Left out of `quota`, it allows exactly those of the Services with a reason, so the others
+   * need one (no preset allows any); given, it is too small.
+   */
+  private failExposure(key: QuotaKey, hard: number, used: number, contributions: string[], fromExposure: boolean, manifests: any[]): never {
+    const prop = `quota.${QUOTA_PROPS[key]}`;
+    const need = `at least ${used} of ${key}: the Services of the namespace take that many (${contributions.join('; ')})`;
+    if (!fromExposure) {
+      fail(this, KIND, prop, hard, `${need}. Raise ${prop} to ${used}, or leave it out: the quota then allows exactly what the Services exposed with a reason need`);
+    }
+    const unexplained = manifests
+      .filter((m) => m.kind === 'Service' && (key === 'services.nodeports' ? ['LoadBalancer', 'NodePort'] : ['LoadBalancer']).includes(m.spec?.type) && exposureReason(m) === undefined)
+      .map((m) => `${m.spec.type} Service ${m.metadata?.name}`);
+    const without = unexplained.length === 0 ? ''
+      : `, and ${unexplained.join(', ')} ${unexplained.length === 1 ? 'gives' : 'give'} no reason to be reachable from outside the cluster (rule network-exposure)`;
+    fail(this, KIND, `${prop} (left out: what the Services exposed with a reason need)`, hard,
+      `${need}. No QuotaPreset allows load balancers or node ports${without}. `
+      + `Expose the workload with ExternalService and a reason, or annotate the Service with ${skipAnnotationKey('network-exposure')} and the reason; or set ${prop} to ${used}`);
   }
 
   /**
@@ -741,6 +805,12 @@ function checkLabelsBeforeChart(scope: Construct, id: string, labels: { [key: st
 }
 
 /** The objects whose JSON the quota check reads, by namespace, from the whole app. */
+/** The reason a Service is reachable from outside the cluster (its `network-exposure` skip annotation), if it gives one. */
+function exposureReason(service: any): string | undefined {
+  const reason = readSkips(service).get('network-exposure');
+  return reason !== undefined && reason.trim() !== '' ? reason : undefined;
+}
+
 function usageObjectsByNamespace(root: IConstruct): Map<string, ApiObject[]> {
   const byNamespace = new Map<string, ApiObject[]>();
   for (const c of root.node.findAll()) {

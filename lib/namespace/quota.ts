@@ -59,12 +59,15 @@ export interface QuotaValues {
   /**
    * Number of Services of type LoadBalancer (`services.loadbalancers`): each one is a cloud
    * load balancer that costs money and is reachable from outside.
-   * @default 0
+   * @default - exactly the load balancers of the namespace's Services exposed with a reason
+   * (ExternalService, rule `network-exposure`); 0 without any. No preset sets it.
    */
   readonly loadBalancers?: number;
   /**
-   * Number of node ports (`services.nodeports`): each one opens a port on every node.
-   * @default 0
+   * Number of node ports (`services.nodeports`): each one opens a port on every node. A
+   * NodePort Service takes one per port, and so does a LoadBalancer Service.
+   * @default - exactly the node ports of the namespace's Services exposed with a reason
+   * (ExternalService, rule `network-exposure`); 0 without any. No preset sets it.
    */
   readonly nodePorts?: number;
   /**
@@ -83,8 +86,9 @@ export interface QuotaValues {
  * Named ResourceQuota sizes for a namespace. Explicit `QuotaValues` override single fields.
  *
  * Each preset bounds CPU by its requests only (no `limits.cpu`: containers need no CPU
- * limit, the library's policy), memory limits at twice the requests, and allows no load
- * balancers or node ports.
+ * limit, the library's policy) and memory limits at twice the requests. No preset sets load
+ * balancers or node ports: the namespace allows exactly those of its Services exposed with a
+ * reason (ExternalService), unless `quota.loadBalancers` / `quota.nodePorts` say otherwise.
  */
 export class QuotaPreset {
   /**
@@ -128,12 +132,15 @@ export class QuotaPreset {
       ephemeralStorageLimits: Size.gibibytes(this.ephemeralLimitGi),
       pods: this.podCount,
       services: this.serviceCount,
-      loadBalancers: 0,
-      nodePorts: 0,
       persistentVolumeClaims: this.claimCount,
       storageRequests: Size.gibibytes(this.storageGi),
     };
   }
+}
+
+/** Every QuotaPreset, smallest first. */
+export function quotaPresets(): QuotaPreset[] {
+  return [QuotaPreset.SMALL, QuotaPreset.MEDIUM, QuotaPreset.LARGE];
 }
 
 /**
@@ -231,11 +238,20 @@ export const QUOTA_PROPS: { [key in QuotaKey]: keyof QuotaValues } = {
   'requests.storage': 'storageRequests',
 };
 
+/**
+ * Quota keys that, unless given in `quota`, allow exactly what the namespace's Services
+ * exposed with a reason need (ExternalService, rule `network-exposure`), counted at synthesis.
+ */
+export const EXPOSURE_KEYS: readonly QuotaKey[] = ['services.loadbalancers', 'services.nodeports'];
+
 /** A resolved quota: amounts in base units (millicores, bytes, counts); keys left unbounded are absent. */
 export interface ResolvedQuota {
+  /** For the EXPOSURE_KEYS in `fromExposure`: 0 until the exposed Services are counted. */
   readonly amounts: { [key in QuotaKey]?: number };
   /** The property each amount came from, for error messages. */
   readonly source: { [key in QuotaKey]?: string };
+  /** The EXPOSURE_KEYS that `quota` leaves out: their amount is what the exposed Services need. */
+  readonly fromExposure: readonly QuotaKey[];
 }
 
 /** Resolves explicit values over a preset and validates them. */
@@ -245,9 +261,16 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
   const given = (explicit ?? {}) as any;
   const amounts: any = {};
   const source: any = {};
+  const fromExposure: QuotaKey[] = [];
   for (const key of QUOTA_KEYS) {
     const prop = QUOTA_PROPS[key];
     const isExplicit = given[prop] !== undefined;
+    if (!isExplicit && EXPOSURE_KEYS.includes(key)) {
+      amounts[key] = 0;
+      source[key] = `quota.${prop}`;
+      fromExposure.push(key);
+      continue;
+    }
     const value = isExplicit ? given[prop] : base[prop];
     if (value === undefined) continue; // not bounded (limits.cpu unless given)
     const propName = isExplicit ? `quota.${prop}` : `quotaPreset (${p.name}: ${key})`;
@@ -272,7 +295,7 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
       fail(scope, kind, source[`limits.${r}`], renderCompute(r, lim), `at least ${source[`requests.${r}`]} (${renderCompute(r, req)}): limits include the requests`);
     }
   }
-  return { amounts, source };
+  return { amounts, source, fromExposure };
 }
 
 /**

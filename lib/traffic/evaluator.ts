@@ -23,7 +23,9 @@
  *
  * Decided, and documented: pod IPs are not known from manifests, so an `ipBlock` never
  * matches a pod of the app (its documentation intends ipBlock for addresses outside the
- * cluster); a named port never matches an address outside the app.
+ * cluster); a named port never matches an address outside the app; a block of addresses
+ * (`cidr`, e.g. the clients of a load balancer) passes a peer only when one ipBlock holds
+ * all of it (blocks that only together cover it do not count).
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
@@ -38,6 +40,11 @@ export interface Endpoint {
   readonly pods?: PodGroup;
   /** An IPv4 or IPv6 address, e.g. `203.0.113.7`. */
   readonly ip?: string;
+  /**
+   * A block of addresses outside the app, e.g. `0.0.0.0/0`: a rule lets it through when one
+   * of its ipBlocks holds the whole block (and none of its `except` overlaps it).
+   */
+  readonly cidr?: string;
 }
 
 /** Why one direction allows or refuses a connection. */
@@ -141,6 +148,17 @@ export function ipInBlock(ip: string, block: { readonly cidr: string; readonly e
   });
 }
 
+/** Whether every address of `cidr` lies in an ipBlock: inside its `cidr`, and overlapping none of `except`. */
+export function blockInBlock(cidr: string, block: { readonly cidr: string; readonly except: readonly string[] }): boolean {
+  const inner = parseCidr(cidr);
+  const outer = parseCidr(block.cidr);
+  if (typeof inner === 'string' || typeof outer === 'string' || !cidrContains(outer, inner)) return false;
+  return !block.except.some((e) => {
+    const ex = parseCidr(e);
+    return typeof ex !== 'string' && (cidrContains(ex, inner) || cidrContains(inner, ex));
+  });
+}
+
 /** The NetworkPolicies of an app, and the questions they answer. */
 export class NetworkPolicyEvaluator {
   public readonly policies: readonly ParsedPolicy[];
@@ -208,7 +226,10 @@ export class NetworkPolicyEvaluator {
 
   /** Whether a rule's peer names an endpoint, for a policy in `policyNamespace`. */
   public peerMatches(peer: PolicyPeer, policyNamespace: string, endpoint: Endpoint): boolean {
-    if (peer.ipBlock) return endpoint.ip !== undefined && ipInBlock(endpoint.ip, peer.ipBlock);
+    if (peer.ipBlock) {
+      if (endpoint.ip !== undefined) return ipInBlock(endpoint.ip, peer.ipBlock);
+      return endpoint.cidr !== undefined && blockInBlock(endpoint.cidr, peer.ipBlock);
+    }
     const pods = endpoint.pods;
     if (!pods) return false;
     if (!peer.podSelector && !peer.namespaceSelector) return false; // an empty peer is invalid; it names nothing

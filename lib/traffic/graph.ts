@@ -7,7 +7,8 @@
  *
  * Edges list the ports that are open among the ports the destination serves (its container
  * ports and the target ports of its Services); "all TCP ports" when a rule opens every port
- * of a protocol. A workload's connections to its own pods are not drawn.
+ * of a protocol. Connections among a workload's own pods (replication and gossip, such as a
+ * StatefulSet's `allowPeerPods`, or a namespace that allows its own pods) are a loop on its node.
  */
 import { Direction, NetworkPolicyEvaluator, ParsedPolicy } from './evaluator';
 import { ContainerPortInfo, PodGroup, TrafficModel, Workload, serviceSelects } from './model';
@@ -145,7 +146,7 @@ export function trafficGraph(model: TrafficModel, options: TrafficGraphOptions):
     edge(OUTSIDE_WORLD, w.id, outsidePorts(ev, w, 'Ingress'));
   }
   for (const a of workloads) {
-    for (const b of workloads) if (a !== b) edge(a.id, b.id, openPorts(a, b));
+    for (const b of workloads) edge(a.id, b.id, openPorts(a, b));
     edge(a.id, dns.id, openPorts(a, dns));
     edge(a.id, OUTSIDE_WORLD, outsidePorts(ev, a, 'Egress'));
   }

@@ -4,7 +4,7 @@
  * their labels, Services, ConfigMaps and NetworkPolicies. Read once; every question after
  * that is a lookup.
  */
-import { WORKLOAD_KINDS } from '../practices/objects';
+import { podKindOf } from '../core/kinds';
 
 /** The label every namespace carries with its own name (set by the API server since 1.22). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -57,6 +57,14 @@ export interface ServiceInfo {
   readonly selector: { readonly [key: string]: string };
   readonly ports: readonly ServicePortInfo[];
   readonly type: string;
+  /** `spec.loadBalancerSourceRanges`: the client address blocks a load balancer admits (empty: every address). */
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** `spec.externalTrafficPolicy`: `Local` keeps the client's address; `Cluster` (the default) shows the pods a node's. */
+  readonly externalTrafficPolicy: string;
+  /** `spec.ipFamilies`: `IPv4` unless given. */
+  readonly ipFamilies: readonly string[];
+  /** The whole manifest. */
+  readonly manifest: any;
 }
 
 /** The objects of an app that traffic analysis reads. */
@@ -126,7 +134,8 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
       continue;
     }
     const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : defaultNamespace;
-    const templatePath = WORKLOAD_KINDS.get(m.kind)?.templatePath;
+    // Built-in kinds by name, and any other kind whose pod template shows (a CRD such as an Argo Rollout).
+    const templatePath = podKindOf(m)?.templatePath;
     if (templatePath) {
       seeNamespace(ns);
       let template: any = m;
@@ -152,6 +161,10 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
         namespace: ns,
         selector: stringMap(spec.selector),
         type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
+        loadBalancerSourceRanges: (Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : []).map(String),
+        externalTrafficPolicy: typeof spec.externalTrafficPolicy === 'string' ? spec.externalTrafficPolicy : 'Cluster',
+        ipFamilies: Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0 ? spec.ipFamilies.map(String) : ['IPv4'],
+        manifest: m,
         ports: (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p: any) => {
           const port = portNumber(p?.port);
           if (port === undefined) return [];

@@ -266,7 +266,7 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     web(ns);
     web(ns, { replicas: 3, maxSurge: 2, resources: { cpuRequest: Cpu.millis(50) } }, 'api');
     expect(synthErrors(ns)).toEqual([
-      `${PREFIX}quota.cpuRequests "500m"; expected at least 550m of requests.cpu: the workloads of the namespace need that much (Deployment web: 3 pods (replicas 2 + maxSurge 1) x 100m; Deployment api: 5 pods (replicas 3 + maxSurge 2) x 50m). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuRequests or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.cpuRequests "500m"; expected at least 550m of requests.cpu: the workloads of the namespace need that much (Deployment web: 3 pods (replicas 2 + maxSurge 1) x 100m; Deployment api: 5 pods (replicas 3 + maxSurge 2) x 50m). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuRequests to at least 550m.`,
     ]);
   });
 
@@ -274,7 +274,7 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     const { ns } = build({ quota: { pods: 10 } });
     web(ns, { autoscaling: { maxReplicas: 10 } });
     expect(synthErrors(ns)).toEqual([
-      `${PREFIX}quota.pods 10; expected at least 11 of pods: the workloads of the namespace need that much (Deployment web: 11 pods (HPA maxReplicas 10 + maxSurge 1)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.pods or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.pods 10; expected at least 11 of pods: the workloads of the namespace need that much (Deployment web: 11 pods (HPA maxReplicas 10 + maxSurge 1)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.pods to at least 11.`,
     ]);
   });
 
@@ -291,14 +291,20 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     web(ns, { replicas: 4 });
     const errors = synthErrors(ns);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toBe(`${PREFIX}quota.cpuLimits "4"; expected at least 5 of limits.cpu: the workloads of the namespace need that much (Deployment web: 5 pods (replicas 4 + maxSurge 1) x 1). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuLimits or choose a larger QuotaPreset.`);
-    expect(errors[1]).toBe(`${PREFIX}quota.services 0; expected at least 1 of services: the workloads of the namespace need that much (Service web). Raise quota.services or choose a larger QuotaPreset.`);
+    expect(errors[0]).toBe(`${PREFIX}quota.cpuLimits "4"; expected at least 5 of limits.cpu: the workloads of the namespace need that much (Deployment web: 5 pods (replicas 4 + maxSurge 1) x 1). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuLimits to at least 5.`);
+    expect(errors[1]).toBe(`${PREFIX}quota.services 0; expected at least 1 of services: the workloads of the namespace need that much (Service web). Raise quota.services to at least 1.`);
   });
 
   it('names the preset when the preset is too small', () => {
     const { ns } = build();
     web(ns, { replicas: 20 });
-    expect(synthErrors(ns).find((e) => e.includes('of pods'))).toBe(`${PREFIX}quotaPreset (SMALL: pods) 20; expected at least 21 of pods: the workloads of the namespace need that much (Deployment web: 21 pods (replicas 20 + maxSurge 1)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.pods or choose a larger QuotaPreset.`);
+    expect(synthErrors(ns).find((e) => e.includes('of pods'))).toBe(`${PREFIX}quotaPreset (SMALL: pods) 20; expected at least 21 of pods: the workloads of the namespace need that much (Deployment web: 21 pods (replicas 20 + maxSurge 1)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.pods to at least 21, or choose QuotaPreset.MEDIUM (80).`);
+  });
+
+  it('when no preset is large enough, says so instead of naming one', () => {
+    const { ns } = build();
+    web(ns, { replicas: 400 });
+    expect(synthErrors(ns).find((e) => e.includes('of pods'))).toBe(`${PREFIX}quotaPreset (SMALL: pods) 20; expected at least 401 of pods: the workloads of the namespace need that much (Deployment web: 401 pods (replicas 400 + maxSurge 1)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.pods to at least 401: no QuotaPreset allows that much.`);
   });
 
   it('counts load balancers, node ports, claims and storage', () => {
@@ -319,10 +325,15 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     });
     const errors = synthErrors(ns);
     expect(errors).toEqual([
-      `${PREFIX}quotaPreset (SMALL: services.loadbalancers) 0; expected at least 1 of services.loadbalancers: the workloads of the namespace need that much (Service lb). Raise quota.loadBalancers or choose a larger QuotaPreset.`,
-      `${PREFIX}quotaPreset (SMALL: services.nodeports) 0; expected at least 3 of services.nodeports: the workloads of the namespace need that much (Service lb: 2 node ports; Service np: 1 node ports). Raise quota.nodePorts or choose a larger QuotaPreset.`,
-      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 3 of persistentvolumeclaims: the workloads of the namespace need that much (PersistentVolumeClaim data; StatefulSet db: 2 claims). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims or choose a larger QuotaPreset.`,
-      `${PREFIX}quota.storageRequests "10Gi"; expected at least 18Gi of requests.storage: the workloads of the namespace need that much (PersistentVolumeClaim data: 8Gi; StatefulSet db: 2 x 5Gi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests or choose a larger QuotaPreset.`,
+      // No preset allows load balancers or node ports: the fix is a reason, not a larger preset.
+      `${PREFIX}quota.loadBalancers (left out: what the Services exposed with a reason need) 0; expected at least 1 of services.loadbalancers: the Services of the namespace take that many (Service lb). `
+      + 'No QuotaPreset allows load balancers or node ports, and LoadBalancer Service lb gives no reason to be reachable from outside the cluster (rule network-exposure). '
+      + 'Expose the workload with ExternalService and a reason, or annotate the Service with guardrails.cdk8s.io/skip.network-exposure and the reason; or set quota.loadBalancers to 1.',
+      `${PREFIX}quota.nodePorts (left out: what the Services exposed with a reason need) 0; expected at least 3 of services.nodeports: the Services of the namespace take that many (Service lb: 2 node ports; Service np: 1 node ports). `
+      + 'No QuotaPreset allows load balancers or node ports, and LoadBalancer Service lb, NodePort Service np give no reason to be reachable from outside the cluster (rule network-exposure). '
+      + 'Expose the workload with ExternalService and a reason, or annotate the Service with guardrails.cdk8s.io/skip.network-exposure and the reason; or set quota.nodePorts to 3.',
+      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 3 of persistentvolumeclaims: the workloads of the namespace need that much (PersistentVolumeClaim data; StatefulSet db: 2 claims). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims to at least 3.`,
+      `${PREFIX}quota.storageRequests "10Gi"; expected at least 18Gi of requests.storage: the workloads of the namespace need that much (PersistentVolumeClaim data: 8Gi; StatefulSet db: 2 x 5Gi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests to at least 18Gi.`,
     ]);
   });
 
@@ -342,7 +353,7 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     new kplus.k8s.KubeCronJob(ns, 'Cron', { metadata: { name: 'cron' }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: template({ restartPolicy: 'Never' }) } } } });
     new kplus.k8s.KubeDaemonSet(ns, 'Ds', { metadata: { name: 'ds' }, spec: { selector: { matchLabels: { app: 'x' } }, template: template() } });
     expect(synthErrors(ns)).toEqual([
-      `${PREFIX}quota.memoryRequests "1Gi"; expected at least 1536Mi of requests.memory: the workloads of the namespace need that much (Deployment plain: 2 pods (replicas 2) x 512Mi; Job job: 3 pods x 128Mi; CronJob cron: 1 pods x 128Mi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.memoryRequests or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.memoryRequests "1Gi"; expected at least 1536Mi of requests.memory: the workloads of the namespace need that much (Deployment plain: 2 pods (replicas 2) x 512Mi; Job job: 3 pods x 128Mi; CronJob cron: 1 pods x 128Mi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.memoryRequests to at least 1536Mi.`,
     ]);
   });
 
@@ -384,7 +395,7 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     const { ns } = build({ quota: { cpuRequests: Cpu.units(1), cpuLimits: Cpu.units(2) } });
     web(ns, { resources: { cpuLimit: Cpu.units(1) } });
     expect(synthErrors(ns)).toEqual([
-      `${PREFIX}quota.cpuLimits "2"; expected at least 3 of limits.cpu: the workloads of the namespace need that much (Deployment web: 3 pods (replicas 2 + maxSurge 1) x 1). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuLimits or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.cpuLimits "2"; expected at least 3 of limits.cpu: the workloads of the namespace need that much (Deployment web: 3 pods (replicas 2 + maxSurge 1) x 1). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuLimits to at least 3.`,
     ]);
     const fits = build({ quota: { cpuRequests: Cpu.units(1), cpuLimits: Cpu.units(2) } }).ns;
     web(fits, { resources: { cpuLimit: Cpu.millis(500) }, replicas: 3, maxSurge: 1 });

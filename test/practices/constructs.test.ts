@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckResult, Guardrails, GuardrailsOptions, HashedConfigMap, IngressController, IsolatedNamespace, IssuerChallenge, IssuerReference,
+  CheckResult, ExternalService, ExternalServiceType, Guardrails, GuardrailsOptions, HashedConfigMap, IngressController, IsolatedNamespace, IssuerChallenge, IssuerReference,
   ProbeCheck, SafeDeployment, SafeDeploymentProps, ScrapeMethod, TlsIngress, WildcardCertificate,
 } from '../../lib';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
@@ -118,6 +118,16 @@ const CASES: { [rule: string]: Array<[string, () => CheckResult]> } = {
       const store = new SafeDeployment(data, 'store', { image: IMAGE, port: 8080 });
       new SafeDeployment(shop, 'web', { image: IMAGE, port: 8080, calls: [{ workload: store, env: 'STORE_URL' }] });
       return shop;
+    })],
+  ],
+  'network-exposure': [
+    ['a load balancer for one port of a SafeDeployment, with its reason', () => tenant((ns) => {
+      const broker = new SafeDeployment(ns, 'broker', { image: IMAGE, port: 1883, readiness: { check: ProbeCheck.tcpSocket() } });
+      new ExternalService(ns, 'public', { workload: broker, type: ExternalServiceType.LOAD_BALANCER, reason: 'MQTT clients connect directly', loadBalancerSourceRanges: ['203.0.113.0/24'] });
+    })],
+    ['node ports for a SafeDeployment, with its reason', () => tenant((ns) => {
+      const broker = new SafeDeployment(ns, 'broker', { image: IMAGE, port: 1883, readiness: { check: ProbeCheck.tcpSocket() } });
+      new ExternalService(ns, 'nodes', { workload: broker, type: ExternalServiceType.NODE_PORT, reason: 'the site firewall forwards to the nodes' });
     })],
   ],
   'ns-pod-security': [['an IsolatedNamespace', () => tenant(() => undefined)]],

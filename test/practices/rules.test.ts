@@ -181,6 +181,41 @@ const CASES: { [rule: string]: Case[] } = {
       message: /calls Deployment shop\/web at "web.shop.svc:80" \(env API_ADDR of container "app" \(from ConfigMap shop\/web-config-[0-9a-z]+\)/,
       field: 'spec.template.spec.containers[0].envFrom[0]',
     },
+    {
+      title: 'a LoadBalancer, exposed with a reason, whose pods refuse the outside world',
+      kind: 'Service',
+      mutate: (a) => { a.service.spec.type = 'LoadBalancer'; a.service.metadata.annotations = { 'guardrails.cdk8s.io/skip.network-exposure': 'a TCP protocol that no ingress carries' }; },
+      message: /^Service shop\/web \(LoadBalancer\) sends port 80 to Deployment shop\/web on TCP 8080, but the ingress of web \(NetworkPolicy default-deny, web\) refuses traffic from 0\.0\.0\.0\/0 \(any address\)$/,
+      field: 'spec.ports[0]',
+    },
+    {
+      title: 'a load balancer whose source ranges the pods admit, but which shows them the nodes\' addresses',
+      kind: 'Service',
+      mutate: (a) => {
+        Object.assign(a.service.spec, { type: 'LoadBalancer', loadBalancerSourceRanges: ['203.0.113.0/24'] });
+        a.service.metadata.annotations = { 'guardrails.cdk8s.io/skip.network-exposure': 'a TCP protocol that no ingress carries' };
+        a.networkPolicy.spec.ingress = [{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8080 }] }];
+      },
+      message: /refuses traffic from 0\.0\.0\.0\/0 \(any address: with externalTrafficPolicy Cluster the pods see the address of the node that forwarded the traffic, not the client's\)$/,
+      field: 'spec.ports[0]',
+    },
+  ],
+  'network-exposure': [
+    {
+      title: 'a LoadBalancer Service without a reason',
+      kind: 'Service',
+      mutate: (a) => { a.service.spec.type = 'LoadBalancer'; },
+      message: /^Service shop\/web is of type LoadBalancer: a load balancer of the cloud makes its pods reachable from outside the cluster, and no reason says why$/,
+      field: 'spec.type',
+      also: ['network-calls'],
+    },
+    {
+      title: 'a NodePort Service without a reason, its pods open to every address',
+      kind: 'Service',
+      mutate: (a) => { a.service.spec.type = 'NodePort'; a.networkPolicy.spec.ingress = [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8080 }] }]; },
+      message: /^Service shop\/web is of type NodePort: every node opens a port to its pods, reachable from outside the cluster, and no reason says why$/,
+      field: 'spec.type',
+    },
   ],
   'ns-pod-security': [
     { title: 'no enforce label', kind: 'Namespace', mutate: (a) => { delete a.namespace.metadata.labels['pod-security.kubernetes.io/enforce']; }, message: /has no pod-security.kubernetes.io\/enforce label/ },

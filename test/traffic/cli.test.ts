@@ -31,6 +31,23 @@ describe('cdk8s-guardrails traffic', () => {
       + '    fix: add an ingress rule to catalog\'s NetworkPolicy: from {podSelector {app: frontend}} on TCP 3550 (declared once on frontend: calls: [{ workload: catalog }])\n');
   });
 
+  it('lists a load balancer whose pods refuse the outside traffic, and exits 1; admitted, it exits 0', async () => {
+    const dir = tmp();
+    const text = fs.readFileSync(FIXTURE_APP, 'utf8').replace('http://catalog.shop.svc:3550/products', 'https://catalog.example.com/');
+    const lb = (extra: string) => ['---', 'apiVersion: v1', 'kind: Service', 'metadata: {name: cart-lb, namespace: shop}',
+      'spec: {type: LoadBalancer, selector: {app: cart}, ports: [{port: 7070}]}', extra].join('\n') + '\n';
+    fs.writeFileSync(path.join(dir, 'app.yaml'), text + lb(''));
+    const dropped = await run([dir]);
+    expect(dropped.code).toBe(1);
+    expect(dropped.out).toMatch(/\nNo call is blocked: [^\n]*\n\nOutside traffic dropped \(1\):\n  Service shop\/cart-lb \(LoadBalancer\) sends port 7070 to Deployment shop\/cart on TCP 7070, but the ingress of cart \(NetworkPolicy [^)]*\) refuses traffic from 0\.0\.0\.0\/0 \(any address\)\n    fix: add an ingress rule to cart's NetworkPolicy: from \{ipBlock \{cidr: 0\.0\.0\.0\/0\}\} on TCP 7070 \(ExternalService opens it with the Service\)\n$/);
+    const admit = ['---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: cart-lb, namespace: shop}',
+      'spec: {podSelector: {matchLabels: {app: cart}}, policyTypes: [Ingress], ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 7070}]}]}'].join('\n');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), text + lb(admit));
+    const admitted = await run([dir]);
+    expect(admitted.code).toBe(0);
+    expect(admitted.out).not.toContain('Outside traffic dropped');
+  });
+
   it('exits 0 when every call gets through', async () => {
     const dir = tmp();
     const text = fs.readFileSync(FIXTURE_APP, 'utf8').replace('http://catalog.shop.svc:3550/products', 'https://catalog.example.com/');

@@ -1,7 +1,7 @@
-import { Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { addShop, PRODUCTION } from '../../examples/shop/shop';
-import { IngressController, IsolatedNamespace } from '../../lib';
+import { IngressController, IsolatedNamespace, SafeDeployment, SafeStatefulSet } from '../../lib';
 import { TrafficGraph, toDot, toTable, trafficGraph } from '../../lib/traffic/graph';
 import { readTrafficModel } from '../../lib/traffic/model';
 import { deployment, fixtureManifests, policy } from './fixtures';
@@ -64,10 +64,12 @@ describe('the graph\'s corner cases', () => {
   it('without any policy, everything is open both ways', () => {
     const graph = trafficGraph(readTrafficModel([deployment('a', 'x', { app: 'a' }, [{ containerPort: 80 }]), deployment('b', 'x', { app: 'b' })]), OPTIONS);
     expect(edges(graph)).toEqual([
+      'Deployment/x/a -> Deployment/x/a: all ports',
       'Deployment/x/a -> Deployment/x/b: all ports',
       'Deployment/x/a -> cluster DNS: all ports',
       'Deployment/x/a -> outside world: any address on all ports',
       'Deployment/x/b -> Deployment/x/a: all ports',
+      'Deployment/x/b -> Deployment/x/b: all ports',
       'Deployment/x/b -> cluster DNS: all ports',
       'Deployment/x/b -> outside world: any address on all ports',
       'ingress controller -> Deployment/x/a: all ports',
@@ -109,6 +111,43 @@ describe('the allowed-connection graph of the shop example', () => {
       // Only the TlsIngress backend, on its serving port.
       'ingress controller -> Deployment/shop/api: TCP 8080',
       'metrics scraper -> Deployment/shop/api: TCP 9090',
+    ]);
+  });
+});
+
+describe('connections among a workload\'s own pods', () => {
+  const IMAGE = 'ghcr.io/acme/redis:7.2.4';
+  const DATA = { name: 'data', mountPath: '/data', storage: Size.gibibytes(10) };
+  const workloadEdges = (chart: Chart) => edges(trafficGraph(readTrafficModel(Testing.synth(chart)), OPTIONS))
+    .filter((e) => !/cluster DNS|outside world|ingress controller|metrics scraper/.test(e));
+
+  it('allowPeerPods: a loop on the StatefulSet with every port it declares, in the table and in DOT', () => {
+    const chart = new Chart(Testing.app(), 'state', { namespace: 'state' });
+    new SafeStatefulSet(chart, 'redis', {
+      image: IMAGE, volumeClaimTemplates: [DATA], allowPeerPods: true,
+      ports: [{ name: 'redis', containerPort: 6379 }, { name: 'gossip', containerPort: 16379, exposed: false }],
+    });
+    const graph = trafficGraph(readTrafficModel(Testing.synth(chart)), OPTIONS);
+    expect(edges(graph)).toContain('StatefulSet/state/redis -> StatefulSet/state/redis: TCP 6379, TCP 16379');
+    expect(toTable(graph)).toContain('StatefulSet state/redis  StatefulSet state/redis  TCP 6379, TCP 16379\n');
+    expect(toDot(graph)).toContain('  "StatefulSet/state/redis" -> "StatefulSet/state/redis" [label="TCP 6379\\nTCP 16379"];');
+  });
+
+  it('without allowPeerPods the pods do not reach each other: no loop', () => {
+    const chart = new Chart(Testing.app(), 'state', { namespace: 'state' });
+    new SafeStatefulSet(chart, 'redis', { image: IMAGE, port: 6379, volumeClaimTemplates: [DATA] });
+    expect(workloadEdges(chart)).toEqual([]);
+  });
+
+  it('a namespace that allows its own pods: a loop on each workload and edges both ways between them', () => {
+    const ns = new IsolatedNamespace(Testing.app(), 'shop', { team: 'shop', allowSameNamespace: true });
+    new SafeDeployment(ns, 'api', { image: IMAGE, port: 8080 });
+    new SafeDeployment(ns, 'web', { image: IMAGE, port: 8080 });
+    expect(workloadEdges(ns)).toEqual([
+      'Deployment/shop/api -> Deployment/shop/api: all ports',
+      'Deployment/shop/api -> Deployment/shop/web: all ports',
+      'Deployment/shop/web -> Deployment/shop/api: all ports',
+      'Deployment/shop/web -> Deployment/shop/web: all ports',
     ]);
   });
 });

@@ -11,7 +11,7 @@ import { nsDefaultDeny, nsLimits, nsPodSecurity, nsQuota, nsRbac } from './names
 import { podSecurity } from './pod-security';
 import { configImmutable, labels, metrics, pdb, serviceAccount } from './relations';
 import { secretNoPlaintext } from './secret';
-import { checkBlockedCalls } from '../../traffic/rule';
+import { checkBlockedCalls, checkExposure } from '../../traffic/rule';
 import {
   archExplicit, configExternal, gracefulShutdown, imagePinned, imageRegistry, probeLiveness, probeReadiness, replicasMin,
   resources, rollout, rwoVolume, spreadNodes, spreadZones,
@@ -38,6 +38,7 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   { id: 'metrics', check: metrics },
   { id: 'labels', check: labels },
   { id: 'network-calls', check: checkBlockedCalls },
+  { id: 'network-exposure', check: checkExposure },
   { id: 'ns-pod-security', check: nsPodSecurity },
   { id: 'ns-default-deny', check: nsDefaultDeny },
   { id: 'ns-quota', check: nsQuota },
