@@ -807,7 +807,7 @@ function checkLabelsBeforeChart(scope: Construct, id: string, labels: { [key: st
 /** The objects whose JSON the quota check reads, by namespace, from the whole app. */
 /** The reason a Service is reachable from outside the cluster (its `network-exposure` skip annotation), if it gives one. */
 function exposureReason(service: any): string | undefined {
-  const reason = readSkips(service).get('network-exposure');
+  const reason = readSkips(service).skips.get('network-exposure');
   return reason !== undefined && reason.trim() !== '' ? reason : undefined;
 }
 
