@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Cpu } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDeployment, SafeDeploymentProps,
+  IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDeployment, SafeDeploymentProps, SafeStatefulSet,
 } from '../../lib';
 import { all, one } from '../helpers';
 import { apiServerProblems, limitRangeItemAsStored } from './api-server';
@@ -321,8 +321,21 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     expect(errors).toEqual([
       `${PREFIX}quotaPreset (SMALL: services.loadbalancers) 0; expected at least 1 of services.loadbalancers: the workloads of the namespace need that much (Service lb). Raise quota.loadBalancers or choose a larger QuotaPreset.`,
       `${PREFIX}quotaPreset (SMALL: services.nodeports) 0; expected at least 3 of services.nodeports: the workloads of the namespace need that much (Service lb: 2 node ports; Service np: 1 node ports). Raise quota.nodePorts or choose a larger QuotaPreset.`,
-      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 3 of persistentvolumeclaims: the workloads of the namespace need that much (PersistentVolumeClaim data; StatefulSet db: 2 claims). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims or choose a larger QuotaPreset.`,
-      `${PREFIX}quota.storageRequests "10Gi"; expected at least 18Gi of requests.storage: the workloads of the namespace need that much (PersistentVolumeClaim data: 8Gi; StatefulSet db: 2 x 5Gi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 3 of persistentvolumeclaims: the workloads of the namespace need that much (PersistentVolumeClaim data; StatefulSet db: 2 claims (pgdata, one per pod)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.storageRequests "10Gi"; expected at least 18Gi of requests.storage: the workloads of the namespace need that much (PersistentVolumeClaim data: 8Gi; StatefulSet db: 2 x 5Gi (pgdata)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests or choose a larger QuotaPreset.`,
+    ]);
+  });
+
+  it('names each claim template of a workload once, with its own size', () => {
+    const { ns } = build({ quota: { persistentVolumeClaims: 2, storageRequests: Size.gibibytes(10) } });
+    new SafeStatefulSet(ns, 'db', {
+      image: 'ghcr.io/acme/db:16.2.0', port: 5432, replicas: 2,
+      volumeClaimTemplates: [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(5) }, { name: 'wal', mountPath: '/wal', storage: Size.gibibytes(2) }],
+    });
+    const errors = synthErrors(ns).filter((e) => e.includes('claims') || e.includes('storage'));
+    expect(errors).toEqual([
+      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 4 of persistentvolumeclaims: the workloads of the namespace need that much (StatefulSet db: 4 claims (data, wal, one of each per pod)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims or choose a larger QuotaPreset.`,
+      `${PREFIX}quota.storageRequests "10Gi"; expected at least 14Gi of requests.storage: the workloads of the namespace need that much (StatefulSet db: 2 x 5Gi (data) + 2 x 2Gi (wal)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests or choose a larger QuotaPreset.`,
     ]);
   });
 
