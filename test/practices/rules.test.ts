@@ -83,7 +83,7 @@ const CASES: { [rule: string]: Case[] } = {
       mutate: (a) => {
         a.pdb.spec.selector = { matchLabels: { 'app.kubernetes.io/managed-by': 'cdk8s' } };
         (a as any).job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: NS, labels: LABELS },
-          spec: { template: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate' } }, spec: { ...pod(a), serviceAccountName: 'migrate' } } } };
+          spec: { template: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate' } }, spec: { ...pod(a), serviceAccountName: 'migrate', restartPolicy: 'Never' } } } };
         (a as any).sa2 = { ...a.serviceAccount, metadata: { ...a.serviceAccount.metadata, name: 'migrate' } };
         (a as any).np2 = { ...a.networkPolicy, metadata: { ...a.networkPolicy.metadata, name: 'migrate' }, spec: { ...a.networkPolicy.spec, podSelector: {} } };
       },
@@ -160,6 +160,15 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'Recreate', mutate: (a) => { a.deployment.spec.strategy = { type: 'Recreate' }; }, message: /uses the Recreate strategy/ },
     { title: 'no minReadySeconds', mutate: (a) => { delete a.deployment.spec.minReadySeconds; }, message: /has no minReadySeconds/ },
     { title: 'no progressDeadlineSeconds', mutate: (a) => { delete a.deployment.spec.progressDeadlineSeconds; }, message: /has no progressDeadlineSeconds/ },
+  ],
+  'kind-fields': [
+    { title: 'restartPolicy Never on a Deployment', mutate: (a) => { pod(a).restartPolicy = 'Never'; }, message: /^has restartPolicy "Never"; a Deployment accepts only Always, so the API server rejects it$/, field: 'spec.template.spec.restartPolicy' },
+    { title: 'activeDeadlineSeconds on a Deployment', mutate: (a) => { pod(a).activeDeadlineSeconds = 3600; }, message: /^sets activeDeadlineSeconds in its pod template, which the API server rejects for a Deployment: its pods run until they are replaced$/, field: 'spec.template.spec.activeDeadlineSeconds' },
+    {
+      title: 'a rollingUpdate with the Recreate strategy',
+      mutate: (a) => { a.deployment.spec.strategy.type = 'Recreate'; },
+      message: /^has spec.strategy.rollingUpdate with type Recreate, which the API server rejects: rollingUpdate is only for type RollingUpdate$/, field: 'spec.strategy.rollingUpdate', also: ['rollout'],
+    },
   ],
   'metrics': [
     { title: 'nothing scrapes it', mutate: (a) => { delete a.deployment.spec.template.metadata.annotations; }, message: /serves on a port but nothing scrapes its metrics/ },
