@@ -89,8 +89,9 @@ export interface MetricsOptions {
    */
   readonly method?: ScrapeMethod;
   /**
-   * Port number of the metrics endpoint. A number that no declared port uses adds a port
-   * named `metrics` to the main container.
+   * Port number of the metrics endpoint: a TCP port of the main container or of a sidecar
+   * (an exporter such as redis_exporter, native sidecars included). A number that no declared
+   * port uses adds a port named `metrics` to the main container.
    * @default - the main container's first port
    */
   readonly port?: number;

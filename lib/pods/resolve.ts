@@ -83,8 +83,10 @@ export interface ResolvedPod {
   readonly metrics?: ResolvedMetrics;
   /** Ports of the Service; empty: no Service. */
   readonly servicePorts: ResolvedServicePort[];
-  /** Exposed container ports, opened to peers that name the workload. */
+  /** Numbers of the exposed container ports, each once. */
   readonly servingPorts: number[];
+  /** Exposed container ports with their protocols, opened to peers that name the workload. */
+  readonly servingNetworkPorts: Array<{ readonly port: number; readonly protocol: string }>;
   /** The main container has a port. */
   readonly serving: boolean;
   readonly allowFrom: NetworkPeer[];
@@ -139,8 +141,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   if (props.readOnlyRootFilesystem === false && !skips.has('pod-security')) {
     fail(scope, K, 'readOnlyRootFilesystem', false, 'true (rule pod-security), or skip: { \'pod-security\': \'<reason>\' }; use writablePaths for the directories the app writes to');
   }
-  const serving = props.port !== undefined || (props.ports ?? []).length > 0;
-  const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, serving, props);
+  const servingProps = props.port !== undefined || (props.ports ?? []).length > 0;
+  const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, servingProps, props);
 
   const volumes = new PodVolumes(scope, K);
   const ctx: PodContext = {
@@ -154,8 +156,13 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
       // No preStop delay: it lets endpoints drain, and pods that run to completion are behind none.
       : { terminationGracePeriodSeconds: resolveShutdown(scope, K, { ...props, preStopDelay: Duration.seconds(0) }, version).terminationGracePeriodSeconds },
   };
-  const main = resolveMainContainer(ctx, serving);
-  const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s));
+  // Every container's ports before the metrics: the metrics port may be a sidecar's (an exporter).
+  const mainPorts = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, ctx.ports);
+  const sidecarPorts = (props.sidecars ?? []).map((s, i) => ctx.ports.resolve(`sidecars[${i}].ports`, s.ports));
+  const { metrics, added } = resolveMetrics(scope, K, props.metrics, mainPorts, [...mainPorts, ...sidecarPorts.flat()], ctx.ports, skips);
+  if (added) mainPorts.push(added);
+  const main = resolveMainContainer(ctx, servingProps, mainPorts);
+  const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s, sidecarPorts[i]));
   const inits = (props.initContainers ?? []).map((s, i) => resolveInitContainer(ctx, i, s));
   const containers = [main.container, ...sidecars.filter((s) => !s.native).map((s) => s.container)];
   const nativeSidecars = sidecars.filter((s) => s.native).map((s) => s.container);
@@ -178,7 +185,6 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   Object.assign(objectAnnotations, ctx.secrets.objectAnnotations());
   // The checker judges the images as the construct did.
   if (props.pinnedTagPattern !== undefined) objectAnnotations[PINNED_TAG_PATTERN_ANNOTATION] = props.pinnedTagPattern;
-  const metrics = main.metrics;
   const podAnnotations: { [key: string]: string } = ctx.secrets.podAnnotations();
   if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
     podAnnotations['prometheus.io/scrape'] = 'true';
@@ -198,6 +204,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   checkConfigData(scope, K, 'env and files', ctx.config.data);
 
   const exposed = [...containers, ...nativeSidecars].flatMap((c) => c.ports).filter((p) => p.exposed);
+  const serving = exposed.filter((p) => p !== added);
   return {
     kind, version, name, skips, selectorLabels, labels, objectAnnotations, podAnnotations,
     containers,
@@ -214,8 +221,9 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     spread: kind.replicated ? resolveSpread(props as SpreadProps, kind, version) : undefined,
     metrics,
     servicePorts: resolveServicePorts(scope, K, exposed),
-    servingPorts: exposed.filter((p) => p !== main.addedMetricsPort).map((p) => p.containerPort),
-    serving,
+    servingPorts: [...new Set(serving.map((p) => p.containerPort))],
+    servingNetworkPorts: serving.map((p) => ({ port: p.containerPort, protocol: p.protocol })),
+    serving: servingProps,
     allowFrom: props.allowFrom ?? [],
     allowTo: props.allowTo ?? [],
     clusterDns: props.clusterDns ?? NetworkPeer.clusterDns(),
@@ -270,12 +278,9 @@ function resolveLabels(scope: IConstruct, K: string, name: string, tag: string |
   return { selectorLabels, labels };
 }
 
-/** The main container `app`: its ports, metrics, probes, env, files, writable paths and claims. */
-function resolveMainContainer(ctx: PodContext, serving: boolean) {
+/** The main container `app` on its resolved `ports`: its probes, env, files, writable paths and claims. */
+function resolveMainContainer(ctx: PodContext, serving: boolean, ports: ResolvedPort[]) {
   const { scope, K, props, skips } = ctx;
-  const ports = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, ctx.ports);
-  const { metrics, added } = resolveMetrics(scope, K, props.metrics, ports, ctx.ports, skips);
-  if (added) ports.push(added);
   const target: ProbeTarget = { scope, kind: K, ports, portsProp: 'port or ports' };
   const { identical, ...probes } = resolveProbes(target, { prefix: '', ...props }, serving, ctx.kind.longRunning, skips);
 
@@ -312,7 +317,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
     preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.shutdown.defaultPreStop),
     resources: resolveResources(scope, K, props.resourcePreset, props.resources),
   };
-  return { container, metrics, addedMetricsPort: added, identicalProbes: identical };
+  return { container, identicalProbes: identical };
 }
 
 /**
@@ -320,7 +325,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
  * delay as the main container does. Native (an init container with restartPolicy Always)
  * when the target version allows it, unless `native: false`.
  */
-function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
+function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps, ports: ResolvedPort[]) {
   const { scope, K, version, skips } = ctx;
   const prop = `sidecars[${i}]`;
   if (checkBoolean(scope, K, `${prop}.native`, s.native) === true) {
@@ -328,7 +333,6 @@ function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
   }
   const native = s.native ?? version.atLeast(KubernetesVersion.V1_29);
   const base = resolveOtherContainer(ctx, prop, s);
-  const ports = ctx.ports.resolve(`${prop}.ports`, s.ports);
   const target: ProbeTarget = { scope, kind: K, ports, portsProp: `${prop}.ports` };
   const { identical, ...probes } = resolveProbes(target, { prefix: `${prop}.`, readiness: s.readiness, liveness: s.liveness }, ports.length > 0, ctx.kind.longRunning, skips);
   // A sidecar with ports is behind the Service too: it waits in preStop like the main container.
@@ -375,13 +379,17 @@ function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerPr
   };
 }
 
-/** One Service port per exposed container port; two on the same Service port are an error. */
+/**
+ * One Service port per exposed container port; two on the same Service port and protocol are
+ * an error (the API server's key for Service ports: DNS serves 53/TCP and 53/UDP).
+ */
 function resolveServicePorts(scope: IConstruct, K: string, exposed: ResolvedPort[]): ResolvedServicePort[] {
-  const seen = new Map<number, string>();
+  const seen = new Map<string, string>();
   return exposed.map((p) => {
-    const other = seen.get(p.servicePort);
-    if (other !== undefined) fail(scope, K, 'servicePort', p.servicePort, `a Service port that no other exposed port uses: ports "${other}" and "${p.name}" both map to it`);
-    seen.set(p.servicePort, p.name);
+    const key = `${p.servicePort}/${p.protocol}`;
+    const other = seen.get(key);
+    if (other !== undefined) fail(scope, K, 'servicePort', p.servicePort, `a Service port that no other exposed port uses with the same protocol: ports "${other}" and "${p.name}" both map to ${p.protocol} ${p.servicePort}`);
+    seen.set(key, p.name);
     return { name: p.name, port: p.servicePort, targetPort: p.containerPort, protocol: p.protocol };
   });
 }

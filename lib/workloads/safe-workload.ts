@@ -71,8 +71,10 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public readonly selectorLabels: { [key: string]: string };
   /** Recommended labels on every child. */
   public readonly labels: { [key: string]: string };
-  /** Ports on which the pods serve (the exposed container ports). */
+  /** Numbers of the ports on which the pods serve (the exposed container ports), each once. */
   public readonly servingPorts: number[];
+  /** The ports on which the pods serve, with their protocols. */
+  public readonly servingNetworkPorts: NetworkPort[];
   /** Rules switched off, with reasons. */
   public readonly skippedRules: { [ruleId: string]: string };
   /** Ports of the ClusterIP Service, in order; empty without a Service. */
@@ -107,6 +109,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     this.selectorLabels = pod.selectorLabels;
     this.labels = pod.labels;
     this.servingPorts = pod.servingPorts;
+    this.servingNetworkPorts = pod.servingNetworkPorts.map((p) => ({ port: p.port, protocol: p.protocol as NetworkProtocol }));
     this.exposedPorts = pod.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol as NetworkProtocol }));
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -172,7 +175,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
           `the ports of the peer (${peer.description} is limited to ${JSON.stringify(peerPorts)} by withPorts), or only one of the two`);
       }
     }
-    const open = ports ?? (peerPorts.length > 0 ? peerPorts : this.servingPorts.map((p) => ({ port: p })));
+    const open = ports ?? (peerPorts.length > 0 ? peerPorts : this.servingNetworkPorts);
     this.ingressRules.push({ peer, ports: open });
   }
 
