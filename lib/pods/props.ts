@@ -353,8 +353,10 @@ export interface SafePodProps {
    * Delay in preStop before the process gets SIGTERM, so the endpoint is removed from every
    * Service and load balancer before the app stops accepting (rule `graceful-shutdown`):
    * whole seconds, at most 300 s. An error on pods that run to completion (SafeJob,
-   * SafeCronJob): no endpoints to drain.
-   * @default - Duration.seconds(10); none for pods that run to completion
+   * SafeCronJob): no endpoints to drain. A port-less worker gets one only when this (or
+   * `preStopCommand`) is given: no Service sends it traffic.
+   * @default - Duration.seconds(10) for the main container when it has a port (and for each
+   * sidecar with ports); none for port-less workers and pods that run to completion
    */
   readonly preStopDelay?: Duration;
   /**
@@ -372,8 +374,8 @@ export interface SafePodProps {
   /**
    * Pod terminationGracePeriodSeconds: whole seconds, from 1 s to 1 day (86400 s), more
    * than `preStopDelay`.
-   * @default - preStopDelay + shutdownTimeout (30 s; 20 s for pods that run to completion,
-   * which have no preStop delay)
+   * @default - preStopDelay + shutdownTimeout (30 s; 20 s for port-less workers and pods
+   * that run to completion, which have no preStop delay)
    */
   readonly terminationGracePeriod?: Duration;
   /**

@@ -119,6 +119,8 @@ interface PodContext {
   readonly secrets: PodSecrets;
   readonly containerNames: Set<string>;
   readonly shutdown: ResolvedShutdown;
+  /** The main container waits in preStop: it has ports, or the props ask for the delay. */
+  readonly mainDrains: boolean;
 }
 
 /** Resolves and validates the pod-level props of any workload kind. */
@@ -144,23 +146,29 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   const servingProps = props.port !== undefined || (props.ports ?? []).length > 0;
   const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, servingProps, props);
 
+  // Every container's ports before the metrics: the metrics port may be a sidecar's (an exporter).
+  const registry = new PodPorts(scope, K);
+  const mainPorts = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, registry);
+  const sidecarPorts = (props.sidecars ?? []).map((s, i) => registry.resolve(`sidecars[${i}].ports`, s.ports));
+  const { metrics, added } = resolveMetrics(scope, K, props.metrics, mainPorts, [...mainPorts, ...sidecarPorts.flat()], registry, skips);
+  if (added) mainPorts.push(added);
+  // The preStop delay lets a Service's endpoints drain: only containers with ports are behind
+  // one. A port-less worker (a queue consumer, a load generator) gets none unless it asks.
+  const asked = props.preStopDelay !== undefined || props.preStopCommand !== undefined;
+  const drains = kind.longRunning && (asked || mainPorts.length > 0 || sidecarPorts.some((p) => p.length > 0));
   const volumes = new PodVolumes(scope, K);
   const ctx: PodContext = {
     scope, name, K, kind, props, skips, version,
-    ports: new PodPorts(scope, K),
+    ports: registry,
     config: new PodConfig(scope, K),
     volumes,
     secrets: new PodSecrets(scope, K, volumes),
     containerNames: new Set([MAIN]),
-    shutdown: kind.longRunning ? resolveShutdown(scope, K, props, version)
-      // No preStop delay: it lets endpoints drain, and pods that run to completion are behind none.
+    shutdown: drains ? resolveShutdown(scope, K, props, version)
+      // No preStop delay: the grace period is the shutdown time alone.
       : { terminationGracePeriodSeconds: resolveShutdown(scope, K, { ...props, preStopDelay: Duration.seconds(0) }, version).terminationGracePeriodSeconds },
+    mainDrains: drains && (asked || mainPorts.length > 0),
   };
-  // Every container's ports before the metrics: the metrics port may be a sidecar's (an exporter).
-  const mainPorts = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, ctx.ports);
-  const sidecarPorts = (props.sidecars ?? []).map((s, i) => ctx.ports.resolve(`sidecars[${i}].ports`, s.ports));
-  const { metrics, added } = resolveMetrics(scope, K, props.metrics, mainPorts, [...mainPorts, ...sidecarPorts.flat()], ctx.ports, skips);
-  if (added) mainPorts.push(added);
   const main = resolveMainContainer(ctx, servingProps, mainPorts);
   const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s, sidecarPorts[i]));
   const inits = (props.initContainers ?? []).map((s, i) => resolveInitContainer(ctx, i, s));
@@ -314,7 +322,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean, ports: Resolved
     env: [...env, ...secrets.env],
     mounts,
     ...probes,
-    preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.shutdown.defaultPreStop),
+    preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.mainDrains ? ctx.shutdown.defaultPreStop : undefined),
     resources: resolveResources(scope, K, props.resourcePreset, props.resources),
   };
   return { container, identicalProbes: identical };

@@ -193,6 +193,42 @@ export function podCoreSuite(f: WorkloadFactory): void {
       });
     });
 
+    if (!f.runsToCompletion) describe('graceful shutdown of a port-less worker', () => {
+      const worker = { port: undefined, livenessCommand: ['/app/healthcheck'] };
+
+      it('gets no preStop delay (no Service has endpoints to drain) and a grace period of the shutdown time; the checker agrees', () => {
+        const { main, pod, manifests } = make(worker);
+        expect(main.ports).toBeUndefined();
+        expect(main.lifecycle).toBeUndefined();
+        expect(pod.terminationGracePeriodSeconds).toBe(20);
+        // A StatefulSet's headless governing Service has no ports: it routes nothing.
+        expect(all(manifests, 'Service').filter((svc) => (svc.spec.ports ?? []).length > 0)).toHaveLength(0);
+        const found = Guardrails.check(manifests).violations.filter((v) => ['graceful-shutdown', 'probe-readiness', 'metrics'].includes(v.rule));
+        expect(found.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+        expect(make({ ...worker, shutdownTimeout: Duration.seconds(45) }).pod.terminationGracePeriodSeconds).toBe(45);
+      });
+
+      it('keeps a delay it asks for, and the sidecar with ports its own', () => {
+        const asked = make({ ...worker, preStopDelay: Duration.seconds(5) });
+        expect(asked.main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+        expect(asked.pod.terminationGracePeriodSeconds).toBe(25);
+        expect(make({ ...worker, preStopCommand: ['/app/drain'] }).main.lifecycle).toEqual({ preStop: { exec: { command: ['/app/drain'] } } });
+        const proxied = make({ ...worker, sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }] }] });
+        expect(proxied.main.lifecycle).toBeUndefined();
+        expect(byName(proxied.pod, 'proxy').lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+        expect(proxied.pod.terminationGracePeriodSeconds).toBe(30);
+      });
+
+      it('a graceful-shutdown violation is still flagged where a port is served without a preStop', () => {
+        const { manifests } = make();
+        const changed = manifests.map((m: any) => JSON.parse(JSON.stringify(m)));
+        delete podTemplateOf(one(changed, f.kind)).spec.containers[0].lifecycle;
+        expect(Guardrails.check(changed).violations.filter((v) => v.rule === 'graceful-shutdown').map((v) => v.message)).toEqual([
+          'container "app" serves on port 8080 but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic',
+        ]);
+      });
+    });
+
     if (!f.serving) return;
 
     describe('named ports', () => {
