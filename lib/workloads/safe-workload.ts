@@ -12,7 +12,7 @@ import { SafePodProps, ScrapeMethod } from '../pods/props';
 import { skipAnnotationKey } from '../practices/skip';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
-import { calleePort, chartNamespace, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
+import { calleePort, chartNamespace, checkNotSelf, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
 
 export { isSafeWorkload } from './calls';
 
@@ -188,11 +188,14 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    * Opens both sides: these pods may reach `other` on its port named `port` (default: every
    * exposed port), and `other` accepts them on it. Across namespaces, each side's rule names
    * the other's namespace (`kubernetes.io/metadata.name`).
-   * @throws when `other` is not a workload, or has no port named `port`
+   * @throws when `other` is not a workload, is this workload itself (replicas that talk to
+   * each other use `allowFrom` and `allowTo` with `NetworkPeer.workload(this)`), or has no
+   * port named `port`
    */
   public connectTo(other: ISafeWorkload, port?: string): void {
     const kind = this._pod.kind.construct;
     if (!isSafeWorkload(other)) fail(this, kind, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
+    checkNotSelf(this, kind, 'connectTo', this.name, other);
     if (port === undefined) {
       this.allowTo(NetworkPeer.workload(other));
       other.allowFrom(NetworkPeer.workload(this));
