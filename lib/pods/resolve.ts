@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { ConstructKind } from '../core/kinds';
 import {
-  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
+  KUBERNETES_VERSION_ANNOTATION, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
 } from '../core/labels';
 import {
   checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
@@ -193,6 +193,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   Object.assign(objectAnnotations, ctx.secrets.objectAnnotations());
   // The checker judges the images as the construct did.
   if (props.pinnedTagPattern !== undefined) objectAnnotations[PINNED_TAG_PATTERN_ANNOTATION] = props.pinnedTagPattern;
+  // Validators and reviewers see which versions the pod template fits.
+  if (version.minor !== KubernetesVersion.DEFAULT.minor) objectAnnotations[KUBERNETES_VERSION_ANNOTATION] = version.name;
   const podAnnotations: { [key: string]: string } = ctx.secrets.podAnnotations();
   if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
     podAnnotations['prometheus.io/scrape'] = 'true';
