@@ -21,6 +21,10 @@ interface Case {
 }
 
 const container = (app: App) => app.deployment.spec.template.spec.containers[0];
+const podMonitor = (port: string) => ({
+  apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'web', namespace: NS, labels: LABELS },
+  spec: { selector: { matchLabels: SEL }, podMetricsEndpoints: [{ port, path: '/metrics' }] },
+});
 const pod = (app: App) => app.deployment.spec.template.spec;
 
 const CASES: { [rule: string]: Case[] } = {
@@ -172,6 +176,19 @@ const CASES: { [rule: string]: Case[] } = {
   ],
   'metrics': [
     { title: 'nothing scrapes it', mutate: (a) => { delete a.deployment.spec.template.metadata.annotations; }, message: /serves on a port but nothing scrapes its metrics/ },
+    {
+      title: 'a PodMonitor on a port no container declares',
+      mutate: (a) => { delete a.deployment.spec.template.metadata.annotations; (a as any).podMonitor = podMonitor('metrics'); },
+      message: /^serves on a port but nothing scrapes its metrics: PodMonitor web selects its pods but scrapes port "metrics", which no container declares$/,
+    },
+    {
+      title: 'a ServiceMonitor on a port the Service lacks',
+      mutate: (a) => {
+        delete a.deployment.spec.template.metadata.annotations;
+        (a as any).serviceMonitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: NS, labels: LABELS }, spec: { selector: { matchLabels: SEL }, endpoints: [{ port: 'metrics' }] } };
+      },
+      message: /^serves on a port but nothing scrapes its metrics: ServiceMonitor web selects Service web but scrapes port "metrics", which the Service does not have$/,
+    },
   ],
   'labels': [
     { title: 'no recommended labels', kind: 'ServiceAccount', mutate: (a) => { a.serviceAccount.metadata.labels = {}; }, message: /has no app.kubernetes.io\/name, app.kubernetes.io\/instance, app.kubernetes.io\/managed-by labels/ },
@@ -303,6 +320,21 @@ for (const [rule, cases] of Object.entries(CASES)) {
     }
   });
 }
+
+describe('metrics served by a sidecar', () => {
+  const exporter = (native: boolean) => manifests((a) => {
+    delete a.deployment.spec.template.metadata.annotations;
+    const sidecar = { ...container(a), name: 'exporter', image: 'ghcr.io/acme/exporter:1.58.0', ports: [{ name: 'metrics', containerPort: 9121 }],
+      readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 5 }, livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10, failureThreshold: 6 } };
+    if (native) a.deployment.spec.template.spec.initContainers = [{ ...sidecar, restartPolicy: 'Always' }];
+    else a.deployment.spec.template.spec.containers.push(sidecar);
+    (a as any).podMonitor = podMonitor('metrics');
+  });
+
+  it.each([false, true])('a PodMonitor on the exporter\'s port counts (native sidecar: %s)', (native) => {
+    expect(check(exporter(native)).violations.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+  });
+});
 
 describe('the checker on L1 objects', () => {
   it('flags a KubeDeployment and names its construct path', () => {
