@@ -73,8 +73,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public readonly labels: { [key: string]: string };
   /** Numbers of the ports on which the pods serve (the exposed container ports), each once. */
   public readonly servingPorts: number[];
-  /** The ports on which the pods serve, with their protocols. */
-  public readonly servingNetworkPorts: NetworkPort[];
+  /** The ports on which the pods serve, with their protocols (always set; optional as in IPodSet). */
+  public readonly servingNetworkPorts?: NetworkPort[];
   /** Rules switched off, with reasons. */
   public readonly skippedRules: { [ruleId: string]: string };
   /** Ports of the ClusterIP Service, in order; empty without a Service. */
@@ -175,7 +175,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
           `the ports of the peer (${peer.description} is limited to ${JSON.stringify(peerPorts)} by withPorts), or only one of the two`);
       }
     }
-    const open = ports ?? (peerPorts.length > 0 ? peerPorts : this.servingNetworkPorts);
+    const open = ports ?? (peerPorts.length > 0 ? peerPorts : NetworkPeer.workload(this).ports);
     this.ingressRules.push({ peer, ports: open });
   }
 
