@@ -106,5 +106,22 @@ describe('the boutique example', () => {
     expect(env('recommendationservice').PRODUCT_CATALOG_SERVICE_ADDR).toBe('productcatalogservice:3550');
     expect(env('cartservice').REDIS_ADDR).toBe('redis-cart:6379');
     expect(env('loadgenerator')).toEqual({ FRONTEND_ADDR: 'frontend:80', RATE: '1', USERS: '10' });
+    expect(env('cart-snapshot')).toEqual({ REDIS_ADDR: 'redis-cart:6379' });
+  });
+
+  it('a nightly CronJob snapshots the cart store, reaching only its redis port', () => {
+    const docs = boutique();
+    const [cron] = byKind(docs, 'CronJob');
+    expect(cron.metadata.name).toBe('cart-snapshot');
+    expect(cron.spec).toMatchObject({ schedule: '30 3 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.containers[0].command).toEqual(['sh', '-c', 'redis-cli -u "redis://$REDIS_ADDR" BGSAVE']);
+    expect(pod.containers[0].image).toBe('redis:7.2.4-alpine');
+    const redisPolicy = byKind(docs, 'NetworkPolicy').find((p) => p.metadata.name === 'redis-cart');
+    expect(redisPolicy.spec.ingress).toContainEqual({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'cart-snapshot', 'app.kubernetes.io/name': 'cart-snapshot' } } }],
+      ports: [{ port: 6379, protocol: 'TCP' }],
+    });
   });
 });

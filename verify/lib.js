@@ -54,6 +54,29 @@ function loadObjects(files) {
   return out;
 }
 
+/** The annotation with which a workload records the Kubernetes version it was synthesized for. */
+const TARGET_ANNOTATION = 'guardrails.cdk8s.io/kubernetes-version';
+const minorOf = (v) => Number(/^v?1\.(\d+)/.exec(v)[1]);
+
+/**
+ * The oldest Kubernetes version some objects fit: the highest target an object records
+ * (`guardrails.cdk8s.io/kubernetes-version`), or undefined when none does (any version).
+ */
+function targetOf(objects) {
+  const targets = objects.map((o) => o?.metadata?.annotations?.[TARGET_ANNOTATION]).filter((v) => typeof v === 'string' && /^1\.\d+$/.test(v));
+  return targets.length === 0 ? undefined : targets.sort((a, b) => minorOf(b) - minorOf(a))[0];
+}
+
+/**
+ * Whether a group of objects is validated at `version`: only at or above the version they were
+ * synthesized for (a 1.30 target may use native sidecars and the sleep action, which older
+ * schemas and API servers refuse or drop).
+ */
+function fits(objects, version) {
+  const target = targetOf(objects);
+  return target === undefined || minorOf(version) >= minorOf(target);
+}
+
 function describe(obj) {
   const ns = obj.metadata?.namespace ? `${obj.metadata.namespace}/` : '';
   return `${obj.kind}/${ns}${obj.metadata?.name}`;
@@ -118,4 +141,4 @@ async function serveOpenAPI(specDir, workDir) {
   return { server, kubeconfig };
 }
 
-module.exports = { root, cacheDir, tool, versions, manifestGroups, loadObjects, describe, crdDirs, openapiSpecDir, serveOpenAPI };
+module.exports = { root, cacheDir, tool, versions, manifestGroups, loadObjects, describe, crdDirs, openapiSpecDir, serveOpenAPI, targetOf, fits };

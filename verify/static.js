@@ -79,7 +79,9 @@ async function kubectlValidate() {
       env = { KUBECONFIG: served.kubeconfig };
       source = `k8s.io/kubernetes@${k.release} api/openapi-spec/v3`;
     }
-    const r = await run(bin, [...allFiles, canaryFile, '--version', k.version, ...crdArgs, '--output', 'json'], env);
+    // Each file only at or above the Kubernetes version its objects were synthesized for.
+    const files = allFiles.filter((f) => lib.fits(objectsOf.get(groupOfFile.get(f)).filter((o) => o.file === f).map((o) => o.obj), k.version));
+    const r = await run(bin, [...files, canaryFile, '--version', k.version, ...crdArgs, '--output', 'json'], env);
     if (served) served.server.close();
     let report;
     try {
@@ -125,7 +127,7 @@ async function kubeScore() {
   const ks = config['kube-score'] ?? {};
   const flags = (ks.flags ?? []).map((f) => f.flag);
   for (const g of groups) {
-    for (const k of lib.versions()) {
+    for (const k of lib.versions().filter((v) => lib.fits(objectsOf.get(g).map((o) => o.obj), v.version))) {
       const r = await run(bin, ['score', ...g.files, '--output-format', 'json', '--kubernetes-version', `v${k.version}`,
         '--disable-optional-checks-annotations', ...flags]);
       let report;
@@ -328,6 +330,15 @@ function table(rows) {
 (async () => {
   console.log(`verify: ${groups.length} manifest folders, ${[...objectsOf.values()].flat().length} objects, ` +
     `Kubernetes ${lib.versions().map((k) => k.version).join(', ')}`);
+  for (const [g, objs] of objectsOf) {
+    for (const file of g.files) {
+      const inFile = objs.filter((o) => o.file === file).map((o) => o.obj);
+      const target = lib.targetOf(inFile);
+      if (target === undefined) continue;
+      console.log(`verify: ${path.relative(lib.root, file)} was synthesized for Kubernetes ${target}: kubectl-validate checks it at ` +
+        `${lib.versions().filter((k) => lib.fits(inFile, k.version)).map((k) => k.version).join(', ')}`);
+    }
+  }
   await kubectlValidate();
   await kubeScore();
   await polaris();

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ISafeWorkload, ProbeCheck, ResourcePreset, SafeDeployment, SafeStatefulSet, TlsIngress, WorkloadCall,
+  ISafeWorkload, ProbeCheck, ResourcePreset, SafeCronJob, SafeDeployment, SafeStatefulSet, TlsIngress, WorkloadCall,
 } from '../../lib';
 
 /**
@@ -62,6 +62,7 @@ export interface Boutique {
   readonly adservice: SafeDeployment;
   readonly frontend: SafeDeployment;
   readonly loadgenerator: SafeDeployment;
+  readonly cartsnapshot: SafeCronJob;
   readonly ingress: TlsIngress;
 }
 
@@ -145,8 +146,20 @@ export function addBoutique(scope: Construct, host: string): Boutique {
     writablePaths: ['/tmp'],
   });
 
+  // Nightly, the cart store writes a snapshot to its claim (BGSAVE), so a restart loses at most a day of carts.
+  const cartsnapshot = new SafeCronJob(scope, 'cart-snapshot', {
+    image: 'redis:7.2.4-alpine',
+    partOf: PART_OF,
+    schedule: '30 3 * * *',
+    timeZone: 'Etc/UTC',
+    command: ['sh', '-c', 'redis-cli -u "redis://$REDIS_ADDR" BGSAVE'],
+    calls: [{ workload: redis, port: 'redis', env: 'REDIS_ADDR' }],
+    activeDeadlineSeconds: 300,
+    resourcePreset: ResourcePreset.NANO,
+  });
+
   return {
-    redis, cartservice, productcatalogservice, currencyservice, paymentservice, shippingservice, emailservice,
+    cartsnapshot, redis, cartservice, productcatalogservice, currencyservice, paymentservice, shippingservice, emailservice,
     checkoutservice, recommendationservice, adservice, frontend, loadgenerator, ingress,
   };
 }

@@ -293,6 +293,30 @@ new ExternalService(mesh, 'cart-nodes', {
   name: 'cart-nodes',
 });
 
+// A namespace that targets Kubernetes 1.30: native sidecars and the native sleep preStop
+// action. verify checks its file only against 1.30 and newer (the workloads record the target).
+const edge = new IsolatedNamespace(app, 'edge', { team: 'edge' });
+KubernetesVersion.setTarget(edge, KubernetesVersion.V1_30);
+// An exporter sidecar (native) serves the metrics; the ServiceMonitor names its port.
+new SafeDeployment(edge, 'cache', {
+  image: 'registry.example.com/edge/cache:7.2.4',
+  ports: [{ name: 'redis', containerPort: 6379 }],
+  sidecars: [{ name: 'exporter', image: 'registry.example.com/edge/redis-exporter:1.58.0', ports: [{ name: 'metrics', containerPort: 9121 }] }],
+  metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9121 },
+});
+// One port number on TCP and UDP, as DNS serves.
+new SafeDeployment(edge, 'resolver', {
+  image: 'registry.example.com/edge/resolver:1.11.1',
+  ports: [{ name: 'dns-tcp', containerPort: 5353, servicePort: 53 }, { name: 'dns', containerPort: 5353, protocol: kplus.Protocol.UDP, servicePort: 53 }],
+  metrics: { port: 9153 },
+});
+// A port-less queue consumer: no preStop delay, a grace period of its shutdown time.
+new SafeDeployment(edge, 'consumer', {
+  image: 'registry.example.com/edge/consumer:2.0.0',
+  livenessCommand: ['/consumer', 'healthcheck'],
+  shutdownTimeout: Duration.seconds(60),
+});
+
 // Every secret source, read as env vars and files by the app and an init container.
 const vault = new IsolatedNamespace(app, 'vault', { team: 'vault', quotaPreset: QuotaPreset.MEDIUM });
 const payment = new ExternalSecretSource(vault, 'payment', {

@@ -16,6 +16,9 @@
  *   ('required'), may be given and then must match ('optional'), or must not be set by hand
  *   ('generated': a Job makes its own unless `manualSelector` is true), or does not exist.
  * - `strategyField`: the field holding the update strategy, and its allowed `type` values.
+ * - `restartPolicies`: the pod restartPolicy values the API server accepts for the kind. A
+ *   template without the field means Always (the Pod default), so a kind that refuses Always
+ *   (a Job) must set it.
  * - `construct`, `restartPolicy`, `spreadMatchLabelKeys`: for the kinds the library makes, the
  *   construct's name (in error messages), the pods' restartPolicy, and the label keys that the
  *   topology spread of its pods matches on besides the selector.
@@ -34,6 +37,7 @@ export interface PodKind {
   readonly selector: 'required' | 'optional' | 'generated' | 'none';
   readonly strategyField?: string;
   readonly strategyTypes?: readonly string[];
+  readonly restartPolicies: readonly string[];
   readonly construct?: string;
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   readonly spreadMatchLabelKeys?: readonly string[];
@@ -45,43 +49,48 @@ export interface ConstructKind extends PodKind {
   readonly restartPolicy: 'Always' | 'OnFailure' | 'Never';
 }
 
-const POD: PodKind = { kind: 'Pod', group: '', apiVersion: 'v1', templatePath: [], longRunning: true, replicated: false, stateless: false, serving: true, selector: 'none' };
+const POD: PodKind = { kind: 'Pod', group: '', apiVersion: 'v1', templatePath: [], longRunning: true, replicated: false, stateless: false, serving: true, selector: 'none', restartPolicies: ['Always', 'OnFailure', 'Never'] };
+
+/** Controllers that restart their pods for ever accept only Always. */
+const ALWAYS = ['Always'];
+/** A Job's pods run to completion: Always is refused, and so is a template that leaves it out. */
+const RUN_TO_COMPLETION = ['OnFailure', 'Never'];
 
 export const DEPLOYMENT: ConstructKind = {
   kind: 'Deployment', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'],
   longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required',
-  strategyField: 'strategy', strategyTypes: ['RollingUpdate', 'Recreate'],
+  strategyField: 'strategy', strategyTypes: ['RollingUpdate', 'Recreate'], restartPolicies: ALWAYS,
   construct: 'SafeDeployment', restartPolicy: 'Always',
   // A rollout's old and new ReplicaSets are not counted together.
   spreadMatchLabelKeys: ['pod-template-hash'],
 };
 
-const REPLICA_SET: PodKind = { kind: 'ReplicaSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required' };
-const REPLICATION_CONTROLLER: PodKind = { kind: 'ReplicationController', group: '', apiVersion: 'v1', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'optional' };
+const REPLICA_SET: PodKind = { kind: 'ReplicaSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'required', restartPolicies: ALWAYS };
+const REPLICATION_CONTROLLER: PodKind = { kind: 'ReplicationController', group: '', apiVersion: 'v1', templatePath: ['spec', 'template'], longRunning: true, replicated: true, stateless: true, serving: true, selector: 'optional', restartPolicies: ALWAYS };
 
 export const STATEFUL_SET: ConstructKind = {
   kind: 'StatefulSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'],
   longRunning: true, replicated: true, stateless: false, serving: true, selector: 'required',
-  strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'],
+  strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'], restartPolicies: ALWAYS,
   construct: 'SafeStatefulSet', restartPolicy: 'Always',
 };
 
 export const DAEMON_SET: ConstructKind = {
   kind: 'DaemonSet', group: 'apps', apiVersion: 'apps/v1', templatePath: ['spec', 'template'],
   longRunning: true, replicated: false, stateless: false, serving: true, selector: 'required',
-  strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'],
+  strategyField: 'updateStrategy', strategyTypes: ['RollingUpdate', 'OnDelete'], restartPolicies: ALWAYS,
   construct: 'SafeDaemonSet', restartPolicy: 'Always',
 };
 
 export const JOB: ConstructKind = {
   kind: 'Job', group: 'batch', apiVersion: 'batch/v1', templatePath: ['spec', 'template'],
-  longRunning: false, replicated: false, stateless: false, serving: false, selector: 'generated',
+  longRunning: false, replicated: false, stateless: false, serving: false, selector: 'generated', restartPolicies: RUN_TO_COMPLETION,
   construct: 'SafeJob', restartPolicy: 'Never',
 };
 
 export const CRON_JOB: ConstructKind = {
   kind: 'CronJob', group: 'batch', apiVersion: 'batch/v1', templatePath: ['spec', 'jobTemplate', 'spec', 'template'],
-  longRunning: false, replicated: false, stateless: false, serving: false, selector: 'none',
+  longRunning: false, replicated: false, stateless: false, serving: false, selector: 'none', restartPolicies: RUN_TO_COMPLETION,
   construct: 'SafeCronJob', restartPolicy: 'Never',
 };
 
@@ -113,6 +122,8 @@ export function inferredPodKind(manifest: any): PodKind | undefined {
     kind: String(manifest.kind), group: slash >= 0 ? apiVersion.slice(0, slash) : '', apiVersion,
     templatePath: top ? ['template'] : ['spec', 'template'],
     longRunning: true, replicated: !top, stateless: false, serving: true, selector: 'none',
+    // Its controller decides; the Pod's own values are the ones every controller can get.
+    restartPolicies: POD.restartPolicies,
   };
 }
 

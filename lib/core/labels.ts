@@ -37,3 +37,10 @@ export const SECRET_VERSIONS_ANNOTATION = 'guardrails.cdk8s.io/secret-versions';
  * `pinnedTagPattern`), which the checker then applies to that object instead of the app's.
  */
 export const PINNED_TAG_PATTERN_ANNOTATION = 'guardrails.cdk8s.io/pinned-tag-pattern';
+
+/**
+ * On a workload object: the Kubernetes version it was synthesized for (`1.30`), when above the
+ * default target (1.27). Its pod template may use fields that older API servers refuse or
+ * drop (native sidecars, the `sleep` preStop action), so it fits this version and newer only.
+ */
+export const KUBERNETES_VERSION_ANNOTATION = 'guardrails.cdk8s.io/kubernetes-version';

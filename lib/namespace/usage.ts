@@ -97,15 +97,19 @@ export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLim
     const times = `${pods} pods${how ? ` (${how})` : ''}`;
     add('pods', pods, `${label}: ${times}`);
 
-    // Claims: StatefulSet templates (one per pod) and generic ephemeral volumes.
-    const claimTemplates: any[] = [
-      ...(kind === 'StatefulSet' ? m.spec?.volumeClaimTemplates ?? [] : []),
-      ...(podSpec.volumes ?? []).filter((v: any) => v.ephemeral?.volumeClaimTemplate).map((v: any) => v.ephemeral.volumeClaimTemplate),
+    // Claims: StatefulSet templates (one per pod) and generic ephemeral volumes, in one entry
+    // per workload that names each template.
+    const claimTemplates: Array<{ name: string; t: any }> = [
+      ...(kind === 'StatefulSet' ? m.spec?.volumeClaimTemplates ?? [] : []).map((t: any) => ({ name: String(t?.metadata?.name ?? ''), t })),
+      ...(podSpec.volumes ?? []).filter((v: any) => v.ephemeral?.volumeClaimTemplate).map((v: any) => ({ name: String(v.name ?? ''), t: v.ephemeral.volumeClaimTemplate })),
     ];
-    for (const t of claimTemplates) {
-      add('persistentvolumeclaims', pods, `${label}: ${pods} claims`);
-      const storage = parseQuantity(t.spec?.resources?.requests?.storage);
-      if (storage > 0) add('requests.storage', storage * pods, `${label}: ${pods} x ${renderCompute('memory', storage)}`);
+    if (claimTemplates.length > 0) {
+      const names = claimTemplates.map((c) => c.name).join(', ');
+      add('persistentvolumeclaims', pods * claimTemplates.length,
+        `${label}: ${pods * claimTemplates.length} claims (${names}, ${claimTemplates.length > 1 ? 'one of each' : 'one'} per pod)`);
+      const sized = claimTemplates.map((c) => ({ ...c, storage: parseQuantity(c.t.spec?.resources?.requests?.storage) })).filter((c) => c.storage > 0);
+      const storage = sized.reduce((sum, c) => sum + c.storage, 0);
+      if (storage > 0) add('requests.storage', storage * pods, `${label}: ${sized.map((c) => `${pods} x ${renderCompute('memory', c.storage)} (${c.name})`).join(' + ')}`);
     }
 
     const perPod = podResources(podSpec, `${kind} ${name}`, limits, bounded, problems);

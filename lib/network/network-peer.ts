@@ -32,6 +32,12 @@ export interface IPodSet {
   readonly namespaceName?: string;
   /** Ports on which the pods serve (opened when another workload names them as egress peer). */
   readonly servingPorts: number[];
+  /**
+   * The serving ports with their protocols (a DNS server serves 53 on TCP and UDP); when
+   * given, they are opened instead of `servingPorts`.
+   * @default - `servingPorts`, on TCP
+   */
+  readonly servingNetworkPorts?: NetworkPort[];
 }
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -87,7 +93,7 @@ export class NetworkPeer {
         podSelector: { matchLabels: { ...workload.selectorLabels } },
         namespaceSelector: ns && ns !== own ? { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } : undefined,
       };
-    }, () => workload.servingPorts.map((port) => ({ port })));
+    }, () => workload.servingNetworkPorts ?? workload.servingPorts.map((port) => ({ port })));
   }
 
   /** Cluster DNS: pods labelled k8s-app=kube-dns in kube-system, UDP and TCP 53. */

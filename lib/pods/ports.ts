@@ -31,10 +31,14 @@ export interface ResolvedMetrics {
   readonly scraper: NetworkPeer;
 }
 
-/** Port names and numbers already declared: both are unique in a pod, which has one network namespace. */
+/**
+ * Port names and numbers already declared: names are unique in a pod, which has one network
+ * namespace, and so is each number per protocol (53/TCP and 53/UDP are two ports).
+ */
 export class PodPorts {
   private readonly names = new Set<string>();
-  private readonly numbers = new Set<string>();
+  /** `<number>/<protocol>` -> the port's name. */
+  private readonly numbers = new Map<string, string>();
 
   constructor(private readonly scope: IConstruct, private readonly kind: string) {}
 
@@ -42,9 +46,12 @@ export class PodPorts {
   public add(prop: string, port: ResolvedPort): ResolvedPort {
     if (this.names.has(port.name)) fail(this.scope, this.kind, `${prop}.name`, port.name, 'a port name not used by another port of the pod');
     const key = `${port.containerPort}/${port.protocol}`;
-    if (this.numbers.has(key)) fail(this.scope, this.kind, `${prop}.containerPort`, port.containerPort, 'a port number not declared twice in the pod');
+    const other = this.numbers.get(key);
+    if (other !== undefined) {
+      fail(this.scope, this.kind, `${prop}.containerPort`, port.containerPort, `a port number not declared twice in the pod with the same protocol: ${port.protocol} ${port.containerPort} is port "${other}"`);
+    }
     this.names.add(port.name);
-    this.numbers.add(key);
+    this.numbers.set(key, port.name);
     return port;
   }
 
@@ -81,14 +88,16 @@ export function resolveMainPorts(scope: IConstruct, kind: string, port: number |
 }
 
 /**
- * Prometheus scraping (rule metrics), on the main container's first port by default. A
- * port number no declared port serves becomes a port named `metrics`, added to `ports`.
- * Returns the metrics and that added port, if any.
+ * Prometheus scraping (rule metrics), on the main container's first port by default. The
+ * metrics port may be any port of a serving container: the main one, a sidecar or a native
+ * sidecar (an exporter such as redis_exporter). A port number no declared port serves
+ * becomes a port named `metrics` on the main container. `mainPorts` are the main container's
+ * ports, `allPorts` every container's. Returns the metrics and that added port, if any.
  */
-export function resolveMetrics(scope: IConstruct, kind: string, options: MetricsOptions | undefined, ports: ResolvedPort[], registry: PodPorts, skips: Map<string, string>): { metrics?: ResolvedMetrics; added?: ResolvedPort } {
+export function resolveMetrics(scope: IConstruct, kind: string, options: MetricsOptions | undefined, mainPorts: ResolvedPort[], allPorts: ResolvedPort[], registry: PodPorts, skips: Map<string, string>): { metrics?: ResolvedMetrics; added?: ResolvedPort } {
   if (skips.has('metrics') && options === undefined) return {};
   const m: MetricsOptions = options ?? {};
-  const port = m.port === undefined ? ports[0]?.containerPort : checkInt(scope, kind, 'metrics.port', m.port, 1, 65535);
+  const port = m.port === undefined ? mainPorts[0]?.containerPort : checkInt(scope, kind, 'metrics.port', m.port, 1, 65535);
   if (port === undefined) {
     if (options !== undefined) fail(scope, kind, 'metrics.port', m.port, 'a metrics port: the workload has no `port`');
     return {}; // a worker without a port serves nothing to scrape
@@ -96,11 +105,12 @@ export function resolveMetrics(scope: IConstruct, kind: string, options: Metrics
   const path = m.path ?? '/metrics';
   if (!path.startsWith('/')) fail(scope, kind, 'metrics.path', path, 'an absolute HTTP path such as "/metrics"');
   const method = m.method ?? ScrapeMethod.ANNOTATIONS;
-  if (method === ScrapeMethod.SERVICE_MONITOR && !ports.some((p) => p.exposed)) {
+  if (method === ScrapeMethod.SERVICE_MONITOR && !allPorts.some((p) => p.exposed)) {
     fail(scope, kind, 'metrics.method', method, 'ScrapeMethod.ANNOTATIONS for a worker: a ServiceMonitor needs the Service that a `port` creates');
   }
-  const declared = ports.find((p) => p.containerPort === port);
-  if (declared === undefined && ports.some((p) => p.name === 'metrics')) {
+  // Prometheus scrapes over TCP: a UDP port of the same number is another port.
+  const declared = allPorts.find((p) => p.containerPort === port && p.protocol === 'TCP');
+  if (declared === undefined && allPorts.some((p) => p.name === 'metrics')) {
     fail(scope, kind, 'metrics.port', port, 'the number of the port named "metrics", or a port number with no name of its own');
   }
   if (declared && method === ScrapeMethod.SERVICE_MONITOR && !declared.exposed) {

@@ -89,8 +89,9 @@ export interface MetricsOptions {
    */
   readonly method?: ScrapeMethod;
   /**
-   * Port number of the metrics endpoint. A number that no declared port uses adds a port
-   * named `metrics` to the main container.
+   * Port number of the metrics endpoint: a TCP port of the main container or of a sidecar
+   * (an exporter such as redis_exporter, native sidecars included). A number that no declared
+   * port uses adds a port named `metrics` to the main container.
    * @default - the main container's first port
    */
   readonly port?: number;
@@ -364,8 +365,10 @@ export interface SafePodProps {
    * Delay in preStop before the process gets SIGTERM, so the endpoint is removed from every
    * Service and load balancer before the app stops accepting (rule `graceful-shutdown`):
    * whole seconds, at most 300 s. An error on pods that run to completion (SafeJob,
-   * SafeCronJob): no endpoints to drain.
-   * @default - Duration.seconds(10); none for pods that run to completion
+   * SafeCronJob): no endpoints to drain. A port-less worker gets one only when this (or
+   * `preStopCommand`) is given: no Service sends it traffic.
+   * @default - Duration.seconds(10) for the main container when it has a port (and for each
+   * sidecar with ports); none for port-less workers and pods that run to completion
    */
   readonly preStopDelay?: Duration;
   /**
@@ -383,8 +386,8 @@ export interface SafePodProps {
   /**
    * Pod terminationGracePeriodSeconds: whole seconds, from 1 s to 1 day (86400 s), more
    * than `preStopDelay`.
-   * @default - preStopDelay + shutdownTimeout (30 s; 20 s for pods that run to completion,
-   * which have no preStop delay)
+   * @default - preStopDelay + shutdownTimeout (30 s; 20 s for port-less workers and pods
+   * that run to completion, which have no preStop delay)
    */
   readonly terminationGracePeriod?: Duration;
   /**

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { ConstructKind } from '../core/kinds';
 import {
-  LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
+  KUBERNETES_VERSION_ANNOTATION, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
 } from '../core/labels';
 import {
   checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkLabels, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
@@ -87,8 +87,10 @@ export interface ResolvedPod {
   readonly metrics?: ResolvedMetrics;
   /** Ports of the Service; empty: no Service. */
   readonly servicePorts: ResolvedServicePort[];
-  /** Exposed container ports, opened to peers that name the workload. */
+  /** Numbers of the exposed container ports, each once. */
   readonly servingPorts: number[];
+  /** Exposed container ports with their protocols, opened to peers that name the workload. */
+  readonly servingNetworkPorts: Array<{ readonly port: number; readonly protocol: string }>;
   /** The main container has a port. */
   readonly serving: boolean;
   readonly allowFrom: NetworkPeer[];
@@ -121,6 +123,8 @@ interface PodContext {
   readonly secrets: PodSecrets;
   readonly containerNames: Set<string>;
   readonly shutdown: ResolvedShutdown;
+  /** The main container waits in preStop: it has ports, or the props ask for the delay. */
+  readonly mainDrains: boolean;
 }
 
 /** Resolves and validates the pod-level props of any workload kind. */
@@ -143,23 +147,34 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   if (props.readOnlyRootFilesystem === false && !skips.has(POD_SECURITY) && !skips.has(`${POD_SECURITY}.readOnlyRootFilesystem`)) {
     fail(scope, K, 'readOnlyRootFilesystem', false, 'true (rule pod-security), or skip: { \'pod-security.readOnlyRootFilesystem\': \'<reason>\' }; use writablePaths for the directories the app writes to');
   }
-  const serving = props.port !== undefined || (props.ports ?? []).length > 0;
-  const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, serving, props);
+  const servingProps = props.port !== undefined || (props.ports ?? []).length > 0;
+  const { selectorLabels, labels } = resolveLabels(scope, K, name, image.tag, servingProps, props);
 
+  // Every container's ports before the metrics: the metrics port may be a sidecar's (an exporter).
+  const registry = new PodPorts(scope, K);
+  const mainPorts = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, registry);
+  const sidecarPorts = (props.sidecars ?? []).map((s, i) => registry.resolve(`sidecars[${i}].ports`, s.ports));
+  const { metrics, added } = resolveMetrics(scope, K, props.metrics, mainPorts, [...mainPorts, ...sidecarPorts.flat()], registry, skips);
+  if (added) mainPorts.push(added);
+  // The preStop delay lets a Service's endpoints drain: only containers with ports are behind
+  // one. A port-less worker (a queue consumer, a load generator) gets none unless it asks.
+  const asked = props.preStopDelay !== undefined || props.preStopCommand !== undefined;
+  const drains = kind.longRunning && (asked || mainPorts.length > 0 || sidecarPorts.some((p) => p.length > 0));
   const volumes = new PodVolumes(scope, K);
   const ctx: PodContext = {
     scope, name, K, kind, props, skips, version,
-    ports: new PodPorts(scope, K),
+    ports: registry,
     config: new PodConfig(scope, K),
     volumes,
     secrets: new PodSecrets(scope, K, volumes),
     containerNames: new Set([MAIN]),
-    shutdown: kind.longRunning ? resolveShutdown(scope, K, props, version)
-      // No preStop delay: it lets endpoints drain, and pods that run to completion are behind none.
+    shutdown: drains ? resolveShutdown(scope, K, props, version)
+      // No preStop delay: the grace period is the shutdown time alone.
       : { terminationGracePeriodSeconds: resolveShutdown(scope, K, { ...props, preStopDelay: Duration.seconds(0) }, version).terminationGracePeriodSeconds },
+    mainDrains: drains && (asked || mainPorts.length > 0),
   };
-  const main = resolveMainContainer(ctx, serving);
-  const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s));
+  const main = resolveMainContainer(ctx, servingProps, mainPorts);
+  const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s, sidecarPorts[i]));
   const inits = (props.initContainers ?? []).map((s, i) => resolveInitContainer(ctx, i, s));
   const containers = [main.container, ...sidecars.filter((s) => !s.native).map((s) => s.container)];
   const nativeSidecars = sidecars.filter((s) => s.native).map((s) => s.container);
@@ -185,7 +200,8 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   Object.assign(objectAnnotations, ctx.secrets.objectAnnotations());
   // The checker judges the images as the construct did.
   if (props.pinnedTagPattern !== undefined) objectAnnotations[PINNED_TAG_PATTERN_ANNOTATION] = props.pinnedTagPattern;
-  const metrics = main.metrics;
+  // Validators and reviewers see which versions the pod template fits.
+  if (version.minor !== KubernetesVersion.DEFAULT.minor) objectAnnotations[KUBERNETES_VERSION_ANNOTATION] = version.name;
   const podAnnotations: { [key: string]: string } = ctx.secrets.podAnnotations();
   if (metrics?.method === ScrapeMethod.ANNOTATIONS) {
     podAnnotations['prometheus.io/scrape'] = 'true';
@@ -205,6 +221,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   checkConfigData(scope, K, 'env and files', ctx.config.data);
 
   const exposed = [...containers, ...nativeSidecars].flatMap((c) => c.ports).filter((p) => p.exposed);
+  const serving = exposed.filter((p) => p !== added);
   return {
     kind, version, name, skips: wholeRules(skips), exceptions, selectorLabels, labels, objectAnnotations, podAnnotations,
     containers,
@@ -221,8 +238,9 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     spread: kind.replicated ? resolveSpread(props as SpreadProps, kind, version) : undefined,
     metrics,
     servicePorts: resolveServicePorts(scope, K, exposed),
-    servingPorts: exposed.filter((p) => p !== main.addedMetricsPort).map((p) => p.containerPort),
-    serving,
+    servingPorts: [...new Set(serving.map((p) => p.containerPort))],
+    servingNetworkPorts: serving.map((p) => ({ port: p.containerPort, protocol: p.protocol })),
+    serving: servingProps,
     allowFrom: props.allowFrom ?? [],
     allowTo: props.allowTo ?? [],
     clusterDns: props.clusterDns ?? NetworkPeer.clusterDns(),
@@ -326,12 +344,9 @@ function resolveSelectorLabels(scope: IConstruct, K: string, given: { [key: stri
   return Object.fromEntries(keys.map((k) => [k, labels[k]]));
 }
 
-/** The main container `app`: its ports, metrics, probes, env, files, writable paths and claims. */
-function resolveMainContainer(ctx: PodContext, serving: boolean) {
+/** The main container `app` on its resolved `ports`: its probes, env, files, writable paths and claims. */
+function resolveMainContainer(ctx: PodContext, serving: boolean, ports: ResolvedPort[]) {
   const { scope, K, props, skips } = ctx;
-  const ports = resolveMainPorts(scope, K, props.port, props.servicePort, props.ports, ctx.ports);
-  const { metrics, added } = resolveMetrics(scope, K, props.metrics, ports, ctx.ports, skips);
-  if (added) ports.push(added);
   const target: ProbeTarget = { scope, kind: K, ports, portsProp: 'port or ports' };
   const { identical, ...probes } = resolveProbes(target, { prefix: '', ...props }, serving, ctx.kind.longRunning, skips);
 
@@ -365,10 +380,10 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
     env: [...env, ...secrets.env],
     mounts,
     ...probes,
-    preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.shutdown.defaultPreStop),
+    preStop: resolvePreStop(scope, K, 'preStopCommand', props.preStopCommand, ctx.mainDrains ? ctx.shutdown.defaultPreStop : undefined),
     resources: resolveResources(scope, K, props.resourcePreset, props.resources),
   };
-  return { container, metrics, addedMetricsPort: added, identicalProbes: identical };
+  return { container, identicalProbes: identical };
 }
 
 /**
@@ -376,7 +391,7 @@ function resolveMainContainer(ctx: PodContext, serving: boolean) {
  * delay as the main container does. Native (an init container with restartPolicy Always)
  * when the target version allows it, unless `native: false`.
  */
-function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
+function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps, ports: ResolvedPort[]) {
   const { scope, K, version, skips } = ctx;
   const prop = `sidecars[${i}]`;
   if (checkBoolean(scope, K, `${prop}.native`, s.native) === true) {
@@ -384,7 +399,6 @@ function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
   }
   const native = s.native ?? version.atLeast(KubernetesVersion.V1_29);
   const base = resolveOtherContainer(ctx, prop, s);
-  const ports = ctx.ports.resolve(`${prop}.ports`, s.ports);
   const target: ProbeTarget = { scope, kind: K, ports, portsProp: `${prop}.ports` };
   const { identical, ...probes } = resolveProbes(target, { prefix: `${prop}.`, readiness: s.readiness, liveness: s.liveness }, ports.length > 0, ctx.kind.longRunning, skips);
   // A sidecar with ports is behind the Service too: it waits in preStop like the main container.
@@ -431,13 +445,17 @@ function resolveOtherContainer(ctx: PodContext, prop: string, s: SafeContainerPr
   };
 }
 
-/** One Service port per exposed container port; two on the same Service port are an error. */
+/**
+ * One Service port per exposed container port; two on the same Service port and protocol are
+ * an error (the API server's key for Service ports: DNS serves 53/TCP and 53/UDP).
+ */
 function resolveServicePorts(scope: IConstruct, K: string, exposed: ResolvedPort[]): ResolvedServicePort[] {
-  const seen = new Map<number, string>();
+  const seen = new Map<string, string>();
   return exposed.map((p) => {
-    const other = seen.get(p.servicePort);
-    if (other !== undefined) fail(scope, K, 'servicePort', p.servicePort, `a Service port that no other exposed port uses: ports "${other}" and "${p.name}" both map to it`);
-    seen.set(p.servicePort, p.name);
+    const key = `${p.servicePort}/${p.protocol}`;
+    const other = seen.get(key);
+    if (other !== undefined) fail(scope, K, 'servicePort', p.servicePort, `a Service port that no other exposed port uses with the same protocol: ports "${other}" and "${p.name}" both map to ${p.protocol} ${p.servicePort}`);
+    seen.set(key, p.name);
     return { name: p.name, port: p.servicePort, targetPort: p.containerPort, protocol: p.protocol };
   });
 }

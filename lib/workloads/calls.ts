@@ -29,7 +29,7 @@ export interface WorkloadPort {
  * this workload's NetworkPolicy and an ingress rule on the callee's, both on exactly that port.
  */
 export interface WorkloadCall {
-  /** The workload called; it must expose a port (have a Service). */
+  /** The workload called; it must expose a port (have a Service), and not be the caller itself. */
   readonly workload: ISafeWorkload;
   /**
    * Name of the callee's port (`grpc`, `http`, ...).
@@ -98,6 +98,18 @@ export function policyPort(port: WorkloadPort): NetworkPort {
 }
 
 /**
+ * Refuses a call from a workload to itself (`calls`, `connectTo`): a call to its own Service
+ * lands on any replica, and its NetworkPolicy admits only the peers it names, so it is a
+ * mistake more often than a design. Members that do talk to each other (a clustered store's
+ * replication or gossip) say so with `allowFrom` and `allowTo`, which open exactly that.
+ */
+export function checkNotSelf(scope: IConstruct, kind: string, prop: string, ownName: string, callee: ISafeWorkload): void {
+  if (callee.name !== ownName || callee.namespaceName !== chartNamespace(scope)) return;
+  fail(scope, kind, prop, callee.name,
+    `another workload: ${ownName} would call its own Service; for replicas that talk to each other (a clustered store), open it with w.allowFrom(NetworkPeer.workload(w)) and w.allowTo(NetworkPeer.workload(w))`);
+}
+
+/**
  * Validates the `calls` prop: each callee exposes the named port, env vars are unique and
  * not also in `env`, and nobody calls itself.
  */
@@ -107,9 +119,7 @@ export function resolveCalls(scope: IConstruct, kind: string, ownName: string, c
     const prop = `calls[${i}]`;
     const callee = call?.workload;
     if (!isSafeWorkload(callee)) fail(scope, kind, `${prop}.workload`, callee, 'a workload (ISafeWorkload) such as a SafeDeployment');
-    if (callee.name === ownName && callee.namespaceName === chartNamespace(scope)) {
-      fail(scope, kind, `${prop}.workload`, callee.name, 'another workload: a workload reaches its own pods without a NetworkPolicy rule');
-    }
+    checkNotSelf(scope, kind, `${prop}.workload`, ownName, callee);
     const port = calleePort(scope, kind, prop, callee, call.port);
     const address = serviceAddress(scope, kind, `${prop}.workload`, callee, port, chartNamespace(scope));
     if (call.env !== undefined) {

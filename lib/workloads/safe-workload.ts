@@ -13,7 +13,7 @@ import { exceptionAnnotations, PodSecurityException } from '../practices/excepti
 import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from '../practices/skip';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
-import { calleePort, chartNamespace, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
+import { calleePort, chartNamespace, checkNotSelf, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
 
 export { isSafeWorkload } from './calls';
 
@@ -75,8 +75,10 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public readonly selectorLabels: { [key: string]: string };
   /** Recommended labels on every child. */
   public readonly labels: { [key: string]: string };
-  /** Ports on which the pods serve (the exposed container ports). */
+  /** Numbers of the ports on which the pods serve (the exposed container ports), each once. */
   public readonly servingPorts: number[];
+  /** The ports on which the pods serve, with their protocols (always set; optional as in IPodSet). */
+  public readonly servingNetworkPorts?: NetworkPort[];
   /**
    * Rules switched off, with reasons, and single pod-security checks waived, as their skip
    * annotations give them: `{ 'replicas-min': '<reason>', 'pod-security.runAsUser': '1000: <reason>' }`.
@@ -116,6 +118,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     this.selectorLabels = pod.selectorLabels;
     this.labels = pod.labels;
     this.servingPorts = pod.servingPorts;
+    this.servingNetworkPorts = pod.servingNetworkPorts.map((p) => ({ port: p.port, protocol: p.protocol as NetworkProtocol }));
     this.exposedPorts = pod.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol as NetworkProtocol }));
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -181,7 +184,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
           `the ports of the peer (${peer.description} is limited to ${JSON.stringify(peerPorts)} by withPorts), or only one of the two`);
       }
     }
-    const open = ports ?? (peerPorts.length > 0 ? peerPorts : this.servingPorts.map((p) => ({ port: p })));
+    const open = ports ?? (peerPorts.length > 0 ? peerPorts : NetworkPeer.workload(this).ports);
     this.ingressRules.push({ peer, ports: open });
   }
 
@@ -194,11 +197,14 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    * Opens both sides: these pods may reach `other` on its port named `port` (default: every
    * exposed port), and `other` accepts them on it. Across namespaces, each side's rule names
    * the other's namespace (`kubernetes.io/metadata.name`).
-   * @throws when `other` is not a workload, or has no port named `port`
+   * @throws when `other` is not a workload, is this workload itself (replicas that talk to
+   * each other use `allowFrom` and `allowTo` with `NetworkPeer.workload(this)`), or has no
+   * port named `port`
    */
   public connectTo(other: ISafeWorkload, port?: string): void {
     const kind = this._pod.kind.construct;
     if (!isSafeWorkload(other)) fail(this, kind, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
+    checkNotSelf(this, kind, 'connectTo', this.name, other);
     if (port === undefined) {
       this.allowTo(NetworkPeer.workload(other));
       other.allowFrom(NetworkPeer.workload(this));

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Cpu } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDeployment, SafeDeploymentProps,
+  IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDeployment, SafeDeploymentProps, SafeStatefulSet,
 } from '../../lib';
 import { all, one } from '../helpers';
 import { apiServerProblems, limitRangeItemAsStored } from './api-server';
@@ -332,8 +332,21 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
       `${PREFIX}quota.nodePorts (left out: what the Services exposed with a reason need) 0; expected at least 3 of services.nodeports: the Services of the namespace take that many (Service lb: 2 node ports; Service np: 1 node ports). `
       + 'No QuotaPreset allows load balancers or node ports, and LoadBalancer Service lb, NodePort Service np give no reason to be reachable from outside the cluster (rule network-exposure). '
       + 'Expose the workload with ExternalService and a reason, or annotate the Service with guardrails.cdk8s.io/skip.network-exposure and the reason; or set quota.nodePorts to 3.',
-      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 3 of persistentvolumeclaims: the workloads of the namespace need that much (PersistentVolumeClaim data; StatefulSet db: 2 claims). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims to at least 3.`,
-      `${PREFIX}quota.storageRequests "10Gi"; expected at least 18Gi of requests.storage: the workloads of the namespace need that much (PersistentVolumeClaim data: 8Gi; StatefulSet db: 2 x 5Gi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests to at least 18Gi.`,
+      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 3 of persistentvolumeclaims: the workloads of the namespace need that much (PersistentVolumeClaim data; StatefulSet db: 2 claims (pgdata, one per pod)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims to at least 3.`,
+      `${PREFIX}quota.storageRequests "10Gi"; expected at least 18Gi of requests.storage: the workloads of the namespace need that much (PersistentVolumeClaim data: 8Gi; StatefulSet db: 2 x 5Gi (pgdata)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests to at least 18Gi.`,
+    ]);
+  });
+
+  it('names each claim template of a workload once, with its own size', () => {
+    const { ns } = build({ quota: { persistentVolumeClaims: 2, storageRequests: Size.gibibytes(10) } });
+    new SafeStatefulSet(ns, 'db', {
+      image: 'ghcr.io/acme/db:16.2.0', port: 5432, replicas: 2,
+      volumeClaimTemplates: [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(5) }, { name: 'wal', mountPath: '/wal', storage: Size.gibibytes(2) }],
+    });
+    const errors = synthErrors(ns).filter((e) => e.includes('claims') || e.includes('storage'));
+    expect(errors).toEqual([
+      `${PREFIX}quota.persistentVolumeClaims 2; expected at least 4 of persistentvolumeclaims: the workloads of the namespace need that much (StatefulSet db: 4 claims (data, wal, one of each per pod)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.persistentVolumeClaims to at least 4.`,
+      `${PREFIX}quota.storageRequests "10Gi"; expected at least 14Gi of requests.storage: the workloads of the namespace need that much (StatefulSet db: 2 x 5Gi (data) + 2 x 2Gi (wal)). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.storageRequests to at least 14Gi.`,
     ]);
   });
 

@@ -1,9 +1,9 @@
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
   CheckResult, ExternalService, ExternalServiceType, Guardrails, GuardrailsOptions, HashedConfigMap, IngressController, IsolatedNamespace, IssuerChallenge, IssuerReference,
-  ProbeCheck, SafeDeployment, SafeDeploymentProps, ScrapeMethod, TlsIngress, WildcardCertificate,
+  ProbeCheck, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeDeploymentProps, SafeJob, SafeStatefulSet, ScrapeMethod, TlsIngress, WildcardCertificate,
 } from '../../lib';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../lib/imports/externalsecret-external-secrets.io';
 import { RULES } from '../../lib/practices/catalog';
@@ -102,6 +102,15 @@ const CASES: { [rule: string]: Array<[string, () => CheckResult]> } = {
     })],
   ],
   'rollout': [['a SafeDeployment', () => web()]],
+  'kind-fields': [
+    ['each workload construct, a CronJob on February 29 included', () => tenant((ns) => {
+      new SafeDeployment(ns, 'web', { image: IMAGE, port: 8080 });
+      new SafeStatefulSet(ns, 'db', { image: IMAGE, port: 5432, volumeClaimTemplates: [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(1) }] });
+      new SafeDaemonSet(ns, 'agent', { image: IMAGE, livenessCommand: ['/app/healthcheck'] });
+      new SafeJob(ns, 'migrate', { image: IMAGE });
+      new SafeCronJob(ns, 'leap', { image: IMAGE, schedule: '0 0 29 2 *' });
+    })],
+  ],
   'metrics': [
     ['a SafeDeployment with scrape annotations', () => web()],
     ['a SafeDeployment with a ServiceMonitor', () => web({ metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9090 } })],

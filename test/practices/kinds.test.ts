@@ -14,6 +14,8 @@ const ALL = POD_KINDS.map((k) => k.kind);
 const LONG_RUNNING = ['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet'];
 const REPLICATED = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'];
 const STATELESS = ['Deployment', 'ReplicaSet', 'ReplicationController'];
+/** Controllers that keep their pods running: restartPolicy Always only. */
+const CONTROLLED = ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet'];
 
 const pod = (w: any) => template(w).spec;
 const container = (w: any) => pod(w).containers[0];
@@ -57,6 +59,14 @@ const CASES: Case[] = [
     flags: ['Deployment', 'StatefulSet', 'DaemonSet'],
     message: /has spec.(strategy|updateStrategy).type "Other"; a \w+ knows only (RollingUpdate and Recreate|RollingUpdate and OnDelete), so the API server rejects it/,
   },
+  { rule: 'kind-fields', change: (w) => { pod(w).restartPolicy = 'Always'; }, flags: ['Job', 'CronJob'], message: /^has restartPolicy "Always"; a (Job|CronJob) accepts only OnFailure or Never, so the API server rejects it$/ },
+  { rule: 'kind-fields', change: (w) => { delete pod(w).restartPolicy; }, flags: ['Job', 'CronJob'], message: /^its pod template has no restartPolicy, so it means Always, which the API server rejects for a (Job|CronJob): its pods run to completion$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).restartPolicy = 'Never'; }, flags: CONTROLLED, message: /^has restartPolicy "Never"; a \w+ accepts only Always, so the API server rejects it$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).restartPolicy = 'OnFailure'; }, flags: CONTROLLED, message: /^has restartPolicy "OnFailure"; a \w+ accepts only Always, so the API server rejects it$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).activeDeadlineSeconds = 600; }, flags: CONTROLLED, message: /^sets activeDeadlineSeconds in its pod template, which the API server rejects for a \w+: its pods run until they are replaced$/ },
+  { rule: 'kind-fields', change: (w) => { delete w.spec.serviceName; }, flags: ['StatefulSet'], message: /^has no spec.serviceName: its pods get no stable DNS names/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.updateStrategy = { type: 'OnDelete', rollingUpdate: { partition: 0 } }; if (w.kind === 'DaemonSet') w.spec.updateStrategy = { type: 'OnDelete' }; }, flags: ['StatefulSet'], message: /^has spec.updateStrategy.rollingUpdate with type OnDelete, which the API server rejects/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.schedule = '0 0 31 4 *'; }, flags: ['CronJob'], message: /^has spec.schedule "0 0 31 4 \*"; expected a schedule that fires: no month it names has day 31 \(April has 30 days\), so the CronJob never runs/ },
   { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
   { rule: 'labels', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
   { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },

@@ -21,6 +21,10 @@ interface Case {
 }
 
 const container = (app: App) => app.deployment.spec.template.spec.containers[0];
+const podMonitor = (port: string) => ({
+  apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'web', namespace: NS, labels: LABELS },
+  spec: { selector: { matchLabels: SEL }, podMetricsEndpoints: [{ port, path: '/metrics' }] },
+});
 const pod = (app: App) => app.deployment.spec.template.spec;
 
 const CASES: { [rule: string]: Case[] } = {
@@ -83,7 +87,7 @@ const CASES: { [rule: string]: Case[] } = {
       mutate: (a) => {
         a.pdb.spec.selector = { matchLabels: { 'app.kubernetes.io/managed-by': 'cdk8s' } };
         (a as any).job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: NS, labels: LABELS },
-          spec: { template: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate' } }, spec: { ...pod(a), serviceAccountName: 'migrate' } } } };
+          spec: { template: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'migrate', 'app.kubernetes.io/instance': 'migrate' } }, spec: { ...pod(a), serviceAccountName: 'migrate', restartPolicy: 'Never' } } } };
         (a as any).sa2 = { ...a.serviceAccount, metadata: { ...a.serviceAccount.metadata, name: 'migrate' } };
         (a as any).np2 = { ...a.networkPolicy, metadata: { ...a.networkPolicy.metadata, name: 'migrate' }, spec: { ...a.networkPolicy.spec, podSelector: {} } };
       },
@@ -161,8 +165,30 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'no minReadySeconds', mutate: (a) => { delete a.deployment.spec.minReadySeconds; }, message: /has no minReadySeconds/ },
     { title: 'no progressDeadlineSeconds', mutate: (a) => { delete a.deployment.spec.progressDeadlineSeconds; }, message: /has no progressDeadlineSeconds/ },
   ],
+  'kind-fields': [
+    { title: 'restartPolicy Never on a Deployment', mutate: (a) => { pod(a).restartPolicy = 'Never'; }, message: /^has restartPolicy "Never"; a Deployment accepts only Always, so the API server rejects it$/, field: 'spec.template.spec.restartPolicy' },
+    { title: 'activeDeadlineSeconds on a Deployment', mutate: (a) => { pod(a).activeDeadlineSeconds = 3600; }, message: /^sets activeDeadlineSeconds in its pod template, which the API server rejects for a Deployment: its pods run until they are replaced$/, field: 'spec.template.spec.activeDeadlineSeconds' },
+    {
+      title: 'a rollingUpdate with the Recreate strategy',
+      mutate: (a) => { a.deployment.spec.strategy.type = 'Recreate'; },
+      message: /^has spec.strategy.rollingUpdate with type Recreate, which the API server rejects: rollingUpdate is only for type RollingUpdate$/, field: 'spec.strategy.rollingUpdate', also: ['rollout'],
+    },
+  ],
   'metrics': [
     { title: 'nothing scrapes it', mutate: (a) => { delete a.deployment.spec.template.metadata.annotations; }, message: /serves on a port but nothing scrapes its metrics/ },
+    {
+      title: 'a PodMonitor on a port no container declares',
+      mutate: (a) => { delete a.deployment.spec.template.metadata.annotations; (a as any).podMonitor = podMonitor('metrics'); },
+      message: /^serves on a port but nothing scrapes its metrics: PodMonitor web selects its pods but scrapes port "metrics", which no container declares$/,
+    },
+    {
+      title: 'a ServiceMonitor on a port the Service lacks',
+      mutate: (a) => {
+        delete a.deployment.spec.template.metadata.annotations;
+        (a as any).serviceMonitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: NS, labels: LABELS }, spec: { selector: { matchLabels: SEL }, endpoints: [{ port: 'metrics' }] } };
+      },
+      message: /^serves on a port but nothing scrapes its metrics: ServiceMonitor web selects Service web but scrapes port "metrics", which the Service does not have$/,
+    },
   ],
   'labels': [
     { title: 'no recommended labels', kind: 'ServiceAccount', mutate: (a) => { a.serviceAccount.metadata.labels = {}; }, message: /has no app.kubernetes.io\/name, app.kubernetes.io\/instance, app.kubernetes.io\/managed-by labels/ },
@@ -329,6 +355,21 @@ for (const [rule, cases] of Object.entries(CASES)) {
     }
   });
 }
+
+describe('metrics served by a sidecar', () => {
+  const exporter = (native: boolean) => manifests((a) => {
+    delete a.deployment.spec.template.metadata.annotations;
+    const sidecar = { ...container(a), name: 'exporter', image: 'ghcr.io/acme/exporter:1.58.0', ports: [{ name: 'metrics', containerPort: 9121 }],
+      readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 5 }, livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10, failureThreshold: 6 } };
+    if (native) a.deployment.spec.template.spec.initContainers = [{ ...sidecar, restartPolicy: 'Always' }];
+    else a.deployment.spec.template.spec.containers.push(sidecar);
+    (a as any).podMonitor = podMonitor('metrics');
+  });
+
+  it.each([false, true])('a PodMonitor on the exporter\'s port counts (native sidecar: %s)', (native) => {
+    expect(check(exporter(native)).violations.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+  });
+});
 
 describe('the checker on L1 objects', () => {
   it('flags a KubeDeployment and names its construct path', () => {

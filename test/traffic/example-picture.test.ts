@@ -61,10 +61,12 @@ describe('the traffic picture of the boutique example', () => {
     ['recommendationservice', 'productcatalogservice', 3550],
     ['cartservice', 'redis-cart', 6379],
     ['loadgenerator', 'frontend', 8080],
+    ['cart-snapshot', 'redis-cart', 6379],
   ];
-  const WORKLOADS = ['adservice', 'cartservice', 'checkoutservice', 'currencyservice', 'emailservice', 'frontend', 'loadgenerator',
+  const WORKLOADS = ['adservice', 'cart-snapshot', 'cartservice', 'checkoutservice', 'currencyservice', 'emailservice', 'frontend', 'loadgenerator',
     'paymentservice', 'productcatalogservice', 'recommendationservice', 'redis-cart', 'shippingservice'];
-  const node = (name: string) => `${name === 'redis-cart' ? 'StatefulSet' : 'Deployment'} boutique/${name}`;
+  const KINDS: { [name: string]: string } = { 'redis-cart': 'StatefulSet', 'cart-snapshot': 'CronJob' };
+  const node = (name: string) => `${KINDS[name] ?? 'Deployment'} boutique/${name}`;
 
   it('allows every call the services make and nothing else (besides DNS and the ingress controller to the frontend)', async () => {
     const table = await renderAndCompare('boutique', () => import('../../examples/boutique/main'));

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Guardrails, IsolatedNamespace, ProbeCheck, SafeDeployment, SafeStatefulSet } from '../../lib';
+import { Guardrails, IsolatedNamespace, NetworkPeer, ProbeCheck, SafeDeployment, SafeStatefulSet } from '../../lib';
 import { findBlockedCalls } from '../../lib/traffic/calls';
 import { errorOf, newChart, one, synth } from '../helpers';
 
@@ -106,11 +106,27 @@ describe('errors of a call', () => {
       .toBe(`${prefix} calls[1].env "CART"; expected an env var that no other call writes (calls[0] writes it too).`);
   });
 
+  it('replicas that talk to each other open it with allowFrom and allowTo on their own pods', () => {
+    const chart = newChart('shop');
+    const store = new SafeDeployment(chart, 'store', CART);
+    store.allowFrom(NetworkPeer.workload(store));
+    store.allowTo(NetworkPeer.workload(store));
+    const policy = one(synth(chart), 'NetworkPolicy', 'store');
+    const self = { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'store', 'app.kubernetes.io/name': 'store' } } };
+    const ports = [{ port: 7070, protocol: 'TCP' }, { port: 9901, protocol: 'TCP' }];
+    expect(policy.spec.ingress).toContainEqual({ from: [self], ports });
+    expect(policy.spec.egress).toContainEqual({ to: [self], ports });
+  });
+
   it('refuses a call to itself, a bad connectTo port, and an address across an unnamed namespace', () => {
     const chart = newChart('shop');
     const cart = new SafeDeployment(chart, 'cart', CART);
     expect(errorOf(() => new SafeDeployment(chart, 'cart2', { ...CART, name: 'cart', calls: [{ workload: cart }] })))
-      .toBe("SafeDeployment at 'test/cart2': invalid calls[0].workload \"cart\"; expected another workload: a workload reaches its own pods without a NetworkPolicy rule.");
+      .toBe("SafeDeployment at 'test/cart2': invalid calls[0].workload \"cart\"; expected another workload: cart would call its own Service; for replicas that talk to each other (a clustered store), open it with w.allowFrom(NetworkPeer.workload(w)) and w.allowTo(NetworkPeer.workload(w)).");
+    for (const port of [undefined, 'grpc']) {
+      expect(errorOf(() => cart.connectTo(cart, port)))
+        .toBe("SafeDeployment at 'test/cart': invalid connectTo \"cart\"; expected another workload: cart would call its own Service; for replicas that talk to each other (a clustered store), open it with w.allowFrom(NetworkPeer.workload(w)) and w.allowTo(NetworkPeer.workload(w)).");
+    }
     const web = new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080 });
     expect(errorOf(() => web.connectTo(cart, 'metrics')))
       .toBe("SafeDeployment at 'test/web': invalid connectTo(cart) port \"metrics\"; expected a port that cart exposes: \"grpc\", \"admin\".");

@@ -32,6 +32,16 @@ describe('KubernetesVersion', () => {
       'KubernetesVersion at \'c\': invalid version "1.30"; expected a KubernetesVersion such as KubernetesVersion.V1_30.');
   });
 
+  it('a workload records a target above the default on its object, for validators; the default is not written', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30);
+    new SafeDeployment(chart, 'new', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+    new SafeDeployment(chart, 'old', { image: 'ghcr.io/acme/web:1.4.2', port: 8080, kubernetesVersion: KubernetesVersion.V1_27 });
+    const out = Testing.synth(chart).filter((m: any) => m.kind === 'Deployment');
+    expect(out.map((d: any) => [d.metadata.name, d.metadata.annotations?.['guardrails.cdk8s.io/kubernetes-version']])).toEqual([['new', '1.30'], ['old', undefined]]);
+  });
+
   it('an IsolatedNamespace takes a target, though it has children from its constructor on', () => {
     const app = Testing.app();
     const ns = new IsolatedNamespace(app, 'core', { team: 'core' });

@@ -274,6 +274,42 @@ export function podCoreSuite(f: WorkloadFactory): void {
       });
     });
 
+    if (!f.runsToCompletion) describe('graceful shutdown of a port-less worker', () => {
+      const worker = { port: undefined, livenessCommand: ['/app/healthcheck'] };
+
+      it('gets no preStop delay (no Service has endpoints to drain) and a grace period of the shutdown time; the checker agrees', () => {
+        const { main, pod, manifests } = make(worker);
+        expect(main.ports).toBeUndefined();
+        expect(main.lifecycle).toBeUndefined();
+        expect(pod.terminationGracePeriodSeconds).toBe(20);
+        // A StatefulSet's headless governing Service has no ports: it routes nothing.
+        expect(all(manifests, 'Service').filter((svc) => (svc.spec.ports ?? []).length > 0)).toHaveLength(0);
+        const found = Guardrails.check(manifests).violations.filter((v) => ['graceful-shutdown', 'probe-readiness', 'metrics'].includes(v.rule));
+        expect(found.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+        expect(make({ ...worker, shutdownTimeout: Duration.seconds(45) }).pod.terminationGracePeriodSeconds).toBe(45);
+      });
+
+      it('keeps a delay it asks for, and the sidecar with ports its own', () => {
+        const asked = make({ ...worker, preStopDelay: Duration.seconds(5) });
+        expect(asked.main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+        expect(asked.pod.terminationGracePeriodSeconds).toBe(25);
+        expect(make({ ...worker, preStopCommand: ['/app/drain'] }).main.lifecycle).toEqual({ preStop: { exec: { command: ['/app/drain'] } } });
+        const proxied = make({ ...worker, sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }] }] });
+        expect(proxied.main.lifecycle).toBeUndefined();
+        expect(byName(proxied.pod, 'proxy').lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+        expect(proxied.pod.terminationGracePeriodSeconds).toBe(30);
+      });
+
+      it('a graceful-shutdown violation is still flagged where a port is served without a preStop', () => {
+        const { manifests } = make();
+        const changed = manifests.map((m: any) => JSON.parse(JSON.stringify(m)));
+        delete podTemplateOf(one(changed, f.kind)).spec.containers[0].lifecycle;
+        expect(Guardrails.check(changed).violations.filter((v) => v.rule === 'graceful-shutdown').map((v) => v.message)).toEqual([
+          'container "app" serves on port 8080 but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic',
+        ]);
+      });
+    });
+
     if (!f.serving) return;
 
     describe('named ports', () => {
@@ -307,14 +343,14 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(error({ ports: [{ name: 'HTTP2', containerPort: 1 }] })).toBe(
           `${prefix} ports[0].name "HTTP2"; expected a port name of at most 15 lower-case letters, digits and '-' with at least one letter (IANA_SVC_NAME).`);
         expect(error({ ports: [{ name: 'http', containerPort: 9000 }] })).toBe(`${prefix} ports[0].name "http"; expected a port name not used by another port of the pod.`);
-        expect(error({ ports: [{ name: 'alt', containerPort: 8080 }] })).toBe(`${prefix} ports[0].containerPort 8080; expected a port number not declared twice in the pod.`);
+        expect(error({ ports: [{ name: 'alt', containerPort: 8080 }] })).toBe(`${prefix} ports[0].containerPort 8080; expected a port number not declared twice in the pod with the same protocol: TCP 8080 is port "http".`);
         expect(error({ sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'http', containerPort: 15001 }] }] }))
           .toBe(`${prefix} sidecars[0].ports[0].name "http"; expected a port name not used by another port of the pod.`);
         expect(error({ ports: [{ name: 'grpc', containerPort: 70000 }] })).toContain(`${prefix} ports[0].containerPort 70000`);
         expect(error({ ports: [{ name: 'admin', containerPort: 9901, exposed: false, servicePort: 80 }] })).toBe(
           `${prefix} ports[0].servicePort 80; expected no servicePort on a port with exposed: false.`);
         expect(error({ ports: [{ name: 'grpc', containerPort: 9000, servicePort: 8080 }] })).toBe(
-          `${prefix} servicePort 8080; expected a Service port that no other exposed port uses: ports "http" and "grpc" both map to it.`);
+          `${prefix} servicePort 8080; expected a Service port that no other exposed port uses with the same protocol: ports "http" and "grpc" both map to TCP 8080.`);
       });
 
       it('sidecar ports are in the Service and open to peers unless exposed: false', () => {
@@ -495,6 +531,75 @@ export function podCoreSuite(f: WorkloadFactory): void {
           `${prefix} metrics.port 9901; expected an exposed port for a ServiceMonitor: port "admin" has exposed: false.`);
         expect(error({ ports: [{ name: 'metrics', containerPort: 9090 }], metrics: { port: 9100 } })).toBe(
           `${prefix} metrics.port 9100; expected the number of the port named "metrics", or a port number with no name of its own.`);
+      });
+    });
+
+    describe('metrics on a sidecar (an exporter)', () => {
+      const exporter = { name: 'exporter', image: SIDECAR_IMAGE, ports: [{ name: 'metrics', containerPort: 9121 }] };
+
+      it.each([false, true])('native %s: scrape annotations on the sidecar port, no port added to the main container, and the checker agrees', (native) => {
+        const { template, pod, main, manifests } = make({ kubernetesVersion: KubernetesVersion.V1_30, sidecars: [{ ...exporter, native }], metrics: { port: 9121 } });
+        expect(template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9121', 'prometheus.io/path': '/metrics' });
+        expect(main.ports.map((p: any) => p.name)).toEqual(['http']);
+        expect(byName(pod, 'exporter').ports).toEqual([{ containerPort: 9121, name: 'metrics', protocol: 'TCP' }]);
+        expect((native ? pod.initContainers : pod.containers).map((c: any) => c.name)).toContain('exporter');
+        expect(one(manifests, 'NetworkPolicy', 'web').spec.ingress).toContainEqual({
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ port: 9121, protocol: 'TCP' }],
+        });
+        const found = Guardrails.check(manifests).violations.filter((v) => ['metrics', 'probe-readiness', 'graceful-shutdown'].includes(v.rule));
+        expect(found.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+      });
+
+      it('a ServiceMonitor names the sidecar port, which the Service exposes', () => {
+        const { manifests } = make({ sidecars: [{ ...exporter }], metrics: { port: 9121, method: 'service-monitor' as any } });
+        expect(one(manifests, 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+        expect(one(manifests, 'Service', 'web').spec.ports.map((p: any) => p.name)).toEqual(['http', 'metrics']);
+      });
+
+      it('a sidecar port with exposed: false cannot feed a ServiceMonitor; another port named metrics is still refused', () => {
+        expect(error({ sidecars: [{ ...exporter, ports: [{ name: 'exporter', containerPort: 9121, exposed: false }] }], metrics: { port: 9121, method: 'service-monitor' as any } })).toBe(
+          `${prefix} metrics.port 9121; expected an exposed port for a ServiceMonitor: port "exporter" has exposed: false.`);
+        expect(error({ sidecars: [{ ...exporter }], metrics: { port: 9100 } })).toBe(
+          `${prefix} metrics.port 9100; expected the number of the port named "metrics", or a port number with no name of its own.`);
+      });
+    });
+
+    describe('the same port number on TCP and UDP', () => {
+      const dns = [{ name: 'dns-tcp', containerPort: 53 }, { name: 'dns', containerPort: 53, protocol: kplus.Protocol.UDP }];
+
+      it('is two ports: both declared, both in the Service, both opened to peers', () => {
+        const chart = newChart('shop');
+        const server = f.create(chart, 'dns', { image: IMAGE, ports: dns });
+        const client = new SafeDeployment(chart, 'client', { image: IMAGE, port: 8080 });
+        client.connectTo(server);
+        const manifests = synth(chart);
+        const template = podTemplateOf(one(manifests, f.kind, 'dns'));
+        expect(template.spec.containers[0].ports).toEqual([
+          { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+          { containerPort: 53, name: 'dns', protocol: 'UDP' },
+        ]);
+        expect(one(manifests, 'Service', 'dns').spec.ports).toEqual([
+          { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+          { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+        ]);
+        expect(server.servingPorts).toEqual([53]);
+        const open = [{ port: 53, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }];
+        expect(one(manifests, 'NetworkPolicy', 'dns').spec.ingress).toContainEqual({
+          from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'client', 'app.kubernetes.io/name': 'client' } } }], ports: open,
+        });
+        expect(one(manifests, 'NetworkPolicy', 'client').spec.egress).toContainEqual({
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'dns', 'app.kubernetes.io/name': 'dns' } } }], ports: open,
+        });
+        // Prometheus scrapes the TCP port of that number.
+        expect(template.metadata.annotations['prometheus.io/port']).toBe('53');
+      });
+
+      it('a number twice on one protocol, or two Service ports on one number and protocol, are still refused', () => {
+        expect(error({ port: undefined, ports: [...dns, { name: 'dns-again', containerPort: 53, protocol: kplus.Protocol.UDP }] })).toBe(
+          `${prefix} ports[2].containerPort 53; expected a port number not declared twice in the pod with the same protocol: UDP 53 is port "dns".`);
+        expect(error({ port: undefined, ports: [...dns, { name: 'alt', containerPort: 5353, protocol: kplus.Protocol.UDP, servicePort: 53 }] })).toBe(
+          `${prefix} servicePort 53; expected a Service port that no other exposed port uses with the same protocol: ports "dns" and "alt" both map to UDP 53.`);
       });
     });
 

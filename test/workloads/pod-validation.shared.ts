@@ -112,7 +112,7 @@ export function podValidationSuite(f: WorkloadFactory): void {
 
     it('port names and numbers are unique in the pod; probes name a declared port', () => {
       expect(error({ ports: [{ name: 'http', containerPort: 9000 }] })).toBe(`${prefix} ports[0].name "http"; expected a port name not used by another port of the pod.`);
-      expect(error({ sidecars: [{ ...PROXY, ports: [{ name: 'proxy', containerPort: 8080 }] }] })).toBe(`${prefix} sidecars[0].ports[0].containerPort 8080; expected a port number not declared twice in the pod.`);
+      expect(error({ sidecars: [{ ...PROXY, ports: [{ name: 'proxy', containerPort: 8080 }] }] })).toBe(`${prefix} sidecars[0].ports[0].containerPort 8080; expected a port number not declared twice in the pod with the same protocol: TCP 8080 is port "http".`);
       expect(error({ readiness: { check: ProbeCheck.tcpSocket('grpc') } })).toBe(`${prefix} readiness.check.port "grpc"; expected the name of a port of the container: http; a probe on an unknown port never succeeds.`);
       expect(make({ ports: [{ name: 'dns', containerPort: 8080, protocol: 'UDP' as any, exposed: false }] }).pod.containers[0].ports).toHaveLength(2);
     });

@@ -143,6 +143,27 @@ describe('SafeCronJob: schedule', () => {
   });
 });
 
+describe('SafeCronJob: a schedule that never fires', () => {
+  it.each([
+    // A date that exists in some year: February 29 (leap years), the 31st in a month that has one.
+    '0 0 29 2 *', '0 0 31 1-4 *', '0 0 30,31 2,3 *', '0 0 31 */2 *',
+    // Both day fields restricted: cron runs on either, so every Monday in February.
+    '0 0 31 2 1', '0 0 30 FEB MON',
+  ])('accepts %j', (schedule) => {
+    expect(cron({ schedule }).spec.schedule).toBe(schedule);
+  });
+
+  it.each([
+    ['0 3 30 2 *', 'day 30 (February has at most 29 days)'],
+    ['0 0 31 4 *', 'day 31 (April has 30 days)'],
+    ['0 0 31 APR,JUN,SEP,NOV ?', 'day 31 (April has 30 days, June has 30 days, September has 30 days, November has 30 days)'],
+    ['0 0 30-31 feb *', 'day 30 or 31 (February has at most 29 days)'],
+    ['0 0 31 4-6/2 */1', 'day 31 (April has 30 days, June has 30 days)'],
+  ])('refuses %j, naming the days and months', (schedule, days) => {
+    expect(error({ schedule })).toBe(`${PREFIX} schedule ${JSON.stringify(schedule)}; expected a schedule that fires: no month it names has ${days}, so the CronJob never runs; name a day of month that one of its months has.`);
+  });
+});
+
 describe('SafeCronJob: timeZone', () => {
   it.each(['Etc/UTC', 'UTC', 'Europe/Berlin', 'Asia/Tokyo', 'America/Port-au-Prince', 'Etc/GMT+5'])('accepts %j', (timeZone) => {
     expect(cron({ timeZone }).spec.timeZone).toBe(timeZone);

@@ -7,6 +7,7 @@
  */
 import { RuleCheck } from '../context';
 import { ingressBackend, ingressDns, ingressRedirect, ingressTls, ingressWildcard } from './ingress';
+import { kindFields } from './kind-fields';
 import { nsDefaultDeny, nsLimits, nsPodSecurity, nsQuota, nsRbac } from './namespace';
 import { podSecurity } from './pod-security';
 import { configImmutable, labels, metrics, pdb, serviceAccount } from './relations';
@@ -35,6 +36,7 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   { id: 'config-external', check: configExternal },
   { id: 'rwo-volume', check: rwoVolume },
   { id: 'rollout', check: rollout },
+  { id: 'kind-fields', check: kindFields },
   { id: 'metrics', check: metrics },
   { id: 'labels', check: labels },
   { id: 'network-calls', check: checkBlockedCalls },

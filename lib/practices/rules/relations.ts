@@ -246,10 +246,32 @@ export function configImmutable(ctx: RuleContext): void {
   }
 }
 
-/** Pod templates that Prometheus scrapes through a ServiceMonitor or PodMonitor. */
-function scrapedPods(index: ObjectIndex): Set<PodSet> {
+/** Endpoints of a monitor (`podMetricsEndpoints` or `endpoints`) that are objects. */
+function monitorEndpoints(mon: Obj, field: string): any[] {
+  const list = mon.m.spec?.[field];
+  return Array.isArray(list) ? list.filter(isObject) : [];
+}
+
+/** What a monitor endpoint names as its port (prometheus-operator: `port` by name, `targetPort` or `portNumber`), or undefined: every port. */
+function endpointPort(e: any): string | undefined {
+  const port = e.port ?? e.targetPort ?? e.portNumber;
+  return port === undefined || port === null ? undefined : String(port);
+}
+
+/**
+ * Pod templates that Prometheus scrapes through a ServiceMonitor or PodMonitor: the monitor
+ * selects them, and one of its endpoints names a port they serve (a PodMonitor: a port of any
+ * container, sidecars and native sidecars included; a ServiceMonitor: a port of the Service).
+ * `missed` keeps, per pod template, the monitors that select it but name no port it has.
+ */
+function scrapedPods(index: ObjectIndex): { scraped: Set<PodSet>; missed: Map<PodSet, string[]> } {
   return index.once('scraped', () => {
     const scraped = new Set<PodSet>();
+    const missed = new Map<PodSet, string[]>();
+    const miss = (p: PodSet, text: string) => {
+      const list = missed.get(p);
+      if (list) list.push(text); else missed.set(p, [text]);
+    };
     const namespaces = (mon: Obj): Array<string | undefined> => {
       const sel = mon.m.spec?.namespaceSelector;
       if (sel?.any === true) return [undefined];
@@ -257,28 +279,50 @@ function scrapedPods(index: ObjectIndex): Set<PodSet> {
       return [mon.ns ?? ''];
     };
     for (const pm of index.ofKind('PodMonitor')) {
-      for (const ns of namespaces(pm)) for (const p of index.selectPods(ns, pm.m.spec?.selector)) scraped.add(p);
-    }
-    for (const sm of index.ofKind('ServiceMonitor')) {
-      for (const ns of namespaces(sm)) {
-        for (const svc of index.selectObjects('Service', ns, sm.m.spec?.selector)) {
-          for (const p of index.selectPodsByMap(svc.ns ?? '', svc.m.spec?.selector)) scraped.add(p);
+      const wanted = monitorEndpoints(pm, 'podMetricsEndpoints').map(endpointPort);
+      for (const ns of namespaces(pm)) {
+        for (const p of index.selectPods(ns, pm.m.spec?.selector)) {
+          const declared = p.allContainers.flatMap((c) => (Array.isArray(c.c.ports) ? c.c.ports.filter(isObject) : []));
+          const names = declared.flatMap((d: any) => [d.name, d.containerPort].filter((x) => x !== undefined).map(String));
+          if (wanted.length === 0 || wanted.some((w) => w === undefined || names.includes(w))) scraped.add(p);
+          else miss(p, `PodMonitor ${pm.name} selects its pods but scrapes port ${wanted.map((w) => `"${w}"`).join(', ')}, which no container declares`);
         }
       }
     }
-    return scraped;
+    for (const sm of index.ofKind('ServiceMonitor')) {
+      const wanted = monitorEndpoints(sm, 'endpoints').map(endpointPort);
+      for (const ns of namespaces(sm)) {
+        for (const svc of index.selectObjects('Service', ns, sm.m.spec?.selector)) {
+          const ports = Array.isArray(svc.m.spec?.ports) ? svc.m.spec.ports.filter(isObject) : [];
+          const names = ports.flatMap((sp: any) => [sp.name, sp.targetPort].filter((x) => x !== undefined).map(String));
+          const hit = wanted.length === 0 || wanted.some((w) => w === undefined || names.includes(w));
+          for (const p of index.selectPodsByMap(svc.ns ?? '', svc.m.spec?.selector)) {
+            if (hit) scraped.add(p);
+            else miss(p, `ServiceMonitor ${sm.name} selects Service ${svc.name} but scrapes port ${wanted.map((w) => `"${w}"`).join(', ')}, which the Service does not have`);
+          }
+        }
+      }
+    }
+    return { scraped, missed };
   });
 }
 
 /** `metrics`: a serving workload can be scraped by Prometheus. */
 export function metrics(ctx: RuleContext): void {
-  const scraped = scrapedPods(ctx.index);
+  const { scraped, missed } = scrapedPods(ctx.index);
   const services = servicesByPod(ctx.index);
   for (const p of ctx.index.podSets) {
     if (servingContainers(ctx.index, p).length === 0) continue;
     if (scraped.has(p) || p.annotations['prometheus.io/scrape'] === 'true') continue;
     // Prometheus' Kubernetes service discovery also scrapes the endpoints of an annotated Service.
     if ((services.get(p) ?? []).some((svc) => svc.annotations['prometheus.io/scrape'] === 'true')) continue;
+    const monitors = missed.get(p);
+    if (monitors !== undefined) {
+      ctx.report(p.obj, `serves on a port but nothing scrapes its metrics: ${monitors.join('; ')}`, {
+        field: `${p.metaField}.annotations`, fix: 'name a port the pods serve (a sidecar\'s, such as an exporter\'s, counts) in the monitor\'s endpoints',
+      });
+      continue;
+    }
     ctx.report(p.obj, 'serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it, and neither its pods nor a Service that selects them has the prometheus.io/scrape annotation', {
       field: `${p.metaField}.annotations`,
     });
