@@ -5,7 +5,7 @@
 import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { PINNED_TAG_PATTERN_ANNOTATION } from '../../core/labels';
 import { RuleContext } from '../context';
-import { ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
+import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -34,20 +34,38 @@ function replicaCount(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? x : undefined;
 }
 
+/** Replica range of a workload: `min` to `max`, and the autoscaler that sets it with its words for messages. */
+export interface ReplicaRange {
+  readonly min: number;
+  readonly max: number;
+  /** Name of the autoscaler. */
+  readonly hpa?: string;
+  /** The autoscaler's minimum in words: `HorizontalPodAutoscaler minReplicas 1`, `ScaledObject minReplicaCount 0`. */
+  readonly minText?: string;
+}
+
+/** An autoscaler's minimum and maximum, defaults applied; undefined when either is not a valid count (replicas-min reports it). */
+function autoscalerRange(a: Autoscaler): { min: number; max: number } | undefined {
+  const spec = a.obj.m.spec ?? {};
+  const min = replicaCount(spec[a.minField] ?? a.minDefault);
+  const max = replicaCount(spec[a.maxField] ?? a.maxDefault);
+  return min === undefined || max === undefined ? undefined : { min, max };
+}
+
 /**
- * Replica range of a workload: static replicas, or the HPA's min and max. Undefined for kinds
- * without replicas, and when the count is not a valid number (rule `replicas-min` reports it).
+ * Replica range of a workload: static replicas (of the object that owns them: an Argo Rollout
+ * over a Deployment by `workloadRef`), or its autoscaler's min and max (a HorizontalPodAutoscaler
+ * or a KEDA ScaledObject). Undefined for kinds without replicas, and when a count is not a valid
+ * number (rule `replicas-min` reports it).
  */
-export function replicaRange(index: ObjectIndex, p: PodSet): { min: number; max: number; hpa?: string } | undefined {
+export function replicaRange(index: ObjectIndex, p: PodSet): ReplicaRange | undefined {
   if (!p.replicated) return undefined;
-  const hpa = index.hpaFor(p.obj);
-  if (hpa) {
-    const min = replicaCount(hpa.m.spec?.minReplicas ?? 1);
-    const max = replicaCount(hpa.m.spec?.maxReplicas);
-    if (min === undefined || max === undefined) return undefined;
-    return { min, max, hpa: hpa.name };
+  const scaler = index.autoscalerFor(p.obj);
+  if (scaler) {
+    const r = autoscalerRange(scaler);
+    return r && { ...r, hpa: scaler.obj.name, minText: `${scaler.obj.kind} ${scaler.minField} ${r.min}` };
   }
-  const r = replicaCount(p.obj.m.spec?.replicas ?? 1);
+  const r = replicaCount(index.scaleOwner(p.obj).m.spec?.replicas ?? 1);
   return r === undefined ? undefined : { min: r, max: r };
 }
 
@@ -97,51 +115,63 @@ export function imageRegistry(ctx: RuleContext): void {
 
 /**
  * `replicas-min`: a stateless workload (Deployment, ReplicaSet, ReplicationController) runs at
- * least 2 replicas (HPA minReplicas at least 2). On every replicated kind: the replica counts
- * are valid numbers, and an HPA-scaled workload leaves spec.replicas to the HPA.
+ * least 2 replicas (an autoscaler's minimum at least 2: HPA minReplicas, KEDA minReplicaCount).
+ * On every replicated kind: the replica counts are valid numbers, and an autoscaled workload
+ * leaves spec.replicas to its autoscaler. Replicas a Rollout owns (`workloadRef`) are judged on
+ * the Rollout.
  */
 export function replicasMin(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     if (!p.replicated) continue;
-    const hpa = ctx.index.hpaFor(p.obj);
-    const given = p.obj.m.spec?.replicas;
+    const owner = ctx.index.scaleOwner(p.obj);
+    const ownerWords = owner === p.obj ? '' : ` (Rollout ${owner.name} owns its replicas through workloadRef)`;
+    const alsoOwner = owner === p.obj ? [] : [owner];
+    const given = owner.m.spec?.replicas;
     if (given !== undefined && replicaCount(given) === undefined) {
-      ctx.report(p.obj, `spec.replicas is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, { field: 'spec.replicas', fix: 'set spec.replicas to a whole number such as 2' });
+      ctx.report(p.obj, `spec.replicas${ownerWords} is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
+        field: 'spec.replicas', alsoSkippedBy: alsoOwner, fix: `set spec.replicas${owner === p.obj ? '' : ` of Rollout ${owner.name}`} to a whole number such as 2`,
+      });
       continue;
     }
-    const hpas = ctx.index.hpasFor(p.obj);
-    if (hpas.length > 1) {
-      ctx.report(p.obj, `is the target of ${hpas.length} HorizontalPodAutoscalers (${hpas.map((h) => h.name).join(', ')}): each sets spec.replicas to its own count, so they undo each other`, {
-        field: 'spec.replicas', alsoSkippedBy: hpas, fix: 'keep one HorizontalPodAutoscaler per workload and give it every metric',
+    const scalers = ctx.index.autoscalersFor(p.obj);
+    const scalerObjs = scalers.map((a) => a.obj);
+    if (scalers.length > 1) {
+      ctx.report(p.obj, `is the target of ${scalers.length} autoscalers (${scalerObjs.map((o) => `${o.kind} ${o.name}`).join(', ')}): each sets the replica count to its own, so they undo each other`, {
+        field: 'spec.replicas', alsoSkippedBy: scalerObjs, fix: 'keep one autoscaler per workload and give it every metric (a KEDA ScaledObject makes its own HorizontalPodAutoscaler)',
       });
     }
-    if (hpa) {
-      const bad = (['minReplicas', 'maxReplicas'] as const).filter((f) => (f === 'maxReplicas' || hpa.m.spec?.[f] !== undefined) && replicaCount(hpa.m.spec?.[f]) === undefined);
+    const scaler = scalers[0];
+    if (scaler) {
+      const s = scaler.obj;
+      const spec = s.m.spec ?? {};
+      const bad = [scaler.minField, scaler.maxField].filter((f) => (spec[f] !== undefined || (f === scaler.maxField && scaler.maxDefault === undefined)) && replicaCount(spec[f]) === undefined);
       for (const f of bad) {
-        ctx.report(p.obj, `HorizontalPodAutoscaler ${hpa.name} has spec.${f} ${JSON.stringify(hpa.m.spec?.[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
-          field: 'spec.replicas', alsoSkippedBy: [hpa], fix: `set spec.${f} of HorizontalPodAutoscaler ${hpa.name} to a whole number`,
+        ctx.report(p.obj, `${s.kind} ${s.name} has spec.${f} ${JSON.stringify(spec[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
+          field: 'spec.replicas', alsoSkippedBy: [s], fix: `set spec.${f} of ${s.kind} ${s.name} to a whole number`,
         });
       }
       if (bad.length > 0) continue;
       if (given !== undefined) {
-        ctx.report(p.obj, `sets spec.replicas ${given} although HorizontalPodAutoscaler ${hpa.name} scales it: every apply or GitOps sync resets the count the HPA chose`, {
-          field: 'spec.replicas', alsoSkippedBy: [hpa], fix: 'remove spec.replicas and let the HorizontalPodAutoscaler own the count (set its minReplicas instead)',
+        ctx.report(p.obj, `sets spec.replicas ${given}${ownerWords} although ${s.kind} ${s.name} scales it: every apply or GitOps sync resets the count the autoscaler chose`, {
+          field: 'spec.replicas', alsoSkippedBy: [s, ...alsoOwner],
+          fix: `remove spec.replicas${owner === p.obj ? '' : ` from Rollout ${owner.name}`} and let the ${s.kind} own the count (set its ${scaler.minField} instead)`,
         });
       }
     }
     if (!p.kind.stateless) continue;
     const range = replicaRange(ctx.index, p)!;
     if (range.min >= 2) continue;
-    if (range.hpa !== undefined) {
-      const hpa = ctx.index.get('HorizontalPodAutoscaler', p.obj.ns, range.hpa);
-      ctx.report(p.obj, `is scaled by HorizontalPodAutoscaler ${range.hpa} with minReplicas ${range.min}; one replica means downtime whenever its node goes away`, {
-        field: 'spec.replicas', alsoSkippedBy: hpa ? [hpa] : [],
-        fix: `set spec.minReplicas of HorizontalPodAutoscaler ${range.hpa} to 2 or more`,
+    if (scaler) {
+      const s = scaler.obj;
+      const zero = range.min === 0 ? ' (0 scales it to zero: the first request waits for a pod to start, and then one replica serves)' : '';
+      ctx.report(p.obj, `is scaled by ${s.kind} ${s.name} with ${scaler.minField} ${range.min}${s.m.spec?.[scaler.minField] === undefined ? ' (the default)' : ''}${zero}; one replica means downtime whenever its node goes away`, {
+        field: 'spec.replicas', alsoSkippedBy: [s],
+        fix: `set spec.${scaler.minField} of ${s.kind} ${s.name} to 2 or more`,
       });
     } else {
       ctx.report(p.obj, given === undefined
         ? 'has no spec.replicas, so it runs 1 replica; one replica means downtime whenever its node goes away'
-        : `runs ${range.min} replica${range.min === 1 ? '' : 's'}; one replica means downtime whenever its node goes away`, { field: 'spec.replicas' });
+        : `runs ${range.min} replica${range.min === 1 ? '' : 's'}${ownerWords}; one replica means downtime whenever its node goes away`, { field: 'spec.replicas', alsoSkippedBy: alsoOwner });
     }
   }
 }
