@@ -522,16 +522,40 @@ function inCluster(index: ObjectIndex, host: string): boolean {
   return !DOMAIN_SUFFIXES.has(parts[1]) && !/^[a-z]{2}$/.test(parts[1]) && !/^\d+$/.test(parts[1]);
 }
 
-/** Whether a URL names a document (a JSON schema, a specification, docs): a constant, the same in every environment. */
-function isDocumentUrl(url: string): boolean {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#\s]/)[0];
-  return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md)$/i.test(path);
+/**
+ * Hosts whose URLs name things rather than serve them: XML namespaces (`http://www.w3.org/2001/XMLSchema`,
+ * `http://xmlns.com/foaf/0.1/`, `http://purl.org/dc/elements/1.1/`, SOAP and Office schemas), JSON
+ * schemas, licenses and standards. Such a URL is an identifier, the same in every environment.
+ */
+const IDENTIFIER_HOST = /(^|\.)(w3\.org|xmlns\.com|purl\.org|json-schema\.org|schema\.org|schemastore\.org|xmlsoap\.org|openxmlformats\.org|oasis-open\.org|spdx\.org|opensource\.org|creativecommons\.org|gnu\.org|ietf\.org|rfc-editor\.org|iana\.org)$/i;
+/** First labels of hosts that publish documents (`docs.example.com`, `schemas.microsoft.com`). */
+const DOCUMENT_HOST_LABEL = /^(docs?|documentation|schemas?|xmlns|ns|specs?|wiki|help)$/i;
+/** What comes right before a URL used as an identifier: `"$schema": "`, `xmlns:x="`, `targetNamespace="`, `xsi:schemaLocation="`. */
+const IDENTIFIER_CONTEXT = /(\$schema["']?\s*[:=]\s*["']?|\$id["']?\s*[:=]\s*["']?|xmlns(:[\w.-]+)?\s*=\s*["']?|targetNamespace\s*=\s*["']?|schemaLocation\s*=\s*["'][^"']*)$/i;
+/** Variables (and flags) whose value is an identifier or a link for people, never an endpoint the pod calls. */
+const IDENTIFIER_NAME = /(^|_)(XMLNS|NS|NAMESPACE_UR[IL]|SCHEMA|SCHEMA_UR[IL]|SCHEMA_LOCATION|LICEN[CS]E|LICEN[CS]E_UR[IL]|DOCS?|DOCS?_UR[IL]|DOCUMENTATION_UR[IL]|HELP_UR[IL])$/i;
+
+/**
+ * Whether a URL names a document or an identifier (an XML namespace, a JSON schema, a
+ * specification, a license, docs): a constant, the same in every environment. `before` is the
+ * text in front of the URL in its value.
+ */
+function isDocumentUrl(url: string, host: string, before: string): boolean {
+  if (IDENTIFIER_HOST.test(host) || DOCUMENT_HOST_LABEL.test(host.split('.')[0]) || IDENTIFIER_CONTEXT.test(before)) return true;
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#\s"']/)[0];
+  return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md|txt)$/i.test(path);
 }
 
-/** The host an environment variable's (or flag's) value points at, when the value is an endpoint. */
+/** The host an environment variable's (or flag's) value points at, when the value is an endpoint: the first URL that names no document, or a host. */
 function endpointHost(name: string, value: string): string | undefined {
-  const url = URL_VALUE.exec(value);
-  if (url) return isDocumentUrl(value.slice(url.index)) ? undefined : url[1];
+  if (IDENTIFIER_NAME.test(name)) return undefined;
+  const urls = new RegExp(URL_VALUE.source, 'gi');
+  let any = false;
+  for (let url = urls.exec(value); url; url = urls.exec(value)) {
+    any = true;
+    if (!isDocumentUrl(value.slice(url.index), url[1], value.slice(0, url.index))) return url[1];
+  }
+  if (any) return undefined;
   if (!ENDPOINT_NAME.test(name) && !PROXY_NAME.test(name)) return undefined;
   if (NOT_ENDPOINTS.test(value)) return undefined;
   const first = value.split(',')[0].trim();
