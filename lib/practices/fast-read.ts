@@ -1,14 +1,14 @@
 /**
  * A fast reader for the block YAML that Kubernetes tools write (cdk8s, Helm, kustomize,
  * `kubectl get -o yaml`): block mappings and sequences, plain and single-line quoted scalars,
- * literal block scalars (`|`, `|-`, `|+`), empty flow collections and comments.
+ * literal block scalars (`|`, `|-`, `|+`), flow collections on one line and comments.
  *
  * It reads those documents as the full reader (read.ts, the `yaml` package with go-yaml v2
  * semantics) does, without building a syntax tree with source positions: plain scalars that
  * YAML 1.1 may read as something else than a string (numbers, booleans, null) are resolved by
  * the full reader's own schema, once per distinct text. Anything outside this subset (anchors,
  * aliases, merge keys, tags, directives, folded or indented block scalars, multi-line plain or
- * quoted scalars, non-empty flow collections, complex or non-string keys, duplicate keys, tabs
+ * quoted scalars, flow collections over several lines, complex or non-string keys, duplicate keys, tabs
  * in indentation, Unicode line breaks) makes it give up on the whole text, which the full
  * reader then reads: the result never differs, only the speed.
  */
@@ -178,6 +178,9 @@ class FastReader {
         out.push(this.node(indent));
       } else if (isSeqEntry(rest)) {
         throw GIVE_UP;
+      } else if (rest[0] === '{' || rest[0] === '[') {
+        this.pos++;
+        out.push(this.inline(rest, indent));
       } else if (splitKey(rest)) {
         // `- key: value`: a mapping whose keys stand at the column of `key`.
         l.indent += offset;
@@ -201,16 +204,81 @@ class FastReader {
     }
     if (c === '|') return this.literal(rest, parent);
     if (c === '{' || c === '[') {
-      const body = rest.replace(/\s+#.*$/, '').trimEnd();
-      if (body === '{}') return {};
-      if (body === '[]') return [];
-      throw GIVE_UP;
+      const f = this.flowAt(rest);
+      if (!isTrailer(rest.slice(f.end))) throw GIVE_UP;
+      return f.value;
     }
     if ('&*!>%@`?:,-#'.includes(c) && !(c === '-' && rest.length > 1 && rest[1] !== ' ')) throw GIVE_UP;
     const hash = rest.indexOf(' #');
     const plain = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
     if (plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) throw GIVE_UP;
     return this.plain(plain);
+  }
+
+  /**
+   * A flow collection that opens and closes on one line (`{requests: {cpu: 100m}}`, `[a, "b"]`):
+   * its value and where it ends in `text`. Plain scalars are resolved as in block context (YAML
+   * 1.1); keys are strings. Gives up on what the subset leaves out: anchors, aliases, tags,
+   * explicit keys (`?`), keys without a value, pairs inside sequences, empty entries (`[a,,b]`,
+   * a trailing comma), comments, tabs, duplicate keys, and a collection that goes on over lines.
+   */
+  private flowAt(text: string): { value: unknown; end: number } {
+    if (text.includes('\t')) throw GIVE_UP;
+    let i = 0;
+    const spaces = () => { while (text.charCodeAt(i) === 32) i++; };
+    const scalar = (inMap: boolean, isKey: boolean): unknown => {
+      const c = text[i];
+      if (c === '"' || c === '\'') {
+        const q = quoted(text.slice(i));
+        if (!q) throw GIVE_UP;
+        i += q.length;
+        return q.value;
+      }
+      if (c === undefined || '&*!|>%@`?:,#[]{}'.includes(c) || (c === '-' && (text[i + 1] === ' ' || text[i + 1] === undefined))) throw GIVE_UP;
+      const start = i;
+      for (; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === ',' || ch === ']' || ch === '}' || ch === '[' || ch === '{') break;
+        if (ch === ':' && (text[i + 1] === ' ' || text[i + 1] === ',' || text[i + 1] === '}' || text[i + 1] === ']' || i + 1 === text.length)) break;
+        if (ch === '#' && text[i - 1] === ' ') throw GIVE_UP;
+      }
+      const plain = text.slice(start, i).trimEnd();
+      if ('[{'.includes(text[i] ?? '') || (text[i] === ':' && !(inMap && isKey))) throw GIVE_UP;
+      return isKey ? this.key(plain) : this.plain(plain);
+    };
+    const node = (): unknown => {
+      spaces();
+      const c = text[i];
+      if (c !== '{' && c !== '[') return scalar(false, false);
+      i++;
+      spaces();
+      const close = c === '{' ? '}' : ']';
+      const out: any = c === '{' ? {} : [];
+      if (text[i] === close) { i++; return out; }
+      for (;;) {
+        spaces();
+        if (c === '{') {
+          const k = scalar(true, true);
+          if (typeof k !== 'string' || Object.prototype.hasOwnProperty.call(out, k) || k === '__proto__') throw GIVE_UP;
+          spaces();
+          if (text[i] !== ':' || text[i + 1] !== ' ') throw GIVE_UP;
+          i++;
+          spaces();
+          if (text[i] === ',' || text[i] === '}') throw GIVE_UP;
+          out[k] = node();
+        } else {
+          out.push(node());
+        }
+        spaces();
+        if (text[i] === close) { i++; return out; }
+        if (text[i] !== ',') throw GIVE_UP;
+        i++;
+        spaces();
+        if (text[i] === close || text[i] === ',') throw GIVE_UP;
+      }
+    };
+    const value = node();
+    return { value, end: i };
   }
 
   /** A literal block scalar `|`, `|-` or `|+` (no indentation indicator). */
