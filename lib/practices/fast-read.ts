@@ -1,14 +1,14 @@
 /**
  * A fast reader for the block YAML that Kubernetes tools write (cdk8s, Helm, kustomize,
  * `kubectl get -o yaml`): block mappings and sequences, plain and single-line quoted scalars,
- * literal block scalars (`|`, `|-`, `|+`), flow collections on one line and comments.
+ * literal block scalars (`|`, `|-`, `|+`), flow collections and comments.
  *
  * It reads those documents as the full reader (read.ts, the `yaml` package with go-yaml v2
  * semantics) does, without building a syntax tree with source positions: plain scalars that
  * YAML 1.1 may read as something else than a string (numbers, booleans, null) are resolved by
  * the full reader's own schema, once per distinct text. Anything outside this subset (anchors,
  * aliases, merge keys, tags, directives, folded or indented block scalars, multi-line plain or
- * quoted scalars, flow collections over several lines, complex or non-string keys, duplicate keys, tabs
+ * quoted scalars, comments or blank lines inside flow collections, complex or non-string keys, duplicate keys, tabs
  * in indentation, Unicode line breaks) makes it give up on the whole text, which the full
  * reader then reads: the result never differs, only the speed.
  */
@@ -132,6 +132,10 @@ class FastReader {
     const l = this.lines[this.pos];
     if (l.indent <= parent) return null;
     if (isSeqEntry(l.text)) return this.sequence(l.indent);
+    if (l.text[0] === '{' || l.text[0] === '[') {
+      this.pos++;
+      return this.flow(l.text, parent);
+    }
     return this.mapping(l.indent);
   }
 
@@ -203,11 +207,7 @@ class FastReader {
       return q.value;
     }
     if (c === '|') return this.literal(rest, parent);
-    if (c === '{' || c === '[') {
-      const f = this.flowAt(rest);
-      if (!isTrailer(rest.slice(f.end))) throw GIVE_UP;
-      return f.value;
-    }
+    if (c === '{' || c === '[') return this.flow(rest, parent);
     if ('&*!>%@`?:,-#'.includes(c) && !(c === '-' && rest.length > 1 && rest[1] !== ' ')) throw GIVE_UP;
     const hash = rest.indexOf(' #');
     const plain = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
@@ -216,11 +216,36 @@ class FastReader {
   }
 
   /**
-   * A flow collection that opens and closes on one line (`{requests: {cpu: 100m}}`, `[a, "b"]`):
-   * its value and where it ends in `text`. Plain scalars are resolved as in block context (YAML
+   * A flow collection that starts at `first` (the rest of a line already passed) and may go on
+   * over the next lines, each indented deeper than `parent` (as the yaml package writes long
+   * ones): its lines are joined with a space, as YAML folds line breaks between flow entries
+   * and inside plain scalars. Gives up on blank or comment lines inside it and on a quoted
+   * scalar that goes on over lines (their folding differs).
+   */
+  private flow(first: string, parent: number): unknown {
+    let depth = 0;
+    let text = first;
+    for (let line = first; ; ) {
+      depth = flowDepth(line, depth);
+      if (depth <= 0) break;
+      if (this.pos >= this.end) throw GIVE_UP;
+      const next = this.lines[this.pos];
+      if (next.empty || next.indent <= parent) throw GIVE_UP;
+      this.pos++;
+      line = next.text;
+      text += ' ' + line;
+    }
+    const f = this.flowAt(text);
+    if (!isTrailer(text.slice(f.end))) throw GIVE_UP;
+    return f.value;
+  }
+
+  /**
+   * A flow collection at the start of `text` (`{requests: {cpu: 100m}}`, `[a, "b"]`), its lines
+   * joined: its value and where it ends in `text`. Plain scalars are resolved as in block context (YAML
    * 1.1); keys are strings. Gives up on what the subset leaves out: anchors, aliases, tags,
    * explicit keys (`?`), keys without a value, pairs inside sequences, empty entries (`[a,,b]`,
-   * a trailing comma), comments, tabs, duplicate keys, and a collection that goes on over lines.
+   * a trailing comma), comments, tabs and duplicate keys.
    */
   private flowAt(text: string): { value: unknown; end: number } {
     if (text.includes('\t')) throw GIVE_UP;
@@ -338,6 +363,29 @@ class FastReader {
     if (typeof value !== 'string') throw GIVE_UP;
     return value;
   }
+}
+
+/**
+ * The bracket depth after a line of a flow collection that had `depth` open before it: 0 or
+ * less once the collection closes (the rest of the line is not read). Brackets inside quoted
+ * scalars do not count; a quoted scalar left open at the end of the line gives up.
+ */
+function flowDepth(line: string, depth: number): number {
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"' || ch === '\'') {
+      const q = quoted(line.slice(i));
+      if (!q) throw GIVE_UP;
+      i += q.length - 1;
+    } else if (ch === '{' || ch === '[') {
+      depth++;
+    } else if (ch === '}' || ch === ']') {
+      if (--depth <= 0) return depth;
+    } else if (ch === '#' && (i === 0 || line[i - 1] === ' ')) {
+      throw GIVE_UP;
+    }
+  }
+  return depth;
 }
 
 function isSeqEntry(text: string): boolean {

@@ -16,13 +16,16 @@ const IN_SUBSET: Array<[string, string]> = [
   ['empty documents between markers', '---\n---\na: 1\n---\n# only a comment\n'],
   ['comments, colons and hashes inside scalars', 'a: b#c\nd: "e" #x\nf: http://x:80/y\n"quoted key": 1\n\'k2\': 2\ncmd:\n- sh\n- -c\n- |\n  echo hi\n  # not a comment\nafter: {}\nlist: []\n'],
   ['CRLF line ends', 'a: x\r\nb: |\r\n  y\r\n'],
+  ['flow collections over lines, as the yaml package writes long ones', 'a: {b: 1,\n  c: [x,\n    y z]}\nt:\n  {\n    spec:\n      {\n        containers:\n          [\n            { name: a, image: "x:1" }\n          ]\n      }\n  }\n'],
   ['flow collections on one line', 'a: {b: 1, c: [yes, "no", \'x, y\'], d: {}, e: []}\nres: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 1Gi}} # c\nl:\n- {name: a, image: "nginx:1.2", ports: [{containerPort: 80}]}\n- [1, -1, 0777, 1e400, ~, on, off, 1:30, http://x:80/y, a b, -x]\n- [ ]\n'],
 ];
 
 const OUTSIDE: Array<[string, string]> = [
   ['anchors and aliases', 'a: &x 1\nb: *x\n'],
   ['merge keys', 'd: &d {p: 1}\ne:\n  <<: *d\n'],
-  ['flow collections over lines', 'a: {b: 1,\n  c: 2}\n'],
+  ['blank lines inside flow collections', 'a: {b: 1,\n\n  c: 2}\n'],
+  ['quoted scalars over lines inside flow collections', 'a: [b, "c\n  d"]\n'],
+  ['flow collections less indented than their key', 'a:\n  b: {c: 1,\n  d: 2}\n'],
   ['flow keys without values', 'a: {b, c: 1}\n'],
   ['flow pairs in sequences', 'a: [b: 1]\n'],
   ['empty flow entries', 'a: [b, , c]\nd: {e: 1,}\n'],
