@@ -2,11 +2,10 @@
  * Output formats of the `check` command: text for people, JSON for scripts, SARIF 2.1.0 for
  * code-scanning UIs, and JUnit XML for CI test reports.
  */
-import * as fs from 'fs';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { RULES } from '../practices/catalog';
 import { formatSuppression, objectRef } from '../practices/checker';
 import { ManifestInput } from '../practices/model';
+import { FieldLines } from '../practices/read';
 import { CheckResult, RuleViolation } from '../practices/types';
 
 /** What one run of `check` produced. */
@@ -19,6 +18,8 @@ export interface Outcome {
   readonly inputs: readonly ManifestInput[];
   /** Source (`file#2`) -> first line of the document. */
   readonly lines: ReadonlyMap<string, number>;
+  /** File (or `<stdin>`) -> the text read from it. */
+  readonly texts: ReadonlyMap<string, string>;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
@@ -91,44 +92,13 @@ export function json(o: Outcome): string {
 const CHECKED_RULES = RULES.filter((r) => r.group !== 'app');
 const RULE_INDEX = new Map(CHECKED_RULES.map((r, i) => [r.id, i]));
 
-/**
- * The line of a field (`spec.template.spec.containers[0].image`) in the document of a file that
- * starts at `docLine`, or of its deepest ancestor present (a missing probe: the container's
- * line). Undefined when the file cannot be read again (standard input) or the field is unknown.
- */
-function fieldLine(files: Map<string, string[] | undefined>, file: string, docLine: number, field: string): number | undefined {
-  if (!files.has(file)) {
-    let text: string[] | undefined;
-    try { text = fs.readFileSync(file, 'utf8').split('\n'); } catch { text = undefined; }
-    files.set(file, text);
-  }
-  const lines = files.get(file);
-  if (!lines) return undefined;
-  let end = docLine;
-  while (end < lines.length && !/^---(\s|$)/.test(lines[end])) end++;
-  const counter = new LineCounter();
-  const doc = parseDocument(lines.slice(docLine - 1, end).join('\n'), { lineCounter: counter, version: '1.1', uniqueKeys: false });
-  let node: any = doc.contents;
-  let found: number | undefined;
-  for (const key of field.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '')) {
-    const next = isMap(node) ? node.items.find((pair: any) => String(pair.key?.value ?? pair.key) === key) : undefined;
-    const child: any = isMap(node) ? next?.value : isSeq(node) && /^\d+$/.test(key) ? node.items[Number(key)] : undefined;
-    const at = (next?.key as any)?.range?.[0] ?? child?.range?.[0];
-    if (at === undefined) break;
-    found = counter.linePos(at).line;
-    node = child;
-  }
-  return found === undefined ? undefined : docLine + found - 1;
-}
-
 /** SARIF 2.1.0: one result per violation, located by file, the field's line (else the document's) and object. */
 export function sarif(o: Outcome): string {
-  const files = new Map<string, string[] | undefined>();
+  const fieldLines = new FieldLines(o.texts, o.lines);
   const location = (v: RuleViolation) => {
     const file = fileOf(v.source);
-    const docLine = v.source ? o.lines.get(v.source) : undefined;
-    const inList = v.source !== undefined && /\[\d+\]$/.test(v.source);
-    const line = docLine && file && v.field && !inList ? fieldLine(files, file, docLine, v.field) ?? docLine : docLine;
+    // The field's line in the text read (a file, standard input, a document of a stream, an item of a List).
+    const line = v.source ? fieldLines.lineOf(v.source, v.field) : undefined;
     return {
       ...(file ? {
         physicalLocation: {

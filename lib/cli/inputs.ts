@@ -21,6 +21,8 @@ export interface Inputs {
   readonly notes: string[];
   /** Source (`file#2`) -> first line of the document. */
   readonly lines: Map<string, number>;
+  /** File (or `<stdin>`) -> the text read from it, to find the line of a field in it. */
+  readonly texts: Map<string, string>;
   files: number;
 }
 
@@ -45,7 +47,7 @@ function errorText(e: unknown): string {
 
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
 export function readInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): Inputs {
-  const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), files: 0 };
+  const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), texts: new Map(), files: 0 };
   const seenFiles = new Set<string>();
   const add = (group: string, list: ManifestInput[]) => {
     const existing = inputs.groups.get(group);
@@ -65,6 +67,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     const r = readManifestText(text, source);
     inputs.problems.push(...r.problems);
     for (const [k, v] of r.lines) inputs.lines.set(k, v);
+    for (const [k, v] of r.texts) inputs.texts.set(k, v);
     add(group, r.inputs);
   };
 

@@ -170,7 +170,7 @@ function checkInputs(parsed: Parsed, io: CliIo): Outcome {
   };
   const problems = [...inputs.problems];
   if (result.objectCount === 0 && problems.length === 0) problems.push('no Kubernetes object to check: passing on nothing would prove nothing');
-  return { result, files: inputs.files, problems, inputs: [...inputs.groups.values()].flat(), lines: inputs.lines };
+  return { result, files: inputs.files, problems, inputs: [...inputs.groups.values()].flat(), lines: inputs.lines, texts: inputs.texts };
 }
 
 const WRITERS: { [format in Format]: (o: Outcome) => string } = { text, json, sarif, junit };

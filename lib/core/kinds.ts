@@ -111,24 +111,164 @@ export function podKind(kind: string): PodKind | undefined {
  * `spec.containers`): a long-running, replicated, serving workload, as most such controllers are.
  * Its replicas are not assumed interchangeable (no `replicas-min`), and neither its selector
  * (whose form the kind decides: a LabelSelector, a plain map, none) nor its strategy is checked. A `v1 PodTemplate` (`template`) is judged as the pods it describes:
- * long-running and serving, not replicated.
+ * long-running and serving, not replicated. Pod templates elsewhere: see `findPodTemplates`.
  */
 export function inferredPodKind(manifest: any): PodKind | undefined {
-  if (!isPodTemplate(manifest?.spec?.template) && !isPodTemplate(manifest?.template)) return undefined;
-  const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
-  const slash = apiVersion.indexOf('/');
-  const top = !isPodTemplate(manifest.spec?.template);
-  return {
-    kind: String(manifest.kind), group: slash >= 0 ? apiVersion.slice(0, slash) : '', apiVersion,
-    templatePath: top ? ['template'] : ['spec', 'template'],
-    longRunning: true, replicated: !top, stateless: false, serving: true, selector: 'none',
-    // Its controller decides; the Pod's own values are the ones every controller can get.
-    restartPolicies: POD.restartPolicies,
-  };
+  return findPodTemplates(manifest)[0]?.kind;
 }
 
-function isPodTemplate(t: any): boolean {
-  return typeof t === 'object' && t !== null && typeof t.spec === 'object' && t.spec !== null && Array.isArray(t.spec.containers);
+/** A pod template found inside an object of a kind the practices do not know. */
+export interface FoundPodTemplate {
+  /** The nearest known kind: what its pods are judged as; `templatePath` is where the template is. */
+  readonly kind: PodKind;
+  /** The template: `{ metadata, spec }` (a bare PodSpec is wrapped as `{ spec }`). */
+  readonly template: any;
+  /** Field path of the pod spec (`spec.jobTargetRef.template.spec`, `spec.templates[0].containerSet`). */
+  readonly specField: string;
+  /** Field path of the template's metadata; undefined for a bare PodSpec (no metadata beside it). */
+  readonly metaField?: string;
+}
+
+/** What a walk of an object of a kind the practices do not know found. */
+export interface ObjectScan {
+  readonly templates: FoundPodTemplate[];
+  /** Field paths of containers (maps with an `image` and a name, command or args) outside any pod template. */
+  readonly looseContainers: string[];
+}
+
+/** Keys whose template is a Job's (KEDA ScaledJob, OpenKruise AdvancedCronJob and BroadcastJob, CronJob-like kinds): its pods run to completion. */
+const JOB_KEYS = new Set(['jobTemplate', 'jobTargetRef', 'broadcastJobTemplate']);
+/** Kind names of resources whose pods run to completion (jobs, workflows, pipeline runs and tasks). */
+const BATCH_KIND = /Job|Workflow|Run$|Task|Pipeline/;
+/** How deep a walk looks for pod templates (a CronJob's pod spec is 5 keys down; a workflow's a few more). */
+const MAX_SCAN_DEPTH = 12;
+
+/** Whether an API group is Kubernetes' own (`apps`, `networking.k8s.io`): its kinds are known, and none hides a pod template. */
+export function isBuiltInGroup(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  if (slash < 0) return true;
+  const group = apiVersion.slice(0, slash);
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+function isMap(x: unknown): x is { [key: string]: any } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Whether a map is a PodSpec: a non-empty `containers` list of objects, one at least with an image. */
+function isPodSpec(x: any, strict: boolean): boolean {
+  if (!isMap(x) || !Array.isArray(x.containers)) return false;
+  if (!strict) return true;
+  return x.containers.length > 0 && x.containers.every(isMap) && x.containers.some((c: any) => typeof c.image === 'string');
+}
+
+function isContainer(x: any): boolean {
+  return typeof x.image === 'string' && (typeof x.name === 'string' || x.command !== undefined || x.args !== undefined);
+}
+
+function fieldOf(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out;
+}
+
+/**
+ * Pod templates anywhere in an object of a kind the practices do not know, judged by the nearest
+ * known kind:
+ *
+ * - under a Job-like key (`jobTemplate`, `jobTargetRef`, `broadcastJobTemplate`) or in a kind
+ *   named like a batch resource (`*Job*`, `*Workflow*`, `*Run`, `*Task*`, `*Pipeline*`): a Job's
+ *   pods, which run to completion and serve no traffic;
+ * - at `spec.template` otherwise (Argo Rollout, OpenKruise CloneSet, Knative Service): a
+ *   Deployment-like workload, long-running, replicated (`spec.replicas`) and serving;
+ * - at `template` (a `v1 PodTemplate`) or anywhere else: a Pod, long-running and serving.
+ *
+ * A pod template is a `{ metadata, spec }` map whose spec has a `containers` list, or a bare
+ * PodSpec found elsewhere (a `containers` list of objects, one at least with an `image`). The
+ * walk skips `metadata` and `status` and stops at each template it finds; containers outside
+ * any template (an Argo Workflows `container`, Tekton `steps`) are returned as loose, for the
+ * checker to report that it cannot classify them. Objects of built-in groups are not walked:
+ * only `spec.template` and `template` are looked at (see `isBuiltInGroup`).
+ */
+export function scanObject(manifest: any): ObjectScan {
+  const templates: FoundPodTemplate[] = [];
+  const looseContainers: string[] = [];
+  if (!isMap(manifest)) return { templates, looseContainers };
+  const kindName = String(manifest.kind ?? '');
+  const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+  const batch = BATCH_KIND.test(kindName);
+
+  const found = (path: (string | number)[], spec: any, parent: any): void => {
+    const wrapped = path[path.length - 1] === 'spec' && isMap(parent);
+    const templatePath = (wrapped ? path.slice(0, -1) : path).map(String);
+    const jobLike = batch || path.some((p) => typeof p === 'string' && JOB_KEYS.has(p));
+    const at = templatePath.join('.');
+    const replicated = !jobLike && at === 'spec.template';
+    templates.push({
+      kind: {
+        kind: kindName, group, apiVersion, templatePath,
+        longRunning: !jobLike, replicated, stateless: false, serving: !jobLike, selector: 'none',
+        // Its controller decides; the Pod's own values are the ones every controller can get.
+        restartPolicies: POD.restartPolicies,
+      },
+      template: wrapped ? parent : { spec },
+      specField: fieldOf(path),
+      metaField: wrapped ? fieldOf([...path.slice(0, -1), 'metadata']) : undefined,
+    });
+  };
+
+  // The places Kubernetes' own kinds and most controllers use, looked at first and alone for built-in groups.
+  if (isMap(manifest.spec) && isMap(manifest.spec.template) && isPodSpec(manifest.spec.template.spec, false)) {
+    found(['spec', 'template', 'spec'], manifest.spec.template.spec, manifest.spec.template);
+    if (isBuiltInGroup(apiVersion)) return { templates, looseContainers };
+  } else if (isMap(manifest.template) && isPodSpec(manifest.template.spec, false)) {
+    found(['template', 'spec'], manifest.template.spec, manifest.template);
+    if (isBuiltInGroup(apiVersion)) return { templates, looseContainers };
+  }
+  if (isBuiltInGroup(apiVersion) || kindName === 'CustomResourceDefinition') return { templates, looseContainers };
+
+  const done = new Set<unknown>(templates.map((t) => t.template.spec));
+  const path: (string | number)[] = [];
+  const walk = (node: any, parent: any, depth: number): void => {
+    if (done.has(node)) return;
+    if (Array.isArray(node)) {
+      if (depth >= MAX_SCAN_DEPTH) return;
+      for (let i = 0; i < node.length; i++) {
+        const item = node[i];
+        if (typeof item !== 'object' || item === null) continue;
+        path.push(i);
+        walk(item, node, depth + 1);
+        path.pop();
+      }
+      return;
+    }
+    if (isPodSpec(node, true)) {
+      found([...path], node, parent);
+      return;
+    }
+    if (depth > 0 && isContainer(node)) {
+      looseContainers.push(fieldOf(path));
+      return;
+    }
+    if (depth >= MAX_SCAN_DEPTH) return;
+    for (const k in node) {
+      if (depth === 0 && (k === 'metadata' || k === 'status')) continue;
+      const v = node[k];
+      if (typeof v !== 'object' || v === null) continue;
+      path.push(k);
+      walk(v, node, depth + 1);
+      path.pop();
+    }
+  };
+  walk(manifest, undefined, 0);
+  return { templates, looseContainers };
+}
+
+/** The pod templates of an object of a kind the practices do not know (`scanObject`). */
+export function findPodTemplates(manifest: any): FoundPodTemplate[] {
+  return scanObject(manifest).templates;
 }
 
 /** The pod-bearing kind of a manifest: a built-in kind by name, else one inferred from its pod template (`inferredPodKind`). */
@@ -138,7 +278,7 @@ export function podKindOf(manifest: any): PodKind | undefined {
 
 /** The pod template of a synthesized object of a pod-bearing kind (a Pod: itself), or undefined. */
 export function podTemplateOf(manifest: any): any {
-  const k = podKindOf(manifest);
-  if (k === undefined) return undefined;
+  const k = podKind(manifest?.kind);
+  if (k === undefined) return findPodTemplates(manifest)[0]?.template;
   return k.templatePath.reduce((o: any, key) => (o === undefined || o === null ? undefined : o[key]), manifest);
 }

@@ -1,14 +1,14 @@
 /**
  * A fast reader for the block YAML that Kubernetes tools write (cdk8s, Helm, kustomize,
  * `kubectl get -o yaml`): block mappings and sequences, plain and single-line quoted scalars,
- * literal block scalars (`|`, `|-`, `|+`), empty flow collections and comments.
+ * literal block scalars (`|`, `|-`, `|+`), flow collections and comments.
  *
  * It reads those documents as the full reader (read.ts, the `yaml` package with go-yaml v2
  * semantics) does, without building a syntax tree with source positions: plain scalars that
  * YAML 1.1 may read as something else than a string (numbers, booleans, null) are resolved by
  * the full reader's own schema, once per distinct text. Anything outside this subset (anchors,
  * aliases, merge keys, tags, directives, folded or indented block scalars, multi-line plain or
- * quoted scalars, non-empty flow collections, complex or non-string keys, duplicate keys, tabs
+ * quoted scalars, comments or blank lines inside flow collections, complex or non-string keys, duplicate keys, tabs
  * in indentation, Unicode line breaks) makes it give up on the whole text, which the full
  * reader then reads: the result never differs, only the speed.
  */
@@ -132,6 +132,10 @@ class FastReader {
     const l = this.lines[this.pos];
     if (l.indent <= parent) return null;
     if (isSeqEntry(l.text)) return this.sequence(l.indent);
+    if (l.text[0] === '{' || l.text[0] === '[') {
+      this.pos++;
+      return this.flow(l.text, parent);
+    }
     return this.mapping(l.indent);
   }
 
@@ -178,6 +182,9 @@ class FastReader {
         out.push(this.node(indent));
       } else if (isSeqEntry(rest)) {
         throw GIVE_UP;
+      } else if (rest[0] === '{' || rest[0] === '[') {
+        this.pos++;
+        out.push(this.inline(rest, indent));
       } else if (splitKey(rest)) {
         // `- key: value`: a mapping whose keys stand at the column of `key`.
         l.indent += offset;
@@ -200,17 +207,103 @@ class FastReader {
       return q.value;
     }
     if (c === '|') return this.literal(rest, parent);
-    if (c === '{' || c === '[') {
-      const body = rest.replace(/\s+#.*$/, '').trimEnd();
-      if (body === '{}') return {};
-      if (body === '[]') return [];
-      throw GIVE_UP;
-    }
+    if (c === '{' || c === '[') return this.flow(rest, parent);
     if ('&*!>%@`?:,-#'.includes(c) && !(c === '-' && rest.length > 1 && rest[1] !== ' ')) throw GIVE_UP;
     const hash = rest.indexOf(' #');
     const plain = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
     if (plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) throw GIVE_UP;
     return this.plain(plain);
+  }
+
+  /**
+   * A flow collection that starts at `first` (the rest of a line already passed) and may go on
+   * over the next lines, each indented deeper than `parent` (as the yaml package writes long
+   * ones): its lines are joined with a space, as YAML folds line breaks between flow entries
+   * and inside plain scalars. Gives up on blank or comment lines inside it and on a quoted
+   * scalar that goes on over lines (their folding differs).
+   */
+  private flow(first: string, parent: number): unknown {
+    let depth = 0;
+    let text = first;
+    for (let line = first; ; ) {
+      depth = flowDepth(line, depth);
+      if (depth <= 0) break;
+      if (this.pos >= this.end) throw GIVE_UP;
+      const next = this.lines[this.pos];
+      if (next.empty || next.indent <= parent) throw GIVE_UP;
+      this.pos++;
+      line = next.text;
+      text += ' ' + line;
+    }
+    const f = this.flowAt(text);
+    if (!isTrailer(text.slice(f.end))) throw GIVE_UP;
+    return f.value;
+  }
+
+  /**
+   * A flow collection at the start of `text` (`{requests: {cpu: 100m}}`, `[a, "b"]`), its lines
+   * joined: its value and where it ends in `text`. Plain scalars are resolved as in block context (YAML
+   * 1.1); keys are strings. Gives up on what the subset leaves out: anchors, aliases, tags,
+   * explicit keys (`?`), keys without a value, pairs inside sequences, empty entries (`[a,,b]`,
+   * a trailing comma), comments, tabs and duplicate keys.
+   */
+  private flowAt(text: string): { value: unknown; end: number } {
+    if (text.includes('\t')) throw GIVE_UP;
+    let i = 0;
+    const spaces = () => { while (text.charCodeAt(i) === 32) i++; };
+    const scalar = (inMap: boolean, isKey: boolean): unknown => {
+      const c = text[i];
+      if (c === '"' || c === '\'') {
+        const q = quoted(text.slice(i));
+        if (!q) throw GIVE_UP;
+        i += q.length;
+        return q.value;
+      }
+      if (c === undefined || '&*!|>%@`?:,#[]{}'.includes(c) || (c === '-' && (text[i + 1] === ' ' || text[i + 1] === undefined))) throw GIVE_UP;
+      const start = i;
+      for (; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === ',' || ch === ']' || ch === '}' || ch === '[' || ch === '{') break;
+        if (ch === ':' && (text[i + 1] === ' ' || text[i + 1] === ',' || text[i + 1] === '}' || text[i + 1] === ']' || i + 1 === text.length)) break;
+        if (ch === '#' && text[i - 1] === ' ') throw GIVE_UP;
+      }
+      const plain = text.slice(start, i).trimEnd();
+      if ('[{'.includes(text[i] ?? '') || (text[i] === ':' && !(inMap && isKey))) throw GIVE_UP;
+      return isKey ? this.key(plain) : this.plain(plain);
+    };
+    const node = (): unknown => {
+      spaces();
+      const c = text[i];
+      if (c !== '{' && c !== '[') return scalar(false, false);
+      i++;
+      spaces();
+      const close = c === '{' ? '}' : ']';
+      const out: any = c === '{' ? {} : [];
+      if (text[i] === close) { i++; return out; }
+      for (;;) {
+        spaces();
+        if (c === '{') {
+          const k = scalar(true, true);
+          if (typeof k !== 'string' || Object.prototype.hasOwnProperty.call(out, k) || k === '__proto__') throw GIVE_UP;
+          spaces();
+          if (text[i] !== ':' || text[i + 1] !== ' ') throw GIVE_UP;
+          i++;
+          spaces();
+          if (text[i] === ',' || text[i] === '}') throw GIVE_UP;
+          out[k] = node();
+        } else {
+          out.push(node());
+        }
+        spaces();
+        if (text[i] === close) { i++; return out; }
+        if (text[i] !== ',') throw GIVE_UP;
+        i++;
+        spaces();
+        if (text[i] === close || text[i] === ',') throw GIVE_UP;
+      }
+    };
+    const value = node();
+    return { value, end: i };
   }
 
   /** A literal block scalar `|`, `|-` or `|+` (no indentation indicator). */
@@ -270,6 +363,29 @@ class FastReader {
     if (typeof value !== 'string') throw GIVE_UP;
     return value;
   }
+}
+
+/**
+ * The bracket depth after a line of a flow collection that had `depth` open before it: 0 or
+ * less once the collection closes (the rest of the line is not read). Brackets inside quoted
+ * scalars do not count; a quoted scalar left open at the end of the line gives up.
+ */
+function flowDepth(line: string, depth: number): number {
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"' || ch === '\'') {
+      const q = quoted(line.slice(i));
+      if (!q) throw GIVE_UP;
+      i += q.length - 1;
+    } else if (ch === '{' || ch === '[') {
+      depth++;
+    } else if (ch === '}' || ch === ']') {
+      if (--depth <= 0) return depth;
+    } else if (ch === '#' && (i === 0 || line[i - 1] === ' ')) {
+      throw GIVE_UP;
+    }
+  }
+  return depth;
 }
 
 function isSeqEntry(text: string): boolean {

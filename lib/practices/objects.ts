@@ -4,7 +4,7 @@
  * cross-object rule is a map lookup and the whole check stays linear in the objects.
  */
 import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
-import { POD_KINDS, PodKind, inferredPodKind } from '../core/kinds';
+import { POD_KINDS, PodKind, scanObject } from '../core/kinds';
 import { LabelSelector, isEmptySelector, requiredPairs, selectorMatches } from './selector';
 import { readSkips } from './skip';
 import { ManifestInput } from './model';
@@ -141,12 +141,16 @@ export class ObjectIndex {
   private readonly podSetsByNs = new Map<string, PodSet[]>();
   private readonly podSetsByLabel = new LabelIndex<PodSet>();
   private readonly podSetByObj = new Map<Obj, PodSet>();
-  private readonly hpaByTarget = new Map<string, Obj[]>();
+  private readonly autoscalersByTarget = new Map<string, Autoscaler[]>();
+  /** Workloads whose replicas another object owns (an Argo Rollout's `workloadRef`), by `kind|namespace|name`. */
+  private readonly scaleOwners = new Map<string, Obj>();
   /** Kind -> its objects by label, built when a rule first selects objects of that kind. */
   private readonly objectsByLabel = new Map<string, LabelIndex<Obj>>();
   /** `kind|namespace|name` keys given by more than one object, with the first object and the count. */
   public readonly duplicates = new Map<string, { obj: Obj; count: number }>();
   private readonly namespaces = new Set<string>();
+  /** Objects of kinds the practices do not know with containers outside any pod template, and where. */
+  public readonly looseContainers: Array<{ obj: Obj; fields: string[] }> = [];
   private readonly memo = new Map<string, unknown>();
 
   /**
@@ -189,51 +193,64 @@ export class ObjectIndex {
     }
     this.byKindNsName.set(k, obj);
     if (obj.kind === 'Namespace') this.namespaces.add(obj.name);
-    if (obj.kind === 'HorizontalPodAutoscaler') {
+    const scaler = autoscalerKind(obj);
+    if (scaler) {
       const ref = obj.m.spec?.scaleTargetRef;
-      if (isObject(ref)) push(this.hpaByTarget, key(String(ref.kind), obj.ns, String(ref.name)), obj);
-    }
-    const podKind = WORKLOAD_KINDS.get(obj.kind) ?? inferredPodKind(obj.m);
-    if (podKind) {
-      const templatePath = podKind.templatePath;
-      const template = templatePath.length === 0 ? obj.m : dig(obj.m, templatePath);
-      if (!isObject(template)) return;
-      const spec = isObject(template.spec) ? template.spec : {};
-      const prefix = templatePath.join('.');
-      const specField = prefix ? `${prefix}.spec` : 'spec';
-      const metaField = prefix ? `${prefix}.metadata` : 'metadata';
-      const containers: ContainerRef[] = [];
-      const allContainers: ContainerRef[] = [];
-      for (const [list, init] of [['containers', false], ['initContainers', true], ['ephemeralContainers', true]] as const) {
-        const arr = Array.isArray(spec[list]) ? spec[list] : [];
-        arr.forEach((c: any, i: number) => {
-          if (!isObject(c)) return;
-          const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' };
-          allContainers.push(ref);
-          if (!init) containers.push(ref);
-        });
+      if (isObject(ref)) {
+        push(this.autoscalersByTarget, key(String(ref.kind ?? scaler.defaultTargetKind), obj.ns, String(ref.name)), { obj, ...scaler });
       }
-      const restartPolicy = spec.restartPolicy;
-      const podSet: PodSet = {
-        obj,
-        kind: podKind,
-        spec,
-        specField,
-        metaField,
-        labels: stringMap(template.metadata?.labels ?? (obj.kind === 'Pod' ? obj.labels : undefined)),
-        annotations: stringMap(template.metadata?.annotations),
-        containers,
-        allContainers,
-        runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
-        longRunning: podKind.longRunning && !isHelmTest(obj)
-          && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
-        replicated: podKind.replicated,
-      };
-      this.podSets.push(podSet);
-      this.podSetByObj.set(obj, podSet);
-      push(this.podSetsByNs, obj.ns ?? '', podSet);
-      this.podSetsByLabel.add(obj.ns ?? '', podSet.labels, podSet);
     }
+    if (obj.kind === 'Rollout' && obj.apiVersion.startsWith('argoproj.io/')) {
+      const ref = obj.m.spec?.workloadRef;
+      if (isObject(ref) && typeof ref.name === 'string') this.scaleOwners.set(key(String(ref.kind ?? 'Deployment'), obj.ns, ref.name), obj);
+    }
+    const known = WORKLOAD_KINDS.get(obj.kind);
+    if (known) {
+      const template = known.templatePath.length === 0 ? obj.m : dig(obj.m, known.templatePath);
+      if (!isObject(template)) return;
+      const prefix = known.templatePath.join('.');
+      this.addPodSet(obj, known, template, prefix ? `${prefix}.spec` : 'spec', prefix ? `${prefix}.metadata` : 'metadata');
+      return;
+    }
+    const scan = scanObject(obj.m);
+    for (const t of scan.templates) this.addPodSet(obj, t.kind, t.template, t.specField, t.metaField ?? t.specField);
+    if (scan.looseContainers.length > 0) this.looseContainers.push({ obj, fields: scan.looseContainers });
+  }
+
+  private addPodSet(obj: Obj, podKind: PodKind, template: any, specField: string, metaField: string): void {
+    const spec = isObject(template.spec) ? template.spec : {};
+    const containers: ContainerRef[] = [];
+    const allContainers: ContainerRef[] = [];
+    for (const [list, init] of [['containers', false], ['initContainers', true], ['ephemeralContainers', true]] as const) {
+      const arr = Array.isArray(spec[list]) ? spec[list] : [];
+      arr.forEach((c: any, i: number) => {
+        if (!isObject(c)) return;
+        const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' };
+        allContainers.push(ref);
+        if (!init) containers.push(ref);
+      });
+    }
+    const restartPolicy = spec.restartPolicy;
+    const meta = isObject(template.metadata) ? template.metadata : undefined;
+    const podSet: PodSet = {
+      obj,
+      kind: podKind,
+      spec,
+      specField,
+      metaField,
+      labels: stringMap(meta?.labels ?? (obj.kind === 'Pod' ? obj.labels : undefined)),
+      annotations: stringMap(meta?.annotations),
+      containers,
+      allContainers,
+      runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
+      longRunning: podKind.longRunning && !isHelmTest(obj)
+        && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
+      replicated: podKind.replicated,
+    };
+    this.podSets.push(podSet);
+    if (!this.podSetByObj.has(obj)) this.podSetByObj.set(obj, podSet);
+    push(this.podSetsByNs, obj.ns ?? '', podSet);
+    this.podSetsByLabel.add(obj.ns ?? '', podSet.labels, podSet);
   }
 
   /** Objects of a kind. */
@@ -256,14 +273,26 @@ export class ObjectIndex {
     return this.namespaces.has(name);
   }
 
-  /** The HorizontalPodAutoscaler that scales a workload. */
-  public hpaFor(obj: Obj): Obj | undefined {
-    return this.hpasFor(obj)[0];
+  /**
+   * The object that owns a workload's replica count: an Argo Rollout whose `workloadRef` names it
+   * (the Rollout scales the pods of the referenced Deployment's template), else the workload.
+   */
+  public scaleOwner(obj: Obj): Obj {
+    return this.scaleOwners.get(key(obj.kind, obj.ns, obj.name)) ?? obj;
   }
 
-  /** Every HorizontalPodAutoscaler that targets a workload (more than one is a conflict). */
-  public hpasFor(obj: Obj): Obj[] {
-    return this.hpaByTarget.get(key(obj.kind, obj.ns, obj.name)) ?? [];
+  /** The autoscaler of a workload (of its scale owner): the first of `autoscalersFor`. */
+  public autoscalerFor(obj: Obj): Autoscaler | undefined {
+    return this.autoscalersFor(obj)[0];
+  }
+
+  /**
+   * Every HorizontalPodAutoscaler and KEDA ScaledObject that targets a workload, or the object
+   * that owns its replicas (`scaleOwner`). More than one is a conflict.
+   */
+  public autoscalersFor(obj: Obj): Autoscaler[] {
+    const owner = this.scaleOwner(obj);
+    return this.autoscalersByTarget.get(key(owner.kind, owner.ns, owner.name)) ?? [];
   }
 
   /** Pod templates in a namespace (every namespace when `ns` is undefined) that a selector matches. */
@@ -317,6 +346,32 @@ export class ObjectIndex {
     if (!this.memo.has(name)) this.memo.set(name, compute());
     return this.memo.get(name) as T;
   }
+}
+
+/**
+ * An autoscaler of a workload: a HorizontalPodAutoscaler, or a KEDA ScaledObject (which makes
+ * one). The fields of its replica range, with their defaults.
+ */
+export interface Autoscaler {
+  readonly obj: Obj;
+  /** `spec.minReplicas` or `spec.minReplicaCount`. */
+  readonly minField: string;
+  readonly maxField: string;
+  /** The minimum when the field is not set (HPA: 1; KEDA: 0, scale to zero). */
+  readonly minDefault: number;
+  /** The maximum when the field is not set (KEDA: 100); undefined when it is required (HPA). */
+  readonly maxDefault?: number;
+  /** The kind of `scaleTargetRef` when it names none (KEDA: Deployment). */
+  readonly defaultTargetKind?: string;
+}
+
+/** What an object is as an autoscaler, or undefined. @see https://keda.sh/docs/latest/reference/scaledobject-spec/ */
+function autoscalerKind(obj: Obj): Omit<Autoscaler, 'obj'> | undefined {
+  if (obj.kind === 'HorizontalPodAutoscaler') return { minField: 'minReplicas', maxField: 'maxReplicas', minDefault: 1 };
+  if (obj.kind === 'ScaledObject' && obj.apiVersion.startsWith('keda.sh/')) {
+    return { minField: 'minReplicaCount', maxField: 'maxReplicaCount', minDefault: 0, maxDefault: 100, defaultTargetKind: 'Deployment' };
+  }
+  return undefined;
 }
 
 function key(kind: string, ns: string | undefined, name: string): string {

@@ -24,7 +24,7 @@
  * (kubectl output) are expanded, nested Lists included. Whatever cannot be read is returned
  * as a problem, never skipped without a word.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
 import { fastDocuments, giveUp } from './fast-read';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
@@ -89,6 +89,71 @@ export interface ReadResult {
   readonly problems: string[];
   /** Line (1-based) where each source (`file#2`, `file[0]`) starts. */
   readonly lines: Map<string, number>;
+  /** The text that was read, by file (or `<stdin>`): to find the line of a field later (`FieldLines`). */
+  readonly texts: Map<string, string>;
+}
+
+/**
+ * Finds the line of a field (`spec.template.spec.containers[0].image`) of an object in the text
+ * it was read from, whatever the input: a file, standard input, a document of a multi-document
+ * stream, an item of a `kind: List` (`file#2[0]`). When the field is not in the text (a missing
+ * probe), the line of its deepest ancestor that is (the container). Each document is parsed
+ * once, however many fields are asked of it.
+ */
+export class FieldLines {
+  private readonly docs = new Map<string, { doc: Document; counter: LineCounter } | undefined>();
+
+  /** `texts`: file -> text (ReadResult.texts); `lines`: source -> first line of its document (ReadResult.lines). */
+  constructor(private readonly texts: ReadonlyMap<string, string>, private readonly lines: ReadonlyMap<string, number>) {}
+
+  /** The 1-based line of `field` of the object read from `source`, else of the object, else undefined (an unknown source). */
+  public lineOf(source: string, field: string | undefined): number | undefined {
+    const docLine = this.lines.get(source);
+    if (docLine === undefined) return undefined;
+    const m = /^(.*?)((?:\[\d+\])*)$/.exec(source)!;
+    const file = m[1].replace(/#\d+$/, '');
+    const parsed = this.document(file, docLine);
+    if (!parsed) return docLine;
+    const keys: string[] = [];
+    for (const i of m[2].match(/\d+/g) ?? []) keys.push('items', i);
+    let found: number | undefined;
+    let node: any = parsed.doc.contents;
+    const path = [...keys, ...(field ?? '').split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '')];
+    for (const [depth, key] of path.entries()) {
+      const pair = isMap(node) ? node.items.find((p: any) => String(p.key?.value ?? p.key) === key) : undefined;
+      const child: any = isMap(node) ? pair?.value : isSeq(node) && /^\d+$/.test(key) ? node.items[Number(key)] : undefined;
+      const at = (pair?.key as any)?.range?.[0] ?? child?.range?.[0];
+      if (at === undefined) break;
+      if (depth >= keys.length - 1) found = parsed.counter.linePos(at).line;
+      node = child;
+    }
+    return found === undefined ? docLine : docLine + found - 1;
+  }
+
+  private document(file: string, docLine: number): { doc: Document; counter: LineCounter } | undefined {
+    const k = `${docLine}|${file}`;
+    if (this.docs.has(k)) return this.docs.get(k);
+    const text = this.texts.get(file);
+    let parsed: { doc: Document; counter: LineCounter } | undefined;
+    if (text !== undefined) {
+      // From the document's first line to the next document marker.
+      let start = 0;
+      for (let line = 1; line < docLine && start >= 0; line++) {
+        const nl = text.indexOf('\n', start);
+        start = nl < 0 ? -1 : nl + 1;
+      }
+      if (start >= 0) {
+        const marker = /^(---|\.\.\.)(\s|$)/m;
+        const rest = text.slice(start);
+        const end = marker.exec(rest);
+        const counter = new LineCounter();
+        const doc = parseDocument(end ? rest.slice(0, end.index) : rest, { lineCounter: counter, version: '1.1', uniqueKeys: false });
+        parsed = { doc, counter };
+      }
+    }
+    this.docs.set(k, parsed);
+    return parsed;
+  }
 }
 
 const TAG_FLOAT = 'tag:yaml.org,2002:float';
@@ -170,7 +235,8 @@ export function readManifestText(text: string, source: string): ReadResult {
   const inputs: ManifestInput[] = [];
   const problems: string[] = [];
   const lines = new Map<string, number>();
-  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines };
+  const texts = new Map([[source, text]]);
+  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts };
   const fast = fastDocuments(text, KUBERNETES_YAML_OPTIONS, (segment) => {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
@@ -228,7 +294,7 @@ export function readManifestText(text: string, source: string): ReadResult {
 
   function done(): ReadResult {
     if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
-    return { inputs, problems, lines };
+    return { inputs, problems, lines, texts };
   }
 
   function addObject(value: unknown, at: string, line: number, depth: number): void {

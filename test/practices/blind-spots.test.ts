@@ -66,7 +66,7 @@ describe('replicas-min: static replicas under an HPA, and replica counts that ar
 
   it('flags spec.replicas on an HPA-scaled workload', () => {
     expect(messages('replicas-min', (a) => { hpa(a); a.deployment.spec.replicas = 3; }))
-      .toEqual(['Deployment web: sets spec.replicas 3 although HorizontalPodAutoscaler web scales it: every apply or GitOps sync resets the count the HPA chose']);
+      .toEqual(['Deployment web: sets spec.replicas 3 although HorizontalPodAutoscaler web scales it: every apply or GitOps sync resets the count the autoscaler chose']);
   });
 
   it('passes an HPA-scaled workload without spec.replicas', () => {

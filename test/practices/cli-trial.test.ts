@@ -90,8 +90,22 @@ describe('SARIF regions point at the field when the file can be read again', () 
     expect(at('image-pinned', 'spec.containers[0].image')).toBe(17);
     expect(at('probe-liveness', 'spec.containers[0].livenessProbe')).toBe(16); // missing: the container's line
   });
-  it('gives the document line for standard input', () => {
+  const lineOf = (log: any, rule: string, field: string) => log.runs[0].results.find((r: any) => r.ruleId === rule && r.locations[0].logicalLocations[0].fullyQualifiedName.endsWith(`:${field}`))?.locations[0].physicalLocation.region.startLine;
+  it('gives the line of the field in the stream for standard input, in every document', () => {
     const log = JSON.parse(run(['check', '--format', 'sarif', '-'], pod).out);
-    expect(new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.region.startLine))).toEqual(new Set([1]));
+    expect(lineOf(log, 'pod-security', 'spec.hostNetwork')).toBe(6);
+    expect(lineOf(log, 'image-pinned', 'spec.containers[0].image')).toBe(9);
+    const two = JSON.parse(run(['check', '--format', 'sarif', '-'], `# rendered\n---\n${pod}---\n${pod.replace('name: p', 'name: q')}`).out);
+    const lines = two.runs[0].results.filter((r: any) => r.ruleId === 'image-pinned').map((r: any) => r.locations[0].physicalLocation.region.startLine);
+    expect(lines).toEqual([11, 21]);
+  });
+  it('gives the line of the field inside an item of a List, and inside JSON', () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n${pod.replace(/^/gm, '  ').replace(/^  apiVersion/, '- apiVersion').trimEnd()}\n`;
+    const log = JSON.parse(run(['check', '--format', 'sarif', '-'], list).out);
+    expect(lineOf(log, 'labels', 'metadata.labels')).toBe(6); // missing: metadata's line in items[0]
+    expect(lineOf(log, 'pod-security', 'spec.hostNetwork')).toBe(13);
+    expect(lineOf(log, 'image-pinned', 'spec.containers[0].image')).toBe(16);
+    const d = dir({ 'p.json': JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'nginx' }] } }, null, 2) });
+    expect(lineOf(JSON.parse(run(['check', '--format', 'sarif', path.join(d, 'p.json')]).out), 'image-pinned', 'spec.containers[0].image')).toBe(11);
   });
 });

@@ -1,4 +1,4 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { Document, isCollection, isPair, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { fastDocuments } from '../../lib/practices/fast-read';
 import { KUBERNETES_YAML_OPTIONS, readManifestText } from '../../lib/practices/read';
@@ -16,12 +16,23 @@ const IN_SUBSET: Array<[string, string]> = [
   ['empty documents between markers', '---\n---\na: 1\n---\n# only a comment\n'],
   ['comments, colons and hashes inside scalars', 'a: b#c\nd: "e" #x\nf: http://x:80/y\n"quoted key": 1\n\'k2\': 2\ncmd:\n- sh\n- -c\n- |\n  echo hi\n  # not a comment\nafter: {}\nlist: []\n'],
   ['CRLF line ends', 'a: x\r\nb: |\r\n  y\r\n'],
+  ['flow collections over lines, as the yaml package writes long ones', 'a: {b: 1,\n  c: [x,\n    y z]}\nt:\n  {\n    spec:\n      {\n        containers:\n          [\n            { name: a, image: "x:1" }\n          ]\n      }\n  }\n'],
+  ['flow collections on one line', 'a: {b: 1, c: [yes, "no", \'x, y\'], d: {}, e: []}\nres: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 1Gi}} # c\nl:\n- {name: a, image: "nginx:1.2", ports: [{containerPort: 80}]}\n- [1, -1, 0777, 1e400, ~, on, off, 1:30, http://x:80/y, a b, -x]\n- [ ]\n'],
 ];
 
 const OUTSIDE: Array<[string, string]> = [
   ['anchors and aliases', 'a: &x 1\nb: *x\n'],
   ['merge keys', 'd: &d {p: 1}\ne:\n  <<: *d\n'],
-  ['flow collections', 'a: {b: 1}\n'],
+  ['blank lines inside flow collections', 'a: {b: 1,\n\n  c: 2}\n'],
+  ['quoted scalars over lines inside flow collections', 'a: [b, "c\n  d"]\n'],
+  ['flow collections less indented than their key', 'a:\n  b: {c: 1,\n  d: 2}\n'],
+  ['flow keys without values', 'a: {b, c: 1}\n'],
+  ['flow pairs in sequences', 'a: [b: 1]\n'],
+  ['empty flow entries', 'a: [b, , c]\nd: {e: 1,}\n'],
+  ['anchors in flow', 'a: {b: &x 1, c: *x}\n'],
+  ['comments in flow', 'a: [b, # c\n  d]\n'],
+  ['a flow collection with more after it', 'a: {b: 1} c\n'],
+  ['duplicate flow keys', 'a: {b: 1, b: 2}\n'],
   ['folded scalars', 'a: >\n  x\n  y\n'],
   ['multi-line plain scalars', 'a: one\n  two\n'],
   ['boolean keys', 'yes: 1\n'],
@@ -61,6 +72,43 @@ describe('the fast reader gives what the full reader gives, or leaves the text t
         if (docs === undefined) continue;
         fast++;
         expect(docs.map((d) => d.value), text).toEqual(full(text));
+      }
+    }
+    expect(fast).toBeGreaterThan(500);
+  });
+
+  it('gives the full reader\'s values on 2,000 random documents with flow collections inside', () => {
+    const atoms = ['', 'yes', 'no', 'on', '~', 'null', '1', '-1', '0777', '0x1F', '1e400', '1.5', '1:30', '2024-01-05', 'a b', 'a #b', 'a,b', 'a: b', 'a:b', 'x]', '{a}', '"q"', '\'s\'', 'é', '-', '-x', '---', '...', '*r', '&a', '!t', '?', 'key:', 'http://x:80', '100m', '128Mi', 12, -3, 1.25, true, null];
+    let seed = 11;
+    const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+    const gen = (d: number): any => {
+      const r = rnd(10);
+      if (d > 3 || r < 4) return atoms[rnd(atoms.length)];
+      if (r < 7) return Object.fromEntries(Array.from({ length: rnd(4) + 1 }, () => [rnd(3) === 0 ? String(atoms[rnd(atoms.length)]) : `k${rnd(20)}`, gen(d + 1)]));
+      return Array.from({ length: rnd(4) }, () => gen(d + 1));
+    };
+    // Collections below the top whose items are scalars or flow collections, in flow style.
+    const flowText = (value: unknown, opts: object) => {
+      const doc = new Document(value, opts as any);
+      const walk = (node: unknown, depth: number): boolean => {
+        if (!isCollection(node)) return true;
+        let all = true;
+        for (const item of node.items as unknown[]) if (!walk(isPair(item) ? item.value : item, depth + 1)) all = false;
+        if (all && depth >= 1) node.flow = true;
+        return node.flow === true;
+      };
+      walk(doc.contents, 0);
+      return doc.toString();
+    };
+    let fast = 0;
+    for (let i = 0; i < 500; i++) {
+      for (const opts of [{ version: '1.1' }, {}, { indentSeq: false }, { lineWidth: 0 }]) {
+        const text = flowText({ a: gen(0) }, opts) + '---\n' + flowText({ b: gen(0), c: [gen(1)] }, opts);
+        const docs = fastDocuments(text, KUBERNETES_YAML_OPTIONS);
+        const expected = full(text);
+        if (docs === undefined) continue;
+        fast++;
+        expect(docs.map((d) => d.value), text).toEqual(expected);
       }
     }
     expect(fast).toBeGreaterThan(500);

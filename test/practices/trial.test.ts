@@ -290,7 +290,7 @@ describe('pdb and HPAs the API server or the controllers reject', () => {
   const hpa = (name: string) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta(name), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 6 } });
   it('flags two HPAs that target one workload', () => {
     expect(messages('replicas-min', (a) => { delete a.deployment.spec.replicas; (a as any).h1 = hpa('web-cpu'); (a as any).h2 = hpa('web-rps'); }))
-      .toEqual(['Deployment web: is the target of 2 HorizontalPodAutoscalers (web-cpu, web-rps): each sets spec.replicas to its own count, so they undo each other']);
+      .toEqual(['Deployment web: is the target of 2 autoscalers (HorizontalPodAutoscaler web-cpu, HorizontalPodAutoscaler web-rps): each sets the replica count to its own, so they undo each other']);
   });
   it('passes one HPA per workload', () => {
     expect(messages('replicas-min', (a) => { delete a.deployment.spec.replicas; (a as any).h1 = hpa('web-cpu'); })).toEqual([]);

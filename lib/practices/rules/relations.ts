@@ -127,7 +127,7 @@ export function pdb(ctx: RuleContext): void {
     if (!blocked) continue;
     const over = pods.map((p) => {
       const range = replicaRange(ctx.index, p);
-      return `${p.obj.kind}/${p.obj.name}${range ? ` (${range.hpa ? `HorizontalPodAutoscaler minReplicas ${range.min}` : `${range.min} replica${range.min === 1 ? '' : 's'}`})` : ''}`;
+      return `${p.obj.kind}/${p.obj.name}${range ? ` (${range.minText ? range.minText : `${range.min} replica${range.min === 1 ? '' : 's'}`})` : ''}`;
     }).join(', ');
     ctx.report(budget, `allows no disruption (${always ? blocked.replace(/ with \d+ replicas$/, '') : blocked}) over ${over}, so every drain of their nodes blocks forever`, {
       field: 'spec', alsoSkippedBy: pods.map((p) => p.obj), fix: 'set maxUnavailable: 1 (or remove the budget from a workload that runs a single replica)',

@@ -5,7 +5,7 @@
 import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { PINNED_TAG_PATTERN_ANNOTATION } from '../../core/labels';
 import { RuleContext } from '../context';
-import { ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
+import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -34,20 +34,38 @@ function replicaCount(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= INT32_MAX ? x : undefined;
 }
 
+/** Replica range of a workload: `min` to `max`, and the autoscaler that sets it with its words for messages. */
+export interface ReplicaRange {
+  readonly min: number;
+  readonly max: number;
+  /** Name of the autoscaler. */
+  readonly hpa?: string;
+  /** The autoscaler's minimum in words: `HorizontalPodAutoscaler minReplicas 1`, `ScaledObject minReplicaCount 0`. */
+  readonly minText?: string;
+}
+
+/** An autoscaler's minimum and maximum, defaults applied; undefined when either is not a valid count (replicas-min reports it). */
+function autoscalerRange(a: Autoscaler): { min: number; max: number } | undefined {
+  const spec = a.obj.m.spec ?? {};
+  const min = replicaCount(spec[a.minField] ?? a.minDefault);
+  const max = replicaCount(spec[a.maxField] ?? a.maxDefault);
+  return min === undefined || max === undefined ? undefined : { min, max };
+}
+
 /**
- * Replica range of a workload: static replicas, or the HPA's min and max. Undefined for kinds
- * without replicas, and when the count is not a valid number (rule `replicas-min` reports it).
+ * Replica range of a workload: static replicas (of the object that owns them: an Argo Rollout
+ * over a Deployment by `workloadRef`), or its autoscaler's min and max (a HorizontalPodAutoscaler
+ * or a KEDA ScaledObject). Undefined for kinds without replicas, and when a count is not a valid
+ * number (rule `replicas-min` reports it).
  */
-export function replicaRange(index: ObjectIndex, p: PodSet): { min: number; max: number; hpa?: string } | undefined {
+export function replicaRange(index: ObjectIndex, p: PodSet): ReplicaRange | undefined {
   if (!p.replicated) return undefined;
-  const hpa = index.hpaFor(p.obj);
-  if (hpa) {
-    const min = replicaCount(hpa.m.spec?.minReplicas ?? 1);
-    const max = replicaCount(hpa.m.spec?.maxReplicas);
-    if (min === undefined || max === undefined) return undefined;
-    return { min, max, hpa: hpa.name };
+  const scaler = index.autoscalerFor(p.obj);
+  if (scaler) {
+    const r = autoscalerRange(scaler);
+    return r && { ...r, hpa: scaler.obj.name, minText: `${scaler.obj.kind} ${scaler.minField} ${r.min}` };
   }
-  const r = replicaCount(p.obj.m.spec?.replicas ?? 1);
+  const r = replicaCount(index.scaleOwner(p.obj).m.spec?.replicas ?? 1);
   return r === undefined ? undefined : { min: r, max: r };
 }
 
@@ -97,51 +115,63 @@ export function imageRegistry(ctx: RuleContext): void {
 
 /**
  * `replicas-min`: a stateless workload (Deployment, ReplicaSet, ReplicationController) runs at
- * least 2 replicas (HPA minReplicas at least 2). On every replicated kind: the replica counts
- * are valid numbers, and an HPA-scaled workload leaves spec.replicas to the HPA.
+ * least 2 replicas (an autoscaler's minimum at least 2: HPA minReplicas, KEDA minReplicaCount).
+ * On every replicated kind: the replica counts are valid numbers, and an autoscaled workload
+ * leaves spec.replicas to its autoscaler. Replicas a Rollout owns (`workloadRef`) are judged on
+ * the Rollout.
  */
 export function replicasMin(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     if (!p.replicated) continue;
-    const hpa = ctx.index.hpaFor(p.obj);
-    const given = p.obj.m.spec?.replicas;
+    const owner = ctx.index.scaleOwner(p.obj);
+    const ownerWords = owner === p.obj ? '' : ` (Rollout ${owner.name} owns its replicas through workloadRef)`;
+    const alsoOwner = owner === p.obj ? [] : [owner];
+    const given = owner.m.spec?.replicas;
     if (given !== undefined && replicaCount(given) === undefined) {
-      ctx.report(p.obj, `spec.replicas is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, { field: 'spec.replicas', fix: 'set spec.replicas to a whole number such as 2' });
+      ctx.report(p.obj, `spec.replicas${ownerWords} is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
+        field: 'spec.replicas', alsoSkippedBy: alsoOwner, fix: `set spec.replicas${owner === p.obj ? '' : ` of Rollout ${owner.name}`} to a whole number such as 2`,
+      });
       continue;
     }
-    const hpas = ctx.index.hpasFor(p.obj);
-    if (hpas.length > 1) {
-      ctx.report(p.obj, `is the target of ${hpas.length} HorizontalPodAutoscalers (${hpas.map((h) => h.name).join(', ')}): each sets spec.replicas to its own count, so they undo each other`, {
-        field: 'spec.replicas', alsoSkippedBy: hpas, fix: 'keep one HorizontalPodAutoscaler per workload and give it every metric',
+    const scalers = ctx.index.autoscalersFor(p.obj);
+    const scalerObjs = scalers.map((a) => a.obj);
+    if (scalers.length > 1) {
+      ctx.report(p.obj, `is the target of ${scalers.length} autoscalers (${scalerObjs.map((o) => `${o.kind} ${o.name}`).join(', ')}): each sets the replica count to its own, so they undo each other`, {
+        field: 'spec.replicas', alsoSkippedBy: scalerObjs, fix: 'keep one autoscaler per workload and give it every metric (a KEDA ScaledObject makes its own HorizontalPodAutoscaler)',
       });
     }
-    if (hpa) {
-      const bad = (['minReplicas', 'maxReplicas'] as const).filter((f) => (f === 'maxReplicas' || hpa.m.spec?.[f] !== undefined) && replicaCount(hpa.m.spec?.[f]) === undefined);
+    const scaler = scalers[0];
+    if (scaler) {
+      const s = scaler.obj;
+      const spec = s.m.spec ?? {};
+      const bad = [scaler.minField, scaler.maxField].filter((f) => (spec[f] !== undefined || (f === scaler.maxField && scaler.maxDefault === undefined)) && replicaCount(spec[f]) === undefined);
       for (const f of bad) {
-        ctx.report(p.obj, `HorizontalPodAutoscaler ${hpa.name} has spec.${f} ${JSON.stringify(hpa.m.spec?.[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
-          field: 'spec.replicas', alsoSkippedBy: [hpa], fix: `set spec.${f} of HorizontalPodAutoscaler ${hpa.name} to a whole number`,
+        ctx.report(p.obj, `${s.kind} ${s.name} has spec.${f} ${JSON.stringify(spec[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
+          field: 'spec.replicas', alsoSkippedBy: [s], fix: `set spec.${f} of ${s.kind} ${s.name} to a whole number`,
         });
       }
       if (bad.length > 0) continue;
       if (given !== undefined) {
-        ctx.report(p.obj, `sets spec.replicas ${given} although HorizontalPodAutoscaler ${hpa.name} scales it: every apply or GitOps sync resets the count the HPA chose`, {
-          field: 'spec.replicas', alsoSkippedBy: [hpa], fix: 'remove spec.replicas and let the HorizontalPodAutoscaler own the count (set its minReplicas instead)',
+        ctx.report(p.obj, `sets spec.replicas ${given}${ownerWords} although ${s.kind} ${s.name} scales it: every apply or GitOps sync resets the count the autoscaler chose`, {
+          field: 'spec.replicas', alsoSkippedBy: [s, ...alsoOwner],
+          fix: `remove spec.replicas${owner === p.obj ? '' : ` from Rollout ${owner.name}`} and let the ${s.kind} own the count (set its ${scaler.minField} instead)`,
         });
       }
     }
     if (!p.kind.stateless) continue;
     const range = replicaRange(ctx.index, p)!;
     if (range.min >= 2) continue;
-    if (range.hpa !== undefined) {
-      const hpa = ctx.index.get('HorizontalPodAutoscaler', p.obj.ns, range.hpa);
-      ctx.report(p.obj, `is scaled by HorizontalPodAutoscaler ${range.hpa} with minReplicas ${range.min}; one replica means downtime whenever its node goes away`, {
-        field: 'spec.replicas', alsoSkippedBy: hpa ? [hpa] : [],
-        fix: `set spec.minReplicas of HorizontalPodAutoscaler ${range.hpa} to 2 or more`,
+    if (scaler) {
+      const s = scaler.obj;
+      const zero = range.min === 0 ? ' (0 scales it to zero: the first request waits for a pod to start, and then one replica serves)' : '';
+      ctx.report(p.obj, `is scaled by ${s.kind} ${s.name} with ${scaler.minField} ${range.min}${s.m.spec?.[scaler.minField] === undefined ? ' (the default)' : ''}${zero}; one replica means downtime whenever its node goes away`, {
+        field: 'spec.replicas', alsoSkippedBy: [s],
+        fix: `set spec.${scaler.minField} of ${s.kind} ${s.name} to 2 or more`,
       });
     } else {
       ctx.report(p.obj, given === undefined
         ? 'has no spec.replicas, so it runs 1 replica; one replica means downtime whenever its node goes away'
-        : `runs ${range.min} replica${range.min === 1 ? '' : 's'}; one replica means downtime whenever its node goes away`, { field: 'spec.replicas' });
+        : `runs ${range.min} replica${range.min === 1 ? '' : 's'}${ownerWords}; one replica means downtime whenever its node goes away`, { field: 'spec.replicas', alsoSkippedBy: alsoOwner });
     }
   }
 }
@@ -492,16 +522,40 @@ function inCluster(index: ObjectIndex, host: string): boolean {
   return !DOMAIN_SUFFIXES.has(parts[1]) && !/^[a-z]{2}$/.test(parts[1]) && !/^\d+$/.test(parts[1]);
 }
 
-/** Whether a URL names a document (a JSON schema, a specification, docs): a constant, the same in every environment. */
-function isDocumentUrl(url: string): boolean {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#\s]/)[0];
-  return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md)$/i.test(path);
+/**
+ * Hosts whose URLs name things rather than serve them: XML namespaces (`http://www.w3.org/2001/XMLSchema`,
+ * `http://xmlns.com/foaf/0.1/`, `http://purl.org/dc/elements/1.1/`, SOAP and Office schemas), JSON
+ * schemas, licenses and standards. Such a URL is an identifier, the same in every environment.
+ */
+const IDENTIFIER_HOST = /(^|\.)(w3\.org|xmlns\.com|purl\.org|json-schema\.org|schema\.org|schemastore\.org|xmlsoap\.org|openxmlformats\.org|oasis-open\.org|spdx\.org|opensource\.org|creativecommons\.org|gnu\.org|ietf\.org|rfc-editor\.org|iana\.org)$/i;
+/** First labels of hosts that publish documents (`docs.example.com`, `schemas.microsoft.com`). */
+const DOCUMENT_HOST_LABEL = /^(docs?|documentation|schemas?|xmlns|ns|specs?|wiki|help)$/i;
+/** What comes right before a URL used as an identifier: `"$schema": "`, `xmlns:x="`, `targetNamespace="`, `xsi:schemaLocation="`. */
+const IDENTIFIER_CONTEXT = /(\$schema["']?\s*[:=]\s*["']?|\$id["']?\s*[:=]\s*["']?|xmlns(:[\w.-]+)?\s*=\s*["']?|targetNamespace\s*=\s*["']?|schemaLocation\s*=\s*["'][^"']*)$/i;
+/** Variables (and flags) whose value is an identifier or a link for people, never an endpoint the pod calls. */
+const IDENTIFIER_NAME = /(^|_)(XMLNS|NS|NAMESPACE_UR[IL]|SCHEMA|SCHEMA_UR[IL]|SCHEMA_LOCATION|LICEN[CS]E|LICEN[CS]E_UR[IL]|DOCS?|DOCS?_UR[IL]|DOCUMENTATION_UR[IL]|HELP_UR[IL])$/i;
+
+/**
+ * Whether a URL names a document or an identifier (an XML namespace, a JSON schema, a
+ * specification, a license, docs): a constant, the same in every environment. `before` is the
+ * text in front of the URL in its value.
+ */
+function isDocumentUrl(url: string, host: string, before: string): boolean {
+  if (IDENTIFIER_HOST.test(host) || DOCUMENT_HOST_LABEL.test(host.split('.')[0]) || IDENTIFIER_CONTEXT.test(before)) return true;
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#\s"']/)[0];
+  return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md|txt)$/i.test(path);
 }
 
-/** The host an environment variable's (or flag's) value points at, when the value is an endpoint. */
+/** The host an environment variable's (or flag's) value points at, when the value is an endpoint: the first URL that names no document, or a host. */
 function endpointHost(name: string, value: string): string | undefined {
-  const url = URL_VALUE.exec(value);
-  if (url) return isDocumentUrl(value.slice(url.index)) ? undefined : url[1];
+  if (IDENTIFIER_NAME.test(name)) return undefined;
+  const urls = new RegExp(URL_VALUE.source, 'gi');
+  let any = false;
+  for (let url = urls.exec(value); url; url = urls.exec(value)) {
+    any = true;
+    if (!isDocumentUrl(value.slice(url.index), url[1], value.slice(0, url.index))) return url[1];
+  }
+  if (any) return undefined;
   if (!ENDPOINT_NAME.test(name) && !PROXY_NAME.test(name)) return undefined;
   if (NOT_ENDPOINTS.test(value)) return undefined;
   const first = value.split(',')[0].trim();
