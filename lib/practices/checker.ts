@@ -3,7 +3,7 @@
  * over it, and applies skips. Linear in the number of objects: cross-object rules look
  * objects up by kind, namespace, name and label instead of scanning.
  */
-import { findRule, RULES } from './catalog';
+import { findRule, isSwitchable, notSwitchableWhy, RULES } from './catalog';
 import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
 import { ObjectIndex, isObject } from './objects';
@@ -89,6 +89,10 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
       const rule = findRule(id);
       if (!rule) {
         warnings.push(`${where}: skip annotation for unknown rule "${id}"`);
+        continue;
+      }
+      if (!isSwitchable(rule)) {
+        warnings.push(`${where}: skip annotation for ${id} is ignored: ${notSwitchableWhy(id)}`);
         continue;
       }
       if (skipReason(obj, id) === undefined) {

@@ -1,4 +1,4 @@
-import { findRule } from './catalog';
+import { findRule, isSwitchable } from './catalog';
 import { ResolvedOptions } from './model';
 import { RuleViolation } from './types';
 import { Obj, ObjectIndex } from './objects';
@@ -42,6 +42,7 @@ export function skipReason(obj: Obj, rule: string): string | undefined {
 /** What a rule sees: the index, the options, and a way to report. */
 export class RuleContext {
   private readonly defaultFix: string;
+  private readonly switchable: boolean;
 
   constructor(
     public readonly index: ObjectIndex,
@@ -49,7 +50,9 @@ export class RuleContext {
     public readonly rule: string,
     private readonly sink: Sink,
   ) {
-    this.defaultFix = findRule(rule)?.fix ?? '';
+    const info = findRule(rule);
+    this.defaultFix = info?.fix ?? '';
+    this.switchable = info === undefined || isSwitchable(info);
   }
 
   /** The restricted profile (everything) rather than baseline. */
@@ -57,16 +60,16 @@ export class RuleContext {
     return this.options.profile === 'restricted';
   }
 
-  /** Reports a violation on `obj` unless a skip annotation with a reason suppresses it. */
+  /** Reports a violation on `obj` unless a skip annotation with a reason suppresses it (and the rule can be switched off). */
   public report(obj: Obj, message: string, opts: ReportOptions = {}): void {
     if (!obj.subject) return;
-    for (const o of [obj, ...(opts.alsoSkippedBy ?? [])]) {
+    for (const o of this.switchable ? [obj, ...(opts.alsoSkippedBy ?? [])] : []) {
       if (skipReason(o, this.rule) !== undefined) {
         this.sink.countSuppressed(o, this.rule);
         return;
       }
     }
-    const emptySkip = obj.skips.has(this.rule) ? ' (its skip annotation has no reason, so it does not count)' : '';
+    const emptySkip = obj.skips.has(this.rule) && this.switchable ? ' (its skip annotation has no reason, so it does not count)' : '';
     const violation: RuleViolation = {
       rule: this.rule,
       kind: obj.kind,

@@ -81,7 +81,7 @@ const CASES: Case[] = [
     message: /has spec.(strategy|updateStrategy).type "Other"; a \w+ knows only (RollingUpdate and Recreate|RollingUpdate and OnDelete), so the API server rejects it/,
   },
   { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
-  { rule: 'labels', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
+  { rule: 'api-valid', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
   { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },
 ];
 
@@ -149,9 +149,9 @@ describe('kind-specific meaning', () => {
   });
 
   it('a workload whose selector does not select its own template, or is empty, is flagged (a JSON patch that removed or changed it)', () => {
-    expect(checkAs('Deployment', (w) => { w.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'api' } }; }).filter((v) => v.rule === 'labels').map((v) => v.message))
+    expect(checkAs('Deployment', (w) => { w.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'api' } }; }).filter((v) => v.rule === 'api-valid').map((v) => v.message))
       .toEqual(['spec.selector {app.kubernetes.io/name=api} does not select its own pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}; the API server rejects it']);
-    expect(checkAs('StatefulSet', (w) => { w.spec.selector = {}; }).filter((v) => v.rule === 'labels').map((v) => v.message))
+    expect(checkAs('StatefulSet', (w) => { w.spec.selector = {}; }).filter((v) => v.rule === 'api-valid').map((v) => v.message))
       .toEqual(['has an empty spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}']);
   });
 
