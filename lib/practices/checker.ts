@@ -47,6 +47,15 @@ export function checkManifests(
   return checkIndex(new ObjectIndex(flattenManifests(manifests), subject, defaultNamespace), options);
 }
 
+/** The violations of one rule alone (skips honoured as the rule allows), e.g. `api-valid` before reading objects for another purpose. */
+export function checkRule(id: string, manifests: readonly ManifestInput[], defaultNamespace?: string): RuleViolation[] {
+  const rule = RULE_CHECKS.find((r) => r.id === id);
+  if (!rule) throw new Error(`no checker rule ${id}`);
+  const sink = new Sink();
+  rule.check(new RuleContext(new ObjectIndex(flattenManifests(manifests), undefined, defaultNamespace), DEFAULT_OPTIONS, id, sink));
+  return sink.violations;
+}
+
 /** Checks an index already built (the in-app enforcement reuses one index for several scopes). */
 export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckResult {
   const sink = new Sink();
