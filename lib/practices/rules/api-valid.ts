@@ -268,6 +268,9 @@ function checkPodSpec(f: Findings, p: PodSet): void {
       volumes.add(v.name);
     });
   }
+  // A StatefulSet's claim templates are volumes of its pods too.
+  const claims = p.obj.kind === 'StatefulSet' ? p.obj.m.spec?.volumeClaimTemplates : undefined;
+  if (Array.isArray(claims)) for (const c of claims) if (typeof c?.metadata?.name === 'string') volumes.add(c.metadata.name);
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
     f.bad(`${p.specField}.containers`, spec.containers, 'at least one container');
   }
