@@ -158,6 +158,24 @@ describe('api-valid refuses what the API server refuses', () => {
       .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].readinessProbe.periodSeconds: -1 is refused by the API server; expected a whole number of at least 0 (0 means the default)`]);
   });
 
+  it('pod references: priorityClassName Critical_Class, a nodeSelector key "disk type", a Secret key ../k or an empty Secret name', () => {
+    expect(findings((a) => { a.deployment.spec.template.spec.priorityClassName = 'Critical_Class'; }))
+      .toEqual([`Deployment web ${DEPLOYMENT}.priorityClassName: "Critical_Class" is refused by the API server; expected ${SUBDOMAIN}`]);
+    expect(findings((a) => { a.deployment.spec.template.spec.nodeSelector = { 'disk type': 'ssd' }; }))
+      .toEqual([`Deployment web ${DEPLOYMENT}.nodeSelector["disk type"]: "disk type" is refused by the API server; expected a key that is ${QUALIFIED}`]);
+    expect(findings((a) => { container(a).env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: '', key: '../k' } } }]; }).filter((x) => x.includes('secretKeyRef'))).toEqual([
+      `Deployment web ${DEPLOYMENT}.containers[0].env[0].valueFrom.secretKeyRef.key: "../k" is refused by the API server; expected a ConfigMap key of at most 253 characters: letters, digits, '-', '_' and '.', other than "." and ".." and not starting with ".."`,
+      `Deployment web ${DEPLOYMENT}.containers[0].env[0].valueFrom.secretKeyRef.name: "" is refused by the API server; expected the name of a Secret`,
+    ]);
+  });
+
+  it('an Ingress path /api//v1 or /static/.. of type Prefix', () => {
+    const ingress = (p: string) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i' }, spec: { rules: [{ http: { paths: [{ path: p, pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } });
+    expect(loose(ingress('/api//v1'))).toEqual(['spec.rules[0].http.paths[0].path: "/api//v1" is refused by the API server; expected a path without "//" (the API server refuses it in Prefix and Exact paths), such as "/api/v1"']);
+    expect(loose(ingress('/static/..'))).toEqual(['spec.rules[0].http.paths[0].path: "/static/.." is refused by the API server; expected a path not ending with "/.." (the API server refuses it in Prefix and Exact paths)']);
+    expect(loose(ingress('/api/v1.2'))).toEqual([]);
+  });
+
   it('a NetworkPolicy CIDR /33 and an endPort below its port', () => {
     const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/33' } }], ports: [{ port: 8080, endPort: 80 }] }] } };
     expect(loose(policy)).toEqual([

@@ -9,7 +9,7 @@
  */
 import {
   annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, CONFIG_DATA_MAX_BYTES, configMapKeyProblem,
-  dns1123LabelProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
+  dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
 } from '../../core/validation/rules';
 import {
   apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem, relaxedEnvVarNameProblem,
@@ -234,6 +234,13 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
     c.env.forEach((e: any, i: number) => {
       if (!isObject(e)) { f.bad(`${field}.env[${i}]`, e, 'an object with a name'); return; }
       f.check(`${field}.env[${i}].name`, e.name, relaxedEnvVarNameProblem(e.name));
+      for (const source of ['configMapKeyRef', 'secretKeyRef']) {
+        const ref = e.valueFrom?.[source];
+        if (!isObject(ref)) continue;
+        const at = `${field}.env[${i}].valueFrom.${source}`;
+        if (typeof ref.name !== 'string' || ref.name === '') f.bad(`${at}.name`, ref.name, `the name of a ${source === 'secretKeyRef' ? 'Secret' : 'ConfigMap'}`);
+        f.check(`${at}.key`, ref.key, configMapKeyProblem(ref.key));
+      }
     });
   }
   checkResources(f, `${field}.resources`, c.resources);
@@ -280,6 +287,9 @@ function checkPodSpec(f: Findings, p: PodSet): void {
     spec[list].forEach((c: any, i: number) => checkContainer(f, `${p.specField}.${list}[${i}]`, c, volumes, names, list));
   }
   if (spec.nodeSelector !== undefined) checkLabelMap(f, `${p.specField}.nodeSelector`, spec.nodeSelector);
+  for (const name of ['priorityClassName', 'serviceAccountName']) {
+    if (spec[name] !== undefined && spec[name] !== '') f.check(`${p.specField}.${name}`, spec[name], dns1123SubdomainProblem(spec[name]));
+  }
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds !== null) {
     f.check(`${p.specField}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, int32Problem(spec.terminationGracePeriodSeconds, 0) && 'a whole number of seconds of at least 0');
   }
