@@ -66,6 +66,15 @@ function jsonError(text: string): string {
   try { JSON.parse(text); return ''; } catch (e) { return (e as Error).message; }
 }
 
+describe('check --disable api-valid', () => {
+  it('is a usage error (exit 2): the API server reads no reason', () => {
+    const r = run(['check', '--disable', 'api-valid=legacy', file('app.json', app())]);
+    expect(r.err).toMatch(/^cdk8s-guardrails: invalid disabledRules.api-valid "api-valid": expected a rule that can be switched off \(the API server refuses an invalid object whatever its annotations say, so api-valid cannot be switched off; fix the object\)\n\nUsage:/);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('rules honours --format or refuses it', () => {
   it('--format json and --json print the catalog as JSON; text is the default', () => {
     for (const args of [['rules', '--format', 'json'], ['rules', '--format=json'], ['rules', '--json']]) {
