@@ -41,6 +41,9 @@ export class Guardrails {
    * writing the annotation `guardrails.cdk8s.io/skip.<rule>: <reason>` so that reviewers
    * see the exception in the YAML. For rules that span objects, the annotation on the
    * workload counts. Call it after the construct has created its objects.
+   * `api-valid` (an object the API server refuses) cannot be switched off: the API server
+   * reads no annotation, so asking for it is an error, as are unknown ids, the library
+   * properties (`override`, `deterministic`, `environments`) and an empty reason.
    */
   public static skip(scope: IConstruct, ruleId: string, reason: string): void {
     const rule = findRule(ruleId);
