@@ -14,7 +14,7 @@ import {
 import {
   apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem, relaxedEnvVarNameProblem,
 } from '../../core/validation/api';
-import { parseQuantity } from '../../core/quantity';
+import { parseQuantity } from '../../core/validation/quantity';
 import { RuleContext } from '../context';
 import { Obj, PodSet, dig, isObject } from '../objects';
 import { isEmptySelector, LabelSelector, mapSelectorMatches, selectorMatches, selectorProblem, showSelector } from '../selector';
