@@ -95,7 +95,7 @@ describe('api-valid refuses what the API server refuses', () => {
     expect(findings((a) => { container(a).resources.requests.memory = ''; })).toEqual([`${at}.requests.memory: "" is refused by the API server; expected ${QUANTITY}`]);
     expect(findings((a) => { container(a).resources.requests.cpu = '-1'; })).toEqual([`${at}.requests.cpu: "-1" is refused by the API server; expected ${QUANTITY}`]);
     expect(findings((a) => { container(a).resources.limits.memory = '128m'; })).toEqual([
-      `${at}.limits.memory: "128m" is refused by the API server; expected a whole number of bytes such as "128Mi" or "1G" (an "m" suffix means thousandths of a byte: the API server warns "fractional byte value is invalid")`,
+      `${at}.limits.memory: "128m" is a fraction of a byte ("m" means thousandths): the API server warns "fractional byte value is invalid, must be an integer" and the value is rounded up; expected a whole number of bytes such as "128Mi" or "1G"`,
     ]);
     expect(findings((a) => { container(a).resources.limits.memory = '64Mi'; }))
       .toEqual([`${at}.requests.memory: request "128Mi" is above the limit "64Mi"; the API server refuses a request above its limit`]);
@@ -125,7 +125,8 @@ describe('api-valid refuses what the API server refuses', () => {
 
   it('env var names with "="', () => {
     expect(findings((a) => { container(a).env = [{ name: 'A=B', value: '1' }]; }))
-      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name of printable ASCII characters other than '=' (e.g. "LOG_LEVEL")`]);
+      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit, other than "." and ".." and not starting with ".." (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters)`]);
+    expect(findings((a) => { container(a).env = [{ name: '1ABC', value: '1' }]; })).toHaveLength(1);
   });
 
   it('a selector that does not match the template, for every kind with a required selector; a Job with manualSelector', () => {
@@ -196,7 +197,7 @@ describe('api-valid accepts the edge cases the API server accepts', () => {
       container(a).resources = { requests: { cpu: '100m', memory: '1e3', 'ephemeral-storage': '1.5Gi', 'nvidia.com/gpu': 1 }, limits: { memory: '1.5Gi', cpu: 2 } };
       a.service.metadata.labels.tier = '';
       a.service.metadata.annotations = { 'Example.com/Team': 'shop', 'kubernetes.io/description': 'x', a: '' };
-      container(a).env = [{ name: '1_RELAXED.name-ok', value: '1' }];
+      container(a).env = [{ name: '_relaxed.Name-ok', value: '1' }];
       container(a).livenessProbe.periodSeconds = 0;
     })).toEqual([]);
   });

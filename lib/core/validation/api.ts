@@ -37,15 +37,6 @@ export function pathSegmentNameProblem(value: unknown): string | undefined {
 }
 
 /**
- * The relaxed environment variable name of current API servers (RelaxedEnvironmentVariableValidation,
- * on by default since Kubernetes 1.32): one or more printable ASCII characters other than '='.
- */
-export function relaxedEnvVarNameProblem(value: unknown): string | undefined {
-  if (typeof value === 'string' && /^[\x20-\x3c\x3e-\x7e]+$/.test(value)) return undefined;
-  return 'an environment variable name of printable ASCII characters other than \'=\' (e.g. "LOG_LEVEL")';
-}
-
-/**
  * ParseGroupVersion: `<version>` for the core group ("v1") or `<group>/<version>`; the group a
  * DNS-1123 subdomain, the version a DNS-1035 label ("v1", "v1beta1"), as CustomResourceDefinitions
  * require.

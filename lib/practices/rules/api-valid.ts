@@ -9,10 +9,10 @@
  */
 import {
   annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, CONFIG_DATA_MAX_BYTES, configMapKeyProblem,
-  dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
+  dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
 } from '../../core/validation/rules';
 import {
-  apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem, relaxedEnvVarNameProblem,
+  apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem,
 } from '../../core/validation/api';
 import { parseQuantity } from '../../core/validation/quantity';
 import { RuleContext } from '../context';
@@ -195,7 +195,7 @@ function checkResources(f: Findings, at: string, resources: unknown): void {
       const amount = parseQuantity(text);
       if (amount < 0) { f.bad(field, value, 'a quantity of at least 0'); continue; }
       if ((name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-')) && !Number.isInteger(Math.round(amount * 1e6) / 1e6)) {
-        f.bad(field, value, 'a whole number of bytes such as "128Mi" or "1G" (an "m" suffix means thousandths of a byte: the API server warns "fractional byte value is invalid")');
+        f.say(field, `${showValue(value)} is a fraction of a byte ("m" means thousandths): the API server warns "fractional byte value is invalid, must be an integer" and the value is rounded up; expected a whole number of bytes such as "128Mi" or "1G"`);
         continue;
       }
       amounts[section][name] = amount;
@@ -233,7 +233,9 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
   if (Array.isArray(c.env)) {
     c.env.forEach((e: any, i: number) => {
       if (!isObject(e)) { f.bad(`${field}.env[${i}]`, e, 'an object with a name'); return; }
-      f.check(`${field}.env[${i}].name`, e.name, relaxedEnvVarNameProblem(e.name));
+      // The rule of API servers before 1.32; later ones also accept any printable ASCII but '='.
+      const problem = envVarNameProblem(e.name);
+      f.check(`${field}.env[${i}].name`, e.name, problem && `${problem} (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters)`);
       for (const source of ['configMapKeyRef', 'secretKeyRef']) {
         const ref = e.valueFrom?.[source];
         if (!isObject(ref)) continue;
