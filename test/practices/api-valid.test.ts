@@ -177,6 +177,16 @@ describe('api-valid refuses what the API server refuses', () => {
     expect(loose(ingress('/api/v1.2'))).toEqual([]);
   });
 
+  it('numbers out of their field\'s range: replicas 1e400 (a string, as go-yaml reads it), 1.5 or -1; a grace period of -1', () => {
+    for (const replicas of ['1e400', 1.5, -1]) {
+      expect(findings((a) => { a.deployment.spec.replicas = replicas; }), String(replicas))
+        .toEqual([`Deployment web spec.replicas: ${JSON.stringify(replicas)} is refused by the API server; expected a whole number from 0 to 2147483647`]);
+    }
+    expect(findings((a) => { a.deployment.spec.replicas = 0; })).toEqual([]);
+    expect(findings((a) => { a.deployment.spec.template.spec.terminationGracePeriodSeconds = -1; }))
+      .toEqual([`Deployment web ${DEPLOYMENT}.terminationGracePeriodSeconds: -1 is refused by the API server; expected a whole number of seconds of at least 0`]);
+  });
+
   it('a NetworkPolicy CIDR /33 and an endPort below its port', () => {
     const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/33' } }], ports: [{ port: 8080, endPort: 80 }] }] } };
     expect(loose(policy)).toEqual([
