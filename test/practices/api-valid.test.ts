@@ -140,6 +140,16 @@ describe('api-valid refuses what the API server refuses', () => {
       .toEqual(['Deployment web spec.selector: spec.selector matchExpressions[0] (x In) has no values; In needs at least one; the API server rejects it']);
   });
 
+  it('a Pod\'s own labels are reported once; a ReplicationController\'s map selector is checked', () => {
+    const p = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { 'a b': 'c' } }, spec: { containers: [{ name: 'c', image: 'i:1.0.0' }] } };
+    expect(loose(p)).toHaveLength(1);
+    const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { selector: { app: 'x y' }, template: { metadata: { labels: { app: 'x y' } }, spec: { containers: [{ name: 'c', image: 'i:1.0.0' }] } } } };
+    expect(loose(rc)).toEqual([
+      'spec.selector.app: "x y" is refused by the API server; expected a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit',
+      'spec.template.metadata.labels.app: "x y" is refused by the API server; expected a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit',
+    ]);
+  });
+
   it('a missing selector', () => {
     expect(findings((a) => { delete a.deployment.spec.selector; }))
       .toEqual(['Deployment web spec.selector: has no spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s, app.kubernetes.io/name=web}']);

@@ -265,8 +265,10 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
 
 function checkPodSpec(f: Findings, p: PodSet): void {
   const spec = p.spec;
-  checkLabelMap(f, `${p.metaField}.labels`, dig(p.obj.m, [...p.metaField.split('.'), 'labels']));
-  checkAnnotations(f, `${p.metaField}.annotations`, dig(p.obj.m, [...p.metaField.split('.'), 'annotations']));
+  if (p.metaField !== 'metadata') { // a Pod's own metadata is checked with every object's
+    checkLabelMap(f, `${p.metaField}.labels`, dig(p.obj.m, [...p.metaField.split('.'), 'labels']));
+    checkAnnotations(f, `${p.metaField}.annotations`, dig(p.obj.m, [...p.metaField.split('.'), 'annotations']));
+  }
   if (!isObject(spec)) return;
   const volumes = new Set<string>();
   if (Array.isArray(spec.volumes)) {
@@ -332,7 +334,11 @@ function checkWorkload(f: Findings, p: PodSet): void {
   }
   const problem = workloadSelectorProblem(p);
   if (problem) f.say('spec.selector', problem, 'set spec.selector.matchLabels to labels of the pod template (app.kubernetes.io/name and app.kubernetes.io/instance)');
-  else if (isObject(spec?.selector)) checkLabelMap(f, 'spec.selector.matchLabels', p.kind.selector === 'optional' ? undefined : spec.selector.matchLabels);
+  else if (isObject(spec?.selector) && p.kind.selector !== 'none') {
+    // A ReplicationController's selector is a plain map; the others are label selectors.
+    if (p.kind.selector === 'optional') checkLabelMap(f, 'spec.selector', spec.selector);
+    else checkLabelMap(f, 'spec.selector.matchLabels', spec.selector.matchLabels);
+  }
   checkPodSpec(f, p);
 }
 
