@@ -58,8 +58,10 @@ function checkLabelMap(f: Findings, field: string, labels: unknown): void {
   }
 }
 
+/** What a map key must be, said as a key ("a key of the form ...", "a ConfigMap key ..."). */
 function keyProblem(problem: string | undefined): string | undefined {
-  return problem === undefined ? undefined : `a key that is ${problem}`;
+  if (problem === undefined || /^an? (\S+ )?key\b/.test(problem)) return problem;
+  return `a key that is ${problem}`;
 }
 
 function checkMetadata(f: Findings, obj: Obj): void {
