@@ -8,6 +8,7 @@
 #                                         a corpus of tricky strings, and every document in dist/
 #   5. the library's own checker          when bin/cdk8s-guardrails.js exists
 #   6. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, Pod Security, apply
+#   7. verify/api-valid.test.js           the checker's api-valid flags exactly the cases a kube-apiserver refuses
 # Every stage runs even when an earlier one fails; the exit status is non-zero if any failed.
 #
 #   VERIFY_SKIP_SYNTH=1      check dist/ as it is
@@ -51,6 +52,8 @@ fi
 if [ -z "${VERIFY_SKIP_APISERVER:-}" ]; then
   stage "kube-apiserver"
   node --test --test-reporter=spec verify/apiserver.test.js || failed+=(apiserver)
+  stage "api-valid vs kube-apiserver"
+  node --test --test-reporter=spec verify/api-valid.test.js || failed+=(api-valid)
 fi
 
 printf '\n=== verify: %ss' "$((SECONDS - started))"

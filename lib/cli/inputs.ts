@@ -66,6 +66,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     }
     const r = readManifestText(text, source);
     inputs.problems.push(...r.problems);
+    inputs.notes.push(...r.notes);
     for (const [k, v] of r.lines) inputs.lines.set(k, v);
     for (const [k, v] of r.texts) inputs.texts.set(k, v);
     add(group, r.inputs);

@@ -31,7 +31,7 @@ const DEFAULT_IO: CliIo = {
 };
 
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...
-       cdk8s-guardrails rules
+       cdk8s-guardrails rules [--format text|json]
        cdk8s-guardrails traffic [options] <file or directory>...   (see traffic --help)
        cdk8s-guardrails synth <app.ts or .js> [options] [-- app arguments]   (see synth --help)
 
@@ -79,10 +79,31 @@ interface Parsed {
   readonly namespace?: string;
 }
 
+/** The formats `rules` writes: the catalog is a list, not a check result, so SARIF and JUnit do not apply. */
+const RULES_FORMATS = ['text', 'json'];
+
+/** `rules [--format text|json] [--json]`: every other argument is refused. */
+function parseRulesArgs(args: string[]): Parsed {
+  let format: Format = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (flag === '-h' || flag === '--help') return { command: 'help', json: false, format: 'text', paths: [], options: {} };
+    if (flag === '--json' && eq < 0) { format = 'json'; continue; }
+    if (flag !== '--format') throw new UsageError(`rules takes no ${arg.startsWith('-') ? `option ${arg}` : `argument ${JSON.stringify(arg)}`}: expected --format text or --format json`);
+    const name = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (name === undefined) throw new UsageError('--format needs a value');
+    if (!RULES_FORMATS.includes(name)) throw new UsageError(`rules --format ${JSON.stringify(name)}: expected text or json (the catalog is a list of rules, not a check result)`);
+    format = name as Format;
+  }
+  return { command: 'rules', json: format === 'json', format, paths: [], options: {} };
+}
+
 function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help', json: false, format: 'text', paths: [], options: {} };
-  if (command === 'rules') return { command: 'rules', json: rest.includes('--json'), format: 'text', paths: [], options: {} };
+  if (command === 'rules') return parseRulesArgs(rest);
   if (command !== 'check') throw new UsageError(`unknown command "${command}": expected check, rules, traffic or synth`);
   const paths: string[] = [];
   const lists: { [k: string]: string[] } = { registries: [], sa: [], svc: [], secrets: [] };

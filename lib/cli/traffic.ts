@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IngressController } from '../ingress/ingress-controller';
-import { flattenManifests } from '../practices/checker';
+import { checkRule, flattenManifests, formatViolation } from '../practices/checker';
 import { BlockedCall, blockedCalls } from '../traffic/calls';
 import { NetworkPolicyEvaluator } from '../traffic/evaluator';
 import { DroppedExposure, droppedExposures } from '../traffic/exposure';
@@ -126,6 +126,13 @@ export async function traffic(argv: string[], io: CliIo): Promise<number> {
     }
     const inputs = readInputs(args.paths, false, () => fs.readFileSync(0));
     if (inputs.problems.length > 0) throw new UsageError(inputs.problems.join('\n'));
+    // Objects the API server refuses (a CIDR /33, a port 70000) would draw a graph of a cluster that cannot exist.
+    const refused = checkRule('api-valid', [...inputs.groups.values()].flat(), args.namespace);
+    if (refused.length > 0) {
+      io.err(`cdk8s-guardrails traffic: input error: the API server refuses ${refused.length === 1 ? 'this object' : 'these objects'}, so no graph is drawn:\n`
+        + refused.map((v) => `  ${formatViolation(v)}\n`).join(''));
+      return 2;
+    }
     const manifests = flattenManifests([...inputs.groups.values()].flat()).map((input) => input.manifest);
     const model = readTrafficModel(manifests, args.namespace);
     const options: TrafficGraphOptions = {
@@ -157,7 +164,8 @@ export async function traffic(argv: string[], io: CliIo): Promise<number> {
       io.err(`cdk8s-guardrails traffic: ${e.message}\n\n${TRAFFIC_USAGE}`);
       return 2;
     }
-    io.err(`cdk8s-guardrails traffic: ${(e as Error).stack ?? e}\n`);
+    // Never a stack trace: the message, and where to report it.
+    io.err(`cdk8s-guardrails traffic: internal error: ${(e as Error)?.message ?? e}\n(this is a bug; please report it with the input that caused it)\n`);
     return 2;
   }
 }

@@ -1,27 +1,11 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
+import { BINARY, parseQuantity } from './validation/quantity';
 
 // Kubernetes quantities, compared in base units: millicores for CPU, bytes for everything
 // else, and rendered back with the largest unit that keeps them whole.
 
-const BINARY: { [suffix: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: { [suffix: string]: number } = { n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/**
- * Parses a Kubernetes quantity ("250m", "0.5", "128Mi", "1G", "1e3") into its value in
- * base units (cores, bytes, counts). NaN when the text is not a quantity.
- */
-export function parseQuantity(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return NaN;
-  const exp = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))[eE]([+-]?\d+)$/.exec(value);
-  if (exp) return parseFloat(exp[1]) * 10 ** parseInt(exp[2], 10);
-  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(value);
-  if (!m) return NaN;
-  const n = parseFloat(m[1]);
-  if (!m[2]) return n;
-  return n * (BINARY[m[2]] ?? DECIMAL[m[2]]);
-}
+export { parseQuantity };
 
 /** A CPU quantity in millicores (rounded up to whole millicores, as the API server does). */
 export function parseCpuMillis(value: unknown): number {

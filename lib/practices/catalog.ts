@@ -7,7 +7,7 @@
  */
 
 /** Where a rule belongs in the catalog. */
-export type RuleGroup = 'workload' | 'namespace' | 'ingress' | 'secret' | 'app';
+export type RuleGroup = 'api' | 'workload' | 'namespace' | 'ingress' | 'secret' | 'app';
 
 export interface RuleInfo {
   /** Stable rule id, as in PRACTICES.md. */
@@ -159,6 +159,10 @@ export const RULES: readonly RuleInfo[] = [
     requirement: 'no Secret with literal values is synthesized, no secret is a literal env value (a name that says secret, a URL with a password, a private key), and every Secret a pod reads has a source',
     reason: 'raw Secrets must never be committed to git (001, 002)',
     fix: 'use an ExternalSecret, a SealedSecret or a Secret that already exists in the cluster' },
+  { id: 'api-valid', group: 'api', profiles: ALL,
+    requirement: 'the object is one a Kubernetes API server accepts: names, labels, annotations, keys, ports, quantities and selectors follow the API server\'s own validation',
+    reason: 'a manifest the API server refuses fails the whole apply at deploy time, long after review; Helm output, included YAML and patches are not checked by the constructs',
+    fix: 'change the field to a value the API server accepts (the message says what is allowed); no skip annotation or disabled rule changes what the API server refuses' },
   { id: 'override', group: 'app', profiles: ALL,
     requirement: 'every generated field can be changed or removed without forking',
     reason: 'a template can only change what it left a hole for (000)',
@@ -172,6 +176,21 @@ export const RULES: readonly RuleInfo[] = [
     reason: 'clusters are replaced by standing up a new one and moving apps across (003)',
     fix: 'pass per-environment settings as props' },
 ];
+
+/**
+ * Whether a rule can be switched off (skip annotation, `Guardrails.skip`, disabledRules):
+ * not `api-valid`, since the API server reads none of them, nor the library properties.
+ */
+export function isSwitchable(rule: RuleInfo): boolean {
+  return rule.group !== 'api' && rule.group !== 'app';
+}
+
+/** Why a rule cannot be switched off, for messages. */
+export function notSwitchableWhy(id: string): string {
+  return id === 'api-valid'
+    ? 'the API server refuses an invalid object whatever its annotations say, so api-valid cannot be switched off; fix the object'
+    : `${id} is a property of the library, not of objects`;
+}
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

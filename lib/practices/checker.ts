@@ -3,7 +3,7 @@
  * over it, and applies skips. Linear in the number of objects: cross-object rules look
  * objects up by kind, namespace, name and label instead of scanning.
  */
-import { findRule, RULES } from './catalog';
+import { findRule, isSwitchable, notSwitchableWhy, RULES } from './catalog';
 import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
 import { POD_SECURITY, readWaivers } from './exceptions';
@@ -46,6 +46,15 @@ export function checkManifests(
   defaultNamespace?: string,
 ): CheckResult {
   return checkIndex(new ObjectIndex(flattenManifests(manifests), subject, defaultNamespace), options);
+}
+
+/** The violations of one rule alone (skips honoured as the rule allows), e.g. `api-valid` before reading objects for another purpose. */
+export function checkRule(id: string, manifests: readonly ManifestInput[], defaultNamespace?: string): RuleViolation[] {
+  const rule = RULE_CHECKS.find((r) => r.id === id);
+  if (!rule) throw new Error(`no checker rule ${id}`);
+  const sink = new Sink();
+  rule.check(new RuleContext(new ObjectIndex(flattenManifests(manifests), undefined, defaultNamespace), DEFAULT_OPTIONS, id, sink));
+  return sink.violations;
 }
 
 /** Checks an index already built (the in-app enforcement reuses one index for several scopes). */
@@ -95,6 +104,10 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
       const rule = findRule(id);
       if (!rule) {
         warnings.push(`${where}: skip annotation for unknown rule "${id}"`);
+        continue;
+      }
+      if (!isSwitchable(rule)) {
+        warnings.push(`${where}: skip annotation for ${id} is ignored: ${notSwitchableWhy(id)}`);
         continue;
       }
       if (skipReason(obj, id) === undefined) {

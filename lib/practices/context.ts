@@ -1,4 +1,4 @@
-import { findRule } from './catalog';
+import { findRule, isSwitchable } from './catalog';
 import { ResolvedOptions } from './model';
 import { RuleViolation } from './types';
 import { Waiver } from './exceptions';
@@ -45,6 +45,7 @@ export function skipReason(obj: Obj, rule: string): string | undefined {
 /** What a rule sees: the index, the options, and a way to report. */
 export class RuleContext {
   private readonly defaultFix: string;
+  private readonly switchable: boolean;
 
   constructor(
     public readonly index: ObjectIndex,
@@ -52,7 +53,9 @@ export class RuleContext {
     public readonly rule: string,
     private readonly sink: Sink,
   ) {
-    this.defaultFix = findRule(rule)?.fix ?? '';
+    const info = findRule(rule);
+    this.defaultFix = info?.fix ?? '';
+    this.switchable = info === undefined || isSwitchable(info);
   }
 
   /** The restricted profile (everything) rather than baseline. */
@@ -60,10 +63,10 @@ export class RuleContext {
     return this.options.profile === 'restricted';
   }
 
-  /** Reports a violation on `obj` unless a skip annotation with a reason suppresses it. */
+  /** Reports a violation on `obj` unless a skip annotation with a reason suppresses it (and the rule can be switched off). */
   public report(obj: Obj, message: string, opts: ReportOptions = {}): void {
     if (!obj.subject) return;
-    for (const o of [obj, ...(opts.alsoSkippedBy ?? [])]) {
+    for (const o of this.switchable ? [obj, ...(opts.alsoSkippedBy ?? [])] : []) {
       if (skipReason(o, this.rule) !== undefined) {
         this.sink.countSuppressed(o, this.rule);
         return;
@@ -73,7 +76,7 @@ export class RuleContext {
       this.sink.countSuppressed(obj, opts.waivedBy.id);
       return;
     }
-    const emptySkip = obj.skips.has(this.rule) ? ' (its skip annotation has no reason, so it does not count)' : '';
+    const emptySkip = obj.skips.has(this.rule) && this.switchable ? ' (its skip annotation has no reason, so it does not count)' : '';
     const violation: RuleViolation = {
       rule: this.rule,
       kind: obj.kind,

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { checkAnnotationsSize } from '../core/validate';
-import { findRule, RULE_IDS } from './catalog';
+import { findRule, isSwitchable, notSwitchableWhy, RULE_IDS } from './catalog';
 import { checkManifests } from './checker';
 import { Engine, REPORT_FILE } from './enforce';
 import { optionError, resolveOptions } from './options';
@@ -41,11 +41,15 @@ export class Guardrails {
    * writing the annotation `guardrails.cdk8s.io/skip.<rule>: <reason>` so that reviewers
    * see the exception in the YAML. For rules that span objects, the annotation on the
    * workload counts. Call it after the construct has created its objects.
+   * `api-valid` (an object the API server refuses) cannot be switched off: the API server
+   * reads no annotation, so asking for it is an error, as are unknown ids, the library
+   * properties (`override`, `deterministic`, `environments`) and an empty reason.
    */
   public static skip(scope: IConstruct, ruleId: string, reason: string): void {
     const rule = findRule(ruleId);
     if (!rule) fail(scope, KIND, 'ruleId', ruleId, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
     if (rule.group === 'app') fail(scope, KIND, 'ruleId', ruleId, 'a rule that the checker runs on objects; override, deterministic and environments are properties of the library');
+    if (!isSwitchable(rule)) fail(scope, KIND, 'ruleId', ruleId, `a rule that can be switched off (${notSwitchableWhy(ruleId)})`);
     if (typeof reason !== 'string' || reason.trim() === '') fail(scope, KIND, `reason (for ${ruleId})`, reason, 'a non-empty reason: switching a rule off must say why');
     const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     if (objects.length === 0) {

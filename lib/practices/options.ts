@@ -1,5 +1,5 @@
 import { registryPrefixProblem, unknownKeyProblem } from '../core/validation/rules';
-import { findRule, RULE_IDS } from './catalog';
+import { findRule, isSwitchable, notSwitchableWhy, RULE_IDS } from './catalog';
 import { DEFAULT_OPTIONS, ResolvedOptions } from './model';
 import { GuardrailsOptions } from './types';
 import { Profile } from './profile';
@@ -80,6 +80,7 @@ export function resolveOptions(options: GuardrailsOptions | undefined, error: Op
     const rule = findRule(id);
     if (!rule) error(`disabledRules.${id}`, id, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
     if (rule!.group === 'app') error(`disabledRules.${id}`, id, `a rule that the checker runs; ${id} is a property of the library, not of objects`);
+    if (!isSwitchable(rule!)) error(`disabledRules.${id}`, id, `a rule that can be switched off (${notSwitchableWhy(id)})`);
     if (typeof reason !== 'string' || reason.trim() === '') error(`disabledRules.${id}`, reason, 'a non-empty reason: switching a rule off must say why');
     disabled.set(id, reason.trim());
   }

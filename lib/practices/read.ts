@@ -89,6 +89,8 @@ export interface ReadResult {
   readonly problems: string[];
   /** Line (1-based) where each source (`file#2`, `file[0]`) starts. */
   readonly lines: Map<string, number>;
+  /** What was read differently from how some readers would, told but not an error (JSON read as YAML). */
+  readonly notes: string[];
   /** The text that was read, by file (or `<stdin>`): to find the line of a field later (`FieldLines`). */
   readonly texts: Map<string, string>;
 }
@@ -156,6 +158,21 @@ export class FieldLines {
   }
 }
 
+/**
+ * Why text that kubectl first reads as JSON (its first non-space character is '{') is not
+ * JSON, or undefined. kubectl 1.33 and later then read it as YAML (which accepts a trailing
+ * comma or a comment); kubectl 1.32 and older, and JSON tools, refuse it.
+ */
+function notJsonProblem(text: string): string | undefined {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    return String((e as Error).message ?? e).split('\n')[0];
+  }
+}
+
 const TAG_FLOAT = 'tag:yaml.org,2002:float';
 const TAG_INT = 'tag:yaml.org,2002:int';
 
@@ -185,11 +202,27 @@ const GO_INT_PREFIXES = {
   },
 };
 
+const TAG_BINARY = 'tag:yaml.org,2002:binary';
+
+/**
+ * go-yaml v2 decodes a `!!binary` scalar into the string of its bytes (the JSON that
+ * Kubernetes sees holds that text; bytes that are not UTF-8 become U+FFFD), not into bytes.
+ */
+function binaryAsText(tag: any): any {
+  return {
+    ...tag,
+    resolve: (src: string, onError: (message: string) => void) => {
+      const bytes = tag.resolve(src, onError);
+      return bytes instanceof Uint8Array ? new TextDecoder('utf-8').decode(bytes) : bytes;
+    },
+  };
+}
+
 function goYamlTags(tags: any[]): any[] {
   const out = tags
     // go-yaml v2 keeps timestamps and base-60 numbers as strings when decoding into JSON-like values.
     .filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')
-    .map((t) => (t.tag === TAG_FLOAT && !t.test.test('.inf') ? finiteOrString(t) : t));
+    .map((t) => (t.tag === TAG_FLOAT && !t.test.test('.inf') ? finiteOrString(t) : t.tag === TAG_BINARY ? binaryAsText(t) : t));
   return [...out, GO_INT_PREFIXES];
 }
 
@@ -236,7 +269,12 @@ export function readManifestText(text: string, source: string): ReadResult {
   const problems: string[] = [];
   const lines = new Map<string, number>();
   const texts = new Map([[source, text]]);
-  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts };
+  const notes: string[] = [];
+  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts, notes };
+  const notJson = notJsonProblem(text);
+  if (notJson !== undefined) {
+    notes.push(`${source}: starts like JSON but is not valid JSON (${notJson}); read as YAML, as kubectl 1.33 and later read it (kubectl 1.32 and older, and JSON tools, refuse it)`);
+  }
   const fast = fastDocuments(text, KUBERNETES_YAML_OPTIONS, (segment) => {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
@@ -294,7 +332,7 @@ export function readManifestText(text: string, source: string): ReadResult {
 
   function done(): ReadResult {
     if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
-    return { inputs, problems, lines, texts };
+    return { inputs, problems, lines, texts, notes };
   }
 
   function addObject(value: unknown, at: string, line: number, depth: number): void {

@@ -51,7 +51,8 @@ export interface CheckSettings {
   readonly externalSecrets?: string[];
   /**
    * Rules switched off for the whole app: rule id -> reason (non-empty). They are listed
-   * with their reasons in the synth report.
+   * with their reasons in the synth report. `api-valid` cannot be switched off (the API
+   * server refuses an invalid object whatever the reason): naming it is an error.
    * @default - none
    */
   readonly disabledRules?: { [ruleId: string]: string };

@@ -179,6 +179,17 @@ const CASES: { [rule: string]: Array<[string, () => CheckResult]> } = {
     })],
     ['a SafeDeployment reading a Secret declared external', () => web({ secretEnv: [{ name: 'DB_PASSWORD', secretName: 'shop-db', key: 'password' }] }, { externalSecrets: ['shop/shop-db'] })],
   ],
+  'api-valid': [
+    ['an IsolatedNamespace with a SafeDeployment behind a TlsIngress', () => tenant((ns) => {
+      new TlsIngress(ns, 'web', { host: 'shop.example.com', backend: new SafeDeployment(ns, 'web-app', { image: IMAGE, port: 8080, name: 'web' }) });
+    })],
+    ['a SafeDeployment with named ports and a HashedConfigMap', () => enforced((app) => {
+      const chart = new Chart(app, 'test', { namespace: 'shop' });
+      new HashedConfigMap(chart, 'config', { data: { 'app.properties': 'a=1', '.hidden-ok': 'x' } });
+      new SafeDeployment(chart, 'web', { image: IMAGE, ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics-port-15', containerPort: 9090 }] });
+      return chart;
+    })],
+  ],
 };
 
 describe('every rule of the catalog', () => {

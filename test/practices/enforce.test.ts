@@ -246,6 +246,6 @@ describe('Guardrails.enforce on a JSON patch that removes a workload\'s selector
     raw.addJsonPatch(JsonPatch.remove('/spec/selector'));
     Guardrails.enforce(chart);
     const message = errorOf(() => Testing.synth(chart));
-    expect(message).toContain('[prod] labels: Deployment shop/web at prod/web: spec.selector: has no spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s, app.kubernetes.io/name=web}. Fix: set spec.selector.matchLabels');
+    expect(message).toContain('[prod] api-valid: Deployment shop/web at prod/web: spec.selector: has no spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s, app.kubernetes.io/name=web}. Fix: set spec.selector.matchLabels');
   });
 });

@@ -68,7 +68,7 @@ const CASES: Case[] = [
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.updateStrategy = { type: 'OnDelete', rollingUpdate: { partition: 0 } }; if (w.kind === 'DaemonSet') w.spec.updateStrategy = { type: 'OnDelete' }; }, flags: ['StatefulSet'], message: /^has spec.updateStrategy.rollingUpdate with type OnDelete, which the API server rejects/ },
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.schedule = '0 0 31 4 *'; }, flags: ['CronJob'], message: /^has spec.schedule "0 0 31 4 \*"; expected a schedule that fires: no month it names has day 31 \(April has 30 days\), so the CronJob never runs/ },
   { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
-  { rule: 'labels', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
+  { rule: 'api-valid', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
   { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },
 ];
 
@@ -136,9 +136,9 @@ describe('kind-specific meaning', () => {
   });
 
   it('a workload whose selector does not select its own template, or is empty, is flagged (a JSON patch that removed or changed it)', () => {
-    expect(checkAs('Deployment', (w) => { w.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'api' } }; }).filter((v) => v.rule === 'labels').map((v) => v.message))
+    expect(checkAs('Deployment', (w) => { w.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'api' } }; }).filter((v) => v.rule === 'api-valid').map((v) => v.message))
       .toEqual(['spec.selector {app.kubernetes.io/name=api} does not select its own pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}; the API server rejects it']);
-    expect(checkAs('StatefulSet', (w) => { w.spec.selector = {}; }).filter((v) => v.rule === 'labels').map((v) => v.message))
+    expect(checkAs('StatefulSet', (w) => { w.spec.selector = {}; }).filter((v) => v.rule === 'api-valid').map((v) => v.message))
       .toEqual(['has an empty spec.selector; the API server requires one that selects its pod template {app.kubernetes.io/name=web, app.kubernetes.io/instance=web, app.kubernetes.io/managed-by=cdk8s}']);
   });
 

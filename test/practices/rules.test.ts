@@ -314,6 +314,11 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'a URL with a password', mutate: (a) => { container(a).env = [{ name: 'DATABASE_URL', value: 'postgres://shop:hunter2@db:5432/shop' }]; }, message: /sets env DATABASE_URL of container app from a literal value, which is a URL with a password in it/ },
     { title: 'a private key in a ConfigMap', kind: 'ConfigMap', mutate: (a) => { a.configMap.data['tls.key'] = '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n'; }, message: /^holds private-key material under key tls.key$/, field: 'data.tls.key' },
   ],
+  'api-valid': [
+    { title: 'a name the API server refuses', kind: 'ConfigMap', mutate: (a) => { a.configMap.metadata.name = 'Web_1'; }, message: /^"Web_1" is refused by the API server; expected a DNS-1123 subdomain/, field: 'metadata.name' },
+    { title: 'a containerPort out of range', mutate: (a) => { container(a).ports[0].containerPort = 70000; }, message: /^70000 is refused by the API server; expected a port number from 1 to 65535$/, field: 'spec.template.spec.containers[0].ports[0].containerPort' },
+    { title: 'no selector', mutate: (a) => { delete a.deployment.spec.selector; }, message: /^has no spec.selector; the API server requires one that selects its pod template/, field: 'spec.selector' },
+  ],
 };
 
 describe('the hand-written baseline app', () => {

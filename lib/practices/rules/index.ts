@@ -6,6 +6,7 @@
  * tests verify them.
  */
 import { RuleCheck } from '../context';
+import { apiValid } from './api-valid';
 import { ingressBackend, ingressDns, ingressRedirect, ingressTls, ingressWildcard } from './ingress';
 import { kindFields } from './kind-fields';
 import { nsDefaultDeny, nsLimits, nsPodSecurity, nsQuota, nsRbac } from './namespace';
@@ -52,4 +53,5 @@ export const RULE_CHECKS: readonly RuleCheck[] = [
   { id: 'ingress-wildcard', check: ingressWildcard },
   { id: 'ingress-backend', check: ingressBackend },
   { id: 'secret-no-plaintext', check: secretNoPlaintext },
+  { id: 'api-valid', check: apiValid },
 ];

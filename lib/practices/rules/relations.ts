@@ -5,7 +5,7 @@
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME } from '../../core/labels';
 import { RuleContext } from '../context';
 import { Obj, ObjectIndex, PodSet, asInt, isExternal, isObject } from '../objects';
-import { isEmptySelector, mapSelectorMatches, selectorMatches, showSelector } from '../selector';
+import { showSelector } from '../selector';
 import { replicaRange, servicesByPod, servingContainers } from './workload';
 
 /** PodDisruptionBudgets by the pod templates they select, and the templates each selects. */
@@ -331,33 +331,7 @@ export function metrics(ctx: RuleContext): void {
 
 const RECOMMENDED = [LABEL_NAME, LABEL_INSTANCE, LABEL_MANAGED_BY];
 
-/** Why a workload's spec.selector is missing or does not select its own pod template, as the API server requires. */
-function selectorProblem(p: PodSet): string | undefined {
-  const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
-  const sel = spec.selector;
-  const given = sel !== undefined && sel !== null;
-  const labels = showSelector(p.labels);
-  switch (p.kind.selector) {
-    case 'none':
-      return undefined;
-    case 'optional': // ReplicationController: a map, defaulted to the template's labels
-      if (!given) return undefined;
-      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels}`;
-      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
-    case 'generated': // Job: the selector is generated unless manualSelector is true
-      if (spec.manualSelector !== true) {
-        return given ? 'sets spec.selector without manualSelector: true; the API server generates the selector of a Job and rejects this one' : undefined;
-      }
-      break;
-    default:
-      break;
-  }
-  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels}`;
-  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels}`;
-  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
-}
-
-/** `labels`: objects carry the recommended labels, pod templates their selector labels, and Services select pods that exist. */
+/** `labels`: objects carry the recommended labels, pod templates theirs, and Services select pods that exist (a workload's own selector is `api-valid`'s). */
 export function labels(ctx: RuleContext): void {
   for (const obj of ctx.index.all) {
     const missing = RECOMMENDED.filter((l) => !obj.labels[l]);
@@ -366,8 +340,6 @@ export function labels(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     const missing = [LABEL_NAME, LABEL_INSTANCE].filter((l) => !p.labels[l]);
     if (missing.length > 0) ctx.report(p.obj, `its pod template has no ${missing.join(', ')} label${missing.length > 1 ? 's' : ''}`, { field: `${p.metaField}.labels` });
-    const problem = selectorProblem(p);
-    if (problem) ctx.report(p.obj, problem, { field: 'spec.selector', fix: 'set spec.selector.matchLabels to labels of the pod template (app.kubernetes.io/name and app.kubernetes.io/instance)' });
   }
   for (const svc of ctx.index.ofKind('Service')) {
     const spec = svc.m.spec ?? {};

@@ -365,8 +365,15 @@ export function probeReadiness(ctx: RuleContext): void {
   }
 }
 
+/** A probe's timing field as the API server fills it in: unset and 0 both mean the default. */
+function probeTiming(probe: any, field: string, byDefault: number): number {
+  const v = asInt(probe[field]);
+  return v === undefined || v === 0 ? byDefault : v;
+}
+
+/** Seconds of failures before a probe gives up: periodSeconds (default 10) x failureThreshold (default 3). */
 function tolerance(probe: any): number {
-  return (asInt(probe.periodSeconds) ?? 10) * (asInt(probe.failureThreshold) ?? 3);
+  return probeTiming(probe, 'periodSeconds', 10) * probeTiming(probe, 'failureThreshold', 3);
 }
 
 /** `probe-liveness`: every container (native sidecars included) of a long-running workload has a liveness probe more tolerant than its readiness probe. */

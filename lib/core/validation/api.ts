@@ -1,0 +1,112 @@
+import { CLUSTER_SCOPED_KINDS } from '../cluster-scoped-kinds';
+import { POD_KINDS } from '../kinds';
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, qualifiedNameProblem } from './rules';
+
+/**
+ * More of the API server's own rules, for whole objects read from anywhere: API versions,
+ * kinds, object names per kind, port names, resource names. Predicates like those of
+ * rules.ts: `undefined` when valid, else what is allowed, in words that fit after "expected".
+ *
+ * Written from k8s.io/apimachinery (pkg/runtime/schema ParseGroupVersion, pkg/api/validation
+ * path and name rules) and the core, apps, batch and rbac validation of the API server.
+ */
+
+const IANA_SVC_NAME_MAX = 15;
+
+/**
+ * IsValidPortName (IANA_SVC_NAME): container port names and named target ports. 1 to 15
+ * lower-case letters, digits and '-', with at least one letter, no '--', and neither
+ * starting nor ending with '-'.
+ */
+export function portNameProblem(value: unknown): string | undefined {
+  const shape = 'a port name of 1 to 15 lower-case letters, digits and \'-\', with at least one letter, '
+    + 'not starting or ending with \'-\' and without "--" (e.g. "http", "metrics", "grpc-web")';
+  if (typeof value !== 'string' || value.length === 0 || value.length > IANA_SVC_NAME_MAX) return shape;
+  if (!/^[-a-z0-9]+$/.test(value) || !/[a-z]/.test(value) || value.startsWith('-') || value.endsWith('-') || value.includes('--')) return shape;
+  return undefined;
+}
+
+/**
+ * IsValidPathSegmentName: names of RBAC objects and HorizontalPodAutoscalers. Anything but
+ * ".", ".." and names that contain '/' or '%' (so "system:aggregate-to-edit" is fine).
+ */
+export function pathSegmentNameProblem(value: unknown): string | undefined {
+  const shape = 'a name that is not "." or ".." and has no \'/\' or \'%\'';
+  if (typeof value !== 'string' || value === '' || value === '.' || value === '..' || /[/%]/.test(value)) return shape;
+  return undefined;
+}
+
+/**
+ * ParseGroupVersion: `<version>` for the core group ("v1") or `<group>/<version>`; the group a
+ * DNS-1123 subdomain, the version a DNS-1035 label ("v1", "v1beta1"), as CustomResourceDefinitions
+ * require.
+ */
+export function apiVersionProblem(value: unknown): string | undefined {
+  const shape = 'an API version "<version>" for the core group (e.g. "v1") or "<group>/<version>" '
+    + '(e.g. "apps/v1", "cert-manager.io/v1"): one \'/\' at most, a DNS-1123 subdomain group and a lower-case version such as "v1beta1"';
+  if (typeof value !== 'string' || value === '') return shape;
+  const parts = value.split('/');
+  if (parts.length > 2) return shape;
+  if (parts.length === 2 && dns1123SubdomainProblem(parts[0]) !== undefined) return shape;
+  if (dns1035LabelProblem(parts[parts.length - 1]) !== undefined) return shape;
+  return undefined;
+}
+
+/** Built-in namespaced kinds, as `<group>/<kind>` ('core' for the core group); the cluster-scoped ones are in CLUSTER_SCOPED_KINDS. */
+const NAMESPACED_KINDS: readonly string[] = [
+  'core/Pod', 'core/Service', 'core/ConfigMap', 'core/Secret', 'core/ServiceAccount', 'core/Endpoints', 'core/Event',
+  'core/LimitRange', 'core/ResourceQuota', 'core/PersistentVolumeClaim', 'core/PodTemplate', 'core/ReplicationController', 'core/Binding',
+  'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'apps/ControllerRevision',
+  'batch/Job', 'batch/CronJob', 'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
+  'networking.k8s.io/NetworkPolicy', 'networking.k8s.io/Ingress', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding',
+  'coordination.k8s.io/Lease', 'discovery.k8s.io/EndpointSlice', 'storage.k8s.io/CSIStorageCapacity',
+  'resource.k8s.io/ResourceClaim', 'resource.k8s.io/ResourceClaimTemplate', 'authorization.k8s.io/LocalSubjectAccessReview',
+];
+
+/** Built-in kinds by their lower-case spelling. */
+const BUILT_IN_KINDS = new Map<string, string>(
+  [...NAMESPACED_KINDS, ...CLUSTER_SCOPED_KINDS, ...POD_KINDS.map((k) => `${k.group || 'core'}/${k.kind}`)]
+    .map((k) => k.slice(k.indexOf('/') + 1))
+    .map((k) => [k.toLowerCase(), k]),
+);
+
+/**
+ * A kind: its lower-case form a DNS-1035 label (what a CustomResourceDefinition allows), and a
+ * built-in kind spelt as Kubernetes spells it: kinds are matched case-sensitively, so
+ * `deployment` is no kind kubectl or the API server knows.
+ */
+export function kindProblem(value: unknown): string | undefined {
+  const shape = 'a kind in UpperCamelCase such as "Deployment" or "ConfigMap" (letters and digits, starting with a letter)';
+  if (typeof value !== 'string' || dns1035LabelProblem(value.toLowerCase()) !== undefined) return shape;
+  const builtIn = BUILT_IN_KINDS.get(value.toLowerCase());
+  if (builtIn !== undefined && builtIn !== value) return `"${builtIn}": kinds are case-sensitive`;
+  return undefined;
+}
+
+/** Longest CronJob name: its Jobs get an 11-character suffix and must stay DNS-1035 labels. */
+export const CRON_JOB_NAME_MAX = 52;
+
+const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'HorizontalPodAutoscaler']);
+
+/**
+ * The rule for `metadata.name` of an object of this kind: a DNS-1123 label for a Namespace, a
+ * DNS-1035 label for a Service, a path segment for RBAC objects and HorizontalPodAutoscalers,
+ * at most 52 characters for a CronJob, and a DNS-1123 subdomain for every other kind (custom
+ * resources included).
+ */
+export function objectNameProblem(kind: string, name: unknown): string | undefined {
+  if (kind === 'Namespace') return dns1123LabelProblem(name);
+  if (kind === 'Service') return dns1035LabelProblem(name);
+  if (PATH_SEGMENT_NAMED.has(kind)) return pathSegmentNameProblem(name);
+  const subdomain = dns1123SubdomainProblem(name);
+  if (subdomain !== undefined) return subdomain;
+  if (kind === 'CronJob' && (name as string).length > CRON_JOB_NAME_MAX) return `a CronJob name of at most ${CRON_JOB_NAME_MAX} characters (its Jobs add an 11-character suffix)`;
+  return undefined;
+}
+
+/** Resource names a container may request without a domain: cpu, memory, ephemeral-storage, hugepages-<size>. */
+export function containerResourceNameProblem(value: string): string | undefined {
+  if (value === 'cpu' || value === 'memory' || value === 'ephemeral-storage' || /^hugepages-/.test(value)) return undefined;
+  if (value.includes('/') && qualifiedNameProblem(value) === undefined) return undefined;
+  return 'a container resource: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource with a domain (e.g. "nvidia.com/gpu")';
+}

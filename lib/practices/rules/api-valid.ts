@@ -1,0 +1,405 @@
+/**
+ * `api-valid`: every object is one a Kubernetes API server accepts. The API server's own
+ * validation (names, labels, annotations, keys, ports, quantities, selectors), applied to the
+ * final JSON, so that Helm output, included YAML and escape-hatch patches are held to what
+ * `kubectl apply` would refuse. The rules themselves live in lib/core/validation.
+ *
+ * Skip annotations do not switch it off: the API server does not read them. A skip
+ * annotation for `api-valid` is reported as a warning and the findings stay.
+ */
+import {
+  annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, CONFIG_DATA_MAX_BYTES, configMapKeyProblem,
+  dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
+} from '../../core/validation/rules';
+import {
+  apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem,
+} from '../../core/validation/api';
+import { parseQuantity } from '../../core/validation/quantity';
+import { RuleContext } from '../context';
+import { Obj, PodSet, dig, isObject } from '../objects';
+import { isEmptySelector, LabelSelector, mapSelectorMatches, selectorMatches, selectorProblem, showSelector } from '../selector';
+
+const MAX_SHOWN = 80;
+
+/** A value as a message shows it: strings quoted, long ones cut, objects as JSON. */
+export function showValue(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'unset' : JSON.stringify(v) ?? String(v);
+  return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}... (${s.length} characters)` : s;
+}
+
+/** Reports the findings of one object, each naming the field, the value and what is allowed. */
+class Findings {
+  constructor(private readonly ctx: RuleContext, private readonly obj: Obj) {}
+
+  /** Reports `field` when `problem` (the allowed form) is set. */
+  public check(field: string, value: unknown, problem: string | undefined): boolean {
+    if (problem === undefined) return true;
+    this.bad(field, value, problem);
+    return false;
+  }
+
+  public bad(field: string, value: unknown, expected: string): void {
+    this.ctx.report(this.obj, `${showValue(value)} is refused by the API server; expected ${expected}`, { field });
+  }
+
+  /** Reports a finding whose words are not "value; expected ...". */
+  public say(field: string, message: string, fix?: string): void {
+    this.ctx.report(this.obj, message, { field, fix });
+  }
+}
+
+/** Checks a map of labels at `field`. */
+function checkLabelMap(f: Findings, field: string, labels: unknown): void {
+  if (labels === undefined || labels === null) return;
+  if (!isObject(labels)) { f.bad(field, labels, 'a map of label keys to label values'); return; }
+  for (const [key, value] of Object.entries(labels)) {
+    if (!f.check(`${field}[${JSON.stringify(key)}]`, key, keyProblem(qualifiedNameProblem(key)))) continue;
+    f.check(`${field}.${key}`, value, typeof value === 'string' ? labelValueProblem(value) : `a string: ${labelValueProblem(value)}`);
+  }
+}
+
+/** What a map key must be, said as a key ("a key of the form ...", "a ConfigMap key ..."). */
+function keyProblem(problem: string | undefined): string | undefined {
+  if (problem === undefined || /^an? (\S+ )?key\b/.test(problem)) return problem;
+  return `a key that is ${problem}`;
+}
+
+function checkMetadata(f: Findings, obj: Obj): void {
+  const meta = obj.m.metadata;
+  if (!isObject(meta)) { f.bad('metadata', meta, 'an object with a name'); return; }
+  if (typeof meta.name === 'string' && meta.name !== '') {
+    f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name));
+  } else if (typeof meta.generateName === 'string') {
+    // The API server adds 5 characters; the prefix itself must already fit the name rule.
+    const prefix = meta.generateName.replace(/-+$/, '');
+    f.check('metadata.generateName', meta.generateName, prefix === '' ? 'a name prefix' : objectNameProblem(obj.kind, prefix));
+  }
+  if (meta.namespace !== undefined && meta.namespace !== '') {
+    f.check('metadata.namespace', meta.namespace, dns1123LabelProblem(meta.namespace));
+  }
+  checkLabelMap(f, 'metadata.labels', meta.labels);
+  checkAnnotations(f, 'metadata.annotations', meta.annotations);
+}
+
+function checkAnnotations(f: Findings, field: string, annotations: unknown): void {
+  if (annotations === undefined || annotations === null) return;
+  if (!isObject(annotations)) { f.bad(field, annotations, 'a map of annotation keys to string values'); return; }
+  for (const [key, value] of Object.entries(annotations)) {
+    f.check(`${field}[${JSON.stringify(key)}]`, key, keyProblem(annotationKeyProblem(key)));
+    if (typeof value !== 'string') f.bad(`${field}.${key}`, value, 'a string (quote it in YAML)');
+  }
+  const bytes = annotationsBytes(annotations);
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    f.say(field, `take ${bytes} bytes (keys plus values), and the API server refuses more than ${ANNOTATIONS_MAX_BYTES} (256 KiB) in all`);
+  }
+}
+
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+/** An int port (1-65535) or a port name (IANA_SVC_NAME), as targetPort and probe ports take. */
+function intOrPortNameProblem(value: unknown): string | undefined {
+  if (typeof value === 'number') return portProblem(value);
+  return portNameProblem(value) && 'a port number from 1 to 65535 or a port name (1 to 15 lower-case letters, digits and \'-\', with a letter)';
+}
+
+function checkConfigData(f: Findings, obj: Obj, sections: readonly string[]): void {
+  const seen = new Map<string, string>();
+  let bytes = 0;
+  for (const section of sections) {
+    const data = obj.m[section];
+    if (data === undefined || data === null) continue;
+    if (!isObject(data)) { f.bad(section, data, 'a map of keys to values'); continue; }
+    for (const [key, value] of Object.entries(data)) {
+      f.check(`${section}[${JSON.stringify(key)}]`, key, keyProblem(configMapKeyProblem(key)));
+      const other = seen.get(key);
+      if (other !== undefined && !(obj.kind === 'Secret' && other === 'data' && section === 'stringData')) {
+        f.say(`${section}.${key}`, `key ${JSON.stringify(key)} is also in ${other}; the API server refuses a key in both`);
+      }
+      seen.set(key, section);
+      if (typeof value !== 'string') { f.bad(`${section}.${key}`, value, 'a string (quote it in YAML)'); continue; }
+      if ((section === 'binaryData' || (obj.kind === 'Secret' && section === 'data')) && !isBase64(value)) {
+        f.bad(`${section}.${key}`, value, 'base64 text (the API server decodes it)');
+      }
+      bytes += section === 'stringData' || (section === 'data' && obj.kind === 'ConfigMap') ? byteLength(value) : Math.floor(value.length * 3 / 4);
+    }
+  }
+  if (bytes > CONFIG_DATA_MAX_BYTES) f.say(sections[0], `holds ${bytes} bytes of data, and the API server refuses more than ${CONFIG_DATA_MAX_BYTES} (1 MiB)`);
+}
+
+function isBase64(s: string): boolean {
+  const t = s.replace(/[\r\n]/g, '');
+  return t.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(t);
+}
+
+function checkService(f: Findings, obj: Obj): void {
+  const spec = obj.m.spec;
+  if (!isObject(spec)) return;
+  const ports = spec.ports;
+  if (ports === undefined || ports === null) return;
+  if (!Array.isArray(ports)) { f.bad('spec.ports', ports, 'a list of ports'); return; }
+  const names = new Set<string>();
+  const pairs = new Set<string>();
+  ports.forEach((p: any, i: number) => {
+    const at = `spec.ports[${i}]`;
+    if (!isObject(p)) { f.bad(at, p, 'an object with a port'); return; }
+    if (p.name === undefined || p.name === '') {
+      if (ports.length > 1) f.bad(`${at}.name`, p.name, 'a name: every port of a Service with more than one port is named');
+    } else if (f.check(`${at}.name`, p.name, dns1123LabelProblem(p.name))) {
+      if (names.has(p.name)) f.say(`${at}.name`, `port name ${JSON.stringify(p.name)} is used twice; the API server refuses duplicate names`);
+      names.add(p.name);
+    }
+    f.check(`${at}.port`, p.port, portProblem(p.port));
+    const protocol = p.protocol ?? 'TCP';
+    f.check(`${at}.protocol`, p.protocol, PROTOCOLS.includes(protocol) ? undefined : 'TCP, UDP or SCTP');
+    const pair = `${p.port}/${protocol}`;
+    if (pairs.has(pair)) f.say(`${at}.port`, `port ${pair} is listed twice; the API server refuses duplicate port and protocol pairs`);
+    pairs.add(pair);
+    if (p.targetPort !== undefined && p.targetPort !== 0) f.check(`${at}.targetPort`, p.targetPort, intOrPortNameProblem(p.targetPort));
+    if (p.nodePort !== undefined && p.nodePort !== 0) f.check(`${at}.nodePort`, p.nodePort, portProblem(p.nodePort));
+  });
+}
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const PROBE_TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'];
+
+function checkProbe(f: Findings, at: string, name: string, probe: unknown): void {
+  if (probe === undefined || probe === null) return;
+  if (!isObject(probe)) { f.bad(at, probe, 'a probe object'); return; }
+  const handlers = PROBE_HANDLERS.filter((h) => probe[h] !== undefined && probe[h] !== null);
+  if (handlers.length !== 1) f.say(at, `has ${handlers.length === 0 ? 'no handler' : `${handlers.length} handlers (${handlers.join(', ')})`}; the API server needs exactly one of exec, httpGet, tcpSocket and grpc`);
+  // 0 means "unset": the API server fills in the default (periodSeconds 10, timeoutSeconds 1, thresholds 1 and 3).
+  for (const t of PROBE_TIMINGS) {
+    if (probe[t] !== undefined) f.check(`${at}.${t}`, probe[t], int32Problem(probe[t], 0) && 'a whole number of at least 0 (0 means the default)');
+  }
+  if (name !== 'readinessProbe' && probe.successThreshold !== undefined && probe.successThreshold !== 0 && probe.successThreshold !== 1) {
+    f.bad(`${at}.successThreshold`, probe.successThreshold, `1: a ${name} succeeds on its first success`);
+  }
+  for (const h of ['httpGet', 'tcpSocket']) {
+    if (isObject(probe[h])) f.check(`${at}.${h}.port`, probe[h].port, intOrPortNameProblem(probe[h].port));
+  }
+  if (isObject(probe.grpc)) f.check(`${at}.grpc.port`, probe.grpc.port, portProblem(probe.grpc.port));
+}
+
+function checkResources(f: Findings, at: string, resources: unknown): void {
+  if (resources === undefined || resources === null) return;
+  if (!isObject(resources)) { f.bad(at, resources, 'an object with requests and limits'); return; }
+  const amounts: { [section: string]: { [name: string]: number } } = { requests: {}, limits: {} };
+  for (const section of ['requests', 'limits']) {
+    const list = resources[section];
+    if (list === undefined || list === null) continue;
+    if (!isObject(list)) { f.bad(`${at}.${section}`, list, 'a map of resource names to quantities'); continue; }
+    for (const [name, value] of Object.entries(list)) {
+      if (!f.check(`${at}.${section}[${JSON.stringify(name)}]`, name, keyProblem(containerResourceNameProblem(name)))) continue;
+      const field = `${at}.${section}.${name}`;
+      const text = typeof value === 'number' ? String(value) : value;
+      if (!f.check(field, value, quantityProblem(text, { nonNegative: true }) && 'a non-negative Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3"')) continue;
+      const amount = parseQuantity(text);
+      if (amount < 0) { f.bad(field, value, 'a quantity of at least 0'); continue; }
+      if ((name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-')) && !Number.isInteger(Math.round(amount * 1e6) / 1e6)) {
+        f.say(field, `${showValue(value)} is a fraction of a byte ("m" means thousandths): the API server warns "fractional byte value is invalid, must be an integer" and the value is rounded up; expected a whole number of bytes such as "128Mi" or "1G"`);
+        continue;
+      }
+      amounts[section][name] = amount;
+    }
+  }
+  for (const [name, request] of Object.entries(amounts.requests)) {
+    const limit = amounts.limits[name];
+    if (limit !== undefined && request > limit) {
+      f.say(`${at}.requests.${name}`, `request ${showValue(resources.requests[name])} is above the limit ${showValue(resources.limits[name])}; the API server refuses a request above its limit`);
+    }
+  }
+}
+
+function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>, names: Set<string>, list: string): void {
+  if (!isObject(c)) { f.bad(field, c, 'a container object'); return; }
+  if (f.check(`${field}.name`, c.name, dns1123LabelProblem(c.name))) {
+    if (names.has(c.name)) f.say(`${field}.name`, `container name ${JSON.stringify(c.name)} is used twice in the pod; the API server refuses duplicate container names`);
+    names.add(c.name);
+  }
+  if (list !== 'ephemeralContainers' && (typeof c.image !== 'string' || c.image.trim() === '')) f.bad(`${field}.image`, c.image, 'an image reference such as "registry/app:1.4.2"');
+  if (Array.isArray(c.ports)) {
+    const portNames = new Set<string>();
+    c.ports.forEach((p: any, i: number) => {
+      const at = `${field}.ports[${i}]`;
+      if (!isObject(p)) { f.bad(at, p, 'an object with a containerPort'); return; }
+      f.check(`${at}.containerPort`, p.containerPort, portProblem(p.containerPort));
+      if (p.hostPort !== undefined && p.hostPort !== 0) f.check(`${at}.hostPort`, p.hostPort, portProblem(p.hostPort));
+      if (p.protocol !== undefined) f.check(`${at}.protocol`, p.protocol, PROTOCOLS.includes(p.protocol) ? undefined : 'TCP, UDP or SCTP');
+      if (p.name === undefined || p.name === '') return;
+      if (!f.check(`${at}.name`, p.name, portNameProblem(p.name))) return;
+      if (portNames.has(p.name)) f.say(`${at}.name`, `port name ${JSON.stringify(p.name)} is used twice in container ${JSON.stringify(c.name)}; the API server refuses duplicate port names`);
+      portNames.add(p.name);
+    });
+  }
+  if (Array.isArray(c.env)) {
+    c.env.forEach((e: any, i: number) => {
+      if (!isObject(e)) { f.bad(`${field}.env[${i}]`, e, 'an object with a name'); return; }
+      // The rule of API servers before 1.32; later ones also accept any printable ASCII but '='.
+      const problem = envVarNameProblem(e.name);
+      f.check(`${field}.env[${i}].name`, e.name, problem && `${problem} (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters)`);
+      for (const source of ['configMapKeyRef', 'secretKeyRef']) {
+        const ref = e.valueFrom?.[source];
+        if (!isObject(ref)) continue;
+        const at = `${field}.env[${i}].valueFrom.${source}`;
+        if (typeof ref.name !== 'string' || ref.name === '') f.bad(`${at}.name`, ref.name, `the name of a ${source === 'secretKeyRef' ? 'Secret' : 'ConfigMap'}`);
+        f.check(`${at}.key`, ref.key, configMapKeyProblem(ref.key));
+      }
+    });
+  }
+  checkResources(f, `${field}.resources`, c.resources);
+  if (Array.isArray(c.volumeMounts)) {
+    const paths = new Set<string>();
+    c.volumeMounts.forEach((m: any, i: number) => {
+      const at = `${field}.volumeMounts[${i}]`;
+      if (!isObject(m)) { f.bad(at, m, 'an object with a name and a mountPath'); return; }
+      if (!volumes.has(m.name)) f.bad(`${at}.name`, m.name, `the name of a volume of the pod (${[...volumes].map((v) => JSON.stringify(v)).join(', ') || 'it has none'})`);
+      if (typeof m.mountPath !== 'string' || m.mountPath === '') { f.bad(`${at}.mountPath`, m.mountPath, 'a path'); return; }
+      if (paths.has(m.mountPath)) f.say(`${at}.mountPath`, `${JSON.stringify(m.mountPath)} is mounted twice in container ${JSON.stringify(c.name)}; the API server rejects it`);
+      paths.add(m.mountPath);
+    });
+  }
+  for (const probe of PROBES) {
+    if (list !== 'containers' && !(list === 'initContainers' && c.restartPolicy === 'Always')) continue;
+    checkProbe(f, `${field}.${probe}`, probe, c[probe]);
+  }
+}
+
+function checkPodSpec(f: Findings, p: PodSet): void {
+  const spec = p.spec;
+  if (p.metaField !== 'metadata') { // a Pod's own metadata is checked with every object's
+    checkLabelMap(f, `${p.metaField}.labels`, dig(p.obj.m, [...p.metaField.split('.'), 'labels']));
+    checkAnnotations(f, `${p.metaField}.annotations`, dig(p.obj.m, [...p.metaField.split('.'), 'annotations']));
+  }
+  if (!isObject(spec)) return;
+  const volumes = new Set<string>();
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((v: any, i: number) => {
+      const at = `${p.specField}.volumes[${i}].name`;
+      if (!f.check(at, v?.name, dns1123LabelProblem(v?.name))) return;
+      if (volumes.has(v.name)) f.say(at, `volume name ${JSON.stringify(v.name)} is used twice; the API server refuses duplicate volume names`);
+      volumes.add(v.name);
+    });
+  }
+  // A StatefulSet's claim templates are volumes of its pods too.
+  const claims = p.obj.kind === 'StatefulSet' ? p.obj.m.spec?.volumeClaimTemplates : undefined;
+  if (Array.isArray(claims)) for (const c of claims) if (typeof c?.metadata?.name === 'string') volumes.add(c.metadata.name);
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
+    f.bad(`${p.specField}.containers`, spec.containers, 'at least one container');
+  }
+  const names = new Set<string>();
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    if (!Array.isArray(spec[list])) continue;
+    spec[list].forEach((c: any, i: number) => checkContainer(f, `${p.specField}.${list}[${i}]`, c, volumes, names, list));
+  }
+  if (spec.nodeSelector !== undefined) checkLabelMap(f, `${p.specField}.nodeSelector`, spec.nodeSelector);
+  for (const name of ['priorityClassName', 'serviceAccountName']) {
+    if (spec[name] !== undefined && spec[name] !== '') f.check(`${p.specField}.${name}`, spec[name], dns1123SubdomainProblem(spec[name]));
+  }
+  if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds !== null) {
+    f.check(`${p.specField}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, int32Problem(spec.terminationGracePeriodSeconds, 0) && 'a whole number of seconds of at least 0');
+  }
+}
+
+/** Why a workload's spec.selector is missing or does not select its own pod template, as the API server requires. */
+function workloadSelectorProblem(p: PodSet): string | undefined {
+  const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
+  const sel = spec.selector;
+  const given = sel !== undefined && sel !== null;
+  const labels = showSelector(p.labels);
+  switch (p.kind.selector) {
+    case 'none':
+      return undefined;
+    case 'optional': // ReplicationController: a map, defaulted to the template's labels
+      if (!given) return undefined;
+      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels}`;
+      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+    case 'generated': // Job: the selector is generated unless manualSelector is true
+      if (spec.manualSelector !== true) {
+        return given ? 'sets spec.selector without manualSelector: true; the API server generates the selector of a Job and rejects this one' : undefined;
+      }
+      break;
+    default:
+      break;
+  }
+  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels}`;
+  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels}`;
+  const expressions = selectorProblem(sel as LabelSelector);
+  if (expressions) return `spec.selector ${expressions}; the API server rejects it`;
+  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+}
+
+function checkWorkload(f: Findings, p: PodSet): void {
+  const spec = p.obj.m.spec;
+  if (p.replicated && isObject(spec) && spec.replicas !== undefined && spec.replicas !== null) {
+    f.check('spec.replicas', spec.replicas, int32Problem(spec.replicas, 0) && 'a whole number from 0 to 2147483647');
+  }
+  const problem = workloadSelectorProblem(p);
+  if (problem) f.say('spec.selector', problem, 'set spec.selector.matchLabels to labels of the pod template (app.kubernetes.io/name and app.kubernetes.io/instance)');
+  else if (isObject(spec?.selector) && p.kind.selector !== 'none') {
+    // A ReplicationController's selector is a plain map; the others are label selectors.
+    if (p.kind.selector === 'optional') checkLabelMap(f, 'spec.selector', spec.selector);
+    else checkLabelMap(f, 'spec.selector.matchLabels', spec.selector.matchLabels);
+  }
+  checkPodSpec(f, p);
+}
+
+function checkNetworkPolicy(f: Findings, obj: Obj): void {
+  const spec = obj.m.spec;
+  if (!isObject(spec)) return;
+  for (const direction of ['ingress', 'egress']) {
+    if (!Array.isArray(spec[direction])) continue;
+    spec[direction].forEach((rule: any, i: number) => {
+      if (!isObject(rule)) return;
+      const peers = direction === 'ingress' ? 'from' : 'to';
+      (Array.isArray(rule[peers]) ? rule[peers] : []).forEach((peer: any, j: number) => {
+        const block = peer?.ipBlock;
+        if (!isObject(block)) return;
+        const at = `spec.${direction}[${i}].${peers}[${j}].ipBlock`;
+        f.check(`${at}.cidr`, block.cidr, cidrProblem(block.cidr));
+        (Array.isArray(block.except) ? block.except : []).forEach((e: unknown, k: number) => f.check(`${at}.except[${k}]`, e, cidrProblem(e)));
+      });
+      (Array.isArray(rule.ports) ? rule.ports : []).forEach((port: any, j: number) => {
+        if (!isObject(port) || port.port === undefined) return;
+        const at = `spec.${direction}[${i}].ports[${j}]`;
+        if (!f.check(`${at}.port`, port.port, intOrPortNameProblem(port.port))) return;
+        if (port.endPort === undefined) return;
+        if (typeof port.port !== 'number') f.bad(`${at}.endPort`, port.endPort, 'no endPort with a named port');
+        else if (port.endPort < port.port || port.endPort > 65535 || !Number.isInteger(port.endPort)) f.bad(`${at}.endPort`, port.endPort, `a port from port (${port.port}) to 65535`);
+      });
+    });
+  }
+}
+
+function checkIngress(f: Findings, obj: Obj): void {
+  const rules = obj.m.spec?.rules;
+  if (!Array.isArray(rules)) return;
+  rules.forEach((rule: any, i: number) => {
+    const paths = rule?.http?.paths;
+    if (!Array.isArray(paths)) return;
+    paths.forEach((p: any, j: number) => {
+      if (!isObject(p) || (p.pathType !== 'Prefix' && p.pathType !== 'Exact')) return;
+      f.check(`spec.rules[${i}].http.paths[${j}].path`, p.path, ingressPathProblem(p.path));
+    });
+  });
+}
+
+export function apiValid(ctx: RuleContext): void {
+  for (const obj of ctx.index.all) {
+    if (!obj.subject) continue;
+    const f = new Findings(ctx, obj);
+    f.check('apiVersion', obj.m.apiVersion, apiVersionProblem(obj.m.apiVersion));
+    f.check('kind', obj.m.kind, kindProblem(obj.m.kind));
+    checkMetadata(f, obj);
+    switch (obj.kind) {
+      case 'ConfigMap': checkConfigData(f, obj, ['data', 'binaryData']); break;
+      case 'Secret': checkConfigData(f, obj, ['data', 'stringData']); break;
+      case 'Service': checkService(f, obj); break;
+      case 'NetworkPolicy': checkNetworkPolicy(f, obj); break;
+      case 'Ingress': checkIngress(f, obj); break;
+      default: break;
+    }
+    const p = ctx.index.podSetOf(obj);
+    if (p) checkWorkload(f, p);
+  }
+}

@@ -1,0 +1,61 @@
+// Objects on both sides of the API server's validation, for verify/api-valid.test.js: the
+// checker's rule api-valid must flag exactly those a real kube-apiserver refuses (or warns
+// about). Each entry: [title, object]. Names are unique per kind.
+'use strict';
+const ns = 'shop';
+const pod = (over = {}, tplLabels = { app: 'web' }) => ({ metadata: { labels: tplLabels }, spec: { containers: [{ name: 'app', image: 'nginx:1.25.3', ...over }] } });
+const dep = (name, spec = {}, tpl = pod()) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: { app: 'web' } }, template: tpl, ...spec } });
+const cm = (name, data = {}, meta = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...meta }, data });
+const cases = [
+    ['name Web_1', cm('Web_1')],
+  ['name with dots', cm('web.config.v1')],
+  ['containerPort 70000', dep('p1', {}, pod({ ports: [{ containerPort: 70000 }] }))],
+  ['port named twice', dep('p2', {}, pod({ ports: [{ containerPort: 80, name: 'http' }, { containerPort: 81, name: 'http' }] }))],
+  ['port name 15', dep('p3', {}, pod({ ports: [{ containerPort: 80, name: 'abcdefghijklmno' }] }))],
+  ['port name 16', dep('p4', {}, pod({ ports: [{ containerPort: 80, name: 'abcdefghijklmnop' }] }))],
+  ['annotation bad key!', cm('a1', {}, { annotations: { 'bad key!': 'x' } })],
+  ['annotation Example.com/Team', cm('a2', {}, { annotations: { 'Example.com/Team': 'x' } })],
+  ['label value cost center 7', cm('l1', {}, { labels: { cost: 'cost center 7' } })],
+  ['label value empty', cm('l2', {}, { labels: { cost: '' } })],
+  ['cm key a/b', cm('k1', { 'a/b': '1' })],
+  ['cm key ..data', cm('k2', { '..data': '1' })],
+  ['cm key .hidden', cm('k3', { '.hidden': '1' })],
+  ['cm key in data and binaryData', { ...cm('k4', { k: 'x' }), binaryData: { k: 'eA==' } }],
+  ['memory 1GB', dep('q1', {}, pod({ resources: { requests: { memory: '1GB' } } }))],
+  ['memory 128m', dep('q2', {}, pod({ resources: { requests: { memory: '128m' } } }))],
+  ['cpu -1', dep('q3', {}, pod({ resources: { requests: { cpu: '-1' } } }))],
+  ['memory 1e3 cpu 100m eph 1.5Gi', dep('q4', {}, pod({ resources: { requests: { memory: '1e3', cpu: '100m', 'ephemeral-storage': '1.5Gi' } } }))],
+  ['request above limit', dep('q5', {}, pod({ resources: { requests: { memory: '128Mi' }, limits: { memory: '64Mi' } } }))],
+  ['resource cpus', dep('q6', {}, pod({ resources: { requests: { cpus: '1' } } }))],
+  ['resource nvidia.com/gpu', dep('q7', {}, pod({ resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }))],
+  ['namespace name 64', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n'.repeat(64) } }],
+  ['namespace name 63', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n'.repeat(63) } }],
+  ['service port Http', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's1', namespace: ns }, spec: { ports: [{ name: 'Http', port: 80 }] } }],
+  ['service two unnamed ports', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's2', namespace: ns }, spec: { ports: [{ port: 80 }, { port: 443 }] } }],
+  ['service name 1web', { apiVersion: 'v1', kind: 'Service', metadata: { name: '1web', namespace: ns }, spec: { ports: [{ port: 80 }] } }],
+  ['env A=B', dep('e1', {}, pod({ env: [{ name: 'A=B', value: '1' }] }))],
+  ['env 1_RELAXED.name-ok', dep('e2', {}, pod({ env: [{ name: '1_RELAXED.name-ok', value: '1' }] }))],
+  ['selector mismatch', dep('s3', { selector: { matchLabels: { app: 'x' } } })],
+  ['no selector', (() => { const d = dep('s4'); delete d.spec.selector; return d; })()],
+  ['cronjob name 53', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(53), namespace: ns }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'nginx:1' }] } } } } } }],
+  ['cronjob name 52', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(52), namespace: ns }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'nginx:1' }] } } } } } }],
+  ['clusterrole system:aggregate', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:x-test' }, rules: [] }],
+  ['cidr /33', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np1', namespace: ns }, spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] } }],
+  ['endPort below port', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np2', namespace: ns }, spec: { podSelector: {}, egress: [{ ports: [{ port: 8080, endPort: 80 }] }] } }],
+  ['probe periodSeconds 0', dep('pr1', {}, pod({ livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 0, failureThreshold: 0 } }))],
+  ['probe two handlers', dep('pr2', {}, pod({ livenessProbe: { tcpSocket: { port: 80 }, httpGet: { port: 80, path: '/' } } }))],
+  ['liveness successThreshold 2', dep('pr3', {}, pod({ livenessProbe: { tcpSocket: { port: 80 }, successThreshold: 2 } }))],
+  ['mount of missing volume', dep('v1', {}, pod({ volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }))],
+  ['priorityClassName Critical_Class', dep('pc1', {}, { metadata: { labels: { app: 'web' } }, spec: { priorityClassName: 'Critical_Class', containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['nodeSelector disk type', dep('ns1', {}, { metadata: { labels: { app: 'web' } }, spec: { nodeSelector: { 'disk type': 'ssd' }, containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['secretKeyRef key ../k', dep('sk1', {}, pod({ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: '../k' } } }] }))],
+  ['secretKeyRef name empty', dep('sk2', {}, pod({ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: '', key: 'k' } } }] }))],
+  ['ingress //', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i1', namespace: ns }, spec: { rules: [{ http: { paths: [{ path: '/api//v1', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } }],
+  ['secret bad base64', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec1', namespace: ns }, data: { k: 'not base64!' } }],
+  ['secret data+stringData same key', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec2', namespace: ns }, data: { k: 'aGVsbG8=' }, stringData: { k: 'x' } }],
+  ['Job selector without manualSelector', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j1', namespace: ns }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'a', image: 'nginx:1' }] } } } }],
+  ['annotation value number', cm('av1', {}, { annotations: { n: 3 } })],
+  ['service targetPort name 16', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's5', namespace: ns }, spec: { ports: [{ port: 80, targetPort: 'http-alternative' }] } }],
+  ['dup container names init+main', dep('dc1', {}, { metadata: { labels: { app: 'web' } }, spec: { initContainers: [{ name: 'a', image: 'nginx:1' }], containers: [{ name: 'a', image: 'nginx:1' }] } })],
+];
+module.exports = { ns, cases };
