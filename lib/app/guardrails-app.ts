@@ -4,6 +4,7 @@ import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
 import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
+import { checkPropsAt } from '../core/shapes';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -54,6 +55,7 @@ export class GuardrailsApp extends App {
   private readonly recordMetadata: boolean;
 
   constructor(props: GuardrailsAppProps = {}) {
+    checkPropsAt('GuardrailsApp', 'GuardrailsAppProps', props);
     super(props);
     // First: anything that observes the app's synthesis must find its spans owned by the class.
     ownSynthesisSpans(this);

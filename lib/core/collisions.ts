@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ClusterScopedKinds, clusterScopedKindsOfCrds } from './cluster-scoped-objects';
 import { onConstructCreated } from './construct-hooks';
 import { errorText, fail } from './errors';
+import { checkProps } from './shapes';
 import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
 
 /**
@@ -183,10 +184,12 @@ export function requireChart(scope: IConstruct, kind: string): void {
 }
 
 /**
- * What every library construct does first: check that it is inside a Chart, and make the
- * app check for name collisions when it is synthesized.
+ * What every library construct does first: check that it is inside a Chart, check the type
+ * and shape of its props against the struct `<kind>Props` (or `struct`), and make the app
+ * check for name collisions when it is synthesized.
  */
-export function joinApp(scope: IConstruct, kind: string): void {
+export function joinApp(scope: IConstruct, kind: string, props: unknown, struct = `${kind}Props`): void {
   requireChart(scope, kind);
+  checkProps(scope, kind, struct, props);
   watchCollisions(scope);
 }

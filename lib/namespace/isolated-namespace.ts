@@ -2,6 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkPropsAt } from '../core/shapes';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
 import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
@@ -276,6 +277,8 @@ export class IsolatedNamespace extends Chart {
   private readonly discoverIngressControllers: boolean;
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
+    // The props are read before the Chart exists: check their shape first.
+    checkPropsAt(`${KIND} at '${scope.node.path ? `${scope.node.path}/${id}` : id}'`, 'IsolatedNamespaceProps', props);
     const name = props.name ?? id;
     super(scope, id, { namespace: name, labels: checkLabelsBeforeChart(scope, id, props.labels) });
     watchCollisions(this);

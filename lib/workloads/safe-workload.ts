@@ -94,7 +94,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   protected constructor(scope: Construct, id: string, props: SafePodProps, kindName: string) {
     super(scope, id);
     // Inside a Chart (a clear error, not cdk8s's "cannot find a parent chart"), and in the app's collision check.
-    joinApp(this, kindName);
+    joinApp(this, kindName, props);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
     // The addresses of declared calls are env values like any other: resolved with the pod.
