@@ -31,11 +31,11 @@ function generate() {
   }
 
   function enumValues(sym) {
-    const values = [];
+    const values = {};
     for (const d of sym.declarations ?? []) {
       for (const m of d.members ?? []) {
         const v = checker.getConstantValue(m);
-        if (v !== undefined) values.push(v);
+        if (v !== undefined) values[m.name.getText()] = v;
       }
     }
     return values;
@@ -90,11 +90,26 @@ function generate() {
     return props;
   }
 
+  /** The structs a struct extends, directly or not. */
+  function basesOf(sym) {
+    const out = [];
+    for (const d of sym.declarations ?? []) {
+      for (const h of d.heritageClauses ?? []) {
+        for (const t of h.types) {
+          const base = checker.getTypeAtLocation(t).symbol;
+          if (base && isStruct(base)) out.push(base.name, ...basesOf(base));
+        }
+      }
+    }
+    return [...new Set(out)].sort();
+  }
+
   for (const exp of checker.getExportsOfModule(checker.getSymbolAtLocation(index))) {
     const sym = declOf(exp);
     if (isStruct(sym) && !structs.has(sym.name)) { structs.set(sym.name, null); pending.push(sym); }
   }
   const seen = new Map();
+  const bases = new Map();
   while (pending.length > 0) {
     const sym = pending.shift();
     const file = sym.declarations[0].getSourceFile().fileName;
@@ -102,6 +117,8 @@ function generate() {
     if (other !== undefined && other !== file) throw new Error(`two structs named ${sym.name}: ${other} and ${file}`);
     seen.set(sym.name, file);
     structs.set(sym.name, describe(sym));
+    const b = basesOf(sym);
+    if (b.length > 0) bases.set(sym.name, b);
   }
 
   const sorted = (m) => Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
@@ -118,8 +135,11 @@ function generate() {
     '/** Props structs: prop name to type. */',
     `export const STRUCT_SHAPES: { readonly [struct: string]: { readonly [prop: string]: string } } = ${JSON.stringify(sorted(structs), null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, '\'')};`,
     '',
-    '/** Enums: their values. */',
-    `export const ENUM_VALUES: { readonly [name: string]: ReadonlyArray<string | number> } = ${JSON.stringify(sorted(enums), null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, '\'')};`,
+    '/** The structs each struct extends, directly or through another. */',
+    `export const STRUCT_BASES: { readonly [struct: string]: readonly string[] } = ${JSON.stringify(sorted(bases), null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, '\'')};`,
+    '',
+    '/** Enums: member name to value. */',
+    `export const ENUM_VALUES: { readonly [name: string]: { readonly [member: string]: string | number } } = ${JSON.stringify(sorted(enums), null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, '\'')};`,
     '',
   ];
   return lines.join('\n');

@@ -800,121 +800,182 @@ export const STRUCT_SHAPES: { readonly [struct: string]: { readonly [prop: strin
   }
 };
 
-/** Enums: their values. */
-export const ENUM_VALUES: { readonly [name: string]: ReadonlyArray<string | number> } = {
-  CertificateMode: [
-    'ingress-annotation',
-    'certificate'
+/** The structs each struct extends, directly or through another. */
+export const STRUCT_BASES: { readonly [struct: string]: readonly string[] } = {
+  CloudflareSolverOptions: [
+    'SolverSelectorOptions'
   ],
-  ConcurrencyPolicy: [
-    'Allow',
-    'Forbid',
-    'Replace'
+  ExistingSecretProps: [
+    'SecretSourceProps'
   ],
-  ExternalSecretCreationPolicy: [
-    'Owner',
-    'Orphan',
-    'Merge',
-    'None'
+  ExternalSecretSourceProps: [
+    'SecretSourceProps'
   ],
-  ExternalSecretDeletionPolicy: [
-    'Retain',
-    'Delete',
-    'Merge'
+  GuardrailsAppProps: [
+    'AppProps'
   ],
-  HostPathVolumeType: [
-    '',
-    'DirectoryOrCreate',
-    'Directory',
-    'FileOrCreate',
-    'File',
-    'Socket',
-    'CharDevice',
-    'BlockDevice'
+  GuardrailsOptions: [
+    'CheckSettings'
   ],
-  ImagePullPolicy: [
-    'Always',
-    'IfNotPresent',
-    'Never'
+  GuardrailsValidationProps: [
+    'CheckSettings'
   ],
-  IngressPathType: [
-    'Prefix',
-    'Exact',
-    'ImplementationSpecific'
+  Http01SolverOptions: [
+    'SolverSelectorOptions'
   ],
-  IssuerChallenge: [
-    'HTTP-01',
-    'DNS-01',
-    'none'
+  InitContainerProps: [
+    'SafeContainerProps'
   ],
-  IssuerKind: [
-    'ClusterIssuer',
-    'Issuer'
+  ReplicationProps: [
+    'SpreadProps'
   ],
-  JobCompletionMode: [
-    'NonIndexed',
-    'Indexed'
+  Route53SolverOptions: [
+    'SolverSelectorOptions'
   ],
-  NetworkProtocol: [
-    'TCP',
-    'UDP',
-    'SCTP'
+  SafeCronJobProps: [
+    'JobSpecProps',
+    'SafePodProps'
   ],
-  PersistentVolumeAccessMode: [
-    'ReadWriteOnce',
-    'ReadOnlyMany',
-    'ReadWriteMany',
-    'ReadWriteOncePod'
+  SafeDaemonSetProps: [
+    'SafePodProps'
   ],
-  PersistentVolumeClaimRetention: [
-    'Retain',
-    'Delete'
+  SafeDeploymentProps: [
+    'ReplicationProps',
+    'SafePodProps',
+    'SpreadProps'
   ],
-  PodManagementPolicy: [
-    'OrderedReady',
-    'Parallel'
+  SafeJobProps: [
+    'JobSpecProps',
+    'SafePodProps'
   ],
-  PodSecurityLevel: [
-    'restricted',
-    'baseline',
-    'privileged'
+  SafeStatefulSetProps: [
+    'ReplicationProps',
+    'SafePodProps',
+    'SpreadProps'
   ],
-  ProbeScheme: [
-    'HTTP',
-    'HTTPS'
+  SealedSecretSourceProps: [
+    'SecretSourceProps'
   ],
-  Protocol: [
-    'TCP',
-    'UDP',
-    'SCTP'
-  ],
-  RestartPolicy: [
-    'Always',
-    'OnFailure',
-    'Never'
-  ],
-  ScrapeMethod: [
-    'annotations',
-    'service-monitor'
-  ],
-  SealedSecretScope: [
-    'strict',
-    'namespace-wide',
-    'cluster-wide'
-  ],
-  TaintEffect: [
-    'NoSchedule',
-    'PreferNoSchedule',
-    'NoExecute'
-  ],
-  TolerationOperator: [
-    'Equal',
-    'Exists'
-  ],
-  YamlOutputType: [
-    0,
-    1,
-    2,
-    3
+  SidecarContainerProps: [
+    'SafeContainerProps'
   ]
+};
+
+/** Enums: member name to value. */
+export const ENUM_VALUES: { readonly [name: string]: { readonly [member: string]: string | number } } = {
+  CertificateMode: {
+    INGRESS_ANNOTATION: 'ingress-annotation',
+    CERTIFICATE: 'certificate'
+  },
+  ConcurrencyPolicy: {
+    ALLOW: 'Allow',
+    FORBID: 'Forbid',
+    REPLACE: 'Replace'
+  },
+  ExternalSecretCreationPolicy: {
+    OWNER: 'Owner',
+    ORPHAN: 'Orphan',
+    MERGE: 'Merge',
+    NONE: 'None'
+  },
+  ExternalSecretDeletionPolicy: {
+    RETAIN: 'Retain',
+    DELETE: 'Delete',
+    MERGE: 'Merge'
+  },
+  HostPathVolumeType: {
+    DEFAULT: '',
+    DIRECTORY_OR_CREATE: 'DirectoryOrCreate',
+    DIRECTORY: 'Directory',
+    FILE_OR_CREATE: 'FileOrCreate',
+    FILE: 'File',
+    SOCKET: 'Socket',
+    CHAR_DEVICE: 'CharDevice',
+    BLOCK_DEVICE: 'BlockDevice'
+  },
+  ImagePullPolicy: {
+    ALWAYS: 'Always',
+    IF_NOT_PRESENT: 'IfNotPresent',
+    NEVER: 'Never'
+  },
+  IngressPathType: {
+    PREFIX: 'Prefix',
+    EXACT: 'Exact',
+    IMPLEMENTATION_SPECIFIC: 'ImplementationSpecific'
+  },
+  IssuerChallenge: {
+    HTTP01: 'HTTP-01',
+    DNS01: 'DNS-01',
+    NONE: 'none'
+  },
+  IssuerKind: {
+    CLUSTER_ISSUER: 'ClusterIssuer',
+    ISSUER: 'Issuer'
+  },
+  JobCompletionMode: {
+    NON_INDEXED: 'NonIndexed',
+    INDEXED: 'Indexed'
+  },
+  NetworkProtocol: {
+    TCP: 'TCP',
+    UDP: 'UDP',
+    SCTP: 'SCTP'
+  },
+  PersistentVolumeAccessMode: {
+    READ_WRITE_ONCE: 'ReadWriteOnce',
+    READ_ONLY_MANY: 'ReadOnlyMany',
+    READ_WRITE_MANY: 'ReadWriteMany',
+    READ_WRITE_ONCE_POD: 'ReadWriteOncePod'
+  },
+  PersistentVolumeClaimRetention: {
+    RETAIN: 'Retain',
+    DELETE: 'Delete'
+  },
+  PodManagementPolicy: {
+    ORDERED_READY: 'OrderedReady',
+    PARALLEL: 'Parallel'
+  },
+  PodSecurityLevel: {
+    RESTRICTED: 'restricted',
+    BASELINE: 'baseline',
+    PRIVILEGED: 'privileged'
+  },
+  ProbeScheme: {
+    HTTP: 'HTTP',
+    HTTPS: 'HTTPS'
+  },
+  Protocol: {
+    TCP: 'TCP',
+    UDP: 'UDP',
+    SCTP: 'SCTP'
+  },
+  RestartPolicy: {
+    ALWAYS: 'Always',
+    ON_FAILURE: 'OnFailure',
+    NEVER: 'Never'
+  },
+  ScrapeMethod: {
+    ANNOTATIONS: 'annotations',
+    SERVICE_MONITOR: 'service-monitor'
+  },
+  SealedSecretScope: {
+    STRICT: 'strict',
+    NAMESPACE_WIDE: 'namespace-wide',
+    CLUSTER_WIDE: 'cluster-wide'
+  },
+  TaintEffect: {
+    NO_SCHEDULE: 'NoSchedule',
+    PREFER_NO_SCHEDULE: 'PreferNoSchedule',
+    NO_EXECUTE: 'NoExecute'
+  },
+  TolerationOperator: {
+    EQUAL: 'Equal',
+    EXISTS: 'Exists'
+  },
+  YamlOutputType: {
+    FILE_PER_APP: 0,
+    FILE_PER_CHART: 1,
+    FILE_PER_RESOURCE: 2,
+    FOLDER_PER_CHART_FILE_PER_RESOURCE: 3
+  }
 };

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { errorText } from './errors';
-import { ENUM_VALUES, STRUCT_SHAPES } from './prop-shapes';
+import { errorText, show } from './errors';
+import { ENUM_VALUES, STRUCT_BASES, STRUCT_SHAPES } from './prop-shapes';
 
 // The shape check of props: every value given to a construct or a public entry point has the
 // type its props struct declares (./prop-shapes.ts, generated from the declarations), so that
@@ -27,7 +27,7 @@ export function checkProps(scope: IConstruct, kind: string, struct: string, prop
 /** `checkProps` where there is no construct: `where` names the call ("Guardrails.check()"). */
 export function checkPropsAt(where: string, struct: string, props: unknown, argument = 'props'): void {
   const p = shapeProblem(`struct:${struct}`, props, argument);
-  if (p !== undefined) throw new Error(errorText(where, p.prop, preview(p.value), p.expected));
+  if (p !== undefined) throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
 }
 
 /**
@@ -36,7 +36,7 @@ export function checkPropsAt(where: string, struct: string, props: unknown, argu
  */
 export function checkTypeAt(where: string, type: string, value: unknown, prop: string): void {
   const p = shapeProblem(type, value, prop);
-  if (p !== undefined) throw new Error(errorText(where, p.prop, preview(p.value), p.expected));
+  if (p !== undefined) throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
 }
 
 /** The first problem of `value` against `type`, or undefined. */
@@ -57,8 +57,8 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
   }
   if (t === 'boolean') return typeof value === 'boolean' ? undefined : wrong();
   if (t.endsWith('[]')) {
-    if (!Array.isArray(value)) return wrong(isPlainObject(value) ? ` (a list, e.g. [${preview(value)}], not one object)` : '');
     const element = t.slice(0, -2);
+    if (!Array.isArray(value)) return wrong(isPlainObject(value) && element.startsWith('struct:') ? ` (a list, e.g. [${preview(value)}], not one object)` : '');
     for (let i = 0; i < value.length; i++) {
       const p = shapeProblem(element, value[i], `${prop}[${i}]`);
       if (p) return p;
@@ -76,15 +76,15 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
   }
   const [form, name] = t.split(':');
   if (form === 'enum') {
-    return ENUM_VALUES[name].includes(value as string) ? undefined : wrong();
+    return Object.values(ENUM_VALUES[name]).includes(value as string) ? undefined : wrong();
   }
-  if (form === 'class') return isInstanceOf(value, name) ? undefined : wrong(typeof value === 'string' || typeof value === 'number' ? classHint(name) : '');
+  if (form === 'class') return isInstanceOf(value, name) ? undefined : wrong();
   if (form === 'object') return typeof value === 'object' && !Array.isArray(value) ? undefined : wrong();
   if (form === 'struct') {
     if (!isPlainObject(value) && !(typeof value === 'object' && !Array.isArray(value))) return wrong();
     const fields = STRUCT_SHAPES[name];
     for (const key of Object.keys(value as object)) {
-      if (!(key in fields) && (value as any)[key] !== undefined) {
+      if (!(key in fields) && (value as any)[key] !== undefined && !siblingProps(name).has(key)) {
         const near = nearest(key, Object.keys(fields));
         return {
           prop: prop === 'props' ? `prop ${key}` : `${prop}.${key}`,
@@ -102,6 +102,28 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
   throw new Error(`unknown prop type ${type}`);
 }
 
+const SIBLING_PROPS = new Map<string, Set<string>>();
+
+/**
+ * Props of the structs that share a base with `struct` (the props of the other workload kinds
+ * for SafeJobProps, of a sidecar for InitContainerProps). Each construct refuses those itself,
+ * saying why they mean nothing for its kind ("no replicas on a SafeJob: ..."); the shape check
+ * leaves them to it. A test asserts that every kind refuses every one of them.
+ */
+export function siblingProps(struct: string): Set<string> {
+  let out = SIBLING_PROPS.get(struct);
+  if (out === undefined) {
+    const bases = new Set(STRUCT_BASES[struct] ?? []);
+    out = new Set<string>();
+    for (const [other, otherBases] of Object.entries(STRUCT_BASES)) {
+      if (other === struct || !otherBases.some((b) => bases.has(b))) continue;
+      for (const key of Object.keys(STRUCT_SHAPES[other])) if (!(key in STRUCT_SHAPES[struct])) out.add(key);
+    }
+    SIBLING_PROPS.set(struct, out);
+  }
+  return out;
+}
+
 /** The type in words, for "expected ...". */
 export function describe(type: string): string {
   const t = type.endsWith('?') ? type.slice(0, -1) : type;
@@ -112,7 +134,11 @@ export function describe(type: string): string {
   if (t.endsWith('[]')) return `a list of ${plural(t.slice(0, -2))}`;
   if (t.startsWith('{')) return `a map of string keys to ${plural(t.slice(1, -1))}`;
   const [form, name] = t.split(':');
-  if (form === 'enum') return `one of ${ENUM_VALUES[name].map((v) => JSON.stringify(v)).join(', ')} (${name})`;
+  if (form === 'enum') {
+    const members = Object.keys(ENUM_VALUES[name]);
+    const names = `${members.slice(0, -1).join(', ')}${members.length > 1 ? ' or ' : ''}${members[members.length - 1]}`;
+    return `${name}.${names} (${Object.values(ENUM_VALUES[name]).map((v) => JSON.stringify(v)).join(', ')})`;
+  }
   if (form === 'class') return `a ${name}${CLASS_EXAMPLES[name] ? ` such as ${CLASS_EXAMPLES[name]}` : ''}`;
   if (form === 'object') return `an object implementing ${name}`;
   return `an object with the props of ${name}`;
@@ -132,17 +158,14 @@ function plural(element: string): string {
 /** How to make a value of the classes users pass most often. */
 const CLASS_EXAMPLES: { [name: string]: string } = {
   Duration: 'Duration.seconds(30)',
-  Size: 'Size.mebibytes(256)',
+  Size: 'Size.gibibytes(10)',
   Cpu: 'Cpu.millis(500)',
   ResourcePreset: 'ResourcePreset.SMALL',
   NetworkPeer: 'NetworkPeer.pods({ app: \'gateway\' })',
   KubernetesVersion: 'KubernetesVersion.V1_30',
   Profile: 'Profile.RESTRICTED',
+  SecretStoreRef: 'SecretStoreRef.secretStore(\'<name>\')',
 };
-
-function classHint(name: string): string {
-  return CLASS_EXAMPLES[name] ? ', not a string or number: build it with the class\'s static methods' : '';
-}
 
 function quoteHint(value: unknown): string {
   return typeof value === 'number' || typeof value === 'boolean' ? ` (quote it: ${JSON.stringify(String(value))})` : '';
@@ -167,12 +190,12 @@ function isInstanceOf(value: unknown, name: string): boolean {
   return false;
 }
 
-/** A value for an error message, short: objects that are not plain data by their class. */
-function preview(value: unknown): unknown {
+/** A value for an error message: objects that are not plain data by their class. */
+function preview(value: unknown): string {
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !isPlainObject(value)) {
     return `(a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'object'})`;
   }
-  return value;
+  return show(value);
 }
 
 /** The known name nearest to a misspelt one (a few edits away, more for longer names). */
