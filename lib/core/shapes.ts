@@ -84,14 +84,7 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
     if (!isPlainObject(value) && !(typeof value === 'object' && !Array.isArray(value))) return wrong();
     const fields = STRUCT_SHAPES[name];
     for (const key of Object.keys(value as object)) {
-      if (!(key in fields) && (value as any)[key] !== undefined && !siblingProps(name).has(key)) {
-        const near = nearest(key, Object.keys(fields));
-        return {
-          prop: prop === 'props' ? `prop ${key}` : `${prop}.${key}`,
-          value: (value as any)[key],
-          expected: `a prop of ${name}${near ? `: did you mean ${near}?` : `, one of ${Object.keys(fields).join(', ')}`}`,
-        };
-      }
+      if (!(key in fields) && (value as any)[key] !== undefined) return unknownProp(name, key, (value as any)[key], prop);
     }
     for (const [key, fieldType] of Object.entries(fields)) {
       const p = shapeProblem(fieldType, (value as any)[key], prop === 'props' ? key : `${prop}.${key}`);
@@ -102,13 +95,39 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
   throw new Error(`unknown prop type ${type}`);
 }
 
+/** A prop that `struct` does not have: a misspelling, or a prop of another kind. */
+function unknownProp(struct: string, key: string, value: unknown, prop: string): ShapeProblem {
+  const path = prop === 'props' ? key : `${prop}.${key}`;
+  const why = FOREIGN_REASONS.get(struct)?.get(key);
+  if (why !== undefined) return { prop: path, value, expected: why };
+  const fields = Object.keys(STRUCT_SHAPES[struct]);
+  const owner = siblingProps(struct).has(key) ? Object.keys(STRUCT_SHAPES).find((s) => s !== struct && key in STRUCT_SHAPES[s] && (STRUCT_BASES[s] ?? []).some((b) => (STRUCT_BASES[struct] ?? []).includes(b))) : undefined;
+  const near = nearest(key, fields);
+  return {
+    prop: prop === 'props' ? `prop ${key}` : path,
+    value,
+    expected: `a prop of ${struct}${owner ? ` (${key} is a prop of ${owner} only)` : near ? ` (did you mean ${near}?)` : `, one of ${fields.join(', ')}`}`,
+  };
+}
+
+const FOREIGN_REASONS = new Map<string, Map<string, string>>();
+
+/**
+ * Says why props of another kind mean nothing for `struct`, so that giving one is an error
+ * that explains itself: `why(prop)` fits after "expected", e.g. "no replicas on a SafeJob:
+ * its pods run to completion ...".
+ */
+export function explainForeignProps(struct: string, props: readonly string[], why: (prop: string) => string): void {
+  const reasons = FOREIGN_REASONS.get(struct) ?? new Map<string, string>();
+  for (const p of props) reasons.set(p, why(p));
+  FOREIGN_REASONS.set(struct, reasons);
+}
+
 const SIBLING_PROPS = new Map<string, Set<string>>();
 
 /**
- * Props of the structs that share a base with `struct` (the props of the other workload kinds
- * for SafeJobProps, of a sidecar for InitContainerProps). Each construct refuses those itself,
- * saying why they mean nothing for its kind ("no replicas on a SafeJob: ..."); the shape check
- * leaves them to it. A test asserts that every kind refuses every one of them.
+ * Props of the structs that share a base with `struct`, and that `struct` has not: the props
+ * of the other workload kinds for SafeJobProps, of a sidecar for InitContainerProps.
  */
 export function siblingProps(struct: string): Set<string> {
   let out = SIBLING_PROPS.get(struct);

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { explainForeignProps } from '../core/shapes';
 import { ConstructKind } from '../core/kinds';
 import {
   LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
@@ -21,6 +22,10 @@ import { ResolvedPreStop, ResolvedShutdown, resolvePreStop, resolveShutdown } fr
 import { PodSecrets } from './secrets';
 import { PodConfig, PodVolumes, ResolvedEnv, ResolvedMount, ResolvedVolume } from './volumes';
 import { KubernetesVersion } from './version';
+
+// Props of a sidecar on an init container, from untyped callers: refused with the reason.
+explainForeignProps('InitContainerProps', ['ports', 'readiness', 'liveness', 'native', 'preStopCommand'],
+  (field) => `no ${field} on an init container: it runs to completion before the app starts; make it a sidecar instead`);
 
 export { ResolvedEnv, ResolvedMount, ResolvedPort, ResolvedVolume };
 
@@ -340,10 +345,6 @@ function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps) {
 /** An init container: runs to completion before the app starts, so it has no ports, probes or preStop. */
 function resolveInitContainer(ctx: PodContext, i: number, s: InitContainerProps): ResolvedContainer {
   const prop = `initContainers[${i}]`;
-  for (const field of ['ports', 'readiness', 'liveness', 'native', 'preStopCommand']) {
-    const value = (s as any)[field];
-    if (value !== undefined) fail(ctx.scope, ctx.K, `${prop}.${field}`, value, `no ${field} on an init container: it runs to completion before the app starts; make it a sidecar instead`);
-  }
   return { ...resolveOtherContainer(ctx, prop, s), ports: [] };
 }
 
