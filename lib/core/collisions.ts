@@ -4,7 +4,7 @@ import { ClusterScopedKinds, clusterScopedKindsOfCrds } from './cluster-scoped-o
 import { onConstructCreated } from './construct-hooks';
 import { errorText, fail } from './errors';
 import { checkProps } from './shapes';
-import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
+import { fileExtensionError, inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
 
 /**
  * Name collisions between generated objects, found at synthesis: two objects with the same
@@ -142,7 +142,12 @@ function collisionErrors(root: IConstruct, chart: Chart | undefined): string[] {
       `a name that no other object of the app uses: '${earlier.path}' ${verb} ${earlier.describe}, `
       + 'and the API server keeps one object per kind, namespace and name, so applying both keeps only the last; give one of them another name'));
   }
-  if (chart === undefined && root instanceof App && !DISTINCT_FILES.has(root)) errors.push(...fileErrors(root, all));
+  if (chart === undefined && root instanceof App && !DISTINCT_FILES.has(root)) {
+    // GuardrailsApp checks these in its constructor and when it writes.
+    const ext = fileExtensionError('App', root.outputFileExtension);
+    if (ext !== undefined) errors.push(ext);
+    errors.push(...fileErrors(root, all));
+  }
   return errors;
 }
 

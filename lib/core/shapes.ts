@@ -25,8 +25,8 @@ export function checkProps(scope: IConstruct, kind: string, struct: string, prop
 }
 
 /** `checkProps` where there is no construct: `where` names the call ("Guardrails.check()"). */
-export function checkPropsAt(where: string, struct: string, props: unknown, argument = 'props'): void {
-  const p = shapeProblem(`struct:${struct}`, props, argument);
+export function checkPropsAt(where: string, struct: string, props: unknown, argument = 'props', knownOnly = false): void {
+  const p = shapeProblem(`struct:${struct}`, props, argument, true, knownOnly);
   if (p !== undefined) throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
 }
 
@@ -39,8 +39,22 @@ export function checkTypeAt(where: string, type: string, value: unknown, prop: s
   if (p !== undefined) throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
 }
 
-/** The first problem of `value` against `type`, or undefined. */
-export function shapeProblem(type: string, value: unknown, prop: string): ShapeProblem | undefined {
+/**
+ * A construct given where one is expected (a scope), from untyped callers: `where` names the
+ * call, e.g. "Guardrails.enforce()".
+ */
+export function checkScopeAt(where: string, prop: string, value: unknown): void {
+  const node = (value as any)?.node;
+  if (value === null || typeof value !== 'object' || typeof node !== 'object' || node === null || typeof node.path !== 'string') {
+    throw new Error(errorText(where, prop, value, 'a construct (an App, a Chart or a construct in one)', preview(value)));
+  }
+}
+
+/**
+ * The first problem of `value` against `type`, or undefined; `top`: the props of a call, whose
+ * fields are named alone; `knownOnly`: leave props the struct does not have to the caller.
+ */
+export function shapeProblem(type: string, value: unknown, prop: string, top = false, knownOnly = false): ShapeProblem | undefined {
   const optional = type.endsWith('?');
   const t = optional ? type.slice(0, -1) : type;
   if (value === undefined) {
@@ -84,10 +98,10 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
     if (!isPlainObject(value) && !(typeof value === 'object' && !Array.isArray(value))) return wrong();
     const fields = STRUCT_SHAPES[name];
     for (const key of Object.keys(value as object)) {
-      if (!(key in fields) && (value as any)[key] !== undefined) return unknownProp(name, key, (value as any)[key], prop);
+      if (!knownOnly && !(key in fields) && (value as any)[key] !== undefined) return unknownProp(name, key, (value as any)[key], top ? undefined : prop);
     }
     for (const [key, fieldType] of Object.entries(fields)) {
-      const p = shapeProblem(fieldType, (value as any)[key], prop === 'props' ? key : `${prop}.${key}`);
+      const p = shapeProblem(fieldType, (value as any)[key], top ? key : `${prop}.${key}`);
       if (p) return p;
     }
     return undefined;
@@ -96,15 +110,15 @@ export function shapeProblem(type: string, value: unknown, prop: string): ShapeP
 }
 
 /** A prop that `struct` does not have: a misspelling, or a prop of another kind. */
-function unknownProp(struct: string, key: string, value: unknown, prop: string): ShapeProblem {
-  const path = prop === 'props' ? key : `${prop}.${key}`;
+function unknownProp(struct: string, key: string, value: unknown, prop: string | undefined): ShapeProblem {
+  const path = prop === undefined ? key : `${prop}.${key}`;
   const why = FOREIGN_REASONS.get(struct)?.get(key);
   if (why !== undefined) return { prop: path, value, expected: why };
   const fields = Object.keys(STRUCT_SHAPES[struct]);
   const owner = siblingProps(struct).has(key) ? Object.keys(STRUCT_SHAPES).find((s) => s !== struct && key in STRUCT_SHAPES[s] && (STRUCT_BASES[s] ?? []).some((b) => (STRUCT_BASES[struct] ?? []).includes(b))) : undefined;
   const near = nearest(key, fields);
   return {
-    prop: prop === 'props' ? `prop ${key}` : path,
+    prop: prop === undefined ? `prop ${key}` : path,
     value,
     expected: `a prop of ${struct}${owner ? ` (${key} is a prop of ${owner} only)` : near ? ` (did you mean ${near}?)` : `, one of ${fields.join(', ')}`}`,
   };
