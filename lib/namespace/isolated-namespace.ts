@@ -34,6 +34,8 @@ const NAMESPACED_BUILTIN_KINDS = new Set([
 const BUILTIN_GROUPS = new Set(['core', '', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy',
   'autoscaling', 'discovery.k8s.io', 'coordination.k8s.io', 'events.k8s.io', 'storage.k8s.io']);
 
+/** The prefix of the recommended labels, which each object sets for itself. */
+const RECOMMENDED_PREFIX = 'app.kubernetes.io/';
 const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -580,6 +582,9 @@ export class IsolatedNamespace extends Chart {
       if (key === NAMESPACE_NAME_LABEL || key === TEAM_LABEL) {
         fail(this, KIND, 'namespaceLabels', key, `no ${key} label: it is set from ${key === TEAM_LABEL ? '`team`' : 'the name by the API server'}`);
       }
+      if (key in this.commonLabels) {
+        fail(this, KIND, 'namespaceLabels', key, `no ${key} label: the library sets it on every object of the namespace (${JSON.stringify(this.commonLabels[key])} here)`);
+      }
       checkLabelValue(this, KIND, `namespaceLabels.${key}`, value);
     }
     return labels;
@@ -740,7 +745,16 @@ export class IsolatedNamespace extends Chart {
 function checkLabelsBeforeChart(scope: Construct, id: string, labels: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
   if (labels === undefined) return undefined;
   const probe = { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as unknown as IConstruct;
-  return checkLabels(probe, KIND, 'labels', labels);
+  const checked = checkLabels(probe, KIND, 'labels', labels);
+  for (const key of Object.keys(checked)) {
+    // Every object sets its own recommended labels, which win over the chart's: given here,
+    // they would be dropped from most objects without a word.
+    if (key.startsWith(RECOMMENDED_PREFIX)) {
+      fail(probe, KIND, 'labels key', key,
+        `no ${RECOMMENDED_PREFIX}* label: each object sets its own recommended labels (name, instance, version, component, part-of, managed-by); set partOf, component or version on the workload instead, or use a label of your own prefix`);
+    }
+  }
+  return checked;
 }
 
 /** The objects whose JSON the quota check reads, by namespace, from the whole app. */

@@ -85,6 +85,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   private _serviceMonitor?: ApiObject;
   private readonly ingressRules: Array<{ peer: NetworkPeer; ports: NetworkPort[] }> = [];
   private readonly egressPeers: NetworkPeer[] = [];
+  private readonly connected = new Set<string>();
 
   /**
    * Resolves the pod-level props (every error is raised here) and creates the
@@ -190,6 +191,13 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public connectTo(other: ISafeWorkload, port?: string): void {
     const kind = this._pod.kind.construct;
     if (!isSafeWorkload(other)) fail(this, kind, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
+    // A second call would add the same rules again: most likely a mistake (another port was meant).
+    const key = `${other.node.path}|${port ?? ''}`;
+    if (this.connected.has(key)) {
+      fail(this, kind, 'connectTo', port === undefined ? other.name : `${other.name} port ${port}`,
+        `a workload and port not connected yet: connectTo(${other.name}${port === undefined ? '' : `, '${port}'`}) was already called, and its rules are in place`);
+    }
+    this.connected.add(key);
     if (port === undefined) {
       this.allowTo(NetworkPeer.workload(other));
       other.allowFrom(NetworkPeer.workload(this));
