@@ -24,6 +24,8 @@ class SubtreeCache {
 /**
  * Properties of a GuardrailsApp: those of a cdk8s `App`. A struct of its own, so that
  * languages with builders (Java's `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
+ * An `outputFileExtension` with '/' or '\\' is an error (files stay inside the outdir), and
+ * so is a chart whose file would be `guardrails-report.json` or `construct-metadata.json`.
  */
 export interface GuardrailsAppProps extends AppProps {}
 

@@ -69,12 +69,14 @@ export interface IsolatedNamespaceProps {
    */
   readonly name?: string;
   /**
-   * Labels on every object of the chart, workloads included (cdk8s Chart labels).
+   * Labels on every object of the chart, workloads included (cdk8s Chart labels). Keys
+   * `app.kubernetes.io/*` are an error: each object sets its own recommended labels.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Extra labels on the Namespace object.
+   * Extra labels on the Namespace object; not the labels the library sets on it (name,
+   * instance, managed-by, team, pod-security.kubernetes.io/*).
    * @default - none
    */
   readonly namespaceLabels?: { [key: string]: string };

@@ -186,7 +186,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    * Opens both sides: these pods may reach `other` on its port named `port` (default: every
    * exposed port), and `other` accepts them on it. Across namespaces, each side's rule names
    * the other's namespace (`kubernetes.io/metadata.name`).
-   * @throws when `other` is not a workload, or has no port named `port`
+   * @throws when `other` is not a workload, has no port named `port`, or was connected on
+   * `port` already
    */
   public connectTo(other: ISafeWorkload, port?: string): void {
     const kind = this._pod.kind.construct;
