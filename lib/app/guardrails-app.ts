@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
-import { checkOutdir, fileExtensionError, ownSynthesisSpans, REPORT_FILE, synthesisSpan } from '../core/synthesis';
+import { fileExtensionError, REPORT_FILE } from '../core/files';
+import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { checkPropsAt } from '../core/shapes';
 import { ManifestYaml } from './manifest-yaml';
 

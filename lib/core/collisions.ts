@@ -4,7 +4,8 @@ import { ClusterScopedKinds, clusterScopedKindsOfCrds } from './cluster-scoped-o
 import { onConstructCreated } from './construct-hooks';
 import { errorText, fail } from './errors';
 import { checkProps } from './shapes';
-import { fileExtensionError, inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
+import { fileExtensionError } from './files';
+import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
 
 /**
  * Name collisions between generated objects, found at synthesis: two objects with the same

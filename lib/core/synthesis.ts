@@ -156,18 +156,6 @@ export function onSynthesisEnd(scope: IConstruct, listener: (app: App, wroteFile
 }
 
 /**
- * The output file extension ends the names of files written inside the outdir: a path
- * separator in it writes outside the outdir or into directories that do not exist.
- */
-export function fileExtensionError(where: string, ext: string | undefined): string | undefined {
-  if (ext === undefined || !/[\\/\0]/.test(ext)) return undefined;
-  return `${where}: invalid outputFileExtension ${JSON.stringify(ext)}; expected a file name ending such as ".k8s.yaml", without '/' or '\\': it ends the names of files written inside the outdir.`;
-}
-
-/** Name of the synth report that `app.synth()` writes into the app's outdir when the app is enforced. */
-export const REPORT_FILE = 'guardrails-report.json';
-
-/**
  * Fails with a clear message when the output directory, or a directory above it, is a file
  * (where `mkdir` would give a raw EEXIST or ENOTDIR).
  */

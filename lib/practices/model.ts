@@ -1,6 +1,6 @@
 /** Internal data model of the checker. */
 
-export { REPORT_FILE } from '../core/synthesis';
+export { REPORT_FILE } from '../core/files';
 
 /** A manifest with where it came from (internal). */
 export interface ManifestInput {
