@@ -3,7 +3,9 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
+import { fileExtensionError, REPORT_FILE } from '../core/files';
 import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
+import { checkPropsAt } from '../core/shapes';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -23,6 +25,8 @@ class SubtreeCache {
 /**
  * Properties of a GuardrailsApp: those of a cdk8s `App`. A struct of its own, so that
  * languages with builders (Java's `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
+ * An `outputFileExtension` with '/' or '\\' is an error (files stay inside the outdir), and
+ * so is a chart whose file would be `guardrails-report.json` or `construct-metadata.json`.
  */
 export interface GuardrailsAppProps extends AppProps {}
 
@@ -54,6 +58,9 @@ export class GuardrailsApp extends App {
   private readonly recordMetadata: boolean;
 
   constructor(props: GuardrailsAppProps = {}) {
+    checkPropsAt('GuardrailsApp', 'GuardrailsAppProps', props);
+    const extensionError = fileExtensionError('GuardrailsApp', props.outputFileExtension);
+    if (extensionError !== undefined) throw new Error(extensionError);
     super(props);
     // First: anything that observes the app's synthesis must find its spans owned by the class.
     ownSynthesisSpans(this);
@@ -83,6 +90,7 @@ export class GuardrailsApp extends App {
 
   private writeFiles(): void {
     prepareOutdir(this.outdir);
+    const save = (file: string, docs: any[], chart?: Chart) => saveInOutdir(this.outdir, file, docs, chart);
     const cache = new SubtreeCache();
     this.withRenderedOnce(cache, () => {
       validate(this, cache);
@@ -98,7 +106,7 @@ export class GuardrailsApp extends App {
         }
         case YamlOutputType.FILE_PER_CHART: {
           const name = chartNamer(hasDependantCharts);
-          for (const chart of charts) save(path.join(this.outdir, name(chart) + ext), chartJson(chart));
+          for (const chart of charts) save(path.join(this.outdir, name(chart) + ext), chartJson(chart), chart);
           break;
         }
         case YamlOutputType.FILE_PER_RESOURCE: {
@@ -266,6 +274,22 @@ function prepareOutdir(outdir: string): void {
   fs.mkdirSync(outdir, { recursive: true });
 }
 
-function save(file: string, docs: any[]): void {
+/** Files the app writes next to the manifests: no manifest may take their names. */
+const RESERVED_FILES = [REPORT_FILE, 'construct-metadata.json'];
+
+/**
+ * Writes manifests to `file`, which must be inside `outdir` and not one of the files the app
+ * writes besides the manifests (`chart` names the chart whose file it is).
+ */
+function saveInOutdir(outdir: string, file: string, docs: any[], chart?: Chart): void {
+  const relative = path.relative(outdir, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new Error(`GuardrailsApp: invalid output file ${JSON.stringify(file)}; expected a file inside the outdir ${JSON.stringify(outdir)}.`);
+  }
+  if (RESERVED_FILES.includes(relative)) {
+    const what = chart ? `chart at '${chart.node.path}' (file ${relative})` : `file ${relative}`;
+    throw new Error(`GuardrailsApp: invalid ${what}; expected a manifest file name other than ${RESERVED_FILES.join(' and ')}, which the app writes itself (the report of Guardrails.enforce and the construct metadata): give the chart another id or use another outputFileExtension.`);
+  }
   fs.writeFileSync(file, ManifestYaml.stringify(docs), { encoding: 'utf8' });
 }
+

@@ -85,7 +85,7 @@ export class HashedConfigMap extends Construct {
 
   constructor(scope: Construct, id: string, props: HashedConfigMapProps) {
     super(scope, id);
-    joinApp(this, KIND);
+    joinApp(this, KIND, props);
     const data = checkConfigData(this, KIND, 'data', props.data);
     const length = checkInt(this, KIND, 'hashLength', props.hashLength ?? 10, 4, 64);
     this.contentHash = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, length);

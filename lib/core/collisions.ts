@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { ClusterScopedKinds, clusterScopedKindsOfCrds } from './cluster-scoped-objects';
 import { onConstructCreated } from './construct-hooks';
 import { errorText, fail } from './errors';
+import { checkProps } from './shapes';
+import { fileExtensionError } from './files';
 import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
 
 /**
@@ -141,7 +143,12 @@ function collisionErrors(root: IConstruct, chart: Chart | undefined): string[] {
       `a name that no other object of the app uses: '${earlier.path}' ${verb} ${earlier.describe}, `
       + 'and the API server keeps one object per kind, namespace and name, so applying both keeps only the last; give one of them another name'));
   }
-  if (chart === undefined && root instanceof App && !DISTINCT_FILES.has(root)) errors.push(...fileErrors(root, all));
+  if (chart === undefined && root instanceof App && !DISTINCT_FILES.has(root)) {
+    // GuardrailsApp checks these in its constructor and when it writes.
+    const ext = fileExtensionError('App', root.outputFileExtension);
+    if (ext !== undefined) errors.push(ext);
+    errors.push(...fileErrors(root, all));
+  }
   return errors;
 }
 
@@ -183,10 +190,12 @@ export function requireChart(scope: IConstruct, kind: string): void {
 }
 
 /**
- * What every library construct does first: check that it is inside a Chart, and make the
- * app check for name collisions when it is synthesized.
+ * What every library construct does first: check that it is inside a Chart, check the type
+ * and shape of its props against the struct `<kind>Props` (or `struct`), and make the app
+ * check for name collisions when it is synthesized.
  */
-export function joinApp(scope: IConstruct, kind: string): void {
+export function joinApp(scope: IConstruct, kind: string, props: unknown, struct = `${kind}Props`): void {
   requireChart(scope, kind);
+  checkProps(scope, kind, struct, props);
   watchCollisions(scope);
 }

@@ -17,8 +17,8 @@ export function failAt(where: string, property: string, value: unknown, allowed:
 }
 
 /** The text of the library's standard error, for validations that return messages. */
-export function errorText(where: string, property: string, value: unknown, allowed: string): string {
-  return `${where}: invalid ${property} ${show(value)}; expected ${allowed}.`;
+export function errorText(where: string, property: string, value: unknown, allowed: string, shown = show(value)): string {
+  return `${where}: invalid ${property} ${shown}; expected ${allowed}.`;
 }
 
 /** Renders a value for an error message. */

@@ -1,5 +1,3 @@
-import { isLabelValue } from './validate';
-
 /** The recommended labels (app.kubernetes.io/*). */
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
@@ -10,17 +8,6 @@ export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 
 /** The value of app.kubernetes.io/managed-by on everything the library emits. */
 export const MANAGED_BY = 'cdk8s';
-
-/**
- * Turns an arbitrary string (an image tag) into a valid label value, or undefined
- * when nothing usable is left.
- */
-export function toLabelValue(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  let v = value.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
-  v = v.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
-  return v && isLabelValue(v) ? v : undefined;
-}
 
 /**
  * Annotation of a workload object: the Secrets it reads that already exist in the cluster

@@ -252,7 +252,7 @@ export class AcmeIssuer extends Construct implements ICertificateIssuer {
 
   constructor(scope: Construct, id: string, props: AcmeIssuerProps = {}) {
     super(scope, id);
-    joinApp(this, KIND);
+    joinApp(this, KIND, props);
     const server = props.server ?? AcmeServer.letsEncrypt();
     if (typeof server.url !== 'string' || !/^https:\/\/[^\s/]+(\/\S*)?$/.test(server.url)) {
       fail(this, KIND, 'server', server.url, 'an https:// URL of an ACME directory');

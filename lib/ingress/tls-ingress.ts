@@ -267,7 +267,7 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
-    joinApp(this, KIND);
+    joinApp(this, KIND, props);
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (!SKIPPABLE.includes(rule)) {

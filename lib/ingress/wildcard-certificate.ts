@@ -65,7 +65,7 @@ export class WildcardCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: WildcardCertificateProps) {
     super(scope, id);
-    joinApp(this, KIND);
+    joinApp(this, KIND, props);
     this.domain = checkHostname(this, KIND, 'domain', props.domain);
     if (isWildcard(this.domain)) {
       fail(this, KIND, 'domain', props.domain, `the domain without "*." ("${this.domain.slice(2)}"): the certificate is made for "*.<domain>"`);

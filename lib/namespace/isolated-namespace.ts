@@ -2,6 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkPropsAt } from '../core/shapes';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
 import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
@@ -33,6 +34,8 @@ const NAMESPACED_BUILTIN_KINDS = new Set([
 const BUILTIN_GROUPS = new Set(['core', '', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy',
   'autoscaling', 'discovery.k8s.io', 'coordination.k8s.io', 'events.k8s.io', 'storage.k8s.io']);
 
+/** The prefix of the recommended labels, which each object sets for itself. */
+const RECOMMENDED_PREFIX = 'app.kubernetes.io/';
 const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -66,12 +69,14 @@ export interface IsolatedNamespaceProps {
    */
   readonly name?: string;
   /**
-   * Labels on every object of the chart, workloads included (cdk8s Chart labels).
+   * Labels on every object of the chart, workloads included (cdk8s Chart labels). Keys
+   * `app.kubernetes.io/*` are an error: each object sets its own recommended labels.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Extra labels on the Namespace object.
+   * Extra labels on the Namespace object; not the labels the library sets on it (name,
+   * instance, managed-by, team, pod-security.kubernetes.io/*).
    * @default - none
    */
   readonly namespaceLabels?: { [key: string]: string };
@@ -278,6 +283,8 @@ export class IsolatedNamespace extends Chart {
   private readonly exposureMemoKey = {};
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
+    // The props are read before the Chart exists: check their shape first.
+    checkPropsAt(`${KIND} at '${scope.node.path ? `${scope.node.path}/${id}` : id}'`, 'IsolatedNamespaceProps', props);
     const name = props.name ?? id;
     super(scope, id, { namespace: name, labels: checkLabelsBeforeChart(scope, id, props.labels) });
     watchCollisions(this);
@@ -583,6 +590,9 @@ export class IsolatedNamespace extends Chart {
       if (key === NAMESPACE_NAME_LABEL || key === TEAM_LABEL) {
         fail(this, KIND, 'namespaceLabels', key, `no ${key} label: it is set from ${key === TEAM_LABEL ? '`team`' : 'the name by the API server'}`);
       }
+      if (key in this.commonLabels) {
+        fail(this, KIND, 'namespaceLabels', key, `no ${key} label: the library sets it on every object of the namespace (${JSON.stringify(this.commonLabels[key])} here)`);
+      }
       checkLabelValue(this, KIND, `namespaceLabels.${key}`, value);
     }
     return labels;
@@ -801,7 +811,16 @@ export class IsolatedNamespace extends Chart {
 function checkLabelsBeforeChart(scope: Construct, id: string, labels: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
   if (labels === undefined) return undefined;
   const probe = { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as unknown as IConstruct;
-  return checkLabels(probe, KIND, 'labels', labels);
+  const checked = checkLabels(probe, KIND, 'labels', labels);
+  for (const key of Object.keys(checked)) {
+    // Every object sets its own recommended labels, which win over the chart's: given here,
+    // they would be dropped from most objects without a word.
+    if (key.startsWith(RECOMMENDED_PREFIX)) {
+      fail(probe, KIND, 'labels key', key,
+        `no ${RECOMMENDED_PREFIX}* label: each object sets its own recommended labels (name, instance, version, component, part-of, managed-by); set partOf, component or version on the workload instead, or use a label of your own prefix`);
+    }
+  }
+  return checked;
 }
 
 /** The objects whose JSON the quota check reads, by namespace, from the whole app. */

@@ -194,6 +194,9 @@ export function resolveProbe(t: ProbeTarget, prop: string, p: ProbeSettings | un
   const period = checkInt(scope, kind, `${prop}.periodSeconds`, p?.periodSeconds ?? d.period, 1, 3600);
   const timeout = checkInt(scope, kind, `${prop}.timeoutSeconds`, p?.timeoutSeconds ?? d.timeout, 1, 3600);
   if (timeout >= period) {
+    if (p?.timeoutSeconds === undefined) {
+      fail(scope, kind, `${prop}.periodSeconds`, period, `more than ${prop}.timeoutSeconds (${timeout}, the default): set timeoutSeconds below ${period} too`);
+    }
     fail(scope, kind, `${prop}.timeoutSeconds`, timeout, `less than ${prop}.periodSeconds (${period}): a probe that times out after the next one is due cannot work`);
   }
   const failures = checkInt(scope, kind, `${prop}.failureThreshold`, p?.failureThreshold ?? d.failures, 1, 1000);

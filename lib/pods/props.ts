@@ -326,7 +326,8 @@ export interface SafePodProps {
   readonly pinnedTagPattern?: string;
   /**
    * Registries every image may come from (rule `image-registry`), as `host`, `host:port` or
-   * `host/path` in lower case, without a scheme, tag or wildcard; a bad entry is an error.
+   * `host/path` in lower case, without a scheme, tag or wildcard; a bad entry, or an empty
+   * list, is an error.
    * @default - any registry
    */
   readonly allowedRegistries?: string[];
@@ -539,7 +540,8 @@ export interface SafePodProps {
   readonly partOf?: string;
   /**
    * `app.kubernetes.io/version` label.
-   * @default - the image tag
+   * @default - the image tag, as it is; a tag that is no label value (more than 63 characters,
+   * or starting or ending with '.', '_' or '-') is an error that asks for `version`
    */
   readonly version?: string;
   /**

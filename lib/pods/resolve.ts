@@ -2,12 +2,13 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { explainForeignProps } from '../core/shapes';
 import { ConstructKind } from '../core/kinds';
 import {
-  KUBERNETES_VERSION_ANNOTATION, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION, toLabelValue,
+  KUBERNETES_VERSION_ANNOTATION, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, PINNED_TAG_PATTERN_ANNOTATION,
 } from '../core/labels';
 import {
-  checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkLabels, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem,
+  checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkLabels, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem, isLabelValue,
 } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 import { exceptionAnnotations, MIN_ID, POD_SECURITY, PodSecurityException, SKIPPABLE_CHECKS } from '../practices/exceptions';
@@ -22,6 +23,10 @@ import { ResolvedPreStop, ResolvedShutdown, resolvePreStop, resolveShutdown } fr
 import { PodSecrets } from './secrets';
 import { PodConfig, PodVolumes, ResolvedEnv, ResolvedMount, ResolvedVolume } from './volumes';
 import { KubernetesVersion } from './version';
+
+// Props of a sidecar on an init container, from untyped callers: refused with the reason.
+explainForeignProps('InitContainerProps', ['ports', 'readiness', 'liveness', 'native', 'preStopCommand'],
+  (field) => `no ${field} on an init container: it runs to completion before the app starts; make it a sidecar instead`);
 
 export { ResolvedEnv, ResolvedMount, ResolvedPort, ResolvedVolume };
 
@@ -310,7 +315,7 @@ function checkRunToCompletion(scope: IConstruct, K: string, props: SafePodProps,
 function resolveLabels(scope: IConstruct, K: string, name: string, tag: string | undefined, serving: boolean, props: SafePodProps) {
   const selectorLabels = props.selectorLabels === undefined ? { [LABEL_NAME]: name, [LABEL_INSTANCE]: name } : resolveSelectorLabels(scope, K, props.selectorLabels);
   // A label given but empty says nothing: it is refused rather than left out of the labels.
-  const version = props.version !== undefined ? checkNonEmptyLabelValue(scope, K, 'version', props.version) : toLabelValue(tag);
+  const version = props.version !== undefined ? checkNonEmptyLabelValue(scope, K, 'version', props.version) : versionOfTag(scope, K, tag);
   const component = checkNonEmptyLabelValue(scope, K, 'component', props.component ?? (serving ? 'server' : 'worker'));
   const partOf = checkNonEmptyLabelValue(scope, K, 'partOf', props.partOf ?? name);
   const labels = {
@@ -344,6 +349,17 @@ function resolveSelectorLabels(scope: IConstruct, K: string, given: { [key: stri
   return Object.fromEntries(keys.map((k) => [k, labels[k]]));
 }
 
+/**
+ * The image tag as the version label, written as it is: a tag that is no label value (longer
+ * than 63 characters, or starting or ending with '.', '_' or '-') is an error, never a changed
+ * label.
+ */
+function versionOfTag(scope: IConstruct, K: string, tag: string | undefined): string | undefined {
+  if (tag === undefined || tag === '' || isLabelValue(tag)) return tag || undefined;
+  fail(scope, K, `image tag (the ${LABEL_VERSION} label)`, tag,
+    `a tag that is also a label value (at most 63 characters, starting and ending with a letter or digit), or set \`version\` to the label value to write`);
+}
+
 /** The main container `app` on its resolved `ports`: its probes, env, files, writable paths and claims. */
 function resolveMainContainer(ctx: PodContext, serving: boolean, ports: ResolvedPort[]) {
   const { scope, K, props, skips } = ctx;
@@ -363,6 +379,14 @@ function resolveMainContainer(ctx: PodContext, serving: boolean, ports: Resolved
     ...writablePathEntries('writablePaths', writablePaths),
     ...(props.claims ?? []).map((c, i) => [`claims[${i}].mountPath`, c.mountPath] as const),
     ...secrets.mounts.map((m) => ['secrets', m.mountPath] as const),
+  ]);
+  // A read-only mount cannot hold the mount point of another: the kubelet cannot create it.
+  checkNotInside(ctx, [
+    ...(files.length > 0 ? [['configMountPath', configMountPath] as const] : []),
+    ...secrets.mounts.map((m) => ['secrets', m.mountPath] as const),
+  ], [
+    ...writablePathEntries('writablePaths', writablePaths),
+    ...(props.claims ?? []).map((c, i) => [`claims[${i}].mountPath`, c.mountPath] as const),
   ]);
   const mounts: ResolvedMount[] = [];
   if (files.length > 0) mounts.push(ctx.volumes.config(files, configMountPath));
@@ -410,10 +434,6 @@ function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps, po
 /** An init container: runs to completion before the app starts, so it has no ports, probes or preStop. */
 function resolveInitContainer(ctx: PodContext, i: number, s: InitContainerProps): ResolvedContainer {
   const prop = `initContainers[${i}]`;
-  for (const field of ['ports', 'readiness', 'liveness', 'native', 'preStopCommand']) {
-    const value = (s as any)[field];
-    if (value !== undefined) fail(ctx.scope, ctx.K, `${prop}.${field}`, value, `no ${field} on an init container: it runs to completion before the app starts; make it a sidecar instead`);
-  }
   return { ...resolveOtherContainer(ctx, prop, s), ports: [] };
 }
 
@@ -473,6 +493,17 @@ function checkCommandArgs(ctx: PodContext, prefix: string, c: { readonly command
     const value = c[field];
     if (value !== undefined && (!Array.isArray(value) || value.some((a) => typeof a !== 'string'))) {
       fail(ctx.scope, ctx.K, `${prefix}${field}`, value, 'a list of strings, e.g. [\'--port\', \'8080\'] (quote numbers and booleans)');
+    }
+  }
+}
+
+/** No path of `inner` ([property, path] pairs) below a path of `readOnly`. */
+function checkNotInside(ctx: PodContext, readOnly: ReadonlyArray<readonly [string, string]>, inner: ReadonlyArray<readonly [string, string]>): void {
+  for (const [prop, p] of inner) {
+    const outer = readOnly.find(([, r]) => p.startsWith(r === '/' ? '/' : `${r}/`));
+    if (outer !== undefined) {
+      fail(ctx.scope, ctx.K, prop, p,
+        `a path outside ${outer[0]} ${JSON.stringify(outer[1])}: that mount is read-only, so the kubelet cannot create a mount point inside it and the pod never starts; choose a path elsewhere or move ${outer[0]}`);
     }
   }
 }

@@ -36,6 +36,9 @@ export function checkImage(scope: IConstruct, kind: string, prop: string, value:
   const allowed = policy.allowedRegistries;
   // A bad entry is blamed on the list, not on an image that it fails to match.
   if (allowed !== undefined && !Array.isArray(allowed)) fail(scope, kind, 'allowedRegistries', allowed, 'a list of registries such as [\'ghcr.io/acme\']');
+  if (allowed !== undefined && allowed.length === 0) {
+    fail(scope, kind, 'allowedRegistries', allowed, 'at least one registry, such as [\'ghcr.io/acme\'] (rule image-registry); leave allowedRegistries out to allow any registry');
+  }
   (allowed ?? []).forEach((entry, i) => {
     const problem = registryPrefixProblem(entry);
     if (problem !== undefined) fail(scope, kind, `allowedRegistries[${i}]`, entry, problem);

@@ -51,7 +51,11 @@ export function resolveShutdown(scope: IConstruct, kind: string, p: ShutdownInpu
     })
     : delay + shutdown;
   if (grace <= delay) {
-    fail(scope, kind, 'terminationGracePeriod', `${grace}s`, `more than preStopDelay (${delay}s), or SIGKILL arrives before the app has received SIGTERM; e.g. ${delay + 20}s`);
+    // Blame what was set: the grace period when given, else the shutdown timeout it is made from.
+    if (p.terminationGracePeriod !== undefined) {
+      fail(scope, kind, 'terminationGracePeriod', `${grace}s`, `more than preStopDelay (${delay}s), or SIGKILL arrives before the app has received SIGTERM; e.g. ${delay + 20}s`);
+    }
+    fail(scope, kind, 'shutdownTimeout', `${shutdown}s`, `at least 1s: it is the time between SIGTERM and SIGKILL (terminationGracePeriodSeconds is preStopDelay plus shutdownTimeout); e.g. 20s`);
   }
   // The sleep action takes at least 1 second: no delay, no hook.
   const defaultPreStop = !version.atLeast(KubernetesVersion.V1_30)

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkPropsAt, checkScopeAt } from '../core/shapes';
 import { checkAnnotationsSize } from '../core/validate';
 import { findRule, isSwitchable, notSwitchableWhy, RULE_IDS } from './catalog';
 import { checkManifests } from './checker';
@@ -28,6 +29,8 @@ export class Guardrails {
    * the outdir.
    */
   public static enforce(scope: IConstruct, options?: GuardrailsOptions): void {
+    checkScopeAt('Guardrails.enforce()', 'scope', scope);
+    checkPropsAt(`${KIND} at '${scope.node.path}'`, 'GuardrailsOptions', options ?? {}, 'options', true);
     resolveOptions(options, (property, value, allowed) => fail(scope, KIND, property, value, allowed));
     const engine = Engine.of(scope);
     if (engine.has(scope)) {
@@ -46,6 +49,7 @@ export class Guardrails {
    * properties (`override`, `deterministic`, `environments`) and an empty reason.
    */
   public static skip(scope: IConstruct, ruleId: string, reason: string): void {
+    checkScopeAt('Guardrails.skip()', 'scope', scope);
     const rule = findRule(ruleId);
     if (!rule) fail(scope, KIND, 'ruleId', ruleId, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
     if (rule.group === 'app') fail(scope, KIND, 'ruleId', ruleId, 'a rule that the checker runs on objects; override, deterministic and environments are properties of the library');
@@ -68,6 +72,12 @@ export class Guardrails {
    */
   public static check(manifests: any[], options?: GuardrailsOptions): CheckResult {
     if (!Array.isArray(manifests)) optionError('Guardrails.check')('manifests', manifests, 'a list of Kubernetes objects');
+    manifests.forEach((m, i) => {
+      if (m === null || typeof m !== 'object' || Array.isArray(m) || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string') {
+        optionError('Guardrails.check')(`manifests[${i}]`, m, 'a Kubernetes object: a map with a string apiVersion and kind (the JSON of a manifest)');
+      }
+    });
+    checkPropsAt('Guardrails.check', 'GuardrailsOptions', options ?? {}, 'options', true);
     const resolved = resolveOptions(options, optionError('Guardrails.check'));
     return checkManifests(manifests.map((manifest) => ({ manifest })), resolved);
   }
@@ -77,6 +87,7 @@ export class Guardrails {
    * and suppressions in a test.
    */
   public static report(scope: IConstruct): CheckResult {
+    checkScopeAt('Guardrails.report()', 'scope', scope);
     const result = Engine.of(scope).has(scope) ? Engine.of(scope).resultFor(scope) : undefined;
     if (!result) fail(scope, KIND, 'scope', scope.node.path, 'an App or Chart passed to Guardrails.enforce');
     return result;

@@ -1,7 +1,6 @@
 /** Internal data model of the checker. */
 
-/** Name of the synth report that the in-app enforcement writes into the app's outdir. */
-export const REPORT_FILE = 'guardrails-report.json';
+export { REPORT_FILE } from '../core/files';
 
 /** A manifest with where it came from (internal). */
 export interface ManifestInput {

@@ -1,3 +1,4 @@
+import { nearest } from '../core/shapes';
 import { registryPrefixProblem, unknownKeyProblem } from '../core/validation/rules';
 import { findRule, isSwitchable, notSwitchableWhy, RULE_IDS } from './catalog';
 import { DEFAULT_OPTIONS, ResolvedOptions } from './model';
@@ -32,32 +33,6 @@ function registries(list: unknown, error: OptionError): string[] {
   return entries;
 }
 
-/** The known name nearest to a misspelt one (a few edits away, more for longer names). */
-function closest(word: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 4) + 1);
-  for (const n of names) {
-    const d = editDistance(word.toLowerCase(), n.toLowerCase());
-    if (d < bestDistance) {
-      best = n;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
 /** Validates and normalizes options. */
 export function resolveOptions(options: GuardrailsOptions | undefined, error: OptionError): ResolvedOptions {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
@@ -66,7 +41,7 @@ export function resolveOptions(options: GuardrailsOptions | undefined, error: Op
   const o = options ?? {};
   const unknown = unknownKeyProblem(o, OPTION_KEYS);
   if (unknown !== undefined) {
-    const near = closest(unknown, OPTION_KEYS);
+    const near = nearest(unknown, OPTION_KEYS);
     error(`option ${unknown}`, (o as any)[unknown], `one of the options ${OPTION_KEYS.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`);
   }
   const profile = o.profile ?? Profile.RESTRICTED;

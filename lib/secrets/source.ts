@@ -60,7 +60,7 @@ export interface ResolvedSource {
 
 /** Validates the shared props: the name, labels and version. */
 export function resolveSourceProps(scope: Construct, kind: string, id: string, props: SecretSourceProps): ResolvedSource {
-  joinApp(scope, kind);
+  joinApp(scope, kind, props);
   const nameProp = props.name === undefined ? 'name (taken from the construct id)' : 'name';
   const name = checkDnsSubdomain(scope, kind, nameProp, props.name ?? id);
   if (props.version !== undefined && (typeof props.version !== 'string' || props.version === '')) {

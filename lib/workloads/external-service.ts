@@ -93,7 +93,7 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    joinApp(this, KIND);
+    joinApp(this, KIND, props);
     // --- resolve --------------------------------------------------------------------------
     const workload = props.workload;
     if (!isSafeWorkload(workload)) fail(this, KIND, 'workload', workload, 'a workload (ISafeWorkload) such as a SafeDeployment');

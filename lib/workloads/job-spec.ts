@@ -1,7 +1,14 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
+import { explainForeignProps } from '../core/shapes';
 import { checkInt } from '../core/validate';
+
+// Props of replicated kinds, from untyped callers: refused with the reason rather than ignored.
+for (const kind of ['SafeJob', 'SafeCronJob']) {
+  explainForeignProps(`${kind}Props`, ['replicas', 'autoscaling', 'maxUnavailable', 'nodeSpreadRequired', 'zoneSpreadRequired'],
+    (prop) => `no ${prop} on a ${kind}: its pods run to completion, so there are no replicas to scale, spread or protect; parallelism and completions say how many pods run`);
+}
 
 /**
  * How the pods of a Job count towards its completions.
@@ -110,13 +117,6 @@ export interface ResolvedJobSpec {
  * @param ttlDefault the kind's default ttlSecondsAfterFinished (undefined: none)
  */
 export function resolveJobSpec(scope: IConstruct, K: string, props: JobSpecProps, ttlDefault: number | undefined): ResolvedJobSpec {
-  // Props of replicated kinds, from untyped callers: refused rather than ignored.
-  for (const prop of ['replicas', 'autoscaling', 'maxUnavailable', 'nodeSpreadRequired', 'zoneSpreadRequired']) {
-    const value = (props as any)[prop];
-    if (value !== undefined) {
-      fail(scope, K, prop, value, `no ${prop} on a ${K}: its pods run to completion, so there are no replicas to scale, spread or protect; parallelism and completions say how many pods run`);
-    }
-  }
   const restartPolicy = props.restartPolicy ?? kplus.RestartPolicy.NEVER;
   if (restartPolicy !== kplus.RestartPolicy.NEVER && restartPolicy !== kplus.RestartPolicy.ON_FAILURE) {
     fail(scope, K, 'restartPolicy', restartPolicy, 'kplus.RestartPolicy.NEVER or ON_FAILURE: a Job\'s pods must end');

@@ -107,7 +107,10 @@ export function resolveResources(scope: IConstruct, kind: string, preset: Resour
   const limits: { [name: string]: string } = {};
   if (v.cpuLimit) {
     const cpuLim = checkCpu(scope, kind, `${prop}.cpuLimit`, v.cpuLimit, 'Cpu.millis(500)');
-    if (cpuLim < cpuReq) fail(scope, kind, `${prop}.cpuLimit`, v.cpuLimit.amount, `a CPU limit at least the request (${renderMillis(cpuReq)})`);
+    if (cpuLim < cpuReq) {
+      if (blameRequest(explicit, 'cpuRequest', 'cpuLimit')) fail(scope, kind, `${prop}.cpuRequest`, v.cpuRequest!.amount, `a CPU request at most the limit of the preset (${renderMillis(cpuLim)}), or set cpuLimit too`);
+      fail(scope, kind, `${prop}.cpuLimit`, v.cpuLimit.amount, `a CPU limit at least the request (${renderMillis(cpuReq)})`);
+    }
     limits.cpu = renderMillis(cpuLim);
   }
   const pairs: Array<[string, string, Size, Size]> = [
@@ -120,11 +123,22 @@ export function resolveResources(scope: IConstruct, kind: string, preset: Resour
     const lim = checkSize(scope, kind, `${prop}.${field}Limit`, limit);
     if (!(req > 0)) fail(scope, kind, `${prop}.${field}Request`, renderBytes(req), 'a positive size such as Size.mebibytes(128)');
     if (!(lim > 0)) fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), 'a positive size such as Size.mebibytes(128)');
-    if (lim < req) fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), `a limit at least the request (${renderBytes(req)})`);
+    if (lim < req) {
+      if (blameRequest(explicit, `${field}Request`, `${field}Limit`)) {
+        fail(scope, kind, `${prop}.${field}Request`, renderBytes(req), `a request at most the limit of the preset (${renderBytes(lim)}), or set ${field}Limit too`);
+      }
+      fail(scope, kind, `${prop}.${field}Limit`, renderBytes(lim), `a limit at least the request (${renderBytes(req)})`);
+    }
     requests[resource] = renderBytes(req);
     limits[resource] = renderBytes(lim);
   }
   return { requests, limits };
+}
+
+/** A request set explicitly above a limit that came from the preset: the error names the request. */
+function blameRequest(explicit: ResourceValues | undefined, request: string, limit: string): boolean {
+  const given = (explicit ?? {}) as { [field: string]: unknown };
+  return given[request] !== undefined && given[limit] === undefined;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

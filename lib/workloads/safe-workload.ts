@@ -95,6 +95,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   private _serviceMonitor?: ApiObject;
   private readonly ingressRules: Array<{ peer: NetworkPeer; ports: NetworkPort[] }> = [];
   private readonly egressPeers: NetworkPeer[] = [];
+  private readonly connected = new Set<string>();
 
   /**
    * Resolves the pod-level props (every error is raised here) and creates the
@@ -104,7 +105,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   protected constructor(scope: Construct, id: string, props: SafePodProps, kindName: string) {
     super(scope, id);
     // Inside a Chart (a clear error, not cdk8s's "cannot find a parent chart"), and in the app's collision check.
-    joinApp(this, kindName);
+    joinApp(this, kindName, props);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
     // The addresses of declared calls are env values like any other: resolved with the pod.
@@ -198,13 +199,20 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
    * exposed port), and `other` accepts them on it. Across namespaces, each side's rule names
    * the other's namespace (`kubernetes.io/metadata.name`).
    * @throws when `other` is not a workload, is this workload itself (replicas that talk to
-   * each other use `allowFrom` and `allowTo` with `NetworkPeer.workload(this)`), or has no
-   * port named `port`
+   * each other use `allowFrom` and `allowTo` with `NetworkPeer.workload(this)`), has no port
+   * named `port`, or was connected on `port` already
    */
   public connectTo(other: ISafeWorkload, port?: string): void {
     const kind = this._pod.kind.construct;
     if (!isSafeWorkload(other)) fail(this, kind, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
     checkNotSelf(this, kind, 'connectTo', this.name, other);
+    // A second call would add the same rules again: most likely a mistake (another port was meant).
+    const key = `${other.node.path}|${port ?? ''}`;
+    if (this.connected.has(key)) {
+      fail(this, kind, 'connectTo', port === undefined ? other.name : `${other.name} port ${port}`,
+        `a workload and port not connected yet: connectTo(${other.name}${port === undefined ? '' : `, '${port}'`}) was already called, and its rules are in place`);
+    }
+    this.connected.add(key);
     if (port === undefined) {
       this.allowTo(NetworkPeer.workload(other));
       other.allowFrom(NetworkPeer.workload(this));

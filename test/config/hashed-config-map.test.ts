@@ -42,7 +42,7 @@ describe('HashedConfigMap', () => {
     ['a key with a slash', { data: { 'conf/app.yaml': '1' } }, `invalid data key "conf/app.yaml"; expected ${KEY}`],
     ['an empty key', { data: { '': '1' } }, `invalid data key ""; expected ${KEY}`],
     ['a key of 254 characters', { data: { ['k'.repeat(254)]: '1' } }, `invalid data key "${'k'.repeat(254)}"; expected ${KEY}`],
-    ['a number as value', { data: { port: 8080 as unknown as string } }, 'invalid data.port 8080; expected a string (quote numbers and booleans; the content is written as given).'],
+    ['a number as value', { data: { port: 8080 as unknown as string } }, 'invalid data.port 8080; expected a string (quote it: "8080").'],
     ['more than 1 MiB of data', { data: { a: 'x'.repeat(600 * 1024), b: 'y'.repeat(600 * 1024) } },
       'invalid data "(1228802 bytes in 2 keys)"; expected at most 1048576 bytes (1 MiB) of data in one ConfigMap, keys and values together: the API server refuses more; split the data or mount large files from a volume.'],
     ['multi-byte characters over 1 MiB', { data: { a: 'é'.repeat(524289) } }, 'invalid data "(1048579 bytes in 1 keys)"'],

@@ -167,7 +167,7 @@ describe('ns-pod-security', () => {
 
   it('rejects a level that is not one', () => {
     expect(error({ podSecurityWarn: 'strict' as PodSecurityLevel })).toBe(
-      'IsolatedNamespace at \'payments\': invalid podSecurityWarn "strict"; expected one of "restricted", "baseline", "privileged".');
+      'IsolatedNamespace at \'payments\': invalid podSecurityWarn "strict"; expected PodSecurityLevel.RESTRICTED, BASELINE or PRIVILEGED ("restricted", "baseline", "privileged").');
   });
 });
 

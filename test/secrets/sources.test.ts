@@ -90,7 +90,7 @@ describe('ExternalSecretSource', () => {
 
   const at = "ExternalSecretSource at 'test/db': ";
   it.each([
-    ['no store', { data: DATA }, `${at}invalid store (undefined); expected SecretStoreRef.secretStore('<name>') or SecretStoreRef.clusterSecretStore('<name>'): the store that holds the values.`],
+    ['no store', { data: DATA }, `${at}invalid store (undefined); expected a SecretStoreRef such as SecretStoreRef.secretStore('<name>'): store is required.`],
     ['a store name that is not a DNS subdomain', { store: SecretStoreRef.secretStore('My Vault'), data: DATA }, `${at}invalid store.name "My Vault"; expected`],
     ['no data', { store: STORE, data: [] }, `${at}invalid data []; expected at least one key: [{ secretKey: 'password', remoteKey: '<key in the store>' }].`],
     ['a secretKey that is not a Secret key', { store: STORE, data: [{ secretKey: 'db password', remoteKey: 'shop/db' }] },
@@ -162,7 +162,7 @@ describe('SealedSecretSource', () => {
       `${at}invalid encryptedData.password "hunter2!"; expected the base64 text kubeseal wrote for this key: seal the value with \`kubeseal --raw --scope <scope> --namespace <ns> --name <name>\` (never put the plain value here).`],
     ['base64 with a wrong length', { encryptedData: { password: 'QUJDR' } }, `${at}invalid encryptedData.password "QUJDR"; expected the base64 text`],
     ['an empty value', { encryptedData: { password: '' } }, `${at}invalid encryptedData.password ""; expected the base64 text`],
-    ['an unknown scope', { encryptedData: { password: SEALED }, scope: 'wide' }, `${at}invalid scope "wide"; expected SealedSecretScope.STRICT, .NAMESPACE_WIDE or .CLUSTER_WIDE: the scope the data was sealed with.`],
+    ['an unknown scope', { encryptedData: { password: SEALED }, scope: 'wide' }, `${at}invalid scope "wide"; expected SealedSecretScope.STRICT, NAMESPACE_WIDE or CLUSTER_WIDE ("strict", "namespace-wide", "cluster-wide").`],
     ['an empty type', { encryptedData: { password: SEALED }, type: '' }, `${at}invalid type ""; expected a Secret type such as 'Opaque'.`],
   ])('refuses %s', (_title, props, message) => {
     expect(errorOf(() => new SealedSecretSource(shop(), 'tls', props as any)).startsWith(message)).toBe(true);
@@ -193,7 +193,7 @@ describe('ExistingSecret', () => {
   it.each([
     ['a key twice', { keys: ['a', 'a'] }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected each key once."],
     ['an invalid key', { keys: ['a b'] }, "ExistingSecret at 'test/api': invalid keys \"a b\"; expected a ConfigMap key"],
-    ['keys that are not a list', { keys: 'a' }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected a list of Secret keys."],
+    ['keys that are not a list', { keys: 'a' }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected a list of strings."],
     ['labels', { labels: { team: 'x' } }, "ExistingSecret at 'test/api': invalid labels {\"team\":\"x\"}; expected no labels: an ExistingSecret writes no object; label the Secret where it is made."],
   ])('refuses %s', (_title, props, message) => {
     expect(errorOf(() => new ExistingSecret(shop(), 'api', props as any)).startsWith(message)).toBe(true);

@@ -20,9 +20,9 @@ const BYTES = "a whole number of bytes from 0 to 9007199254740991 (about 8191 Ti
 const REGISTRY = "a registry host or host/path such as \"ghcr.io\", \"registry.internal:5000\" or \"ghcr.io/acme\" (lower case, without \"https://\", a tag, a digest or a wildcard)";
 const IMAGE_REF = "an image reference such as \"ghcr.io/acme/web:1.4.2\" or \"ghcr.io/acme/web@sha256:<64 hex>\"";
 const CONTAINER_NAME = "a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit, unique in the pod";
-const STRINGS = "a list of strings, e.g. ['--port', '8080'] (quote numbers and booleans)";
+const STRINGS = 'a list of strings';
 const PRE_STOP = "endpoints and load balancers drop a stopping pod within seconds, and a longer wait only stalls rollouts and node drains";
-const PULL_POLICY = 'kplus.ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER (Always, IfNotPresent, Never)';
+const PULL_POLICY = 'ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER ("Always", "IfNotPresent", "Never")';
 const BOOLEAN = 'true or false (a boolean, not a string)';
 const GRACE = "a pod that takes longer to stop blocks node maintenance";
 
@@ -88,7 +88,7 @@ export const CASES: { [group: string]: Case[] } = {
     ['files over 1 MiB', { files: { 'a.bin': 'a'.repeat(MiB), 'b.txt': 'b' } },
       `files "(1048587 bytes in 2 keys)"; expected ${CONFIG_MAX}.`],
     ['env value not a string', { env: { PORT: 8080 as any } },
-      `env.PORT 8080; expected a string (quote numbers and booleans; the content is written as given).`],
+      `env.PORT 8080; expected a string (quote it: "8080").`],
     ['env and files together over 1 MiB', { env: { BIG: 'e'.repeat(MiB / 2) }, files: { 'big.txt': 'f'.repeat(MiB / 2) } },
       `env and files "(1048586 bytes in 2 keys)"; expected ${CONFIG_MAX}.`],
     ['sidecar env over 1 MiB', { sidecars: [{ ...PROXY, env: { BIG: 'e'.repeat(MiB + 1) } }] },
@@ -180,7 +180,7 @@ export const CASES: { [group: string]: Case[] } = {
     ['a tag', { allowedRegistries: ['ghcr.io/acme/web:1.4.2'] },
       `allowedRegistries[0] "ghcr.io/acme/web:1.4.2"; expected ${REGISTRY}.`],
     ['not a list', { allowedRegistries: 'ghcr.io' as any },
-      `allowedRegistries "ghcr.io"; expected a list of registries such as ['ghcr.io/acme'].`],
+      `allowedRegistries "ghcr.io"; expected a list of strings.`],
   ],
   'image digests': [
     ['40 hex', { image: `ghcr.io/acme/web@sha256:${'a'.repeat(40)}` },
@@ -206,9 +206,9 @@ export const CASES: { [group: string]: Case[] } = {
     ['a string instead of a list', { command: 'node server.js' as any },
       `command "node server.js"; expected ${STRINGS}.`],
     ['a number in args', { args: ['--port', 8080 as any] },
-      `args ["--port",8080]; expected ${STRINGS}.`],
+      `args[1] 8080; expected a string (quote it: "8080").`],
     ['a boolean in a sidecar command', { sidecars: [{ ...PROXY, command: ['/proxy', true as any] }] },
-      `sidecars[0].command ["/proxy",true]; expected ${STRINGS}.`],
+      `sidecars[0].command[1] true; expected a string (quote it: "true").`],
     ['an init container args object', { initContainers: [{ name: 'init', image: SIDE, args: { a: 1 } as any }] },
       `initContainers[0].args {"a":1}; expected ${STRINGS}.`],
   ],
@@ -238,9 +238,9 @@ export const CASES: { [group: string]: Case[] } = {
     ['allowFrom not a peer', { allowFrom: ['gateway' as any] },
       `allowFrom[0] "gateway"; expected a NetworkPeer such as NetworkPeer.pods({ app: 'gateway' }).`],
     ['allowTo not a list', { allowTo: NetworkPeer.cidr('10.0.0.0/8') as any },
-      `allowTo {"description":"cidr 10.0.0.0/8","portSource":[],"cidrBlock":"10.0.0.0/8"}; expected a list of NetworkPeers.`],
+      `allowTo (a NetworkPeer); expected a list of NetworkPeers.`],
     ['clusterDns not a peer', { clusterDns: {} as any },
-      `clusterDns {}; expected a NetworkPeer, such as NetworkPeer.clusterDns().`],
+      `clusterDns {}; expected a NetworkPeer such as NetworkPeer.pods({ app: 'gateway' }).`],
     ['metrics scraper with ports', { port: 8080, metrics: { scraper: NetworkPeer.namespace('monitoring').withPorts([{ port: 9090 }]) } },
       `metrics.scraper "namespace monitoring"; expected a peer without withPorts: the scrape is opened on the metrics port (8080).`],
   ],

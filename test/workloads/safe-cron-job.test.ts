@@ -78,8 +78,8 @@ describe('SafeCronJob: options', () => {
     ['startingDeadlineSeconds', 5, 'an integer from 10 to 2147483647'],
     ['successfulJobsHistoryLimit', -1, 'an integer from 0 to 1000'],
     ['failedJobsHistoryLimit', 1.5, 'an integer from 0 to 1000'],
-    ['concurrencyPolicy', 'Sometimes', 'kplus.ConcurrencyPolicy.FORBID, ALLOW or REPLACE'],
-    ['suspend', 'yes', 'true or false'],
+    ['concurrencyPolicy', 'Sometimes', 'ConcurrencyPolicy.ALLOW, FORBID or REPLACE ("Allow", "Forbid", "Replace")'],
+    ['suspend', 'yes', 'true or false (a boolean, not a string)'],
   ])('%s %j is refused', (prop, value, expected) => {
     expect(error({ [prop]: value })).toBe(`${PREFIX} ${prop} ${typeof value === 'string' ? JSON.stringify(value) : value}; expected ${expected}.`);
   });

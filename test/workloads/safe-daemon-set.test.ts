@@ -111,10 +111,10 @@ describe('SafeDaemonSet: tolerations', () => {
       `${prefix} tolerations[0].key "bad key"; expected a taint key: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' and '.'.`);
     expect(error({ tolerations: [{ key: 'a', operator: TolerationOperator.EXISTS, value: 'x' }] })).toBe(
       `${prefix} tolerations[0].value "x"; expected no value with TolerationOperator.EXISTS, which matches every value.`);
-    expect(error({ tolerations: [{ key: 'a', operator: 'In' as any }] })).toBe(`${prefix} tolerations[0].operator "In"; expected TolerationOperator.EQUAL or EXISTS.`);
+    expect(error({ tolerations: [{ key: 'a', operator: 'In' as any }] })).toBe(`${prefix} tolerations[0].operator "In"; expected TolerationOperator.EQUAL or EXISTS ("Equal", "Exists").`);
     expect(error({ tolerations: [{ key: 'a', value: 'not valid' }] })).toBe(
       `${prefix} tolerations[0].value "not valid"; expected a taint value: at most 63 letters, digits, '-', '_' and '.'.`);
-    expect(error({ tolerations: [{ key: 'a', effect: 'Evict' as any }] })).toBe(`${prefix} tolerations[0].effect "Evict"; expected a kplus.TaintEffect.`);
+    expect(error({ tolerations: [{ key: 'a', effect: 'Evict' as any }] })).toBe(`${prefix} tolerations[0].effect "Evict"; expected TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE ("NoSchedule", "PreferNoSchedule", "NoExecute").`);
     expect(error({ tolerations: [{ key: 'a', effect: kplus.TaintEffect.NO_SCHEDULE, tolerationSeconds: 60 }] })).toBe(
       `${prefix} tolerations[0].tolerationSeconds 60; expected no tolerationSeconds unless effect is kplus.TaintEffect.NO_EXECUTE: only NoExecute taints evict.`);
     expect(error({ tolerations: [{ key: 'a', effect: kplus.TaintEffect.NO_EXECUTE, tolerationSeconds: -1 }] })).toBe(
@@ -181,14 +181,14 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
   it('every exception needs its own reason; paths are absolute and narrow', () => {
     expect(error({ hostPaths: [{ path: '/var/log', reason: ' ' }] })).toBe(
       `${prefix} hostPaths[0].reason " "; expected a non-empty reason: host access breaks Pod Security "restricted" (rule pod-security), so it must say why.`);
-    expect(error({ hostPaths: [{ path: '/var/log' } as any] })).toContain(`${prefix} hostPaths[0].reason (undefined); expected a non-empty reason`);
+    expect(error({ hostPaths: [{ path: '/var/log' } as any] })).toBe(`${prefix} hostPaths[0].reason (undefined); expected a string: hostPaths[0].reason is required.`);
     expect(error({ hostNetwork: true })).toBe(
       `${prefix} hostNetworkReason (undefined); expected a non-empty reason: host access breaks Pod Security "restricted" (rule pod-security), so it must say why.`);
     expect(error({ hostNetworkReason: 'x' })).toBe(`${prefix} hostNetworkReason "x"; expected no hostNetworkReason without hostNetwork: true.`);
     for (const path of ['/', 'var/log', '/var/../etc', '/var/my logs']) {
       expect(error({ hostPaths: [{ path, reason: 'r' }] })).toBe(`${prefix} hostPaths[0].path ${JSON.stringify(path)}; expected an absolute node path other than "/", without ".." and without spaces.`);
     }
-    expect(error({ hostPaths: [{ ...VAR_LOG, type: 'Dir' as any }] })).toBe(`${prefix} hostPaths[0].type "Dir"; expected a kplus.HostPathVolumeType such as DIRECTORY.`);
+    expect(error({ hostPaths: [{ ...VAR_LOG, type: 'Dir' as any }] })).toBe(`${prefix} hostPaths[0].type "Dir"; expected HostPathVolumeType.DEFAULT, DIRECTORY_OR_CREATE, DIRECTORY, FILE_OR_CREATE, FILE, SOCKET, CHAR_DEVICE or BLOCK_DEVICE ("", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice").`);
     expect(error({ hostPaths: [{ ...VAR_LOG, mountPath: '/tmp' }] })).toBe(
       `${prefix} hostPaths[0].mountPath "/tmp"; expected a path not already mounted in the container (volume "tmp" is mounted there).`);
     expect(error({ hostPaths: [VAR_LOG, VAR_LOG] })).toBe(

@@ -112,7 +112,7 @@ describe('SafeJob: Job spec options', () => {
 
   it('Indexed needs completions', () => {
     expect(error({ completionMode: JobCompletionMode.INDEXED })).toBe(`${PREFIX} completions (undefined); expected a number of indexes (1-100000) with completionMode INDEXED.`);
-    expect(error({ completionMode: 'Sequential' as any })).toBe(`${PREFIX} completionMode "Sequential"; expected JobCompletionMode.NON_INDEXED or INDEXED.`);
+    expect(error({ completionMode: 'Sequential' as any })).toBe(`${PREFIX} completionMode "Sequential"; expected JobCompletionMode.NON_INDEXED or INDEXED ("NonIndexed", "Indexed").`);
   });
 
   it.each([

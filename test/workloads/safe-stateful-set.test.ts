@@ -130,7 +130,7 @@ describe('SafeStatefulSet: claim templates', () => {
     expect(error({ volumeClaimTemplates: [{ ...DATA, mountPath: 'data' }] })).toBe(
       `${prefix} volumeClaimTemplates[0].mountPath "data"; expected an absolute path other than "/".`);
     expect(error({ volumeClaimTemplates: [{ ...DATA, accessMode: 'ReadWriteAll' as any }] })).toBe(
-      `${prefix} volumeClaimTemplates[0].accessMode "ReadWriteAll"; expected a kplus.PersistentVolumeAccessMode such as READ_WRITE_ONCE.`);
+      `${prefix} volumeClaimTemplates[0].accessMode "ReadWriteAll"; expected PersistentVolumeAccessMode.READ_WRITE_ONCE, READ_ONLY_MANY, READ_WRITE_MANY or READ_WRITE_ONCE_POD ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod").`);
     expect(error({ volumeClaimTemplates: [{ ...DATA, storageClassName: 'Fast SSD' }] })).toBe(
       `${prefix} volumeClaimTemplates[0].storageClassName "Fast SSD"; expected a DNS-1123 subdomain of at most 253 characters: lower-case letters, digits, '-' and '.'.`);
   });
@@ -243,9 +243,9 @@ describe('SafeStatefulSet: options', () => {
   it('bad options are errors', () => {
     expect(error({ partition: 3 })).toBe(`${prefix} partition 3; expected an integer from 0 to 2.`);
     expect(error({ partition: -1 })).toBe(`${prefix} partition -1; expected an integer from 0 to 2.`);
-    expect(error({ podManagementPolicy: 'Random' as any })).toBe(`${prefix} podManagementPolicy "Random"; expected kplus.PodManagementPolicy.ORDERED_READY or PARALLEL.`);
+    expect(error({ podManagementPolicy: 'Random' as any })).toBe(`${prefix} podManagementPolicy "Random"; expected PodManagementPolicy.ORDERED_READY or PARALLEL ("OrderedReady", "Parallel").`);
     expect(error({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep' as any } })).toBe(
-      `${prefix} persistentVolumeClaimRetentionPolicy.whenDeleted "Keep"; expected PersistentVolumeClaimRetention.RETAIN or DELETE.`);
+      `${prefix} persistentVolumeClaimRetentionPolicy.whenDeleted "Keep"; expected PersistentVolumeClaimRetention.RETAIN or DELETE ("Retain", "Delete").`);
     expect(error({ ordinalsStart: -1 })).toBe(`${prefix} ordinalsStart -1; expected an integer from 0 to 2147483647.`);
     expect(error({ minReadySeconds: 1.5 })).toBe(`${prefix} minReadySeconds 1.5; expected an integer from 0 to 3600.`);
     expect(error({ revisionHistoryLimit: -1 })).toBe(`${prefix} revisionHistoryLimit -1; expected an integer from 0 to 1000.`);

@@ -1,0 +1,13 @@
+// Names of the files an app writes. Nothing here loads cdk8s: the command-line checker uses it.
+
+/**
+ * The output file extension ends the names of files written inside the outdir: a path
+ * separator in it writes outside the outdir or into directories that do not exist.
+ */
+export function fileExtensionError(where: string, ext: string | undefined): string | undefined {
+  if (ext === undefined || !/[\\/\0]/.test(ext)) return undefined;
+  return `${where}: invalid outputFileExtension ${JSON.stringify(ext)}; expected a file name ending such as ".k8s.yaml", without '/' or '\\': it ends the names of files written inside the outdir.`;
+}
+
+/** Name of the synth report that `app.synth()` writes into the app's outdir when the app is enforced. */
+export const REPORT_FILE = 'guardrails-report.json';

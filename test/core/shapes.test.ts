@@ -1,0 +1,141 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import {
+  AcmeIssuer, GuardrailsApp, HashedConfigMap, IsolatedNamespace, ResourcePreset, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet, TlsIngress,
+} from '../../lib';
+import { ENUM_VALUES, STRUCT_SHAPES } from '../../lib/core/prop-shapes';
+import { siblingProps } from '../../lib/core/shapes';
+import { errorOf, newChart } from '../helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generate } = require('../../scripts/prop-shapes.js');
+
+const IMAGE = 'ghcr.io/acme/web:1.4.2';
+const AT = "SafeDeployment at 'test/web': invalid";
+
+/** The error of a SafeDeployment made from untyped props, as plain JavaScript or Python give them. */
+function deployment(props: any): string {
+  return errorOf(() => new SafeDeployment(newChart(), 'web', { image: IMAGE, port: 8080, ...props }));
+}
+
+describe('the shape of props from untyped languages', () => {
+  it.each<[string, any, string]>([
+    ['ports as one object', { port: undefined, ports: { name: 'x' } },
+      `${AT} ports {"name":"x"}; expected a list of objects with the props of NamedPort (a list, e.g. [{"name":"x"}], not one object).`],
+    ['a null sidecar', { sidecars: [null] }, `${AT} sidecars[0] null; expected an object with the props of SidecarContainerProps (not null).`],
+    ['a preset as a string', { resourcePreset: 'small' }, `${AT} resourcePreset "small"; expected a ResourcePreset such as ResourcePreset.SMALL.`],
+    ['a Duration as a number', { shutdownTimeout: 30 }, `${AT} shutdownTimeout 30; expected a Duration such as Duration.seconds(30).`],
+    ['a Duration as a string', { startupTimeout: '2m' }, `${AT} startupTimeout "2m"; expected a Duration such as Duration.seconds(30).`],
+    ['a cpu as a string', { resources: { cpuRequest: '500m' } }, `${AT} resources.cpuRequest "500m"; expected a Cpu such as Cpu.millis(500).`],
+    ['replicas as a string', { replicas: '3' }, `${AT} replicas "3"; expected a number (write 3, not "3").`],
+    ['a port that is not a number', { port: NaN }, `${AT} port NaN; expected a finite number.`],
+    ['a port as a string in a list', { port: undefined, ports: [{ name: 'http', containerPort: '8080' }] },
+      `${AT} ports[0].containerPort "8080"; expected a number (write 8080, not "8080").`],
+    ['env as a list of pairs', { env: [['A', 'b']] }, `${AT} env [["A","b"]]; expected a map of string keys to strings (a map of keys to values, not a list).`],
+    ['a Kubernetes version as a string', { kubernetesVersion: '1.30' }, `${AT} kubernetesVersion "1.30"; expected a KubernetesVersion such as KubernetesVersion.V1_30.`],
+    ['a misspelt prop', { replica: 3 }, `${AT} prop replica 3; expected a prop of SafeDeploymentProps (did you mean replicas?).`],
+    ['a misspelt nested prop', { resources: { cpuRequests: kplus.Cpu.millis(100) } },
+      `${AT} resources.cpuRequests (a Cpu); expected a prop of ResourceValues (did you mean cpuRequest?).`],
+    ['a null optional prop', { component: null }, `${AT} component null; expected a string, or no component at all (not null).`],
+    ['a boolean as a string', { requireDigest: 'false' }, `${AT} requireDigest "false"; expected true or false (a boolean, not a string).`],
+    ['an enum value that is not one', { imagePullPolicy: 'always' },
+      `${AT} imagePullPolicy "always"; expected ImagePullPolicy.ALWAYS, IF_NOT_PRESENT or NEVER ("Always", "IfNotPresent", "Never").`],
+  ])('%s is refused', (_what, props, text) => {
+    expect(deployment(props)).toBe(text);
+  });
+
+  it('props that are not an object are refused', () => {
+    expect(errorOf(() => new SafeDeployment(newChart(), 'web', 'nginx' as any))).toBe(
+      `${AT} props "nginx"; expected an object with the props of SafeDeploymentProps.`);
+    expect(errorOf(() => new SafeDeployment(newChart(), 'web', undefined as any))).toBe(
+      `${AT} props (undefined); expected an object with the props of SafeDeploymentProps: props is required.`);
+  });
+
+  it('a missing required prop is named', () => {
+    expect(deployment({ image: undefined })).toBe(`${AT} image (undefined); expected a string: image is required.`);
+  });
+
+  it('right values of every type pass: instances, enums, maps, lists, and unset props', () => {
+    const d = new SafeDeployment(newChart(), 'web', {
+      image: IMAGE, port: 8080, replicas: 3, resourcePreset: ResourcePreset.SMALL, shutdownTimeout: Duration.seconds(20),
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS, env: { A: 'b' }, command: ['/web'], component: undefined,
+      resources: { cpuRequest: kplus.Cpu.millis(200), memoryLimit: Size.mebibytes(256) },
+    });
+    expect(d.name).toBe('web');
+  });
+
+  it('every construct gets the check', () => {
+    const chart = () => newChart();
+    expect(errorOf(() => new SafeStatefulSet(chart(), 'db', { image: IMAGE, port: 5432, replicas: '2' } as any)))
+      .toBe(`SafeStatefulSet at 'test/db': invalid replicas "2"; expected a number (write 2, not "2").`);
+    expect(errorOf(() => new SafeDaemonSet(chart(), 'agent', { image: IMAGE, tolerations: { key: 'a' } } as any)))
+      .toBe(`SafeDaemonSet at 'test/agent': invalid tolerations {"key":"a"}; expected a list of objects with the props of Toleration (a list, e.g. [{"key":"a"}], not one object).`);
+    expect(errorOf(() => new SafeJob(chart(), 'migrate', { image: IMAGE, backoffLimit: '3' } as any)))
+      .toBe(`SafeJob at 'test/migrate': invalid backoffLimit "3"; expected a number (write 3, not "3").`);
+    expect(errorOf(() => new SafeCronJob(chart(), 'report', { image: IMAGE, schedule: 5 } as any)))
+      .toBe(`SafeCronJob at 'test/report': invalid schedule 5; expected a string (quote it: "5").`);
+    expect(errorOf(() => new HashedConfigMap(chart(), 'cfg', { data: { a: 'b' }, hashLength: '8' } as any)))
+      .toBe(`HashedConfigMap at 'test/cfg': invalid hashLength "8"; expected a number (write 8, not "8").`);
+    expect(errorOf(() => new AcmeIssuer(chart(), 'acme', { email: ['ops@acme.io'] } as any)))
+      .toBe(`AcmeIssuer at 'test/acme': invalid email ["ops@acme.io"]; expected a string.`);
+    expect(errorOf(() => new TlsIngress(chart(), 'ing', { host: 'shop.acme.io', backend: 'web' } as any)))
+      .toMatch(/^TlsIngress at 'test\/ing': invalid /);
+    expect(errorOf(() => new IsolatedNamespace(new GuardrailsApp({ outdir: '/tmp' }), 'shop', { team: 'shop', labels: ['team=a'] } as any)))
+      .toBe(`IsolatedNamespace at 'shop': invalid labels ["team=a"]; expected a map of string keys to strings (a map of keys to values, not a list).`);
+    expect(errorOf(() => new GuardrailsApp({ outdir: 5 } as any)))
+      .toBe('GuardrailsApp: invalid outdir 5; expected a string (quote it: "5").');
+  });
+});
+
+describe('props of another workload kind', () => {
+  const KINDS: Array<[string, (scope: Construct, props: any) => unknown, any]> = [
+    ['SafeDeploymentProps', (s, p) => new SafeDeployment(s, 'w', p), { port: 8080 }],
+    ['SafeStatefulSetProps', (s, p) => new SafeStatefulSet(s, 'w', p), { port: 8080 }],
+    ['SafeDaemonSetProps', (s, p) => new SafeDaemonSet(s, 'w', p), {}],
+    ['SafeJobProps', (s, p) => new SafeJob(s, 'w', p), {}],
+    ['SafeCronJobProps', (s, p) => new SafeCronJob(s, 'w', p), { schedule: '0 3 * * *' }],
+  ];
+  // The shape check leaves these to each kind, which must refuse every one: none is ignored.
+  for (const [struct, make, base] of KINDS) {
+    const foreign = [...siblingProps(struct)].sort();
+    it(`${struct.replace(/Props$/, '')} refuses each of ${foreign.length} props that only other kinds have`, () => {
+      expect(foreign.length).toBeGreaterThan(0);
+      const accepted = foreign.filter((prop) => {
+        const value = sample(prop);
+        try {
+          make(newChart(), { image: IMAGE, ...base, [prop]: value });
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(accepted).toEqual([]);
+    });
+  }
+});
+
+/** A value of the type a prop has in the struct that declares it. */
+function sample(prop: string): unknown {
+  for (const fields of Object.values(STRUCT_SHAPES)) {
+    const type = fields[prop]?.replace(/\?$/, '');
+    if (type === undefined) continue;
+    if (type === 'number') return 1;
+    if (type === 'boolean') return true;
+    if (type === 'string') return 'x';
+    if (type.endsWith('[]')) return [];
+    if (type.startsWith('{')) return {};
+    if (type === 'class:Duration') return Duration.seconds(1);
+    if (type.startsWith('enum:')) return Object.values(ENUM_VALUES[type.slice(5)])[0];
+    return {};
+  }
+  return 1;
+}
+
+describe('the generated shapes', () => {
+  it('match the public declarations (run node scripts/prop-shapes.js after changing a props struct)', () => {
+    const { readFileSync } = require('fs');
+    expect(readFileSync(require.resolve('../../lib/core/prop-shapes.ts'), 'utf8')).toBe(generate());
+  }, 60_000);
+});
