@@ -47,7 +47,7 @@ export interface GuardrailsAppProps extends AppProps {}
  *
  * All of this is done by the class's own `synth()` and `synthYaml()`, so it holds in every
  * language (Python, Java, .NET, Go) as in TypeScript: the checker of `Guardrails.enforce`
- * runs once per synthesis and `synth()` writes `guardrails-report.json`. A plain cdk8s `App`
+ * runs once per synthesis and `synth()` writes `guardrails-report.jsonc`. A plain cdk8s `App`
  * gets the same from JavaScript only; from other languages use `GuardrailsApp`.
  */
 export class GuardrailsApp extends App {

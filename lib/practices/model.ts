@@ -1,7 +1,11 @@
 /** Internal data model of the checker. */
 
-/** Name of the synth report that the in-app enforcement writes into the app's outdir. */
-export const REPORT_FILE = 'guardrails-report.json';
+/**
+ * Name of the synth report that the in-app enforcement writes into the app's outdir. Its
+ * content is JSON, but its extension is not one that `kubectl apply -f <dir>`, Argo CD or
+ * Flux read (.yaml, .yml, .json), so the folder stays appliable as it is.
+ */
+export const REPORT_FILE = 'guardrails-report.jsonc';
 
 /** A manifest with where it came from (internal). */
 export interface ManifestInput {

@@ -107,11 +107,34 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
     expect(r.code).toBe(0);
   });
 
-  it('warns when several environments are checked as one app', () => {
+  it('checks each folder of the library\'s layout as its own app, with no flag', () => {
+    for (const env of ['dev', 'staging', 'prod']) expect(fs.existsSync(path.join(dir, env, 'guardrails-report.jsonc'))).toBe(true);
     const r = run(['check', dir]);
+    expect(r.out).toMatch(/\nOK: \d+ objects in 3 files break no rule \(\d+ suppressed\).\n$/);
+    expect(r.err).toBe(['dev', 'prod', 'staging'].map((env) => `cdk8s-guardrails: note: ${path.join(dir, env)}: checked as its own app (it holds guardrails-report.jsonc, written by the synthesis of one app or environment)\n`).join(''));
+    expect(r.code).toBe(0);
+    // One level up (dist/<app>/<environment>/), the same.
+    const up = run(['check', path.dirname(dir)]);
+    expect(up.out).not.toContain('appears 3 times');
+  });
+
+  it('checks a folder that holds the report together with the files named beside it', () => {
+    const r = run(['check', path.join(dir, 'prod')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('warns when several environments without a report are checked as one app', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-copy-'));
+    for (const env of ['dev', 'staging', 'prod']) {
+      fs.mkdirSync(path.join(copy, env));
+      fs.copyFileSync(path.join(dir, env, 'shop.k8s.yaml'), path.join(copy, env, 'shop.k8s.yaml'));
+    }
+    const r = run(['check', copy]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('Warnings:\n');
     expect(r.out).toMatch(/\n {2}Deployment (shop\/)?api appears 3 times: objects of one app have unique names; check each app or environment on its own\n/);
+    expect(run(['check', '--each-dir', copy]).code).toBe(0);
   });
 
   it('reads standard input with -', () => {
