@@ -4,6 +4,7 @@ import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
 import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
+import { GuardrailsDefaults, GuardrailsDefaultsProps } from './defaults';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -21,10 +22,18 @@ class SubtreeCache {
 }
 
 /**
- * Properties of a GuardrailsApp: those of a cdk8s `App`. A struct of its own, so that
- * languages with builders (Java's `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
+ * Properties of a GuardrailsApp: those of a cdk8s `App`, and the app-wide defaults of the
+ * constructs' opinions. A struct of its own, so that languages with builders (Java's
+ * `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
  */
-export interface GuardrailsAppProps extends AppProps {}
+export interface GuardrailsAppProps extends AppProps {
+  /**
+   * Defaults of the constructs' opinions for the whole app (`GuardrailsDefaults.set(app, ...)`):
+   * a construct's own prop wins, then a chart's defaults, then these, then the library's.
+   * @default - the library defaults
+   */
+  readonly defaults?: GuardrailsDefaultsProps;
+}
 
 /**
  * A cdk8s App that synthesizes in time linear in the size of the app, with the same files
@@ -59,6 +68,7 @@ export class GuardrailsApp extends App {
     ownSynthesisSpans(this);
     namesFilesDistinctly(this);
     watchCollisions(this);
+    if (props.defaults !== undefined) GuardrailsDefaults.set(this, props.defaults);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 

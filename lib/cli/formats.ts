@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { RULES } from '../practices/catalog';
+import { PRACTICES_POINTER } from '../practices/catalog-docs';
 import { formatSuppression, objectRef } from '../practices/checker';
 import { ManifestInput } from '../practices/model';
 import { CheckResult, RuleViolation } from '../practices/types';
@@ -70,6 +71,7 @@ export function text(o: Outcome): string {
     lines.push(`INPUT ERROR: ${result.objectCount} objects in ${files} break no rule (${result.suppressions.length} suppressed)${inputErrors}: what could not be read was not checked.`);
   } else {
     lines.push(`${plural(result.violations.length, 'violation')} in ${objects} of ${result.objectCount} objects (${files}); ${result.suppressions.length} suppressed${inputErrors}.`);
+    lines.push(PRACTICES_POINTER);
   }
   return lines.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
  * violations, 2 on usage or input errors.
  */
 import * as fs from 'fs';
-import { RULES } from '../practices/catalog';
+import { rulesJson, rulesText } from '../practices/catalog-docs';
 import { checkManifests } from '../practices/checker';
 import { resolveOptions } from '../practices/options';
 import { Profile } from '../practices/profile';
@@ -31,7 +31,7 @@ const DEFAULT_IO: CliIo = {
 };
 
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...
-       cdk8s-guardrails rules
+       cdk8s-guardrails rules [--format <text|json>]   (each rule, why, how to switch it off)
        cdk8s-guardrails traffic [options] <file or directory>...   (see traffic --help)
        cdk8s-guardrails synth <app.ts or .js> [options] [-- app arguments]   (see synth --help)
 
@@ -82,7 +82,7 @@ interface Parsed {
 function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help', json: false, format: 'text', paths: [], options: {} };
-  if (command === 'rules') return { command: 'rules', json: rest.includes('--json'), format: 'text', paths: [], options: {} };
+  if (command === 'rules') return parseRulesArgs(rest);
   if (command !== 'check') throw new UsageError(`unknown command "${command}": expected check, rules, traffic or synth`);
   const paths: string[] = [];
   const lists: { [k: string]: string[] } = { registries: [], sa: [], svc: [], secrets: [] };
@@ -155,6 +155,20 @@ function parseArgs(argv: string[]): Parsed {
   };
 }
 
+function parseRulesArgs(rest: string[]): Parsed {
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '-h' || arg === '--help') return { command: 'help', json: false, format: 'text', paths: [], options: {} };
+    if (arg === '--json') { json = true; continue; }
+    const name = arg === '--format' ? rest[++i] : arg.startsWith('--format=') ? arg.slice('--format='.length) : undefined;
+    if (name === undefined) throw new UsageError(arg === '--format' ? '--format needs a value' : `rules: unexpected argument ${JSON.stringify(arg)}: expected --format <text|json>`);
+    if (name !== 'text' && name !== 'json') throw new UsageError(`rules --format ${JSON.stringify(name)}: expected text or json`);
+    json = name === 'json';
+  }
+  return { command: 'rules', json, format: json ? 'json' : 'text', paths: [], options: {} };
+}
+
 function checkInputs(parsed: Parsed, io: CliIo): Outcome {
   const inputs = readInputs(parsed.paths, parsed.eachDir ?? false, io.stdin ?? DEFAULT_IO.stdin!);
   const resolved = resolveOptions(parsed.options, (property, value, allowed) => {
@@ -184,8 +198,7 @@ export function main(argv: string[], io: CliIo = DEFAULT_IO): number {
       return argv.length === 0 ? 2 : 0;
     }
     if (parsed.command === 'rules') {
-      if (parsed.json) io.out(JSON.stringify(RULES, null, 2) + '\n');
-      else for (const r of RULES) io.out(`${r.id} [${r.group}; ${r.profiles.join(', ')}]${r.group === 'app' ? ' (library property, not checked on objects)' : ''}\n  ${r.requirement}\n`);
+      io.out(parsed.json ? rulesJson() : rulesText());
       return 0;
     }
     const outcome = checkInputs(parsed, io);

@@ -6,7 +6,8 @@ import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../cor
 import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
-import { findRule } from '../practices/catalog';
+import { findRule, RULES } from '../practices/catalog';
+import { withDefaults } from '../core/defaults';
 import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
 import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampClusterScoped } from './cluster-scoped';
@@ -33,6 +34,7 @@ const NAMESPACED_BUILTIN_KINDS = new Set([
 const BUILTIN_GROUPS = new Set(['core', '', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy',
   'autoscaling', 'discovery.k8s.io', 'coordination.k8s.io', 'events.k8s.io', 'storage.k8s.io']);
 
+const NAMESPACE_RULES = RULES.filter((r) => r.group === 'namespace').map((r) => r.id);
 const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -286,6 +288,8 @@ export class IsolatedNamespace extends Chart {
         'a name other than "default" and not starting with "kube-" (reserved for the system)');
     }
     this.namespaceName = name;
+    // Namespace rules switched off for a whole app or chart (GuardrailsDefaults), under the own skips.
+    props = withDefaults(this, props, [], NAMESPACE_RULES);
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (findRule(rule)?.group !== 'namespace') {

@@ -10,6 +10,7 @@ import { IPodSet, NetworkPeer, NetworkPort, NetworkProtocol, renderPorts } from 
 import { checkPeerPorts } from '../network/peer-validation';
 import { SafePodProps, ScrapeMethod } from '../pods/props';
 import { skipAnnotationKey } from '../practices/skip';
+import { withWorkloadDefaults } from '../pods/defaults';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
 import { calleePort, chartNamespace, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
@@ -95,6 +96,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     super(scope, id);
     // Inside a Chart (a clear error, not cdk8s's "cannot find a parent chart"), and in the app's collision check.
     joinApp(this, kindName);
+    // The defaults of the chart and the app (GuardrailsDefaults), under the explicit props.
+    props = withWorkloadDefaults(this, props);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
     // The addresses of declared calls are env values like any other: resolved with the pod.
