@@ -45,7 +45,9 @@ Options:
   --namespace <namespace>         the namespace of objects that name none, as kubectl
                                   applies them (default: default)
   --each-dir                      check the files of each directory as a separate app
-                                  (one folder per environment or per app, as cdk8s writes them)
+                                  (one folder per environment or per app, as cdk8s writes them);
+                                  without it, each folder below a named directory that holds a
+                                  guardrails-report.jsonc (written by a synthesis) is its own app
   --profile <restricted|baseline> rules to apply (default: restricted)
   --allowed-registry <registry>   allowed image registry (repeatable)
   --require-digest                require images pinned by digest

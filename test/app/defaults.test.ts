@@ -56,7 +56,7 @@ describe('GuardrailsDefaults precedence: explicit prop > chart > app > library d
 
   it('the app default reaches a chart without its own', () => {
     const d = deployment(out, 'app-default');
-    expect(cpu(d)).toBe('1000m');
+    expect(cpu(d)).toBe('1');
     expect(d.metadata.labels['app.kubernetes.io/part-of']).toBe('shop');
     expect(skipped(d, 'metrics')).toBe(NO_PROM);
   });

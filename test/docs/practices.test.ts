@@ -3,6 +3,7 @@ import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { RULES } from '../../lib/practices/catalog';
+import { SKIP_ANNOTATION_PREFIX } from '../../lib/practices/skip';
 import { PRACTICES_DOC, PRACTICES_POINTER, PRACTICES_URL, practicesMarkdown } from '../../lib/practices/catalog-docs';
 
 const root = path.join(__dirname, '..', '..');
@@ -51,6 +52,10 @@ describe('docs/practices.md', () => {
     expect(section(doc, 'pdb')).toContain('not part of the `baseline` profile');
     expect(section(doc, 'resources')).not.toContain('baseline` profile');
     expect(doc).toContain('- 002: Kubernetes on AWS best practices\n');
+  });
+
+  it('names the skip annotation that the constructs write and the checker reads', () => {
+    expect(doc).toContain(`\`${SKIP_ANNOTATION_PREFIX}pdb: <reason>\``);
   });
 
   it('travels with the package, and the link points at the repository of package.json', () => {
