@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { RULES } from '../practices/catalog';
-import { PRACTICES_POINTER } from '../practices/catalog-docs';
+import { PRACTICES_POINTER, PRACTICES_URL } from '../practices/catalog-docs';
 import { formatSuppression, objectRef } from '../practices/checker';
 import { ManifestInput } from '../practices/model';
 import { CheckResult, RuleViolation } from '../practices/types';
@@ -158,6 +158,7 @@ export function sarif(o: Outcome): string {
             shortDescription: { text: r.requirement },
             fullDescription: { text: `${r.requirement} (${r.reason})` },
             help: { text: r.fix },
+            helpUri: `${PRACTICES_URL}#${r.id}`,
             defaultConfiguration: { level: 'error' },
             properties: { group: r.group, profiles: [...r.profiles] },
           })),

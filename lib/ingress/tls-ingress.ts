@@ -100,7 +100,7 @@ export interface IngressHostRule {
   readonly backend?: ISafeWorkload;
 }
 
-/** Properties of a TlsIngress. Every default satisfies the `ingress-*` rules of PRACTICES.md. */
+/** Properties of a TlsIngress. Every default satisfies the `ingress-*` rules of docs/practices.md. */
 export interface TlsIngressProps {
   /**
    * The host served (shorthand for `hosts: [host]`).

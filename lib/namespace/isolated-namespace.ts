@@ -58,7 +58,7 @@ export enum PodSecurityLevel {
   PRIVILEGED = 'privileged',
 }
 
-/** Properties of an IsolatedNamespace. Every default satisfies the `ns-*` rules of PRACTICES.md. */
+/** Properties of an IsolatedNamespace. Every default satisfies the `ns-*` rules of docs/practices.md. */
 export interface IsolatedNamespaceProps {
   /** The team that owns the namespace: the `guardrails.cdk8s.io/team` label (a label value). */
   readonly team: string;

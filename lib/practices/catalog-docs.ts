@@ -49,7 +49,6 @@ export function switchesOf(rule: RuleInfo): string[] {
   if (rule.group === 'app') return [];
   const id = rule.id;
   const ways: string[] = [];
-  if (rule.settings) ways.push(`setting: ${rule.settings}`);
   const prop = SKIP_PROP[rule.group];
   if (prop) {
     ways.push(`prop: ${prop}, e.g. \`skip: { '${id}': '<reason>' }\`; for every one in a chart or app: \`GuardrailsDefaults.set(scope, { skip: { '${id}': '<reason>' } })\` or \`new GuardrailsApp({ defaults: { skip: ... } })\``);
@@ -80,7 +79,9 @@ export function practicesMarkdown(): string {
   for (const [n, title] of SOURCES) out.push(`- ${n}: ${title}`);
   out.push('');
   out.push('Profiles: `restricted` (the default) applies every rule; `baseline` applies the rules marked so.');
-  for (const [group, title, what] of GROUP_TITLES) {
+  // A group without a title of its own still gets a section (and each of its rules).
+  const groups = [...GROUP_TITLES, ...[...new Set(RULES.map((r) => r.group))].filter((g) => !GROUP_TITLES.some(([t]) => t === g)).map((g) => [g, `${g[0].toUpperCase()}${g.slice(1)}`, `${g} rules`] as const)];
+  for (const [group, title, what] of groups) {
     const rules = RULES.filter((r) => r.group === group);
     if (rules.length === 0) continue;
     out.push('');
@@ -95,11 +96,12 @@ export function practicesMarkdown(): string {
       out.push(`- **Why:** ${r.reason}.`);
       out.push(`- **Fix:** ${r.fix}.`);
       out.push(`- **Profiles:** ${r.profiles.join(', ')}.`);
+      if (r.settings) out.push(`- **Settings:** ${r.settings}.`);
       const ways = switchesOf(r);
       if (ways.length === 0) {
         out.push('- **Switch off:** not checked on objects: nothing to switch off.');
       } else {
-        out.push('- **Tune or switch off** (switching off takes a reason):');
+        out.push('- **Switch off** (with a reason):');
         for (const w of ways) out.push(`  - ${w}`);
       }
     }
@@ -116,6 +118,7 @@ export function rulesText(): string {
     out.push(`  requires: ${r.requirement}`);
     out.push(`  why: ${r.reason}`);
     out.push(`  fix: ${r.fix}`);
+    if (r.settings) out.push(`  settings: ${r.settings.replace(/`/g, '')}`);
     for (const w of switchesOf(r)) out.push(`  switch off: ${w.replace(/`/g, '')}`);
     out.push('');
   }

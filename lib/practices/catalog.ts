@@ -1,5 +1,6 @@
 /**
- * The rule catalog: one entry per rule id of PRACTICES.md.
+ * The rule catalog: one entry per rule (docs/practices.md is generated from it by
+ * `npm run docs:practices`).
  *
  * The constructs satisfy these rules by construction; the checker verifies the same
  * rules on the final JSON of every object of an app. Ids are stable: they appear in
@@ -10,7 +11,7 @@
 export type RuleGroup = 'workload' | 'namespace' | 'ingress' | 'secret' | 'app';
 
 export interface RuleInfo {
-  /** Stable rule id, as in PRACTICES.md. */
+  /** Stable rule id. */
   readonly id: string;
   readonly group: RuleGroup;
   /** One line: what the rule requires. */

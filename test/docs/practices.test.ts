@@ -48,7 +48,7 @@ describe('docs/practices.md', () => {
     expect(section(doc, 'ns-quota')).toContain("`skip` on an IsolatedNamespace, e.g. `skip: { 'ns-quota': '<reason>' }`");
     expect(section(doc, 'ingress-dns')).toContain("`skip` on a TlsIngress");
     expect(section(doc, 'secret-no-plaintext')).not.toContain('prop:');
-    expect(section(doc, 'image-registry')).toContain('setting: `allowedRegistries`');
+    expect(section(doc, 'image-registry')).toContain('- **Settings:** `allowedRegistries`');
     expect(section(doc, 'pdb')).toContain('not part of the `baseline` profile');
     expect(section(doc, 'resources')).not.toContain('baseline` profile');
     expect(doc).toContain('- 002: Kubernetes on AWS best practices\n');
@@ -68,6 +68,11 @@ describe('docs/practices.md', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(readme).toContain('](docs/practices.md)');
     expect(readme).not.toMatch(/PRACTICES\.md|\.\.\/shared/);
+    // Nor do the docstrings (API.md and the other languages' docs are made from them).
+    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const stale = sources(path.join(root, 'lib')).filter((f) => /PRACTICES\.md|\.\.\/shared/.test(fs.readFileSync(f, 'utf8')));
+    expect(stale.map((f) => path.relative(root, f))).toEqual([]);
   });
 });
 
@@ -106,5 +111,8 @@ describe('cdk8s-guardrails rules', () => {
     const bad = run(['check', path.join(root, 'test', 'fixtures', 'bad')]);
     expect(bad.code).toBe(1);
     expect(bad.out.endsWith(`suppressed.\n${PRACTICES_POINTER}\n`)).toBe(true);
+    const sarif = JSON.parse(run(['check', '--format', 'sarif', path.join(root, 'test', 'fixtures', 'bad')]).out);
+    const pdb = sarif.runs[0].tool.driver.rules.find((r: any) => r.id === 'pdb');
+    expect(pdb.helpUri).toBe(`${PRACTICES_URL}#pdb`);
   });
 });
