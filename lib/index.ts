@@ -25,6 +25,7 @@ export * from './practices/types';
 export * from './practices/profile';
 export * from './practices/guardrails';
 export * from './practices/plugin';
+export * from './app/defaults';
 export * from './app/guardrails-app';
 export * from './app/manifest-yaml';
 export * as crds from './crds';

@@ -7,7 +7,8 @@
 #   4. verify/yaml-writer.js              the YAML writer against Go's YAML 1.1 reader (sigs.k8s.io/yaml):
 #                                         a corpus of tricky strings, and every document in dist/
 #   5. the library's own checker          when bin/cdk8s-guardrails.js exists
-#   6. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, Pod Security, apply
+#   6. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, each folder as kubectl apply -f
+#                                         reads it, Pod Security, apply
 #   7. verify/api-valid.test.js           the checker's api-valid flags exactly the cases a kube-apiserver refuses
 # Every stage runs even when an earlier one fails; the exit status is non-zero if any failed.
 #
@@ -41,9 +42,10 @@ node verify/yaml-writer.js ${VERIFY_DIST:+"$VERIFY_DIST"} || failed+=(yaml-write
 # --- the library's own checker (lib/practices) ---
 if [ -f bin/cdk8s-guardrails.js ]; then
   stage "cdk8s-guardrails check"
-  # Each folder under dist/ is one app or environment. The examples get their Secrets from
+  # Each folder under dist/ that holds a synth report is one app or environment, checked on its
+  # own with no flag, as a user would run it. The examples get their Secrets from
   # ExternalSecrets, so nothing needs declaring here.
-  node bin/cdk8s-guardrails.js check --each-dir "${VERIFY_DIST:-dist}" || failed+=(guardrails-check)
+  node bin/cdk8s-guardrails.js check "${VERIFY_DIST:-dist}" || failed+=(guardrails-check)
 else
   stage "cdk8s-guardrails check: skipped (bin/cdk8s-guardrails.js does not exist yet)"
 fi

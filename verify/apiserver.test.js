@@ -6,6 +6,8 @@
 //     Pod Security "restricted", at every listed Kubernetes version the server knows;
 //   - applied for real in a fresh namespace, every object reads back with each field we set
 //     unchanged, and applying it again changes nothing;
+//   - each output folder, read as `kubectl apply -f <folder>` reads it, holds only manifests,
+//     and server-side dry-run accepts all of them;
 //   - broken objects are rejected, so these tests can fail.
 // Run: node --test verify/apiserver.test.js   (after tools/build.sh; dist/ from npm run synth)
 'use strict';
@@ -22,6 +24,8 @@ const groups = lib.manifestGroups(distDir).map((g) => ({ ...g, objects: lib.load
 const releases = lib.versions().filter((k) => k.apiServer);
 const minor = (v) => Number(/^v?1\.(\d+)/.exec(v)[1]);
 
+/** The files that `kubectl apply -f <folder>` reads (k8s.io/cli-runtime: FileExtensions). */
+const KUBECTL_READS = /\.(json|ya?ml)$/;
 const clone = (o) => JSON.parse(JSON.stringify(o));
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30) || 'root';
 const ok = (r) => r.status >= 200 && r.status < 300;
@@ -196,6 +200,17 @@ for (const k of releases) {
               if (o.kind === 'Namespace') usedNamespaces.add(o.metadata.name);
             });
           }
+          // `kubectl apply -f <folder>` reads every .json, .yaml and .yml file of the folder: the
+          // report and any other file beside the manifests must not be one of them.
+          test(`the whole folder, as kubectl apply -f ${path.relative(lib.root, g.dir)} reads it`, async () => {
+            const read = fs.readdirSync(g.dir).filter((f) => KUBECTL_READS.test(f)).sort().map((f) => path.join(g.dir, f));
+            assert.deepEqual(read, [...g.files].sort(), 'kubectl would read files that are not manifests');
+            for (const { file, obj } of lib.loadObjects(read)) {
+              assert.ok(obj.apiVersion && obj.kind, `${file}: apiVersion or kind not set`);
+              const r = await cp.user.apply(await place(obj, `${base}-dry`), { dryRun: true });
+              assert.ok(ok(r), `${lib.describe(obj)} in ${file}: ${why(r)}`);
+            }
+          });
         });
 
         describe('Pod Security "restricted" admits a Pod made from each pod template', () => {

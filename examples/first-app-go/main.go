@@ -1,5 +1,5 @@
 // The README's first app in Go: a SafeDeployment in an IsolatedNamespace, the checker
-// enforced. Writes dist/shop.k8s.yaml and dist/guardrails-report.json.
+// enforced. Writes dist/shop.k8s.yaml and dist/guardrails-report.jsonc.
 package main
 
 import (

@@ -6,6 +6,7 @@ import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
 import { fileExtensionError, REPORT_FILE } from '../core/files';
 import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { checkPropsAt } from '../core/shapes';
+import { GuardrailsDefaults, GuardrailsDefaultsProps } from './defaults';
 import { ManifestYaml } from './manifest-yaml';
 
 /** `node.findAll()` once per node and synthesis. */
@@ -23,12 +24,20 @@ class SubtreeCache {
 }
 
 /**
- * Properties of a GuardrailsApp: those of a cdk8s `App`. A struct of its own, so that
- * languages with builders (Java's `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
+ * Properties of a GuardrailsApp: those of a cdk8s `App`, and the app-wide defaults of the
+ * constructs' opinions. A struct of its own, so that languages with builders (Java's
+ * `GuardrailsApp.Builder`) build a GuardrailsApp, not an App.
  * An `outputFileExtension` with '/' or '\\' is an error (files stay inside the outdir), and
- * so is a chart whose file would be `guardrails-report.json` or `construct-metadata.json`.
+ * so is a chart whose file would be the report (`guardrails-report.jsonc`) or `construct-metadata.json`.
  */
-export interface GuardrailsAppProps extends AppProps {}
+export interface GuardrailsAppProps extends AppProps {
+  /**
+   * Defaults of the constructs' opinions for the whole app (`GuardrailsDefaults.set(app, ...)`):
+   * a construct's own prop wins, then a chart's defaults, then these, then the library's.
+   * @default - the library defaults
+   */
+  readonly defaults?: GuardrailsDefaultsProps;
+}
 
 /**
  * A cdk8s App that synthesizes in time linear in the size of the app, with the same files
@@ -51,7 +60,7 @@ export interface GuardrailsAppProps extends AppProps {}
  *
  * All of this is done by the class's own `synth()` and `synthYaml()`, so it holds in every
  * language (Python, Java, .NET, Go) as in TypeScript: the checker of `Guardrails.enforce`
- * runs once per synthesis and `synth()` writes `guardrails-report.json`. A plain cdk8s `App`
+ * runs once per synthesis and `synth()` writes `guardrails-report.jsonc`. A plain cdk8s `App`
  * gets the same from JavaScript only; from other languages use `GuardrailsApp`.
  */
 export class GuardrailsApp extends App {
@@ -66,6 +75,7 @@ export class GuardrailsApp extends App {
     ownSynthesisSpans(this);
     namesFilesDistinctly(this);
     watchCollisions(this);
+    if (props.defaults !== undefined) GuardrailsDefaults.set(this, props.defaults);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 

@@ -3,6 +3,7 @@
  * code-scanning UIs, and JUnit XML for CI test reports.
  */
 import { RULES } from '../practices/catalog';
+import { PRACTICES_POINTER, PRACTICES_URL } from '../practices/catalog-docs';
 import { formatSuppression, objectRef } from '../practices/checker';
 import { ManifestInput } from '../practices/model';
 import { FieldLines } from '../practices/read';
@@ -71,6 +72,7 @@ export function text(o: Outcome): string {
     lines.push(`INPUT ERROR: ${result.objectCount} objects in ${files} break no rule (${result.suppressions.length} suppressed)${inputErrors}: what could not be read was not checked.`);
   } else {
     lines.push(`${plural(result.violations.length, 'violation')} in ${objects} of ${result.objectCount} objects (${files}); ${result.suppressions.length} suppressed${inputErrors}.`);
+    lines.push(PRACTICES_POINTER);
   }
   return lines.join('\n') + '\n';
 }
@@ -126,6 +128,7 @@ export function sarif(o: Outcome): string {
             shortDescription: { text: r.requirement },
             fullDescription: { text: `${r.requirement} (${r.reason})` },
             help: { text: r.fix },
+            helpUri: `${PRACTICES_URL}#${r.id}`,
             defaultConfiguration: { level: 'error' },
             properties: { group: r.group, profiles: [...r.profiles] },
           })),

@@ -8,13 +8,17 @@ import * as path from 'path';
 import { ManifestInput, REPORT_FILE } from '../practices/model';
 import { decodeText, readManifestText } from '../practices/read';
 
-/** Files that cdk8s and the enforcement write next to the manifests. */
-const NOT_MANIFESTS = new Set([REPORT_FILE, 'construct-metadata.json']);
+/** A file that cdk8s writes next to the manifests on request (`recordConstructMetadata`). */
+const NOT_MANIFESTS = new Set(['construct-metadata.json']);
 const MANIFEST_NAME = /\.(ya?ml|json)$/i;
 
 /** The manifests of the inputs, the problems found on the way, and where each document starts. */
 export interface Inputs {
-  /** Group (an app: '' for all, or a directory with --each-dir) -> manifests. */
+  /**
+   * Group (an app) -> manifests: '' for everything named together; a directory with
+   * --each-dir; and, below a directory argument, every folder that holds the report of an
+   * enforced synthesis (`dist/<app>/<environment>/`), with everything under it.
+   */
   readonly groups: Map<string, ManifestInput[]>;
   readonly problems: string[];
   /** What was left out on purpose (hidden directories, node_modules): told, not an error. */
@@ -87,8 +91,11 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     readText(bytes, file, group);
   };
 
-  /** Walks a directory; `ancestors` holds the real paths of the directories above, to stop at loops. */
-  const walk = (dir: string, ancestors: Set<string>) => {
+  /**
+   * Walks a directory; `ancestors` holds the real paths of the directories above, to stop at
+   * loops. `group` is the app of the files found; `top` says that `dir` was named by the user.
+   */
+  const walk = (dir: string, ancestors: Set<string>, group: string, top: boolean) => {
     let real: string;
     try { real = fs.realpathSync(dir); } catch (e) { inputs.problems.push(`${dir}: cannot be read: ${errorText(e)}`); return; }
     if (ancestors.has(real)) {
@@ -103,6 +110,12 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
       return;
     }
     const below = new Set(ancestors).add(real);
+    // A folder that a synthesis wrote (it holds the report) is one app or environment:
+    // `check dist` on `dist/<app>/<environment>/` checks each one as its own app.
+    if (!eachDir && !top && entries.some((e) => e.name === REPORT_FILE && (e.isFile() || e.isSymbolicLink()))) {
+      group = dir;
+      inputs.notes.push(`${dir}: checked as its own app (it holds ${REPORT_FILE}, written by the synthesis of one app or environment)`);
+    }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(dir, entry.name);
       let stat: fs.Stats | undefined;
@@ -126,7 +139,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) {
           inputs.notes.push(`${full}: ${entry.name === 'node_modules' ? 'node_modules' : 'a hidden directory'}, not searched (name it on the command line to check it)`);
         } else {
-          walk(full, below);
+          walk(full, below, group, false);
         }
         continue;
       }
@@ -138,7 +151,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
         inputs.problems.push(`${full}: is ${what}, not a regular file; skipped (name it on the command line to read it)`);
         continue;
       }
-      readFile(full, eachDir ? dir : '');
+      readFile(full, eachDir ? dir : group);
     }
   };
 
@@ -166,7 +179,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     }
     if (stat.isDirectory()) {
       const before = inputs.files;
-      walk(p, new Set());
+      walk(p, new Set(), '', true);
       if (inputs.files === before) inputs.problems.push(`${p}: has no *.yaml, *.yml or *.json file to check`);
     } else if (stat.isFile() || stat.isFIFO()) {
       // A pipe named on the command line is read: `check <(helm template .)`.

@@ -4,7 +4,7 @@
  * violations, 2 on usage or input errors.
  */
 import * as fs from 'fs';
-import { RULES } from '../practices/catalog';
+import { rulesJson, rulesText } from '../practices/catalog-docs';
 import { checkManifests } from '../practices/checker';
 import { resolveOptions } from '../practices/options';
 import { Profile } from '../practices/profile';
@@ -31,7 +31,7 @@ const DEFAULT_IO: CliIo = {
 };
 
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...
-       cdk8s-guardrails rules [--format text|json]
+       cdk8s-guardrails rules [--format <text|json>]   (each rule, why, how to switch it off)
        cdk8s-guardrails traffic [options] <file or directory>...   (see traffic --help)
        cdk8s-guardrails synth <app.ts or .js> [options] [-- app arguments]   (see synth --help)
 
@@ -45,7 +45,9 @@ Options:
   --namespace <namespace>         the namespace of objects that name none, as kubectl
                                   applies them (default: default)
   --each-dir                      check the files of each directory as a separate app
-                                  (one folder per environment or per app, as cdk8s writes them)
+                                  (one folder per environment or per app, as cdk8s writes them);
+                                  without it, each folder below a named directory that holds a
+                                  guardrails-report.jsonc (written by a synthesis) is its own app
   --profile <restricted|baseline> rules to apply (default: restricted)
   --allowed-registry <registry>   allowed image registry (repeatable)
   --require-digest                require images pinned by digest
@@ -205,8 +207,7 @@ export function main(argv: string[], io: CliIo = DEFAULT_IO): number {
       return argv.length === 0 ? 2 : 0;
     }
     if (parsed.command === 'rules') {
-      if (parsed.json) io.out(JSON.stringify(RULES, null, 2) + '\n');
-      else for (const r of RULES) io.out(`${r.id} [${r.group}; ${r.profiles.join(', ')}]${r.group === 'app' ? ' (library property, not checked on objects)' : ''}\n  ${r.requirement}\n`);
+      io.out(parsed.json ? rulesJson() : rulesText());
       return 0;
     }
     const outcome = checkInputs(parsed, io);

@@ -9,5 +9,9 @@ export function fileExtensionError(where: string, ext: string | undefined): stri
   return `${where}: invalid outputFileExtension ${JSON.stringify(ext)}; expected a file name ending such as ".k8s.yaml", without '/' or '\\': it ends the names of files written inside the outdir.`;
 }
 
-/** Name of the synth report that `app.synth()` writes into the app's outdir when the app is enforced. */
-export const REPORT_FILE = 'guardrails-report.json';
+/**
+ * Name of the synth report that the in-app enforcement writes into the app's outdir. Its
+ * content is JSON, but its extension is not one that `kubectl apply -f <dir>`, Argo CD or
+ * Flux read (.yaml, .yml, .json), so the folder stays appliable as it is.
+ */
+export const REPORT_FILE = 'guardrails-report.jsonc';

@@ -130,11 +130,26 @@ export const STRUCT_SHAPES: { readonly [struct: string]: { readonly [prop: strin
     service: 'string?'
   },
   GuardrailsAppProps: {
+    defaults: 'struct:GuardrailsDefaultsProps?',
     outdir: 'string?',
     outputFileExtension: 'string?',
     yamlOutputType: 'enum:YamlOutputType?',
     recordConstructMetadata: 'boolean?',
     resolvers: 'object:IResolver[]?'
+  },
+  GuardrailsDefaultsProps: {
+    resourcePreset: 'class:ResourcePreset?',
+    allowedRegistries: 'string[]?',
+    requireDigest: 'boolean?',
+    pinnedTagPattern: 'string?',
+    metrics: 'struct:MetricsOptions?',
+    architecture: 'string?',
+    partOf: 'string?',
+    priorityClassName: 'string?',
+    kubernetesVersion: 'class:KubernetesVersion?',
+    ingressController: 'class:IngressController?',
+    issuer: 'object:ICertificateIssuer?',
+    skip: '{string}?'
   },
   GuardrailsOptions: {
     profile: 'class:Profile?',

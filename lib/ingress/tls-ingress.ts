@@ -8,6 +8,7 @@ import { Certificate, CertificateSpecPrivateKeyRotationPolicy } from '../imports
 import { Middleware } from '../imports/traefik-traefik.io';
 import { IIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, renderPorts } from '../network/network-peer';
+import { withDefaults } from '../core/defaults';
 import { annotateSkips, skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { isSafeWorkload, ISafeWorkload } from '../workloads/safe-workload';
 import { ICertificateIssuer, IssuerKind, IssuerReference } from './certificate-issuer';
@@ -99,7 +100,7 @@ export interface IngressHostRule {
   readonly backend?: ISafeWorkload;
 }
 
-/** Properties of a TlsIngress. Every default satisfies the `ingress-*` rules of PRACTICES.md. */
+/** Properties of a TlsIngress. Every default satisfies the `ingress-*` rules of docs/practices.md. */
 export interface TlsIngressProps {
   /**
    * The host served (shorthand for `hosts: [host]`).
@@ -268,6 +269,8 @@ export class TlsIngress extends Construct implements IIngressControllerClient {
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
     joinApp(this, KIND, props);
+    // The defaults of the chart and the app (GuardrailsDefaults), under the explicit props.
+    props = withDefaults(this, props, ['controller', 'issuer'], SKIPPABLE);
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (!SKIPPABLE.includes(rule)) {

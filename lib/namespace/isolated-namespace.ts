@@ -7,7 +7,8 @@ import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../cor
 import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkLabels, checkLabelValue, checkNonEmptyLabelValue } from '../core/validate';
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
-import { findRule } from '../practices/catalog';
+import { findRule, RULES } from '../practices/catalog';
+import { withDefaults } from '../core/defaults';
 import { annotateSkips, readSkips, skipAnnotationBytes, skipAnnotationKey, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
 import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampClusterScoped } from './cluster-scoped';
@@ -36,6 +37,7 @@ const BUILTIN_GROUPS = new Set(['core', '', 'apps', 'batch', 'networking.k8s.io'
 
 /** The prefix of the recommended labels, which each object sets for itself. */
 const RECOMMENDED_PREFIX = 'app.kubernetes.io/';
+const NAMESPACE_RULES = RULES.filter((r) => r.group === 'namespace').map((r) => r.id);
 const KIND = 'IsolatedNamespace';
 const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -59,7 +61,7 @@ export enum PodSecurityLevel {
   PRIVILEGED = 'privileged',
 }
 
-/** Properties of an IsolatedNamespace. Every default satisfies the `ns-*` rules of PRACTICES.md. */
+/** Properties of an IsolatedNamespace. Every default satisfies the `ns-*` rules of docs/practices.md. */
 export interface IsolatedNamespaceProps {
   /** The team that owns the namespace: the `guardrails.cdk8s.io/team` label (a label value). */
   readonly team: string;
@@ -295,6 +297,8 @@ export class IsolatedNamespace extends Chart {
         'a name other than "default" and not starting with "kube-" (reserved for the system)');
     }
     this.namespaceName = name;
+    // Namespace rules switched off for a whole app or chart (GuardrailsDefaults), under the own skips.
+    props = withDefaults(this, props, [], NAMESPACE_RULES);
     const skips = validateSkips(this, KIND, props.skip);
     for (const rule of skips.keys()) {
       if (findRule(rule)?.group !== 'namespace') {

@@ -268,7 +268,7 @@ export interface InitContainerProps extends SafeContainerProps {}
 /**
  * The pod-level properties that every workload kind shares: containers, images, probes,
  * shutdown, resources, security, config, volumes, scheduling, metrics, network policy,
- * labels and skipped rules. Every default satisfies the rules of PRACTICES.md.
+ * labels and skipped rules. Every default satisfies the rules of docs/practices.md.
  */
 export interface SafePodProps {
   /** Image of the main container (`app`): a tag other than `latest`, or a digest (rule `image-pinned`). */

@@ -1,5 +1,6 @@
 /**
- * The rule catalog: one entry per rule id of PRACTICES.md.
+ * The rule catalog: one entry per rule (docs/practices.md is generated from it by
+ * `npm run docs:practices`).
  *
  * The constructs satisfy these rules by construction; the checker verifies the same
  * rules on the final JSON of every object of an app. Ids are stable: they appear in
@@ -10,7 +11,7 @@
 export type RuleGroup = 'api' | 'workload' | 'namespace' | 'ingress' | 'secret' | 'app';
 
 export interface RuleInfo {
-  /** Stable rule id, as in PRACTICES.md. */
+  /** Stable rule id. */
   readonly id: string;
   readonly group: RuleGroup;
   /** One line: what the rule requires. */
@@ -21,17 +22,19 @@ export interface RuleInfo {
   readonly fix: string;
   /** Profiles that include the rule. */
   readonly profiles: readonly string[];
+  /** Props and options that tune the rule rather than switch it off (optional). */
+  readonly settings?: string;
 }
 
 const ALL = ['restricted', 'baseline'] as const;
 const STRICT = ['restricted'] as const;
 
 export const RULES: readonly RuleInfo[] = [
-  { id: 'image-pinned', group: 'workload', profiles: ALL,
+  { id: 'image-pinned', group: 'workload', profiles: ALL, settings: '`pinnedTagPattern` and `requireDigest` (workload props, GuardrailsDefaults, Guardrails.enforce options; `--pinned-tag-pattern`, `--require-digest`)',
     requirement: 'every image names a pinned tag (a full version such as 1.4.2, a date or a commit hash; `latest`, `stable`, `3` move) or a digest',
     reason: 'an unpinned manifest stops working one day and nobody knows which image used to run (000)',
     fix: 'use an image such as `registry/app:1.4.2` or `registry/app@sha256:...`' },
-  { id: 'image-registry', group: 'workload', profiles: ALL,
+  { id: 'image-registry', group: 'workload', profiles: ALL, settings: '`allowedRegistries` (workload prop, GuardrailsDefaults, Guardrails.enforce option; `--allowed-registry`); any registry when none is given',
     requirement: 'images come only from allowed registries',
     reason: 'public images get deleted; allow-listed egress breaks on registry redirects (000)',
     fix: 'pull the image through one of the allowed registries (a private mirror)' },
@@ -63,7 +66,7 @@ export const RULES: readonly RuleInfo[] = [
     requirement: 'every workload with 2+ replicas has a PodDisruptionBudget that selects exactly its pods and allows a drain',
     reason: 'node maintenance must not take every replica at once, nor block forever (002)',
     fix: 'add a PodDisruptionBudget with the workload selector and maxUnavailable: 1' },
-  { id: 'resources', group: 'workload', profiles: ALL,
+  { id: 'resources', group: 'workload', profiles: ALL, settings: '`resourcePreset` and `resources` on the workload, `resourcePreset` in GuardrailsDefaults',
     requirement: 'every container requests cpu and memory and has a memory limit',
     reason: 'the scheduler and the namespace quota need requests; an unbounded container starves its neighbours (004, 000)',
     fix: 'set resources.requests.cpu, resources.requests.memory and resources.limits.memory' },
@@ -75,7 +78,7 @@ export const RULES: readonly RuleInfo[] = [
     requirement: 'each workload has its own ServiceAccount and does not mount its token unless it asks to',
     reason: 'whoever can create pods in a namespace can use every ServiceAccount there (002, 001)',
     fix: 'create a ServiceAccount for the workload, set serviceAccountName and automountServiceAccountToken: false' },
-  { id: 'arch-explicit', group: 'workload', profiles: STRICT,
+  { id: 'arch-explicit', group: 'workload', profiles: STRICT, settings: '`architecture` on the workload or in GuardrailsDefaults; the check applies with `requireArchitecture` (`--require-architecture`)',
     requirement: 'workloads pin kubernetes.io/arch when the app declares a mixed-architecture cluster',
     reason: 'an image built for one architecture does not run on another (000)',
     fix: 'add nodeSelector kubernetes.io/arch (or a required node affinity on it)' },
@@ -99,7 +102,7 @@ export const RULES: readonly RuleInfo[] = [
     requirement: 'each kind\'s own fields hold values the API server accepts for it and that work: restartPolicy (Always for controllers that keep pods running, OnFailure or Never for Jobs and CronJobs), no activeDeadlineSeconds under a controller, no rollingUpdate with Recreate or OnDelete, a StatefulSet serviceName, a CronJob schedule that fires',
     reason: 'a patched or hand-written object that breaks one is rejected at apply time, or is accepted and never runs (a schedule for February 30)',
     fix: 'set the field to a value the kind accepts, as the message says' },
-  { id: 'metrics', group: 'workload', profiles: STRICT,
+  { id: 'metrics', group: 'workload', profiles: STRICT, settings: '`metrics` (scrape method, port, path, scraper) on the workload or in GuardrailsDefaults',
     requirement: 'a serving workload can be scraped by Prometheus (ServiceMonitor/PodMonitor or scrape annotations)',
     reason: 'Prometheus endpoints on every app (001, 002)',
     fix: 'add a ServiceMonitor or PodMonitor that selects the pods, or prometheus.io/scrape annotations' },

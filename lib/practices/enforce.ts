@@ -11,6 +11,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { inSynthesis, onSynthesisEnd } from '../core/synthesis';
+import { PRACTICES_POINTER } from './catalog-docs';
 import { checkIndex, formatViolation } from './checker';
 import { ManifestInput, REPORT_FILE, ResolvedOptions } from './model';
 import { optionError, resolveOptions } from './options';
@@ -73,7 +74,9 @@ export class Engine {
   /** Violations of the objects governed by `scope`, one line each. */
   public errorsFor(scope: IConstruct): string[] {
     const r = this.result().byScope.get(scope);
-    return r ? r.result.violations.map(formatViolation) : [];
+    const lines = r ? r.result.violations.map(formatViolation) : [];
+    // Where each rule is explained, once after the violations.
+    return lines.length > 0 ? [...lines, PRACTICES_POINTER] : lines;
   }
 
   /** The check of the objects governed by an enforced scope. */

@@ -25,7 +25,7 @@ export class Guardrails {
    * `cdk8s synth` and `Testing.synth()` then fail with one line per violation (rule id,
    * object, construct path, what is wrong, how to fix it). Cross-object rules see the whole
    * app. A Chart's options apply to its objects over those of an enclosing enforced App.
-   * `app.synth()` also writes `guardrails-report.json` (violations and suppressions) into
+   * `app.synth()` also writes `guardrails-report.jsonc` (violations and suppressions) into
    * the outdir.
    */
   public static enforce(scope: IConstruct, options?: GuardrailsOptions): void {

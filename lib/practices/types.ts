@@ -69,7 +69,7 @@ export interface GuardrailsOptions extends CheckSettings {
 
 /** One broken rule on one object. */
 export interface RuleViolation {
-  /** Rule id of the catalog (PRACTICES.md). */
+  /** Rule id of the catalog (docs/practices.md). */
   readonly rule: string;
   /** Kind of the object that breaks the rule. */
   readonly kind: string;

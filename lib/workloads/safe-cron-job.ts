@@ -12,7 +12,7 @@ import { SafeWorkload } from './safe-workload';
 const KIND = CRON_JOB.construct;
 
 /**
- * Properties of a SafeCronJob. Every default satisfies the rules of PRACTICES.md. The Job
+ * Properties of a SafeCronJob. Every default satisfies the rules of docs/practices.md. The Job
  * props apply to each Job it creates; as for a SafeJob, the props of serving pods are errors.
  */
 export interface SafeCronJobProps extends SafePodProps, JobSpecProps {

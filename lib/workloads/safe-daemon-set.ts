@@ -77,7 +77,7 @@ export interface HostPathMount {
   readonly reason: string;
 }
 
-/** Properties of a SafeDaemonSet. Every default satisfies the rules of PRACTICES.md. */
+/** Properties of a SafeDaemonSet. Every default satisfies the rules of docs/practices.md. */
 export interface SafeDaemonSetProps extends SafePodProps {
   /**
    * Nodes whose pod may be down at once during a rolling update.

@@ -10,7 +10,7 @@ import { SafeWorkload } from './safe-workload';
 
 const KIND = DEPLOYMENT.construct;
 
-/** Properties of a SafeDeployment. Every default satisfies the rules of PRACTICES.md. */
+/** Properties of a SafeDeployment. Every default satisfies the rules of docs/practices.md. */
 export interface SafeDeploymentProps extends SafePodProps, ReplicationProps {
   /**
    * Pods added above the desired count during a rollout (rule `rollout`).

@@ -8,7 +8,7 @@ import { SafeWorkload } from './safe-workload';
 const KIND = JOB.construct;
 
 /**
- * Properties of a SafeJob. Every default satisfies the rules of PRACTICES.md.
+ * Properties of a SafeJob. Every default satisfies the rules of docs/practices.md.
  *
  * A Job's pods run to completion and serve nothing, so the props of serving pods are
  * errors here: `port`, `servicePort`, `ports`, `readiness`, `liveness`, `livenessCommand`,

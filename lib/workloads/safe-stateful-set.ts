@@ -71,7 +71,7 @@ export interface PersistentVolumeClaimRetentionPolicy {
   readonly whenScaled?: PersistentVolumeClaimRetention;
 }
 
-/** Properties of a SafeStatefulSet. Every default satisfies the rules of PRACTICES.md. */
+/** Properties of a SafeStatefulSet. Every default satisfies the rules of docs/practices.md. */
 export interface SafeStatefulSetProps extends SafePodProps, ReplicationProps {
   /**
    * One claim per pod for each entry, mounted into the main container (rule `rwo-volume`).

@@ -11,6 +11,7 @@ import { checkPeerPorts } from '../network/peer-validation';
 import { SafePodProps, ScrapeMethod } from '../pods/props';
 import { exceptionAnnotations, PodSecurityException } from '../practices/exceptions';
 import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from '../practices/skip';
+import { withWorkloadDefaults } from '../pods/defaults';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
 import { calleePort, chartNamespace, checkNotSelf, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
@@ -106,6 +107,8 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     super(scope, id);
     // Inside a Chart (a clear error, not cdk8s's "cannot find a parent chart"), and in the app's collision check.
     joinApp(this, kindName, props);
+    // The defaults of the chart and the app (GuardrailsDefaults), under the explicit props.
+    props = withWorkloadDefaults(this, props);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
     // The addresses of declared calls are env values like any other: resolved with the pod.

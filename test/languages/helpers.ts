@@ -24,7 +24,7 @@ export function typescriptShop(): Record<string, string> {
     cwd: root, env: { ...process.env, CDK8S_OUTDIR: out }, stdio: 'pipe',
   });
   const files = readTree(out);
-  if (!files['prod/guardrails-report.json'] || !files['prod/shop.k8s.yaml'].includes('kind: Deployment\n')) {
+  if (!files['prod/guardrails-report.jsonc'] || !files['prod/shop.k8s.yaml'].includes('kind: Deployment\n')) {
     throw new Error(`the TypeScript shop example wrote ${Object.keys(files).join(', ')}`);
   }
   return files;

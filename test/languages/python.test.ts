@@ -65,7 +65,7 @@ describe.skipIf(!available)('the Python package', () => {
       expect(result.yamlDocuments).toBeGreaterThan(20 * 10);
     });
 
-    it('writes guardrails-report.json next to the manifests', () => {
+    it('writes guardrails-report.jsonc next to the manifests', () => {
       const { result } = synthesis();
       expect(result.files).toContain(Guardrails.REPORT_FILE);
       expect(result.files.filter((f: string) => f.endsWith('.k8s.yaml'))).toHaveLength(20);

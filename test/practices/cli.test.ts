@@ -39,7 +39,7 @@ describe('cdk8s-guardrails check on a deliberately bad manifest set', () => {
     expect(out).toContain(`CronJob apps/worker in ${path.join(BAD, 'kustomize', 'worker.yml')}#2`);
     expect(out).toContain(`Namespace apps in ${path.join(BAD, 'namespace.json')}[0]`);
     expect(out).toContain(`Role apps/operator in ${path.join(BAD, 'rbac.yaml')}`);
-    expect(out).toMatch(/41 violations in 6 of 9 objects \(4 files\); 1 suppressed.\n$/);
+    expect(out).toMatch(/41 violations in 6 of 9 objects \(4 files\); 1 suppressed.\nEvery rule, why it exists and how to switch it off: docs\/practices.md in the cdk8s-guardrails package \(https:\/\/github.com\/cdk8s-guardrails\/cdk8s-guardrails\/blob\/main\/docs\/practices.md\).\n$/);
   });
 
   it('says what is wrong and how to fix it, one violation per line', () => {
@@ -91,7 +91,7 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
   beforeAll(async () => {
     dir = await shopOutput();
     expect(fs.readdirSync(dir).sort()).toEqual(['dev', 'prod', 'staging']);
-  });
+  }, 120_000);
 
   it.each(['dev', 'staging', 'prod'])('is clean in %s: its ExternalSecret provides the database Secret', (env) => {
     const r = run(['check', path.join(dir, env)]);
@@ -107,11 +107,38 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
     expect(r.code).toBe(0);
   });
 
-  it('warns when several environments are checked as one app', () => {
+  it('checks each folder of the library\'s layout as its own app, with no flag', () => {
+    for (const env of ['dev', 'staging', 'prod']) expect(fs.existsSync(path.join(dir, env, 'guardrails-report.jsonc'))).toBe(true);
     const r = run(['check', dir]);
+    expect(r.out).toMatch(/\nOK: \d+ objects in 3 files break no rule \(\d+ suppressed\).\n$/);
+    expect(r.err).toBe(['dev', 'prod', 'staging'].map((env) => `cdk8s-guardrails: note: ${path.join(dir, env)}: checked as its own app (it holds guardrails-report.jsonc, written by the synthesis of one app or environment)\n`).join(''));
+    expect(r.code).toBe(0);
+    // One level up (dist/<app>/<environment>/), the same.
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
+    fs.symlinkSync(dir, path.join(dist, 'shop'));
+    const up = run(['check', dist]);
+    expect(up.out).not.toContain('appears 3 times');
+    expect(up.out).toMatch(/\nOK: \d+ objects in 3 files break no rule/);
+    expect(up.code).toBe(0);
+  });
+
+  it('checks a folder that holds the report together with the files named beside it', () => {
+    const r = run(['check', path.join(dir, 'prod')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('warns when several environments without a report are checked as one app', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-copy-'));
+    for (const env of ['dev', 'staging', 'prod']) {
+      fs.mkdirSync(path.join(copy, env));
+      fs.copyFileSync(path.join(dir, env, 'shop.k8s.yaml'), path.join(copy, env, 'shop.k8s.yaml'));
+    }
+    const r = run(['check', copy]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('Warnings:\n');
     expect(r.out).toMatch(/\n {2}Deployment (shop\/)?api appears 3 times: objects of one app have unique names; check each app or environment on its own\n/);
+    expect(run(['check', '--each-dir', copy]).code).toBe(0);
   });
 
   it('reads standard input with -', () => {
@@ -154,7 +181,7 @@ describe('cdk8s-guardrails usage errors', () => {
   it('lists the rules', () => {
     const r = run(['rules']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('image-pinned [workload; restricted, baseline]\n  every image names a pinned tag (a full version such as 1.4.2, a date or a commit hash; `latest`, `stable`, `3` move) or a digest\n');
+    expect(r.out).toContain('image-pinned [workload; restricted, baseline]\n  requires: every image names a pinned tag (a full version such as 1.4.2, a date or a commit hash; `latest`, `stable`, `3` move) or a digest\n');
     expect(r.out).toContain('deterministic [app; restricted, baseline] (library property, not checked on objects)');
   });
 });

@@ -44,6 +44,7 @@ describe('Guardrails.enforce', () => {
     expect(lines).toEqual([
       '[prod] image-pinned: Deployment shop/web at prod/web: spec.template.spec.containers[0].image: container "app": image "nginx:latest" uses the tag "latest", which changes under the same name. Fix: use an image such as `registry/app:1.4.2` or `registry/app@sha256:...`',
       '[prod] replicas-min: Deployment shop/web at prod/web: spec.replicas: runs 1 replica; one replica means downtime whenever its node goes away. Fix: set replicas (or the HPA minReplicas) to 2 or more',
+      '[prod] Every rule, why it exists and how to switch it off: docs/practices.md in the cdk8s-guardrails package (https://github.com/cdk8s-guardrails/cdk8s-guardrails/blob/main/docs/practices.md).',
     ]);
   });
 
