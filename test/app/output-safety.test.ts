@@ -24,11 +24,11 @@ describe('files are written inside the outdir only, and never over the app\'s ow
 
   it('a chart whose file would be the report is refused, and the report is kept', () => {
     const outdir = tmpdir();
-    const app = new GuardrailsApp({ outdir, outputFileExtension: '.json' });
+    const app = new GuardrailsApp({ outdir, outputFileExtension: '.jsonc' });
     new SafeDeployment(new Chart(app, 'guardrails-report'), 'web', { image: IMAGE, port: 8080 });
     Guardrails.enforce(app);
     expect(errorOf(() => app.synth())).toBe(
-      "GuardrailsApp: invalid chart at 'guardrails-report' (file guardrails-report.json); expected a manifest file name other than guardrails-report.json and construct-metadata.json, which the app writes itself (the report of Guardrails.enforce and the construct metadata): give the chart another id or use another outputFileExtension.");
+      "GuardrailsApp: invalid chart at 'guardrails-report' (file guardrails-report.jsonc); expected a manifest file name other than guardrails-report.jsonc and construct-metadata.json, which the app writes itself (the report of Guardrails.enforce and the construct metadata): give the chart another id or use another outputFileExtension.");
   });
 
   it('extensions and chart names that stay inside the outdir pass', () => {

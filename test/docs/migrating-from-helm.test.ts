@@ -12,7 +12,7 @@ import { readTree, tmpdir } from '../helpers';
 // The guide's TypeScript samples are programs: each is compiled and run here, against the
 // library's source, in an empty folder with CDK8S_OUTDIR set, and what it writes is checked.
 const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'migrating-from-helm.md'), 'utf8');
-const samples = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const samples = [...guide.matchAll(/```ts(?: nofixture)?\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 const modules: Record<string, unknown> = { 'cdk8s': cdk8s, 'cdk8s-plus-27': kplus, 'constructs': constructs, 'cdk8s-guardrails': lib, fs, path };
 

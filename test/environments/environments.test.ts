@@ -62,7 +62,7 @@ describe('Environments', () => {
     expect(prod.spec.template.spec.containers[0].image).toBe('registry.example.com/api:1.2.3');
     expect(dev.spec.template.spec.containers[0].resources.requests.cpu).not.toBe(prod.spec.template.spec.containers[0].resources.requests.cpu);
     // The target version decides version-gated fields: dev (1.30) and prod (1.33) are built for their own cluster.
-    expect(tree[path.join('dev', 'guardrails-report.json')]).toBeDefined();
+    expect(tree[path.join('dev', 'guardrails-report.jsonc')]).toBeDefined();
   });
 
   it('sets each environment\'s target Kubernetes version on its app, and gives typed values', () => {

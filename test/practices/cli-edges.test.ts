@@ -83,7 +83,7 @@ describe('rules honours --format or refuses it', () => {
       expect(JSON.parse(r.out).map((x: any) => x.id)).toEqual(RULES.map((x) => x.id));
     }
     const text = run(['rules', '--format', 'text']);
-    expect(text.out).toContain('api-valid [api; restricted, baseline]\n  the object is one a Kubernetes API server accepts');
+    expect(text.out).toContain('api-valid [api; restricted, baseline]\n  requires: the object is one a Kubernetes API server accepts');
     expect(text.out).toBe(run(['rules']).out);
   });
 

@@ -106,7 +106,7 @@ describe('ExternalService', () => {
     const prefix = "ExternalService at 'iot/public': invalid";
     const cases: Array<[string, Partial<ExternalServiceProps>, string]> = [
       ['an empty reason', { reason: ' ' }, `${prefix} reason " "; expected a non-empty reason: why the pods must be reachable from outside the cluster rather than through a TlsIngress (rule network-exposure).`],
-      ['no reason', { reason: undefined }, `${prefix} reason (undefined); expected a non-empty reason`],
+      ['no reason', { reason: undefined }, `${prefix} reason (undefined); expected a string: reason is required.`],
       ['a port the workload does not expose', { ports: ['http'] }, `${prefix} ports[0] port "http"; expected a port that broker exposes: "mqtt", "admin".`],
       ['a port twice', { ports: ['mqtt', 'mqtt'] }, `${prefix} ports[1] "mqtt"; expected each port once.`],
       ['no ports', { ports: [] }, `${prefix} ports []; expected at least one port name, or no ports to open every exposed port.`],
@@ -115,7 +115,7 @@ describe('ExternalService', () => {
       ['an empty list of source ranges', { loadBalancerSourceRanges: [] }, `${prefix} loadBalancerSourceRanges []; expected at least one CIDR such as "203.0.113.0/24", or no source ranges to admit every address.`],
       ['a source range that is no CIDR', { loadBalancerSourceRanges: ['203.0.113.7'] }, `${prefix} loadBalancerSourceRanges[0] "203.0.113.7"`],
       ['a name that is no DNS-1035 label', { name: '1-broker' }, `${prefix} name "1-broker"`],
-      ['a type that is no ExternalServiceType', { type: 'ClusterIP' as ExternalServiceType }, `${prefix} type "ClusterIP"; expected an ExternalServiceType: LoadBalancer, NodePort.`],
+      ['a type that is no ExternalServiceType', { type: 'ClusterIP' as ExternalServiceType }, `${prefix} type "ClusterIP"; expected ExternalServiceType.LOAD_BALANCER or NODE_PORT ("LoadBalancer", "NodePort").`],
     ];
     for (const [title, props, message] of cases) {
       it(title, () => {
