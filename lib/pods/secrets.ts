@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { EXISTING_SECRETS_ANNOTATION, SECRET_VERSIONS_ANNOTATION } from '../core/labels';
 import { fail } from '../core/errors';
-import { checkConfigKey, checkEnvName, listOf } from '../core/validate';
-import { ISecretSource, identityHash, namespaceOf } from '../secrets/source';
+import { checkEnvName, listOf } from '../core/validate';
+import { ISecretSource, checkSecretKey, identityHash, namespaceOf } from '../secrets/source';
 import { SecretUse } from './props';
 import { PodVolumes, ResolvedEnv, ResolvedMount } from './volumes';
 
@@ -36,13 +36,16 @@ export class PodSecrets {
         fail(scope, kind, prop, `(Secret ${source.secretName})`, 'env, mountPath or both: how the container reads the Secret');
       }
       const readKey = (keyProp: string, key: string) => {
-        checkConfigKey(scope, kind, keyProp, key);
+        checkSecretKey(scope, kind, keyProp, key);
         if (source.secretKeys.length > 0 && !source.secretKeys.includes(key)) {
           fail(scope, kind, keyProp, key, `a key of Secret "${source.secretName}" (${listOf(source.secretKeys)})`);
         }
       };
       const vars = use.env ?? {};
       if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) fail(scope, kind, `${prop}.env`, vars, 'a map of environment variable names to keys of the Secret');
+      if (use.env !== undefined && Object.keys(vars).length === 0 && use.mountPath === undefined) {
+        fail(scope, kind, `${prop}.env`, vars, `at least one variable (name -> key of Secret "${source.secretName}"), or a mountPath: as given the container reads nothing of the Secret`);
+      }
       for (const name of Object.keys(vars).sort()) {
         checkEnvName(scope, kind, `${prop}.env`, name);
         if (taken.has(name)) fail(scope, kind, `${prop}.env`, name, 'each environment variable of the container once (it is also in env, secretEnv or another secret)');
@@ -79,6 +82,9 @@ export class PodSecrets {
     const ns = namespaceOf(scope);
     if (namespaceOf(source) !== ns) {
       fail(scope, kind, prop, `${source.node.path} (namespace "${namespaceOf(source)}")`, `a source in the workload's namespace "${ns}": pods read only Secrets of their own namespace; create the source in the workload's chart`);
+    }
+    if ((source as { creationPolicy?: unknown }).creationPolicy === 'None') {
+      fail(scope, kind, prop, source.node.path, `a source that makes a Secret: with creationPolicy None the operator writes no Secret "${source.secretName}" for the pods to read; use creationPolicy OWNER, or read the Secret that exists through an ExistingSecret`);
     }
     const other = this.sources.get(source.secretName);
     if (other !== undefined && other !== source) {

@@ -5,7 +5,7 @@ import { checkDnsSubdomain, checkNonEmpty } from '../core/validate';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
 } from '../imports/externalsecret-external-secrets.io';
-import { ISecretSource, SecretSourceProps, checkSecretKeys, identityHash, resolveSourceProps } from './source';
+import { ISecretSource, SecretSourceProps, checkSecretKeys, claimSecretName, identityHash, resolveSourceProps } from './source';
 
 const KIND = 'ExternalSecretSource';
 
@@ -105,7 +105,8 @@ export interface ExternalSecretSourceProps extends SecretSourceProps {
  *
  * Errors (at construct time): a missing store or store name, no `data`, a `secretKey` that is
  * not a valid Secret key or is used twice, an empty `remoteKey`, a negative refresh interval,
- * and a deletionPolicy that does not fit the creationPolicy.
+ * a deletionPolicy that does not fit the creationPolicy, and a Secret name that another
+ * source of the namespace also makes.
  * @see https://external-secrets.io/latest/api/externalsecret/
  */
 export class ExternalSecretSource extends Construct implements ISecretSource {
@@ -117,6 +118,8 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
   public readonly versionHash: string;
   /** Always false: the operator writes the Secret. */
   public readonly existing = false;
+  /** Who owns the Secret; with `NONE` the operator writes no Secret, and no workload may read it. */
+  public readonly creationPolicy: ExternalSecretCreationPolicy;
   /** The ExternalSecret object (escape hatch for JSON patches). */
   public readonly externalSecret: ExternalSecret;
 
@@ -154,7 +157,10 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
     const deletionPolicy = props.deletionPolicy ?? ExternalSecretDeletionPolicy.RETAIN;
     checkPolicies(this, creationPolicy, deletionPolicy);
 
+    // Merge and None write no Secret of their own.
+    if (creationPolicy === ExternalSecretCreationPolicy.OWNER || creationPolicy === ExternalSecretCreationPolicy.ORPHAN) claimSecretName(this, KIND, source.name);
     this.secretName = source.name;
+    this.creationPolicy = creationPolicy;
     this.secretKeys = [...seen].sort();
     // What decides the content: the store and the remote references with their versions.
     this.versionHash = identityHash({ store: [store.kind, store.name], data, version: source.version });

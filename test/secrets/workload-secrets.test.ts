@@ -1,13 +1,15 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { sealed } from './sealed';
 import { describe, expect, it } from 'vitest';
 import {
-  ExistingSecret, ExternalSecretSource, Guardrails, ISecretSource, ProbeCheck, SafeDeployment, SafeDeploymentProps, SealedSecretSource, SecretStoreRef, SecretUse,
+  ExistingSecret, ExternalSecretCreationPolicy, ExternalSecretSource, Guardrails, ISecretSource, ProbeCheck, SafeDeployment, SafeDeploymentProps, SealedSecretSource, SecretStoreRef, SecretUse,
 } from '../../lib';
 import { errorOf, one, synth } from '../helpers';
 
 const IMAGE = 'ghcr.io/acme/web:1.4.2';
 const STORE = SecretStoreRef.clusterSecretStore('vault');
-const SEALED = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq';
+const SEALED = sealed('tls.key');
+const SEALED_CRT = sealed('tls.crt');
 
 interface Sources { db: ExternalSecretSource; tls: SealedSecretSource; api: ExistingSecret }
 
@@ -16,7 +18,7 @@ function build(app: App, props: (s: Sources) => Partial<SafeDeploymentProps>, ve
   const chart = new Chart(app, 'test', { namespace: 'shop' });
   const sources: Sources = {
     db: new ExternalSecretSource(chart, 'db', { store: STORE, data: [{ secretKey: 'password', remoteKey: 'shop/db', remoteVersion: versions.db }] }),
-    tls: new SealedSecretSource(chart, 'tls', { encryptedData: { 'tls.key': versions.tls ?? SEALED, 'tls.crt': 'QUJD' } }),
+    tls: new SealedSecretSource(chart, 'tls', { encryptedData: { 'tls.key': versions.tls ?? SEALED, 'tls.crt': SEALED_CRT } }),
     api: new ExistingSecret(chart, 'api', { keys: ['token'], version: versions.api }),
   };
   const web = new SafeDeployment(chart, 'web', { image: IMAGE, port: 8080, ...props(sources) });
@@ -72,7 +74,7 @@ describe('a workload reading secrets from sources', () => {
     const template = (versions: { db?: string; tls?: string; api?: string }) => deployment(build(Testing.app(), READ_ALL, versions).chart).spec.template;
     const base = template({});
     expect(template({})).toEqual(base); // deterministic
-    for (const change of [{ db: '7' }, { tls: 'QUJDRA==' }, { api: '2026-11-29' }]) {
+    for (const change of [{ db: '7' }, { tls: sealed('tls.key 2') }, { api: '2026-11-29' }]) {
       const changed = template(change);
       expect(changed.metadata.annotations['guardrails.cdk8s.io/secret-versions']).not.toBe(base.metadata.annotations['guardrails.cdk8s.io/secret-versions']);
       // Nothing else of the template changes: the annotation alone makes the new ReplicaSet.
@@ -123,9 +125,11 @@ describe('a workload reading secrets from sources', () => {
   const at = "SafeDeployment at 'test/web': ";
   it.each([
     ['a use without env or mountPath', (s: Sources) => [{ source: s.db }], `${at}invalid secrets[0] "(Secret db)"; expected env, mountPath or both: how the container reads the Secret.`],
+    ['a use with an empty env and no mountPath', (s: Sources) => [{ source: s.db, env: {} }],
+      `${at}invalid secrets[0].env {}; expected at least one variable (name -> key of Secret "db"), or a mountPath: as given the container reads nothing of the Secret.`],
     ['a key the Secret does not have', (s: Sources) => [{ source: s.db, env: { DB_PASSWORD: 'pass' } }], `${at}invalid secrets[0].env.DB_PASSWORD "pass"; expected a key of Secret "db" ("password").`],
     ['a key that is not a valid Secret key', (s: Sources) => [{ source: s.api, env: { TOKEN: 'a/b' } }],
-      `${at}invalid secrets[0].env.TOKEN "a/b"; expected a ConfigMap key of at most 253 characters: letters, digits, '-', '_' and '.', other than "." and ".." and not starting with "..".`],
+      `${at}invalid secrets[0].env.TOKEN "a/b"; expected a Secret key of at most 253 characters: letters, digits, '-', '_' and '.', other than "." and ".." and not starting with "..".`],
     ['an env name that is not a variable name', (s: Sources) => [{ source: s.db, env: { 'DB-PASSWORD=': 'password' } }], `${at}invalid secrets[0].env "DB-PASSWORD="; expected`],
     ['an env name twice', (s: Sources) => [{ source: s.db, env: { TOKEN: 'password' } }, { source: s.api, env: { TOKEN: 'token' } }],
       `${at}invalid secrets[1].env "TOKEN"; expected each environment variable of the container once (it is also in env, secretEnv or another secret).`],
@@ -153,5 +157,19 @@ describe('a workload reading secrets from sources', () => {
       secrets: [{ source: s.api, env: { A: 'token' } }, { source: new ExistingSecret(s.api.node.scope as Chart, 'api2', { name: 'api' }), env: { B: 'x' } }] as SecretUse[],
     })));
     expect(text).toBe(`${at}invalid secrets[1].source "test/api2"; expected one source per Secret name: test/api also makes Secret "api".`);
+  });
+
+  it('accepts an empty env with a mountPath', () => {
+    const { chart } = build(Testing.app(), (s) => ({ secrets: [{ source: s.tls, env: {}, mountPath: '/etc/tls' }] }));
+    expect(deployment(chart).spec.template.spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toContain('/etc/tls');
+  });
+
+  it('refuses to read a Secret from an ExternalSecret that writes none (creationPolicy None)', () => {
+    const text = errorOf(() => build(Testing.app(), (s) => ({
+      secrets: [{ source: new ExternalSecretSource(s.db.node.scope as Chart, 'none', {
+        store: STORE, data: [{ secretKey: 'x', remoteKey: 'k' }], creationPolicy: ExternalSecretCreationPolicy.NONE,
+      }), env: { X: 'x' } }],
+    })));
+    expect(text).toBe(`${at}invalid secrets[0].source "test/none"; expected a source that makes a Secret: with creationPolicy None the operator writes no Secret "none" for the pods to read; use creationPolicy OWNER, or read the Secret that exists through an ExistingSecret.`);
   });
 });
