@@ -48,7 +48,9 @@ export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: 
       fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
     }
     const rule = findRule(id.split('.')[0])!;
-    if (own !== undefined && rule.group !== own) {
+    // The per-variable exception of secret-no-plaintext is about the workload's own env.
+    const ownEnv = id === `${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}` && own === 'workload';
+    if (own !== undefined && rule.group !== own && !ownEnv) {
       const ids = RULES.filter((r) => r.group === own).map((r) => r.id);
       fail(scope, kind, `skip.${id}`, id, `a rule that a ${kind} can switch off (${rule.group} rules are switched off on the ${rule.group}): ${ids.join(', ')}`);
     }

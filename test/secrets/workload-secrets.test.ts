@@ -172,4 +172,23 @@ describe('a workload reading secrets from sources', () => {
     })));
     expect(text).toBe(`${at}invalid secrets[0].source "test/none"; expected a source that makes a Secret: with creationPolicy None the operator writes no Secret "none" for the pods to read; use creationPolicy OWNER, or read the Secret that exists through an ExistingSecret.`);
   });
+
+  it('waives chosen literal env values with skip[\'secret-no-plaintext.env\'], and still fails on the others', () => {
+    const make = (skip?: { [id: string]: string }) => {
+      const app = Testing.app();
+      const { chart } = build(app, () => ({ env: { MAX_TOKENS: '4096', LICENSE_KEY: 'community', DB_PASSWORD: 'hunter2' }, skip }));
+      Guardrails.enforce(app);
+      return chart;
+    };
+    const KEY = 'guardrails.cdk8s.io/skip.secret-no-plaintext.env';
+    const text = errorOf(() => Testing.synth(make({ 'secret-no-plaintext.env': 'LICENSE_KEY: the community edition needs no key' })));
+    expect(text).toContain('sets env DB_PASSWORD of container app');
+    expect(text).not.toContain('LICENSE_KEY');
+    expect(text).not.toContain('MAX_TOKENS');
+    const chart = make({ 'secret-no-plaintext.env': 'LICENSE_KEY, DB_PASSWORD: a throw-away test database' });
+    expect(deployment(chart).metadata.annotations[KEY]).toBe('LICENSE_KEY, DB_PASSWORD: a throw-away test database');
+    expect(errorOf(() => make({ 'secret-no-plaintext.env': 'LICENSE_KEY' }))).toBe(
+      `${at}invalid skip.secret-no-plaintext.env "LICENSE_KEY"; expected lines "<VARIABLE>[, <VARIABLE>...]: <reason>", e.g. 'MAX_TOKENS, TOKENIZER: model settings, not secrets': the variables whose literal values are not secrets, and why.`);
+    expect(errorOf(() => make({ 'secret-no-plaintext.files': 'x: y' }))).toContain(`${at}invalid skip.secret-no-plaintext.files "secret-no-plaintext.files"; expected a rule id of the catalog, or one of`);
+  });
 });
