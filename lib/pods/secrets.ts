@@ -53,11 +53,18 @@ export class PodSecrets {
         readKey(`${prop}.env.${name}`, vars[name]);
         env.push({ name, secret: { name: source.secretName, key: vars[name], optional: false } });
       }
-      if (use.files !== undefined && use.mountPath === undefined) fail(scope, kind, `${prop}.files`, use.files, 'files only with a mountPath: where they are mounted');
+      for (const field of ['files', 'paths', 'fileMode'] as const) {
+        if (use[field] !== undefined && use.mountPath === undefined) fail(scope, kind, `${prop}.${field}`, use[field], `${field} only with a mountPath: where the files are mounted`);
+      }
       if (use.mountPath !== undefined) {
         if (use.files !== undefined && (!Array.isArray(use.files) || use.files.length === 0)) fail(scope, kind, `${prop}.files`, use.files, 'a non-empty list of keys of the Secret, or leave it out to mount every key');
         (use.files ?? []).forEach((f) => readKey(`${prop}.files`, f));
-        mounts.push(this.volumes.secret(`${prop}.mountPath`, source.secretName, use.files ? [...use.files].sort() : undefined, use.mountPath));
+        const files = use.files ? [...use.files].sort() : undefined;
+        const paths = this.paths(prop, source, files, use.paths);
+        const mode = this.fileMode(`${prop}.fileMode`, use.fileMode);
+        // Renamed files need items, and items mount only the keys they list.
+        const mounted = files ?? (paths !== undefined ? [...source.secretKeys] : undefined);
+        mounts.push(this.volumes.secret(`${prop}.mountPath`, source.secretName, mounted, use.mountPath, paths, mode));
       }
     });
     return { env, mounts };
@@ -74,6 +81,46 @@ export class PodSecrets {
   public objectAnnotations(): { [key: string]: string } {
     const existing = [...this.sources.values()].filter((s) => s.existing).map((s) => s.secretName).sort();
     return existing.length > 0 ? { [EXISTING_SECRETS_ANNOTATION]: existing.join(',') } : {};
+  }
+
+  /** File names of keys (`paths`): keys that are mounted, relative paths, each once. */
+  private paths(prop: string, source: ISecretSource, files: string[] | undefined, paths: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+    const { scope, kind } = this;
+    if (paths === undefined) return undefined;
+    if (paths === null || typeof paths !== 'object' || Array.isArray(paths) || Object.keys(paths).length === 0) {
+      fail(scope, kind, `${prop}.paths`, paths, 'a map of keys of the Secret to file names under mountPath, e.g. { \'tls.key\': \'client.key\' }');
+    }
+    const mounted = files ?? source.secretKeys;
+    if (mounted.length === 0) {
+      fail(scope, kind, `${prop}.paths`, paths, `paths with files: the keys of Secret "${source.secretName}" are not known, so list the keys to mount in files`);
+    }
+    const out: { [key: string]: string } = {};
+    const taken = new Map<string, string>();
+    for (const key of Object.keys(paths).sort()) {
+      if (!mounted.includes(key)) fail(scope, kind, `${prop}.paths`, key, `a key that is mounted (${listOf(mounted)})`);
+      const path = paths[key];
+      if (typeof path !== 'string' || path === '' || path.startsWith('/') || path.split('/').some((seg) => seg === '..' || seg === '')) {
+        fail(scope, kind, `${prop}.paths.${key}`, path, 'a relative file path under mountPath, without ".." or empty segments, e.g. \'client.key\'');
+      }
+      out[key] = path;
+    }
+    for (const key of mounted) {
+      const path = out[key] ?? key;
+      const other = taken.get(path);
+      if (other !== undefined) fail(scope, kind, `${prop}.paths`, path, `each file path once: keys ${other} and ${key} would both be written to ${path}`);
+      taken.set(path, key);
+    }
+    return out;
+  }
+
+  /** The files' mode: owner-readable permission bits. */
+  private fileMode(prop: string, mode: number | undefined): number | undefined {
+    if (mode === undefined) return undefined;
+    if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0o400 || mode > 0o777 || (mode & 0o022) !== 0) {
+      fail(this.scope, this.kind, prop, typeof mode === 'number' && Number.isInteger(mode) ? `0o${mode.toString(8)}` : mode,
+        'permission bits from 0o400 to 0o755 with the owner\'s read bit and no write bit for the group or others, e.g. 0o400 (write it in octal: 0o400, not 400)');
+    }
+    return mode;
   }
 
   private source(prop: string, source: ISecretSource): ISecretSource {

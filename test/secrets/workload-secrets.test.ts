@@ -133,7 +133,15 @@ describe('a workload reading secrets from sources', () => {
     ['an env name that is not a variable name', (s: Sources) => [{ source: s.db, env: { 'DB-PASSWORD=': 'password' } }], `${at}invalid secrets[0].env "DB-PASSWORD="; expected`],
     ['an env name twice', (s: Sources) => [{ source: s.db, env: { TOKEN: 'password' } }, { source: s.api, env: { TOKEN: 'token' } }],
       `${at}invalid secrets[1].env "TOKEN"; expected each environment variable of the container once (it is also in env, secretEnv or another secret).`],
-    ['files without a mountPath', (s: Sources) => [{ source: s.tls, env: { KEY: 'tls.key' }, files: ['tls.key'] }], `${at}invalid secrets[0].files ["tls.key"]; expected files only with a mountPath: where they are mounted.`],
+    ['files without a mountPath', (s: Sources) => [{ source: s.tls, env: { KEY: 'tls.key' }, files: ['tls.key'] }], `${at}invalid secrets[0].files ["tls.key"]; expected files only with a mountPath: where the files are mounted.`],
+    ['paths without a mountPath', (s: Sources) => [{ source: s.tls, env: { KEY: 'tls.key' }, paths: { 'tls.key': 'client.key' } }], `${at}invalid secrets[0].paths {"tls.key":"client.key"}; expected paths only with a mountPath: where the files are mounted.`],
+    ['a path for a key that is not mounted', (s: Sources) => [{ source: s.tls, mountPath: '/tls', files: ['tls.key'], paths: { 'tls.crt': 'client.crt' } }], `${at}invalid secrets[0].paths "tls.crt"; expected a key that is mounted ("tls.key").`],
+    ['an absolute path', (s: Sources) => [{ source: s.tls, mountPath: '/tls', paths: { 'tls.key': '/client.key' } }], `${at}invalid secrets[0].paths.tls.key "/client.key"; expected a relative file path under mountPath, without ".." or empty segments, e.g. 'client.key'.`],
+    ['a path with ..', (s: Sources) => [{ source: s.tls, mountPath: '/tls', paths: { 'tls.key': '../client.key' } }], `${at}invalid secrets[0].paths.tls.key "../client.key"; expected a relative file path under mountPath, without ".." or empty segments, e.g. 'client.key'.`],
+    ['two keys on one path', (s: Sources) => [{ source: s.tls, mountPath: '/tls', paths: { 'tls.key': 'tls.crt' } }], `${at}invalid secrets[0].paths "tls.crt"; expected each file path once: keys tls.crt and tls.key would both be written to tls.crt.`],
+    ['paths for a Secret with unknown keys', () => [{ source: new ExistingSecret(new Chart(Testing.app(), 'test', { namespace: 'shop' }), 'x'), mountPath: '/x', paths: { a: 'b' } }], `${at}invalid secrets[0].paths {"a":"b"}; expected paths with files: the keys of Secret "x" are not known, so list the keys to mount in files.`],
+    ['a mode written in decimal', (s: Sources) => [{ source: s.tls, mountPath: '/tls', fileMode: 400 }], `${at}invalid secrets[0].fileMode "0o620"; expected permission bits from 0o400 to 0o755 with the owner's read bit and no write bit for the group or others, e.g. 0o400 (write it in octal: 0o400, not 400).`],
+    ['a mode the owner cannot read', (s: Sources) => [{ source: s.tls, mountPath: '/tls', fileMode: 0o200 }], `${at}invalid secrets[0].fileMode "0o200"; expected permission bits from 0o400 to 0o755 with the owner's read bit and no write bit for the group or others, e.g. 0o400 (write it in octal: 0o400, not 400).`],
     ['a file the Secret does not have', (s: Sources) => [{ source: s.tls, mountPath: '/tls', files: ['ca.crt'] }], `${at}invalid secrets[0].files "ca.crt"; expected a key of Secret "tls" ("tls.crt", "tls.key").`],
     ['an empty file list', (s: Sources) => [{ source: s.tls, mountPath: '/tls', files: [] }], `${at}invalid secrets[0].files []; expected a non-empty list of keys of the Secret, or leave it out to mount every key.`],
     ['a relative mountPath', (s: Sources) => [{ source: s.tls, mountPath: 'tls' }], `${at}invalid secrets[0].mountPath "tls"; expected an absolute path other than "/".`],
@@ -190,5 +198,13 @@ describe('a workload reading secrets from sources', () => {
     expect(errorOf(() => make({ 'secret-no-plaintext.env': 'LICENSE_KEY' }))).toBe(
       `${at}invalid skip.secret-no-plaintext.env "LICENSE_KEY"; expected lines "<VARIABLE>[, <VARIABLE>...]: <reason>", e.g. 'MAX_TOKENS, TOKENIZER: model settings, not secrets': the variables whose literal values are not secrets, and why.`);
     expect(errorOf(() => make({ 'secret-no-plaintext.files': 'x: y' }))).toContain(`${at}invalid skip.secret-no-plaintext.files "secret-no-plaintext.files"; expected a rule id of the catalog, or one of`);
+  });
+
+  it('names files after paths and sets their mode', () => {
+    const { chart } = build(Testing.app(), (s) => ({ secrets: [{ source: s.tls, mountPath: '/etc/tls', paths: { 'tls.key': 'client.key' }, fileMode: 0o400 }] }));
+    const volume = deployment(chart).spec.template.spec.volumes.find((v: any) => v.secret);
+    expect(volume.secret).toEqual({ secretName: 'tls', defaultMode: 0o400, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'client.key' }] });
+    const { chart: listed } = build(Testing.app(), (s) => ({ secrets: [{ source: s.tls, mountPath: '/etc/tls', files: ['tls.key'], paths: { 'tls.key': 'keys/client.key' } }] }));
+    expect(deployment(listed).spec.template.spec.volumes.find((v: any) => v.secret).secret).toEqual({ secretName: 'tls', defaultMode: 0o440, items: [{ key: 'tls.key', path: 'keys/client.key' }] });
   });
 });
