@@ -69,10 +69,10 @@ export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: 
  */
 function checkScopedSkip(scope: IConstruct, kind: string, id: string): void {
   const [rule, check] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
-  const asked = [...SKIPPABLE_CHECKS.map((c) => `${POD_SECURITY}.${c}`), `${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}`].join(', ');
+  const asked = SKIPPABLE_CHECKS.map((c) => `${POD_SECURITY}.${c}`).join(', ');
   if (rule === SECRET_NO_PLAINTEXT && check === SECRET_ENV_CHECK) return;
   if (rule !== POD_SECURITY) {
-    fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog, or one of ${asked}: only pod-security and ${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK} have checks that can be waived on their own`);
+    fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog, or one of ${asked}, ${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}: only pod-security and ${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK} have checks that can be waived on their own`);
   }
   if (check === 'hostPath' || check === 'hostNetwork') {
     fail(scope, kind, `skip.${id}`, id, `one of ${asked}: host access is asked for with SafeDaemonSet's ${check === 'hostPath' ? 'hostPaths (each with its reason)' : 'hostNetwork and hostNetworkReason'}`);
