@@ -241,6 +241,50 @@ describe('ExistingSecret', () => {
   });
 });
 
+describe('ExternalSecretSource store references', () => {
+  const stores = (declare: (chart: Chart, other: Chart) => void) => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const other = new Chart(app, 'platform', { namespace: 'platform' });
+    declare(chart, other);
+    return chart;
+  };
+  const at = "ExternalSecretSource at 'test/db': ";
+  const source = (chart: Chart, store: SecretStoreRef) => new ExternalSecretSource(chart, 'db', { store, data: DATA });
+
+  it('refuses a SecretStore declared only as a ClusterSecretStore or only in another namespace', async () => {
+    const { crds } = await import('../../lib');
+    const cluster = stores((chart) => {
+      new crds.ClusterSecretStore(chart, 'vault', { metadata: { name: 'vault' }, spec: {} as any });
+      source(chart, SecretStoreRef.secretStore('vault'));
+    });
+    expect(errorOf(() => Testing.synth(cluster))).toContain(
+      `${at}invalid store "SecretStore vault"; expected a SecretStore the app declares in namespace "shop"; vault is a ClusterSecretStore: use SecretStoreRef.clusterSecretStore('vault').`);
+    const elsewhere = stores((chart, other) => {
+      new crds.SecretStore(other, 'vault', { metadata: { name: 'vault' }, spec: {} as any });
+      source(chart, SecretStoreRef.secretStore('vault'));
+    });
+    expect(errorOf(() => Testing.synth(elsewhere))).toContain(
+      `${at}invalid store "SecretStore vault"; expected a SecretStore the app declares in namespace "shop"; vault is a SecretStore of namespace "platform", which an ExternalSecret of namespace "shop" cannot read.`);
+    const wrongKind = stores((chart) => {
+      new crds.SecretStore(chart, 'vault', { metadata: { name: 'vault' }, spec: {} as any });
+      source(chart, SecretStoreRef.clusterSecretStore('vault'));
+    });
+    expect(errorOf(() => Testing.synth(wrongKind))).toContain(
+      `${at}invalid store "ClusterSecretStore vault"; expected a ClusterSecretStore the app declares (none); vault is a SecretStore in namespace "shop": use SecretStoreRef.secretStore('vault') from that namespace.`);
+  });
+
+  it('accepts a store the app declares where the reference looks, and any store when the app declares none', async () => {
+    const { crds } = await import('../../lib');
+    const ok = [
+      stores((chart) => { new crds.SecretStore(chart, 'vault', { metadata: { name: 'vault' }, spec: {} as any }); source(chart, SecretStoreRef.secretStore('vault')); }),
+      stores((chart, other) => { new crds.ClusterSecretStore(other, 'vault', { metadata: { name: 'vault' }, spec: {} as any }); source(chart, SecretStoreRef.clusterSecretStore('vault')); }),
+      stores((chart) => { source(chart, SecretStoreRef.secretStore('vault')); }),
+    ];
+    for (const chart of ok) expect(Testing.synth(chart).filter((m: any) => m.kind === 'ExternalSecret')).toHaveLength(1);
+  });
+});
+
 describe('the crds submodule', () => {
   it('exports the generated classes users declare next to the constructs', async () => {
     const { crds } = await import('../../lib');
