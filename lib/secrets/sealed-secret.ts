@@ -74,7 +74,9 @@ export class SealedSecretSource extends Construct implements ISecretSource {
     const source = resolveSourceProps(this, KIND, id, props);
     const data = props.encryptedData;
     if (data === null || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) {
-      fail(this, KIND, 'encryptedData', data, 'a map of Secret keys to the values kubeseal encrypted, with at least one key');
+      // An empty map is shown; anything else only by its type, as it may hold plain values.
+      const shown = isEmptyMap(data) ? data : `(${Array.isArray(data) ? 'a list' : data === null ? 'null' : typeof data}, not shown)`;
+      fail(this, KIND, 'encryptedData', shown, 'a map of Secret keys to the values kubeseal encrypted, with at least one key');
     }
     const keys = checkSecretKeys(this, KIND, 'encryptedData', Object.keys(data));
     const encryptedData: { [key: string]: string } = {};
@@ -110,4 +112,8 @@ export class SealedSecretSource extends Construct implements ISecretSource {
       },
     });
   }
+}
+
+function isEmptyMap(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
 }

@@ -59,13 +59,15 @@ describe('secret-no-plaintext: names and formats', () => {
     ['config.yaml', `github:\n  org: acme\n  token: ${GH}\n`, 'sets token on line 3, which holds a GitHub token'],
     ['ca.b64', Buffer.from(PEM).toString('base64'), 'holds private-key material in base64'],
     ['DB_PASSWORD', 'hunter2', NAME],
+    ['settings.json', '{\n  "db": {\n    "password": "hunter2",\n    "port": 5432\n  }\n}\n', 'sets password on line 3, which has a name that says it is a secret and a literal value'],
   ])('flags a ConfigMap entry %s', (key, value, problem) => {
     expect(configEntryProblem(key, value)).toBe(problem);
   });
 
   it.each([
     ['application.properties', 'server.port=8080\ndb.password=${DB_PASSWORD}\ndb.password.min-length=12\n'],
-    ['config.yaml', 'auth:\n  tokenTtl: 1h\n  secretBackend: vault\n'],
+    ['config.yaml', 'auth:\n  tokenTtl: 1h\n  secretBackend: vault\n  grpcAuth: tls\n'],
+    ['settings.json', '{ "passwordMinLength": 12, "tokenIssuer": "https://auth.example.com" }'],
     ['ca.crt', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'],
   ])('passes a ConfigMap entry %s', (key, value) => {
     expect(configEntryProblem(key, value)).toBeUndefined();

@@ -187,6 +187,8 @@ describe('SealedSecretSource', () => {
   });
 
   it('never shows a refused value in the error', () => {
+    expect(errorOf(() => new SealedSecretSource(shop(), 'tls', { encryptedData: ['hunter2'] as any }))).toBe(
+      `${at}invalid encryptedData "(a list, not shown)"; expected a map of Secret keys to the values kubeseal encrypted, with at least one key.`);
     for (const value of ['hunter2', 'aHVudGVyMg==', `${'x'.repeat(99)}!`]) {
       const text = errorOf(() => new SealedSecretSource(shop(), 'tls', { encryptedData: { k: value } }));
       expect(text).toContain('invalid encryptedData.k "(');

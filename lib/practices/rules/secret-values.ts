@@ -73,7 +73,7 @@ const KNOWN_VALUES = new Set([
   'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth',
   'vault', 'aws', 'gcp', 'azure', 'kubernetes', 'env', 'file', 'memory', 'redis', 'database', 'sops',
   'argon2', 'argon2id', 'bcrypt', 'scrypt', 'pbkdf2', 'sha256', 'sha512', 'hs256', 'hs512', 'rs256', 'es256',
-  'jwt', 'opaque', 'basic', 'bearer', 'header', 'cookie', 'query',
+  'jwt', 'opaque', 'basic', 'bearer', 'header', 'cookie', 'query', 'tls', 'mtls', 'oauth', 'oauth2', 'oidc', 'ldap', 'saml', 'iam',
 ]);
 const FILE_NAME = /^[\w-]+(\.[\w-]+)*\.(txt|json|ya?ml|pem|crt|cert|key|p12|pfx|jks|env|conf|cfg|ini|toml|properties|secret|token)$/i;
 const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -130,8 +130,8 @@ export function plaintextSecretProblem(name: string, value: string): string | un
   return 'has a name that says it is a secret and a literal value';
 }
 
-/** `KEY=value`, `key: value`, `export KEY="value"` lines of a config file (properties, .env, YAML, INI). */
-const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*(.*?)\s*$/;
+/** `KEY=value`, `key: value`, `export KEY="value"`, `"key": "value",` lines of a config file (properties, .env, YAML, INI, JSON). */
+const ASSIGNMENT = /^\s*(?:export\s+)?(["']?)([A-Za-z_][\w.-]*)\1\s*[=:]\s*(.*?)\s*,?\s*$/;
 
 /** Assignments of a config file: name and unquoted value, with their line number (1-based). */
 export function fileAssignments(text: string): Array<{ name: string; value: string; line: number }> {
@@ -140,9 +140,9 @@ export function fileAssignments(text: string): Array<{ name: string; value: stri
     if (/^\s*[#;!]/.test(l)) return;
     const m = ASSIGNMENT.exec(l.replace(/^\s*-\s+/, ''));
     if (!m) return;
-    let value = m[2];
+    let value = m[3];
     if (value.length >= 2 && (value[0] === '"' || value[0] === '\'') && value[value.length - 1] === value[0]) value = value.slice(1, -1);
-    out.push({ name: m[1], value, line: i + 1 });
+    out.push({ name: m[2], value, line: i + 1 });
   });
   return out;
 }
