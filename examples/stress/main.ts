@@ -329,12 +329,16 @@ const payment = new ExternalSecretSource(vault, 'payment', {
   creationPolicy: ExternalSecretCreationPolicy.ORPHAN,
   deletionPolicy: ExternalSecretDeletionPolicy.DELETE,
 });
+// kubeseal --raw output (sealed with the stress cluster's 2048-bit key).
+const SEALED_TLS_CRT = 'AQA+Vc/TSSg9SA/2k8DXugwvpFFpHTSIJE2zBnkACW0IXja8fsM+Ek5Ipk8XPxp9v1m8VUxmCdtt1HK1eEy9C3EdC3/rK+TwNb/pjCX7DKwoYHp+EM6RiFsqEWe/UYfmBeWub9VqiDbiCqpiTip4om+do+05wnp4A3WvlHmU9YE63ebibz7HijdWI2vGdxrJTCVLlqXtgnJ0DE7W7y8gmNYuPntrBZ8uL+ppK0vPXon1AIQVLBLkicU7WhzWmCxufAei19KHCl2QPrFakD2r4q///QQZSEQb6TiSB+Nyj1ADE7c5W9n9YyNZ2+YF8yu/OmNxZ5+E2SnqEekOtTAJo762f7bdwq4oWniiVHm8eVWsRkcu48WTz0p6DzO7QeqRhuDBz3UEl7cNjdwzrykT5oEL';
+const SEALED_TLS_KEY = 'AQAC66jvetDa1Vd+vs7jPfNt5unNCEvPkxuUHnyPwSSDsKdvvsRgio/y2CJEvtXjXAOmMl/EB64NUuMYlElTCnqEVlx4U557AnPBI0SXvKrMnFhwFZCMGT0fzEKoVat7siQen0kLPyottP/xqML0o7a2yqjsdqu58ag7Nho93p/TXLVVNImiDaav/j4sZIgEXuiYnvEaBQOVWcfIZCv3Xs603TWTB0d8AyGFV599bFqltCnfqxgpEfDtCAUOgRE9OXTFeBqryO4/4sbx1rhISZU4he6WzF0f0qeYnD9BjWeYzqv4uUzEdcmtmzgFM5ygUAe1xiZLo/o8i4XQzxrAe+2o8tFLgd7ICZyUnanbkxfd32tT6V+Vvccaau2I+fY6W0DQVO1/KUwFB6EmqrkKH61S';
+const SEALED_TOKEN = 'AQBvdIlZXKryybnm/6P4XWF4OX7F7zdE7BDiUKS9WRxtqt9Mwo+GQwXFekK7IncBBGx4yJRBg/U2646jnVDeoBcoysMfU43X2kTTiokQrHy7j0RqqT+neJDSgjkFHstbjj71p9hn4bZXj7SIGJDxGAb4i52uCho7q/J8ci5hM64++PSIPTbvrtmRf4vIpK7J5ZEs1KugP8P7KuSdpdskZDM8FvwqN9/TMYIASX+wPBsohRJA9PucSUd6NAVArGwip7eizKK+2IznQsjyUS0X+RO4FzF1fJ8Z2OG/jyuW976ZHjPNTFbiL6tgznlaeVAYS4oNPWaqvMt0zAinylJ7yEGD0vvRRLlTwfbdZam84FFW7TajWbjen+L8U/hjv4UOlitcTBT5n5IC7Q==';
 const sealedTls = new SealedSecretSource(vault, 'sealed-tls', {
-  encryptedData: { 'tls.crt': 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq', 'tls.key': 'AgCx8Q0ZyVb4nLmRk2sT9uWq1eH6jD5o' },
+  encryptedData: { 'tls.crt': SEALED_TLS_CRT, 'tls.key': SEALED_TLS_KEY },
   scope: SealedSecretScope.NAMESPACE_WIDE,
   type: 'kubernetes.io/tls',
 });
-const sealedToken = new SealedSecretSource(vault, 'sealed-token', { encryptedData: { token: 'AgD2p7Kq9sLw3xYz' }, scope: SealedSecretScope.CLUSTER_WIDE });
+const sealedToken = new SealedSecretSource(vault, 'sealed-token', { encryptedData: { token: SEALED_TOKEN }, scope: SealedSecretScope.CLUSTER_WIDE });
 const registry = new ExistingSecret(vault, 'registry', { name: 'registry-token', keys: ['token'], version: '2026-11' });
 new SafeDeployment(vault, 'checkout', {
   image: 'registry.example.com/vault/checkout:1.2.0',

@@ -184,7 +184,8 @@ export class GuardrailsApp extends App {
 function validate(app: App, cache: SubtreeCache): void {
   const errors: string[] = [];
   for (const child of cache.findAll(app)) {
-    for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
+    // The app itself has no path: its errors (app-wide enforcement) need no empty "[]".
+    for (const error of child.node.validate()) errors.push(child.node.path === '' ? error : `[${child.node.path}] ${error}`);
   }
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);

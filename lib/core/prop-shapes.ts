@@ -773,7 +773,9 @@ export const STRUCT_SHAPES: { readonly [struct: string]: { readonly [prop: strin
     source: 'object:ISecretSource',
     env: '{string}?',
     mountPath: 'string?',
-    files: 'string[]?'
+    files: 'string[]?',
+    paths: '{string}?',
+    fileMode: 'number?'
   },
   SidecarContainerProps: {
     ports: 'struct:NamedPort[]?',

@@ -102,7 +102,8 @@ export function shapeProblem(type: string, value: unknown, prop: string, top = f
     }
     for (const [key, fieldType] of Object.entries(fields)) {
       const p = shapeProblem(fieldType, (value as any)[key], top ? key : `${prop}.${key}`);
-      if (p) return p;
+      // A hint that repeats the value ("quote it: ...") goes too.
+      if (p) return SECRET_FIELDS.has(`${name}.${key}`) ? { ...p, value: new Hidden(p.value), expected: p.expected.replace(/ \((quote it:|write) .*\)$/, '') } : p;
     }
     return undefined;
   }
@@ -223,8 +224,23 @@ function isInstanceOf(value: unknown, name: string): boolean {
   return false;
 }
 
+/** Fields whose values are probably secrets: an error names their shape, never their content. */
+const SECRET_FIELDS = new Set(['SealedSecretSourceProps.encryptedData']);
+
+/** A value an error message must not show (it may be a plain secret): only its shape. */
+class Hidden {
+  constructor(private readonly value: unknown) {}
+  public toString(): string {
+    const v = this.value;
+    if (typeof v === 'string') return `(${v.length} characters, not shown)`;
+    if (Array.isArray(v)) return '(a list, not shown)';
+    return `(${v === null ? 'null' : typeof v}, not shown)`;
+  }
+}
+
 /** A value for an error message: objects that are not plain data by their class. */
 function preview(value: unknown): string {
+  if (value instanceof Hidden) return String(value);
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !isPlainObject(value)) {
     return `(a ${Object.getPrototypeOf(value)?.constructor?.name ?? 'object'})`;
   }

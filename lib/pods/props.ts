@@ -142,16 +142,34 @@ export interface SecretUse {
    */
   readonly env?: { [name: string]: string };
   /**
-   * Absolute path where the Secret's keys are mounted as read-only files (mode 0440, readable
+   * Absolute path where the Secret's keys are mounted as read-only files (mode 0440 unless `fileMode` says otherwise, readable
    * by the pod's group).
    * @default - not mounted
    */
   readonly mountPath?: string;
   /**
-   * Keys mounted as files (named like the key) under `mountPath`.
+   * Keys mounted as files (named like the key, or as `paths` says) under `mountPath`.
    * @default - every key of the Secret
    */
   readonly files?: string[];
+  /**
+   * File names of mounted keys: key -> path relative to `mountPath`, e.g.
+   * `{ 'tls.key': 'client.key' }`. Other keys keep their own name. With a source whose keys are
+   * not known (an ExistingSecret without `keys`), list the keys in `files`.
+   * Errors: a key that is not mounted, a path that is absolute, empty, has a `..` segment or is
+   * given twice.
+   * @default - each file is named like its key
+   */
+  readonly paths?: { [key: string]: string };
+  /**
+   * Permission bits of the files (the volume's `defaultMode`), e.g. `0o400` for an SSH key. The
+   * kubelet adds read permission for the pod's fsGroup, which the containers run as, so that
+   * they can read the files. Errors: not an integer from 0o400 to 0o755 with the owner's read
+   * bit, or a write bit for the group or others (e.g. 400 written in decimal, which is 0o620).
+   * @default 0o440: readable by the owner and the pod's group
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/#secret-files-permissions
+   */
+  readonly fileMode?: number;
 }
 
 /** A PersistentVolumeClaim mounted into the main container (rule `rwo-volume`). */

@@ -11,7 +11,7 @@ import {
   checkAnnotationsSize, checkBoolean, checkConfigData, checkDistinctPaths, checkDnsSubdomain, checkLabels, checkNonEmptyLabelValue, checkUnused, dns1035LabelProblem, dns1123LabelProblem, isLabelValue,
 } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
-import { exceptionAnnotations, MIN_ID, POD_SECURITY, PodSecurityException, SKIPPABLE_CHECKS } from '../practices/exceptions';
+import { ENV_LINE, exceptionAnnotations, MIN_ID, POD_SECURITY, PodSecurityException, SECRET_ENV_CHECK, SECRET_NO_PLAINTEXT, SKIPPABLE_CHECKS } from '../practices/exceptions';
 import { skipAnnotationBytes, validateSkips } from '../practices/skip';
 import { RenderedResources, ResourcePreset, resolveResources } from '../workloads/resources';
 import { PodPorts, ResolvedMetrics, ResolvedPort, resolveMainPorts, resolveMetrics } from './ports';
@@ -275,6 +275,18 @@ function resolveExceptions(scope: IConstruct, K: string, skips: Map<string, stri
     } else {
       if (asked[check] >= MIN_ID) fail(scope, K, prop, reason, `no such skip while ${check} is ${asked[check]} (${MIN_ID} or more needs none): it would waive nothing`);
       out.push({ check, scope: String(asked[check]), reason });
+    }
+  }
+  const env = skips.get(`${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}`);
+  if (env !== undefined) {
+    const lines = env.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    for (const line of lines) {
+      const m = ENV_LINE.exec(line);
+      if (!m) {
+        fail(scope, K, `skip.${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}`, line,
+          'lines "<VARIABLE>[, <VARIABLE>...]: <reason>", e.g. \'MAX_TOKENS, TOKENIZER: model settings, not secrets\': the variables whose literal values are not secrets, and why');
+      }
+      out.push({ rule: SECRET_NO_PLAINTEXT, check: SECRET_ENV_CHECK, scope: m[1], reason: m[2] });
     }
   }
   return out;

@@ -22,6 +22,10 @@ export interface ResolvedVolume {
   readonly files?: string[];
   /** secret: the Secret's name. */
   readonly secretName?: string;
+  /** secret: file names of keys that are not named like the key. */
+  readonly paths?: { [key: string]: string };
+  /** secret: the files' mode (default 0o440). */
+  readonly mode?: number;
   /** claim: the claim name and access. */
   readonly claimName?: string;
   readonly readOnly?: boolean;
@@ -128,10 +132,10 @@ export class PodVolumes {
   }
 
   /** A Secret's keys as read-only files (rule secret-no-plaintext), as volume `secret-<name>`. */
-  public secret(prop: string, secretName: string, files: string[] | undefined, mountPath: string): ResolvedMount {
+  public secret(prop: string, secretName: string, files: string[] | undefined, mountPath: string, paths?: { [key: string]: string }, mode?: number): ResolvedMount {
     if (typeof mountPath !== 'string' || !mountPath.startsWith('/') || mountPath === '/') fail(this.scope, this.kind, prop, mountPath, 'an absolute path other than "/"');
     const name = this.uniqueName(`secret-${secretName}`);
-    this.push({ name, type: 'secret', secretName, files });
+    this.push({ name, type: 'secret', secretName, files, paths, mode });
     return { volume: name, mountPath, readOnly: true };
   }
 

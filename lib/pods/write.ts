@@ -114,7 +114,7 @@ function writeVolume(v: ResolvedVolume, refs: PodRefs): any {
       return { name: v.name, configMap: { name: refs.configMapName, items: v.files!.map((f) => ({ key: f, path: f })) } };
     case 'secret':
       // 0440: readable by the pod's fsGroup, which the containers run as.
-      return { name: v.name, secret: { secretName: v.secretName, defaultMode: 0o440, items: v.files?.map((f) => ({ key: f, path: f })) } };
+      return { name: v.name, secret: { secretName: v.secretName, defaultMode: v.mode ?? 0o440, items: v.files?.map((f) => ({ key: f, path: v.paths?.[f] ?? f })) } };
     case 'claim':
       return { name: v.name, persistentVolumeClaim: { claimName: v.claimName, readOnly: v.readOnly ? true : undefined } };
     default:

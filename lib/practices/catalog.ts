@@ -159,7 +159,7 @@ export const RULES: readonly RuleInfo[] = [
     reason: 'traffic must skip unready pods (003)',
     fix: 'route to a Service of the app that selects pods with readiness probes' },
   { id: 'secret-no-plaintext', group: 'secret', profiles: ALL,
-    requirement: 'no Secret with literal values is synthesized, no secret is a literal env value (a name that says secret, a URL with a password, a private key), and every Secret a pod reads has a source',
+    requirement: 'no Secret with literal values is synthesized (SOPS-encrypted values aside), no secret is a literal in env, args, ConfigMaps, annotations, templates or stores (a name that says secret, a token, key or password format), and every Secret a pod reads has exactly one source that makes the keys it reads',
     reason: 'raw Secrets must never be committed to git (001, 002)',
     fix: 'use an ExternalSecret, a SealedSecret or a Secret that already exists in the cluster' },
   { id: 'api-valid', group: 'api', profiles: ALL,

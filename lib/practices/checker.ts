@@ -6,7 +6,7 @@
 import { findRule, isSwitchable, notSwitchableWhy, RULES } from './catalog';
 import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
-import { POD_SECURITY, readWaivers } from './exceptions';
+import { readWaivers } from './exceptions';
 import { Obj, ObjectIndex, isObject } from './objects';
 import { RULE_CHECKS } from './rules';
 import { CheckResult, RuleSuppression, RuleViolation } from './types';
@@ -130,7 +130,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
     for (const problem of waivers.problems) warnings.push(`${objectWhere(obj)}: ${problem}`);
     for (const w of waivers.list) {
       suppressions.push({
-        rule: POD_SECURITY,
+        rule: w.rule,
         reason: w.reason,
         kind: obj.kind,
         namespace: obj.ns || undefined,

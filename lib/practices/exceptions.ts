@@ -18,6 +18,12 @@
  * Everything else of the rule still applies: privileged containers, privilege escalation,
  * added capabilities, hostPID, hostIPC, another path, a writable mount or another UID are
  * violations.
+ *
+ * Rule `secret-no-plaintext` has one such check, `env`: the annotation
+ * `guardrails.cdk8s.io/skip.secret-no-plaintext.env` with lines `NAME1, NAME2: <reason>`
+ * waives the literal values of those environment variables (also read from a ConfigMap, or
+ * those keys of a ConfigMap that carries the annotation) whose names or formats look like
+ * secrets; every other finding of the rule still applies.
  */
 import { SKIP_ANNOTATION_PREFIX } from './skip-keys';
 
@@ -27,6 +33,10 @@ export const POD_SECURITY = 'pod-security';
 /** The checks of rule `pod-security` that can be waived on their own (Kubernetes field names). */
 export const POD_SECURITY_CHECKS = ['hostNetwork', 'hostPath', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsUser'] as const;
 export type PodSecurityCheck = typeof POD_SECURITY_CHECKS[number];
+
+/** The rule with the per-variable exception, and its check. */
+export const SECRET_NO_PLAINTEXT = 'secret-no-plaintext';
+export const SECRET_ENV_CHECK = 'env';
 
 /** The checks that a workload's `skip` map can waive (host access has SafeDaemonSet's own props). */
 export const SKIPPABLE_CHECKS = ['readOnlyRootFilesystem', 'runAsGroup', 'runAsUser'] as const;
@@ -45,15 +55,17 @@ const LINE_SHAPE: { [check in PodSecurityCheck]: string } = {
 
 /** One waived check, for one scope, as written and as read. */
 export interface PodSecurityException {
-  readonly check: PodSecurityCheck;
+  /** The rule: pod-security unless given. */
+  readonly rule?: string;
+  readonly check: PodSecurityCheck | typeof SECRET_ENV_CHECK;
   /** What is waived, as the annotation line gives it: '1000', 'app, proxy', '/var/log (read-only)', '' for hostNetwork. */
   readonly scope: string;
   readonly reason: string;
 }
 
 /** The annotation key of one check. */
-export function exceptionAnnotationKey(check: PodSecurityCheck): string {
-  return `${SKIP_ANNOTATION_PREFIX}${POD_SECURITY}.${check}`;
+export function exceptionAnnotationKey(check: PodSecurityCheck | typeof SECRET_ENV_CHECK, rule: string = POD_SECURITY): string {
+  return `${SKIP_ANNOTATION_PREFIX}${rule}.${check}`;
 }
 
 /** The scope of a read-only hostPath exception. */
@@ -70,7 +82,7 @@ function oneLine(reason: string): string {
 export function exceptionAnnotations(list: readonly PodSecurityException[]): { [key: string]: string } {
   const lines = new Map<string, string[]>();
   for (const e of list) {
-    const key = exceptionAnnotationKey(e.check);
+    const key = exceptionAnnotationKey(e.check, e.rule);
     const line = e.scope === '' ? oneLine(e.reason) : `${e.scope}: ${oneLine(e.reason)}`;
     const existing = lines.get(key);
     if (existing) existing.push(line); else lines.set(key, [line]);
@@ -82,6 +94,7 @@ export function exceptionAnnotations(list: readonly PodSecurityException[]): { [
 
 /** A waiver read back from an object: the exception and what it lets through. */
 export interface Waiver extends PodSecurityException {
+  readonly rule: string;
   /** Counts the violations it hid (unique per object). */
   readonly id: string;
 }
@@ -93,6 +106,8 @@ export interface Waivers {
   readonly readOnlyRootFilesystem: Map<string, Waiver>;
   readonly hostPath: Map<string, Waiver>;
   readonly hostNetwork?: Waiver;
+  /** secret-no-plaintext.env: variable name -> waiver. */
+  readonly env: Map<string, Waiver>;
   /** Every waiver, in annotation order. */
   readonly list: Waiver[];
   /** Annotations or lines that waive nothing, and why. */
@@ -100,8 +115,12 @@ export interface Waivers {
 }
 
 const EMPTY: Waivers = {
-  runAsUser: new Map(), runAsGroup: new Map(), readOnlyRootFilesystem: new Map(), hostPath: new Map(), list: [], problems: [],
+  runAsUser: new Map(), runAsGroup: new Map(), readOnlyRootFilesystem: new Map(), hostPath: new Map(), env: new Map(), list: [], problems: [],
 };
+const ENV_NAME = '[A-Za-z_][-._A-Za-z0-9]*';
+/** A line of the secret-no-plaintext.env exception. */
+export const ENV_LINE = new RegExp(`^(${ENV_NAME}(?:, ${ENV_NAME})*): (.+)$`);
+const ENV_LINE_SHAPE = '<VARIABLE>[, <VARIABLE>...]: <reason>';
 const CACHE = new WeakMap<Map<string, string>, Waivers>();
 const CONTAINER = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const LINE: { [check in PodSecurityCheck]: RegExp } = {
@@ -123,15 +142,19 @@ export function readWaivers(scoped: Map<string, string>): Waivers {
   if (cached) return cached;
   const w = {
     runAsUser: new Map<number, Waiver>(), runAsGroup: new Map<number, Waiver>(), readOnlyRootFilesystem: new Map<string, Waiver>(),
-    hostPath: new Map<string, Waiver>(), hostNetwork: undefined as Waiver | undefined, list: [] as Waiver[], problems: [] as string[],
+    hostPath: new Map<string, Waiver>(), hostNetwork: undefined as Waiver | undefined, env: new Map<string, Waiver>(), list: [] as Waiver[], problems: [] as string[],
   };
   for (const [key, value] of [...scoped].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const annotation = `${SKIP_ANNOTATION_PREFIX}${key}`;
     const dot = key.indexOf('.');
     const rule = key.slice(0, dot);
     const check = key.slice(dot + 1) as PodSecurityCheck;
+    if (rule === SECRET_NO_PLAINTEXT && check as string === SECRET_ENV_CHECK) {
+      readEnvWaivers(w, key, annotation, value);
+      continue;
+    }
     if (rule !== POD_SECURITY) {
-      w.problems.push(`skip annotation ${annotation} waives part of rule "${rule}", and only pod-security has checks that can be waived on their own; it waives nothing`);
+      w.problems.push(`skip annotation ${annotation} waives part of rule "${rule}", and only pod-security and ${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK} have checks that can be waived on their own; it waives nothing`);
       continue;
     }
     if (!POD_SECURITY_CHECKS.includes(check)) {
@@ -152,8 +175,8 @@ export function readWaivers(scoped: Map<string, string>): Waivers {
         continue;
       }
       const waiver: Waiver = check === 'hostNetwork'
-        ? { check, scope: '', reason: m[1], id: `${key} ` }
-        : { check, scope: line.slice(0, line.length - m[2].length - 2), reason: m[2], id: `${key} ${m[1]}` };
+        ? { rule, check, scope: '', reason: m[1], id: `${key} ` }
+        : { rule, check, scope: line.slice(0, line.length - m[2].length - 2), reason: m[2], id: `${key} ${m[1]}` };
       w.list.push(waiver);
       switch (check) {
         case 'runAsUser': case 'runAsGroup': w[check].set(id, waiver); break;
@@ -165,4 +188,20 @@ export function readWaivers(scoped: Map<string, string>): Waivers {
   }
   CACHE.set(scoped, w);
   return w;
+}
+
+/** The lines of a secret-no-plaintext.env annotation: `NAME1, NAME2: reason`. */
+function readEnvWaivers(w: { env: Map<string, Waiver>; list: Waiver[]; problems: string[] }, key: string, annotation: string, value: string): void {
+  const lines = value.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length === 0) w.problems.push(`skip annotation ${annotation} has no reason, so the check still applies`);
+  for (const line of lines) {
+    const m = ENV_LINE.exec(line);
+    if (!m || m[2].trim() === '') {
+      w.problems.push(`skip annotation ${annotation}: the line ${JSON.stringify(line)} is not "${ENV_LINE_SHAPE}"; it waives nothing`);
+      continue;
+    }
+    const waiver: Waiver = { rule: SECRET_NO_PLAINTEXT, check: SECRET_ENV_CHECK, scope: m[1], reason: m[2], id: `${key} ${m[1]}` };
+    w.list.push(waiver);
+    for (const name of m[1].split(', ')) w.env.set(name, waiver);
+  }
 }

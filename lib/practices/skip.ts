@@ -4,7 +4,7 @@ import { constructCreated } from '../core/construct-hooks';
 import { fail } from '../core/errors';
 import { annotationsBytes, checkAnnotationsSize } from '../core/validate';
 import { findRule, RULE_IDS, RULES, RuleGroup } from './catalog';
-import { POD_SECURITY, SKIPPABLE_CHECKS } from './exceptions';
+import { POD_SECURITY, SECRET_ENV_CHECK, SECRET_NO_PLAINTEXT, SKIPPABLE_CHECKS } from './exceptions';
 
 import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from './skip-keys';
 
@@ -48,7 +48,9 @@ export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: 
       fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog: ${RULE_IDS.join(', ')}`);
     }
     const rule = findRule(id.split('.')[0])!;
-    if (own !== undefined && rule.group !== own) {
+    // The per-variable exception of secret-no-plaintext is about the workload's own env.
+    const ownEnv = id === `${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}` && own === 'workload';
+    if (own !== undefined && rule.group !== own && !ownEnv) {
       const ids = RULES.filter((r) => r.group === own).map((r) => r.id);
       fail(scope, kind, `skip.${id}`, id, `a rule that a ${kind} can switch off (${rule.group} rules are switched off on the ${rule.group}): ${ids.join(', ')}`);
     }
@@ -68,8 +70,9 @@ export function validateSkips(scope: IConstruct, kind: string, skip: { [ruleId: 
 function checkScopedSkip(scope: IConstruct, kind: string, id: string): void {
   const [rule, check] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
   const asked = SKIPPABLE_CHECKS.map((c) => `${POD_SECURITY}.${c}`).join(', ');
+  if (rule === SECRET_NO_PLAINTEXT && check === SECRET_ENV_CHECK) return;
   if (rule !== POD_SECURITY) {
-    fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog, or one of ${asked}: only pod-security has checks that can be waived on their own`);
+    fail(scope, kind, `skip.${id}`, id, `a rule id of the catalog, or one of ${asked}, ${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK}: only pod-security and ${SECRET_NO_PLAINTEXT}.${SECRET_ENV_CHECK} have checks that can be waived on their own`);
   }
   if (check === 'hostPath' || check === 'hostNetwork') {
     fail(scope, kind, `skip.${id}`, id, `one of ${asked}: host access is asked for with SafeDaemonSet's ${check === 'hostPath' ? 'hostPaths (each with its reason)' : 'hostNetwork and hostNetworkReason'}`);

@@ -1,11 +1,12 @@
-import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { fail } from '../core/errors';
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { errorText, fail } from '../core/errors';
+import { memoDuringSynth } from '../core/synthesis';
 import { checkDnsSubdomain, checkNonEmpty } from '../core/validate';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
 } from '../imports/externalsecret-external-secrets.io';
-import { ISecretSource, SecretSourceProps, checkSecretKeys, identityHash, resolveSourceProps } from './source';
+import { ISecretSource, SecretSourceProps, checkSecretKeys, claimSecretName, identityHash, namespaceOf, resolveSourceProps } from './source';
 
 const KIND = 'ExternalSecretSource';
 
@@ -105,7 +106,11 @@ export interface ExternalSecretSourceProps extends SecretSourceProps {
  *
  * Errors (at construct time): a missing store or store name, no `data`, a `secretKey` that is
  * not a valid Secret key or is used twice, an empty `remoteKey`, a negative refresh interval,
- * and a deletionPolicy that does not fit the creationPolicy.
+ * a deletionPolicy that does not fit the creationPolicy, and a Secret name that another
+ * source of the namespace also makes. At synthesis, when the app declares SecretStores or
+ * ClusterSecretStores: a `SecretStoreRef.secretStore()` that names no SecretStore of the
+ * source's namespace (e.g. a store declared only as a ClusterSecretStore, or only in another
+ * namespace), and a `clusterSecretStore()` that names no ClusterSecretStore.
  * @see https://external-secrets.io/latest/api/externalsecret/
  */
 export class ExternalSecretSource extends Construct implements ISecretSource {
@@ -117,6 +122,8 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
   public readonly versionHash: string;
   /** Always false: the operator writes the Secret. */
   public readonly existing = false;
+  /** Who owns the Secret; with `NONE` the operator writes no Secret, and no workload may read it. */
+  public readonly creationPolicy: ExternalSecretCreationPolicy;
   /** The ExternalSecret object (escape hatch for JSON patches). */
   public readonly externalSecret: ExternalSecret;
 
@@ -154,10 +161,15 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
     const deletionPolicy = props.deletionPolicy ?? ExternalSecretDeletionPolicy.RETAIN;
     checkPolicies(this, creationPolicy, deletionPolicy);
 
+    // Merge and None write no Secret of their own.
+    if (creationPolicy === ExternalSecretCreationPolicy.OWNER || creationPolicy === ExternalSecretCreationPolicy.ORPHAN) claimSecretName(this, KIND, source.name);
     this.secretName = source.name;
+    this.creationPolicy = creationPolicy;
     this.secretKeys = [...seen].sort();
     // What decides the content: the store and the remote references with their versions.
     this.versionHash = identityHash({ store: [store.kind, store.name], data, version: source.version });
+    // Stores may be declared after the source: judged once the app is complete.
+    this.node.addValidation({ validate: () => storeRefProblems(this, store, namespaceOf(this)) });
     this.externalSecret = new ExternalSecret(this, 'Resource', {
       metadata: { name: source.name, labels: source.labels },
       spec: {
@@ -172,6 +184,40 @@ export class ExternalSecretSource extends Construct implements ISecretSource {
       },
     });
   }
+}
+
+/** The stores the app declares: kind -> names by namespace ('' for cluster stores). */
+function declaredStores(scope: IConstruct): Map<string, Array<{ name: string; namespace: string }>> {
+  const root = scope.node.root;
+  return memoDuringSynth(root, declaredStores, () => {
+    const out = new Map<string, Array<{ name: string; namespace: string }>>([['SecretStore', []], ['ClusterSecretStore', []]]);
+    for (const c of root.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || !c.apiVersion.startsWith('external-secrets.io/')) continue;
+      const list = out.get(c.kind);
+      if (list && typeof c.metadata.name === 'string') list.push({ name: c.metadata.name, namespace: c.metadata.namespace ?? Chart.of(c).namespace ?? '' });
+    }
+    return out;
+  });
+}
+
+/** Why the store reference names no store of the app (when the app declares stores), as error texts. */
+function storeRefProblems(scope: IConstruct, store: SecretStoreRef, namespace: string): string[] {
+  const stores = declaredStores(scope);
+  const namespaced = stores.get('SecretStore')!;
+  const cluster = stores.get('ClusterSecretStore')!;
+  if (namespaced.length === 0 && cluster.length === 0) return []; // the platform sets the stores up
+  const where = `${KIND} at '${scope.node.path}'`;
+  if (store.kind === 'ClusterSecretStore') {
+    if (cluster.some((s) => s.name === store.name)) return [];
+    const alt = namespaced.filter((s) => s.name === store.name).map((s) => `a SecretStore in namespace "${s.namespace}"`);
+    return [errorText(where, 'store', `ClusterSecretStore ${store.name}`, `a ClusterSecretStore the app declares (${cluster.map((s) => s.name).join(', ') || 'none'})${alt.length > 0 ? `; ${store.name} is ${alt.join(', ')}: use SecretStoreRef.secretStore('${store.name}') from that namespace` : ''}`)];
+  }
+  if (namespaced.some((s) => s.name === store.name && s.namespace === namespace)) return [];
+  const alt = [
+    ...cluster.filter((s) => s.name === store.name).map(() => `a ClusterSecretStore: use SecretStoreRef.clusterSecretStore('${store.name}')`),
+    ...namespaced.filter((s) => s.name === store.name).map((s) => `a SecretStore of namespace "${s.namespace}", which an ExternalSecret of namespace "${namespace}" cannot read`),
+  ];
+  return [errorText(where, 'store', `SecretStore ${store.name}`, `a SecretStore the app declares in namespace "${namespace}"${alt.length > 0 ? `; ${store.name} is ${alt.join(', and ')}` : ''}`)];
 }
 
 /** The combinations the operator accepts (its admission webhook refuses the others). */

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
 import { SealedSecret } from '../imports/sealedsecret-bitnami.com';
-import { ISecretSource, SecretSourceProps, checkSecretKeys, identityHash, resolveSourceProps } from './source';
+import { sealedValueProblem, secretTypeProblem } from './secret-data';
+import { ISecretSource, SecretSourceProps, checkSecretKeys, claimSecretName, identityHash, resolveSourceProps } from './source';
 
 const KIND = 'SealedSecretSource';
 
@@ -38,16 +39,22 @@ export interface SealedSecretSourceProps extends SecretSourceProps {
   readonly type?: string;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 /**
  * A Secret unsealed in the cluster by the sealed-secrets controller from data that only the
  * controller can decrypt, declared as a `SealedSecret` (bitnami.com/v1alpha1). The sealed
  * data may live in git (rule `secret-no-plaintext`); the checker counts the SealedSecret as
  * the provider of its Secret. A change of the sealed data rolls the pods that read it.
  *
- * Errors (at construct time): no `encryptedData`, a key that is not a valid Secret key, and a
- * value that is not base64 (e.g. a plain value that was never sealed).
+ * Errors (at construct time): no `encryptedData`, a key that is not a valid Secret key, a
+ * value that cannot be kubeseal's output (not base64, or shorter than the 2-byte length, the
+ * RSA ciphertext of at least 256 bytes and the AES-GCM tag it always holds: e.g. a plain value,
+ * or a plain value in base64, that was never sealed; the error names the key and the length,
+ * never the value), and keys that do not fit the `type` (`kubernetes.io/tls` without `tls.crt`
+ * and `tls.key`, `kubernetes.io/dockerconfigjson` without `.dockerconfigjson`,
+ * `kubernetes.io/basic-auth` without `username` or `password`, `kubernetes.io/ssh-auth`
+ * without `ssh-privatekey`), which the API server would refuse.
+ *
+ * The Secret is named after the SealedSecret, as the controller names it.
  * @see https://github.com/bitnami-labs/sealed-secrets
  */
 export class SealedSecretSource extends Construct implements ISecretSource {
@@ -67,15 +74,19 @@ export class SealedSecretSource extends Construct implements ISecretSource {
     const source = resolveSourceProps(this, KIND, id, props);
     const data = props.encryptedData;
     if (data === null || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) {
-      fail(this, KIND, 'encryptedData', data, 'a map of Secret keys to the values kubeseal encrypted, with at least one key');
+      // An empty map is shown; anything else only by its type, as it may hold plain values.
+      const shown = isEmptyMap(data) ? data : `(${Array.isArray(data) ? 'a list' : data === null ? 'null' : typeof data}, not shown)`;
+      fail(this, KIND, 'encryptedData', shown, 'a map of Secret keys to the values kubeseal encrypted, with at least one key');
     }
     const keys = checkSecretKeys(this, KIND, 'encryptedData', Object.keys(data));
     const encryptedData: { [key: string]: string } = {};
     for (const key of keys) {
       const value = data[key];
-      if (typeof value !== 'string' || value.length === 0 || !BASE64.test(value)) {
-        fail(this, KIND, `encryptedData.${key}`, typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}...` : value,
-          'the base64 text kubeseal wrote for this key: seal the value with `kubeseal --raw --scope <scope> --namespace <ns> --name <name>` (never put the plain value here)');
+      const problem = sealedValueProblem(value);
+      if (problem !== undefined) {
+        // Never echo the value: it is probably the plain secret.
+        fail(this, KIND, `encryptedData.${key}`, `(${typeof value === 'string' ? `${value.length} characters` : typeof value}, not shown)`,
+          `the base64 text kubeseal wrote for this key; this value ${problem}. Seal the value with \`kubeseal --raw --scope <scope> --namespace <ns> --name <name>\` (never put the plain value here)`);
       }
       encryptedData[key] = value;
     }
@@ -85,8 +96,11 @@ export class SealedSecretSource extends Construct implements ISecretSource {
     }
     const type = props.type ?? 'Opaque';
     if (typeof type !== 'string' || type === '') fail(this, KIND, 'type', type, 'a Secret type such as \'Opaque\'');
+    const typeProblem = secretTypeProblem(type, keys);
+    if (typeProblem !== undefined) fail(this, KIND, 'type', type, `a type that fits the keys of encryptedData (${keys.join(', ')}): ${typeProblem}; seal the missing keys or use type 'Opaque'`);
     const annotations = sealScope === SealedSecretScope.STRICT ? undefined : { [`sealedsecrets.bitnami.com/${sealScope}`]: 'true' };
 
+    claimSecretName(this, KIND, source.name);
     this.secretName = source.name;
     this.secretKeys = keys;
     this.versionHash = identityHash({ encryptedData, scope: sealScope, type, version: source.version });
@@ -98,4 +112,8 @@ export class SealedSecretSource extends Construct implements ISecretSource {
       },
     });
   }
+}
+
+function isEmptyMap(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
 }

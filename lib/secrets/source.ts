@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { joinApp } from '../core/collisions';
 import { fail } from '../core/errors';
 import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
-import { checkConfigKey, checkDnsSubdomain, checkLabels, checkLabelValue } from '../core/validate';
+import { checkDnsSubdomain, checkLabels, checkLabelValue } from '../core/validate';
+import { configMapKeyProblem } from '../core/validation/rules';
 
 /**
  * Where a workload's Secret comes from (rule `secret-no-plaintext`): an external store
@@ -74,8 +75,36 @@ export function resolveSourceProps(scope: Construct, kind: string, id: string, p
 
 /** Validates a list of Secret keys given as map keys or a list; returns them sorted. */
 export function checkSecretKeys(scope: IConstruct, kind: string, prop: string, keys: string[]): string[] {
-  for (const key of keys) checkConfigKey(scope, kind, prop, key);
+  for (const key of keys) checkSecretKey(scope, kind, prop, key);
   return [...keys].sort();
+}
+
+/** Validates one Secret key (the API server's rule for ConfigMap and Secret keys). */
+export function checkSecretKey(scope: IConstruct, kind: string, prop: string, key: string): string {
+  if (configMapKeyProblem(key) !== undefined) {
+    fail(scope, kind, prop, key, 'a Secret key of at most 253 characters: letters, digits, \'-\', \'_\' and \'.\', other than "." and ".." and not starting with ".."');
+  }
+  return key;
+}
+
+/** Secrets written by the sources of each app: `<namespace>/<name>` -> path of the source. */
+const WRITTEN = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Records that the source at `scope` makes Secret `name` in its chart's namespace; two sources
+ * making the same Secret would overwrite each other's values, so the second is refused.
+ */
+export function claimSecretName(scope: IConstruct, kind: string, name: string): void {
+  const root = scope.node.root;
+  let written = WRITTEN.get(root);
+  if (!written) WRITTEN.set(root, written = new Map());
+  const ns = namespaceOf(scope);
+  const key = `${ns}/${name}`;
+  const other = written.get(key);
+  if (other !== undefined) {
+    fail(scope, kind, 'name', name, `a Secret name no other source of namespace "${ns}" makes: ${other} also makes Secret "${name}", and the two would overwrite each other; give one source another name`);
+  }
+  written.set(key, scope.node.path);
 }
 
 /** The 16-hex hash of a source's identity (deterministic JSON of plain data). */

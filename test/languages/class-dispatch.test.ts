@@ -77,7 +77,7 @@ describe('GuardrailsApp called through its class, as jsii does', () => {
       spec: { selector: { matchLabels: { app: 'raw' } }, template: { metadata: { labels: { app: 'raw' } }, spec: { containers: [{ name: 'c', image: 'nginx:latest' }] } } },
     });
     const message = errorOf(() => viaClass(app, 'synth'));
-    expect(message).toMatch(/^Validation failed with the following errors:\n {2}\[\] image-pinned: Deployment legacy\/raw at legacy\/raw: /);
+    expect(message).toMatch(/^Validation failed with the following errors:\n {2}image-pinned: Deployment legacy\/raw at legacy\/raw: /);
     // a failed synthesis is over: nothing of it is kept for the next one
     expect(app.node.findAll().some((c) => Object.prototype.hasOwnProperty.call(c, 'toJson'))).toBe(false);
     errorOf(() => viaClass(app, 'synth'));

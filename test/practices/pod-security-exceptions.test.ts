@@ -137,7 +137,7 @@ describe('pod-security exceptions that waive nothing', () => {
     ['an unknown check', { [`${P}.privileged`]: 'needs it' },
       `${where}: skip annotation ${P}.privileged names no pod-security check that can be waived on its own (hostNetwork, hostPath, readOnlyRootFilesystem, runAsGroup, runAsUser); it waives nothing`],
     ['a check of another rule', { 'guardrails.cdk8s.io/skip.replicas-min.replicas': 'one' },
-      `${where}: skip annotation guardrails.cdk8s.io/skip.replicas-min.replicas waives part of rule "replicas-min", and only pod-security has checks that can be waived on their own; it waives nothing`],
+      `${where}: skip annotation guardrails.cdk8s.io/skip.replicas-min.replicas waives part of rule "replicas-min", and only pod-security and secret-no-plaintext.env have checks that can be waived on their own; it waives nothing`],
     ['a hostPath line without read-only', { [`${P}.hostPath`]: '/var/log: ships logs' },
       `${where}: skip annotation ${P}.hostPath: the line "/var/log: ships logs" is not "<path> (read-only): <reason>"; it waives nothing`],
     ['UID 0', { [`${P}.runAsUser`]: '0: legacy' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plaintextSecretProblem } from '../../lib/practices/rules/secret';
+import { sealed } from '../secrets/sealed';
 import { check, manifests, violationsOf } from './helpers';
 
 const NAME = 'has a name that says it is a secret and a literal value';
@@ -29,8 +30,8 @@ describe('secret-no-plaintext: literal env values', () => {
     ['API_KEY_REQUIRED', 'yes'],
     ['DB_PASSWORD', '$(SHARED_PASSWORD)'],
     ['DB_PASSWORD', '${SHARED_PASSWORD}'],
-    ['DB_PASSWORD_FILE', 'hunter2'],
-    ['TOKEN_PATH', 'token'],
+    ['DB_PASSWORD_FILE', 'secrets/db-password'],
+    ['TOKEN_PATH', 'token.txt'],
     ['SECRET_NAME', 'shop-db'],
     ['TOKEN_TTL', '3600'],
     ['DB_PASSWORD', '/run/secrets/db-password'],
@@ -78,7 +79,8 @@ describe('secret-no-plaintext: literal env values', () => {
       'spec.template.spec.initContainers[0].env[0]',
       `sets env PGPASSWORD of container migrate from a literal value, which ${NAME}: it ends up in git with the manifests`,
     ]]);
-    expect(found[0].fix).toBe('read PGPASSWORD from a Secret made by an ExternalSecret or SealedSecret (the workload\'s secrets prop), or from an existing Secret');
+    expect(found[0].fix).toBe('read PGPASSWORD from a Secret made by an ExternalSecret or SealedSecret (the workload\'s secrets prop), or from an existing Secret; '
+      + 'if the value is no secret, waive it with the annotation guardrails.cdk8s.io/skip.secret-no-plaintext.env: "PGPASSWORD: <reason>" (a workload\'s skip[\'secret-no-plaintext.env\'])');
     expect(violationsOf(check(broken(true)), 'secret-no-plaintext')).toEqual([]);
   });
 
@@ -106,7 +108,7 @@ describe('secret-no-plaintext: literal env values', () => {
         ];
       }),
       { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'db', namespace: 'shop', labels }, spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, target: { name: 'db-credentials' }, data: [{ secretKey: 'password', remoteRef: { key: 'shop/db' } }] } },
-      { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'tls', namespace: 'shop', labels }, spec: { encryptedData: { 'tls.key': 'QUJD' } } },
+      { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'tls', namespace: 'shop', labels }, spec: { encryptedData: { 'tls.key': sealed('tls.key') } } },
     ]);
     expect(violationsOf(result, 'secret-no-plaintext')).toEqual([]);
   });

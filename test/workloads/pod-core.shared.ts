@@ -178,7 +178,7 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(error({ skip: { 'pod-security.hostPath': 'x' } })).toBe(
           `${prefix} skip.pod-security.hostPath "pod-security.hostPath"; expected one of ${checks}: host access is asked for with SafeDaemonSet's hostPaths (each with its reason).`);
         expect(error({ skip: { 'replicas-min.replicas': 'x' } })).toBe(
-          `${prefix} skip.replicas-min.replicas "replicas-min.replicas"; expected a rule id of the catalog, or one of ${checks}: only pod-security has checks that can be waived on their own.`);
+          `${prefix} skip.replicas-min.replicas "replicas-min.replicas"; expected a rule id of the catalog, or one of ${checks}, secret-no-plaintext.env: only pod-security and secret-no-plaintext.env have checks that can be waived on their own.`);
         expect(error({ runAsUser: 1000, skip: { 'pod-security.runAsUser': ' ' } })).toBe(`${prefix} skip.pod-security.runAsUser " "; expected a non-empty reason: switching a rule off must say why.`);
       });
 
