@@ -182,7 +182,7 @@ function peerText(target: Workload, policyNamespace: string): string {
 
 /** Why no pod selector names a workload on the node's network; empty for other workloads. */
 function nodeNetworkNote(w: Workload, what: string): string {
-  return w.hostNetwork ? ` (${w.name} runs with hostNetwork: ${what} the node's address, which no pod selector matches)` : '';
+  return w.hostNetwork ? `; ${w.name} runs with hostNetwork: ${what} the node's address, which no pod selector matches` : '';
 }
 
 /** How the library declares the call once, or the other way out. */
@@ -211,11 +211,11 @@ export function blockedCalls(model: TrafficModel, evaluator = new NetworkPolicyE
     const refused: string[] = [];
     const fixes: string[] = [];
     if (v.egress && !v.egress.allowed) {
-      refused.push(`the egress of ${call.caller.name} (NetworkPolicy ${v.egress.policies.join(', ')})${nodeNetworkNote(call.callee, 'its pods have')}`);
+      refused.push(`the egress of ${call.caller.name} (NetworkPolicy ${v.egress.policies.join(', ')}${nodeNetworkNote(call.callee, 'its pods have')})`);
       fixes.push(`add an egress rule to ${call.caller.name}'s NetworkPolicy: to ${peerText(call.callee, call.caller.namespace)} on ${portText}`);
     }
     if (v.ingress && !v.ingress.allowed) {
-      refused.push(`the ingress of ${call.callee.name} (NetworkPolicy ${v.ingress.policies.join(', ')})${nodeNetworkNote(call.caller, 'its traffic has')}`);
+      refused.push(`the ingress of ${call.callee.name} (NetworkPolicy ${v.ingress.policies.join(', ')}${nodeNetworkNote(call.caller, 'its traffic has')})`);
       fixes.push(`add an ingress rule to ${call.callee.name}'s NetworkPolicy: from ${peerText(call.caller, call.callee.namespace)} on ${portText}`);
     }
     const others = call.ports.length > 1 ? ` (nor on any other port of the ${call.pod ? 'pod' : 'Service'}: ${call.ports.slice(1).map((x) => `${x.servicePort.protocol} ${x.targetPort}`).join(', ')})` : '';
