@@ -1,7 +1,6 @@
 import { App, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Guardrails, IsolatedNamespace, NetworkPeer, PodSecurityLevel, SafeDaemonSet, SafeDaemonSetProps, SafeDeployment, SafeStatefulSet } from '../../lib';
-import { errorOf } from '../helpers';
 
 const image = (n: string) => `ghcr.io/acme/${n}:1.0.0`;
 const VOLUMES = [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(1) }];
