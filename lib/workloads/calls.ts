@@ -2,11 +2,11 @@
  * Calls between workloads, declared once: the address the caller uses and the NetworkPolicy
  * rules on both sides come from the same declaration, so they cannot drift apart.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { podKindOf, podTemplateOf } from '../core/kinds';
 import { NetworkPort, NetworkProtocol } from '../network/network-peer';
+import { runsOnNodeNetwork } from '../network/node-network';
 import type { ISafeWorkload } from './safe-workload';
 
 /**
@@ -96,17 +96,6 @@ export function serviceAddress(scope: IConstruct, kind: string, prop: string, ca
 /** The NetworkPolicy port of a call: the container port behind the Service port. */
 export function policyPort(port: WorkloadPort): NetworkPort {
   return { port: port.targetPort, protocol: port.protocol };
-}
-
-/**
- * Whether a workload's pods run on the node's network: the pod template of its object says
- * `hostNetwork: true` (false while the object is not written yet).
- */
-export function runsOnNodeNetwork(workload: IConstruct): boolean {
-  return workload.node.findAll().some((c) => {
-    if (!ApiObject.isApiObject(c) || podKindOf({ kind: c.kind }) === undefined) return false;
-    return podTemplateOf(c.toJson())?.spec?.hostNetwork === true;
-  });
 }
 
 /** Ports as a NetworkPeer's withPorts or allowFrom take them: `[{ port: 9100 }]`. */

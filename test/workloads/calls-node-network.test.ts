@@ -6,6 +6,8 @@ const image = (n: string) => `ghcr.io/acme/${n}:1.0.0`;
 const VOLUMES = [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(1) }];
 const AGENT: SafeDaemonSetProps = { image: image('agent'), ports: [{ name: 'metrics', containerPort: 9100 }], hostNetwork: true, hostNetworkReason: 'node metrics on the host address', metrics: { port: 9100 } };
 const NODES_CIDR = NetworkPeer.cidr('10.0.0.0/16');
+const PEER_ERROR = "NetworkPeer.workload(): invalid workload \"nodes/agent\"; expected pods that a NetworkPolicy can name: the workload runs with hostNetwork, so its pods have their node's address, which no pod selector matches, "
+  + "and its own NetworkPolicy does not apply; name the nodes with NetworkPeer.cidr('<the nodes' CIDR>') and the ports, or run the workload without hostNetwork.";
 
 function nodes(app: App) {
   return new IsolatedNamespace(app, 'nodes', {
@@ -15,9 +17,9 @@ function nodes(app: App) {
 }
 const shop = (app: App) => new IsolatedNamespace(app, 'shop', { team: 'shop' });
 /** Builds under Guardrails.enforce and synthesizes: the error text, or 'synthesized'. */
-function build(fn: (app: App) => void): string {
+function build(fn: (app: App) => void, enforce = true): string {
   const app = Testing.app();
-  Guardrails.enforce(app);
+  if (enforce) Guardrails.enforce(app);
   try {
     fn(app);
     app.synthYaml();
@@ -45,10 +47,13 @@ describe('a call with a side on the node\'s network (hostNetwork)', () => {
   });
 
   it('calls and connectTo from a hostNetwork workload are refused, the calls prop at synth when the pod template is written', () => {
-    expect(build((app) => {
+    const callsDb = (app: App) => {
       const db = new SafeStatefulSet(shop(app), 'db', { image: image('db'), port: 5432, skip: { metrics: 'scraped elsewhere' }, volumeClaimTemplates: VOLUMES });
       new SafeDaemonSet(nodes(app), 'agent', { ...AGENT, calls: [{ workload: db, env: 'DB' }] });
-    })).toBe(`SafeDaemonSet at 'nodes/agent': invalid calls[0].workload "db"; ${fromAgent('db', 5432)}`);
+    };
+    expect(build(callsDb, false)).toBe(`SafeDaemonSet at 'nodes/agent': invalid calls[0].workload "db"; ${fromAgent('db', 5432)}`);
+    // Under Guardrails.enforce the checker writes db's NetworkPolicy first, where the peer is refused.
+    expect(build(callsDb)).toBe(`Failed serializing construct at path 'shop/db/NetworkPolicy' with name 'db': Error: ${PEER_ERROR}`);
     expect(build((app) => {
       const agent = new SafeDaemonSet(nodes(app), 'agent', AGENT);
       agent.connectTo(new SafeDeployment(shop(app), 'scraper', { image: image('scraper'), port: 8080 }));
@@ -92,5 +97,24 @@ describe('calls to the pods of a StatefulSet by their own names', () => {
   it('peers of one StatefulSet need allowPeerPods', () => {
     expect(build((app) => kafka(app, false))).toMatch(/network-calls: StatefulSet shop\/kafka .*calls StatefulSet shop\/kafka at "kafka-0\.kafka-headless:9092" .*\(pods of one workload that call each other: allowPeerPods: true on a SafeStatefulSet/);
     expect(build((app) => kafka(app, true))).toBe('synthesized');
+  });
+});
+
+describe('a hostNetwork workload as a NetworkPeer', () => {
+  it('is refused when written into a policy, with the fix', () => {
+    expect(build((app) => {
+      const agent = new SafeDaemonSet(nodes(app), 'agent', AGENT);
+      new SafeDeployment(shop(app), 'scraper', { image: image('scraper'), port: 8080 }).allowFrom(NetworkPeer.workload(agent));
+    })).toBe(`Failed serializing construct at path 'shop/scraper/NetworkPolicy' with name 'scraper': Error: ${PEER_ERROR}`);
+    expect(build((app) => {
+      const agent = new SafeDaemonSet(nodes(app), 'agent', { ...AGENT, hostNetwork: undefined, hostNetworkReason: undefined, ports: [{ name: 'metrics', containerPort: 9100 }] });
+      new SafeDeployment(shop(app), 'scraper', { image: image('scraper'), port: 8080 }).allowFrom(NetworkPeer.workload(agent));
+    })).toBe('synthesized');
+  });
+
+  it('its own allowFrom still works (the rule is moot on the node\'s network, and harmless)', () => {
+    expect(build((app) => {
+      new SafeDaemonSet(nodes(app), 'agent', AGENT).allowFrom(NODES_CIDR);
+    })).toBe('synthesized');
   });
 });
