@@ -1,4 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { failAt } from '../core/errors';
+import { runsOnNodeNetwork } from './node-network';
 import { checkPeerCidr, checkPeerLabels, checkPeerNamespace, checkPeerPorts, checkPeerSelector } from './peer-validation';
 
 /** Protocols a NetworkPolicy port can name. */
@@ -85,9 +88,17 @@ export class NetworkPeer {
     }), [], cidr);
   }
 
-  /** The pods of a workload, on the ports it serves. */
+  /**
+   * The pods of a workload, on the ports it serves.
+   * @throws when written into a policy while the workload runs with `hostNetwork`: its pods
+   * have their node's address, which no pod selector matches (name the nodes with `cidr`)
+   */
   public static workload(workload: IPodSet): NetworkPeer {
     return new NetworkPeer(`workload ${JSON.stringify(workload.selectorLabels)}`, (own) => {
+      if (Construct.isConstruct(workload) && runsOnNodeNetwork(workload)) {
+        failAt('NetworkPeer.workload()', 'workload', workload.node.path,
+          `pods that a NetworkPolicy can name: the workload runs with hostNetwork, so its pods have their node's address, which no pod selector matches, and its own NetworkPolicy does not apply; name the nodes with NetworkPeer.cidr('<the nodes\' CIDR>') and the ports, or run the workload without hostNetwork`);
+      }
       const ns = workload.namespaceName;
       return {
         podSelector: { matchLabels: { ...workload.selectorLabels } },

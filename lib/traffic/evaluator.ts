@@ -27,10 +27,17 @@
  * (`cidr`, e.g. the clients of a load balancer) passes a peer only when one ipBlock holds
  * all of it (blocks that only together cover it do not count).
  *
+ * Pods on the node's network (`hostNetwork: true`) are not pods to NetworkPolicies: their
+ * traffic carries the node's address. So no pod or namespace selector names them, as a
+ * source or a destination; an `ipBlock` does when it may hold a node's address (it overlaps
+ * a private range: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10 or fc00::/7;
+ * node addresses are not known from manifests); and their own NetworkPolicies do not apply
+ * to them (most network plugins enforce none on the node's network).
+ *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
  */
-import { cidrContains, parseCidr } from '../namespace/cidr';
+import { cidrContains, parseCidr, ParsedCidr } from '../namespace/cidr';
 import { LabelSelector, selectorMatches } from '../practices/selector';
 import { ContainerPortInfo, NAMESPACE_NAME_LABEL, PodGroup, TrafficModel, portNumber } from './model';
 
@@ -56,6 +63,8 @@ export interface DirectionVerdict {
   readonly policies: readonly string[];
   /** Names of the policies whose rules allow the connection, sorted. */
   readonly allowedBy: readonly string[];
+  /** Whether the pods run on the node's network (`hostNetwork`), where their policies do not apply. */
+  readonly nodeNetwork?: boolean;
 }
 
 /** Whether a connection is allowed, with each direction's part. */
@@ -159,6 +168,19 @@ export function blockInBlock(cidr: string, block: { readonly cidr: string; reado
   });
 }
 
+/** The private address ranges, where nodes' addresses lie. */
+const NODE_ADDRESS_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
+/** Whether an ipBlock's `cidr` may hold a node's address: it overlaps a private range. */
+export function mayHoldNodeAddress(cidr: string): boolean {
+  const block = parseCidr(cidr);
+  if (typeof block === 'string') return false;
+  return NODE_ADDRESS_RANGES.some((r) => {
+    const range = parseCidr(r) as ParsedCidr;
+    return cidrContains(range, block) || cidrContains(block, range);
+  });
+}
+
 /** The NetworkPolicies of an app, and the questions they answer. */
 export class NetworkPolicyEvaluator {
   public readonly policies: readonly ParsedPolicy[];
@@ -184,7 +206,8 @@ export class NetworkPolicyEvaluator {
     if (!memo) this.selecting.set(pods, memo = new Map());
     let found = memo.get(direction);
     if (!found) {
-      found = (this.byNamespace.get(pods.namespace) ?? []).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
+      // On the node's network the pods' own policies do not apply.
+      found = pods.hostNetwork ? [] : (this.byNamespace.get(pods.namespace) ?? []).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
       memo.set(direction, found);
     }
     return found;
@@ -211,6 +234,7 @@ export class NetworkPolicyEvaluator {
    * through on `port`/`protocol`. `destinationPorts` resolve named ports in the rules.
    */
   public direction(pods: PodGroup, direction: Direction, peer: Endpoint, port: number, protocol: string, destinationPorts: readonly ContainerPortInfo[]): DirectionVerdict {
+    if (pods.hostNetwork) return { allowed: true, isolated: false, policies: [], allowedBy: [], nodeNetwork: true };
     const selecting = this.policiesFor(pods, direction);
     if (selecting.length === 0) return { allowed: true, isolated: false, policies: [], allowedBy: [] };
     const allowedBy = selecting.filter((p) => (direction === 'Ingress' ? p.ingress : p.egress).some((rule) =>
@@ -228,10 +252,11 @@ export class NetworkPolicyEvaluator {
   public peerMatches(peer: PolicyPeer, policyNamespace: string, endpoint: Endpoint): boolean {
     if (peer.ipBlock) {
       if (endpoint.ip !== undefined) return ipInBlock(endpoint.ip, peer.ipBlock);
+      if (endpoint.pods?.hostNetwork) return mayHoldNodeAddress(peer.ipBlock.cidr);
       return endpoint.cidr !== undefined && blockInBlock(endpoint.cidr, peer.ipBlock);
     }
     const pods = endpoint.pods;
-    if (!pods) return false;
+    if (!pods || pods.hostNetwork) return false; // a pod on the node's network has the node's address: no selector names it
     if (!peer.podSelector && !peer.namespaceSelector) return false; // an empty peer is invalid; it names nothing
     if (peer.namespaceSelector) {
       if (!selectorMatches(peer.namespaceSelector, this.namespaceLabels(pods.namespace))) return false;

@@ -9,6 +9,8 @@
  * ports and the target ports of its Services); "all TCP ports" when a rule opens every port
  * of a protocol. Connections among a workload's own pods (replication and gossip, such as a
  * StatefulSet's `allowPeerPods`, or a namespace that allows its own pods) are a loop on its node.
+ * Workloads on the node's network (`hostNetwork`) are drawn apart, as node-network nodes: their
+ * traffic carries the node's address, and their own policies do not apply (see evaluator.ts).
  */
 import { Direction, NetworkPolicyEvaluator, ParsedPolicy } from './evaluator';
 import { ContainerPortInfo, PodGroup, TrafficModel, Workload, serviceSelects } from './model';
@@ -34,6 +36,8 @@ export const OUTSIDE_WORLD = 'outside world';
 export const CLUSTER_DNS = 'cluster DNS';
 export const INGRESS_CONTROLLER = 'ingress controller';
 export const METRICS_SCRAPER = 'metrics scraper';
+/** How workloads with `hostNetwork` are marked. */
+export const NODE_NETWORK = 'node network';
 
 export interface TrafficNode {
   readonly id: string;
@@ -41,6 +45,8 @@ export interface TrafficNode {
   readonly kind?: string;
   readonly name: string;
   readonly namespace?: string;
+  /** Whether the workload's pods run on the node's network (`hostNetwork`). */
+  readonly hostNetwork?: boolean;
 }
 
 export interface TrafficEdge {
@@ -155,7 +161,9 @@ export function trafficGraph(model: TrafficModel, options: TrafficGraphOptions):
   edges.sort((x, y) => (order(x.from) + '\0' + order(x.to) < order(y.from) + '\0' + order(y.to) ? -1 : 1));
   const used = new Set(edges.flatMap((e) => [e.from, e.to]));
   const nodes: TrafficNode[] = [
-    ...workloads.map((w) => ({ id: w.id, kind: w.kind, name: w.name, namespace: w.namespace })),
+    ...workloads.map((w) => (w.hostNetwork
+      ? { id: w.id, kind: w.kind, name: w.name, namespace: w.namespace, hostNetwork: true }
+      : { id: w.id, kind: w.kind, name: w.name, namespace: w.namespace })),
     ...[INGRESS_CONTROLLER, METRICS_SCRAPER, CLUSTER_DNS, OUTSIDE_WORLD].filter((id) => used.has(id)).map((id) => ({ id, name: id })),
   ];
   return { nodes, edges };
@@ -163,14 +171,17 @@ export function trafficGraph(model: TrafficModel, options: TrafficGraphOptions):
 
 function label(graph: TrafficGraph, id: string): string {
   const n = graph.nodes.find((x) => x.id === id);
-  return n?.kind ? `${n.kind} ${n.namespace}/${n.name}` : id;
+  return n?.kind ? `${n.kind} ${n.namespace}/${n.name}${n.hostNetwork ? ` (${NODE_NETWORK})` : ''}` : id;
 }
 
 function quote(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** Graphviz DOT: workloads as boxes grouped by namespace, named parties as ellipses, edges labelled with ports. */
+/**
+ * Graphviz DOT: workloads as boxes grouped by namespace, those on the node's network apart in
+ * a "node network" group, named parties as ellipses, edges labelled with ports.
+ */
 export function toDot(graph: TrafficGraph): string {
   const lines = [
     'digraph traffic {',
@@ -182,7 +193,7 @@ export function toDot(graph: TrafficGraph): string {
   ];
   const byNs = new Map<string, TrafficNode[]>();
   for (const n of graph.nodes) {
-    if (!n.kind) continue;
+    if (!n.kind || n.hostNetwork) continue;
     const list = byNs.get(n.namespace!) ?? [];
     list.push(n);
     byNs.set(n.namespace!, list);
@@ -190,6 +201,12 @@ export function toDot(graph: TrafficGraph): string {
   for (const [ns, nodes] of [...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     lines.push(`  subgraph ${quote(`cluster_${ns}`)} {`, `    label=${quote(`namespace ${ns}`)};`, '    style="rounded,dashed"; labeljust=l;');
     for (const n of nodes) lines.push(`    ${quote(n.id)} [label=${quote(`${n.name}\n${n.kind}`)}];`);
+    lines.push('  }');
+  }
+  const onNodes = graph.nodes.filter((n) => n.kind && n.hostNetwork);
+  if (onNodes.length > 0) {
+    lines.push(`  subgraph ${quote('cluster_node-network')} {`, `    label=${quote(`${NODE_NETWORK} (hostNetwork)`)};`, '    style="rounded,filled"; fillcolor="#f1f3f4"; labeljust=l;');
+    for (const n of onNodes) lines.push(`    ${quote(n.id)} [label=${quote(`${n.name}\n${n.kind}, namespace ${n.namespace}`)}, fillcolor="#fce8e6"];`);
     lines.push('  }');
   }
   for (const n of graph.nodes) if (!n.kind) lines.push(`  ${quote(n.id)} [shape=ellipse, fillcolor="#fef7e0"];`);

@@ -28,6 +28,11 @@ export interface PodGroup {
   readonly namespace: string;
   readonly labels: { readonly [key: string]: string };
   readonly ports: readonly ContainerPortInfo[];
+  /**
+   * Whether the pods run on the node's network (`hostNetwork: true`): their traffic carries
+   * the node's address, no pod selector names them, and their own NetworkPolicies do not apply.
+   */
+  readonly hostNetwork?: boolean;
 }
 
 /** The pod template of a workload in the app. */
@@ -149,6 +154,7 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
         namespace: ns,
         labels: stringMap(isObject(template.metadata) ? template.metadata.labels : undefined),
         ports: containerPorts(podSpec),
+        hostNetwork: podSpec.hostNetwork === true,
         manifest: m,
         podSpec,
         specField: [...templatePath, 'spec'].join('.'),

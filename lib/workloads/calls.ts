@@ -6,6 +6,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 import { NetworkPort, NetworkProtocol } from '../network/network-peer';
+import { runsOnNodeNetwork } from '../network/node-network';
 import type { ISafeWorkload } from './safe-workload';
 
 /**
@@ -97,16 +98,43 @@ export function policyPort(port: WorkloadPort): NetworkPort {
   return { port: port.targetPort, protocol: port.protocol };
 }
 
+/** Ports as a NetworkPeer's withPorts or allowFrom take them: `[{ port: 9100 }]`. */
+function portsText(ports: readonly WorkloadPort[]): string {
+  return `[${ports.map((p) => `{ port: ${p.targetPort}${p.protocol === NetworkProtocol.TCP ? '' : `, protocol: NetworkProtocol.${p.protocol}`} }`).join(', ')}]`;
+}
+
 /**
- * Refuses a call from a workload to itself (`calls`, `connectTo`): a call to its own Service
- * lands on any replica, and its NetworkPolicy admits only the peers it names, so it is a
- * mistake more often than a design. Members that do talk to each other (a clustered store's
- * replication or gossip) say so with `allowFrom` and `allowTo`, which open exactly that.
+ * Refuses a call (`calls`, `connectTo`) that NetworkPolicies cannot open:
+ *
+ * - from a workload to itself: a call to its own Service lands on any replica, and its
+ *   NetworkPolicy admits only the peers it names, so it is a mistake more often than a design.
+ *   Members that do talk to each other (a clustered store's replication or gossip) say so with
+ *   `allowFrom` and `allowTo`, which open exactly that;
+ * - to or from pods on the node's network (`hostNetwork`): their traffic carries the node's
+ *   address, which no pod selector matches, and their own NetworkPolicy does not apply; the
+ *   other side opens an ipBlock of the nodes' addresses instead, or hostNetwork goes.
+ *
+ * The caller's side is checked again at synth, when its pod template is written.
+ * `portName`: the callee's port of the call (default: every exposed port).
  */
-export function checkNotSelf(scope: IConstruct, kind: string, prop: string, ownName: string, callee: ISafeWorkload): void {
-  if (callee.name !== ownName || callee.namespaceName !== chartNamespace(scope)) return;
-  fail(scope, kind, prop, callee.name,
-    `another workload: ${ownName} would call its own Service; for replicas that talk to each other (a clustered store), open it with w.allowFrom(NetworkPeer.workload(w)) and w.allowTo(NetworkPeer.workload(w))`);
+export function checkCall(scope: IConstruct, kind: string, prop: string, ownName: string, callee: ISafeWorkload, portName?: string): void {
+  if (callee.name === ownName && callee.namespaceName === chartNamespace(scope)) {
+    fail(scope, kind, prop, callee.name,
+      `another workload: ${ownName} would call its own Service; for replicas that talk to each other (a clustered store), open it with w.allowFrom(NetworkPeer.workload(w)) and w.allowTo(NetworkPeer.workload(w))`);
+  }
+  const ports = callee.exposedPorts.filter((p) => portName === undefined || p.name === portName);
+  const address = `and write ${callee.name}.addressFor(...) into the caller's env or files`;
+  if (runsOnNodeNetwork(callee)) {
+    fail(scope, kind, prop, callee.name, `a workload whose pods NetworkPolicies can name: ${callee.name} runs with hostNetwork, so its pods have their node's address, which no pod selector matches, and its own NetworkPolicy does not apply. `
+      + `Let ${ownName} reach the nodes with allowTo(NetworkPeer.cidr('<the nodes\' CIDR>').withPorts(${portsText(ports)})) ${address}, or run ${callee.name} without hostNetwork`);
+  }
+  const checkCaller = () => {
+    if (!runsOnNodeNetwork(scope)) return;
+    fail(scope, kind, prop, callee.name, `a call from pods that NetworkPolicies can name: ${ownName} runs with hostNetwork, so its traffic has its node's address, which no pod selector matches, and its own NetworkPolicy does not apply. `
+      + `Let the nodes reach ${callee.name} with ${callee.name}.allowFrom(NetworkPeer.cidr('<the nodes\' CIDR>'), ${portsText(ports)}) ${address}, or run ${ownName} without hostNetwork`);
+  };
+  checkCaller();
+  scope.node.addValidation({ validate: () => { checkCaller(); return []; } });
 }
 
 /**
@@ -119,7 +147,7 @@ export function resolveCalls(scope: IConstruct, kind: string, ownName: string, c
     const prop = `calls[${i}]`;
     const callee = call?.workload;
     if (!isSafeWorkload(callee)) fail(scope, kind, `${prop}.workload`, callee, 'a workload (ISafeWorkload) such as a SafeDeployment');
-    checkNotSelf(scope, kind, `${prop}.workload`, ownName, callee);
+    checkCall(scope, kind, `${prop}.workload`, ownName, callee, call.port);
     const port = calleePort(scope, kind, prop, callee, call.port);
     const address = serviceAddress(scope, kind, `${prop}.workload`, callee, port, chartNamespace(scope));
     if (call.env !== undefined) {

@@ -14,7 +14,7 @@ import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from '../practices/skip';
 import { withWorkloadDefaults } from '../pods/defaults';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
 import { writePodTemplate } from '../pods/write';
-import { calleePort, chartNamespace, checkNotSelf, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
+import { calleePort, chartNamespace, checkCall, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
 
 export { isSafeWorkload } from './calls';
 
@@ -208,7 +208,7 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
   public connectTo(other: ISafeWorkload, port?: string): void {
     const kind = this._pod.kind.construct;
     if (!isSafeWorkload(other)) fail(this, kind, 'connectTo', other, 'a workload (ISafeWorkload) such as a SafeDeployment');
-    checkNotSelf(this, kind, 'connectTo', this.name, other);
+    checkCall(this, kind, 'connectTo', this.name, other, port);
     // A second call would add the same rules again: most likely a mistake (another port was meant).
     const key = `${other.node.path}|${port ?? ''}`;
     if (this.connected.has(key)) {
