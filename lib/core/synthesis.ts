@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { useFastRendering } from './render';
 
 /**
  * Marks the span of one synthesis of an App, during which the construct tree does not
@@ -95,16 +96,18 @@ export function ownSynthesisSpans(app: App): void {
  * the outermost call ends, also when it failed, the end listeners run and what was kept is
  * dropped. `wroteFiles` is true for `synth()`, false for `synthYaml()`. The start listeners run
  * when the outermost call begins; `libraryWriter` makes cdk8s's `Yaml.stringify` write with the
- * library's writer for the span.
+ * library's writer for the span. ApiObjects render in one pass for the span (./render.ts).
  */
 export function synthesisSpan<T>(app: App, wroteFiles: boolean, fn: () => T, libraryWriter = false): T {
   const state = stateOf(app);
   state.depth++;
   const restore = state.depth === 1 && libraryWriter ? useWriter() : undefined;
+  const stopFastRendering = state.depth === 1 ? useFastRendering() : undefined;
   try {
     start(state);
     return fn();
   } finally {
+    stopFastRendering?.();
     restore?.();
     state.depth--;
     if (state.depth === 0) {
