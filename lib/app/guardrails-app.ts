@@ -4,19 +4,19 @@ import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
 import { fileExtensionError, REPORT_FILE } from '../core/files';
-import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
+import { allConstructs, checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { checkPropsAt } from '../core/shapes';
 import { GuardrailsDefaults, GuardrailsDefaultsProps } from './defaults';
 import { ManifestYaml } from './manifest-yaml';
 
-/** `node.findAll()` once per node and synthesis. */
+/** `node.findAll()` once per node and synthesis (the app's own list shared with the checker's). */
 class SubtreeCache {
   private readonly cache = new Map<IConstruct, IConstruct[]>();
 
   public findAll(c: IConstruct): IConstruct[] {
     let found = this.cache.get(c);
     if (!found) {
-      found = c.node.findAll();
+      found = c.node.scope === undefined ? allConstructs(c) : c.node.findAll();
       this.cache.set(c, found);
     }
     return found;
@@ -232,9 +232,15 @@ function resolveDependencies(app: App, cache: SubtreeCache): boolean {
   return hasDependantCharts;
 }
 
-/** The ApiObjects of a chart (not of nested charts), in dependency order. */
+/**
+ * The ApiObjects of a chart (not of nested charts), in dependency order. Without a dependency
+ * inside the chart, that order is the chart's `findAll()` order, as cdk8s's DependencyGraph
+ * gives it, and the graph is not built.
+ */
 function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
+  const subtree = chart.node.findAll();
+  const ordered = subtree.some((c) => c.node.dependencies.length > 0) ? new DependencyGraph(chart.node).topology() : subtree;
+  return ordered
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter((x) => Chart.of(x) === chart);
 }

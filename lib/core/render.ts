@@ -24,6 +24,10 @@ const HAND_OVER = new Error('render with cdk8s');
 const DEFAULT_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
 const RESOLVE_METHODS = DEFAULT_RESOLVERS.map((r) => r.prototype.resolve);
 
+// Bound once: a property of cdk8s's exports is a getter, read on every use otherwise.
+const LazyValue = Lazy;
+const applyPatches = JsonPatch.apply;
+const appOf = App.of;
 const objectToJson = ApiObject.prototype.toJson;
 const metadataToJson = ApiObjectMetadataDefinition.prototype.toJson;
 
@@ -56,7 +60,7 @@ function defaultResolvers(app: App): boolean {
 function render(value: any, filterEmpty: boolean): any {
   for (;;) {
     if (value === null || value === undefined) return undefined;
-    if (value instanceof Lazy) {
+    if (value instanceof LazyValue) {
       value = value.produce();
     } else if (typeof value.resolve === 'function') {
       value = value.resolve();
@@ -93,7 +97,7 @@ function render(value: any, filterEmpty: boolean): any {
 
 function fastMetadataToJson(this: ApiObjectMetadataDefinition): any {
   const self = this as any;
-  if (!enabled || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(App.of(self.apiObject) as App)) return metadataToJson.call(this);
+  if (!enabled || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(appOf(self.apiObject) as App)) return metadataToJson.call(this);
   try {
     return render({
       ...self._additionalAttributes,
@@ -112,7 +116,7 @@ function fastMetadataToJson(this: ApiObjectMetadataDefinition): any {
 
 function fastObjectToJson(this: ApiObject): any {
   const self = this as any;
-  if (!enabled || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(App.of(this) as App)) return objectToJson.call(this);
+  if (!enabled || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(appOf(this) as App)) return objectToJson.call(this);
   let json: any;
   try {
     json = render({ ...self.props, metadata: this.metadata.toJson() }, false);
@@ -121,7 +125,7 @@ function fastObjectToJson(this: ApiObject): any {
     return objectToJson.call(this);
   }
   try {
-    const patched = self.patches.length > 0 ? JsonPatch.apply(json, ...self.patches) : json;
+    const patched = self.patches.length > 0 ? applyPatches(json, ...self.patches) : json;
     const result: any = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
       if (k in patched) result[k] = patched[k];

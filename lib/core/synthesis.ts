@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { ApiObject, App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { useFastRendering } from './render';
 
@@ -122,6 +122,8 @@ function start(s: State): void {
   if (s.started) return;
   s.started = true;
   for (const listener of s.startListeners) listener();
+  // The listeners may change the tree: what they kept may be out of date.
+  s.cache.clear();
 }
 
 /**
@@ -140,6 +142,24 @@ export function watchSynthesis(scope: IConstruct): void {
 /** Whether the app of `scope` is being synthesized by `synth()` or `synthYaml()`. */
 export function inSynthesis(scope: IConstruct): boolean {
   return stateOf(scope).depth > 0;
+}
+
+const ALL_CONSTRUCTS = Symbol('all constructs');
+const ALL_API_OBJECTS = Symbol('all ApiObjects');
+
+/**
+ * Every construct of the app of `scope`, as `root.node.findAll()` lists them: walked once per
+ * synthesis (the tree does not change during one), every time outside one.
+ */
+export function allConstructs(scope: IConstruct): IConstruct[] {
+  const root = scope.node.root;
+  return memoDuringSynth(root, ALL_CONSTRUCTS, () => root.node.findAll());
+}
+
+/** The ApiObjects among `allConstructs(scope)`, in the same order. */
+export function allApiObjects(scope: IConstruct): ApiObject[] {
+  const root = scope.node.root;
+  return memoDuringSynth(root, ALL_API_OBJECTS, () => allConstructs(root).filter((c): c is ApiObject => ApiObject.isApiObject(c)));
 }
 
 /** `compute()`, kept for the rest of the current synthesis; computed every time outside one. */
