@@ -119,7 +119,10 @@ function fastObjectToJson(this: ApiObject): any {
   if (!enabled || process.env.CDK8S_DISABLE_SORT || !defaultResolvers(appOf(this) as App)) return objectToJson.call(this);
   let json: any;
   try {
-    json = render({ ...self.props, metadata: this.metadata.toJson() }, false);
+    // The metadata is rendered already (and rendering it again gives the same): only the rest is.
+    const metadata = this.metadata.toJson();
+    json = render({ ...self.props, metadata: undefined }, false);
+    if (metadata !== null && metadata !== undefined) json.metadata = metadata;
   } catch (e) {
     // cdk8s's own rendering, with its errors (a failing producer fails there again).
     return objectToJson.call(this);
