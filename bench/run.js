@@ -34,6 +34,11 @@ process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 // pinned one into .tools/bin, or HELM=/path/to/helm); otherwise these earlier figures from this
 // kind of machine are shown and marked as not measured.
 const HELM = { 1: 50, 100: 220, 1000: 1430 };
+/** helm's CPU time (user plus system) by N, where measured. */
+const HELM_CPU = {};
+// GNU time, for helm's CPU time and peak memory (node reports its own from inside).
+const TIME = ['/usr/bin/time', '-f', 'guardrails-bench-time %U %S %M'];
+const hasTime = fs.existsSync(TIME[0]);
 const helmBin = [process.env.HELM, path.join(root, '.tools', 'bin', 'helm')].find((p) => p && fs.existsSync(p));
 let helmMeasured = false;
 
@@ -53,7 +58,10 @@ function measure(args, times, env = {}, cwd = root, command = [process.execPath,
     const wall = Number(process.hrtime.bigint() - t) / 1e6;
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
     const line = r.stdout.trim().split('\n').pop();
-    runs.push({ wall, ...(line && line.startsWith('{') ? JSON.parse(line) : {}) });
+    // A command run under TIME (helm) gets its CPU time and peak memory from it.
+    const timed = /^guardrails-bench-time ([\d.]+) ([\d.]+) (\d+)$/m.exec(r.stderr ?? '');
+    const usage = timed ? { cpuMs: Math.round((Number(timed[1]) + Number(timed[2])) * 1000), maxRssMiB: Math.round(Number(timed[3]) / 1024) } : {};
+    runs.push({ wall, ...usage, ...(line && line.startsWith('{') ? JSON.parse(line) : {}) });
   }
   const pick = (f) => median(runs.map(f));
   const phaseNames = runs[0].phases ? Object.keys(runs[0].phases) : [];
@@ -110,8 +118,10 @@ for (const n of sizes) {
       if (!fs.existsSync(one)) measure([path.join(__dirname, 'child.js'), 'dump', '1', 'one', ...out, '--input', one], 1);
       const chart = path.join(work, 'helm-chart');
       const values = require('./helm-chart').writeChart(chart, JSON.parse(fs.readFileSync(one, 'utf8'))[0].docs, n);
-      const m = measure([], repeats(n), {}, root, [helmBin, 'template', 'fleet', chart, '-f', values, '--output-dir', path.join(work, 'helm-out')]);
+      const helm = [helmBin, 'template', 'fleet', chart, '-f', values, '--output-dir', path.join(work, 'helm-out')];
+      const m = measure([], repeats(n), {}, root, hasTime ? [...TIME, ...helm] : helm);
       HELM[n] = m.wall;
+      HELM_CPU[n] = m.cpu;
       helmMeasured = true;
       record({ label: 'helm template', kind: 'helm', n, layout, m });
     }
@@ -178,7 +188,7 @@ if (!quick) {
 const fmt = (ms) => (ms === undefined ? '' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '');
 const lines = [];
-const header = ['case', 'N', 'layout', 'wall', 'cpu', 'startup', 'build', 'resolve', 'checker', 'yaml', 'write', 'peak MiB', 'vs plain', 'vs floor', 'vs helm'];
+const header = ['case', 'N', 'layout', 'wall', 'cpu', 'startup', 'build', 'resolve', 'checker', 'yaml', 'write', 'peak MiB', 'vs plain', 'vs floor', 'vs helm', 'cpu vs helm'];
 lines.push(`| ${header.join(' | ')} |`);
 lines.push(`|${header.map((h, i) => (i < 3 ? '---' : '---:')).join('|')}|`);
 for (const n of sizes) {
@@ -197,6 +207,7 @@ for (const n of sizes) {
         isFleet && r !== plain ? ratio(r.m.wall, plain?.m.wall) : '',
         isFleet ? ratio(r.m.wall, fastest?.m.wall) : '',
         isFleet && HELM[n] ? ratio(r.m.wall, HELM[n]) : '',
+        isFleet && HELM_CPU[n] ? ratio(r.m.cpu, HELM_CPU[n]) : '',
       ].join(' | ')} |`);
     }
   }
@@ -210,7 +221,8 @@ if (synthRows.length) {
 }
 lines.push('');
 lines.push(helmMeasured
-  ? `vs helm: against \`helm template\` (${helmBin}) of bench/helm-chart.js with the same 8-object unit per service, measured above.`
+  ? `vs helm: against \`helm template\` (${helmBin}) of bench/helm-chart.js with the same 8-object unit per service, measured above; `
+    + (hasTime ? 'cpu vs helm: CPU time (user plus system) against helm\'s, from /usr/bin/time: on a loaded machine the fairer figure.' : 'helm\'s CPU time needs /usr/bin/time.')
   : `helm template (one invocation) reference from earlier runs, not measured here (bash tools/build.sh helm): ${Object.entries(HELM).map(([n, ms]) => `N=${n} ${fmt(ms)}`).join(', ')}.`);
 lines.push(`checker: ${checker ? 'on (Guardrails.enforce(app)) for before/after' : 'off'}; build = construct the app (floor: parse the JSON); ` +
   'resolve = toJson of every object, validation and dependencies; floor = the same files from the same manifests with only a YAML emitter. ' +

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Guardrails, IsolatedNamespace, QuotaPreset } from '../lib';
 import { addBoutique } from '../examples/boutique/boutique';
 import { PRODUCTION, ShopChart } from '../examples/shop/shop';
@@ -38,6 +38,42 @@ describe('deterministic output', () => {
     expect(Object.keys(runs[0]).length).toBeGreaterThan(0);
     expect(runs[1]).toEqual(runs[0]);
   });
+});
+
+describe('the one-pass rendering of a synthesis', () => {
+  const examples = fs.readdirSync(path.join(root, 'examples'))
+    .filter((d) => fs.existsSync(path.join(root, 'examples', d, 'main.ts')))
+    .sort();
+
+  /** The files of an example's main.ts, run afresh, with or without the one-pass rendering. */
+  async function synthExample(name: string, fast: boolean): Promise<Record<string, string>> {
+    vi.resetModules();
+    const render = await import('../lib/core/render');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-${fast ? 'fast' : 'cdk8s'}-`));
+    const previous = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    render.setFastRendering(fast);
+    try {
+      await import(path.join(root, 'examples', name, 'main.ts'));
+    } finally {
+      render.setFastRendering(true);
+      if (previous === undefined) delete process.env.CDK8S_OUTDIR;
+      else process.env.CDK8S_OUTDIR = previous;
+    }
+    return readTree(outdir);
+  }
+
+  it('covers every example with a main.ts', () => {
+    expect(examples).toEqual(expect.arrayContaining(['boutique', 'podinfo', 'shop', 'stress']));
+  });
+
+  it.each(examples)('writes the same files, byte for byte, as cdk8s\'s own rendering (examples/%s)', async (name) => {
+    const reference = await synthExample(name, false);
+    const fast = await synthExample(name, true);
+    expect(Object.keys(reference).length).toBeGreaterThan(0);
+    expect(Object.keys(fast).sort()).toEqual(Object.keys(reference).sort());
+    for (const file of Object.keys(reference)) expect(fast[file], file).toBe(reference[file]);
+  }, 120_000);
 });
 
 describe('the shop example', () => {

@@ -4,19 +4,19 @@ import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
 import { fileExtensionError, REPORT_FILE } from '../core/files';
-import { checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
+import { allConstructs, checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { checkPropsAt } from '../core/shapes';
 import { GuardrailsDefaults, GuardrailsDefaultsProps } from './defaults';
 import { ManifestYaml } from './manifest-yaml';
 
-/** `node.findAll()` once per node and synthesis. */
+/** `node.findAll()` once per node and synthesis (the app's own list shared with the checker's). */
 class SubtreeCache {
   private readonly cache = new Map<IConstruct, IConstruct[]>();
 
   public findAll(c: IConstruct): IConstruct[] {
     let found = this.cache.get(c);
     if (!found) {
-      found = c.node.findAll();
+      found = c.node.scope === undefined ? allConstructs(c) : c.node.findAll();
       this.cache.set(c, found);
     }
     return found;
@@ -92,7 +92,7 @@ export class GuardrailsApp extends App {
         resolveDependencies(this, cache);
         validate(this, cache);
         const docs: any[] = [];
-        for (const chart of this.charts) docs.push(...chartJson(chart));
+        for (const chart of appCharts(this, cache)) docs.push(...chartJson(chart));
         return ManifestYaml.stringify(docs);
       });
     });
@@ -105,7 +105,7 @@ export class GuardrailsApp extends App {
     this.withRenderedOnce(cache, () => {
       validate(this, cache);
       const hasDependantCharts = resolveDependencies(this, cache);
-      const charts = this.charts;
+      const charts = appCharts(this, cache);
       const ext = this.outputFileExtension;
       switch (this.yamlOutputType) {
         case YamlOutputType.FILE_PER_APP: {
@@ -141,7 +141,7 @@ export class GuardrailsApp extends App {
       }
       if (this.recordMetadata) {
         const resources: { [name: string]: { path: string } } = {};
-        for (const obj of this.charts.flatMap(chartObjects)) resources[obj.name] = { path: obj.node.path };
+        for (const obj of charts.flatMap(chartObjects)) resources[obj.name] = { path: obj.node.path };
         fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
       }
     });
@@ -233,9 +233,43 @@ function resolveDependencies(app: App, cache: SubtreeCache): boolean {
   return hasDependantCharts;
 }
 
+/** A path that an object's keys put first, in numeric order: an array index ("0", "12"). */
+function indexLike(p: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(p) && Number(p) < 4294967295;
+}
+
+/**
+ * `new DependencyGraph(scope.node).topology()`, where `subtree` is `scope.node.findAll()`.
+ * When no construct of the subtree has a dependency, the graph has no edge and gives its
+ * vertices in the order of the object that it keys by path: `subtree`'s, but for index-like
+ * paths, which come first in numeric order. That order is given without building the graph.
+ */
+function dependencyOrder(scope: IConstruct, subtree: IConstruct[]): IConstruct[] {
+  if (subtree.some((c) => c.node.dependencies.length > 0)) return new DependencyGraph(scope.node).topology();
+  const first = subtree.filter((c) => indexLike(c.node.path));
+  if (first.length === 0) return subtree;
+  first.sort((a, b) => Number(a.node.path) - Number(b.node.path));
+  return [...first, ...subtree.filter((c) => !indexLike(c.node.path))];
+}
+
+/** The charts of the app in dependency order, as `App.charts` gives them. */
+function appCharts(app: App, cache: SubtreeCache): Chart[] {
+  // A subclass that defines its own `charts` keeps them.
+  if (Object.getOwnPropertyDescriptor(App.prototype, 'charts')?.get !== lookupGetter(app, 'charts')) return app.charts;
+  return dependencyOrder(app, cache.findAll(app)).filter((x): x is Chart => x instanceof Chart);
+}
+
+function lookupGetter(obj: object, name: string): (() => unknown) | undefined {
+  for (let p = obj; p; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d) return d.get;
+  }
+  return undefined;
+}
+
 /** The ApiObjects of a chart (not of nested charts), in dependency order. */
 function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
+  return dependencyOrder(chart, chart.node.findAll())
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter((x) => Chart.of(x) === chart);
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { CLUSTER_SCOPED_KINDS } from './cluster-scoped-kinds';
+import { allApiObjects } from './synthesis';
 
 /** The set of cluster-scoped kinds: built-in, declared by CRDs in the app, and extra. */
 export class ClusterScopedKinds {
@@ -25,11 +26,11 @@ export class ClusterScopedKinds {
   }
 }
 
-/** The kinds that CustomResourceDefinitions anywhere under `root` declare cluster-scoped, as "group/Kind". */
+/** The kinds that CustomResourceDefinitions anywhere in the app of `root` declare cluster-scoped, as "group/Kind". */
 export function clusterScopedKindsOfCrds(root: IConstruct): string[] {
   const kinds: string[] = [];
-  for (const c of root.node.findAll()) {
-    if (!ApiObject.isApiObject(c) || c.kind !== 'CustomResourceDefinition') continue;
+  for (const c of allApiObjects(root)) {
+    if (c.kind !== 'CustomResourceDefinition') continue;
     const spec = (c.toJson() as any).spec ?? {};
     if (spec.scope === 'Cluster' && typeof spec.group === 'string' && typeof spec.names?.kind === 'string') {
       kinds.push(`${spec.group}/${spec.names.kind}`);

@@ -5,7 +5,7 @@ import { onConstructCreated } from './construct-hooks';
 import { errorText, fail } from './errors';
 import { checkProps } from './shapes';
 import { fileExtensionError } from './files';
-import { inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
+import { allApiObjects, inSynthesis, memoDuringSynth, watchSynthesis } from './synthesis';
 
 /**
  * Name collisions between generated objects, found at synthesis: two objects with the same
@@ -79,7 +79,7 @@ export function effectiveNamespace(obj: ApiObject): string | undefined {
 }
 
 function identities(root: IConstruct): Identity[] {
-  const objects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  const objects = allApiObjects(root);
   const kinds = new ClusterScopedKinds([]);
   kinds.addQualified(clusterScopedKindsOfCrds(root));
   const out: Identity[] = [];

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { ApiObject, App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { useFastRendering } from './render';
 
 /**
  * Marks the span of one synthesis of an App, during which the construct tree does not
@@ -95,16 +96,18 @@ export function ownSynthesisSpans(app: App): void {
  * the outermost call ends, also when it failed, the end listeners run and what was kept is
  * dropped. `wroteFiles` is true for `synth()`, false for `synthYaml()`. The start listeners run
  * when the outermost call begins; `libraryWriter` makes cdk8s's `Yaml.stringify` write with the
- * library's writer for the span.
+ * library's writer for the span. ApiObjects render in one pass for the span (./render.ts).
  */
 export function synthesisSpan<T>(app: App, wroteFiles: boolean, fn: () => T, libraryWriter = false): T {
   const state = stateOf(app);
   state.depth++;
   const restore = state.depth === 1 && libraryWriter ? useWriter() : undefined;
+  const stopFastRendering = state.depth === 1 ? useFastRendering() : undefined;
   try {
     start(state);
     return fn();
   } finally {
+    stopFastRendering?.();
     restore?.();
     state.depth--;
     if (state.depth === 0) {
@@ -119,6 +122,8 @@ function start(s: State): void {
   if (s.started) return;
   s.started = true;
   for (const listener of s.startListeners) listener();
+  // The listeners may change the tree: what they kept may be out of date.
+  s.cache.clear();
 }
 
 /**
@@ -137,6 +142,24 @@ export function watchSynthesis(scope: IConstruct): void {
 /** Whether the app of `scope` is being synthesized by `synth()` or `synthYaml()`. */
 export function inSynthesis(scope: IConstruct): boolean {
   return stateOf(scope).depth > 0;
+}
+
+const ALL_CONSTRUCTS = Symbol('all constructs');
+const ALL_API_OBJECTS = Symbol('all ApiObjects');
+
+/**
+ * Every construct of the app of `scope`, as `root.node.findAll()` lists them: walked once per
+ * synthesis (the tree does not change during one), every time outside one.
+ */
+export function allConstructs(scope: IConstruct): IConstruct[] {
+  const root = scope.node.root;
+  return memoDuringSynth(root, ALL_CONSTRUCTS, () => root.node.findAll());
+}
+
+/** The ApiObjects among `allConstructs(scope)`, in the same order. */
+export function allApiObjects(scope: IConstruct): ApiObject[] {
+  const root = scope.node.root;
+  return memoDuringSynth(root, ALL_API_OBJECTS, () => allConstructs(root).filter((c): c is ApiObject => ApiObject.isApiObject(c)));
 }
 
 /** `compute()`, kept for the rest of the current synthesis; computed every time outside one. */

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { inSynthesis, onSynthesisEnd } from '../core/synthesis';
+import { allApiObjects, inSynthesis, onSynthesisEnd } from '../core/synthesis';
 import { PRACTICES_POINTER } from './catalog-docs';
 import { checkIndex, formatViolation } from './checker';
 import { ManifestInput, REPORT_FILE, ResolvedOptions } from './model';
@@ -102,7 +102,7 @@ export class Engine {
   }
 
   private computeOnce(): AppResult {
-    const objects = this.root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    const objects = allApiObjects(this.root);
     // The nearest enforced scope of each construct, memoized along the tree.
     const governing = new Map<IConstruct, IConstruct | undefined>();
     const scopeOf = (c: IConstruct | undefined): IConstruct | undefined => {

@@ -61,6 +61,31 @@ describe('GuardrailsApp', () => {
     }
   }
 
+  it('orders charts and objects as App.synth does, also charts whose ids are numbers (which cdk8s puts first)', () => {
+    const build = (app: App) => {
+      for (const id of ['b', '10', '2', 'a']) {
+        const chart = new Chart(app, id);
+        new ApiObject(chart, 'z', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `z${id}` } });
+        new ApiObject(chart, '3', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `n${id}` } });
+      }
+      // A chart inside a construct with a number id comes after every chart with a number id.
+      new ApiObject(new Chart(new Construct(app, '1'), 'c'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x1' } });
+    };
+    for (const yamlOutputType of [YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_CHART]) {
+      const a = new App({ yamlOutputType, outdir: tmpdir('guardrails-app-') });
+      build(a);
+      a.synth();
+      const b = new GuardrailsApp({ yamlOutputType, outdir: tmpdir('guardrails-app-') });
+      build(b);
+      b.synth();
+      expect(readTree(b.outdir)).toEqual(readTree(a.outdir));
+    }
+    const app = new GuardrailsApp({ outdir: tmpdir('guardrails-app-') });
+    build(app);
+    const names = [...app.synthYaml().matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]);
+    expect(names).toEqual(['n2', 'z2', 'n10', 'z10', 'x1', 'nb', 'zb', 'na', 'za']);
+  });
+
   it('with one file per resource, names the files of two namespaces apart instead of overwriting one with the other', () => {
     const app = new GuardrailsApp({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outdir: tmpdir() });
     define(app, false);
