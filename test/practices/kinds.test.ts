@@ -67,6 +67,22 @@ const CASES: Case[] = [
   { rule: 'kind-fields', change: (w) => { delete w.spec.serviceName; }, flags: ['StatefulSet'], message: /^has no spec.serviceName: its pods get no stable DNS names/ },
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.updateStrategy = { type: 'OnDelete', rollingUpdate: { partition: 0 } }; if (w.kind === 'DaemonSet') w.spec.updateStrategy = { type: 'OnDelete' }; }, flags: ['StatefulSet'], message: /^has spec.updateStrategy.rollingUpdate with type OnDelete, which the API server rejects/ },
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.schedule = '0 0 31 4 *'; }, flags: ['CronJob'], message: /^has spec.schedule "0 0 31 4 \*"; expected a schedule that fires: no month it names has day 31 \(April has 30 days\), so the CronJob never runs/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') { w.spec.jobTemplate.spec.selector = { matchLabels: { ...SEL } }; w.spec.jobTemplate.spec.manualSelector = true; } }, flags: ['CronJob'], message: /^sets spec.jobTemplate.spec.manualSelector, which the API server rejects for a CronJob: the selector of each Job it starts is generated\nsets spec.jobTemplate.spec.selector, which the API server rejects for a CronJob: the selector of each Job it starts is generated$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.timeZone = 'Europe Berlin'; }, flags: ['CronJob'], message: /^has spec.timeZone "Europe Berlin"; expected an IANA time zone name such as "Etc\/UTC" or "Europe\/Berlin" \(not "Local", not an offset\)$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.timeZone = 'europe/berlin'; }, flags: ['CronJob'], message: /^has spec.timeZone "europe\/berlin"; expected an IANA time zone name/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.concurrencyPolicy = 'Never'; }, flags: ['CronJob'], message: /^has spec.concurrencyPolicy "Never"; the API server accepts only Allow, Forbid or Replace$/ },
+  { rule: 'kind-fields', change: (w) => { if (!['Job', 'CronJob'].includes(w.kind)) return; pod(w).restartPolicy = 'OnFailure'; const job = w.kind === 'CronJob' ? w.spec.jobTemplate.spec : w.spec; job.podFailurePolicy = { rules: [] }; }, flags: ['Job', 'CronJob'], message: /^sets spec(.jobTemplate.spec)?.podFailurePolicy with restartPolicy "OnFailure"; the API server accepts a podFailurePolicy only with restartPolicy Never$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).initContainers = [{ ...container(w), name: 'init', restartPolicy: 'OnFailure' }]; }, flags: ALL, message: /^init container "init" has restartPolicy "OnFailure"; the API server accepts only Always \(a native sidecar\) there$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } }]; }, flags: ['StatefulSet'], message: /^claim template "data" has no spec.resources.requests.storage; the API server rejects a claim without a storage size$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.podManagementPolicy = 'Ordered'; }, flags: ['StatefulSet'], message: /^has spec.podManagementPolicy "Ordered"; the API server accepts only OrderedReady or Parallel$/ },
+  { rule: 'kind-fields', change: (w) => { w.spec.minReadySeconds = -5; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /^has spec.minReadySeconds -5; the API server accepts only a whole number of at least 0$/ },
+  { rule: 'kind-fields', change: (w) => { const job = w.kind === 'CronJob' ? w.spec.jobTemplate.spec : w.spec; job.backoffLimit = -1; }, flags: ['Job', 'CronJob'], message: /^has spec(.jobTemplate.spec)?.backoffLimit -1; the API server accepts only a whole number of at least 0$/ },
+  { rule: 'kind-fields', change: (w) => { w.spec.startingDeadlineSeconds = -10; }, flags: ['CronJob'], message: /^has spec.startingDeadlineSeconds -10; the API server accepts only a whole number of at least 0$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).tolerations = [{ key: 'dedicated', operator: 'Exists', value: 'agents', effect: 'NoSchedule' }]; }, flags: ALL, message: /^toleration "dedicated" has operator Exists and value "agents"; the API server rejects a value with Exists$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'DaemonSet') w.spec.replicas = 3; }, flags: ['DaemonSet'], message: /^has spec.replicas, which a DaemonSet does not have: it runs one pod on each matching node, and the API server refuses the unknown field$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.serviceName = 'web'; }, flags: ['StatefulSet'], message: /^has spec.serviceName "web", a Service that is not headless: its pods get no stable DNS names \(<pod>.web\)$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.serviceName = 'web-peers'; }, flags: ['StatefulSet'], message: /^has spec.serviceName "web-peers", but no Service of that name is in the output; the Services that select its pods are web, web-headless$/ },
+  { rule: 'api-valid', change: (w) => { container(w).volumeMounts = [{ name: 'cache', mountPath: '/cache' }]; }, flags: ALL, message: /^"cache" is refused by the API server; expected the name of a volume of the pod \(it has none\)$/ },
   { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
   { rule: 'api-valid', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
   { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },
@@ -75,6 +91,11 @@ const CASES: Case[] = [
 function checkAs(kind: string, change: (w: any, app: App) => void = () => undefined, options?: GuardrailsOptions) {
   const list = manifests((app) => {
     app.deployment = asKind(kind, app.deployment);
+    // A StatefulSet's governing Service: headless, next to the client Service.
+    if (kind === 'StatefulSet') {
+      app.deployment.spec.serviceName = 'web-headless';
+      (app as any).headless = { ...app.service, metadata: { ...app.service.metadata, name: 'web-headless' }, spec: { ...app.service.spec, clusterIP: 'None' } };
+    }
     change(app.deployment, app);
   });
   const resolved = resolveOptions(options, (p, v, a) => { throw new Error(`${p} ${v} ${a}`); });
