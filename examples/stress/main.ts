@@ -177,7 +177,6 @@ const cache = new SafeStatefulSet(state, 'cache', {
   port: 6379,
   replicas: 1,
   volumeClaimTemplates: [{ name: 'data', mountPath: '/data', storage: Size.mebibytes(512) }],
-  skip: { 'replicas-min': 'a cache: losing it costs a warm-up, not data' },
   metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9121 },
 });
 const indexer = new SafeStatefulSet(state, 'indexer', {

@@ -31,8 +31,9 @@ export interface AutoscalingOptions {
 /** Replicas, autoscaling, disruption budget and spread of a replicated workload. */
 export interface ReplicationProps extends SpreadProps {
   /**
-   * Number of replicas (rule `replicas-min`): fewer than 2 needs `skip['replicas-min']`.
-   * Not together with `autoscaling`.
+   * Number of replicas (rule `replicas-min`): fewer than 2 needs `skip['replicas-min']` on a
+   * stateless kind (SafeDeployment); a SafeStatefulSet may run 1 without it. Not together
+   * with `autoscaling`.
    * @default 2
    */
   readonly replicas?: number;
@@ -61,8 +62,12 @@ export interface ResolvedReplication {
   readonly several: boolean;
 }
 
-/** Validates replicas, autoscaling and the PDB budget. */
-export function resolveReplication(scope: Construct, kind: string, props: ReplicationProps, skips: Map<string, string>): ResolvedReplication {
+/**
+ * Validates replicas, autoscaling and the PDB budget.
+ * @param stateless whether rule replicas-min applies (a StatefulSet may run one replica)
+ */
+export function resolveReplication(scope: Construct, kind: string, props: ReplicationProps, skips: Map<string, string>, stateless: boolean): ResolvedReplication {
+  const needsTwo = stateless && !skips.has('replicas-min');
   let replicas: number | undefined;
   let autoscaling: ResolvedReplication['autoscaling'];
   if (props.autoscaling) {
@@ -71,7 +76,7 @@ export function resolveReplication(scope: Construct, kind: string, props: Replic
       fail(scope, kind, 'replicas', props.replicas, 'no static replicas together with autoscaling: set autoscaling.minReplicas instead');
     }
     const min = checkInt(scope, kind, 'autoscaling.minReplicas', a.minReplicas ?? 2, 1, 10000);
-    if (min < 2 && !skips.has('replicas-min')) {
+    if (min < 2 && needsTwo) {
       fail(scope, kind, 'autoscaling.minReplicas', min, 'at least 2 (rule replicas-min), or skip: { \'replicas-min\': \'<reason>\' }');
     }
     const max = checkInt(scope, kind, 'autoscaling.maxReplicas', a.maxReplicas, min, 10000);
@@ -83,7 +88,7 @@ export function resolveReplication(scope: Construct, kind: string, props: Replic
     };
   } else {
     replicas = checkInt(scope, kind, 'replicas', props.replicas ?? 2, 1, 10000);
-    if (replicas < 2 && !skips.has('replicas-min')) {
+    if (replicas < 2 && needsTwo) {
       fail(scope, kind, 'replicas', replicas, 'at least 2 (rule replicas-min), or skip: { \'replicas-min\': \'<reason>\' }');
     }
   }
