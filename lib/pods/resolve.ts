@@ -22,7 +22,7 @@ import { ResolvedSpread, resolveNodeSelector, resolveSpread } from './scheduling
 import { ResolvedPreStop, ResolvedShutdown, resolvePreStop, resolveShutdown } from './shutdown';
 import { PodSecrets } from './secrets';
 import { PodConfig, PodVolumes, ResolvedEnv, ResolvedMount, ResolvedVolume } from './volumes';
-import { KubernetesVersion } from './version';
+import { KubernetesVersion, takeTarget } from './version';
 
 // Props of a sidecar on an init container, from untyped callers: refused with the reason.
 explainForeignProps('InitContainerProps', ['ports', 'readiness', 'liveness', 'native', 'preStopCommand'],
@@ -139,7 +139,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   for (const prop of ['requireDigest', 'readOnlyRootFilesystem', 'automountServiceAccountToken', 'zoneSpreadRequired', 'nodeSpreadRequired'] as const) {
     checkBoolean(scope, K, prop, (props as SafePodProps & SpreadProps)[prop]);
   }
-  const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
+  const version = props.kubernetesVersion ?? takeTarget(scope);
   if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
   if (!kind.longRunning) checkRunToCompletion(scope, K, props, version);
 
