@@ -137,15 +137,17 @@ export function addReplicationChildren(scope: Construct, pod: ResolvedPod, kind:
 }
 
 /**
- * Rule `rwo-volume`: a ReadWriteOnce claim attaches to one node only, so several replicas
- * never share one. Returns the pod's first ReadWriteOnce claim, if any; `fix` says what the
- * kind offers instead.
- * @throws when such a claim is mounted and the workload runs several replicas
+ * Rule `rwo-volume`: a ReadWriteOnce claim attaches to one node only, so pods that may run at
+ * once on several nodes never share one. Returns the pod's first ReadWriteOnce claim, if any.
+ * @param several what runs several pods at once ('several replicas', 'parallel pods'), or
+ * undefined when only one pod runs at a time
+ * @param fix what the kind offers instead
+ * @throws when such a claim is mounted and several pods may run at once
  */
-export function checkReadWriteOnceClaims(scope: Construct, kind: string, pod: ResolvedPod, r: ResolvedReplication, fix: string) {
+export function checkReadWriteOnceClaims(scope: Construct, kind: string, pod: ResolvedPod, several: string | undefined, fix: string) {
   const claim = pod.volumes.find((v) => v.readWriteOnce);
-  if (claim && r.several) {
-    fail(scope, kind, claim.prop!, claim.claimName, `no ReadWriteOnce claim shared by several replicas: it attaches to one node only. ${fix} (rule rwo-volume)`);
+  if (claim && several !== undefined) {
+    fail(scope, kind, claim.prop!, claim.claimName, `no ReadWriteOnce claim shared by ${several}: it attaches to one node only. ${fix} (rule rwo-volume)`);
   }
   return claim;
 }

@@ -163,7 +163,7 @@ export class SafeStatefulSet extends SafeWorkload {
 
     // --- resolve ---------------------------------------------------------------------------
     const replication = resolveReplication(this, KIND, props, pod.skips, false);
-    checkReadWriteOnceClaims(this, KIND, pod, replication,
+    checkReadWriteOnceClaims(this, KIND, pod, replication.several ? 'several replicas' : undefined,
       'Use volumeClaimTemplates (one claim per pod), or replicas: 1');
     const headlessName = `${this.name}${HEADLESS_SUFFIX}`;
     if (headlessName.length > 63) {

@@ -50,8 +50,19 @@ const CASES: Case[] = [
       (app as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: app.deployment.metadata.labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
       pod(w).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
     },
-    flags: [...REPLICATED, 'DaemonSet'],
+    flags: [...REPLICATED, 'DaemonSet', 'CronJob'],
     message: /mounts the ReadWriteOnce claim data, which attaches to one node only/,
+  },
+  {
+    rule: 'rwo-volume',
+    change: (w, app) => {
+      (app as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: app.deployment.metadata.labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+      pod(w).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+      if (w.kind === 'Job') w.spec.parallelism = 3;
+      if (w.kind === 'CronJob') { w.spec.concurrencyPolicy = 'Forbid'; w.spec.jobTemplate.spec.parallelism = 3; }
+    },
+    flags: [...REPLICATED, 'DaemonSet', 'Job', 'CronJob'],
+    message: /(runs 3 pods in parallel but )?mounts the ReadWriteOnce claim data, which attaches to one node only/,
   },
   {
     rule: 'rollout',

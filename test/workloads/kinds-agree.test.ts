@@ -1,5 +1,7 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
-import { GuardrailsDefaults, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet } from '../../lib';
+import { Guardrails, GuardrailsDefaults, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet } from '../../lib';
 import { errorOf, newChart, one, synth } from '../helpers';
 
 const IMAGE = 'ghcr.io/acme/app:1.4.2';
@@ -46,3 +48,39 @@ describe('a skip of a rule that cannot apply to the kind is refused, with the re
     expect(one(manifests, 'Job').metadata.annotations).toBeUndefined();
   });
 });
+
+describe('a ReadWriteOnce claim shared by pods that may run at once is refused by every kind, as the checker flags it', () => {
+  const claimOf = (chart: any) => [{ claim: new kplus.PersistentVolumeClaim(chart, 'shared', { storage: Size.gibibytes(1) }), mountPath: '/data' }];
+  const path = (construct: string, id: string) => `${construct} at 'test/${id}': invalid claims[0]`;
+
+  it('SafeJob with parallelism above 1', () => {
+    const chart = newChart();
+    expect(errorOf(() => new SafeJob(chart, 'w', { image: IMAGE, parallelism: 2, claims: claimOf(chart) }))).toMatch(
+      new RegExp(`^${escape(path('SafeJob', 'w'))} "test-shared-[0-9a-f]+"; expected no ReadWriteOnce claim shared by parallel pods \\(parallelism 2\\): it attaches to one node only\\. Use parallelism: 1, or a ReadWriteMany claim \\(rule rwo-volume\\)\\.$`));
+    const ok = newChart();
+    new SafeJob(ok, 'w', { image: IMAGE, claims: claimOf(ok) });
+    expect(Guardrails.check(synth(ok)).violations.filter((v) => v.rule === 'rwo-volume')).toEqual([]);
+  });
+
+  it('SafeCronJob with concurrencyPolicy Allow; the default Forbid passes both', () => {
+    const chart = newChart();
+    expect(errorOf(() => new SafeCronJob(chart, 'w', { image: IMAGE, schedule: '@daily', concurrencyPolicy: kplus.ConcurrencyPolicy.ALLOW, claims: claimOf(chart) }))).toMatch(
+      /expected no ReadWriteOnce claim shared by overlapping runs \(concurrencyPolicy Allow\): it attaches to one node only\. Use concurrencyPolicy FORBID \(the default\) or REPLACE and parallelism: 1, or a ReadWriteMany claim \(rule rwo-volume\)\.$/);
+    const ok = newChart();
+    new SafeCronJob(ok, 'w', { image: IMAGE, schedule: '@daily', claims: claimOf(ok) });
+    expect(Guardrails.check(synth(ok)).violations.filter((v) => v.rule === 'rwo-volume')).toEqual([]);
+  });
+
+  it('SafeDaemonSet with any ReadWriteOnce claim; a ReadWriteMany one passes', () => {
+    const chart = newChart();
+    expect(errorOf(() => new SafeDaemonSet(chart, 'w', { ...worker, claims: claimOf(chart) }))).toMatch(
+      /expected no ReadWriteOnce claim shared by pods on every node: it attaches to one node only\. Use a hostPath for per-node data, or a ReadWriteMany claim \(rule rwo-volume\)\.$/);
+    const ok = newChart();
+    const claim = new kplus.PersistentVolumeClaim(ok, 'shared', { storage: Size.gibibytes(1), accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY] });
+    new SafeDaemonSet(ok, 'w', { ...worker, claims: [{ claim, mountPath: '/data' }] });
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -668,15 +668,33 @@ export function rwoClaims(index: ObjectIndex, p: PodSet): Map<string, 'rwo' | 'u
 }
 
 /**
- * `rwo-volume`: a workload whose pods may run on several nodes mounts no ReadWriteOnce claim
- * (replicated kinds with 2+ replicas, and DaemonSets); a single-replica Deployment with one
- * uses the Recreate strategy.
+ * `rwo-volume`: a workload whose pods may run on several nodes at once mounts no ReadWriteOnce
+ * claim (replicated kinds with 2+ replicas, DaemonSets, Jobs with parallelism above 1, and
+ * CronJobs whose runs may overlap: concurrencyPolicy Allow, the API default); a
+ * single-replica Deployment with one uses the Recreate strategy.
  */
 export function rwoVolume(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
-    if (!p.replicated && p.obj.kind !== 'DaemonSet') continue;
+    const batch = p.obj.kind === 'Job' || p.obj.kind === 'CronJob';
+    if (!p.replicated && p.obj.kind !== 'DaemonSet' && !batch) continue;
     const rwo = [...rwoClaims(ctx.index, p)].filter(([, mode]) => mode === 'rwo').map(([name]) => name);
     if (rwo.length === 0) continue;
+    if (batch) {
+      const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
+      const job = p.obj.kind === 'CronJob' ? (isObject(spec.jobTemplate?.spec) ? spec.jobTemplate.spec : {}) : spec;
+      const prefix = p.obj.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+      const parallelism = asInt(job.parallelism) ?? 1;
+      if (parallelism > 1) {
+        ctx.report(p.obj, `runs ${parallelism} pods in parallel but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, {
+          field: `${prefix}.parallelism`, fix: 'set parallelism to 1, or use a ReadWriteMany claim',
+        });
+      } else if (p.obj.kind === 'CronJob' && (spec.concurrencyPolicy ?? 'Allow') === 'Allow') {
+        ctx.report(p.obj, `lets its runs overlap (concurrencyPolicy ${spec.concurrencyPolicy === undefined ? 'unset, so Allow' : 'Allow'}) but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, {
+          field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid or Replace',
+        });
+      }
+      continue;
+    }
     const fix = p.obj.kind === 'StatefulSet' ? 'give each pod its own claim through spec.volumeClaimTemplates' : undefined;
     if (p.obj.kind === 'DaemonSet') {
       ctx.report(p.obj, `runs a pod on every node but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, { field: `${p.specField}.volumes` });
