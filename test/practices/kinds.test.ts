@@ -94,6 +94,9 @@ const CASES: Case[] = [
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.serviceName = 'web'; }, flags: ['StatefulSet'], message: /^has spec.serviceName "web", a Service that is not headless: its pods get no stable DNS names \(<pod>.web\)$/ },
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.serviceName = 'web-peers'; }, flags: ['StatefulSet'], message: /^has spec.serviceName "web-peers", but no Service of that name is in the output; the Services that select its pods are web, web-headless$/ },
   { rule: 'api-valid', change: (w) => { container(w).volumeMounts = [{ name: 'cache', mountPath: '/cache' }]; }, flags: ALL, message: /^"cache" is refused by the API server; expected the name of a volume of the pod \(it has none\)$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).initContainers = [{ ...container(w), name: 'proxy', restartPolicy: 'Always' }]; }, flags: ALL, message: /^uses native sidecar "proxy" \(an init container with restartPolicy: Always\), which needs Kubernetes 1.29, above its target 1.27 \(the default: no guardrails.cdk8s.io\/kubernetes-version annotation\); an older API server refuses or drops it$/ },
+  { rule: 'kind-fields', change: (w) => { container(w).lifecycle = { preStop: { sleep: { seconds: 10 } } }; w.metadata = { ...w.metadata, annotations: { 'guardrails.cdk8s.io/kubernetes-version': '1.29' } }; }, flags: ALL, message: /^uses the sleep action of container "app"'s preStop hook, which needs Kubernetes 1.30, above its target 1.29; an older API server refuses or drops it$/ },
+  { rule: 'kind-fields', change: (w) => { if (!['Job', 'CronJob'].includes(w.kind)) return; const job = w.kind === 'CronJob' ? w.spec.jobTemplate.spec : w.spec; job.successPolicy = { rules: [{ succeededCount: 1 }] }; }, flags: ['Job', 'CronJob'], message: /^uses spec(.jobTemplate.spec)?.successPolicy, which needs Kubernetes 1.31, above its target 1.27/ },
   { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
   { rule: 'api-valid', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
   { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },
@@ -177,5 +180,16 @@ describe('kind-specific meaning', () => {
   it('a bare Pod that terminates (restartPolicy Never) is not long-running', () => {
     const found = checkAs('Pod', (w) => { w.spec.restartPolicy = 'Never'; delete container(w).livenessProbe; delete container(w).readinessProbe; delete container(w).lifecycle; delete w.spec.terminationGracePeriodSeconds; });
     expect(found.filter((v) => ['probe-liveness', 'probe-readiness', 'graceful-shutdown', 'metrics'].includes(v.rule))).toEqual([]);
+  });
+});
+
+describe('version-gated fields follow the target the object records', () => {
+  it.each(ALL)('%s at 1.30 may use native sidecars and the sleep action', (kind) => {
+    const found = checkAs(kind, (w) => {
+      w.metadata = { ...w.metadata, annotations: { ...(w.metadata.annotations ?? {}), 'guardrails.cdk8s.io/kubernetes-version': '1.30' } };
+      pod(w).initContainers = [{ ...container(w), name: 'proxy', restartPolicy: 'Always', ports: [], lifecycle: undefined }];
+      container(w).lifecycle = { preStop: { sleep: { seconds: 10 } } };
+    }).filter((v) => v.rule === 'kind-fields');
+    expect(found.map((v) => v.message)).toEqual([]);
   });
 });

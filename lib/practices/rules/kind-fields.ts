@@ -9,6 +9,7 @@
  * patch or a hand-written object that breaks one is refused at apply time, or never runs.
  */
 import { scheduleProblem, timeZoneProblem } from '../../core/cron';
+import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
 import { int32Problem } from '../../core/validation/rules';
 import { RuleContext } from '../context';
 import { isObject, Obj, PodSet } from '../objects';
@@ -70,6 +71,54 @@ export function kindFields(ctx: RuleContext): void {
     }
     negativeCounts(ctx, p.obj, spec, kind);
     podFields(ctx, p);
+    versionGated(ctx, p, spec);
+  }
+}
+
+/** The target an object records, else the library's default (1.27): the oldest version its output must fit. */
+const DEFAULT_TARGET_MINOR = 27;
+
+/** A field that a Kubernetes version before `minor` refuses or drops (its feature gate is off by default). */
+interface Gated { readonly minor: number; readonly what: string; readonly field: string }
+
+/**
+ * Fields newer than the object's target Kubernetes version (annotation
+ * `guardrails.cdk8s.io/kubernetes-version`, else 1.27): an older API server refuses or
+ * silently drops them, so the pod runs without what they ask for.
+ */
+function versionGated(ctx: RuleContext, p: PodSet, spec: { [key: string]: any }): void {
+  const recorded = p.obj.annotations[KUBERNETES_VERSION_ANNOTATION];
+  const match = typeof recorded === 'string' ? /^1\.(\d+)$/.exec(recorded) : null;
+  const target = match ? Number(match[1]) : DEFAULT_TARGET_MINOR;
+  const found: Gated[] = [];
+  const pod = p.spec;
+  (Array.isArray(pod.initContainers) ? pod.initContainers : []).forEach((c: any, i: number) => {
+    if (isObject(c) && c.restartPolicy === 'Always') found.push({ minor: 29, what: `native sidecar "${c.name}" (an init container with restartPolicy: Always)`, field: `${p.specField}.initContainers[${i}].restartPolicy` });
+  });
+  for (const list of ['initContainers', 'containers']) {
+    (Array.isArray(pod[list]) ? pod[list] : []).forEach((c: any, i: number) => {
+      if (!isObject(c)) return;
+      for (const hook of ['preStop', 'postStart']) {
+        if (isObject(c.lifecycle?.[hook]?.sleep)) found.push({ minor: 30, what: `the sleep action of container "${c.name}"'s ${hook} hook`, field: `${p.specField}.${list}[${i}].lifecycle.${hook}.sleep` });
+      }
+      if (c.resizePolicy !== undefined) found.push({ minor: 33, what: `resizePolicy of container "${c.name}" (in-place resize)`, field: `${p.specField}.${list}[${i}].resizePolicy` });
+      if (c.securityContext?.appArmorProfile !== undefined) found.push({ minor: 30, what: `securityContext.appArmorProfile of container "${c.name}"`, field: `${p.specField}.${list}[${i}].securityContext.appArmorProfile` });
+    });
+  }
+  if (pod.securityContext?.appArmorProfile !== undefined) found.push({ minor: 30, what: 'the pod\'s securityContext.appArmorProfile', field: `${p.specField}.securityContext.appArmorProfile` });
+  if (pod.hostUsers === false) found.push({ minor: 33, what: 'hostUsers: false (user namespaces)', field: `${p.specField}.hostUsers` });
+  const job = p.obj.kind === 'Job' ? spec : p.obj.kind === 'CronJob' && isObject(spec.jobTemplate?.spec) ? spec.jobTemplate.spec : undefined;
+  const jobAt = p.obj.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+  if (job !== undefined) {
+    for (const [name, minor] of [['backoffLimitPerIndex', 29], ['maxFailedIndexes', 29], ['podReplacementPolicy', 29], ['successPolicy', 31], ['managedBy', 32]] as const) {
+      if (job[name] !== undefined && job[name] !== null) found.push({ minor, what: `${jobAt}.${name}`, field: `${jobAt}.${name}` });
+    }
+  }
+  for (const g of found) {
+    if (g.minor <= target) continue;
+    ctx.report(p.obj, `uses ${g.what}, which needs Kubernetes 1.${g.minor}, above its target 1.${target}${match ? '' : ' (the default: no guardrails.cdk8s.io/kubernetes-version annotation)'}; an older API server refuses or drops it`, {
+      field: g.field, fix: `remove ${g.field}, or raise the target to 1.${g.minor} (KubernetesVersion.setTarget, or the annotation ${KUBERNETES_VERSION_ANNOTATION}: "1.${g.minor}")`,
+    });
   }
 }
 
