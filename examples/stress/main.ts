@@ -56,6 +56,8 @@ const CONTROLLERS = [
 const tenants = ['alpha', 'beta', 'gamma'].map((team, t) => new IsolatedNamespace(app, team, {
   team,
   quotaPreset: t === 2 ? QuotaPreset.LARGE : QuotaPreset.MEDIUM,
+  // alpha runs a DaemonSet: it counts one pod per node against the quota.
+  ...(t === 0 ? { quota: { expectedNodes: 6 } } : {}),
   allowSameNamespace: t === 1,
   editorGroups: [`${team}-devs`],
   allowTo: [NetworkPeer.cidr(`10.${100 + t}.0.0/24`).withPorts([{ port: 5432 }])],
@@ -196,6 +198,8 @@ const nodes = new IsolatedNamespace(app, 'nodes', {
   team: 'platform',
   podSecurityEnforce: PodSecurityLevel.PRIVILEGED,
   podSecurityWarn: PodSecurityLevel.PRIVILEGED,
+  // Its DaemonSets count one pod per node against the quota.
+  quota: { expectedNodes: 6 },
   skip: { 'ns-pod-security': 'node agents read host paths and use the host network' },
 });
 new SafeDaemonSet(nodes, 'log-shipper', {
