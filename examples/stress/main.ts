@@ -56,6 +56,8 @@ const CONTROLLERS = [
 const tenants = ['alpha', 'beta', 'gamma'].map((team, t) => new IsolatedNamespace(app, team, {
   team,
   quotaPreset: t === 2 ? QuotaPreset.LARGE : QuotaPreset.MEDIUM,
+  // alpha runs a DaemonSet: it counts one pod per node against the quota.
+  ...(t === 0 ? { quota: { expectedNodes: 6 } } : {}),
   allowSameNamespace: t === 1,
   editorGroups: [`${team}-devs`],
   allowTo: [NetworkPeer.cidr(`10.${100 + t}.0.0/24`).withPorts([{ port: 5432 }])],
@@ -177,7 +179,6 @@ const cache = new SafeStatefulSet(state, 'cache', {
   port: 6379,
   replicas: 1,
   volumeClaimTemplates: [{ name: 'data', mountPath: '/data', storage: Size.mebibytes(512) }],
-  skip: { 'replicas-min': 'a cache: losing it costs a warm-up, not data' },
   metrics: { method: ScrapeMethod.SERVICE_MONITOR, port: 9121 },
 });
 const indexer = new SafeStatefulSet(state, 'indexer', {
@@ -197,6 +198,8 @@ const nodes = new IsolatedNamespace(app, 'nodes', {
   team: 'platform',
   podSecurityEnforce: PodSecurityLevel.PRIVILEGED,
   podSecurityWarn: PodSecurityLevel.PRIVILEGED,
+  // Its DaemonSets count one pod per node against the quota.
+  quota: { expectedNodes: 6 },
   skip: { 'ns-pod-security': 'node agents read host paths and use the host network' },
 });
 new SafeDaemonSet(nodes, 'log-shipper', {

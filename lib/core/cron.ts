@@ -98,3 +98,26 @@ function valueOf(f: CronField, text: string): number | undefined {
   const n = Number(text);
   return n >= f.min && n <= f.max ? n : undefined;
 }
+
+const TIME_ZONE_FORM = 'an IANA time zone name such as "Etc/UTC" or "Europe/Berlin" (not "Local", not an offset)';
+
+/**
+ * Why a CronJob timeZone is refused, as the text of what is expected instead, or undefined when
+ * the API server accepts it: a name from the tz database, case as listed, not "Local". Known
+ * names are the runtime's (Intl) tz database.
+ */
+export function timeZoneProblem(timeZone: unknown): string | undefined {
+  if (typeof timeZone !== 'string' || !/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(timeZone) || timeZone === 'Local') {
+    return TIME_ZONE_FORM;
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    return `${TIME_ZONE_FORM}; this one is not in the tz database`;
+  }
+  // Intl accepts any case; the API server's tz database does not.
+  const known: string[] = (Intl as any).supportedValuesOf?.('timeZone') ?? [];
+  const listed = known.find((z) => z.toLowerCase() === timeZone.toLowerCase());
+  if (listed !== undefined && listed !== timeZone) return `"${listed}": names are case-sensitive`;
+  return undefined;
+}

@@ -314,6 +314,7 @@ export const STRUCT_SHAPES: { readonly [struct: string]: { readonly [prop: strin
     initialDelaySeconds: 'number?'
   },
   QuotaValues: {
+    expectedNodes: 'number?',
     cpuRequests: 'class:Cpu?',
     cpuLimits: 'class:Cpu?',
     memoryRequests: 'class:Size?',

@@ -43,7 +43,7 @@ const PSA_PREFIX = 'pod-security.kubernetes.io/';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const DEFAULT_PSA_VERSION = 'v1.27';
 /** Kinds whose synthesized JSON the quota check reads. */
-const USAGE_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'PersistentVolumeClaim']);
+const USAGE_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'PersistentVolumeClaim']);
 
 /** Every IsolatedNamespace. */
 const NAMESPACES = new WeakSet<IConstruct>();
@@ -658,7 +658,7 @@ export class IsolatedNamespace extends Chart {
     const manifests = this.usageManifests(kinds);
     const q = this.resolvedQuota ? this.effectiveQuota(this.resolvedQuota) : undefined;
     const bounded = new Set(QUOTA_KEYS.filter((k) => q?.amounts[k] !== undefined));
-    const usage = computeUsage(manifests, this.resolvedLimits, bounded);
+    const usage = computeUsage(manifests, this.resolvedLimits, bounded, q?.expectedNodes);
     const errors: string[] = [];
     const collect = (f: () => void) => {
       try {
@@ -668,6 +668,13 @@ export class IsolatedNamespace extends Chart {
       }
     };
     for (const problem of groupProblems(usage.problems)) collect(() => this.failProblem(problem));
+    // A DaemonSet runs a pod on every node: uncounted, its pods past the quota are refused.
+    const perPod = ['pods', 'requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory'].filter((k) => bounded.has(k as QuotaKey));
+    if (q && usage.uncountedDaemonSets.length > 0 && perPod.length > 0) {
+      collect(() => fail(this, KIND, 'quota.expectedNodes', undefined,
+        `the number of nodes the cluster runs: DaemonSet ${usage.uncountedDaemonSets.join(', DaemonSet ')} runs one pod on each node, and the quota bounds ${perPod.join(', ')}, `
+        + 'so its pods on nodes past the quota would be refused. Set quota.expectedNodes to the most nodes the cluster grows to; each DaemonSet then counts that many pods'));
+    }
     if (q) {
       for (const key of QUOTA_KEYS) {
         const hard = q.amounts[key];

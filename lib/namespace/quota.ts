@@ -14,6 +14,14 @@ const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
  */
 export interface QuotaValues {
   /**
+   * Nodes the cluster runs, for the DaemonSets of the namespace: each runs one pod per node,
+   * so each counts this many pods (with their requests and limits) against the quota. A
+   * whole number from 1 to 100000.
+   * @default - none: a DaemonSet in a namespace whose quota bounds pods, CPU or memory is an
+   * error, since its pods on nodes past the quota would be refused
+   */
+  readonly expectedNodes?: number;
+  /**
    * Sum of the CPU requests of all pods (`requests.cpu`).
    * @default - from the preset
    */
@@ -252,6 +260,8 @@ export interface ResolvedQuota {
   readonly source: { [key in QuotaKey]?: string };
   /** The EXPOSURE_KEYS that `quota` leaves out: their amount is what the exposed Services need. */
   readonly fromExposure: readonly QuotaKey[];
+  /** `quota.expectedNodes`: the pods each DaemonSet counts; undefined when not given. */
+  readonly expectedNodes?: number;
 }
 
 /** Resolves explicit values over a preset and validates them. */
@@ -295,7 +305,11 @@ export function resolveQuota(scope: IConstruct, kind: string, preset: QuotaPrese
       fail(scope, kind, source[`limits.${r}`], renderCompute(r, lim), `at least ${source[`requests.${r}`]} (${renderCompute(r, req)}): limits include the requests`);
     }
   }
-  return { amounts, source, fromExposure };
+  const nodes = given.expectedNodes;
+  if (nodes !== undefined && (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 1 || nodes > 100000)) {
+    fail(scope, kind, 'quota.expectedNodes', nodes, 'a whole number of nodes from 1 to 100000');
+  }
+  return { amounts, source, fromExposure, expectedNodes: nodes };
 }
 
 /**

@@ -9,8 +9,9 @@ import { QuotaKey, ResolvedLimits } from './quota';
  * Pods per workload: the HPA maxReplicas when an HPA targets it, else `replicas`; for a
  * Deployment plus its rolling-update maxSurge (default 25%, none with Recreate), because
  * surge pods count against the quota and a rollout that cannot create them never
- * finishes. Jobs count `parallelism`, CronJobs one Job at a time. DaemonSets are not
- * counted: their pod count is the cluster's node count, which the app does not know.
+ * finishes. Jobs count `parallelism`, CronJobs one Job at a time. DaemonSets count one pod
+ * per node, with the node count the quota is given (`quota.expectedNodes`); without it they
+ * are listed in `uncountedDaemonSets`.
  */
 export interface Usage {
   /** Amounts in base units (millicores, bytes, counts). */
@@ -19,6 +20,8 @@ export interface Usage {
   readonly contributions: { [key in QuotaKey]: string[] };
   /** Containers the API server would reject, with the reason. */
   readonly problems: ContainerProblem[];
+  /** DaemonSets not counted, for want of a node count. */
+  readonly uncountedDaemonSets: string[];
 }
 
 /** A container that would be rejected by the LimitRange or the quota. */
@@ -39,7 +42,7 @@ export interface ContainerProblem {
 
 interface Manifest { readonly kind?: string; readonly metadata?: any; readonly spec?: any }
 
-const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob']);
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /**
  * The quota keys for which the API server rejects a pod with a container that does not set
@@ -52,7 +55,8 @@ const ENFORCED_PER_CONTAINER = new Set<QuotaKey>(['requests.cpu', 'limits.cpu', 
  * quota keys the namespace's ResourceQuota sets: a container that lacks a cpu or memory
  * value of a bounded key, after the LimitRange defaults, is a problem.
  */
-export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLimits | undefined, bounded: ReadonlySet<QuotaKey>): Usage {
+export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLimits | undefined, bounded: ReadonlySet<QuotaKey>, expectedNodes?: number): Usage {
+  const uncountedDaemonSets: string[] = [];
   const totals: any = {};
   const contributions: any = {};
   const add = (key: QuotaKey, amount: number, text: string) => {
@@ -91,8 +95,9 @@ export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLim
       continue;
     }
     if (!WORKLOAD_KINDS.has(kind)) continue;
+    if (kind === 'DaemonSet' && expectedNodes === undefined) { uncountedDaemonSets.push(name); continue; }
 
-    const { pods, podSpec, how } = podsOf(m, hpaMax.get(`${kind}/${name}`));
+    const { pods, podSpec, how } = podsOf(m, hpaMax.get(`${kind}/${name}`), expectedNodes);
     if (!podSpec || pods <= 0) continue;
     const times = `${pods} pods${how ? ` (${how})` : ''}`;
     add('pods', pods, `${label}: ${times}`);
@@ -120,12 +125,14 @@ export function computeUsage(manifests: readonly Manifest[], limits: ResolvedLim
       }
     }
   }
-  return { totals, contributions, problems };
+  return { totals, contributions, problems, uncountedDaemonSets };
 }
 
-function podsOf(m: Manifest, hpaMaxReplicas: number | undefined): { pods: number; podSpec: any; how?: string } {
+function podsOf(m: Manifest, hpaMaxReplicas: number | undefined, expectedNodes: number | undefined): { pods: number; podSpec: any; how?: string } {
   const spec = m.spec ?? {};
   switch (m.kind) {
+    case 'DaemonSet':
+      return { pods: expectedNodes ?? 0, podSpec: spec.template?.spec, how: `one per node, quota.expectedNodes ${expectedNodes}` };
     case 'Pod':
       return { pods: 1, podSpec: spec };
     case 'Deployment': {

@@ -385,9 +385,13 @@ export interface SafePodProps {
    * Service and load balancer before the app stops accepting (rule `graceful-shutdown`):
    * whole seconds, at most 300 s. An error on pods that run to completion (SafeJob,
    * SafeCronJob): no endpoints to drain. A port-less worker gets one only when this (or
-   * `preStopCommand`) is given: no Service sends it traffic.
-   * @default - Duration.seconds(10) for the main container when it has a port (and for each
-   * sidecar with ports); none for port-less workers and pods that run to completion
+   * `preStopCommand`) is given: no Service sends it traffic. When only a sidecar serves, the
+   * main container still waits (it stops first); a native sidecar gets no delay, since it
+   * stops after the main container and keeps serving through the drain. 0 is an error
+   * unless `skip['graceful-shutdown']` is given (then there is no preStop hook).
+   * @default - Duration.seconds(10) for the main container when any container of the pod has
+   * a port (and for each plain, non-native sidecar with ports); none for port-less workers and
+   * pods that run to completion
    */
   readonly preStopDelay?: Duration;
   /**

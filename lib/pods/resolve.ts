@@ -22,7 +22,7 @@ import { ResolvedSpread, resolveNodeSelector, resolveSpread } from './scheduling
 import { ResolvedPreStop, ResolvedShutdown, resolvePreStop, resolveShutdown } from './shutdown';
 import { PodSecrets } from './secrets';
 import { PodConfig, PodVolumes, ResolvedEnv, ResolvedMount, ResolvedVolume } from './volumes';
-import { KubernetesVersion } from './version';
+import { KubernetesVersion, takeTarget } from './version';
 
 // Props of a sidecar on an init container, from untyped callers: refused with the reason.
 explainForeignProps('InitContainerProps', ['ports', 'readiness', 'liveness', 'native', 'preStopCommand'],
@@ -139,7 +139,7 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   for (const prop of ['requireDigest', 'readOnlyRootFilesystem', 'automountServiceAccountToken', 'zoneSpreadRequired', 'nodeSpreadRequired'] as const) {
     checkBoolean(scope, K, prop, (props as SafePodProps & SpreadProps)[prop]);
   }
-  const version = props.kubernetesVersion ?? KubernetesVersion.of(scope);
+  const version = props.kubernetesVersion ?? takeTarget(scope);
   if (!(version instanceof KubernetesVersion)) fail(scope, K, 'kubernetesVersion', version, 'a KubernetesVersion such as KubernetesVersion.V1_30');
   if (!kind.longRunning) checkRunToCompletion(scope, K, props, version);
 
@@ -161,10 +161,13 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
   const sidecarPorts = (props.sidecars ?? []).map((s, i) => registry.resolve(`sidecars[${i}].ports`, s.ports));
   const { metrics, added } = resolveMetrics(scope, K, props.metrics, mainPorts, [...mainPorts, ...sidecarPorts.flat()], registry, skips);
   if (added) mainPorts.push(added);
-  // The preStop delay lets a Service's endpoints drain: only containers with ports are behind
-  // one. A port-less worker (a queue consumer, a load generator) gets none unless it asks.
+  // The preStop delay lets a Service's endpoints drain: only pods with ports are behind one.
+  // A port-less worker (a queue consumer, a load generator) gets none unless it asks. When
+  // any container serves, the main container waits, even without ports of its own: it stops
+  // first (a native sidecar stops after it and keeps serving through the drain).
   const asked = props.preStopDelay !== undefined || props.preStopCommand !== undefined;
   const drains = kind.longRunning && (asked || mainPorts.length > 0 || sidecarPorts.some((p) => p.length > 0));
+  const noDelay = skips.has('graceful-shutdown');
   const volumes = new PodVolumes(scope, K);
   const ctx: PodContext = {
     scope, name, K, kind, props, skips, version,
@@ -173,10 +176,10 @@ export function resolvePod(scope: IConstruct, id: string, kind: ConstructKind, p
     volumes,
     secrets: new PodSecrets(scope, K, volumes),
     containerNames: new Set([MAIN]),
-    shutdown: drains ? resolveShutdown(scope, K, props, version)
+    shutdown: drains ? resolveShutdown(scope, K, props, version, noDelay)
       // No preStop delay: the grace period is the shutdown time alone.
-      : { terminationGracePeriodSeconds: resolveShutdown(scope, K, { ...props, preStopDelay: Duration.seconds(0) }, version).terminationGracePeriodSeconds },
-    mainDrains: drains && (asked || mainPorts.length > 0),
+      : { terminationGracePeriodSeconds: resolveShutdown(scope, K, { ...props, preStopDelay: Duration.seconds(0) }, version, true).terminationGracePeriodSeconds },
+    mainDrains: drains,
   };
   const main = resolveMainContainer(ctx, servingProps, mainPorts);
   const sidecars = (props.sidecars ?? []).map((s, i) => resolveSidecar(ctx, i, s, sidecarPorts[i]));
@@ -437,8 +440,10 @@ function resolveSidecar(ctx: PodContext, i: number, s: SidecarContainerProps, po
   const base = resolveOtherContainer(ctx, prop, s);
   const target: ProbeTarget = { scope, kind: K, ports, portsProp: `${prop}.ports` };
   const { identical, ...probes } = resolveProbes(target, { prefix: `${prop}.`, readiness: s.readiness, liveness: s.liveness }, ports.length > 0, ctx.kind.longRunning, skips);
-  // A sidecar with ports is behind the Service too: it waits in preStop like the main container.
-  const preStop = resolvePreStop(scope, K, `${prop}.preStopCommand`, s.preStopCommand, ports.length > 0 ? ctx.shutdown.defaultPreStop : undefined);
+  // A plain sidecar with ports is behind the Service and gets SIGTERM with the main container:
+  // it waits in preStop too. A native one stops after the regular containers, serving
+  // through their drain: a delay of its own would only run after them, past the budget.
+  const preStop = resolvePreStop(scope, K, `${prop}.preStopCommand`, s.preStopCommand, ports.length > 0 && !native ? ctx.shutdown.defaultPreStop : undefined);
   const container: ResolvedContainer = { ...base, ports, ...probes, preStop, restartPolicy: native ? 'Always' : undefined };
   return { container, native, identicalProbes: identical };
 }

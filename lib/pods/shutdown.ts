@@ -36,9 +36,13 @@ export const TERMINATION_GRACE_MAX_SECONDS = 86400;
  * The grace period and the preStop delay: the endpoint leaves every Service and load
  * balancer before the app gets SIGTERM, and SIGKILL comes only after the app has had time
  * to finish. From Kubernetes 1.30 the delay is the native sleep action, so the image needs
- * no `sleep` binary.
+ * no `sleep` binary. A delay of 0 (no preStop hook) is refused unless `allowNoDelay` (rule
+ * graceful-shutdown skipped, or a pod that serves nothing): the checker flags it as well.
  */
-export function resolveShutdown(scope: IConstruct, kind: string, p: ShutdownInput, version: KubernetesVersion): ResolvedShutdown {
+export function resolveShutdown(scope: IConstruct, kind: string, p: ShutdownInput, version: KubernetesVersion, allowNoDelay: boolean): ResolvedShutdown {
+  if (!allowNoDelay && p.preStopDelay instanceof Duration && p.preStopDelay.toMilliseconds({ integral: false }) === 0) {
+    fail(scope, kind, 'preStopDelay', '0s', 'at least 1s (rule graceful-shutdown): with no delay the app gets SIGTERM while Services still send it traffic; e.g. Duration.seconds(10), or skip: { \'graceful-shutdown\': \'<reason>\' } for no preStop hook');
+  }
   const delay = checkDuration(scope, kind, 'preStopDelay', p.preStopDelay ?? Duration.seconds(10), {
     maxSeconds: PRE_STOP_DELAY_MAX_SECONDS, why: 'endpoints and load balancers drop a stopping pod within seconds, and a longer wait only stalls rollouts and node drains',
   });
@@ -57,10 +61,9 @@ export function resolveShutdown(scope: IConstruct, kind: string, p: ShutdownInpu
     }
     fail(scope, kind, 'shutdownTimeout', `${shutdown}s`, `at least 1s: it is the time between SIGTERM and SIGKILL (terminationGracePeriodSeconds is preStopDelay plus shutdownTimeout); e.g. 20s`);
   }
-  // The sleep action takes at least 1 second: no delay, no hook.
-  const defaultPreStop = !version.atLeast(KubernetesVersion.V1_30)
-    ? { command: ['sleep', String(delay)] }
-    : delay > 0 ? { sleepSeconds: delay } : undefined;
+  // No delay, no hook (the sleep action takes at least 1 second).
+  const defaultPreStop = delay === 0 ? undefined
+    : version.atLeast(KubernetesVersion.V1_30) ? { sleepSeconds: delay } : { command: ['sleep', String(delay)] };
   return { terminationGracePeriodSeconds: grace, defaultPreStop };
 }
 

@@ -6,6 +6,18 @@ import { fail } from '../core/errors';
  * has children already, which every IsolatedNamespace has from its constructor on.
  */
 const TARGETS = new WeakMap<IConstruct, KubernetesVersion>();
+/** Workloads built with the target of their scopes, and the target they took. */
+const TAKEN = new WeakMap<IConstruct, KubernetesVersion>();
+
+/**
+ * The target of a workload's scopes, recorded so that a later `setTarget` above it, which
+ * it would not see, is an error rather than silently ignored.
+ */
+export function takeTarget(workload: IConstruct): KubernetesVersion {
+  const version = KubernetesVersion.of(workload);
+  TAKEN.set(workload, version);
+  return version;
+}
 
 /**
  * A Kubernetes minor version that the output must fit. Fields newer than the target are
@@ -56,7 +68,8 @@ export class KubernetesVersion {
    * Sets the target version for every workload under `scope` (an App, a Chart or an
    * IsolatedNamespace), unless a workload sets `kubernetesVersion` itself. Call it before the
    * workloads are created.
-   * @throws when the scope has a different target already
+   * @throws when the scope has a different target already, or when workloads under the
+   * scope were already built with another target (it would not reach them)
    */
   public static setTarget(scope: IConstruct, version: KubernetesVersion): void {
     if (!(version instanceof KubernetesVersion)) {
@@ -65,6 +78,12 @@ export class KubernetesVersion {
     const set = TARGETS.get(scope);
     if (set !== undefined && set.minor !== version.minor) {
       fail(scope, 'KubernetesVersion', 'setTarget', version.name, `one target per scope: it is set to ${set.name} already; set it once, or per workload with kubernetesVersion`);
+    }
+    const built = scope.node.findAll().filter((c) => TAKEN.has(c) && TAKEN.get(c)!.minor !== version.minor);
+    if (built.length > 0) {
+      const shown = built.slice(0, 5).map((c) => `'${c.node.path}' (${TAKEN.get(c)!.name})`).join(', ');
+      fail(scope, 'KubernetesVersion', 'setTarget', version.name,
+        `a call before the workloads are created: ${built.length === 1 ? 'a workload was' : `${built.length} workloads were`} built with another target already and would not change: ${shown}${built.length > 5 ? ', ...' : ''}; call setTarget first, or set kubernetesVersion on each workload`);
     }
     TARGETS.set(scope, version);
   }

@@ -31,8 +31,9 @@ export interface AutoscalingOptions {
 /** Replicas, autoscaling, disruption budget and spread of a replicated workload. */
 export interface ReplicationProps extends SpreadProps {
   /**
-   * Number of replicas (rule `replicas-min`): fewer than 2 needs `skip['replicas-min']`.
-   * Not together with `autoscaling`.
+   * Number of replicas (rule `replicas-min`): fewer than 2 needs `skip['replicas-min']` on a
+   * stateless kind (SafeDeployment); a SafeStatefulSet may run 1 without it. Not together
+   * with `autoscaling`.
    * @default 2
    */
   readonly replicas?: number;
@@ -61,8 +62,12 @@ export interface ResolvedReplication {
   readonly several: boolean;
 }
 
-/** Validates replicas, autoscaling and the PDB budget. */
-export function resolveReplication(scope: Construct, kind: string, props: ReplicationProps, skips: Map<string, string>): ResolvedReplication {
+/**
+ * Validates replicas, autoscaling and the PDB budget.
+ * @param stateless whether rule replicas-min applies (a StatefulSet may run one replica)
+ */
+export function resolveReplication(scope: Construct, kind: string, props: ReplicationProps, skips: Map<string, string>, stateless: boolean): ResolvedReplication {
+  const needsTwo = stateless && !skips.has('replicas-min');
   let replicas: number | undefined;
   let autoscaling: ResolvedReplication['autoscaling'];
   if (props.autoscaling) {
@@ -71,7 +76,7 @@ export function resolveReplication(scope: Construct, kind: string, props: Replic
       fail(scope, kind, 'replicas', props.replicas, 'no static replicas together with autoscaling: set autoscaling.minReplicas instead');
     }
     const min = checkInt(scope, kind, 'autoscaling.minReplicas', a.minReplicas ?? 2, 1, 10000);
-    if (min < 2 && !skips.has('replicas-min')) {
+    if (min < 2 && needsTwo) {
       fail(scope, kind, 'autoscaling.minReplicas', min, 'at least 2 (rule replicas-min), or skip: { \'replicas-min\': \'<reason>\' }');
     }
     const max = checkInt(scope, kind, 'autoscaling.maxReplicas', a.maxReplicas, min, 10000);
@@ -83,7 +88,7 @@ export function resolveReplication(scope: Construct, kind: string, props: Replic
     };
   } else {
     replicas = checkInt(scope, kind, 'replicas', props.replicas ?? 2, 1, 10000);
-    if (replicas < 2 && !skips.has('replicas-min')) {
+    if (replicas < 2 && needsTwo) {
       fail(scope, kind, 'replicas', replicas, 'at least 2 (rule replicas-min), or skip: { \'replicas-min\': \'<reason>\' }');
     }
   }
@@ -132,15 +137,17 @@ export function addReplicationChildren(scope: Construct, pod: ResolvedPod, kind:
 }
 
 /**
- * Rule `rwo-volume`: a ReadWriteOnce claim attaches to one node only, so several replicas
- * never share one. Returns the pod's first ReadWriteOnce claim, if any; `fix` says what the
- * kind offers instead.
- * @throws when such a claim is mounted and the workload runs several replicas
+ * Rule `rwo-volume`: a ReadWriteOnce claim attaches to one node only, so pods that may run at
+ * once on several nodes never share one. Returns the pod's first ReadWriteOnce claim, if any.
+ * @param several what runs several pods at once ('several replicas', 'parallel pods'), or
+ * undefined when only one pod runs at a time
+ * @param fix what the kind offers instead
+ * @throws when such a claim is mounted and several pods may run at once
  */
-export function checkReadWriteOnceClaims(scope: Construct, kind: string, pod: ResolvedPod, r: ResolvedReplication, fix: string) {
+export function checkReadWriteOnceClaims(scope: Construct, kind: string, pod: ResolvedPod, several: string | undefined, fix: string) {
   const claim = pod.volumes.find((v) => v.readWriteOnce);
-  if (claim && r.several) {
-    fail(scope, kind, claim.prop!, claim.claimName, `no ReadWriteOnce claim shared by several replicas: it attaches to one node only. ${fix} (rule rwo-volume)`);
+  if (claim && several !== undefined) {
+    fail(scope, kind, claim.prop!, claim.claimName, `no ReadWriteOnce claim shared by ${several}: it attaches to one node only. ${fix} (rule rwo-volume)`);
   }
   return claim;
 }

@@ -7,6 +7,7 @@ import { checkInt } from '../core/validate';
 import { SafePodProps } from '../pods/props';
 import { checkSchedule, checkTimeZone } from './cron';
 import { JobSpecProps, resolveJobSpec, writeJobSpec } from './job-spec';
+import { checkReadWriteOnceClaims } from './replication';
 import { SafeWorkload } from './safe-workload';
 
 const KIND = CRON_JOB.construct;
@@ -91,6 +92,10 @@ export class SafeCronJob extends SafeWorkload {
     const suspend = props.suspend ?? false;
     if (typeof suspend !== 'boolean') fail(this, KIND, 'suspend', suspend, 'true or false');
     const job = resolveJobSpec(this, KIND, props, undefined);
+    const parallelism = job.fields.parallelism as number;
+    checkReadWriteOnceClaims(this, KIND, this._pod,
+      concurrencyPolicy === kplus.ConcurrencyPolicy.ALLOW ? 'overlapping runs (concurrencyPolicy Allow)' : parallelism > 1 ? `parallel pods (parallelism ${parallelism})` : undefined,
+      'Use concurrencyPolicy FORBID (the default) or REPLACE and parallelism: 1, or a ReadWriteMany claim');
 
     this.cronJob = new ApiObject(this, 'CronJob', {
       apiVersion: CRON_JOB.apiVersion,

@@ -9,6 +9,7 @@ import { SafePodProps } from '../pods/props';
 import { pathSlug } from '../pods/volumes';
 import { exceptionAnnotations, hostPathScope, PodSecurityException } from '../practices/exceptions';
 import { skipAnnotationBytes } from '../practices/skip';
+import { checkReadWriteOnceClaims } from './replication';
 import { SafeWorkload } from './safe-workload';
 
 const KIND = DAEMON_SET.construct;
@@ -163,6 +164,7 @@ export class SafeDaemonSet extends SafeWorkload {
     const pod = this._pod;
 
     // --- resolve ---------------------------------------------------------------------------
+    checkReadWriteOnceClaims(this, KIND, pod, 'pods on every node', 'Use a hostPath for per-node data, or a ReadWriteMany claim');
     const maxUnavailable = checkInt(this, KIND, 'maxUnavailable', props.maxUnavailable ?? 1, 0, 10000);
     const maxSurge = checkInt(this, KIND, 'maxSurge', props.maxSurge ?? 0, 0, 10000);
     if (maxUnavailable === 0 && maxSurge === 0) {

@@ -52,8 +52,8 @@ export class SafeDeployment extends SafeWorkload {
   constructor(scope: Construct, id: string, props: SafeDeploymentProps) {
     super(scope, id, props, KIND);
     const pod = this._pod;
-    const replication = resolveReplication(this, KIND, props, pod.skips);
-    const rwoClaim = checkReadWriteOnceClaims(this, KIND, pod, replication,
+    const replication = resolveReplication(this, KIND, props, pod.skips, true);
+    const rwoClaim = checkReadWriteOnceClaims(this, KIND, pod, replication.several ? 'several replicas' : undefined,
       'Use a SafeStatefulSet with volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\'] (the strategy then becomes Recreate)');
     const maxSurge = checkInt(this, KIND, 'maxSurge', props.maxSurge ?? 1, 1, 1000);
     const minReadySeconds = checkInt(this, KIND, 'minReadySeconds', props.minReadySeconds ?? 10, 0, 3600);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { JOB } from '../core/kinds';
 import { SafePodProps } from '../pods/props';
 import { JobSpecProps, resolveJobSpec, writeJobSpec } from './job-spec';
+import { checkReadWriteOnceClaims } from './replication';
 import { SafeWorkload } from './safe-workload';
 
 const KIND = JOB.construct;
@@ -39,6 +40,8 @@ export class SafeJob extends SafeWorkload {
   constructor(scope: Construct, id: string, props: SafeJobProps) {
     super(scope, id, props, KIND);
     const spec = resolveJobSpec(this, KIND, props, 86400);
+    checkReadWriteOnceClaims(this, KIND, this._pod, (spec.fields.parallelism as number) > 1 ? `parallel pods (parallelism ${spec.fields.parallelism})` : undefined,
+      'Use parallelism: 1, or a ReadWriteMany claim');
     this.job = new ApiObject(this, 'Job', {
       apiVersion: JOB.apiVersion,
       kind: JOB.kind,

@@ -141,7 +141,8 @@ export interface SafeStatefulSetProps extends SafePodProps, ReplicationProps {
  * shutdown, a PodDisruptionBudget, explicit resources, Pod Security "restricted", its own
  * ServiceAccount, a default-deny NetworkPolicy with explicit allows, hashed immutable config
  * and metrics scraping. Claims are kept when pods or the StatefulSet go away. A single
- * replica (a cache, a small store) needs `skip['replicas-min']` with a reason.
+ * replica (a cache, a small store) needs no skip: rule `replicas-min` is for stateless
+ * workloads, as the checker applies it; with one replica there is no PodDisruptionBudget.
  */
 export class SafeStatefulSet extends SafeWorkload {
   /** The StatefulSet object. */
@@ -161,9 +162,9 @@ export class SafeStatefulSet extends SafeWorkload {
     const pod = this._pod;
 
     // --- resolve ---------------------------------------------------------------------------
-    const replication = resolveReplication(this, KIND, props, pod.skips);
-    checkReadWriteOnceClaims(this, KIND, pod, replication,
-      'Use volumeClaimTemplates (one claim per pod), or replicas: 1 with skip[\'replicas-min\']');
+    const replication = resolveReplication(this, KIND, props, pod.skips, false);
+    checkReadWriteOnceClaims(this, KIND, pod, replication.several ? 'several replicas' : undefined,
+      'Use volumeClaimTemplates (one claim per pod), or replicas: 1');
     const headlessName = `${this.name}${HEADLESS_SUFFIX}`;
     if (headlessName.length > 63) {
       fail(this, KIND, 'name', this.name, `at most ${63 - HEADLESS_SUFFIX.length} characters: the headless Service "${headlessName}" must be a DNS-1035 label of at most 63`);

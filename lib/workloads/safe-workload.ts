@@ -13,6 +13,7 @@ import { exceptionAnnotations, PodSecurityException } from '../practices/excepti
 import { SKIP_ANNOTATION_PREFIX, skipAnnotationKey } from '../practices/skip';
 import { withWorkloadDefaults } from '../pods/defaults';
 import { ResolvedPod, resolvePod } from '../pods/resolve';
+import { applicableSkips, checkSkipsApply } from '../pods/rule-kinds';
 import { writePodTemplate } from '../pods/write';
 import { calleePort, chartNamespace, checkCall, isSafeWorkload, policyPort, resolveCalls, serviceAddress, WorkloadPort } from './calls';
 
@@ -107,10 +108,14 @@ export abstract class SafeWorkload extends Construct implements ISafeWorkload {
     super(scope, id);
     // Inside a Chart (a clear error, not cdk8s's "cannot find a parent chart"), and in the app's collision check.
     joinApp(this, kindName, props);
-    // The defaults of the chart and the app (GuardrailsDefaults), under the explicit props.
-    props = withWorkloadDefaults(this, props);
     const kind = CONSTRUCT_KINDS.find((k) => k.construct === kindName);
     if (kind === undefined) fail(this, 'SafeWorkload', 'kindName', kindName, `one of ${CONSTRUCT_KINDS.map((k) => k.construct).join(', ')}`);
+    // A skip of a rule that cannot apply to the kind would be written and switch nothing off.
+    checkSkipsApply(this, kind, props.skip);
+    // The defaults of the chart and the app (GuardrailsDefaults), under the explicit props;
+    // inherited skips reach only the kinds whose rules they switch off.
+    props = withWorkloadDefaults(this, props);
+    if (props.skip !== undefined) props = { ...props, skip: applicableSkips(kind, props.skip) };
     // The addresses of declared calls are env values like any other: resolved with the pod.
     const calls = resolveCalls(this, kindName, props.name ?? id, props.calls, props.env);
     const callEnv = Object.fromEntries(calls.filter((c) => c.env !== undefined).map((c) => [c.env!, c.address]));

@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Cpu } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDeployment, SafeDeploymentProps, SafeStatefulSet,
+  IsolatedNamespace, IsolatedNamespaceProps, QuotaPreset, ResourcePreset, SafeDaemonSet, SafeDeployment, SafeDeploymentProps, SafeStatefulSet,
 } from '../../lib';
 import { all, one } from '../helpers';
 import { apiServerProblems, limitRangeItemAsStored } from './api-server';
@@ -350,8 +350,8 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     ]);
   });
 
-  it('applies LimitRange defaults to bare containers, counts init containers, Jobs and CronJobs, not DaemonSets', () => {
-    const { ns } = build({ quota: { memoryRequests: Size.mebibytes(1024) } });
+  it('applies LimitRange defaults to bare containers, counts init containers, Jobs, CronJobs and DaemonSets (one pod per expected node)', () => {
+    const { ns } = build({ quota: { memoryRequests: Size.mebibytes(1024), expectedNodes: 2 } });
     const container = { name: 'c', image: 'busybox:1.36' };
     const template = (extra: any = {}) => ({ metadata: { labels: { app: 'x' } }, spec: { containers: [container], ...extra } });
     // 2 pods x max(128Mi default, 512Mi init: the request defaults to the limit) = 1Gi
@@ -366,7 +366,7 @@ describe('the quota and the LimitRange admit the workloads of the namespace', ()
     new kplus.k8s.KubeCronJob(ns, 'Cron', { metadata: { name: 'cron' }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: template({ restartPolicy: 'Never' }) } } } });
     new kplus.k8s.KubeDaemonSet(ns, 'Ds', { metadata: { name: 'ds' }, spec: { selector: { matchLabels: { app: 'x' } }, template: template() } });
     expect(synthErrors(ns)).toEqual([
-      `${PREFIX}quota.memoryRequests "1Gi"; expected at least 1536Mi of requests.memory: the workloads of the namespace need that much (Deployment plain: 2 pods (replicas 2) x 512Mi; Job job: 3 pods x 128Mi; CronJob cron: 1 pods x 128Mi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.memoryRequests to at least 1536Mi.`,
+      `${PREFIX}quota.memoryRequests "1Gi"; expected at least 1792Mi of requests.memory: the workloads of the namespace need that much (Deployment plain: 2 pods (replicas 2) x 512Mi; Job job: 3 pods x 128Mi; CronJob cron: 1 pods x 128Mi; DaemonSet ds: 2 pods (one per node, quota.expectedNodes 2) x 128Mi). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.memoryRequests to at least 1792Mi.`,
     ]);
   });
 
@@ -522,5 +522,31 @@ describe('amounts too large to write', () => {
     [{ containerLimits: { maxMemory: Size.gibibytes(1e300) } }, 'containerLimits.maxMemory "Infinity"; expected a positive size such as Size.mebibytes(128).'],
   ])('%#', (props, text) => {
     expect(error(() => new IsolatedNamespace(Testing.app(), 'payments', { team: 'payments', ...props } as any))).toBe(`IsolatedNamespace at 'payments': invalid ${text}`);
+  });
+});
+
+describe('DaemonSets count against the quota with the expected node count', () => {
+  const agent = (ns: Chart) => new SafeDaemonSet(ns, 'shipper', { image: IMAGE, livenessCommand: ['/bin/check'] });
+
+  it('without quota.expectedNodes, a DaemonSet in a quota\'d namespace is an error', () => {
+    const { ns } = build();
+    agent(ns);
+    expect(synthErrors(ns)).toEqual([
+      `${PREFIX}quota.expectedNodes (undefined); expected the number of nodes the cluster runs: DaemonSet shipper runs one pod on each node, and the quota bounds pods, requests.cpu, requests.memory, limits.memory, `
+      + 'so its pods on nodes past the quota would be refused. Set quota.expectedNodes to the most nodes the cluster grows to; each DaemonSet then counts that many pods.',
+    ]);
+  });
+
+  it('with it, each DaemonSet counts that many pods, and too many nodes for the quota is the usual quota error', () => {
+    const { ns } = build({ quota: { expectedNodes: 5 } });
+    agent(ns);
+    expect(() => Testing.synth(ns)).not.toThrow();
+    const { ns: big } = build({ quota: { expectedNodes: 500 } });
+    agent(big);
+    expect(synthErrors(big)[0]).toBe(`${PREFIX}quotaPreset (SMALL: requests.cpu) "4"; expected at least 50 of requests.cpu: the workloads of the namespace need that much (DaemonSet shipper: 500 pods (one per node, quota.expectedNodes 500) x 100m). Pods are counted at their replicas, or the HPA maxReplicas, plus the rolling-update maxSurge. Raise quota.cpuRequests to at least 50, or choose QuotaPreset.LARGE (64).`);
+  });
+
+  it('quota.expectedNodes is a whole number from 1 to 100000', () => {
+    expect(error(() => build({ quota: { expectedNodes: 0 } }))).toBe(`${PREFIX}quota.expectedNodes 0; expected a whole number of nodes from 1 to 100000.`);
   });
 });

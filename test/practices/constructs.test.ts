@@ -33,7 +33,8 @@ function web(props: Partial<SafeDeploymentProps> = {}, options?: GuardrailsOptio
 
 function tenant(build: (ns: IsolatedNamespace) => void): CheckResult {
   return enforced((app) => {
-    const ns = new IsolatedNamespace(app, 'shop', { team: 'shop' });
+    // expectedNodes: a DaemonSet counts one pod per node against the quota.
+    const ns = new IsolatedNamespace(app, 'shop', { team: 'shop', quota: { expectedNodes: 3 } });
     build(ns);
     return ns;
   });

@@ -40,6 +40,9 @@ const CASES: Case[] = [
   { rule: 'pdb', change: (_w, app) => { delete (app as any).pdb; }, flags: REPLICATED, message: /runs 2\+ replicas but no PodDisruptionBudget selects its pods/ },
   { rule: 'resources', change: (w) => { delete container(w).resources; }, flags: ALL, message: /container "app" has no resources.requests.cpu, resources.requests.memory, resources.limits.memory/ },
   { rule: 'pod-security', change: (w) => { container(w).securityContext.privileged = true; }, flags: ALL, message: /container "app" is privileged/ },
+  { rule: 'pod-security', change: (w) => { pod(w).securityContext.supplementalGroups = [0]; }, flags: ALL, message: /^the pod adds GID 0 \(root's group\) in supplementalGroups, so it reads every root-group file it can reach$/ },
+  { rule: 'pod-security', change: (w) => { pod(w).securityContext.fsGroup = 0; }, flags: ALL, message: /^the pod sets fsGroup 0 \(root's group\): its volumes and processes get root's group$/ },
+  { rule: 'pod-security', change: (w) => { pod(w).securityContext.supplementalGroups = [10001]; container(w).securityContext.runAsGroup = 10001; }, flags: [], message: /^$/ },
   { rule: 'service-account', change: (w) => { delete pod(w).serviceAccountName; }, flags: ALL, message: /runs as the namespace's "default" ServiceAccount/ },
   { rule: 'arch-explicit', change: () => undefined, options: { requireArchitecture: true }, flags: ALL, message: /does not pin kubernetes.io\/arch/ },
   { rule: 'config-immutable', change: (_w, app) => { app.configMap.immutable = false; }, flags: ALL, message: /uses ConfigMap web-config-3f2a9c81d0, which is not immutable/ },
@@ -50,8 +53,19 @@ const CASES: Case[] = [
       (app as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: app.deployment.metadata.labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
       pod(w).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
     },
-    flags: [...REPLICATED, 'DaemonSet'],
+    flags: [...REPLICATED, 'DaemonSet', 'CronJob'],
     message: /mounts the ReadWriteOnce claim data, which attaches to one node only/,
+  },
+  {
+    rule: 'rwo-volume',
+    change: (w, app) => {
+      (app as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: app.deployment.metadata.labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+      pod(w).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+      if (w.kind === 'Job') w.spec.parallelism = 3;
+      if (w.kind === 'CronJob') { w.spec.concurrencyPolicy = 'Forbid'; w.spec.jobTemplate.spec.parallelism = 3; }
+    },
+    flags: [...REPLICATED, 'DaemonSet', 'Job', 'CronJob'],
+    message: /(runs 3 pods in parallel but )?mounts the ReadWriteOnce claim data, which attaches to one node only/,
   },
   {
     rule: 'rollout',
@@ -67,6 +81,25 @@ const CASES: Case[] = [
   { rule: 'kind-fields', change: (w) => { delete w.spec.serviceName; }, flags: ['StatefulSet'], message: /^has no spec.serviceName: its pods get no stable DNS names/ },
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.updateStrategy = { type: 'OnDelete', rollingUpdate: { partition: 0 } }; if (w.kind === 'DaemonSet') w.spec.updateStrategy = { type: 'OnDelete' }; }, flags: ['StatefulSet'], message: /^has spec.updateStrategy.rollingUpdate with type OnDelete, which the API server rejects/ },
   { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.schedule = '0 0 31 4 *'; }, flags: ['CronJob'], message: /^has spec.schedule "0 0 31 4 \*"; expected a schedule that fires: no month it names has day 31 \(April has 30 days\), so the CronJob never runs/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') { w.spec.jobTemplate.spec.selector = { matchLabels: { ...SEL } }; w.spec.jobTemplate.spec.manualSelector = true; } }, flags: ['CronJob'], message: /^sets spec.jobTemplate.spec.manualSelector, which the API server rejects for a CronJob: the selector of each Job it starts is generated\nsets spec.jobTemplate.spec.selector, which the API server rejects for a CronJob: the selector of each Job it starts is generated$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.timeZone = 'Europe Berlin'; }, flags: ['CronJob'], message: /^has spec.timeZone "Europe Berlin"; expected an IANA time zone name such as "Etc\/UTC" or "Europe\/Berlin" \(not "Local", not an offset\)$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.timeZone = 'europe/berlin'; }, flags: ['CronJob'], message: /^has spec.timeZone "europe\/berlin"; expected an IANA time zone name/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'CronJob') w.spec.concurrencyPolicy = 'Never'; }, flags: ['CronJob'], message: /^has spec.concurrencyPolicy "Never"; the API server accepts only Allow, Forbid or Replace$/ },
+  { rule: 'kind-fields', change: (w) => { if (!['Job', 'CronJob'].includes(w.kind)) return; pod(w).restartPolicy = 'OnFailure'; const job = w.kind === 'CronJob' ? w.spec.jobTemplate.spec : w.spec; job.podFailurePolicy = { rules: [] }; }, flags: ['Job', 'CronJob'], message: /^sets spec(.jobTemplate.spec)?.podFailurePolicy with restartPolicy "OnFailure"; the API server accepts a podFailurePolicy only with restartPolicy Never$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).initContainers = [{ ...container(w), name: 'init', restartPolicy: 'OnFailure' }]; }, flags: ALL, message: /^init container "init" has restartPolicy "OnFailure"; the API server accepts only Always \(a native sidecar\) there$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'] } }]; }, flags: ['StatefulSet'], message: /^claim template "data" has no spec.resources.requests.storage; the API server rejects a claim without a storage size$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.podManagementPolicy = 'Ordered'; }, flags: ['StatefulSet'], message: /^has spec.podManagementPolicy "Ordered"; the API server accepts only OrderedReady or Parallel$/ },
+  { rule: 'kind-fields', change: (w) => { w.spec.minReadySeconds = -5; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /^has spec.minReadySeconds -5; the API server accepts only a whole number of at least 0$/ },
+  { rule: 'kind-fields', change: (w) => { const job = w.kind === 'CronJob' ? w.spec.jobTemplate.spec : w.spec; job.backoffLimit = -1; }, flags: ['Job', 'CronJob'], message: /^has spec(.jobTemplate.spec)?.backoffLimit -1; the API server accepts only a whole number of at least 0$/ },
+  { rule: 'kind-fields', change: (w) => { w.spec.startingDeadlineSeconds = -10; }, flags: ['CronJob'], message: /^has spec.startingDeadlineSeconds -10; the API server accepts only a whole number of at least 0$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).tolerations = [{ key: 'dedicated', operator: 'Exists', value: 'agents', effect: 'NoSchedule' }]; }, flags: ALL, message: /^toleration "dedicated" has operator Exists and value "agents"; the API server rejects a value with Exists$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'DaemonSet') w.spec.replicas = 3; }, flags: ['DaemonSet'], message: /^has spec.replicas, which a DaemonSet does not have: it runs one pod on each matching node, and the API server refuses the unknown field$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.serviceName = 'web'; }, flags: ['StatefulSet'], message: /^has spec.serviceName "web", a Service that is not headless: its pods get no stable DNS names \(<pod>.web\)$/ },
+  { rule: 'kind-fields', change: (w) => { if (w.kind === 'StatefulSet') w.spec.serviceName = 'web-peers'; }, flags: ['StatefulSet'], message: /^has spec.serviceName "web-peers", but no Service of that name is in the output; the Services that select its pods are web, web-headless$/ },
+  { rule: 'api-valid', change: (w) => { container(w).volumeMounts = [{ name: 'cache', mountPath: '/cache' }]; }, flags: ALL, message: /^"cache" is refused by the API server; expected the name of a volume of the pod \(it has none\)$/ },
+  { rule: 'kind-fields', change: (w) => { pod(w).initContainers = [{ ...container(w), name: 'proxy', restartPolicy: 'Always' }]; }, flags: ALL, message: /^uses native sidecar "proxy" \(an init container with restartPolicy: Always\), which needs Kubernetes 1.29, above its target 1.27 \(the default: no guardrails.cdk8s.io\/kubernetes-version annotation\); an older API server refuses or drops it$/ },
+  { rule: 'kind-fields', change: (w) => { container(w).lifecycle = { preStop: { sleep: { seconds: 10 } } }; w.metadata = { ...w.metadata, annotations: { 'guardrails.cdk8s.io/kubernetes-version': '1.29' } }; }, flags: ALL, message: /^uses the sleep action of container "app"'s preStop hook, which needs Kubernetes 1.30, above its target 1.29; an older API server refuses or drops it$/ },
+  { rule: 'kind-fields', change: (w) => { if (!['Job', 'CronJob'].includes(w.kind)) return; const job = w.kind === 'CronJob' ? w.spec.jobTemplate.spec : w.spec; job.successPolicy = { rules: [{ succeededCount: 1 }] }; }, flags: ['Job', 'CronJob'], message: /^uses spec(.jobTemplate.spec)?.successPolicy, which needs Kubernetes 1.31, above its target 1.27/ },
   { rule: 'metrics', change: (w) => { delete template(w).metadata.annotations['prometheus.io/scrape']; }, flags: LONG_RUNNING, message: /serves on a port but nothing scrapes its metrics/ },
   { rule: 'api-valid', change: (w) => { delete w.spec.selector; }, flags: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'], message: /has no spec.selector; the API server requires one that selects its pod template/ },
   { rule: 'ns-default-deny', change: (_w, app) => { delete (app as any).networkPolicy; delete (app as any).defaultDeny; }, flags: ALL, message: /no NetworkPolicy selects its pods/ },
@@ -75,6 +108,11 @@ const CASES: Case[] = [
 function checkAs(kind: string, change: (w: any, app: App) => void = () => undefined, options?: GuardrailsOptions) {
   const list = manifests((app) => {
     app.deployment = asKind(kind, app.deployment);
+    // A StatefulSet's governing Service: headless, next to the client Service.
+    if (kind === 'StatefulSet') {
+      app.deployment.spec.serviceName = 'web-headless';
+      (app as any).headless = { ...app.service, metadata: { ...app.service.metadata, name: 'web-headless' }, spec: { ...app.service.spec, clusterIP: 'None' } };
+    }
     change(app.deployment, app);
   });
   const resolved = resolveOptions(options, (p, v, a) => { throw new Error(`${p} ${v} ${a}`); });
@@ -145,5 +183,16 @@ describe('kind-specific meaning', () => {
   it('a bare Pod that terminates (restartPolicy Never) is not long-running', () => {
     const found = checkAs('Pod', (w) => { w.spec.restartPolicy = 'Never'; delete container(w).livenessProbe; delete container(w).readinessProbe; delete container(w).lifecycle; delete w.spec.terminationGracePeriodSeconds; });
     expect(found.filter((v) => ['probe-liveness', 'probe-readiness', 'graceful-shutdown', 'metrics'].includes(v.rule))).toEqual([]);
+  });
+});
+
+describe('version-gated fields follow the target the object records', () => {
+  it.each(ALL)('%s at 1.30 may use native sidecars and the sleep action', (kind) => {
+    const found = checkAs(kind, (w) => {
+      w.metadata = { ...w.metadata, annotations: { ...(w.metadata.annotations ?? {}), 'guardrails.cdk8s.io/kubernetes-version': '1.30' } };
+      pod(w).initContainers = [{ ...container(w), name: 'proxy', restartPolicy: 'Always', ports: [], lifecycle: undefined }];
+      container(w).lifecycle = { preStop: { sleep: { seconds: 10 } } };
+    }).filter((v) => v.rule === 'kind-fields');
+    expect(found.map((v) => v.message)).toEqual([]);
   });
 });

@@ -367,7 +367,8 @@ describe('metrics served by a sidecar', () => {
     delete a.deployment.spec.template.metadata.annotations;
     const sidecar = { ...container(a), name: 'exporter', image: 'ghcr.io/acme/exporter:1.58.0', ports: [{ name: 'metrics', containerPort: 9121 }],
       readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 5 }, livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10, failureThreshold: 6 } };
-    if (native) a.deployment.spec.template.spec.initContainers = [{ ...sidecar, restartPolicy: 'Always' }];
+    // A native sidecar needs Kubernetes 1.29, which the object records as its target.
+    if (native) { a.deployment.spec.template.spec.initContainers = [{ ...sidecar, restartPolicy: 'Always' }]; a.deployment.metadata.annotations = { 'guardrails.cdk8s.io/kubernetes-version': '1.29' }; }
     else a.deployment.spec.template.spec.containers.push(sidecar);
     (a as any).podMonitor = podMonitor('metrics');
   });

@@ -107,10 +107,10 @@ describe('native sidecars (initContainers with restartPolicy Always) are long-ru
   };
   const targeted = (a: App) => { a.service.spec.ports.push({ name: 'proxy', port: 9000, targetPort: 'proxy' }); };
 
-  it('flags a sidecar a Service targets without readinessProbe or preStop, and any sidecar without livenessProbe', () => {
+  it('flags a sidecar a Service targets without readinessProbe, and any sidecar without livenessProbe; it needs no preStop, as it stops after the main container', () => {
     const mutate = (a: App) => { sidecar()(a); targeted(a); };
     expect(messages('probe-readiness', mutate)).toEqual(['Deployment web: container "proxy" serves on port proxy (Service web targets it) but has no readinessProbe, so it receives traffic while starting or failing']);
-    expect(messages('graceful-shutdown', mutate)).toEqual(['Deployment web: container "proxy" serves on port proxy (Service web targets it) but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic']);
+    expect(messages('graceful-shutdown', mutate)).toEqual([]);
     expect(messages('probe-liveness', sidecar())).toEqual(['Deployment web: container "proxy" has no livenessProbe, so a hung process is never restarted']);
   });
 
@@ -120,6 +120,25 @@ describe('native sidecars (initContainers with restartPolicy Always) are long-ru
     for (const rule of ['probe-readiness', 'probe-liveness', 'graceful-shutdown']) expect(messages(rule, mutate)).toEqual([]);
     const init = (a: App) => { podSpec(a).initContainers = [{ name: 'migrate', image: 'ghcr.io/acme/migrate:1.0.0' }]; };
     for (const rule of ['probe-readiness', 'probe-liveness', 'graceful-shutdown']) expect(messages(rule, init)).toEqual([]);
+  });
+
+  it('a port-less main container behind a serving native sidecar waits in preStop: it stops first', () => {
+    const portless = (a: App) => { sidecar()(a); targeted(a); delete c0(a).ports; a.service.spec.ports = [{ name: 'proxy', port: 9000, targetPort: 'proxy' }]; delete c0(a).readinessProbe; c0(a).livenessProbe = { exec: { command: ['/bin/check'] } }; };
+    expect(messages('graceful-shutdown', portless)).toEqual([]);
+    expect(messages('graceful-shutdown', (a) => { portless(a); delete c0(a).lifecycle; })).toEqual([
+      'Deployment web: container "app" stops before native sidecar "proxy", which serves on port proxy (Service web targets it), but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic']);
+  });
+
+  it('a native sidecar\'s preStop delay runs after the main container\'s, within the grace period', () => {
+    const slow = (seconds: number) => (a: App) => { sidecar({ lifecycle: { preStop: { sleep: { seconds } } } })(a); };
+    expect(messages('graceful-shutdown', slow(5))).toEqual([]);
+    expect(messages('graceful-shutdown', slow(20))).toEqual([
+      'Deployment web: native sidecar "proxy": its preStop delay (20s) runs after the regular containers have stopped, and with their preStop delay (10s) it is not shorter than terminationGracePeriodSeconds (30s), so SIGKILL cuts the pod\'s shutdown short']);
+  });
+
+  it('a preStop delay of 0 seconds is no delay', () => {
+    expect(messages('graceful-shutdown', (a) => { c0(a).lifecycle = { preStop: { exec: { command: ['sleep', '0'] } } }; })).toEqual([
+      'Deployment web: container "app" serves on port 8080 but its lifecycle.preStop delay is 0s, so it gets SIGTERM while Services still send it traffic']);
   });
 
   it('does not ask a sidecar that no Service targets for a readinessProbe', () => {

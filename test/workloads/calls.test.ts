@@ -32,7 +32,7 @@ describe('a call declared once', () => {
 
   it('the default port is the first exposed one; a StatefulSet can be called too', () => {
     const chart = newChart('shop');
-    const redis = new SafeStatefulSet(chart, 'redis', { image: 'ghcr.io/acme/redis:7.2.4', ports: [{ name: 'redis', containerPort: 6379 }], replicas: 1, skip: { 'replicas-min': 'a cache' } });
+    const redis = new SafeStatefulSet(chart, 'redis', { image: 'ghcr.io/acme/redis:7.2.4', ports: [{ name: 'redis', containerPort: 6379 }], replicas: 1 });
     const cart = new SafeDeployment(chart, 'cart', { ...CART, calls: [{ workload: redis, env: 'REDIS_ADDR' }] });
     expect(redis.addressFor(cart)).toBe('redis:6379');
     const egress = one(synth(chart), 'NetworkPolicy', 'cart').spec.egress;

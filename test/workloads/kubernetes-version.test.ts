@@ -59,3 +59,19 @@ describe('KubernetesVersion', () => {
       'KubernetesVersion at \'c\': invalid setTarget "1.31"; expected one target per scope: it is set to 1.30 already; set it once, or per workload with kubernetesVersion.');
   });
 });
+
+describe('KubernetesVersion.setTarget after workloads exist', () => {
+  it('is an error naming the workloads built with another target; before them, or the same target, it is not', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    new SafeDeployment(chart, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 });
+    new SafeDeployment(chart, 'pinned', { image: 'ghcr.io/acme/web:1.4.2', port: 8080, kubernetesVersion: KubernetesVersion.V1_30 });
+    expect(errorOf(() => KubernetesVersion.setTarget(chart, KubernetesVersion.V1_30))).toBe(
+      'KubernetesVersion at \'c\': invalid setTarget "1.30"; expected a call before the workloads are created: a workload was built with another target already and would not change: \'c/web\' (1.27); call setTarget first, or set kubernetesVersion on each workload.');
+    expect(errorOf(() => KubernetesVersion.setTarget(app, KubernetesVersion.V1_31))).toContain('\'c/web\' (1.27)');
+    KubernetesVersion.setTarget(chart, KubernetesVersion.V1_27); // what the workload took: nothing changes
+    const other = new Chart(app, 'd');
+    KubernetesVersion.setTarget(other, KubernetesVersion.V1_30);
+    expect(KubernetesVersion.of(new SafeDeployment(other, 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 })).name).toBe('1.30');
+  });
+});

@@ -246,11 +246,16 @@ export function podCoreSuite(f: WorkloadFactory): void {
       it('1.30 uses the native sleep action; preStopCommand still wins', () => {
         expect(make({}, v130).main.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
         expect(make({ preStopDelay: Duration.seconds(5) }, v130).main.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
-        expect(make({ preStopDelay: Duration.seconds(0) }, v130).main.lifecycle).toBeUndefined();
+        expect(make({ preStopDelay: Duration.seconds(0), skip: { 'graceful-shutdown': 'the app drains itself' } }, v130).main.lifecycle).toBeUndefined();
         expect(make({ preStopCommand: ['/bin/wait', '3'] }, v130).main.lifecycle).toEqual({ preStop: { exec: { command: ['/bin/wait', '3'] } } });
         expect(make({ kubernetesVersion: KubernetesVersion.V1_30 }).main.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
         // a workload's own version wins over the chart's
         expect(make({ kubernetesVersion: KubernetesVersion.V1_29 }, v130).main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+      });
+
+      it('preStopDelay 0 is an error unless graceful-shutdown is skipped (the checker flags a 0s delay)', () => {
+        expect(error({ preStopDelay: Duration.seconds(0) })).toBe(`${prefix} preStopDelay "0s"; expected at least 1s (rule graceful-shutdown): with no delay the app gets SIGTERM while Services still send it traffic; e.g. Duration.seconds(10), or skip: { 'graceful-shutdown': '<reason>' } for no preStop hook.`);
+        expect(make({ preStopDelay: Duration.seconds(0), skip: { 'graceful-shutdown': 'the app drains itself' } }).main.lifecycle).toBeUndefined();
       });
 
       it('preStopCommand: [] stays an error', () => {
@@ -295,10 +300,23 @@ export function podCoreSuite(f: WorkloadFactory): void {
         expect(asked.main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
         expect(asked.pod.terminationGracePeriodSeconds).toBe(25);
         expect(make({ ...worker, preStopCommand: ['/app/drain'] }).main.lifecycle).toEqual({ preStop: { exec: { command: ['/app/drain'] } } });
+        // A plain sidecar with ports gets SIGTERM with the main container: both wait.
         const proxied = make({ ...worker, sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }] }] });
-        expect(proxied.main.lifecycle).toBeUndefined();
+        expect(proxied.main.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
         expect(byName(proxied.pod, 'proxy').lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
         expect(proxied.pod.terminationGracePeriodSeconds).toBe(30);
+      });
+
+      it('behind a serving native sidecar, the main container waits and the sidecar does not (it stops after the main container); the checker agrees', () => {
+        const proxied = make({
+          ...worker, kubernetesVersion: KubernetesVersion.V1_30,
+          sidecars: [{ name: 'proxy', image: SIDECAR_IMAGE, ports: [{ name: 'proxy', containerPort: 15001 }], liveness: { check: ProbeCheck.tcpSocket('proxy') } }],
+        });
+        expect(proxied.main.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
+        expect(proxied.pod.initContainers.find((c: any) => c.name === 'proxy').lifecycle).toBeUndefined();
+        expect(proxied.pod.terminationGracePeriodSeconds).toBe(30);
+        const found = Guardrails.check(proxied.manifests).violations.filter((v) => v.rule === 'graceful-shutdown');
+        expect(found.map((v) => v.message)).toEqual([]);
       });
 
       it('a graceful-shutdown violation is still flagged where a port is served without a preStop', () => {

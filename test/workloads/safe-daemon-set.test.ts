@@ -204,7 +204,7 @@ describe('SafeDaemonSet: host access, only as narrow as asked and each with a re
   describe('the namespace must allow it', () => {
     function inNamespace(level: PodSecurityLevel | undefined) {
       const app: App = Testing.app();
-      new IsolatedNamespace(app, 'logging', { team: 'platform', ...(level ? { podSecurityEnforce: level, skip: { 'ns-pod-security': 'node agents read host paths' } } : {}) });
+      new IsolatedNamespace(app, 'logging', { team: 'platform', quota: { expectedNodes: 3 }, ...(level ? { podSecurityEnforce: level, skip: { 'ns-pod-security': 'node agents read host paths' } } : {}) });
       const chart = new Chart(app, 'agents', { namespace: 'logging' });
       new SafeDaemonSet(chart, 'shipper', { ...AGENT, hostPaths: [VAR_LOG] });
       return () => app.synth();

@@ -139,9 +139,9 @@ describe('SafeStatefulSet: claim templates', () => {
     const chart = newChart();
     const claim = new kplus.PersistentVolumeClaim(chart, 'shared', { storage: Size.gibibytes(1) });
     expect(errorOf(() => new SafeStatefulSet(chart, 'redis', { image: IMAGE, port: 6379, claims: [{ claim, mountPath: '/shared' }] })))
-      .toMatch(/^SafeStatefulSet at 'test\/redis': invalid claims\[0\] "test-shared-[0-9a-f]+"; expected no ReadWriteOnce claim shared by several replicas: it attaches to one node only\. Use volumeClaimTemplates \(one claim per pod\), or replicas: 1 with skip\['replicas-min'\] \(rule rwo-volume\)\.$/);
+      .toMatch(/^SafeStatefulSet at 'test\/redis': invalid claims\[0\] "test-shared-[0-9a-f]+"; expected no ReadWriteOnce claim shared by several replicas: it attaches to one node only\. Use volumeClaimTemplates \(one claim per pod\), or replicas: 1 \(rule rwo-volume\)\.$/);
     const single = new SafeStatefulSet(chart, 'single', {
-      image: IMAGE, port: 6379, replicas: 1, skip: { 'replicas-min': 'one writer' }, claims: [{ claim, mountPath: '/shared' }],
+      image: IMAGE, port: 6379, replicas: 1, claims: [{ claim, mountPath: '/shared' }],
     });
     expect(single.pdb).toBeUndefined();
   });
@@ -226,11 +226,13 @@ describe('SafeStatefulSet: options', () => {
       `${prefix} clientService true; expected no client Service without an exposed port: set port or ports.`);
   });
 
-  it('one replica needs a replicas-min reason, like a Deployment; then no PDB', () => {
-    expect(error({ replicas: 1 })).toBe(`${prefix} replicas 1; expected at least 2 (rule replicas-min), or skip: { 'replicas-min': '<reason>' }.`);
-    const { manifests, statefulSet } = store({ replicas: 1, skip: { 'replicas-min': 'a cache: losing it costs a warm-up only' } });
+  it('one replica needs no replicas-min skip (the checker applies the rule to stateless kinds only), and a skip of it is refused; then no PDB', () => {
+    const { manifests, statefulSet } = store({ replicas: 1 });
+    expect(statefulSet.spec.replicas).toBe(1);
     expect(all(manifests, 'PodDisruptionBudget')).toHaveLength(0);
-    expect(statefulSet.metadata.annotations['guardrails.cdk8s.io/skip.replicas-min']).toBe('a cache: losing it costs a warm-up only');
+    expect(statefulSet.metadata.annotations?.['guardrails.cdk8s.io/skip.replicas-min']).toBeUndefined();
+    expect(error({ replicas: 1, skip: { 'replicas-min': 'a cache' } })).toBe(
+      `${prefix} skip.replicas-min "replicas-min"; expected no skip of a rule that does not apply: rule replicas-min is for stateless workloads; a SafeStatefulSet may run one replica without a skip; remove skip['replicas-min'].`);
   });
 
   it('autoscaling: an HPA that targets the StatefulSet, no static replicas', () => {
@@ -263,16 +265,16 @@ describe('SafeStatefulSet: options', () => {
 });
 
 describe('SafeStatefulSet: passes the checker', () => {
-  it('a replicated store, a single cache with its reason and a worker break no rule', () => {
+  it('a replicated store, a single cache without a skip and a worker break no rule', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'state', { namespace: 'state' });
     new SafeStatefulSet(chart, 'redis', { image: IMAGE, port: 6379, volumeClaimTemplates: [DATA], allowPeerPods: true });
-    new SafeStatefulSet(chart, 'cache', { image: IMAGE, port: 6379, replicas: 1, skip: { 'replicas-min': 'a cache' } });
+    new SafeStatefulSet(chart, 'cache', { image: IMAGE, port: 6379, replicas: 1 });
     new SafeStatefulSet(chart, 'indexer', { image: IMAGE, livenessCommand: ['/bin/check'], autoscaling: { maxReplicas: 3 }, volumeClaimTemplates: [DATA] });
     Guardrails.enforce(app);
     Testing.synth(chart); // enforcement throws on any violation
     const report = Guardrails.report(app);
     expect(report.violations).toEqual([]);
-    expect(report.suppressions.map((x) => [x.rule, x.kind, x.name])).toEqual([['replicas-min', 'StatefulSet', 'cache']]);
+    expect(report.suppressions).toEqual([]);
   });
 });

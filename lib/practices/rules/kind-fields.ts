@@ -2,12 +2,17 @@
  * `kind-fields`: each pod-bearing kind's own fields hold values the API server accepts for
  * that kind, and that work: the pods' restartPolicy, no activeDeadlineSeconds under a
  * controller that restarts its pods, an update strategy without a rollingUpdate it cannot
- * use, a StatefulSet's serviceName, and a CronJob schedule that parses and fires. A JSON
+ * use, a StatefulSet's serviceName (a headless Service when the output has one for it), its
+ * claim templates and podManagementPolicy, a CronJob schedule that parses and fires, its
+ * timeZone and concurrencyPolicy, a Job's podFailurePolicy, init container restartPolicy,
+ * tolerations, no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
  * patch or a hand-written object that breaks one is refused at apply time, or never runs.
  */
-import { scheduleProblem } from '../../core/cron';
+import { scheduleProblem, timeZoneProblem } from '../../core/cron';
+import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
+import { int32Problem } from '../../core/validation/rules';
 import { RuleContext } from '../context';
-import { isObject } from '../objects';
+import { isObject, Obj, PodSet } from '../objects';
 
 /** The strategy types that take no `rollingUpdate` (the API server rejects one), per kind. */
 const NO_ROLLING_UPDATE: { [kind: string]: string } = { Deployment: 'Recreate', StatefulSet: 'OnDelete' };
@@ -48,11 +53,180 @@ export function kindFields(ctx: RuleContext): void {
         field: 'spec.serviceName', fix: 'set spec.serviceName to a headless Service (clusterIP: None) that selects the pods',
       });
     }
+    if (kind === 'StatefulSet' && typeof spec.serviceName === 'string' && spec.serviceName !== '') governingService(ctx, p, spec.serviceName);
     if (kind === 'CronJob') {
       const problem = scheduleProblem(spec.schedule);
       if (problem !== undefined) {
         ctx.report(p.obj, `has spec.schedule ${JSON.stringify(spec.schedule) ?? 'unset'}; expected ${problem}`, { field: 'spec.schedule' });
       }
+      cronFields(ctx, p.obj, spec);
+    }
+    if (kind === 'Job') jobFields(ctx, p, spec, 'spec');
+    if (kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec)) jobFields(ctx, p, spec.jobTemplate.spec, 'spec.jobTemplate.spec');
+    if (kind === 'StatefulSet') statefulSetFields(ctx, p.obj, spec);
+    if (kind === 'DaemonSet' && spec.replicas !== undefined && spec.replicas !== null) {
+      ctx.report(p.obj, 'has spec.replicas, which a DaemonSet does not have: it runs one pod on each matching node, and the API server refuses the unknown field', {
+        field: 'spec.replicas', fix: 'remove spec.replicas; choose the nodes with a nodeSelector, affinity and tolerations',
+      });
+    }
+    negativeCounts(ctx, p.obj, spec, kind);
+    podFields(ctx, p);
+    versionGated(ctx, p, spec);
+  }
+}
+
+/** The target an object records, else the library's default (1.27): the oldest version its output must fit. */
+const DEFAULT_TARGET_MINOR = 27;
+
+/** A field that a Kubernetes version before `minor` refuses or drops (its feature gate is off by default). */
+interface Gated { readonly minor: number; readonly what: string; readonly field: string }
+
+/**
+ * Fields newer than the object's target Kubernetes version (annotation
+ * `guardrails.cdk8s.io/kubernetes-version`, else 1.27): an older API server refuses or
+ * silently drops them, so the pod runs without what they ask for.
+ */
+function versionGated(ctx: RuleContext, p: PodSet, spec: { [key: string]: any }): void {
+  const recorded = p.obj.annotations[KUBERNETES_VERSION_ANNOTATION];
+  const match = typeof recorded === 'string' ? /^1\.(\d+)$/.exec(recorded) : null;
+  const target = match ? Number(match[1]) : DEFAULT_TARGET_MINOR;
+  const found: Gated[] = [];
+  const pod = p.spec;
+  (Array.isArray(pod.initContainers) ? pod.initContainers : []).forEach((c: any, i: number) => {
+    if (isObject(c) && c.restartPolicy === 'Always') found.push({ minor: 29, what: `native sidecar "${c.name}" (an init container with restartPolicy: Always)`, field: `${p.specField}.initContainers[${i}].restartPolicy` });
+  });
+  for (const list of ['initContainers', 'containers']) {
+    (Array.isArray(pod[list]) ? pod[list] : []).forEach((c: any, i: number) => {
+      if (!isObject(c)) return;
+      for (const hook of ['preStop', 'postStart']) {
+        if (isObject(c.lifecycle?.[hook]?.sleep)) found.push({ minor: 30, what: `the sleep action of container "${c.name}"'s ${hook} hook`, field: `${p.specField}.${list}[${i}].lifecycle.${hook}.sleep` });
+      }
+      if (c.resizePolicy !== undefined) found.push({ minor: 33, what: `resizePolicy of container "${c.name}" (in-place resize)`, field: `${p.specField}.${list}[${i}].resizePolicy` });
+      if (c.securityContext?.appArmorProfile !== undefined) found.push({ minor: 30, what: `securityContext.appArmorProfile of container "${c.name}"`, field: `${p.specField}.${list}[${i}].securityContext.appArmorProfile` });
+    });
+  }
+  if (pod.securityContext?.appArmorProfile !== undefined) found.push({ minor: 30, what: 'the pod\'s securityContext.appArmorProfile', field: `${p.specField}.securityContext.appArmorProfile` });
+  if (pod.hostUsers === false) found.push({ minor: 33, what: 'hostUsers: false (user namespaces)', field: `${p.specField}.hostUsers` });
+  const job = p.obj.kind === 'Job' ? spec : p.obj.kind === 'CronJob' && isObject(spec.jobTemplate?.spec) ? spec.jobTemplate.spec : undefined;
+  const jobAt = p.obj.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+  if (job !== undefined) {
+    for (const [name, minor] of [['backoffLimitPerIndex', 29], ['maxFailedIndexes', 29], ['podReplacementPolicy', 29], ['successPolicy', 31], ['managedBy', 32]] as const) {
+      if (job[name] !== undefined && job[name] !== null) found.push({ minor, what: `${jobAt}.${name}`, field: `${jobAt}.${name}` });
     }
   }
+  for (const g of found) {
+    if (g.minor <= target) continue;
+    ctx.report(p.obj, `uses ${g.what}, which needs Kubernetes 1.${g.minor}, above its target 1.${target}${match ? '' : ' (the default: no guardrails.cdk8s.io/kubernetes-version annotation)'}; an older API server refuses or drops it`, {
+      field: g.field, fix: `remove ${g.field}, or raise the target to 1.${g.minor} (KubernetesVersion.setTarget, or the annotation ${KUBERNETES_VERSION_ANNOTATION}: "1.${g.minor}")`,
+    });
+  }
+}
+
+/** Count and seconds fields of each kind, and the least value the API server accepts. */
+const COUNTS: { [kind: string]: { [field: string]: number } } = {
+  Deployment: { minReadySeconds: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 1 },
+  ReplicaSet: { minReadySeconds: 0 },
+  StatefulSet: { minReadySeconds: 0, revisionHistoryLimit: 0 },
+  DaemonSet: { minReadySeconds: 0, revisionHistoryLimit: 0 },
+  Job: { backoffLimit: 0, completions: 0, parallelism: 0, activeDeadlineSeconds: 1, ttlSecondsAfterFinished: 0 },
+  CronJob: { startingDeadlineSeconds: 0, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 0 },
+};
+
+function negativeCounts(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }, kind: string): void {
+  const check = (fields: { [field: string]: number } | undefined, at: { [key: string]: any }, prefix: string) => {
+    for (const [name, min] of Object.entries(fields ?? {})) {
+      const value = at[name];
+      if (value === undefined || value === null || int32Problem(value, min) === undefined) continue;
+      ctx.report(obj, `has ${prefix}.${name} ${JSON.stringify(value)}; the API server accepts only a whole number of at least ${min}`, {
+        field: `${prefix}.${name}`, fix: `set ${prefix}.${name} to ${min} or more, or leave it out for the default`,
+      });
+    }
+  };
+  check(COUNTS[kind], spec, 'spec');
+  if (kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec)) check(COUNTS.Job, spec.jobTemplate.spec, 'spec.jobTemplate.spec');
+}
+
+const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'];
+
+function cronFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
+  if (spec.timeZone !== undefined && spec.timeZone !== null) {
+    const problem = timeZoneProblem(spec.timeZone);
+    if (problem !== undefined) ctx.report(obj, `has spec.timeZone ${JSON.stringify(spec.timeZone)}; expected ${problem}`, { field: 'spec.timeZone' });
+  }
+  if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
+    ctx.report(obj, `has spec.concurrencyPolicy ${JSON.stringify(spec.concurrencyPolicy)}; the API server accepts only Allow, Forbid or Replace`, {
+      field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid (one run at a time), Replace or Allow',
+    });
+  }
+  const job = isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : {};
+  for (const name of ['selector', 'manualSelector']) {
+    if (job[name] === undefined || job[name] === null || (name === 'manualSelector' && job[name] === false)) continue;
+    ctx.report(obj, `sets spec.jobTemplate.spec.${name}, which the API server rejects for a CronJob: the selector of each Job it starts is generated`, {
+      field: `spec.jobTemplate.spec.${name}`, fix: `remove spec.jobTemplate.spec.${name}`,
+    });
+  }
+}
+
+function jobFields(ctx: RuleContext, p: PodSet, job: { [key: string]: any }, prefix: string): void {
+  if (job.podFailurePolicy !== undefined && job.podFailurePolicy !== null && p.spec.restartPolicy !== 'Never') {
+    ctx.report(p.obj, `sets ${prefix}.podFailurePolicy with restartPolicy ${JSON.stringify(p.spec.restartPolicy) ?? 'unset'}; the API server accepts a podFailurePolicy only with restartPolicy Never`, {
+      field: `${prefix}.podFailurePolicy`, fix: `set ${p.specField}.restartPolicy to Never, or remove ${prefix}.podFailurePolicy`,
+    });
+  }
+}
+
+const POD_MANAGEMENT_POLICIES = ['OrderedReady', 'Parallel'];
+
+function statefulSetFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
+  if (spec.podManagementPolicy !== undefined && spec.podManagementPolicy !== null && !POD_MANAGEMENT_POLICIES.includes(spec.podManagementPolicy)) {
+    ctx.report(obj, `has spec.podManagementPolicy ${JSON.stringify(spec.podManagementPolicy)}; the API server accepts only OrderedReady or Parallel`, {
+      field: 'spec.podManagementPolicy', fix: 'set spec.podManagementPolicy to OrderedReady (the default) or Parallel',
+    });
+  }
+  (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).forEach((c: any, i: number) => {
+    const storage = c?.spec?.resources?.requests?.storage;
+    if (storage !== undefined && storage !== null && storage !== '') return;
+    const field = `spec.volumeClaimTemplates[${i}].spec.resources.requests.storage`;
+    ctx.report(obj, `claim template ${JSON.stringify(c?.metadata?.name ?? `#${i}`)} has no ${field.slice(field.indexOf('spec.resources'))}; the API server rejects a claim without a storage size`, {
+      field, fix: `set ${field} to the size each pod needs, e.g. "10Gi"`,
+    });
+  });
+}
+
+/** A StatefulSet's serviceName names a headless Service, when the output has Services for its pods. */
+function governingService(ctx: RuleContext, p: PodSet, serviceName: string): void {
+  const services = ctx.index.ofKind('Service').filter((o) => o.ns === p.obj.ns);
+  const named = services.find((o) => o.name === serviceName);
+  if (named !== undefined) {
+    if (named.m.spec?.clusterIP !== 'None') {
+      ctx.report(p.obj, `has spec.serviceName ${JSON.stringify(serviceName)}, a Service that is not headless: its pods get no stable DNS names (<pod>.${serviceName})`, {
+        field: 'spec.serviceName', fix: `set spec.clusterIP: None on Service ${serviceName}, or point spec.serviceName at a headless Service that selects the pods`,
+      });
+    }
+    return;
+  }
+  const selecting = services.filter((o) => isObject(o.m.spec?.selector) && Object.keys(o.m.spec.selector).length > 0
+    && Object.entries(o.m.spec.selector).every(([k, v]) => p.labels[k] === v));
+  if (selecting.length === 0) return;
+  ctx.report(p.obj, `has spec.serviceName ${JSON.stringify(serviceName)}, but no Service of that name is in the output; the Services that select its pods are ${selecting.map((o) => o.name).join(', ')}`, {
+    field: 'spec.serviceName', fix: 'set spec.serviceName to a headless Service (clusterIP: None) that selects the pods, and add it',
+  });
+}
+
+/** Pod spec fields the API server checks the same way for every kind. */
+function podFields(ctx: RuleContext, p: PodSet): void {
+  (Array.isArray(p.spec.initContainers) ? p.spec.initContainers : []).forEach((c: any, i: number) => {
+    if (!isObject(c) || c.restartPolicy === undefined || c.restartPolicy === null || c.restartPolicy === 'Always') return;
+    const field = `${p.specField}.initContainers[${i}].restartPolicy`;
+    ctx.report(p.obj, `init container ${JSON.stringify(c.name)} has restartPolicy ${JSON.stringify(c.restartPolicy)}; the API server accepts only Always (a native sidecar) there`, {
+      field, fix: `remove ${field} for an init container that runs to completion, or set it to Always for a sidecar`,
+    });
+  });
+  (Array.isArray(p.spec.tolerations) ? p.spec.tolerations : []).forEach((t: any, i: number) => {
+    if (!isObject(t) || t.operator !== 'Exists' || t.value === undefined || t.value === null || t.value === '') return;
+    const field = `${p.specField}.tolerations[${i}].value`;
+    ctx.report(p.obj, `toleration ${JSON.stringify(t.key ?? '')} has operator Exists and value ${JSON.stringify(t.value)}; the API server rejects a value with Exists`, {
+      field, fix: `remove ${field}, or set operator: Equal to match that value`,
+    });
+  });
 }

@@ -180,6 +180,26 @@ function checkIds(p: PodSet, podSc: any, waivers: Waivers, report: Report): void
   }
 }
 
+/**
+ * GID 0, root's group, in supplementalGroups, fsGroup or runAsGroup: the processes read (and
+ * write) every file the group root may, such as the node's pod logs (root:root 0640) on a
+ * hostPath. Pod Security "restricted" does not look at groups; this rule does.
+ */
+function checkRootGroup(p: PodSet, podSc: any, groupWaived: boolean, report: Report): void {
+  const fix = 'remove GID 0; an agent that must read root-group files (pod logs are root:root 0640) needs a reviewed skip of pod-security with the reason';
+  const groups = Array.isArray(podSc.supplementalGroups) ? podSc.supplementalGroups : [];
+  groups.forEach((g: unknown, i: number) => {
+    if (asInt(g) === 0) report('the pod adds GID 0 (root\'s group) in supplementalGroups, so it reads every root-group file it can reach', `${p.specField}.securityContext.supplementalGroups[${i}]`, undefined, fix);
+  });
+  // With a runAsGroup exception, checkIds judges fsGroup and runAsGroup already.
+  if (groupWaived) return;
+  if (asInt(podSc.fsGroup) === 0) report('the pod sets fsGroup 0 (root\'s group): its volumes and processes get root\'s group', `${p.specField}.securityContext.fsGroup`, undefined, fix);
+  if (asInt(podSc.runAsGroup) === 0) report('the pod runs as GID 0 (runAsGroup 0, root\'s group)', `${p.specField}.securityContext.runAsGroup`, undefined, fix);
+  for (const c of p.allContainers) {
+    if (asInt(sc(c.c).runAsGroup) === 0) report(`container "${c.name}" runs as GID 0 (runAsGroup 0, root's group)`, `${c.field}.securityContext.runAsGroup`, undefined, fix);
+  }
+}
+
 function checkSeLinux(s: any, field: string, who: string, report: (message: string, field: string) => void): void {
   const o = s.seLinuxOptions;
   if (!isObject(o)) return;
@@ -193,6 +213,7 @@ function restricted(ctx: RuleContext, p: PodSet): void {
   const waivers = readWaivers(p.obj.scoped);
   const podSc = sc(p.spec);
   checkIds(p, podSc, waivers, report);
+  checkRootGroup(p, podSc, waivers.runAsGroup.size > 0, report);
   const volumes = Array.isArray(p.spec.volumes) ? p.spec.volumes : [];
   volumes.forEach((v: any, i: number) => {
     if (!isObject(v)) return;

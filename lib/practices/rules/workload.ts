@@ -415,7 +415,15 @@ function preStopDelay(preStop: any): number | undefined {
 
 const SLEEP_UNITS: { [unit: string]: number } = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** `graceful-shutdown`: terminationGracePeriodSeconds is set, and serving containers wait in preStop for a shorter time. */
+/**
+ * `graceful-shutdown`: terminationGracePeriodSeconds is set, and the regular containers wait
+ * in preStop, for a shorter time, while the endpoints drain. When any container serves, every
+ * regular container that serves waits; when only native sidecars serve (a proxy in front of a
+ * port-less app), the regular containers wait: a native sidecar stops only after them, so it
+ * keeps serving through the drain and needs no delay of its own. A native sidecar's preStop
+ * runs after the regular containers have stopped, so its delay adds to theirs within the grace
+ * period.
+ */
 export function gracefulShutdown(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     if (!p.longRunning) continue;
@@ -425,21 +433,42 @@ export function gracefulShutdown(ctx: RuleContext): void {
         field: `${p.specField}.terminationGracePeriodSeconds`,
       });
     }
-    for (const { ref: c, ports } of servingContainers(ctx.index, p)) {
+    const effectiveGrace = grace ?? 30;
+    const serving = servingContainers(ctx.index, p);
+    const regular = serving.filter((s) => !s.ref.sidecar);
+    const viaSidecar = serving.filter((s) => s.ref.sidecar);
+    // Only native sidecars serve: the regular containers stop first, so they wait for the drain.
+    const waiting = regular.length > 0 ? regular.map((s) => ({ ref: s.ref, what: `container "${s.ref.name}" serves on port ${s.ports}` }))
+      : viaSidecar.length > 0 ? p.containers.map((c) => ({ ref: c, what: `container "${c.name}" stops before native sidecar "${viaSidecar[0].ref.name}", which serves on port ${viaSidecar[0].ports},` })) : [];
+    let longest = 0;
+    for (const { ref: c, what } of waiting) {
       const preStop = c.c.lifecycle?.preStop;
       if (!isObject(preStop)) {
-        ctx.report(p.obj, `container "${c.name}" serves on port ${ports} but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic`, {
+        ctx.report(p.obj, `${what} but has no lifecycle.preStop delay, so it gets SIGTERM while Services still send it traffic`, {
           field: `${c.field}.lifecycle.preStop`,
         });
         continue;
       }
       const delay = preStopDelay(preStop);
-      const effectiveGrace = grace ?? 30;
+      if (delay === 0) {
+        ctx.report(p.obj, `${what} but its lifecycle.preStop delay is 0s, so it gets SIGTERM while Services still send it traffic`, {
+          field: `${c.field}.lifecycle.preStop`, fix: 'wait at least a few seconds (e.g. 10s) before SIGTERM',
+        });
+      }
       if (delay !== undefined && effectiveGrace <= delay) {
         ctx.report(p.obj, `container "${c.name}": the preStop delay (${delay === Infinity ? 'sleep infinity: it never ends' : `${delay}s`}) is not shorter than terminationGracePeriodSeconds (${effectiveGrace}s), so SIGKILL comes before the app has had SIGTERM`, {
           field: `${p.specField}.terminationGracePeriodSeconds`,
         });
       }
+      if (delay !== undefined) longest = Math.max(longest, delay);
+    }
+    // A native sidecar's preStop runs after every regular container has stopped.
+    for (const c of p.runningContainers.filter((r) => r.sidecar)) {
+      const delay = preStopDelay(c.c.lifecycle?.preStop);
+      if (delay === undefined || delay === 0 || longest + delay < effectiveGrace) continue;
+      ctx.report(p.obj, `native sidecar "${c.name}": its preStop delay (${delay === Infinity ? 'sleep infinity' : `${delay}s`}) runs after the regular containers have stopped, and with their preStop delay (${longest}s) it is not shorter than terminationGracePeriodSeconds (${effectiveGrace}s), so SIGKILL cuts the pod's shutdown short`, {
+        field: `${c.field}.lifecycle.preStop`, fix: 'remove the sidecar\'s preStop delay: it stops after the regular containers and keeps serving through their drain',
+      });
     }
   }
 }
@@ -639,15 +668,33 @@ export function rwoClaims(index: ObjectIndex, p: PodSet): Map<string, 'rwo' | 'u
 }
 
 /**
- * `rwo-volume`: a workload whose pods may run on several nodes mounts no ReadWriteOnce claim
- * (replicated kinds with 2+ replicas, and DaemonSets); a single-replica Deployment with one
- * uses the Recreate strategy.
+ * `rwo-volume`: a workload whose pods may run on several nodes at once mounts no ReadWriteOnce
+ * claim (replicated kinds with 2+ replicas, DaemonSets, Jobs with parallelism above 1, and
+ * CronJobs whose runs may overlap: concurrencyPolicy Allow, the API default); a
+ * single-replica Deployment with one uses the Recreate strategy.
  */
 export function rwoVolume(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
-    if (!p.replicated && p.obj.kind !== 'DaemonSet') continue;
+    const batch = p.obj.kind === 'Job' || p.obj.kind === 'CronJob';
+    if (!p.replicated && p.obj.kind !== 'DaemonSet' && !batch) continue;
     const rwo = [...rwoClaims(ctx.index, p)].filter(([, mode]) => mode === 'rwo').map(([name]) => name);
     if (rwo.length === 0) continue;
+    if (batch) {
+      const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
+      const job = p.obj.kind === 'CronJob' ? (isObject(spec.jobTemplate?.spec) ? spec.jobTemplate.spec : {}) : spec;
+      const prefix = p.obj.kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec';
+      const parallelism = asInt(job.parallelism) ?? 1;
+      if (parallelism > 1) {
+        ctx.report(p.obj, `runs ${parallelism} pods in parallel but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, {
+          field: `${prefix}.parallelism`, fix: 'set parallelism to 1, or use a ReadWriteMany claim',
+        });
+      } else if (p.obj.kind === 'CronJob' && (spec.concurrencyPolicy ?? 'Allow') === 'Allow') {
+        ctx.report(p.obj, `lets its runs overlap (concurrencyPolicy ${spec.concurrencyPolicy === undefined ? 'unset, so Allow' : 'Allow'}) but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, {
+          field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid or Replace',
+        });
+      }
+      continue;
+    }
     const fix = p.obj.kind === 'StatefulSet' ? 'give each pod its own claim through spec.volumeClaimTemplates' : undefined;
     if (p.obj.kind === 'DaemonSet') {
       ctx.report(p.obj, `runs a pod on every node but mounts the ReadWriteOnce claim ${rwo.join(', ')}, which attaches to one node only`, { field: `${p.specField}.volumes` });
