@@ -12,7 +12,7 @@ const PEER_ERROR = "NetworkPeer.workload(): invalid workload \"nodes/agent\"; ex
 function nodes(app: App) {
   return new IsolatedNamespace(app, 'nodes', {
     team: 'platform', podSecurityEnforce: PodSecurityLevel.PRIVILEGED, podSecurityWarn: PodSecurityLevel.PRIVILEGED, podSecurityAudit: PodSecurityLevel.PRIVILEGED,
-    skip: { 'ns-pod-security': 'node agents' },
+    skip: { 'ns-pod-security': 'node agents' }, quota: { expectedNodes: 10 },
   });
 }
 const shop = (app: App) => new IsolatedNamespace(app, 'shop', { team: 'shop' });
