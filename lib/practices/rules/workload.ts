@@ -6,7 +6,7 @@ import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { PINNED_TAG_PATTERN_ANNOTATION } from '../../core/labels';
 import { RuleContext } from '../context';
 import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
-import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
+import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -176,11 +176,25 @@ export function replicasMin(ctx: RuleContext): void {
   }
 }
 
-/** Whether a pod (anti-)affinity term looks at the pod's own namespace only, as spreading a workload needs. */
-function ownNamespaceOnly(p: PodSet, term: any): boolean {
-  if (term.namespaceSelector !== undefined && term.namespaceSelector !== null) return false; // {} means every namespace
-  const ns = Array.isArray(term.namespaces) ? term.namespaces : [];
-  return ns.length === 0 || (ns.length === 1 && ns[0] === p.obj.ns);
+/**
+ * Whether a pod (anti-)affinity term counts the pods of the pod's own namespace, as spreading a
+ * workload needs: the term covers the union of `namespaces` and the namespaces its
+ * `namespaceSelector` selects (`{}`: every namespace), or the pod's own namespace when both are
+ * empty. A selector is matched against the namespace's `kubernetes.io/metadata.name` label and
+ * the labels of its Namespace object in the output; more namespaces only count more pods.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#namespace-selector
+ */
+function countsOwnNamespace(index: ObjectIndex, p: PodSet, term: any): boolean {
+  const list: unknown[] = Array.isArray(term.namespaces) ? term.namespaces : [];
+  const sel = term.namespaceSelector;
+  if (list.length === 0 && (sel === undefined || sel === null)) return true;
+  const own = p.obj.ns;
+  if (own !== undefined && list.includes(own)) return true;
+  if (!isObject(sel) || selectorProblem(sel) !== undefined) return false;
+  if (isEmptySelector(sel)) return true; // {} selects every namespace
+  if (own === undefined) return false;
+  const nsObj = index.get('Namespace', undefined, own);
+  return selectorMatches(sel, { ...(nsObj?.labels ?? {}), 'kubernetes.io/metadata.name': own });
 }
 
 const SPREAD_POLICIES = ['Honor', 'Ignore'];
@@ -221,7 +235,7 @@ function weightProblem(w: any): string | undefined {
   return typeof weight === 'number' && Number.isInteger(weight) && weight >= 1 && weight <= 100 ? undefined : `has weight ${JSON.stringify(weight) ?? 'unset'}; the API server requires 1 to 100`;
 }
 
-function spreadsOver(p: PodSet, keys: string[]): boolean {
+function spreadsOver(index: ObjectIndex, p: PodSet, keys: string[]): boolean {
   const tsc = Array.isArray(p.spec.topologySpreadConstraints) ? p.spec.topologySpreadConstraints : [];
   if (tsc.some((t: any) => spreadProblem(t, tsc) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
   const anti = p.spec.affinity?.podAntiAffinity;
@@ -231,7 +245,7 @@ function spreadsOver(p: PodSet, keys: string[]): boolean {
     ...(Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution)
       ? anti.preferredDuringSchedulingIgnoredDuringExecution.filter((w: any) => weightProblem(w) === undefined).map((w: any) => w?.podAffinityTerm) : []),
   ];
-  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorProblem(t.labelSelector) === undefined && selectorMatches(t.labelSelector, p.labels));
+  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && countsOwnNamespace(index, p, t) && selectorProblem(t.labelSelector) === undefined && selectorMatches(t.labelSelector, p.labels));
 }
 
 function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
@@ -252,7 +266,7 @@ function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
     });
     const range = replicaRange(ctx.index, p);
     if (!range || range.max < 2) continue;
-    if (spreadsOver(p, keys)) continue;
+    if (spreadsOver(ctx.index, p, keys)) continue;
     ctx.report(p.obj, `runs up to ${range.max} replicas but nothing spreads them across ${what}: no valid topologySpreadConstraint, and no podAntiAffinity term on ${keys[0]} in its own namespace, selects its own pods ${showSelector(p.labels)}`, {
       field: `${p.specField}.topologySpreadConstraints`,
     });
@@ -677,8 +691,9 @@ function positive(x: unknown): boolean | undefined {
 }
 
 /**
- * `rollout`: the update strategy is one the kind knows; a Deployment's rolling updates keep
- * full capacity, with minReadySeconds and a progress deadline.
+ * `rollout`: the update strategy is one the kind knows and rolls out by itself (not a
+ * StatefulSet's or DaemonSet's OnDelete); a Deployment's rolling updates keep full capacity,
+ * with minReadySeconds and a progress deadline.
  */
 export function rollout(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
@@ -689,6 +704,13 @@ export function rollout(ctx: RuleContext): void {
     if (strategy.type !== undefined && !kind.strategyTypes!.includes(strategy.type)) {
       ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
         field: `spec.${kind.strategyField}.type`, fix: `set spec.${kind.strategyField}.type to ${kind.strategyTypes![0]}`,
+      });
+      continue;
+    }
+    if (strategy.type === 'OnDelete') {
+      ctx.report(p.obj, `has spec.${kind.strategyField}.type OnDelete: a changed pod template reaches no pod until someone deletes each pod by hand, so a deploy never rolls out`, {
+        field: `spec.${kind.strategyField}.type`,
+        fix: `set spec.${kind.strategyField}.type: RollingUpdate${p.obj.kind === 'StatefulSet' ? ' (rollingUpdate.partition stages it)' : ''}, or record why pods are replaced by hand with a skip annotation for rollout`,
       });
       continue;
     }
