@@ -321,10 +321,13 @@ function scrapedPods(index: ObjectIndex): { scraped: Set<PodSet>; missed: Map<Po
   });
 }
 
-/** Every containerPort the containers of a pod template declare (sidecars and init containers included), as numbers. */
-function declaredPorts(p: PodSet): number[] {
-  return p.allContainers.flatMap((c) => (Array.isArray(c.c.ports) ? c.c.ports.filter(isObject) : []))
-    .map((d: any) => d.containerPort).filter((n: unknown): n is number => typeof n === 'number');
+/**
+ * Every containerPort the containers of a pod template declare (sidecars and init containers
+ * included), or undefined when one is not a port number (api-valid reports it).
+ */
+function declaredPorts(p: PodSet): number[] | undefined {
+  const ports: unknown[] = p.allContainers.flatMap((c) => (Array.isArray(c.c.ports) ? c.c.ports : [])).map((d: any) => d?.containerPort);
+  return ports.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) ? ports as number[] : undefined;
 }
 
 /**
@@ -338,7 +341,9 @@ function annotatedPortProblem(p: PodSet): string | undefined {
   if (typeof port !== 'string' || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
     return `has the annotation prometheus.io/port ${JSON.stringify(port)}, which is not a port number from 1 to 65535, so Prometheus cannot scrape it`;
   }
-  const declared = [...new Set(declaredPorts(p))].sort((a, b) => a - b);
+  const ports = declaredPorts(p);
+  if (ports === undefined) return undefined;
+  const declared = [...new Set(ports)].sort((a, b) => a - b);
   if (declared.length === 0 || declared.includes(Number(port))) return undefined;
   return `has the annotation prometheus.io/port ${port}, but its containers declare only port${declared.length > 1 ? 's' : ''} ${declared.join(', ')}, so Prometheus scrapes a port nothing listens on`;
 }
