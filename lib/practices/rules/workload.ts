@@ -7,6 +7,7 @@ import { PINNED_TAG_PATTERN_ANNOTATION } from '../../core/labels';
 import { RuleContext } from '../context';
 import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
+import { notAString } from './yaml-types';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -75,6 +76,7 @@ export function imagePinned(ctx: RuleContext): void {
     for (const c of p.allContainers) {
       const image = c.c.image;
       const field = `${c.field}.image`;
+      if (image !== undefined && image !== null && typeof image !== 'string') continue; // api-valid reports the type (a YAML number such as 1.4)
       if (typeof image !== 'string' || image === '') {
         ctx.report(p.obj, `container "${c.name}" has no image`, { field });
         continue;
@@ -469,7 +471,8 @@ export function resources(ctx: RuleContext): void {
       // A value that is not a quantity counts as not set, and is reported as such.
       const set = (section: any, sectionName: string, res: string): boolean => {
         if (section[res] === undefined) return false;
-        const problem = quantityProblem(section[res]);
+        const value = section[res];
+        const problem = typeof value === 'boolean' || value === null ? `${notAString(value)}, not a quantity` : quantityProblem(value);
         if (problem === undefined) return true;
         invalid.push(`resources.${sectionName}.${res}: ${problem}`);
         return false;
