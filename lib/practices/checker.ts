@@ -7,6 +7,7 @@ import { findRule, isSwitchable, notSwitchableWhy, RULES } from './catalog';
 import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
 import { readWaivers } from './exceptions';
+import { SKIP_ANNOTATION_PREFIX } from './skip-keys';
 import { Obj, ObjectIndex, isObject } from './objects';
 import { RULE_CHECKS } from './rules';
 import { CheckResult, RuleSuppression, RuleViolation } from './types';
@@ -125,6 +126,8 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
         suppressed: sink.suppressed.get(obj)?.get(id) ?? 0,
       });
     }
+    const misplaced = misplacedSkips(index, obj);
+    if (misplaced !== undefined) warnings.push(`${objectWhere(obj)}: ${misplaced}`);
     if (obj.scoped.size === 0) continue;
     const waivers = readWaivers(obj.scoped);
     for (const problem of waivers.problems) warnings.push(`${objectWhere(obj)}: ${problem}`);
@@ -143,6 +146,20 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
     }
   }
   return { violations, suppressions, warnings, objectCount };
+}
+
+/**
+ * Skip annotations on a workload's pod template (where a Helm chart's `podAnnotations` land)
+ * rather than on the object: they are not honoured, since the object's own annotations are the
+ * one place a skip is recorded and reviewed. Says which, and where they belong.
+ */
+function misplacedSkips(index: ObjectIndex, obj: Obj): string | undefined {
+  const p = index.podSetOf(obj);
+  if (p === undefined || p.metaField === 'metadata') return undefined;
+  const keys = Object.keys(p.annotations).filter((k) => k.startsWith(SKIP_ANNOTATION_PREFIX)).sort();
+  if (keys.length === 0) return undefined;
+  const one = keys.length === 1;
+  return `skip annotation${one ? '' : 's'} ${keys.join(', ')} ${one ? 'is' : 'are'} on the pod template (${p.metaField}.annotations), where ${one ? 'it skips' : 'they skip'} nothing: move ${one ? 'it' : 'them'} to the ${obj.kind}'s own metadata.annotations (in a Helm chart, the value that sets the workload's annotations, not podAnnotations)`;
 }
 
 /** `kind namespace/name (path)`, for warnings. */

@@ -31,7 +31,7 @@ import { SKIP_ANNOTATION_PREFIX } from './skip-keys';
 export const POD_SECURITY = 'pod-security';
 
 /** The checks of rule `pod-security` that can be waived on their own (Kubernetes field names). */
-export const POD_SECURITY_CHECKS = ['hostNetwork', 'hostPath', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsUser'] as const;
+export const POD_SECURITY_CHECKS = ['hostNetwork', 'hostPath', 'readOnlyRootFilesystem', 'runAsGroup', 'runAsUser', 'supplementalGroups'] as const;
 export type PodSecurityCheck = typeof POD_SECURITY_CHECKS[number];
 
 /** The rule with the per-variable exception, and its check. */
@@ -51,6 +51,7 @@ const LINE_SHAPE: { [check in PodSecurityCheck]: string } = {
   readOnlyRootFilesystem: '<container>[, <container>...]: <reason>',
   runAsGroup: '<GID from 1 to 10000>: <reason>',
   runAsUser: '<UID from 1 to 10000>: <reason>',
+  supplementalGroups: '<GID from 0 to 10000>: <reason>',
 };
 
 /** One waived check, for one scope, as written and as read. */
@@ -66,6 +67,16 @@ export interface PodSecurityException {
 /** The annotation key of one check. */
 export function exceptionAnnotationKey(check: PodSecurityCheck | typeof SECRET_ENV_CHECK, rule: string = POD_SECURITY): string {
   return `${SKIP_ANNOTATION_PREFIX}${rule}.${check}`;
+}
+
+/**
+ * A hostPath as the node resolves it, for matching exceptions: repeated slashes collapsed, `.`
+ * segments and a trailing slash dropped (`/var/log/` is `/var/log`). `..` is kept as written,
+ * so an exception never covers a path that climbs out of its directory.
+ */
+export function hostPathKey(path: string): string {
+  const parts = path.split('/').filter((seg, i) => i === 0 || (seg !== '' && seg !== '.'));
+  return parts.length === 1 ? '/' : parts.join('/');
 }
 
 /** The scope of a read-only hostPath exception. */
@@ -103,7 +114,10 @@ export interface Waiver extends PodSecurityException {
 export interface Waivers {
   readonly runAsUser: Map<number, Waiver>;
   readonly runAsGroup: Map<number, Waiver>;
+  /** GIDs below 10001 (0 included) that supplementalGroups may hold. */
+  readonly supplementalGroups: Map<number, Waiver>;
   readonly readOnlyRootFilesystem: Map<string, Waiver>;
+  /** Path as hostPathKey normalises it -> waiver. */
   readonly hostPath: Map<string, Waiver>;
   readonly hostNetwork?: Waiver;
   /** secret-no-plaintext.env: variable name -> waiver. */
@@ -115,7 +129,7 @@ export interface Waivers {
 }
 
 const EMPTY: Waivers = {
-  runAsUser: new Map(), runAsGroup: new Map(), readOnlyRootFilesystem: new Map(), hostPath: new Map(), env: new Map(), list: [], problems: [],
+  runAsUser: new Map(), runAsGroup: new Map(), supplementalGroups: new Map(), readOnlyRootFilesystem: new Map(), hostPath: new Map(), env: new Map(), list: [], problems: [],
 };
 const ENV_NAME = '[A-Za-z_][-._A-Za-z0-9]*';
 /** A line of the secret-no-plaintext.env exception. */
@@ -129,6 +143,7 @@ const LINE: { [check in PodSecurityCheck]: RegExp } = {
   readOnlyRootFilesystem: new RegExp(`^(${CONTAINER}(?:, ${CONTAINER})*): (.+)$`),
   runAsGroup: /^(\d{1,10}): (.+)$/,
   runAsUser: /^(\d{1,10}): (.+)$/,
+  supplementalGroups: /^(\d{1,10}): (.+)$/,
 };
 
 /**
@@ -141,7 +156,7 @@ export function readWaivers(scoped: Map<string, string>): Waivers {
   const cached = CACHE.get(scoped);
   if (cached) return cached;
   const w = {
-    runAsUser: new Map<number, Waiver>(), runAsGroup: new Map<number, Waiver>(), readOnlyRootFilesystem: new Map<string, Waiver>(),
+    runAsUser: new Map<number, Waiver>(), runAsGroup: new Map<number, Waiver>(), supplementalGroups: new Map<number, Waiver>(), readOnlyRootFilesystem: new Map<string, Waiver>(),
     hostPath: new Map<string, Waiver>(), hostNetwork: undefined as Waiver | undefined, env: new Map<string, Waiver>(), list: [] as Waiver[], problems: [] as string[],
   };
   for (const [key, value] of [...scoped].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -170,7 +185,7 @@ export function readWaivers(scoped: Map<string, string>): Waivers {
     for (const line of lines) {
       const m = LINE[check].exec(line);
       const id = Number(m?.[1]);
-      if (!m || ((check === 'runAsUser' || check === 'runAsGroup') && (id < 1 || id >= MIN_ID))) {
+      if (!m || ((check === 'runAsUser' || check === 'runAsGroup') && (id < 1 || id >= MIN_ID)) || (check === 'supplementalGroups' && id >= MIN_ID)) {
         w.problems.push(`skip annotation ${annotation}: the line ${JSON.stringify(line)} is not "${LINE_SHAPE[check]}"; it waives nothing`);
         continue;
       }
@@ -179,9 +194,9 @@ export function readWaivers(scoped: Map<string, string>): Waivers {
         : { rule, check, scope: line.slice(0, line.length - m[2].length - 2), reason: m[2], id: `${key} ${m[1]}` };
       w.list.push(waiver);
       switch (check) {
-        case 'runAsUser': case 'runAsGroup': w[check].set(id, waiver); break;
+        case 'runAsUser': case 'runAsGroup': case 'supplementalGroups': w[check].set(id, waiver); break;
         case 'readOnlyRootFilesystem': for (const name of m[1].split(', ')) w.readOnlyRootFilesystem.set(name, waiver); break;
-        case 'hostPath': w.hostPath.set(m[1], waiver); break;
+        case 'hostPath': w.hostPath.set(hostPathKey(m[1]), waiver); break;
         default: w.hostNetwork = waiver;
       }
     }

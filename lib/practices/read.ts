@@ -28,6 +28,7 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAl
 import { fastDocuments, giveUp } from './fast-read';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
+import { notAString } from './rules/yaml-types';
 
 /** Nodes decoded from aliases that go-yaml v2 allows in any document, whatever the ratio. */
 export const MAX_ALIAS_COUNT = 100;
@@ -355,7 +356,10 @@ export function readManifestText(text: string, source: string): ReadResult {
     }
     const meta = value.metadata;
     if (!isObject(meta) || ((typeof meta.name !== 'string' || meta.name === '') && (typeof meta.generateName !== 'string' || meta.generateName === ''))) {
-      problems.push(`${at}: ${value.kind} has no metadata.name, which the API server requires`);
+      const given = isObject(meta) && meta.name !== undefined && typeof meta.name !== 'string' ? notAString(meta.name) : undefined;
+      problems.push(given !== undefined
+        ? `${at}: ${value.kind} has metadata.name ${given}; the API server requires a string name`
+        : `${at}: ${value.kind} has no metadata.name, which the API server requires`);
       return;
     }
     lines.set(at, line);

@@ -135,13 +135,25 @@ describe('spread: anti-affinity across namespaces does not spread this workload;
     podSpec(a).affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...SEL } }, ...term } }] } };
   };
 
-  it.each<[string, any]>([['namespaces: [other]', { namespaces: ['other'] }], ['namespaceSelector: {}', { namespaceSelector: {} }], ['namespaceSelector by label', { namespaceSelector: { matchLabels: { team: 'a' } } }]])('flags anti-affinity with %s', (_t, term) => {
+  it.each<[string, any]>([
+    ['namespaces: [other]', { namespaces: ['other'] }],
+    ['namespaceSelector by a label its namespace lacks', { namespaceSelector: { matchLabels: { team: 'a' } } }],
+    ['namespaceSelector of another namespace', { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'other' } } }],
+  ])('flags anti-affinity with %s', (_t, term) => {
     expect(messages('spread-nodes', anti(term))).toHaveLength(1);
   });
 
-  it('passes anti-affinity in its own namespace', () => {
-    expect(messages('spread-nodes', anti({}))).toEqual([]);
-    expect(messages('spread-nodes', anti({ namespaces: [NS] }))).toEqual([]);
+  // The term counts the union of namespaces and the selected namespaces: more namespaces count more pods, the workload's own included.
+  it.each<[string, any]>([
+    ['no namespaces', {}],
+    ['namespaces: [shop]', { namespaces: [NS] }],
+    ['namespaces: [shop, other]', { namespaces: [NS, 'other'] }],
+    ['namespaceSelector: {}', { namespaceSelector: {} }],
+    ['namespaceSelector on kubernetes.io/metadata.name', { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NS } } }],
+    ['namespaceSelector on a label of its Namespace object', { namespaceSelector: { matchExpressions: [{ key: 'pod-security.kubernetes.io/enforce', operator: 'In', values: ['restricted'] }] } }],
+    ['namespaces: [other] with a namespaceSelector of its own', { namespaces: ['other'], namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NS } } }],
+  ])('passes anti-affinity that counts its own namespace: %s', (_t, term) => {
+    expect(messages('spread-nodes', anti(term))).toEqual([]);
   });
 
   it.each<[string, any, string]>([

@@ -135,7 +135,7 @@ describe('pod-security exceptions that waive nothing', () => {
   const where = 'Deployment shop/web';
   const cases: Array<[string, { [key: string]: string }, string]> = [
     ['an unknown check', { [`${P}.privileged`]: 'needs it' },
-      `${where}: skip annotation ${P}.privileged names no pod-security check that can be waived on its own (hostNetwork, hostPath, readOnlyRootFilesystem, runAsGroup, runAsUser); it waives nothing`],
+      `${where}: skip annotation ${P}.privileged names no pod-security check that can be waived on its own (hostNetwork, hostPath, readOnlyRootFilesystem, runAsGroup, runAsUser, supplementalGroups); it waives nothing`],
     ['a check of another rule', { 'guardrails.cdk8s.io/skip.replicas-min.replicas': 'one' },
       `${where}: skip annotation guardrails.cdk8s.io/skip.replicas-min.replicas waives part of rule "replicas-min", and only pod-security and secret-no-plaintext.env have checks that can be waived on their own; it waives nothing`],
     ['a hostPath line without read-only', { [`${P}.hostPath`]: '/var/log: ships logs' },

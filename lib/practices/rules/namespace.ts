@@ -225,6 +225,9 @@ const SECRET_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'dele
  * (https://kubernetes.io/docs/concepts/security/rbac-good-practices/). `cluster`: the resource is
  * cluster-scoped, so only a ClusterRole grants it.
  */
+/** Verbs of a proxy subresource: each stands for HTTP methods sent through the API server (GET, POST, PUT, PATCH, DELETE). */
+const PROXY = ['get', 'create', 'update', 'patch', 'delete'];
+
 const SENSITIVE: Array<{ group: string; resource: string; verbs: string[]; why: string; cluster?: boolean }> = [
   { group: '', resource: 'pods/exec', verbs: ['create', 'get'], why: 'a shell in a pod reads its token, its Secrets and its memory' },
   { group: '', resource: 'pods/attach', verbs: ['create', 'get'], why: 'attaching to a pod reads and writes its processes\' input and output' },
@@ -236,10 +239,12 @@ const SENSITIVE: Array<{ group: string; resource: string; verbs: string[]; why: 
   ...['jobs', 'cronjobs'].map((resource) => ({ group: 'batch', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
   { group: '', resource: 'serviceaccounts/token', verbs: ['create'], why: 'it mints tokens for any ServiceAccount of {scope}' },
   { group: '', resource: 'pods/portforward', verbs: ['create', 'get'], why: 'port-forwarding reaches any port of any pod of {scope}, past its NetworkPolicies' },
+  { group: '', resource: 'pods/proxy', verbs: PROXY, why: 'the API server\'s proxy reaches any port of any pod of {scope}, past its NetworkPolicies' },
+  { group: '', resource: 'services/proxy', verbs: PROXY, why: 'the API server\'s proxy reaches the pods behind any Service of {scope}, past their NetworkPolicies' },
   { group: 'networking.k8s.io', resource: 'networkpolicies', verbs: [...WRITE, 'delete', 'deletecollection'], why: 'NetworkPolicies are additive: whoever can create, change or delete one can undo the default-deny of {scope}' },
   { group: '', resource: 'namespaces', verbs: ['update', 'patch'], cluster: true, why: 'changing a namespace\'s labels removes its Pod Security enforcement (pod-security.kubernetes.io/enforce) and moves it out of the NetworkPolicies that select it' },
   { group: '', resource: 'nodes', verbs: ['update', 'patch'], cluster: true, why: 'changing a node\'s labels and taints draws other workloads onto it, or drains them away' },
-  { group: '', resource: 'nodes/proxy', verbs: ['get', 'create'], cluster: true, why: 'it reaches the kubelet API of every node, which runs commands in any pod there without admission or audit' },
+  { group: '', resource: 'nodes/proxy', verbs: PROXY, cluster: true, why: 'it reaches the kubelet API of every node, which runs commands in any pod there without admission or audit' },
   { group: '', resource: 'persistentvolumes', verbs: ['create'], cluster: true, why: 'a hostPath PersistentVolume mounts any directory of a node into a pod' },
   { group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verbs: WRITE, cluster: true, why: 'a mutating webhook receives and rewrites every object written to the API, Secrets and pods included' },
   { group: 'admissionregistration.k8s.io', resource: 'validatingwebhookconfigurations', verbs: WRITE, cluster: true, why: 'a validating webhook receives every object written to the API, Secrets included, and can block any write' },

@@ -8,7 +8,7 @@
  * (another path, a writable mount, another UID), is reported.
  */
 import { RuleContext } from '../context';
-import { MIN_ID, PodSecurityCheck, readWaivers, Waiver, Waivers } from '../exceptions';
+import { hostPathKey, MIN_ID, readWaivers, Waiver, Waivers } from '../exceptions';
 import { PodSet, asInt, isObject } from '../objects';
 
 const BASELINE_CAPABILITIES = new Set([
@@ -112,7 +112,7 @@ function baseline(ctx: RuleContext, p: PodSet): void {
   const waivedPaths = [...waivers.hostPath.keys()];
   volumes.forEach((v: any, i: number) => {
     if (!isObject(v?.hostPath)) return;
-    const waiver = waivers.hostPath.get(v.hostPath.path);
+    const waiver = typeof v.hostPath.path === 'string' ? waivers.hostPath.get(hostPathKey(v.hostPath.path)) : undefined;
     const only = waivedPaths.length > 0 ? `; the pod-security.hostPath exception waives only ${waivedPaths.join(', ')}` : '';
     report(`mounts the node's path ${v.hostPath.path} (hostPath volume "${v.name}")${waiver ? '' : only}`, `${p.specField}.volumes[${i}].hostPath`, waiver);
     if (waiver) checkReadOnlyMounts(p, String(v.name), v.hostPath.path, report);
@@ -157,27 +157,42 @@ function checkReadOnlyMounts(p: PodSet, volume: string, path: string, report: Re
 }
 
 /**
- * With a runAsUser (runAsGroup) exception, every UID (GID) below 10001 is the waived one.
- * Without one the checker does not judge ids: 10001 and up is a construct default.
+ * UIDs and GIDs below 10001 need their own exception. Once an object has any id exception
+ * (runAsUser, runAsGroup, supplementalGroups), every id below 10001 must be one its own check
+ * waives: runAsUser the UIDs, runAsGroup the GIDs of runAsGroup and fsGroup, supplementalGroups
+ * the GIDs of supplementalGroups (an exception for one never covers another). Without one the
+ * checker does not judge ids (10001 and up is a construct default), except GID 0 in
+ * supplementalGroups, which is always reported unless its own exception waives it.
  */
 function checkIds(p: PodSet, podSc: any, waivers: Waivers, report: Report): void {
-  const fields: Array<[PodSecurityCheck & ('runAsUser' | 'runAsGroup'), string[]]> = [['runAsUser', ['runAsUser']], ['runAsGroup', ['runAsGroup', 'fsGroup']]];
-  for (const [check, names] of fields) {
-    const waived = waivers[check];
-    if (waived.size === 0) continue;
-    const allowed = [...waived.keys()].join(', ');
-    const judge = (s: any, field: string, who: string) => {
-      for (const name of names) {
-        const id = asInt(s[name]);
-        // UID 0 is reported as root already.
-        if (id === undefined || id >= MIN_ID || (id === 0 && name === 'runAsUser')) continue;
-        report(`${who} sets ${name} ${id}, below ${MIN_ID}, and its pod-security.${check} exception waives only ${allowed}`,
-          `${field}.${name}`, waived.get(id), `set ${name} to ${allowed} (the waived ${check === 'runAsUser' ? 'UID' : 'GID'}) or to ${MIN_ID} or more`);
-      }
-    };
-    judge(podSc, `${p.specField}.securityContext`, 'the pod');
-    for (const c of p.allContainers) judge(sc(c.c), `${c.field}.securityContext`, `container "${c.name}"`);
-  }
+  const any = waivers.runAsUser.size + waivers.runAsGroup.size + waivers.supplementalGroups.size > 0;
+  const fields: Array<['runAsUser' | 'runAsGroup', string]> = [['runAsUser', 'runAsUser'], ['runAsGroup', 'runAsGroup'], ['runAsGroup', 'fsGroup']];
+  const only = (check: 'runAsUser' | 'runAsGroup' | 'supplementalGroups') => {
+    const allowed = [...waivers[check].keys()].join(', ');
+    return allowed === '' ? `and no pod-security.${check} exception waives it` : `and its pod-security.${check} exception waives only ${allowed}`;
+  };
+  const judge = (s: any, field: string, who: string) => {
+    if (!any) return;
+    for (const [check, name] of fields) {
+      const id = asInt(s[name]);
+      // UID 0 is reported as root already.
+      if (id === undefined || id >= MIN_ID || (id === 0 && name === 'runAsUser')) continue;
+      const allowed = [...waivers[check].keys()].join(', ');
+      report(`${who} sets ${name} ${id}, below ${MIN_ID}, ${only(check)}`, `${field}.${name}`, waivers[check].get(id),
+        `set ${name} to ${allowed === '' ? '' : `${allowed} (the waived ${check === 'runAsUser' ? 'UID' : 'GID'}) or to `}${MIN_ID} or more${allowed === '' ? `, or record it with its own pod-security.${check} exception` : ''}`);
+    }
+  };
+  judge(podSc, `${p.specField}.securityContext`, 'the pod');
+  for (const c of p.allContainers) judge(sc(c.c), `${c.field}.securityContext`, `container "${c.name}"`);
+  const groups: unknown[] = Array.isArray(podSc.supplementalGroups) ? podSc.supplementalGroups : [];
+  groups.forEach((g, i) => {
+    const id = asInt(g);
+    if (id === undefined || id >= MIN_ID || (id !== 0 && !any)) return;
+    const root = id === 0 ? ' (the root group: it reads and writes what root\'s group owns on every mounted volume)' : '';
+    report(`the pod sets supplementalGroups ${id}${root}, below ${MIN_ID}, ${only('supplementalGroups')}`,
+      `${p.specField}.securityContext.supplementalGroups[${i}]`, waivers.supplementalGroups.get(id),
+      `remove ${id} from supplementalGroups, or record it with its own pod-security.supplementalGroups exception (\`${id}: <reason>\`)`);
+  });
 }
 
 /**

@@ -6,7 +6,8 @@ import { parseImage, pinProblem, registryAllowed } from '../../core/image';
 import { PINNED_TAG_PATTERN_ANNOTATION } from '../../core/labels';
 import { RuleContext } from '../context';
 import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
-import { selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
+import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
+import { notAString } from './yaml-types';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -75,6 +76,7 @@ export function imagePinned(ctx: RuleContext): void {
     for (const c of p.allContainers) {
       const image = c.c.image;
       const field = `${c.field}.image`;
+      if (image !== undefined && image !== null && typeof image !== 'string') continue; // api-valid reports the type (a YAML number such as 1.4)
       if (typeof image !== 'string' || image === '') {
         ctx.report(p.obj, `container "${c.name}" has no image`, { field });
         continue;
@@ -176,11 +178,25 @@ export function replicasMin(ctx: RuleContext): void {
   }
 }
 
-/** Whether a pod (anti-)affinity term looks at the pod's own namespace only, as spreading a workload needs. */
-function ownNamespaceOnly(p: PodSet, term: any): boolean {
-  if (term.namespaceSelector !== undefined && term.namespaceSelector !== null) return false; // {} means every namespace
-  const ns = Array.isArray(term.namespaces) ? term.namespaces : [];
-  return ns.length === 0 || (ns.length === 1 && ns[0] === p.obj.ns);
+/**
+ * Whether a pod (anti-)affinity term counts the pods of the pod's own namespace, as spreading a
+ * workload needs: the term covers the union of `namespaces` and the namespaces its
+ * `namespaceSelector` selects (`{}`: every namespace), or the pod's own namespace when both are
+ * empty. A selector is matched against the namespace's `kubernetes.io/metadata.name` label and
+ * the labels of its Namespace object in the output; more namespaces only count more pods.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#namespace-selector
+ */
+function countsOwnNamespace(index: ObjectIndex, p: PodSet, term: any): boolean {
+  const list: unknown[] = Array.isArray(term.namespaces) ? term.namespaces : [];
+  const sel = term.namespaceSelector;
+  if (list.length === 0 && (sel === undefined || sel === null)) return true;
+  const own = p.obj.ns;
+  if (own !== undefined && list.includes(own)) return true;
+  if (!isObject(sel) || selectorProblem(sel) !== undefined) return false;
+  if (isEmptySelector(sel)) return true; // {} selects every namespace
+  if (own === undefined) return false;
+  const nsObj = index.get('Namespace', undefined, own);
+  return selectorMatches(sel, { ...(nsObj?.labels ?? {}), 'kubernetes.io/metadata.name': own });
 }
 
 const SPREAD_POLICIES = ['Honor', 'Ignore'];
@@ -221,7 +237,7 @@ function weightProblem(w: any): string | undefined {
   return typeof weight === 'number' && Number.isInteger(weight) && weight >= 1 && weight <= 100 ? undefined : `has weight ${JSON.stringify(weight) ?? 'unset'}; the API server requires 1 to 100`;
 }
 
-function spreadsOver(p: PodSet, keys: string[]): boolean {
+function spreadsOver(index: ObjectIndex, p: PodSet, keys: string[]): boolean {
   const tsc = Array.isArray(p.spec.topologySpreadConstraints) ? p.spec.topologySpreadConstraints : [];
   if (tsc.some((t: any) => spreadProblem(t, tsc) === undefined && keys.includes(t.topologyKey) && selectorMatches(t.labelSelector, p.labels))) return true;
   const anti = p.spec.affinity?.podAntiAffinity;
@@ -231,7 +247,7 @@ function spreadsOver(p: PodSet, keys: string[]): boolean {
     ...(Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution)
       ? anti.preferredDuringSchedulingIgnoredDuringExecution.filter((w: any) => weightProblem(w) === undefined).map((w: any) => w?.podAffinityTerm) : []),
   ];
-  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && ownNamespaceOnly(p, t) && selectorProblem(t.labelSelector) === undefined && selectorMatches(t.labelSelector, p.labels));
+  return terms.some((t) => isObject(t) && keys.includes(t.topologyKey) && countsOwnNamespace(index, p, t) && selectorProblem(t.labelSelector) === undefined && selectorMatches(t.labelSelector, p.labels));
 }
 
 function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
@@ -252,7 +268,7 @@ function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
     });
     const range = replicaRange(ctx.index, p);
     if (!range || range.max < 2) continue;
-    if (spreadsOver(p, keys)) continue;
+    if (spreadsOver(ctx.index, p, keys)) continue;
     ctx.report(p.obj, `runs up to ${range.max} replicas but nothing spreads them across ${what}: no valid topologySpreadConstraint, and no podAntiAffinity term on ${keys[0]} in its own namespace, selects its own pods ${showSelector(p.labels)}`, {
       field: `${p.specField}.topologySpreadConstraints`,
     });
@@ -484,7 +500,8 @@ export function resources(ctx: RuleContext): void {
       // A value that is not a quantity counts as not set, and is reported as such.
       const set = (section: any, sectionName: string, res: string): boolean => {
         if (section[res] === undefined) return false;
-        const problem = quantityProblem(section[res]);
+        const value = section[res];
+        const problem = typeof value === 'boolean' || value === null ? `${notAString(value)}, not a quantity` : quantityProblem(value);
         if (problem === undefined) return true;
         invalid.push(`resources.${sectionName}.${res}: ${problem}`);
         return false;
@@ -529,33 +546,65 @@ const PROXY_NAME = /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$/i;
 const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
 /** A URL anywhere in a value (`jdbc:postgresql://db:5432/app`, `--url=https://x`): its host. */
 const URL_VALUE = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s,;'"]+)/i;
-const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
+/** A host, with an optional port: `db`, `db.example.com:5432`, `10.0.0.12`, `[fd00::1]:80`. */
+const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
+/** A gRPC name-resolver target: `dns:///host:443`, `dns://resolver/host:443`, `ipv4:10.0.0.1:80`, `xds:///svc`. */
+const GRPC_TARGET = /^(?:dns|ipv4|ipv6|xds):(?:\/\/[^/\s]*\/)?([^,/\s]+)/i;
+/** A DSN's host: Go's MySQL `user:pass@tcp(host:3306)/db`, or `user@host:5432/db` (a port or a path after the host, so an email address is none). */
+const DSN_PARENS = /@(?:tcp|udp)?\(([^)\s]+)\)/i;
+const DSN_PLAIN = /^[^@\s/:]+(?::[^@\s]*)?@(\[[^\]]+\]|[a-z0-9][a-z0-9.-]*)(?::\d{1,5}(?:\/|$)|\/)/i;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
 const NOT_ENDPOINTS = /^(true|false|yes|no|on|off|y|n|none|null|disabled?|enabled?|-?\d+(\.\d+)?)$/i;
 /**
  * Last labels that make `a.b` a domain rather than `service.namespace`: generic top-level
- * domains, and the private suffixes sites use (two-letter country codes are checked apart).
+ * domains, the private suffixes sites use, and common country codes.
  */
 const DOMAIN_SUFFIXES = new Set(['com', 'net', 'org', 'io', 'dev', 'app', 'cloud', 'ai', 'co', 'info', 'biz', 'edu', 'gov', 'mil', 'int', 'xyz', 'tech', 'site', 'online',
-  'corp', 'internal', 'intranet', 'lan', 'home', 'local', 'localdomain', 'example', 'test', 'invalid']);
+  'corp', 'internal', 'intranet', 'lan', 'home', 'local', 'localdomain', 'example', 'test', 'invalid',
+  'de', 'uk', 'fr', 'nl', 'eu', 'us', 'ca', 'jp', 'cn', 'ru', 'ch', 'se', 'au', 'it', 'es', 'pl', 'be', 'at', 'dk', 'fi', 'no', 'br', 'cz', 'nz', 'ie', 'kr', 'me', 'tv']);
 /** Path segments of documents that a URL names as a constant: a schema, a specification, documentation, an XML namespace. */
 const DOCUMENT_SEGMENT = /^(schemas?|specs?|specification|docs?|documentation|draft(-\d+)?|ns|xmlns|licen[cs]es?)$/i;
+/** File extensions of two letters: `app.min.js` is a file, not a host under a country code. */
+const FILE_EXTENSIONS = new Set(['js', 'py', 'sh', 'md', 'rb', 'pl', 'ts', 'go', 'rs', 'cs', 'so', 'gz', 'xz', 'db', 'ps', 'cc', 'hh', 'pm', 'ml', 'mk', 'ko', 'in']);
+
+/** A literal IP address (not loopback): the same cluster never has the same addresses twice. */
+function isIp(host: string): boolean {
+  return (IPV4.test(host) || /^\[[0-9a-f:.]+\]$/i.test(host)) && !LOCAL_HOSTS.has(host);
+}
 
 /**
- * Whether a host name stays the same in every environment: localhost, or a Service inside the
- * cluster (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`): a two-label name is
- * `service.namespace` unless its last label is a top-level domain, a country code or a site
- * suffix such as `corp` (then it is in-cluster only if the output has that Service or namespace).
+ * Whether a host name has a public-looking suffix: two or more labels, the last a top-level
+ * domain from DOMAIN_SUFFIXES, or with three labels or more any two-letter country code that is
+ * not a file extension (`elastic.acme.io`, `db.acme.de`; not `postgres.db`, `app.min.js`).
+ */
+function domainLike(host: string): boolean {
+  const parts = host.toLowerCase().replace(/\.$/, '').split('.');
+  if (parts.length < 2) return false;
+  const last = parts[parts.length - 1];
+  return DOMAIN_SUFFIXES.has(last) || (parts.length >= 3 && /^[a-z]{2}$/.test(last) && !FILE_EXTENSIONS.has(last));
+}
+
+/**
+ * Whether a host stays the same in every environment: localhost, or a name inside the cluster
+ * (`db`, `db.shop`, `db.shop.svc`, `db.shop.svc.cluster.local`, `web-0.web.shop`): a name is
+ * outside the cluster when it is an IP address or has a public-looking suffix (domainLike),
+ * unless the output has that Service or namespace (`db.shop` with a namespace shop).
  */
 function inCluster(index: ObjectIndex, host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
   if (LOCAL_HOSTS.has(h)) return true;
-  if (!h.includes('.')) return true; // a Service of the same namespace
+  if (isIp(h)) return false;
   if (/\.svc(\.cluster\.local)?$/.test(h) || h.endsWith('.cluster.local')) return true;
   const parts = h.split('.');
-  if (parts.length !== 2) return false;
-  if (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1])) return true;
-  return !DOMAIN_SUFFIXES.has(parts[1]) && !/^[a-z]{2}$/.test(parts[1]) && !/^\d+$/.test(parts[1]);
+  if (parts.length === 2 && (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1]))) return true;
+  return !domainLike(h);
+}
+
+/** The host of `host`, `host:port` or `[v6]:port`. */
+function hostOf(address: string): string {
+  const m = HOST_VALUE.exec(address);
+  return m ? m[1] : address.replace(/:\d+$/, '');
 }
 
 /**
@@ -582,9 +631,17 @@ function isDocumentUrl(url: string, host: string, before: string): boolean {
   return path.split('/').some((seg) => DOCUMENT_SEGMENT.test(seg)) || /\.(json|xsd|dtd|html?|md|txt)$/i.test(path);
 }
 
-/** The host an environment variable's (or flag's) value points at, when the value is an endpoint: the first URL that names no document, or a host. */
+/**
+ * The host an environment variable's (or flag's) value points at, when the value is an
+ * endpoint, judged on the value: the first URL that names no document, a gRPC target
+ * (`dns:///host:443`), a DSN (`user@tcp(host:3306)/db`), a host with a port, an IP address, or
+ * a name with a public-looking suffix (`db.example.com`); under an endpoint-named variable or
+ * flag (`DB_HOST`, `--db-host`) any host. In each comma-separated item.
+ */
 function endpointHost(name: string, value: string): string | undefined {
-  if (IDENTIFIER_NAME.test(name)) return undefined;
+  if (IDENTIFIER_NAME.test(name) || NOT_ENDPOINTS.test(value)) return undefined;
+  const grpc = GRPC_TARGET.exec(value);
+  if (grpc) return hostOf(grpc[1]);
   const urls = new RegExp(URL_VALUE.source, 'gi');
   let any = false;
   for (let url = urls.exec(value); url; url = urls.exec(value)) {
@@ -592,12 +649,14 @@ function endpointHost(name: string, value: string): string | undefined {
     if (!isDocumentUrl(value.slice(url.index), url[1], value.slice(0, url.index))) return url[1];
   }
   if (any) return undefined;
-  if (!ENDPOINT_NAME.test(name) && !PROXY_NAME.test(name)) return undefined;
-  if (NOT_ENDPOINTS.test(value)) return undefined;
-  const first = value.split(',')[0].trim();
-  const m = HOST_VALUE.exec(first);
-  if (!m) return undefined;
-  return m[1];
+  const dsn = DSN_PARENS.exec(value) ?? DSN_PLAIN.exec(value);
+  if (dsn) return hostOf(dsn[1]);
+  const named = ENDPOINT_NAME.test(name) || PROXY_NAME.test(name);
+  for (const item of value.split(',').map((x) => x.trim())) {
+    const m = HOST_VALUE.exec(item);
+    if (m && (named || m[2] !== undefined || isIp(m[1]) || domainLike(m[1]))) return m[1];
+  }
+  return undefined;
 }
 
 /** A command-line flag's name as an environment variable's (`--db-host` -> DB_HOST). */
@@ -625,11 +684,11 @@ function argEndpoints(list: unknown): Array<{ i: number; value: string; host: st
 
 /**
  * `config-external`: proxies and endpoints that differ per environment come from config, not
- * literals in the pod spec (env values, command and args). Judged on the value: a URL (JDBC
- * URLs included) or a host, given to an endpoint-named variable or flag (`DB_HOST`,
- * `--db-host`), outside the cluster. Booleans, numbers, localhost, in-cluster Service names
- * (`name`, `name.namespace`, `*.svc`) and URLs of documents (a schema, a specification, docs:
- * constants, not endpoints) are the same everywhere.
+ * literals in the pod spec (env values, command and args). Judged on the value, whatever the
+ * variable is called (endpointHost): URLs (JDBC URLs included), gRPC targets, DSNs, hosts with a
+ * port, IP addresses and names with a public-looking suffix, outside the cluster. Booleans,
+ * numbers, localhost, in-cluster names (`name`, `name.namespace`, `*.svc`) and URLs of
+ * documents (a schema, a specification, docs: constants, not endpoints) are the same everywhere.
  */
 export function configExternal(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
@@ -724,8 +783,9 @@ function positive(x: unknown): boolean | undefined {
 }
 
 /**
- * `rollout`: the update strategy is one the kind knows; a Deployment's rolling updates keep
- * full capacity, with minReadySeconds and a progress deadline.
+ * `rollout`: the update strategy is one the kind knows and rolls out by itself (not a
+ * StatefulSet's or DaemonSet's OnDelete); a Deployment's rolling updates keep full capacity,
+ * with minReadySeconds and a progress deadline.
  */
 export function rollout(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
@@ -736,6 +796,13 @@ export function rollout(ctx: RuleContext): void {
     if (strategy.type !== undefined && !kind.strategyTypes!.includes(strategy.type)) {
       ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
         field: `spec.${kind.strategyField}.type`, fix: `set spec.${kind.strategyField}.type to ${kind.strategyTypes![0]}`,
+      });
+      continue;
+    }
+    if (strategy.type === 'OnDelete') {
+      ctx.report(p.obj, `has spec.${kind.strategyField}.type OnDelete: a changed pod template reaches no pod until someone deletes each pod by hand, so a deploy never rolls out`, {
+        field: `spec.${kind.strategyField}.type`,
+        fix: `set spec.${kind.strategyField}.type: RollingUpdate${p.obj.kind === 'StatefulSet' ? ' (rollingUpdate.partition stages it)' : ''}, or record why pods are replaced by hand with a skip annotation for rollout`,
       });
       continue;
     }
