@@ -40,7 +40,7 @@ const CASES: Case[] = [
   { rule: 'pdb', change: (_w, app) => { delete (app as any).pdb; }, flags: REPLICATED, message: /runs 2\+ replicas but no PodDisruptionBudget selects its pods/ },
   { rule: 'resources', change: (w) => { delete container(w).resources; }, flags: ALL, message: /container "app" has no resources.requests.cpu, resources.requests.memory, resources.limits.memory/ },
   { rule: 'pod-security', change: (w) => { container(w).securityContext.privileged = true; }, flags: ALL, message: /container "app" is privileged/ },
-  { rule: 'pod-security', change: (w) => { pod(w).securityContext.supplementalGroups = [0]; }, flags: ALL, message: /^the pod adds GID 0 \(root's group\) in supplementalGroups, so it reads every root-group file it can reach$/ },
+  { rule: 'pod-security', change: (w) => { pod(w).securityContext.supplementalGroups = [0]; }, flags: ALL, message: /^the pod sets supplementalGroups 0 \(the root group: it reads and writes what root's group owns on every mounted volume\), below 10001, and no pod-security.supplementalGroups exception waives it$/ },
   { rule: 'pod-security', change: (w) => { pod(w).securityContext.fsGroup = 0; }, flags: ALL, message: /^the pod sets fsGroup 0 \(root's group\): its volumes and processes get root's group$/ },
   { rule: 'pod-security', change: (w) => { pod(w).securityContext.supplementalGroups = [10001]; container(w).securityContext.runAsGroup = 10001; }, flags: [], message: /^$/ },
   { rule: 'service-account', change: (w) => { delete pod(w).serviceAccountName; }, flags: ALL, message: /runs as the namespace's "default" ServiceAccount/ },

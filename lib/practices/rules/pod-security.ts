@@ -196,16 +196,13 @@ function checkIds(p: PodSet, podSc: any, waivers: Waivers, report: Report): void
 }
 
 /**
- * GID 0, root's group, in supplementalGroups, fsGroup or runAsGroup: the processes read (and
+ * GID 0, root's group, in fsGroup or runAsGroup (supplementalGroups: checkIds): the processes read (and
  * write) every file the group root may, such as the node's pod logs (root:root 0640) on a
  * hostPath. Pod Security "restricted" does not look at groups; this rule does.
  */
 function checkRootGroup(p: PodSet, podSc: any, groupWaived: boolean, report: Report): void {
-  const fix = 'remove GID 0; an agent that must read root-group files (pod logs are root:root 0640) needs a reviewed skip of pod-security with the reason';
-  const groups = Array.isArray(podSc.supplementalGroups) ? podSc.supplementalGroups : [];
-  groups.forEach((g: unknown, i: number) => {
-    if (asInt(g) === 0) report('the pod adds GID 0 (root\'s group) in supplementalGroups, so it reads every root-group file it can reach', `${p.specField}.securityContext.supplementalGroups[${i}]`, undefined, fix);
-  });
+  // GID 0 in supplementalGroups is judged with its own exception by checkIds.
+  const fix = 'remove GID 0; an agent that must read root-group files (pod logs are root:root 0640) adds it to supplementalGroups with a pod-security.supplementalGroups exception (`0: <reason>`)';
   // With a runAsGroup exception, checkIds judges fsGroup and runAsGroup already.
   if (groupWaived) return;
   if (asInt(podSc.fsGroup) === 0) report('the pod sets fsGroup 0 (root\'s group): its volumes and processes get root\'s group', `${p.specField}.securityContext.fsGroup`, undefined, fix);
