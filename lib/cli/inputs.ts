@@ -49,6 +49,27 @@ function errorText(e: unknown): string {
   }
 }
 
+/**
+ * The nearest folder, `dir` itself or above it, that holds the report of a synthesis: a file
+ * or folder named under it belongs to that app or environment. Named as the user would:
+ * `dir` itself, or its ancestor by `..` steps from it, so that findings name familiar paths.
+ */
+function reportFolderAbove(dir: string, inputs: Inputs): string | undefined {
+  let current = dir;
+  for (let up = 0; up < 64; up++) {
+    try {
+      if (fs.statSync(path.join(current, REPORT_FILE)).isFile()) {
+        if (current !== dir) inputs.notes.push(`${dir}: checked with the app of ${current} (it holds ${REPORT_FILE})`);
+        return current;
+      }
+    } catch { /* no report here */ }
+    const parent = path.dirname(path.resolve(current)) === path.resolve(current) ? undefined : path.join(current, '..');
+    if (parent === undefined) return undefined;
+    current = path.normalize(parent);
+  }
+  return undefined;
+}
+
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
 export function readInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): Inputs {
   const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), texts: new Map(), files: 0 };
@@ -112,7 +133,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     const below = new Set(ancestors).add(real);
     // A folder that a synthesis wrote (it holds the report) is one app or environment:
     // `check dist` on `dist/<app>/<environment>/` checks each one as its own app.
-    if (!eachDir && !top && entries.some((e) => e.name === REPORT_FILE && (e.isFile() || e.isSymbolicLink()))) {
+    if (!eachDir && (!top || paths.length > 1) && group !== dir && entries.some((e) => e.name === REPORT_FILE && (e.isFile() || e.isSymbolicLink()))) {
       group = dir;
       inputs.notes.push(`${dir}: checked as its own app (it holds ${REPORT_FILE}, written by the synthesis of one app or environment)`);
     }
@@ -179,11 +200,12 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     }
     if (stat.isDirectory()) {
       const before = inputs.files;
-      walk(p, new Set(), '', true);
+      const app = eachDir ? undefined : reportFolderAbove(p, inputs);
+      walk(p, new Set(), app === undefined || (app === p && paths.length === 1) ? '' : app, true);
       if (inputs.files === before) inputs.problems.push(`${p}: has no *.yaml, *.yml or *.json file to check`);
     } else if (stat.isFile() || stat.isFIFO()) {
       // A pipe named on the command line is read: `check <(helm template .)`.
-      readFile(p, eachDir ? path.dirname(p) : '');
+      readFile(p, eachDir ? path.dirname(p) : reportFolderAbove(path.dirname(p), inputs) ?? '');
     } else {
       inputs.problems.push(`${p}: is ${kindOf(stat)}, not a file or directory of manifests`);
     }
