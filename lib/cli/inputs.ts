@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { reportFolderAbove } from '../practices/app-folders';
 import { ManifestInput, REPORT_FILE } from '../practices/model';
 import { decodeText, readManifestText } from '../practices/read';
 
@@ -49,25 +50,11 @@ function errorText(e: unknown): string {
   }
 }
 
-/**
- * The nearest folder, `dir` itself or above it, that holds the report of a synthesis: a file
- * or folder named under it belongs to that app or environment. Named as the user would:
- * `dir` itself, or its ancestor by `..` steps from it, so that findings name familiar paths.
- */
-function reportFolderAbove(dir: string, inputs: Inputs): string | undefined {
-  let current = dir;
-  for (let up = 0; up < 64; up++) {
-    try {
-      if (fs.statSync(path.join(current, REPORT_FILE)).isFile()) {
-        if (current !== dir) inputs.notes.push(`${dir}: checked with the app of ${current} (it holds ${REPORT_FILE})`);
-        return current;
-      }
-    } catch { /* no report here */ }
-    const parent = path.dirname(path.resolve(current)) === path.resolve(current) ? undefined : path.join(current, '..');
-    if (parent === undefined) return undefined;
-    current = path.normalize(parent);
-  }
-  return undefined;
+/** `reportFolderAbove`, with a note when the folder is above `dir`. */
+function appFolderOf(dir: string, inputs: Inputs): string | undefined {
+  const folder = reportFolderAbove(dir);
+  if (folder !== undefined && folder !== dir) inputs.notes.push(`${dir}: checked with the app of ${folder} (it holds ${REPORT_FILE})`);
+  return folder;
 }
 
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
@@ -200,12 +187,12 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     }
     if (stat.isDirectory()) {
       const before = inputs.files;
-      const app = eachDir ? undefined : reportFolderAbove(p, inputs);
+      const app = eachDir ? undefined : appFolderOf(p, inputs);
       walk(p, new Set(), app === undefined || (app === p && paths.length === 1) ? '' : app, true);
       if (inputs.files === before) inputs.problems.push(`${p}: has no *.yaml, *.yml or *.json file to check`);
     } else if (stat.isFile() || stat.isFIFO()) {
       // A pipe named on the command line is read: `check <(helm template .)`.
-      readFile(p, eachDir ? path.dirname(p) : reportFolderAbove(path.dirname(p), inputs) ?? '');
+      readFile(p, eachDir ? path.dirname(p) : appFolderOf(path.dirname(p), inputs) ?? '');
     } else {
       inputs.problems.push(`${p}: is ${kindOf(stat)}, not a file or directory of manifests`);
     }
