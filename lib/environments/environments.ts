@@ -63,13 +63,19 @@ export interface EnvironmentsProps {
    */
   readonly enforceOptions?: GuardrailsOptions;
   /**
+   * Print nothing. Otherwise `synth()` prints to stderr, for each environment, the folder
+   * and files written, the objects by kind and the rules suppressed with their reasons.
+   * @default false
+   */
+  readonly quiet?: boolean;
+  /**
    * Also write an Argo CD Application per environment, into `<outdir>/<argoCd.folder>/`.
    * @default - no Argo CD Applications
    */
   readonly argoCd?: ArgoCdOptions;
 }
 
-const KEYS: readonly string[] = ['app', 'environments', 'outdir', 'appProps', 'enforce', 'enforceOptions', 'argoCd'];
+const KEYS: readonly string[] = ['app', 'environments', 'outdir', 'appProps', 'enforce', 'enforceOptions', 'quiet', 'argoCd'];
 
 /** Environment folder (absolute) -> the app that writes it, for every Environments of the program. */
 const FOLDERS = new Map<string, string>();
@@ -96,6 +102,7 @@ export class Environments {
   private readonly appProps: GuardrailsAppProps;
   private readonly enforce: boolean;
   private readonly enforceOptions?: GuardrailsOptions;
+  private readonly quiet: boolean;
   private readonly argoCd?: ResolvedArgoCd;
 
   /**
@@ -122,6 +129,8 @@ export class Environments {
     this.appProps = props.appProps ?? {};
     this.enforce = props.enforce ?? true;
     this.enforceOptions = props.enforceOptions;
+    if (props.quiet !== undefined && typeof props.quiet !== 'boolean') failAt(where, 'quiet', props.quiet, 'true or false');
+    this.quiet = props.quiet ?? false;
     const resolved = props.environments.map((s) => resolveSettings(this.app, s));
     const seen = new Set<string>();
     for (const s of resolved) {
@@ -202,16 +211,48 @@ export class Environments {
    * @throws the first error of any environment (settings, definition or checker)
    */
   public synth(definition: IEnvironmentDefinition): void {
+    const written: Array<[string, string]> = [];
     for (const env of this.all) {
       this.buildApp(env.name, definition).synth();
       if (!this.enforce) writeUncheckedReport(env.outdir);
+      written.push([env.name, env.outdir]);
     }
     const argo = this.buildArgoCd();
     if (argo !== undefined) {
       argo.synth();
       if (!this.enforce) writeUncheckedReport(argo.outdir);
+      written.push([this.argoCd!.folder, argo.outdir]);
+    }
+    if (!this.quiet) {
+      for (const [name, outdir] of written) process.stderr.write(synthSummary(`${this.app}/${name}`, outdir, this.enforce));
     }
   }
+}
+
+/**
+ * What a synthesis wrote to `outdir`, in a few lines: the files, the objects by kind, and
+ * the rules suppressed with their reasons (from the report).
+ *
+ *     shop/dev: 2 files in dist/shop/dev: Deployment 1, Service 1 (checked)
+ *       suppressed: replicas-min (one replica in dev) on 1 object
+ */
+function synthSummary(label: string, outdir: string, enforced: boolean): string {
+  const files = fs.readdirSync(outdir).filter((f) => f !== REPORT_FILE && /\.(ya?ml|json)$/i.test(f)).sort();
+  const kinds = new Map<string, number>();
+  for (const f of files) {
+    for (const m of fs.readFileSync(path.join(outdir, f), 'utf8').matchAll(/^kind: ([A-Za-z0-9]+)$/gm)) kinds.set(m[1], (kinds.get(m[1]) ?? 0) + 1);
+  }
+  const objects = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  let out = `${label}: ${files.length} file${files.length === 1 ? '' : 's'} in ${outdir}: ${objects || 'no object'} (${enforced ? 'checked' : 'not checked: enforce is false'})\n`;
+  let report: { suppressions?: Array<{ rule: string; reason: string; suppressed?: number }> } = {};
+  try { report = JSON.parse(fs.readFileSync(path.join(outdir, REPORT_FILE), 'utf8')); } catch { /* no report: nothing suppressed */ }
+  const byReason = new Map<string, number>();
+  for (const s of report.suppressions ?? []) {
+    const key = `${s.rule} (${s.reason})`;
+    byReason.set(key, (byReason.get(key) ?? 0) + (s.suppressed ?? 1));
+  }
+  for (const [key, n] of [...byReason].sort(([a], [b]) => a.localeCompare(b))) out += `  suppressed: ${key} on ${n} object${n === 1 ? '' : 's'}\n`;
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -319,5 +319,30 @@ describe('Environments with Argo CD: destinations and names are checked before a
     const envs = new Environments({ app: 'shop', outdir: path.join(repo, 'deploy', 'shop'), argoCd: { repoUrl: argoCd.repoUrl }, environments: [{ name: 'dev' }] });
     const [application] = Chart.of(envs.buildArgoCd()!.node.findChild('applications')).toJson();
     expect(application.spec.source.path).toBe('deploy/shop/dev');
+  });
+});
+
+describe('Environments.synth says what it wrote', () => {
+  const define = { define: (a: Construct) => { new ApiObject(new Chart(a, 'c', { namespace: 'api' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }); } };
+  const printed = (quiet: boolean | undefined) => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outdir = tmpdir();
+    try {
+      new Environments({ app: 'api', outdir, environments: [{ name: 'dev' }, { name: 'prod' }], quiet, enforceOptions: { disabledRules: { labels: 'labelled by the deploy tool' } } }).synth(define);
+      return { outdir, text: spy.mock.calls.map((c) => String(c[0])).join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('prints, per environment, the files, the objects by kind and the rules suppressed with their reasons', () => {
+    const { outdir, text } = printed(undefined);
+    expect(text).toBe(['dev', 'prod'].map((env) => `api/${env}: 1 file in ${path.join(outdir, env)}: ConfigMap 1 (checked)\n  suppressed: labels (labelled by the deploy tool) on 1 object\n`).join(''));
+  });
+
+  it('prints nothing when quiet', () => {
+    expect(printed(true).text).toBe('');
+    expect(errorOf(() => new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], quiet: 'yes' as any })))
+      .toBe('Environments "api": invalid quiet "yes"; expected true or false.');
   });
 });
