@@ -110,7 +110,8 @@ export class GuardrailsDefaults {
    * Sets the defaults of every construct created under `scope` (an App, a Chart, an
    * IsolatedNamespace).
    * @throws when the scope has defaults already (set them in one call), when a construct
-   *   under the scope exists already (it would not get them), or on a bad value: an unknown
+   *   under the scope exists already (it would not get them; the scope itself and what its
+   *   own constructor made, such as an IsolatedNamespace's objects, do not count), or on a bad value: an unknown
    *   rule id or an empty reason in `skip`, a bad registry or pattern, a value of the wrong type
    */
   public static set(scope: IConstruct, defaults: GuardrailsDefaultsProps): void {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { reportFolderAbove } from '../practices/app-folders';
 import { ManifestInput, REPORT_FILE } from '../practices/model';
 import { decodeText, readManifestText } from '../practices/read';
 
@@ -47,6 +48,13 @@ function errorText(e: unknown): string {
     case 'EISDIR': return 'is a directory';
     default: return String((e as Error)?.message ?? e).split('\n')[0];
   }
+}
+
+/** `reportFolderAbove`, with a note when the folder is above `dir`. */
+function appFolderOf(dir: string, inputs: Inputs): string | undefined {
+  const folder = reportFolderAbove(dir);
+  if (folder !== undefined && folder !== dir) inputs.notes.push(`${dir}: checked with the app of ${folder} (it holds ${REPORT_FILE})`);
+  return folder;
 }
 
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
@@ -112,7 +120,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     const below = new Set(ancestors).add(real);
     // A folder that a synthesis wrote (it holds the report) is one app or environment:
     // `check dist` on `dist/<app>/<environment>/` checks each one as its own app.
-    if (!eachDir && !top && entries.some((e) => e.name === REPORT_FILE && (e.isFile() || e.isSymbolicLink()))) {
+    if (!eachDir && (!top || paths.length > 1) && group !== dir && entries.some((e) => e.name === REPORT_FILE && (e.isFile() || e.isSymbolicLink()))) {
       group = dir;
       inputs.notes.push(`${dir}: checked as its own app (it holds ${REPORT_FILE}, written by the synthesis of one app or environment)`);
     }
@@ -179,11 +187,12 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     }
     if (stat.isDirectory()) {
       const before = inputs.files;
-      walk(p, new Set(), '', true);
+      const app = eachDir ? undefined : appFolderOf(p, inputs);
+      walk(p, new Set(), app === undefined || (app === p && paths.length === 1) ? '' : app, true);
       if (inputs.files === before) inputs.problems.push(`${p}: has no *.yaml, *.yml or *.json file to check`);
     } else if (stat.isFile() || stat.isFIFO()) {
       // A pipe named on the command line is read: `check <(helm template .)`.
-      readFile(p, eachDir ? path.dirname(p) : '');
+      readFile(p, eachDir ? path.dirname(p) : appFolderOf(path.dirname(p), inputs) ?? '');
     } else {
       inputs.problems.push(`${p}: is ${kindOf(stat)}, not a file or directory of manifests`);
     }

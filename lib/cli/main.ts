@@ -4,11 +4,12 @@
  * violations, 2 on usage or input errors.
  */
 import * as fs from 'fs';
+import { mergeResults } from '../practices/app-folders';
 import { rulesJson, rulesText } from '../practices/catalog-docs';
 import { checkManifests } from '../practices/checker';
 import { resolveOptions } from '../practices/options';
 import { Profile } from '../practices/profile';
-import { CheckResult, GuardrailsOptions } from '../practices/types';
+import { GuardrailsOptions } from '../practices/types';
 import { Format, FORMATS, junit, json, Outcome, sarif, text } from './formats';
 import { readInputs } from './inputs';
 
@@ -185,12 +186,7 @@ function checkInputs(parsed: Parsed, io: CliIo): Outcome {
   });
   const results = [...inputs.groups.values()].map((list) => checkManifests(list, resolved, undefined, parsed.namespace));
   for (const note of inputs.notes) io.err(`cdk8s-guardrails: note: ${note}\n`);
-  const result: CheckResult = {
-    violations: results.flatMap((r) => r.violations),
-    suppressions: results.flatMap((r) => r.suppressions),
-    warnings: results.flatMap((r) => r.warnings),
-    objectCount: results.reduce((n, r) => n + r.objectCount, 0),
-  };
+  const result = mergeResults(results);
   const problems = [...inputs.problems];
   if (result.objectCount === 0 && problems.length === 0) problems.push('no Kubernetes object to check: passing on nothing would prove nothing');
   return { result, files: inputs.files, problems, inputs: [...inputs.groups.values()].flat(), lines: inputs.lines, texts: inputs.texts };

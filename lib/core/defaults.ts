@@ -23,9 +23,25 @@ export function hasScopeDefaults(scope: IConstruct): boolean {
   return STORE.has(scope);
 }
 
-/** The first construct under `scope` (itself included) that has read its defaults already. */
+/** Scope -> the constructs its own constructor made (itself included), marked by `markOwnConstructs`. */
+const OWN = new WeakMap<IConstruct, ReadonlySet<IConstruct>>();
+
+/**
+ * Called at the end of the constructor of a construct that is also a defaults scope (an
+ * IsolatedNamespace): what it made itself does not stop defaults from being set on it later.
+ * Those objects keep the defaults of the scopes above it.
+ */
+export function markOwnConstructs(scope: IConstruct): void {
+  OWN.set(scope, new Set(scope.node.findAll()));
+}
+
+/**
+ * The first construct under `scope` that has read its defaults already; the scope itself and
+ * the constructs its own constructor made do not count.
+ */
 export function firstReader(scope: IConstruct): IConstruct | undefined {
-  return scope.node.findAll().find((c) => READERS.has(c));
+  const own = OWN.get(scope);
+  return scope.node.findAll().find((c) => c !== scope && !own?.has(c) && READERS.has(c));
 }
 
 

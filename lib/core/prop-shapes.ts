@@ -83,6 +83,8 @@ export const STRUCT_SHAPES: { readonly [struct: string]: { readonly [prop: strin
     outdir: 'string?',
     appProps: 'struct:GuardrailsAppProps?',
     enforce: 'boolean?',
+    enforceOptions: 'struct:GuardrailsOptions?',
+    quiet: 'boolean?',
     argoCd: 'struct:ArgoCdOptions?'
   },
   ExistingIssuerOptions: {

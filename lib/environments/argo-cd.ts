@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, show } from '../core/errors';
@@ -23,7 +25,8 @@ export interface ArgoCdOptions {
   /**
    * Path, inside the repository, of the folder that holds the environment folders; each
    * Application's `spec.source.path` is `<repoPath>/<environment>`.
-   * @default - the outdir relative to the current directory (an error when it is outside it)
+   * @default - the outdir relative to the root of the Git repository that holds it (the
+   *   nearest folder above it with a `.git`); an error when no such folder is found
    */
   readonly repoPath?: string;
   /**
@@ -80,7 +83,7 @@ export function resolveArgoCd(app: string, options: ArgoCdOptions, defaultRepoPa
   }
   const repoPath = options.repoPath ?? defaultRepoPath;
   if (repoPath === undefined) {
-    failAt(where, 'argoCd.repoPath', repoPath, 'the path of the outdir inside the repository: the outdir is outside the current directory, so it cannot be derived');
+    failAt(where, 'argoCd.repoPath', repoPath, 'the path of the outdir inside the repository, such as "dist/shop": no folder above the outdir holds a .git, so it cannot be derived');
   }
   if (typeof repoPath !== 'string' || repoPath.startsWith('/') || repoPath.split('/').some((p) => p === '..') || /\s/.test(repoPath)) {
     failAt(where, 'argoCd.repoPath', repoPath, 'a relative path inside the repository, such as "dist/shop", without ".." or spaces');
@@ -104,12 +107,44 @@ export function resolveArgoCd(app: string, options: ArgoCdOptions, defaultRepoPa
   };
 }
 
+/**
+ * The outdir's path inside the Git repository that holds it: relative to the nearest folder
+ * above it (itself included) with a `.git` entry; undefined when there is none or the outdir
+ * is the repository's root.
+ */
+export function repoPathOf(outdir: string): string | undefined {
+  const full = path.resolve(outdir);
+  for (let dir = full; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      const relative = path.relative(dir, full).split(path.sep).join('/');
+      return relative === '' || relative.startsWith('..') ? undefined : relative;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The name of an environment's Application: `<app>-<environment>`. */
+export function applicationName(env: { readonly app: string; readonly name: string }): string {
+  return `${env.app}-${env.name}`;
+}
+
+/**
+ * Checks every Application name before anything is written: it is also the value of the
+ * `app.kubernetes.io/instance` label, so a DNS-1123 label (at most 63 characters).
+ */
+export function checkApplicationNames(app: string, environments: readonly string[]): void {
+  for (const env of environments) {
+    const name = applicationName({ app, name: env });
+    checkAt(`Environments ${show(app)}, environment ${show(env)}`, 'Argo CD Application name (<app>-<environment>)', name,
+      dns1123LabelProblem(name) === undefined ? undefined : `${dns1123LabelProblem(name)}: shorten the app or the environment name`);
+  }
+}
+
 /** Writes one Argo CD Application per environment into `scope`, in the given order. */
 export function writeApplications(scope: Construct, options: ResolvedArgoCd, environments: readonly Environment[]): Chart {
   const chart = new Chart(scope, 'applications', { namespace: options.namespace, disableResourceNameHashes: true });
   for (const env of environments) {
-    const name = `${env.app}-${env.name}`;
-    checkAt(`Environments ${show(env.app)}, environment ${show(env.name)}`, 'Application name', name, dns1123SubdomainProblem(name));
+    const name = applicationName(env);
     const destination = env.cluster.name !== undefined
       ? { name: env.cluster.name, namespace: env.namespace }
       : { server: env.cluster.server ?? 'https://kubernetes.default.svc', namespace: env.namespace };

@@ -22,7 +22,8 @@ export function settingsWhere(app: string, environment: unknown): string {
 /** Settings validated into plain data, before any object is written. */
 interface ResolvedSettings {
   readonly name: string;
-  readonly kubernetesVersion: KubernetesVersion;
+  /** Undefined when the environment does not set it: the app default, else KubernetesVersion.DEFAULT, applies. */
+  readonly kubernetesVersion?: KubernetesVersion;
   readonly registry?: string;
   readonly maps: { readonly [K in Keyed]: ReadonlyMap<string, unknown> };
   readonly issuer?: ICertificateIssuer;
@@ -55,16 +56,20 @@ export function resolveSettings(app: string, settings: EnvironmentSettings): Res
   const typo = unknownKeyProblem(settings, SETTINGS_KEYS);
   if (typo !== undefined) failAt(where, typo, (settings as any)[typo], `one of the settings ${listOf(SETTINGS_KEYS)}`);
   const name = checkAt(where, 'name', settings.name, dns1123LabelProblem(settings.name));
-  const kubernetesVersion = settings.kubernetesVersion ?? KubernetesVersion.DEFAULT;
-  if (!(kubernetesVersion instanceof KubernetesVersion)) failAt(where, 'kubernetesVersion', kubernetesVersion, 'a KubernetesVersion such as KubernetesVersion.V1_30');
+  const kubernetesVersion = settings.kubernetesVersion;
+  if (kubernetesVersion !== undefined && !(kubernetesVersion instanceof KubernetesVersion)) failAt(where, 'kubernetesVersion', kubernetesVersion, 'a KubernetesVersion such as KubernetesVersion.V1_30');
   if (settings.registry !== undefined) checkAt(where, 'registry', settings.registry, registryPrefixProblem(settings.registry));
   const maps = {
-    replicas: checkMap(where, 'replicas', settings.replicas, (v) => int32Problem(v, 0)),
+    // At least 1, as the workloads take it: a workload with no replica is removed, not scaled to zero.
+    replicas: checkMap(where, 'replicas', settings.replicas, (v) => int32Problem(v, 1)),
     resources: checkMap(where, 'resources', settings.resources, (v) => v instanceof ResourcePreset ? undefined : 'a ResourcePreset such as ResourcePreset.SMALL'),
     hostnames: checkMap(where, 'hostnames', settings.hostnames, hostnameProblem),
     features: checkMap(where, 'features', settings.features, (v) => typeof v === 'boolean' ? undefined : 'true or false'),
     values: checkMap(where, 'values', settings.values, (v) => typeof v === 'string' ? undefined : 'a string'),
   };
+  if (settings.issuer !== undefined && !isIssuer(settings.issuer)) {
+    failAt(where, 'issuer', settings.issuer, 'an ICertificateIssuer such as IssuerReference.clusterIssuer("letsencrypt-prod") or a CertificateIssuer construct');
+  }
   const namespace = checkAt(where, 'namespace', settings.namespace ?? app, dns1123LabelProblem(settings.namespace ?? app));
   const cluster = settings.cluster ?? {};
   const clusterTypo = unknownKeyProblem(cluster, CLUSTER_KEYS);
@@ -75,6 +80,11 @@ export function resolveSettings(app: string, settings: EnvironmentSettings): Res
   }
   if (cluster.name !== undefined && (typeof cluster.name !== 'string' || cluster.name.trim() === '')) failAt(where, 'cluster.name', cluster.name, 'a cluster name known to Argo CD');
   return { name, kubernetesVersion, registry: settings.registry?.replace(/\/+$/, ''), maps, issuer: settings.issuer, namespace, cluster };
+}
+
+function isIssuer(v: unknown): v is ICertificateIssuer {
+  const i = v as ICertificateIssuer;
+  return i !== null && typeof i === 'object' && typeof i.issuerName === 'string' && i.issuerKind !== undefined;
 }
 
 /**
@@ -102,8 +112,8 @@ export function checkSameKeys(app: string, all: readonly ResolvedSettings[]): vo
  */
 export class Environment {
   /** @internal */
-  public static _of(app: string, outdir: string, settings: ResolvedSettings): Environment {
-    return new Environment(app, outdir, settings);
+  public static _of(app: string, outdir: string, settings: ResolvedSettings, appVersion: KubernetesVersion | undefined): Environment {
+    return new Environment(app, outdir, settings, appVersion);
   }
 
   /** Name of the app. */
@@ -112,7 +122,10 @@ export class Environment {
   public readonly name: string;
   /** The folder the environment's manifests are written to: `<outdir>/<name>`. */
   public readonly outdir: string;
-  /** Target Kubernetes version of the environment's cluster. */
+  /**
+   * Target Kubernetes version of the environment's cluster: the environment's setting, else
+   * the app-wide `appProps.defaults.kubernetesVersion`, else `KubernetesVersion.DEFAULT`.
+   */
   public readonly kubernetesVersion: KubernetesVersion;
   /** Registry images are pulled from, if the environment names one. */
   public readonly registry?: string;
@@ -125,11 +138,11 @@ export class Environment {
 
   private readonly maps: ResolvedSettings['maps'];
 
-  private constructor(app: string, outdir: string, settings: ResolvedSettings) {
+  private constructor(app: string, outdir: string, settings: ResolvedSettings, appVersion: KubernetesVersion | undefined) {
     this.app = app;
     this.name = settings.name;
     this.outdir = outdir;
-    this.kubernetesVersion = settings.kubernetesVersion;
+    this.kubernetesVersion = settings.kubernetesVersion ?? appVersion ?? KubernetesVersion.DEFAULT;
     this.registry = settings.registry;
     this.issuer = settings.issuer;
     this.namespace = settings.namespace;
@@ -139,11 +152,12 @@ export class Environment {
 
   /**
    * Registries the environment's images may come from (rule `image-registry`): `[registry]`,
-   * or empty (any registry) when the environment names none. Give it to a workload's
-   * `allowedRegistries`.
+   * or undefined when the environment names none, so that a workload given it falls back to
+   * its own default (any registry, or the app's `allowedRegistries` default). Give it to a
+   * workload's `allowedRegistries`.
    */
-  public get allowedRegistries(): string[] {
-    return this.registry === undefined ? [] : [this.registry];
+  public get allowedRegistries(): string[] | undefined {
+    return this.registry === undefined ? undefined : [this.registry];
   }
 
   /**

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { failAt, show } from '../core/errors';
@@ -5,7 +6,9 @@ import { checkAt, dns1123LabelProblem, listOf, unknownKeyProblem } from '../core
 import { GuardrailsApp, GuardrailsAppProps } from '../app/guardrails-app';
 import { KubernetesVersion } from '../pods/version';
 import { Guardrails } from '../practices/guardrails';
-import { ArgoCdOptions, ResolvedArgoCd, resolveArgoCd, writeApplications } from './argo-cd';
+import { REPORT_FILE } from '../practices/model';
+import { GuardrailsOptions } from '../practices/types';
+import { ArgoCdOptions, checkApplicationNames, repoPathOf, ResolvedArgoCd, resolveArgoCd, writeApplications } from './argo-cd';
 import { checkSameKeys, Environment, resolveSettings } from './environment';
 import { EnvironmentSettings } from './settings';
 
@@ -31,21 +34,40 @@ export interface EnvironmentsProps {
   readonly environments: EnvironmentSettings[];
   /**
    * The folder that holds one folder per environment.
-   * @default - `$CDK8S_OUTDIR` when set (`npm run synth` sets it to `dist/<example>`), else `dist/<app>`
+   * Two apps may not share an environment folder: an error names both.
+   * @default - `<$CDK8S_OUTDIR or dist>/<app>`, so the environments are `dist/<app>/<environment>/`
    */
   readonly outdir?: string;
   /**
    * Properties of each environment's GuardrailsApp (`outdir` is the environment's folder
-   * and cannot be set here).
+   * and cannot be set here). `defaults.kubernetesVersion` is the version of the environments
+   * that do not set `kubernetesVersion`. The construct metadata file (`construct-metadata.json`)
+   * is not written into the environment folders unless `recordConstructMetadata` is true here:
+   * `kubectl apply -f <folder>` refuses a file that is not a Kubernetes object.
    * @default - GuardrailsApp's defaults
    */
   readonly appProps?: GuardrailsAppProps;
   /**
    * Check every object of every environment against the catalog (`Guardrails.enforce` on
    * each environment's app, so a violation fails the synth).
+   * Without it, each environment folder still gets a report file (with no scope checked),
+   * so that `check dist` checks each environment as its own app.
    * @default true
    */
   readonly enforce?: boolean;
+  /**
+   * Options of the checker enforced on every environment's app (`Guardrails.enforce(app,
+   * enforceOptions)`): profile, `disabledRules` with their reasons, external secrets. A
+   * definition may still enforce other options on a Chart of its own.
+   * @default - the checker's defaults (profile restricted)
+   */
+  readonly enforceOptions?: GuardrailsOptions;
+  /**
+   * Print nothing. Otherwise `synth()` prints to stderr, for each environment, the folder
+   * and files written, the objects by kind and the rules suppressed with their reasons.
+   * @default false
+   */
+  readonly quiet?: boolean;
   /**
    * Also write an Argo CD Application per environment, into `<outdir>/<argoCd.folder>/`.
    * @default - no Argo CD Applications
@@ -53,7 +75,10 @@ export interface EnvironmentsProps {
   readonly argoCd?: ArgoCdOptions;
 }
 
-const KEYS: readonly string[] = ['app', 'environments', 'outdir', 'appProps', 'enforce', 'argoCd'];
+const KEYS: readonly string[] = ['app', 'environments', 'outdir', 'appProps', 'enforce', 'enforceOptions', 'quiet', 'argoCd'];
+
+/** Environment folder (absolute) -> the app that writes it, for every Environments of the program. */
+const FOLDERS = new Map<string, string>();
 
 /**
  * One app definition, every environment (rule `environments`): the typed settings of each
@@ -76,6 +101,8 @@ export class Environments {
 
   private readonly appProps: GuardrailsAppProps;
   private readonly enforce: boolean;
+  private readonly enforceOptions?: GuardrailsOptions;
+  private readonly quiet: boolean;
   private readonly argoCd?: ResolvedArgoCd;
 
   /**
@@ -94,9 +121,16 @@ export class Environments {
       failAt(where, 'appProps.outdir', props.appProps.outdir, 'no outdir: each environment writes to <outdir>/<environment>; set outdir instead');
     }
     if (props.enforce !== undefined && typeof props.enforce !== 'boolean') failAt(where, 'enforce', props.enforce, 'true or false');
-    this.outdir = props.outdir ?? process.env.CDK8S_OUTDIR ?? path.join('dist', this.app);
+    if (props.enforceOptions !== undefined) {
+      if (props.enforceOptions === null || typeof props.enforceOptions !== 'object') failAt(where, 'enforceOptions', props.enforceOptions, 'GuardrailsOptions, such as { disabledRules: { "replicas-min": "one replica in dev" } }');
+      if (props.enforce === false) failAt(where, 'enforceOptions', props.enforceOptions, 'no checker options when enforce is false: remove one of the two');
+    }
+    this.outdir = props.outdir ?? path.join(process.env.CDK8S_OUTDIR ?? 'dist', this.app);
     this.appProps = props.appProps ?? {};
     this.enforce = props.enforce ?? true;
+    this.enforceOptions = props.enforceOptions;
+    if (props.quiet !== undefined && typeof props.quiet !== 'boolean') failAt(where, 'quiet', props.quiet, 'true or false');
+    this.quiet = props.quiet ?? false;
     const resolved = props.environments.map((s) => resolveSettings(this.app, s));
     const seen = new Set<string>();
     for (const s of resolved) {
@@ -105,14 +139,25 @@ export class Environments {
     }
     checkSameKeys(this.app, resolved);
     if (props.argoCd !== undefined) {
-      const relative = path.relative(process.cwd(), path.resolve(this.outdir)).split(path.sep).join('/');
-      const argoCd = resolveArgoCd(this.app, props.argoCd, relative.startsWith('..') || path.isAbsolute(relative) ? undefined : relative);
+      const argoCd = resolveArgoCd(this.app, props.argoCd, repoPathOf(this.outdir));
       if (seen.has(argoCd.folder)) {
         failAt(where, 'argoCd.folder', argoCd.folder, 'a folder that is not also an environment: rename the environment or set argoCd.folder');
       }
+      checkApplicationNames(this.app, resolved.map((s) => s.name));
+      checkDestinations(this.app, resolved);
       this.argoCd = argoCd;
     }
-    this.all = resolved.map((s) => Environment._of(this.app, path.join(this.outdir, s.name), s));
+    const appVersion = this.appProps.defaults?.kubernetesVersion;
+    this.all = resolved.map((s) => Environment._of(this.app, path.join(this.outdir, s.name), s, appVersion));
+    for (const env of this.all) {
+      const folder = path.resolve(env.outdir);
+      const other = FOLDERS.get(folder);
+      if (other !== undefined && other !== this.app) {
+        failAt(where, 'outdir', this.outdir,
+          `a folder of its own: environment ${show(env.name)} would be written to ${show(env.outdir)}, which Environments ${show(other)} writes too; leave outdir unset (each app gets <dist>/<app>) or give one of them another outdir`);
+      }
+    }
+    for (const env of this.all) FOLDERS.set(path.resolve(env.outdir), this.app);
   }
 
   /**
@@ -136,9 +181,14 @@ export class Environments {
    */
   public buildApp(name: string, definition: IEnvironmentDefinition): GuardrailsApp {
     const env = this.environment(name);
-    const app = new GuardrailsApp({ ...this.appProps, outdir: env.outdir });
+    const app = new GuardrailsApp({
+      recordConstructMetadata: false,
+      ...this.appProps,
+      defaults: this.appProps.defaults === undefined ? undefined : { ...this.appProps.defaults, kubernetesVersion: undefined },
+      outdir: env.outdir,
+    });
     KubernetesVersion.setTarget(app, env.kubernetesVersion);
-    if (this.enforce) Guardrails.enforce(app);
+    if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
     definition.define(app, env);
     return app;
   }
@@ -149,8 +199,8 @@ export class Environments {
    */
   public buildArgoCd(): GuardrailsApp | undefined {
     if (this.argoCd === undefined) return undefined;
-    const app = new GuardrailsApp({ ...this.appProps, outdir: path.join(this.outdir, this.argoCd.folder) });
-    if (this.enforce) Guardrails.enforce(app);
+    const app = new GuardrailsApp({ recordConstructMetadata: false, ...this.appProps, outdir: path.join(this.outdir, this.argoCd.folder) });
+    if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
     writeApplications(app, this.argoCd, this.all);
     return app;
   }
@@ -161,7 +211,74 @@ export class Environments {
    * @throws the first error of any environment (settings, definition or checker)
    */
   public synth(definition: IEnvironmentDefinition): void {
-    for (const env of this.all) this.buildApp(env.name, definition).synth();
-    this.buildArgoCd()?.synth();
+    const written: Array<[string, string]> = [];
+    for (const env of this.all) {
+      this.buildApp(env.name, definition).synth();
+      if (!this.enforce) writeUncheckedReport(env.outdir);
+      written.push([env.name, env.outdir]);
+    }
+    const argo = this.buildArgoCd();
+    if (argo !== undefined) {
+      argo.synth();
+      if (!this.enforce) writeUncheckedReport(argo.outdir);
+      written.push([this.argoCd!.folder, argo.outdir]);
+    }
+    if (!this.quiet) {
+      for (const [name, outdir] of written) process.stderr.write(synthSummary(`${this.app}/${name}`, outdir, this.enforce));
+    }
+  }
+}
+
+/**
+ * What a synthesis wrote to `outdir`, in a few lines: the files, the objects by kind, and
+ * the rules suppressed with their reasons (from the report).
+ *
+ *     shop/dev: 2 files in dist/shop/dev: Deployment 1, Service 1 (checked)
+ *       suppressed: replicas-min (one replica in dev) on 1 object
+ */
+function synthSummary(label: string, outdir: string, enforced: boolean): string {
+  const files = fs.readdirSync(outdir).filter((f) => f !== REPORT_FILE && /\.(ya?ml|json)$/i.test(f)).sort();
+  const kinds = new Map<string, number>();
+  for (const f of files) {
+    for (const m of fs.readFileSync(path.join(outdir, f), 'utf8').matchAll(/^kind: ([A-Za-z0-9]+)$/gm)) kinds.set(m[1], (kinds.get(m[1]) ?? 0) + 1);
+  }
+  const objects = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  let out = `${label}: ${files.length} file${files.length === 1 ? '' : 's'} in ${outdir}: ${objects || 'no object'} (${enforced ? 'checked' : 'not checked: enforce is false'})\n`;
+  let report: { suppressions?: Array<{ rule: string; reason: string; suppressed?: number }> } = {};
+  try { report = JSON.parse(fs.readFileSync(path.join(outdir, REPORT_FILE), 'utf8')); } catch { /* no report: nothing suppressed */ }
+  const byReason = new Map<string, number>();
+  for (const s of report.suppressions ?? []) {
+    const key = `${s.rule} (${s.reason})`;
+    byReason.set(key, (byReason.get(key) ?? 0) + (s.suppressed ?? 1));
+  }
+  for (const [key, n] of [...byReason].sort(([a], [b]) => a.localeCompare(b))) out += `  suppressed: ${key} on ${n} object${n === 1 ? '' : 's'}\n`;
+  return out;
+}
+
+/**
+ * The report of a synthesis that was not checked: it marks the folder as one app for `check`
+ * (which then checks each environment on its own), and says that nothing was enforced.
+ */
+function writeUncheckedReport(outdir: string): void {
+  const report = { enforced: false, scopes: [], violations: [], suppressions: [] };
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
+}
+
+/**
+ * Two environments deploying to one namespace of one cluster would be two Argo CD
+ * Applications managing the same objects, each pruning and reverting the other's.
+ */
+function checkDestinations(app: string, all: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly cluster: { readonly server?: string; readonly name?: string } }>): void {
+  const byDestination = new Map<string, string>();
+  for (const s of all) {
+    const cluster = s.cluster.name !== undefined ? `cluster ${show(s.cluster.name)}` : `server ${show(s.cluster.server ?? 'https://kubernetes.default.svc')}`;
+    const key = `${cluster}, namespace ${show(s.namespace)}`;
+    const other = byDestination.get(key);
+    if (other !== undefined) {
+      failAt(`Environments ${show(app)}, environment ${show(s.name)}`, 'namespace', s.namespace,
+        `a destination of its own: environment ${show(other)} deploys to ${key} too, and two Argo CD Applications would manage (prune, self-heal) the same objects; give one of them another namespace or cluster`);
+    }
+    byDestination.set(key, s.name);
   }
 }

@@ -8,7 +8,7 @@ import { checkAnnotations, checkDnsLabel, quantityProblem, checkLabelKey, checkL
 import { isIngressControllerClient } from '../network/ingress-controller-client';
 import { NetworkPeer, NetworkPort, renderPorts } from '../network/network-peer';
 import { findRule, RULES } from '../practices/catalog';
-import { withDefaults } from '../core/defaults';
+import { withDefaults, markOwnConstructs } from '../core/defaults';
 import { annotateSkips, readSkips, skipAnnotationBytes, skipAnnotationKey, validateSkips } from '../practices/skip';
 import { ResourcePreset } from '../workloads/resources';
 import { clusterScopedKindsOfCrds, ClusterScopedKinds, stampNamespaced, unstampClusterScoped } from './cluster-scoped';
@@ -435,6 +435,8 @@ export class IsolatedNamespace extends Chart {
     // namespace; the validation does it again for Testing.synth(chart), which has no start.
     onSynthesisStart(this, () => this.fixNamespaces());
     this.node.addValidation({ validate: () => memoDuringSynth(this, this, () => this.synthesisChecks()) });
+    // GuardrailsDefaults.set(namespace) stays possible: what the constructor made does not count.
+    markOwnConstructs(this);
   }
 
   /**

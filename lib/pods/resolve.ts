@@ -333,7 +333,11 @@ function resolveLabels(scope: IConstruct, K: string, name: string, tag: string |
   const version = props.version !== undefined ? checkNonEmptyLabelValue(scope, K, 'version', props.version) : versionOfTag(scope, K, tag);
   const component = checkNonEmptyLabelValue(scope, K, 'component', props.component ?? (serving ? 'server' : 'worker'));
   const partOf = checkNonEmptyLabelValue(scope, K, 'partOf', props.partOf ?? name);
+  // The recommended labels stay on every object and pod template when the selector is a
+  // legacy one (`app`, `release`): only the selector changes; its labels win on a clash.
   const labels = {
+    [LABEL_NAME]: name,
+    [LABEL_INSTANCE]: name,
     ...selectorLabels,
     ...(version ? { [LABEL_VERSION]: version } : {}),
     [LABEL_COMPONENT]: component,

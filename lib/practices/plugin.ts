@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import { RULES } from './catalog';
+import { filesByApp, mergeResults } from './app-folders';
 import { checkManifests, formatSuppression, objectRef } from './checker';
 import { ManifestInput } from './model';
 import { optionError, resolveOptions } from './options';
 import { Profile } from './profile';
-import { CheckSettings, RuleViolation } from './types';
+import { CheckResult, CheckSettings, RuleViolation } from './types';
 
 /**
  * Properties of the cdk8s CLI validation plugin, as written under `properties:` of a
@@ -33,7 +34,9 @@ export interface GuardrailsValidationProps extends CheckSettings {
  * ```
  *
  * `cdk8s synth` then prints each violation with its construct path in the CLI's report
- * and fails when there is one.
+ * and fails when there is one. Each folder that holds a synthesis report (an environment of
+ * `Environments`, `<outdir>/<app>/<environment>/`) is checked as its own app, as `check`
+ * does; other manifests are grouped by their folder.
  */
 export class GuardrailsValidation {
   private readonly props: GuardrailsValidationProps;
@@ -56,17 +59,23 @@ export class GuardrailsValidation {
       profile: Profile.fromName(props.profile ?? 'restricted'),
     }, optionError('GuardrailsValidation (cdk8s.yaml validations properties)'));
     const metadata: { [name: string]: { path: string } } = context.metadata ?? {};
-    const inputs: ManifestInput[] = [];
-    for (const file of context.manifests as string[]) {
-      const docs: any[] = typeof context.parseManifest === 'function'
-        ? context.parseManifest(file)
-        : parseYamlFile(file);
-      for (const manifest of docs) {
-        if (!manifest || typeof manifest !== 'object') continue;
-        inputs.push({ manifest, path: metadata[manifest.metadata?.name]?.path, source: file });
+    // One app per folder: the environments of `Environments` (each folder holds its report)
+    // are checked each on its own, as `check` does, never as one app.
+    const results: CheckResult[] = [];
+    for (const files of filesByApp(context.manifests as string[]).values()) {
+      const inputs: ManifestInput[] = [];
+      for (const file of files) {
+        const docs: any[] = typeof context.parseManifest === 'function'
+          ? context.parseManifest(file)
+          : parseYamlFile(file);
+        for (const manifest of docs) {
+          if (!manifest || typeof manifest !== 'object') continue;
+          inputs.push({ manifest, path: metadata[manifest.metadata?.name]?.path, source: file });
+        }
       }
+      results.push(checkManifests(inputs, options));
     }
-    const result = checkManifests(inputs, options);
+    const result = mergeResults(results);
     const byRule = new Map<string, RuleViolation[]>();
     for (const v of result.violations) {
       const list = byRule.get(v.rule);

@@ -153,4 +153,17 @@ describe('GuardrailsDefaults errors', () => {
     expect(errorOf(() => GuardrailsDefaults.set(late, { partOf: 'shop' })))
       .toBe('GuardrailsDefaults at \'late\': invalid scope "late"; expected a scope without constructs yet: \'late/web\' was created before the defaults and would not get them; set the defaults first.');
   });
+
+  it('sets defaults on an IsolatedNamespace: the namespace and what its constructor made do not count, a workload made after does', () => {
+    const app = new GuardrailsApp({ outdir: Testing.app().outdir });
+    const ns = new IsolatedNamespace(app, 'shop', { team: 'shop' });
+    GuardrailsDefaults.set(ns, { resourcePreset: ResourcePreset.LARGE });
+    new SafeDeployment(ns, 'web', { image: IMAGE, port: 8080 });
+    expect(cpu(deployment(Testing.synth(ns), 'web'))).toBe(cpu(deployment(Testing.synth(
+      (() => { const c = new Chart(new GuardrailsApp({ outdir: Testing.app().outdir }), 'c'); new SafeDeployment(c, 'web', { image: IMAGE, port: 8080, resourcePreset: ResourcePreset.LARGE }); return c; })()), 'web')));
+    const late = new IsolatedNamespace(app, 'late', { team: 'late' });
+    new SafeDeployment(late, 'web', { image: IMAGE, port: 8080 });
+    expect(errorOf(() => GuardrailsDefaults.set(late, { partOf: 'shop' })))
+      .toBe('GuardrailsDefaults at \'late\': invalid scope "late"; expected a scope without constructs yet: \'late/web\' was created before the defaults and would not get them; set the defaults first.');
+  });
 });

@@ -58,7 +58,7 @@ describe('docs/migrating-from-helm.md', () => {
   it('the environments sample writes one folder per environment, with its settings', () => {
     run(samples[1]);
     const tree = readTree(path.join(dir, 'out'));
-    const deployment = (env: string) => docsOf(tree[path.join(env, 'podinfo.k8s.yaml')]).find((o: any) => o.kind === 'Deployment');
+    const deployment = (env: string) => docsOf(tree[path.join('podinfo', env, 'podinfo.k8s.yaml')]).find((o: any) => o.kind === 'Deployment');
     expect(deployment('dev').spec.replicas).toBe(2);
     expect(deployment('prod').spec.replicas).toBe(4);
     expect(deployment('prod').spec.template.spec.containers[0].image).toBe('registry.example.com/mirror/stefanprodan/podinfo:6.9.1');

@@ -1,7 +1,9 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   Environment, EnvironmentSettings, Environments, IssuerReference, KubernetesVersion, ResourcePreset, SafeDeployment,
 } from '../../lib';
@@ -81,12 +83,12 @@ describe('Environments', () => {
     expect(envs.environment('dev').issuer).toBeUndefined();
   });
 
-  it('outdir defaults to $CDK8S_OUTDIR, else dist/<app>', () => {
+  it('outdir defaults to <$CDK8S_OUTDIR or dist>/<app>', () => {
     const saved = process.env.CDK8S_OUTDIR;
     try {
       delete process.env.CDK8S_OUTDIR;
       expect(new Environments({ app: 'api', environments: [DEV] }).outdir).toBe(path.join('dist', 'api'));
-      process.env.CDK8S_OUTDIR = '/tmp/out/api';
+      process.env.CDK8S_OUTDIR = '/tmp/out';
       expect(new Environments({ app: 'api', environments: [DEV] }).outdir).toBe('/tmp/out/api');
     } finally {
       if (saved === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = saved;
@@ -115,7 +117,7 @@ describe('Environments settings are checked at synth, naming the environment and
     ['a misspelt key in one environment', [DEV, { ...PROD, values: { logLevl: 'info' } }],
       `${where('dev')}invalid values.logLevl (undefined); expected a value, as environment "prod" declares it: every environment declares the same values keys, so add it here or fix its spelling there.`],
     ['a replica count that is not a whole number', [{ ...DEV, replicas: { api: 1.5 } }],
-      `${where('dev')}invalid replicas.api 1.5; expected an integer from 0 to 2147483647.`],
+      `${where('dev')}invalid replicas.api 1.5; expected an integer from 1 to 2147483647.`],
     ['a feature given as text', [{ ...DEV, features: { tracing: 'yes' as any } }], `${where('dev')}invalid features.tracing "yes"; expected true or false.`],
     ['a resource that is not a preset', [{ ...DEV, resources: { api: 'small' as any } }],
       `${where('dev')}invalid resources.api "small"; expected a ResourcePreset such as ResourcePreset.SMALL.`],
@@ -197,12 +199,150 @@ describe('Environments with Argo CD', () => {
 
   it.each([
     ['a repository URL that is not one', { repoUrl: 'github.com/acme' }, 'Environments "api": invalid argoCd.repoUrl "github.com/acme"; expected a Git repository URL'],
-    ['an outdir outside the current directory without repoPath', { repoUrl: argoCd.repoUrl }, 'Environments "api": invalid argoCd.repoPath (undefined); expected the path of the outdir inside the repository'],
+    ['an outdir outside any Git repository without repoPath', { repoUrl: argoCd.repoUrl }, 'Environments "api": invalid argoCd.repoPath (undefined); expected the path of the outdir inside the repository'],
     ['a repoPath going up', { ...argoCd, repoPath: '../x' }, 'Environments "api": invalid argoCd.repoPath "../x"; expected a relative path inside the repository'],
     ['a folder named like an environment', { ...argoCd, folder: 'dev' }, 'Environments "api": invalid argoCd.folder "dev"; expected a folder that is not also an environment'],
     ['a misspelt option', { ...argoCd, prnue: false }, 'Environments "api": invalid argoCd.prnue false; expected one of the options'],
     ['prune given as text', { ...argoCd, prune: 'false' }, 'Environments "api": invalid argoCd.prune "false"; expected true or false.'],
   ])('refuses %s', (_what, options, message) => {
     expect(errorOf(() => new Environments({ app: 'api', environments: [DEV], outdir: tmpdir(), argoCd: options as any }))).toContain(message);
+  });
+});
+
+describe('Environments: settings the constructs take, as the constructs take them', () => {
+  const where = (env: string) => `Environments "api", environment ${JSON.stringify(env)}: `;
+  const one = (extra: Partial<EnvironmentSettings>, more: object = {}) =>
+    () => new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev', ...extra }], ...more });
+
+  it('allowedRegistries is undefined without a registry, so a workload given it allows any registry', () => {
+    const envs = one({})();
+    expect(envs.all[0].allowedRegistries).toBeUndefined();
+    const app = envs.buildApp('dev', {
+      define: (a, env) => {
+        new SafeDeployment(new Chart(a, 'c', { namespace: 'api' }), 'api', { image: 'docker.io/acme/api:1.2.3', port: 8080, allowedRegistries: env.allowedRegistries });
+      },
+    });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  it('refuses replicas: 0 and an issuer given as text, naming the environment and the key', () => {
+    expect(errorOf(one({ replicas: { api: 0 } }))).toContain(`${where('dev')}invalid replicas.api 0; expected an integer from 1 to 2147483647.`);
+    expect(errorOf(one({ issuer: 'letsencrypt-prod' as any }))).toContain(`${where('dev')}invalid issuer "letsencrypt-prod"; expected an ICertificateIssuer`);
+    expect(one({ replicas: { api: 1 }, issuer: IssuerReference.clusterIssuer('le') })).not.toThrow();
+  });
+
+  it('an environment setting wins over the app default kubernetesVersion, which applies to the others', () => {
+    const envs = new Environments({
+      app: 'api', outdir: tmpdir(), environments: [{ name: 'dev', kubernetesVersion: KubernetesVersion.V1_28 }, { name: 'prod' }],
+      appProps: { defaults: { kubernetesVersion: KubernetesVersion.V1_30, resourcePreset: ResourcePreset.NANO } },
+    });
+    expect(envs.environment('dev').kubernetesVersion).toBe(KubernetesVersion.V1_28);
+    expect(envs.environment('prod').kubernetesVersion).toBe(KubernetesVersion.V1_30);
+    for (const name of ['dev', 'prod']) {
+      const app = envs.buildApp(name, { define: () => undefined });
+      expect(KubernetesVersion.of(app)).toBe(envs.environment(name).kubernetesVersion);
+    }
+  });
+
+  it('enforceOptions reach the checker of every environment; enforce: false still writes a report', () => {
+    const deployment = { define: (a: Construct) => { new ApiObject(new Chart(a, 'c', { namespace: 'api' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }); } };
+    const strict = new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }] });
+    expect(errorOf(() => strict.synth(deployment))).toContain('labels: ConfigMap api/x at c/cm: metadata.labels: has no app.kubernetes.io/name');
+    const relaxed = new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], enforceOptions: { disabledRules: { labels: 'labelled by the deploy tool' } } });
+    relaxed.synth(deployment);
+    const report = JSON.parse(readTree(relaxed.outdir)['dev/guardrails-report.jsonc']);
+    expect(report.suppressions.map((s: any) => s.rule)).toContain('labels');
+    const off = new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }, { name: 'prod' }], enforce: false });
+    off.synth(deployment);
+    const tree = readTree(off.outdir);
+    expect(JSON.parse(tree['dev/guardrails-report.jsonc'])).toEqual({ enforced: false, scopes: [], violations: [], suppressions: [] });
+    expect(Object.keys(tree)).toContain('prod/guardrails-report.jsonc');
+    expect(errorOf(() => new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], enforce: false, enforceOptions: {} })))
+      .toContain('Environments "api": invalid enforceOptions {}; expected no checker options when enforce is false');
+  });
+
+  it('does not write construct-metadata.json into the environment folders, which kubectl apply -f refuses', () => {
+    const saved = process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+    try {
+      const envs = new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], enforce: false });
+      envs.synth({ define: (a: Construct) => { new ApiObject(new Chart(a, 'c', { namespace: 'api' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap' }); } });
+      expect(Object.keys(readTree(envs.outdir)).sort()).toEqual(['dev/c.k8s.yaml', 'dev/guardrails-report.jsonc']);
+    } finally {
+      if (saved === undefined) delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA; else process.env.CDK8S_RECORD_CONSTRUCT_METADATA = saved;
+    }
+  });
+
+  it('refuses two apps writing one environment folder, naming both; two apps under one outdir get folders of their own', () => {
+    const outdir = tmpdir();
+    new Environments({ app: 'shop', outdir, environments: [{ name: 'dev' }] });
+    expect(errorOf(() => new Environments({ app: 'billing', outdir, environments: [{ name: 'dev' }] })))
+      .toContain(`Environments "billing": invalid outdir ${JSON.stringify(outdir)}; expected a folder of its own: environment "dev" would be written to ${JSON.stringify(path.join(outdir, 'dev'))}, which Environments "shop" writes too`);
+    const saved = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = tmpdir();
+    try {
+      const shop = new Environments({ app: 'shop', environments: [{ name: 'dev' }] });
+      const billing = new Environments({ app: 'billing', environments: [{ name: 'dev' }] });
+      expect(shop.all[0].outdir).not.toBe(billing.all[0].outdir);
+      expect(billing.all[0].outdir).toBe(path.join(process.env.CDK8S_OUTDIR, 'billing', 'dev'));
+    } finally {
+      if (saved === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = saved;
+    }
+  });
+});
+
+describe('Environments with Argo CD: destinations and names are checked before anything is written', () => {
+  const argoCd = { repoUrl: 'https://github.com/acme/deploy.git', repoPath: 'deploy' };
+
+  it('refuses two environments deploying to one namespace of one cluster, naming both', () => {
+    const make = (staging: Partial<EnvironmentSettings>) => () => new Environments({
+      app: 'shop', outdir: tmpdir(), argoCd, environments: [{ name: 'dev', cluster: { name: 'nonprod' } }, { name: 'staging', cluster: { name: 'nonprod' }, ...staging }],
+    });
+    expect(errorOf(make({}))).toContain('Environments "shop", environment "staging": invalid namespace "shop"; expected a destination of its own: environment "dev" deploys to cluster "nonprod", namespace "shop" too');
+    expect(make({ namespace: 'shop-staging' })).not.toThrow();
+    expect(make({ cluster: { name: 'prod' } })).not.toThrow();
+    // Without Argo CD there is no destination to share.
+    expect(() => new Environments({ app: 'shop', outdir: tmpdir(), environments: [{ name: 'dev' }, { name: 'staging' }] })).not.toThrow();
+  });
+
+  it('refuses an Application name over 63 characters in the constructor, naming the environment', () => {
+    const outdir = tmpdir();
+    expect(errorOf(() => new Environments({ app: 'a'.repeat(30), outdir, argoCd, environments: [{ name: 'd'.repeat(33) }] })))
+      .toContain(`Environments "${'a'.repeat(30)}", environment "${'d'.repeat(33)}": invalid Argo CD Application name (<app>-<environment>) "${'a'.repeat(30)}-${'d'.repeat(33)}"`);
+    expect(() => new Environments({ app: 'a'.repeat(30), outdir, argoCd, environments: [{ name: 'd'.repeat(32) }] })).not.toThrow();
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  it('derives repoPath from the root of the Git repository that holds the outdir, not the current directory', () => {
+    const repo = tmpdir();
+    fs.mkdirSync(path.join(repo, '.git'));
+    const envs = new Environments({ app: 'shop', outdir: path.join(repo, 'deploy', 'shop'), argoCd: { repoUrl: argoCd.repoUrl }, environments: [{ name: 'dev' }] });
+    const [application] = Chart.of(envs.buildArgoCd()!.node.findChild('applications')).toJson();
+    expect(application.spec.source.path).toBe('deploy/shop/dev');
+  });
+});
+
+describe('Environments.synth says what it wrote', () => {
+  const define = { define: (a: Construct) => { new ApiObject(new Chart(a, 'c', { namespace: 'api' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }); } };
+  const printed = (quiet: boolean | undefined) => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outdir = tmpdir();
+    try {
+      new Environments({ app: 'api', outdir, environments: [{ name: 'dev' }, { name: 'prod' }], quiet, enforceOptions: { disabledRules: { labels: 'labelled by the deploy tool' } } }).synth(define);
+      return { outdir, text: spy.mock.calls.map((c) => String(c[0])).join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('prints, per environment, the files, the objects by kind and the rules suppressed with their reasons', () => {
+    const { outdir, text } = printed(undefined);
+    expect(text).toBe(['dev', 'prod'].map((env) => `api/${env}: 1 file in ${path.join(outdir, env)}: ConfigMap 1 (checked)\n  suppressed: labels (labelled by the deploy tool) on 1 object\n`).join(''));
+  });
+
+  it('prints nothing when quiet', () => {
+    expect(printed(true).text).toBe('');
+    expect(errorOf(() => new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], quiet: 'yes' as any })))
+      .toBe('Environments "api": invalid quiet "yes"; expected true or false.');
   });
 });

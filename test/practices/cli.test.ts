@@ -128,6 +128,27 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
     expect(r.code).toBe(0);
   });
 
+  it('checks each named folder or file under a folder with a report as that folder\'s app', () => {
+    const envs = ['dev', 'staging', 'prod'];
+    const folders = run(['check', ...envs.map((env) => path.join(dir, env))]);
+    expect(folders.out).not.toContain('appears');
+    expect(folders.out).toMatch(/OK: \d+ objects in 3 files break no rule/);
+    expect(folders.code).toBe(0);
+    const files = run(['check', ...envs.map((env) => path.join(dir, env, 'shop.k8s.yaml'))]);
+    expect(files.out).not.toContain('appears');
+    expect(files.out).toMatch(/OK: \d+ objects in 3 files break no rule/);
+    expect(files.code).toBe(0);
+    // The same files without their reports are one app, and mix: the other side of the fixture.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-named-'));
+    for (const env of envs) {
+      fs.mkdirSync(path.join(copy, env));
+      fs.copyFileSync(path.join(dir, env, 'shop.k8s.yaml'), path.join(copy, env, 'shop.k8s.yaml'));
+    }
+    const mixed = run(['check', ...envs.map((env) => path.join(copy, env, 'shop.k8s.yaml'))]);
+    expect(mixed.out).toMatch(/Deployment (shop\/)?api appears 3 times/);
+    expect(mixed.code).toBe(1);
+  });
+
   it('warns when several environments without a report are checked as one app', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-copy-'));
     for (const env of ['dev', 'staging', 'prod']) {

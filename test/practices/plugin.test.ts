@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins/validation';
 import { describe, expect, it } from 'vitest';
-import { GuardrailsValidation, SafeDeployment } from '../../lib';
+import { Environments, GuardrailsValidation, SafeDeployment } from '../../lib';
 import { errorOf, manifests } from './helpers';
 
 // The CLI exports its plugin API as `cdk8s-cli/plugins` (package exports), which the
@@ -53,6 +53,23 @@ describe('GuardrailsValidation (cdk8s CLI validation plugin)', () => {
     await new GuardrailsValidation({ profile: 'baseline' }).validate(context);
     expect(context.report.success).toBe(true);
     expect(context.report.toJson().summary.metadata).toEqual({ profile: 'baseline', objects: '5', violations: '0', suppressions: '0' });
+  });
+
+  it('checks each environment folder as its own app, as check does; one folder of both environments mixes them', async () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-envs-'));
+    const envs = new Environments({ app: 'shop', outdir: path.join(dist, 'shop'), environments: [{ name: 'dev' }, { name: 'prod' }] });
+    envs.synth({ define: (app) => { new SafeDeployment(new Chart(app, 'shop', { namespace: 'shop' }), 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080 }); } });
+    const files = ['dev', 'prod'].map((env) => path.join(envs.outdir, env, 'shop.k8s.yaml'));
+    expect(fs.readdirSync(path.join(envs.outdir, 'dev')).sort()).toEqual(['guardrails-report.jsonc', 'shop.k8s.yaml']);
+    const context = new ValidationContext(files, 'cdk8s-guardrails', '0.1.0', {}, false);
+    await new GuardrailsValidation().validate(context);
+    expect(context.report.toJson().violations).toEqual([]);
+    expect(context.report.toJson().summary.metadata).toMatchObject({ objects: '10', violations: '0' });
+    const one = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-mixed-'));
+    const mixed = files.map((f, i) => { const to = path.join(one, `${i}.k8s.yaml`); fs.copyFileSync(f, to); return to; });
+    const wrong = new ValidationContext(mixed, 'cdk8s-guardrails', '0.1.0', {}, false);
+    await new GuardrailsValidation().validate(wrong);
+    expect(wrong.report.success).toBe(false);
   });
 
   it('rejects an unknown profile in cdk8s.yaml', () => {

@@ -19,6 +19,18 @@ describe('selectorLabels', () => {
     expect(one(m, 'NetworkPolicy').spec.podSelector.matchLabels).toEqual(HELM_SELECTOR);
   });
 
+  it('a legacy selector (app, release) keeps the recommended labels on every object and pod template; only the selector changes', () => {
+    const chart = newChart('web');
+    new SafeDeployment(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0', port: 8080, selectorLabels: { app: 'web', release: 'web' } });
+    const m = synth(chart);
+    const recommended = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/managed-by': expect.any(String) };
+    for (const o of m.filter((x: any) => x.kind !== 'Namespace')) expect(o.metadata.labels).toMatchObject({ ...recommended, app: 'web', release: 'web' });
+    const deployment = one(m, 'Deployment');
+    expect(deployment.spec.selector.matchLabels).toEqual({ app: 'web', release: 'web' });
+    expect(deployment.spec.template.metadata.labels).toMatchObject({ ...recommended, app: 'web', release: 'web' });
+    expect(one(m, 'Service').spec.selector).toEqual({ app: 'web', release: 'web' });
+  });
+
   it('defaults to the name and instance, both the workload name', () => {
     const chart = newChart('web');
     new SafeDeployment(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080 });
