@@ -1,4 +1,5 @@
 import { failAt } from '../core/errors';
+import { checkTypeAt } from '../core/shapes';
 import { cidrContains, parseCidr } from '../core/validation/cidr';
 import { checkAt, checkLabelsAt, dns1123LabelProblem, portProblem, portRangeProblem } from '../core/validate';
 import type { NetworkPort } from './network-peer';
@@ -44,6 +45,7 @@ export function checkPeerCidr(where: string, cidr: string, except: string[] | un
 /** Ports and port ranges: 1 to 65535, `endPort` not below `port`, a known protocol. */
 export function checkPeerPorts(where: string, ports: NetworkPort[]): void {
   if (!Array.isArray(ports)) failAt(where, 'ports', ports, 'a list of ports such as [{ port: 443 }]');
+  checkTypeAt(where, 'struct:NetworkPort[]', ports, 'ports');
   if (ports.length === 0) failAt(where, 'ports', ports, 'at least one port such as [{ port: 443 }]: a rule without ports opens every port; leave withPorts out for that');
   ports.forEach((p, i) => {
     checkAt(where, `ports[${i}].port`, p?.port, portProblem(p?.port));
