@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { ManifestYaml } from '../../lib';
+import { main } from '../../lib/cli/main';
 import { readManifestText } from '../../lib/practices/read';
 
 /**
@@ -57,5 +61,27 @@ describe('check reads as Go reads', () => {
     expect(read('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: true\n').problems)
       .toEqual(['f.yaml: ConfigMap has metadata.name true, a boolean, not a string; the API server refuses it: quote the name']);
     expect(read('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "123"\n').problems).toEqual([]);
+  });
+});
+
+describe('check -- <paths>', () => {
+  it('takes a file named like an option after --, and still refuses an unknown option before it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-dashdash-'));
+    fs.writeFileSync(path.join(dir, '-x.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: n\ndata: {}\n');
+    const cwd = process.cwd();
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => { out += t; }, err: (t: string) => { err += t; }, stdin: () => '' };
+    try {
+      process.chdir(dir);
+      main(['check', '--format', 'json', '--', '-x.yaml'], io);
+      expect(err).not.toContain('unknown option');
+      expect(JSON.parse(out).inputErrors).toEqual([]);
+      err = '';
+      expect(main(['check', '-x.yaml'], io)).toBe(2);
+      expect(err).toContain('unknown option -x.yaml');
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
