@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { ManifestYaml } from '../../lib';
+import { Guardrails, ManifestYaml } from '../../lib';
 import { main } from '../../lib/cli/main';
 import { readManifestText } from '../../lib/practices/read';
 
@@ -83,5 +83,19 @@ describe('check -- <paths>', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('Guardrails.check given nothing or a cycle', () => {
+  const cm = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'n' }, data: {} as any });
+  it('refuses an empty list (no vacuous pass) and a cyclic object, naming where the cycle is; takes shared, acyclic values', () => {
+    expect(() => Guardrails.check([])).toThrow(/^Guardrails\.check: invalid manifests \[\]; expected at least one Kubernetes object: with none there is nothing to check/);
+    const cyclic = cm();
+    cyclic.data.self = cyclic;
+    expect(() => Guardrails.check([cyclic])).toThrow(/^Guardrails\.check: invalid manifests\[0\]\.data\.self .*; expected JSON data without cycles/);
+    const shared = { k: 'v' };
+    const ok = cm();
+    ok.data = { a: shared, b: shared } as any;
+    expect(() => Guardrails.check([ok])).not.toThrow();
   });
 });
