@@ -72,8 +72,6 @@ export class Guardrails {
    */
   public static check(manifests: any[], options?: GuardrailsOptions): CheckResult {
     if (!Array.isArray(manifests)) optionError('Guardrails.check')('manifests', manifests, 'a list of Kubernetes objects');
-    // No objects is no check: a result of 0 violations would read as a pass (the CLI refuses it too).
-    if (manifests.length === 0) optionError('Guardrails.check')('manifests', manifests, 'at least one Kubernetes object: with none there is nothing to check');
     manifests.forEach((m, i) => {
       if (m === null || typeof m !== 'object' || Array.isArray(m) || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string') {
         optionError('Guardrails.check')(`manifests[${i}]`, m, 'a Kubernetes object: a map with a string apiVersion and kind (the JSON of a manifest)');
@@ -83,6 +81,8 @@ export class Guardrails {
     });
     checkPropsAt('Guardrails.check', 'GuardrailsOptions', options ?? {}, 'options', true);
     const resolved = resolveOptions(options, optionError('Guardrails.check'));
+    // No objects is no check: a result of 0 violations would read as a pass (the CLI refuses it too).
+    if (manifests.length === 0) optionError('Guardrails.check')('manifests', manifests, 'at least one Kubernetes object: with none there is nothing to check');
     return checkManifests(manifests.map((manifest) => ({ manifest })), resolved);
   }
 
