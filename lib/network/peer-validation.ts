@@ -45,7 +45,6 @@ export function checkPeerCidr(where: string, cidr: string, except: string[] | un
 /** Ports and port ranges: 1 to 65535, `endPort` not below `port`, a known protocol. */
 export function checkPeerPorts(where: string, ports: NetworkPort[]): void {
   if (!Array.isArray(ports)) failAt(where, 'ports', ports, 'a list of ports such as [{ port: 443 }]');
-  checkTypeAt(where, 'struct:NetworkPort[]', ports, 'ports');
   if (ports.length === 0) failAt(where, 'ports', ports, 'at least one port such as [{ port: 443 }]: a rule without ports opens every port; leave withPorts out for that');
   ports.forEach((p, i) => {
     checkAt(where, `ports[${i}].port`, p?.port, portProblem(p?.port));
@@ -54,4 +53,6 @@ export function checkPeerPorts(where: string, ports: NetworkPort[]): void {
       failAt(where, `ports[${i}].protocol`, p.protocol, `a NetworkProtocol: ${PROTOCOLS.join(', ')}`);
     }
   });
+  // A misspelt field (endport) would be dropped: the values first, then the fields.
+  checkTypeAt(where, 'struct:NetworkPort[]', ports, 'ports');
 }
