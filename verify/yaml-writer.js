@@ -30,6 +30,16 @@ function cases() {
     add(`${name} in a sequence`, { kind: 'Pod', spec: { args: [s, 'x'], nested: [{ a: s, b: [s] }] } });
     add(`${name} as a top-level value`, { v: s });
   }
+  // Keys around the 1024-character limit of implicit keys, plain, quoted and multi-byte, with
+  // each kind of value, at the top, nested and first in a sequence item.
+  for (const n of [1022, 1023, 1024, 1025, 1100]) {
+    for (const k of ['k'.repeat(n), `a b${'k'.repeat(n - 3)}`, 'é'.repeat(n), `\u0085${'k'.repeat(n - 1)}`]) {
+      const name = `a key of ${n} characters ${JSON.stringify(k.slice(0, 4))}...`;
+      add(`${name} with a scalar`, { kind: 'ConfigMap', data: { [k]: 'v', after: 'w' } });
+      add(`${name} with a map and a list`, { spec: { [k]: { a: 1, b: [1, { c: 2 }] }, [k + 'l']: [{ d: 3, e: 4 }, 5], x: {}, [k + 'e']: {}, [k + 'f']: [] } });
+      add(`${name} first in a list item`, { items: [{ [k]: 'v', c: 2 }, { [k]: { a: 1 } }] });
+    }
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { firstReader, hasScopeDefaults, inheritedAt, ScopeDefaults, setScopeDefaults } from '../core/defaults';
 import { fail } from '../core/errors';
+import { checkProps } from '../core/shapes';
 import { ICertificateIssuer } from '../ingress/certificate-issuer';
 import { IngressController } from '../ingress/ingress-controller';
 import { WORKLOAD_DEFAULT_KEYS } from '../pods/defaults';
@@ -118,6 +119,8 @@ export class GuardrailsDefaults {
     if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) {
       fail(scope, KIND, 'defaults', defaults, 'an object such as { resourcePreset: ResourcePreset.MEDIUM }');
     }
+    // A misspelt or mistyped default would be ignored: the same shape check as GuardrailsApp's.
+    checkProps(scope, KIND, 'GuardrailsDefaultsProps', defaults, 'defaults');
     if (hasScopeDefaults(scope)) {
       fail(scope, KIND, 'scope', scope.node.path, 'a scope without defaults: set the defaults of a scope in one call');
     }

@@ -111,12 +111,19 @@ export class GuardrailsApp extends App {
         case YamlOutputType.FILE_PER_APP: {
           const docs: any[] = [];
           for (const chart of charts) docs.push(...chartJson(chart));
-          if (charts.length > 0) save(path.join(this.outdir, `app${ext}`), docs);
+          // No empty manifest file: `check` and kubectl would find no object in it.
+          if (docs.length > 0) save(path.join(this.outdir, `app${ext}`), docs);
           break;
         }
         case YamlOutputType.FILE_PER_CHART: {
           const name = chartNamer(hasDependantCharts);
-          for (const chart of charts) save(path.join(this.outdir, name(chart) + ext), chartJson(chart), chart);
+          for (const chart of charts) {
+            // A chart without objects of its own (one holding only nested charts) writes no
+            // empty file; the numbering of the others stays as it was.
+            const file = name(chart) + ext;
+            const docs = chartJson(chart);
+            if (docs.length > 0) save(path.join(this.outdir, file), docs, chart);
+          }
           break;
         }
         case YamlOutputType.FILE_PER_RESOURCE: {
@@ -129,8 +136,9 @@ export class GuardrailsApp extends App {
           const name = chartNamer(hasDependantCharts);
           for (const chart of charts) {
             const dir = path.join(this.outdir, name(chart));
-            fs.mkdirSync(dir, { recursive: true });
             const manifests = chartObjects(chart).map((obj) => obj.toJson());
+            if (manifests.length === 0) continue;
+            writing(this.outdir, () => fs.mkdirSync(dir, { recursive: true }));
             const names = resourceFileNames(manifests);
             manifests.forEach((obj, i) => save(path.join(dir, names[i] + ext), [obj]));
           }
@@ -142,7 +150,7 @@ export class GuardrailsApp extends App {
       if (this.recordMetadata) {
         const resources: { [name: string]: { path: string } } = {};
         for (const obj of charts.flatMap(chartObjects)) resources[obj.name] = { path: obj.node.path };
-        fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
+        writing(this.outdir, () => fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources })));
       }
     });
   }
@@ -289,24 +297,40 @@ function chartNamer(indexed: boolean): (chart: Chart) => string {
 }
 
 function resourceFileName(...parts: Array<string | undefined>): string {
-  return parts.join('.').replace(/[^0-9a-zA-Z-_.]/g, '');
+  return parts.filter((p) => p !== undefined).join('.').replace(/[^0-9a-zA-Z-_.]/g, '');
+}
+
+/** The API group of a manifest ('' for the core group). */
+function groupOf(m: any): string {
+  const v = typeof m.apiVersion === 'string' ? m.apiVersion : '';
+  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
 }
 
 /**
  * File names of per-resource output: `<kind>.<name>` as cdk8s names them, except where two
- * objects would share a file (the same kind and name in two namespaces): those are named
- * `<kind>.<namespace>.<name>`, so no object overwrites another.
+ * objects would share a file: the same kind and name in two API groups are named
+ * `<kind>.<group>.<name>` (`core` for the core group), in two namespaces
+ * `<kind>.<namespace>.<name>` (both when both differ), so no object overwrites another.
+ * @throws when two objects have the same group, kind, namespace and name
  */
 function resourceFileNames(manifests: any[]): string[] {
   const plain = manifests.map((m) => resourceFileName(m.kind, m.metadata?.name));
-  const count = new Map<string, number>();
-  for (const n of plain) count.set(n, (count.get(n) ?? 0) + 1);
-  const names = plain.map((n, i) => (count.get(n)! > 1 ? resourceFileName(manifests[i].kind, manifests[i].metadata?.namespace ?? '_', manifests[i].metadata?.name) : n));
+  const sharing = new Map<string, any[]>();
+  plain.forEach((n, i) => sharing.set(n, [...(sharing.get(n) ?? []), manifests[i]]));
+  const differ = (list: any[], of: (m: any) => string) => new Set(list.map(of)).size > 1;
+  const names = plain.map((n, i) => {
+    const list = sharing.get(n)!;
+    if (list.length === 1) return n;
+    const m = manifests[i];
+    const group = differ(list, groupOf) ? groupOf(m) || 'core' : undefined;
+    const ns = differ(list, (x) => x.metadata?.namespace ?? '') || !differ(list, groupOf) ? m.metadata?.namespace ?? '_' : undefined;
+    return resourceFileName(m.kind, group, ns, m.metadata?.name);
+  });
   const seen = new Set<string>();
   names.forEach((n, i) => {
     if (seen.has(n)) {
       const m = manifests[i];
-      throw new Error(`GuardrailsApp: two objects would be written to ${n}: ${m.kind} "${m.metadata?.name}" in ${m.metadata?.namespace ? `namespace "${m.metadata.namespace}"` : 'no namespace'} twice; give one of them another name.`);
+      throw new Error(`GuardrailsApp: two objects would be written to ${n}: ${m.kind} "${m.metadata?.name}" of API group "${groupOf(m) || 'core'}" in ${m.metadata?.namespace ? `namespace "${m.metadata.namespace}"` : 'no namespace'} twice; give one of them another name.`);
     }
     seen.add(n);
   });
@@ -316,7 +340,24 @@ function resourceFileNames(manifests: any[]): string[] {
 /** Creates the output directory, with a clear error when a file stands in the way. */
 function prepareOutdir(outdir: string): void {
   checkOutdir(outdir);
-  fs.mkdirSync(outdir, { recursive: true });
+  writing(outdir, () => fs.mkdirSync(outdir, { recursive: true }));
+}
+
+/**
+ * Runs a write into `outdir`, turning the file system's refusal (no permission, a read-only
+ * file system, no space) into an error that names the outdir and the cause.
+ */
+function writing(outdir: string, write: () => void): void {
+  try {
+    write();
+  } catch (e: any) {
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    if (code === undefined) throw e;
+    const causes: { [code: string]: string } = {
+      EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device', ENOENT: 'no such file or directory', ENOTDIR: 'a path component is not a directory', ENAMETOOLONG: 'a file name is too long',
+    };
+    throw new Error(`GuardrailsApp: cannot write the manifests to the outdir ${JSON.stringify(outdir)}: ${causes[code] ?? code} (${code}${e.path ? ` at ${JSON.stringify(e.path)}` : ''}); choose an outdir this program can create and write (App props \`outdir\`, or CDK8S_OUTDIR).`);
+  }
 }
 
 /** Files the app writes next to the manifests: no manifest may take their names. */
@@ -335,6 +376,7 @@ function saveInOutdir(outdir: string, file: string, docs: any[], chart?: Chart):
     const what = chart ? `chart at '${chart.node.path}' (file ${relative})` : `file ${relative}`;
     throw new Error(`GuardrailsApp: invalid ${what}; expected a manifest file name other than ${RESERVED_FILES.join(' and ')}, which the app writes itself (the report of Guardrails.enforce and the construct metadata): give the chart another id or use another outputFileExtension.`);
   }
-  fs.writeFileSync(file, ManifestYaml.stringify(docs), { encoding: 'utf8' });
+  const text = ManifestYaml.stringify(docs);
+  writing(outdir, () => fs.writeFileSync(file, text, { encoding: 'utf8' }));
 }
 

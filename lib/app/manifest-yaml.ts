@@ -60,6 +60,8 @@ const CORE_TYPES: RegExp[] = ((): RegExp[] => {
 const rendered = new Map<string, string>();
 const renderedKeys = new Map<string, string>();
 const MAX_CACHED = 100_000;
+/** The longest implicit (`key:`) map key, in characters, that YAML readers take. */
+const MAX_IMPLICIT_KEY = 1024;
 
 /**
  * A YAML double-quoted string, exact in YAML 1.1 and 1.2: JSON's escapes, plus escapes for
@@ -188,7 +190,10 @@ function writeMap(obj: { [key: string]: unknown }, column: number, inline: boole
   let first = inline;
   for (const key of Object.keys(obj)) {
     const k = isPlain(key) ? key : renderKey(key);
-    const head = first ? k + ':' : '\n' + indent + k + ':';
+    // Go's reader takes a key of more than 1024 characters only as an explicit `? key`; the
+    // `yaml` package writes it so from 1025 UTF-16 units (never fewer than the characters).
+    const explicit = k.length > MAX_IMPLICIT_KEY;
+    const head = (first ? '' : '\n' + indent) + (explicit ? `? ${k}\n${indent}:` : k + ':');
     first = false;
     const v = obj[key];
     if (v !== null && typeof v === 'object') {
@@ -196,16 +201,16 @@ function writeMap(obj: { [key: string]: unknown }, column: number, inline: boole
         if (v.length === 0) {
           out.push(head + ' []');
         } else {
-          out.push(head);
-          writeSeq(v, column + 2, false);
+          out.push(explicit ? head + ' ' : head);
+          writeSeq(v, column + 2, explicit);
         }
       } else {
         if (!isPlainObject(v)) throw FALLBACK;
         if (Object.keys(v).length === 0) {
           out.push(head + ' {}');
         } else {
-          out.push(head);
-          writeMap(v as { [key: string]: unknown }, column + 2, false);
+          out.push(explicit ? head + ' ' : head);
+          writeMap(v as { [key: string]: unknown }, column + 2, explicit);
         }
       }
     } else {

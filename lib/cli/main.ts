@@ -143,6 +143,8 @@ function parseArgs(argv: string[]): Parsed {
         break;
       }
       case '-h': case '--help': return { command: 'help', json: false, format: 'text', paths: [], options: {} };
+      // Everything after `--` is a path, even one named like an option (`-x.yaml`).
+      case '--': paths.push(...rest.slice(i + 1)); i = rest.length; break;
       case '--profile': {
         const name = value();
         profile = Profile.fromName(name);

@@ -2,10 +2,15 @@
 
 /**
  * The output file extension ends the names of files written inside the outdir: a path
- * separator in it writes outside the outdir or into directories that do not exist.
+ * separator in it writes outside the outdir or into directories that do not exist; an
+ * ending other than .yaml, .yml or .json writes files that kubectl and `check` skip.
  */
 export function fileExtensionError(where: string, ext: string | undefined): string | undefined {
-  if (ext === undefined || !/[\\/\0]/.test(ext)) return undefined;
+  if (ext === undefined) return undefined;
+  if (!/\.(yaml|yml|json)$/.test(ext)) {
+    return `${where}: invalid outputFileExtension ${JSON.stringify(ext)}; expected a file name ending in .yaml, .yml or .json (such as ".k8s.yaml"): \`kubectl apply -f <dir>\` and \`cdk8s-guardrails check <dir>\` read only those files.`;
+  }
+  if (!/[\\/\0]/.test(ext)) return undefined;
   return `${where}: invalid outputFileExtension ${JSON.stringify(ext)}; expected a file name ending such as ".k8s.yaml", without '/' or '\\': it ends the names of files written inside the outdir.`;
 }
 

@@ -31,6 +31,20 @@ export function checkPropsAt(where: string, struct: string, props: unknown, argu
 }
 
 /**
+ * Refuses props that `struct` does not have (a misspelling, a prop of another kind), leaving
+ * the types and required props to a later check that can name a construct path.
+ */
+export function checkKnownPropsAt(where: string, struct: string, props: unknown): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) return;
+  for (const [key, value] of Object.entries(props)) {
+    if (!(key in STRUCT_SHAPES[struct]) && value !== undefined) {
+      const p = unknownProp(struct, key, value, undefined);
+      throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
+    }
+  }
+}
+
+/**
  * Checks one value against a type of ./prop-shapes.ts (`string[]`, `struct:NamedPort`, ...);
  * `prop` names the value in the message.
  */

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../core/errors';
+import { checkKnownPropsAt } from '../core/shapes';
 import { LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../core/labels';
 import { checkConfigKey, checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { ClusterIssuer, ClusterIssuerSpecAcme, ClusterIssuerSpecAcmeSolvers } from '../imports/clusterissuer-cert-manager.io';
@@ -113,6 +114,7 @@ interface SolverSpec {
 export class AcmeSolver {
   /** HTTP-01 through an ingress controller's class (no wildcard names). */
   public static http01(options: Http01SolverOptions = {}): AcmeSolver {
+    checkKnownPropsAt('AcmeSolver.http01()', 'Http01SolverOptions', options);
     const ingressClassName = (options.controller ?? IngressController.traefik()).ingressClassName;
     return new AcmeSolver({
       challenge: IssuerChallenge.HTTP01,
@@ -124,6 +126,7 @@ export class AcmeSolver {
 
   /** DNS-01 through the Cloudflare API, with an API token from an existing Secret. */
   public static cloudflare(options: CloudflareSolverOptions): AcmeSolver {
+    checkKnownPropsAt('AcmeSolver.cloudflare()', 'CloudflareSolverOptions', options);
     return new AcmeSolver({
       challenge: IssuerChallenge.DNS01,
       selector: options,
@@ -135,6 +138,7 @@ export class AcmeSolver {
 
   /** DNS-01 through AWS Route53, with ambient credentials or keys from an existing Secret. */
   public static route53(options: Route53SolverOptions): AcmeSolver {
+    checkKnownPropsAt('AcmeSolver.route53()', 'Route53SolverOptions', options);
     return new AcmeSolver({
       challenge: IssuerChallenge.DNS01,
       selector: options,

@@ -1,4 +1,5 @@
 import { failAt } from '../core/errors';
+import { checkPropsAt } from '../core/shapes';
 import { annotationKeyProblem, checkAt, checkLabelsAt, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/validate';
 import { NetworkPeer } from '../network/network-peer';
 
@@ -102,6 +103,7 @@ export interface GenericControllerOptions {
 export class IngressController {
   /** Traefik, with the Helm chart's defaults. */
   public static traefik(options: TraefikControllerOptions = {}): IngressController {
+    checkPropsAt('IngressController.traefik()', 'TraefikControllerOptions', options, 'options');
     return new IngressController({
       type: IngressControllerType.TRAEFIK,
       ingressClassName: options.ingressClassName ?? 'traefik',
@@ -115,6 +117,7 @@ export class IngressController {
 
   /** ingress-nginx, with the Helm chart's defaults. */
   public static nginx(options: NginxControllerOptions = {}): IngressController {
+    checkPropsAt('IngressController.nginx()', 'NginxControllerOptions', options, 'options');
     return new IngressController({
       type: IngressControllerType.NGINX,
       ingressClassName: options.ingressClassName ?? 'nginx',
@@ -125,6 +128,7 @@ export class IngressController {
 
   /** Another controller: only its class and where it runs are known. */
   public static generic(options: GenericControllerOptions): IngressController {
+    checkPropsAt('IngressController.generic()', 'GenericControllerOptions', options, 'options');
     return new IngressController({
       type: IngressControllerType.GENERIC,
       ingressClassName: options.ingressClassName,

@@ -1,4 +1,5 @@
 import { failAt } from '../core/errors';
+import { checkTypeAt } from '../core/shapes';
 import { cidrContains, parseCidr } from '../core/validation/cidr';
 import { checkAt, checkLabelsAt, dns1123LabelProblem, portProblem, portRangeProblem } from '../core/validate';
 import type { NetworkPort } from './network-peer';
@@ -52,4 +53,6 @@ export function checkPeerPorts(where: string, ports: NetworkPort[]): void {
       failAt(where, `ports[${i}].protocol`, p.protocol, `a NetworkProtocol: ${PROTOCOLS.join(', ')}`);
     }
   });
+  // A misspelt field (endport) would be dropped: the values first, then the fields.
+  checkTypeAt(where, 'struct:NetworkPort[]', ports, 'ports');
 }

@@ -76,9 +76,13 @@ export class Guardrails {
       if (m === null || typeof m !== 'object' || Array.isArray(m) || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string') {
         optionError('Guardrails.check')(`manifests[${i}]`, m, 'a Kubernetes object: a map with a string apiVersion and kind (the JSON of a manifest)');
       }
+      const cycle = cyclePath(m, `manifests[${i}]`, new Set());
+      if (cycle !== undefined) optionError('Guardrails.check')(cycle, '[a reference to an enclosing object]', 'JSON data without cycles: a manifest is a tree of maps, lists and values');
     });
     checkPropsAt('Guardrails.check', 'GuardrailsOptions', options ?? {}, 'options', true);
     const resolved = resolveOptions(options, optionError('Guardrails.check'));
+    // No objects is no check: a result of 0 violations would read as a pass (the CLI refuses it too).
+    if (manifests.length === 0) optionError('Guardrails.check')('manifests', manifests, 'at least one Kubernetes object: with none there is nothing to check');
     return checkManifests(manifests.map((manifest) => ({ manifest })), resolved);
   }
 
@@ -94,4 +98,18 @@ export class Guardrails {
   }
 
   private constructor() {}
+}
+
+/** The path of the first value of `v` that refers back to an object enclosing it, or undefined. */
+function cyclePath(v: unknown, at: string, enclosing: Set<object>): string | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (enclosing.has(v)) return at;
+  enclosing.add(v);
+  const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${at}[${i}]`, x]) : Object.entries(v).map(([k, x]) => [`${at}.${k}`, x]);
+  for (const [p, x] of entries) {
+    const found = cyclePath(x, p, enclosing);
+    if (found !== undefined) return found;
+  }
+  enclosing.delete(v);
+  return undefined;
 }

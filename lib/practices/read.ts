@@ -26,6 +26,7 @@
  */
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
 import { fastDocuments, giveUp } from './fast-read';
+import { flowDepthProblem, jsonStream, longImplicitKeyProblem, loneSurrogateAt } from './go-yaml-limits';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 import { notAString } from './rules/yaml-types';
@@ -272,7 +273,20 @@ export function readManifestText(text: string, source: string): ReadResult {
   const texts = new Map([[source, text]]);
   const notes: string[] = [];
   if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts, notes };
+  const tooDeep = flowDepthProblem(text);
+  if (tooDeep !== undefined) return { inputs, problems: [`${source}: ${tooDeep}`], lines, texts, notes };
   const notJson = notJsonProblem(text);
+  const asJson = /^\s*\{/.test(text) && notJson === undefined;
+  if (notJson !== undefined) {
+    // Concatenated objects: kubectl's JSON decoder reads them one after another.
+    const stream = jsonStream(text);
+    if (stream !== undefined) {
+      stream.forEach((v, i) => addObject(v.value, `${source}#${i + 1}`, v.line, 0));
+      return done();
+    }
+  }
+  const longKey = asJson ? undefined : longImplicitKeyProblem(text);
+  if (longKey !== undefined) return { inputs, problems: [`${source}: ${longKey}`], lines, texts, notes };
   if (notJson !== undefined) {
     notes.push(`${source}: starts like JSON but is not valid JSON (${notJson}); read as YAML, as kubectl 1.33 and later read it (kubectl 1.32 and older, and JSON tools, refuse it)`);
   }
@@ -355,6 +369,18 @@ export function readManifestText(text: string, source: string): ReadResult {
       return;
     }
     const meta = value.metadata;
+    if (isObject(meta) && meta.name !== undefined && meta.name !== null && typeof meta.name !== 'string') {
+      problems.push(`${at}: ${value.kind} has metadata.name ${JSON.stringify(meta.name)}, ${Array.isArray(meta.name) ? 'a list' : `a ${typeof meta.name}`}, not a string; the API server refuses it: quote the name`);
+      return;
+    }
+    const surrogate = loneSurrogateAt(text, value);
+    if (surrogate !== undefined && !asJson) {
+      problems.push(`${at}: has an escape of a lone UTF-16 surrogate (such as "\\ud800") in ${surrogate}, which is not a character; Go's YAML reader refuses it ("found invalid Unicode character escape code")`);
+      return;
+    }
+    if (surrogate !== undefined) {
+      notes.push(`${at}: has an escape of a lone UTF-16 surrogate (such as "\\ud800") in ${surrogate}; Go's JSON reader replaces it with U+FFFD, so the object applied differs from the file`);
+    }
     if (!isObject(meta) || ((typeof meta.name !== 'string' || meta.name === '') && (typeof meta.generateName !== 'string' || meta.generateName === ''))) {
       const given = isObject(meta) && meta.name !== undefined && typeof meta.name !== 'string' ? notAString(meta.name) : undefined;
       problems.push(given !== undefined

@@ -21,7 +21,7 @@ export interface ExistingSecretProps extends SecretSourceProps {
  * the app: set `version` when it changes to roll the pods.
  *
  * Errors (at construct time): a name that is not a DNS-1123 subdomain, a key that is not a
- * valid Secret key or is listed twice.
+ * valid Secret key or is listed twice, an empty `keys` list.
  */
 export class ExistingSecret extends Construct implements ISecretSource {
   /** Name of the Secret the pods read. */
@@ -38,6 +38,7 @@ export class ExistingSecret extends Construct implements ISecretSource {
     if (props.labels !== undefined) fail(this, KIND, 'labels', props.labels, 'no labels: an ExistingSecret writes no object; label the Secret where it is made');
     const source = resolveSourceProps(this, KIND, id, props);
     if (props.keys !== undefined && !Array.isArray(props.keys)) fail(this, KIND, 'keys', props.keys, 'a list of Secret keys');
+    if (props.keys?.length === 0) fail(this, KIND, 'keys', props.keys, 'at least one key: an empty list lets no workload read the Secret; leave keys out when the keys are not known');
     const keys = checkSecretKeys(this, KIND, 'keys', props.keys ?? []);
     keys.forEach((k, i) => {
       if (i > 0 && keys[i - 1] === k) fail(this, KIND, 'keys', k, 'each key once');

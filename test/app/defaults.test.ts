@@ -139,7 +139,7 @@ describe('GuardrailsDefaults errors', () => {
     expect(errorOf(() => GuardrailsDefaults.set(chart, { skip: { 'secret-no-plaintext': 'x' } })))
       .toContain('expected a rule that a construct switches off (secret rules are switched off with Guardrails.enforce(scope, { disabledRules }) or Guardrails.skip)');
     expect(errorOf(() => GuardrailsDefaults.set(chart, { resourcePreset: 'small' as any })))
-      .toBe('GuardrailsDefaults at \'c\': invalid resourcePreset "small"; expected a ResourcePreset such as ResourcePreset.MEDIUM.');
+      .toBe('GuardrailsDefaults at \'c\': invalid resourcePreset "small"; expected a ResourcePreset such as ResourcePreset.SMALL.');
     expect(errorOf(() => GuardrailsDefaults.set(chart, { allowedRegistries: ['https://ghcr.io'] }))).toContain('GuardrailsDefaults at \'c\': invalid allowedRegistries[0] "https://ghcr.io"');
   });
 

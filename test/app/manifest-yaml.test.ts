@@ -192,6 +192,22 @@ describe('ManifestYaml', () => {
     expect(r.status).toBe(0);
   });
 
+  it('writes a key of more than 1024 characters as an explicit `? key`, as cdk8s does, and shorter ones plain', () => {
+    const long = 'k'.repeat(1025);
+    const edge = 'k'.repeat(1024);
+    const doc = { a: { [long]: 'v', [edge]: 'w', [long + 'm']: { b: 1, c: [2] }, [long + 's']: [{ d: 3, e: 4 }], [long + 'e']: {} }, items: [{ [long]: 'x', f: 5 }] };
+    const text = ManifestYaml.stringifyDocument(doc);
+    expect(text.replace(/k{1025}/g, 'K')).toBe([
+      'a:', '  ? K', '  : v', `  ${edge}: w`, '  ? Km', '  : b: 1', '    c:', '      - 2', '  ? Ks', '  : - d: 3', '      e: 4', '  ? Ke', '  : {}',
+      'items:', '  - ? K', '    : x', '    f: 5', '',
+    ].join('\n'));
+    expect(text).toBe(Yaml.stringify(doc));
+    // A quoted key counts its quotes; a key Go needs escaped keeps its escapes.
+    const quoted = ManifestYaml.stringifyDocument({ [`\u0085${'k'.repeat(1022)}`]: 'v' });
+    expect(quoted.startsWith('? "\\u0085kkk')).toBe(true);
+    expect(YAML.parse(quoted)).toEqual({ [`\u0085${'k'.repeat(1022)}`]: 'v' });
+  });
+
   it('gives byte-identical output across runs', () => {
     const docs = documents();
     expect(ManifestYaml.stringify(docs)).toBe(ManifestYaml.stringify(JSON.parse(JSON.stringify(docs))));

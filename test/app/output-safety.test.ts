@@ -22,13 +22,13 @@ describe('files are written inside the outdir only, and never over the app\'s ow
     expect(fs.existsSync(path.join(outdir, '..', '..', 'escaped.yaml'))).toBe(false);
   });
 
-  it('a chart whose file would be the report is refused, and the report is kept', () => {
+  it('a chart whose file would be the construct metadata is refused', () => {
     const outdir = tmpdir();
-    const app = new GuardrailsApp({ outdir, outputFileExtension: '.jsonc' });
-    new SafeDeployment(new Chart(app, 'guardrails-report'), 'web', { image: IMAGE, port: 8080 });
+    const app = new GuardrailsApp({ outdir, outputFileExtension: '.json', recordConstructMetadata: true });
+    new SafeDeployment(new Chart(app, 'construct-metadata'), 'web', { image: IMAGE, port: 8080 });
     Guardrails.enforce(app);
     expect(errorOf(() => app.synth())).toBe(
-      "GuardrailsApp: invalid chart at 'guardrails-report' (file guardrails-report.jsonc); expected a manifest file name other than guardrails-report.jsonc and construct-metadata.json, which the app writes itself (the report of Guardrails.enforce and the construct metadata): give the chart another id or use another outputFileExtension.");
+      "GuardrailsApp: invalid chart at 'construct-metadata' (file construct-metadata.json); expected a manifest file name other than guardrails-report.jsonc and construct-metadata.json, which the app writes itself (the report of Guardrails.enforce and the construct metadata): give the chart another id or use another outputFileExtension.");
   });
 
   it('extensions and chart names that stay inside the outdir pass', () => {

@@ -1,9 +1,9 @@
-import { Duration, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  AcmeIssuer, GuardrailsApp, HashedConfigMap, IsolatedNamespace, ResourcePreset, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet, TlsIngress,
+  AcmeIssuer, AcmeSolver, GuardrailsApp, GuardrailsDefaults, IngressController, NetworkPeer, HashedConfigMap, IsolatedNamespace, ResourcePreset, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet, TlsIngress,
 } from '../../lib';
 import { ENUM_VALUES, STRUCT_SHAPES } from '../../lib/core/prop-shapes';
 import { siblingProps } from '../../lib/core/shapes';
@@ -138,4 +138,32 @@ describe('the generated shapes', () => {
     const { readFileSync } = require('fs');
     expect(readFileSync(require.resolve('../../lib/core/prop-shapes.ts'), 'utf8')).toBe(generate());
   }, 60_000);
+});
+
+describe('the shape check runs on public entry points that take a struct, not only constructors', () => {
+  const chart = () => new Chart(new App(), 'c');
+  it('GuardrailsDefaults.set refuses a misspelt or mistyped default, as GuardrailsApp({ defaults }) does', () => {
+    expect(() => GuardrailsDefaults.set(chart(), { allowedRegistry: ['ghcr.io'] } as any)).toThrow(
+      'GuardrailsDefaults at \'c\': invalid prop allowedRegistry ["ghcr.io"]; expected a prop of GuardrailsDefaultsProps (did you mean allowedRegistries?).');
+    expect(() => GuardrailsDefaults.set(chart(), { resourcePresett: ResourcePreset.LARGE } as any)).toThrow(
+      /^GuardrailsDefaults at 'c': invalid prop resourcePresett .*; expected a prop of GuardrailsDefaultsProps \(did you mean resourcePreset\?\)\./);
+    expect(() => GuardrailsDefaults.set(chart(), { allowedRegistries: 'ghcr.io' } as any)).toThrow(
+      'GuardrailsDefaults at \'c\': invalid allowedRegistries "ghcr.io"; expected a list of strings.');
+    const ok = chart();
+    GuardrailsDefaults.set(ok, { allowedRegistries: ['ghcr.io'], resourcePreset: ResourcePreset.LARGE });
+    expect(GuardrailsDefaults.of(ok).allowedRegistries).toEqual(['ghcr.io']);
+  });
+
+  it('solver and controller factories and NetworkPort lists refuse unknown fields', () => {
+    expect(() => AcmeSolver.cloudflare({ apiTokenSecret: { name: 'x', key: 'k' }, zone: ['a'] } as any)).toThrow(
+      'AcmeSolver.cloudflare(): invalid prop zone ["a"]; expected a prop of CloudflareSolverOptions, one of apiTokenSecret, dnsZones, dnsNames.');
+    expect(() => IngressController.generic({ ingressClassName: 'x', namespace: 'y', podLabel: {} } as any)).toThrow(
+      'IngressController.generic(): invalid prop podLabel {}; expected a prop of GenericControllerOptions (did you mean podLabels?).');
+    expect(() => NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 443, endport: 500 } as any])).toThrow(
+      'NetworkPeer.withPorts() of cidr 10.0.0.0/8: invalid ports[0].endport 500; expected a prop of NetworkPort (did you mean endPort?).');
+    expect(() => AcmeSolver.http01({ controler: IngressController.nginx() } as any)).toThrow(
+      /^AcmeSolver.http01\(\): invalid prop controler .*; expected a prop of Http01SolverOptions \(did you mean controller\?\)\./);
+    expect(NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 443, endPort: 500 }]).ports).toEqual([{ port: 443, endPort: 500 }]);
+    expect(IngressController.generic({ ingressClassName: 'x', namespace: 'y', podLabels: { app: 'x' } }).ingressClassName).toBe('x');
+  });
 });

@@ -93,7 +93,7 @@ const CASES: { [rule: string]: Array<[string, () => CheckResult]> } = {
       const claim = new kplus.PersistentVolumeClaim(chart, 'data', {
         metadata: { name: 'data', labels: { 'app.kubernetes.io/name': 'data', 'app.kubernetes.io/instance': 'data', 'app.kubernetes.io/managed-by': 'cdk8s' } },
         accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-        storage: undefined,
+        storage: Size.gibibytes(1),
       });
       new SafeDeployment(chart, 'web', {
         image: IMAGE, port: 8080, replicas: 1, skip: { 'replicas-min': 'a single writer owns the volume' },

@@ -152,7 +152,7 @@ const CASES: { [rule: string]: Case[] } = {
       mutate: (a) => {
         a.deployment.spec.replicas = 1;
         a.deployment.metadata.annotations = { 'guardrails.cdk8s.io/skip.replicas-min': 'single writer' };
-        (a as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: LABELS }, spec: { accessModes: ['ReadWriteOnce'] } };
+        (a as any).pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: NS, labels: LABELS }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
         pod(a).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
       },
       message: /mounts the ReadWriteOnce claim data with a rolling update/,

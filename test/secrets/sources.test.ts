@@ -238,6 +238,7 @@ describe('ExistingSecret', () => {
   it.each([
     ['a key twice', { keys: ['a', 'a'] }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected each key once."],
     ['an invalid key', { keys: ['a b'] }, "ExistingSecret at 'test/api': invalid keys \"a b\"; expected a Secret key"],
+    ['an empty keys list', { keys: [] }, "ExistingSecret at 'test/api': invalid keys []; expected at least one key: an empty list lets no workload read the Secret; leave keys out when the keys are not known."],
     ['keys that are not a list', { keys: 'a' }, "ExistingSecret at 'test/api': invalid keys \"a\"; expected a list of strings."],
     ['labels', { labels: { team: 'x' } }, "ExistingSecret at 'test/api': invalid labels {\"team\":\"x\"}; expected no labels: an ExistingSecret writes no object; label the Secret where it is made."],
   ])('refuses %s', (_title, props, message) => {

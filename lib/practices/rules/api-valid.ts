@@ -16,6 +16,7 @@ import {
 } from '../../core/validation/api';
 import { parseQuantity } from '../../core/validation/quantity';
 import { RuleContext } from '../context';
+import { apiValidExtra } from './api-valid-extra';
 import { Obj, PodSet, dig, isObject } from '../objects';
 import { isEmptySelector, LabelSelector, mapSelectorMatches, selectorMatches, selectorProblem, showSelector } from '../selector';
 
@@ -391,6 +392,7 @@ export function apiValid(ctx: RuleContext): void {
     f.check('apiVersion', obj.m.apiVersion, apiVersionProblem(obj.m.apiVersion));
     f.check('kind', obj.m.kind, kindProblem(obj.m.kind));
     checkMetadata(f, obj);
+    for (const x of apiValidExtra(obj.m)) f.say(x.field, x.message, x.fix);
     switch (obj.kind) {
       case 'ConfigMap': checkConfigData(f, obj, ['data', 'binaryData']); break;
       case 'Secret': checkConfigData(f, obj, ['data', 'stringData']); break;

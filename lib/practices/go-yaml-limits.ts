@@ -1,0 +1,159 @@
+/**
+ * Limits of Go's readers (sigs.k8s.io/yaml over go-yaml v2, encoding/json) that the `yaml`
+ * package does not have: what kubectl refuses, found in the text before it is parsed, so that
+ * `check` refuses the same input and says why.
+ */
+
+/** go-yaml v2 and encoding/json refuse collections nested deeper than this. */
+export const MAX_DEPTH = 10_000;
+/** go-yaml v2 refuses an implicit (`key:`) map key longer than this, in characters. */
+export const MAX_IMPLICIT_KEY = 1024;
+
+/**
+ * The depth of flow collections (`[`, `{`) outside quoted strings and comments, when it is
+ * more than MAX_DEPTH: a text nested that deep is refused (and would exhaust the reader).
+ */
+export function flowDepthProblem(text: string): string | undefined {
+  let depth = 0;
+  let quote = '';
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (quote !== '') {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === '\'') quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { while (i + 1 < text.length && text[i + 1] !== '\n') i++; }
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return `nests lists or maps more than ${MAX_DEPTH} deep (line ${line}), which Go's YAML and JSON readers refuse ("exceeded max depth"); refused`;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/** The number of characters (code points) of `s` from `start` to `end`. */
+function characters(s: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > start && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff)) n++;
+  }
+  return n;
+}
+
+/** Where the key of a block map entry that starts at `start` of `line` ends (its ':'), or -1. */
+function keyEnd(line: string, start: number): number {
+  const q = line[start];
+  if (q === '"' || q === '\'') {
+    for (let i = start + 1; i < line.length; i++) {
+      if (q === '"' && line[i] === '\\') { i++; continue; }
+      if (line[i] === q) {
+        if (q === '\'' && line[i + 1] === '\'') { i++; continue; }
+        const m = /^[ \t]*:(?=[ \t]|$)/.exec(line.slice(i + 1));
+        return m ? i + m[0].length : -1;
+      }
+    }
+    return -1;
+  }
+  const m = /:(?=[ \t]|$)/.exec(line.slice(start));
+  if (!m) return -1;
+  const hash = line.slice(start).search(/[ \t]#/);
+  return hash >= 0 && hash < m.index ? -1 : start + m.index;
+}
+
+/** A line whose value is a block scalar (`key: |`, `- >-`), whose content follows, indented. */
+const BLOCK_SCALAR_START = /(?:^ *(?:- +)*|:[ \t]+|-[ \t]+)[|>][-+0-9]*[ \t]*(?:#.*)?$/;
+
+/**
+ * An implicit block map key of more than MAX_IMPLICIT_KEY characters, outside block scalars
+ * and flow collections: go-yaml refuses it ("mapping values are not allowed in this context").
+ */
+export function longImplicitKeyProblem(text: string): string | undefined {
+  if (!/[^\n]{1025}/.test(text)) return undefined;
+  const lines = text.split('\n');
+  let scalarIndent = -1; // the indentation of the line that opened a block scalar, while in one
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].replace(/\r$/, '');
+    const indent = /^ */.exec(line)![0].length;
+    if (scalarIndent >= 0) {
+      if (line.trim() === '' || indent > scalarIndent) continue;
+      scalarIndent = -1;
+    }
+    // The content after the indentation and any `- ` sequence markers.
+    const start = /^ *(?:- +)*/.exec(line)![0].length;
+    const first = line[start];
+    if (BLOCK_SCALAR_START.test(line)) scalarIndent = indent;
+    if (line.length <= MAX_IMPLICIT_KEY || first === undefined || '#?[{|>%'.includes(first) || line.startsWith('---', start)) continue;
+    const end = keyEnd(line, start);
+    if (end >= 0 && characters(line, start, end) > MAX_IMPLICIT_KEY) {
+      return `has a map key of ${characters(line, start, end)} characters on line ${n + 1}, written as an implicit key (\`key: value\`); Go's YAML reader refuses implicit keys over ${MAX_IMPLICIT_KEY} characters ("mapping values are not allowed in this context"): write it as an explicit key, \`? key\` then \`: value\` on the next line`;
+    }
+  }
+  return undefined;
+}
+
+/** A UTF-16 surrogate without its partner: only an escape (`"\ud800"`) can make one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** An escape of a surrogate code point, in YAML (`\ud800`, `\U0000d800`) or JSON. */
+const SURROGATE_ESCAPE = /\\(u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+/** The path of a string (key or value) in `value` that holds a lone surrogate, or undefined. */
+export function loneSurrogateAt(text: string, value: unknown): string | undefined {
+  if (!SURROGATE_ESCAPE.test(text)) return undefined;
+  const walk = (v: unknown, at: string): string | undefined => {
+    if (typeof v === 'string') return LONE_SURROGATE.test(v) ? at : undefined;
+    if (v === null || typeof v !== 'object') return undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) { const r = walk(v[i], `${at}[${i}]`); if (r) return r; }
+      return undefined;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      const here = at === '' ? k : `${at}.${k}`;
+      if (LONE_SURROGATE.test(k)) return `${here} (the key)`;
+      const r = walk(x, here);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  return walk(value, '');
+}
+
+/**
+ * The values of a JSON stream (`{...}{...}` or one object a line, as kubectl reads it), with
+ * the line each starts on; undefined when the text is not a stream of JSON values.
+ */
+export function jsonStream(text: string): Array<{ value: unknown; line: number }> | undefined {
+  const out: Array<{ value: unknown; line: number }> = [];
+  let i = 0;
+  let line = 1;
+  const skipSpace = () => { while (i < text.length && /\s/.test(text[i])) { if (text[i] === '\n') line++; i++; } };
+  skipSpace();
+  while (i < text.length) {
+    if (text[i] !== '{' && text[i] !== '[') return undefined;
+    const start = i;
+    const startLine = line;
+    let depth = 0;
+    let inString = false;
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\n') line++;
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) { i++; break; }
+    }
+    if (depth !== 0) return undefined;
+    try {
+      out.push({ value: JSON.parse(text.slice(start, i)), line: startLine });
+    } catch {
+      return undefined;
+    }
+    skipSpace();
+  }
+  return out.length > 1 ? out : undefined;
+}
