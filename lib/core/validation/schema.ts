@@ -196,7 +196,7 @@ function intProblem(x: unknown, min: number, max: number): string | undefined {
   if (typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max) return undefined;
   const range = min === 0 ? 'a whole number of at least 0' : min === 1 ? 'a whole number of at least 1'
     : max === INT32_MAX ? 'a whole number that fits 32 bits (int32)' : 'a whole number that fits 64 bits (int64)';
-  return `${range}${yamlHint(x)}`;
+  return typeof x === 'number' ? range : `${range}${yamlHint(x)}`;
 }
 
 function enumProblem(values: readonly string[], x: string): string {
