@@ -2,7 +2,8 @@
  * `api-valid`: every object is one a Kubernetes API server accepts. The API server's own
  * validation (names, labels, annotations, keys, ports, quantities, selectors), applied to the
  * final JSON, so that Helm output, included YAML and escape-hatch patches are held to what
- * `kubectl apply` would refuse. The rules themselves live in lib/core/validation.
+ * `kubectl apply` would refuse. The rules themselves live in lib/core/validation; built-in
+ * objects are then walked against Kubernetes' OpenAPI schema (lib/core/validation/schema.ts).
  *
  * Skip annotations do not switch it off: the API server does not read them. A skip
  * annotation for `api-valid` is reported as a warning and the findings stay.
