@@ -163,7 +163,7 @@ export const RULES: readonly RuleInfo[] = [
     reason: 'raw Secrets must never be committed to git (001, 002)',
     fix: 'use an ExternalSecret, a SealedSecret or a Secret that already exists in the cluster' },
   { id: 'api-valid', group: 'api', profiles: ALL,
-    requirement: 'the object is one a Kubernetes API server accepts: names, labels, annotations, keys, ports, quantities and selectors follow the API server\'s own validation',
+    requirement: 'the object is one a Kubernetes API server accepts: names, labels, annotations, keys, ports, quantities and selectors follow the API server\'s own validation, and built-in objects match Kubernetes\' OpenAPI schema (types, known fields, required fields, enum values, bounds)',
     reason: 'a manifest the API server refuses fails the whole apply at deploy time, long after review; Helm output, included YAML and patches are not checked by the constructs',
     fix: 'change the field to a value the API server accepts (the message says what is allowed); no skip annotation or disabled rule changes what the API server refuses' },
   { id: 'override', group: 'app', profiles: ALL,

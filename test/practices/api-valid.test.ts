@@ -39,7 +39,11 @@ describe('api-valid refuses what the API server refuses', () => {
       'metadata.name: "1web" is refused by the API server; expected a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit',
     ]);
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(53) }, spec: {} };
-    expect(loose(cron)).toEqual([`metadata.name: "${'c'.repeat(53)}" is refused by the API server; expected a CronJob name of at most 52 characters (its Jobs add an 11-character suffix)`]);
+    expect(loose(cron)).toEqual([
+      `metadata.name: "${'c'.repeat(53)}" is refused by the API server; expected a CronJob name of at most 52 characters (its Jobs add an 11-character suffix)`,
+      'spec.jobTemplate: unset is refused by the API server; expected a value: CronJobSpec.jobTemplate is required',
+      'spec.schedule: unset is refused by the API server; expected a value: CronJobSpec.schedule is required',
+    ]);
     expect(loose({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop.prod' } })[0]).toMatch(/^metadata.name: "shop.prod" is refused by the API server; expected a DNS-1123 label of at most 63 characters/);
   });
 
@@ -214,7 +218,7 @@ describe('api-valid accepts the edge cases the API server accepts', () => {
       container(a).ports[0].name = 'abcdefghijklmno';
       container(a).livenessProbe.httpGet.port = 'abcdefghijklmno';
       container(a).readinessProbe.httpGet.port = 'abcdefghijklmno';
-      container(a).resources = { requests: { cpu: '100m', memory: '1e3', 'ephemeral-storage': '1.5Gi', 'nvidia.com/gpu': 1 }, limits: { memory: '1.5Gi', cpu: 2 } };
+      container(a).resources = { requests: { cpu: '100m', memory: '1e3', 'ephemeral-storage': '1.5Gi', 'nvidia.com/gpu': 1 }, limits: { memory: '1.5Gi', cpu: 2, 'nvidia.com/gpu': '1' } };
       a.service.metadata.labels.tier = '';
       a.service.metadata.annotations = { 'Example.com/Team': 'shop', 'kubernetes.io/description': 'x', a: '' };
       container(a).env = [{ name: '_relaxed.Name-ok', value: '1' }];

@@ -160,7 +160,7 @@ const CASES: { [rule: string]: Case[] } = {
   ],
   'rollout': [
     { title: 'maxUnavailable by default', mutate: (a) => { delete a.deployment.spec.strategy; }, message: /rolls out with maxUnavailable 25% \(the default\), so a deploy reduces capacity/ },
-    { title: 'maxSurge 0', mutate: (a) => { a.deployment.spec.strategy.rollingUpdate.maxSurge = 0; }, message: /rolls out with maxSurge 0/ },
+    { title: 'maxSurge 0', mutate: (a) => { Object.assign(a.deployment.spec.strategy.rollingUpdate, { maxSurge: 0, maxUnavailable: 1 }); }, message: /rolls out with maxSurge 0/ },
     { title: 'Recreate', mutate: (a) => { a.deployment.spec.strategy = { type: 'Recreate' }; }, message: /uses the Recreate strategy/ },
     { title: 'no minReadySeconds', mutate: (a) => { delete a.deployment.spec.minReadySeconds; }, message: /has no minReadySeconds/ },
     { title: 'no progressDeadlineSeconds', mutate: (a) => { delete a.deployment.spec.progressDeadlineSeconds; }, message: /has no progressDeadlineSeconds/ },

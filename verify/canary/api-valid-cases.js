@@ -7,7 +7,7 @@ const pod = (over = {}, tplLabels = { app: 'web' }) => ({ metadata: { labels: tp
 const dep = (name, spec = {}, tpl = pod()) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: { app: 'web' } }, template: tpl, ...spec } });
 const cm = (name, data = {}, meta = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...meta }, data });
 const cases = [
-    ['name Web_1', cm('Web_1')],
+  ['name Web_1', cm('Web_1')],
   ['name with dots', cm('web.config.v1')],
   ['containerPort 70000', dep('p1', {}, pod({ ports: [{ containerPort: 70000 }] }))],
   ['port named twice', dep('p2', {}, pod({ ports: [{ containerPort: 80, name: 'http' }, { containerPort: 81, name: 'http' }] }))],
@@ -57,5 +57,33 @@ const cases = [
   ['annotation value number', cm('av1', {}, { annotations: { n: 3 } })],
   ['service targetPort name 16', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's5', namespace: ns }, spec: { ports: [{ port: 80, targetPort: 'http-alternative' }] } }],
   ['dup container names init+main', dep('dc1', {}, { metadata: { labels: { app: 'web' } }, spec: { initContainers: [{ name: 'a', image: 'nginx:1' }], containers: [{ name: 'a', image: 'nginx:1' }] } })],
+// The structural check against Kubernetes' OpenAPI schema, and the rules of single definitions.
+  ['env value number', dep('t1', {}, pod({ env: [{ name: 'PORT', value: 8080 }] }))],
+  ['env value boolean', dep('t2', {}, pod({ env: [{ name: 'DEBUG', value: false }] }))],
+  ['args with a number', dep('t3', {}, pod({ args: ['--workers', 4] }))],
+  ['hostNetwork string', dep('t4', {}, { metadata: { labels: { app: 'web' } }, spec: { hostNetwork: 'yes', containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['unknown field imagePullPolicyy', dep('u1', {}, pod({ imagePullPolicyy: 'Always' }))],
+  ['unknown field containres', dep('u2', {}, { metadata: { labels: { app: 'web' } }, spec: { containres: [], containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['dnsPolicy ClusterFirstWithHost', dep('en1', {}, { metadata: { labels: { app: 'web' } }, spec: { dnsPolicy: 'ClusterFirstWithHost', containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['imagePullPolicy always', dep('en2', {}, pod({ imagePullPolicy: 'always' }))],
+  ['podManagementPolicy parallel', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'en3', namespace: ns }, spec: { podManagementPolicy: 'parallel', selector: { matchLabels: { app: 'web' } }, template: pod() } }],
+  ['concurrencyPolicy forbid', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'en4', namespace: ns }, spec: { schedule: '* * * * *', concurrencyPolicy: 'forbid', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'nginx:1' }] } } } } } }],
+  ['revisionHistoryLimit -1', dep('n1', { revisionHistoryLimit: -1 })],
+  ['minReadySeconds -1', dep('n2', { minReadySeconds: -1 })],
+  ['parallelism -1', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'n3', namespace: ns }, spec: { parallelism: -1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'a', image: 'nginx:1' }] } } } }],
+  ['value and valueFrom', dep('st1', {}, pod({ env: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }))],
+  ['fieldPath metadata.nope', dep('st2', {}, pod({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'metadata.nope' } } }] }))],
+  ['fieldPath label subscript', dep('st3', {}, pod({ env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } }] }))],
+  ['volume emptyDir and configMap', dep('st4', {}, { metadata: { labels: { app: 'web' } }, spec: { volumes: [{ name: 'v', emptyDir: {}, configMap: { name: 'c' } }], containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['toleration Exists with value', dep('st5', {}, { metadata: { labels: { app: 'web' } }, spec: { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }], containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['gpu 0.5', dep('st6', {}, pod({ resources: { requests: { 'nvidia.com/gpu': '0.5' }, limits: { 'nvidia.com/gpu': '0.5' } } }))],
+  ['gpu request without limit', dep('st7', {}, pod({ resources: { requests: { 'nvidia.com/gpu': '1' } } }))],
+  ['hpa min above max', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'st8', namespace: ns }, spec: { minReplicas: 5, maxReplicas: 3, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } }],
+  ['daemonset unavailable 0 surge 0', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'st9', namespace: ns }, spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } }, selector: { matchLabels: { app: 'web' } }, template: pod() } }],
+  ['daemonset unavailable 0 surge 1', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'st10', namespace: ns }, spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }, selector: { matchLabels: { app: 'web' } }, template: pod() } }],
+  ['networkpolicy selector Gt', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'sel1', namespace: ns }, spec: { podSelector: { matchExpressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }] } } }],
+  ['pdb selector bad key', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'sel2', namespace: ns }, spec: { maxUnavailable: 1, selector: { matchLabels: { 'bad key': 'x' } } } }],
+  ['node affinity Gt', dep('sel3', {}, { metadata: { labels: { app: 'web' } }, spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['4'] }] }] } } }, containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['int-or-string and number quantity', dep('ok1', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } } }, pod({ resources: { requests: { cpu: 0.5 } } }))],
 ];
 module.exports = { ns, cases };

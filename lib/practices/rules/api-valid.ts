@@ -2,7 +2,8 @@
  * `api-valid`: every object is one a Kubernetes API server accepts. The API server's own
  * validation (names, labels, annotations, keys, ports, quantities, selectors), applied to the
  * final JSON, so that Helm output, included YAML and escape-hatch patches are held to what
- * `kubectl apply` would refuse. The rules themselves live in lib/core/validation.
+ * `kubectl apply` would refuse. The rules themselves live in lib/core/validation; built-in
+ * objects are then walked against Kubernetes' OpenAPI schema (lib/core/validation/schema.ts).
  *
  * Skip annotations do not switch it off: the API server does not read them. A skip
  * annotation for `api-valid` is reported as a warning and the findings stay.
@@ -15,6 +16,7 @@ import {
   apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem,
 } from '../../core/validation/api';
 import { parseQuantity } from '../../core/validation/quantity';
+import { checkSchema, isBuiltinKind, SchemaFindings } from '../../core/validation/schema';
 import { RuleContext } from '../context';
 import { apiValidExtra } from './api-valid-extra';
 import { Obj, PodSet, dig, isObject } from '../objects';
@@ -28,9 +30,29 @@ export function showValue(v: unknown): string {
   return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}... (${s.length} characters)` : s;
 }
 
-/** Reports the findings of one object, each naming the field, the value and what is allowed. */
+/**
+ * Reports the findings of one object, each naming the field, the value and what is allowed.
+ * The structural check (`schema`) reports nothing at a field already reported or inside one,
+ * so that one mistake is one finding.
+ */
 class Findings {
+  private readonly fields = new Set<string>();
+  /** Findings of the structural check, after the rules of this file. */
+  public readonly schema: SchemaFindings = {
+    bad: (field, value, expected) => { if (!this.covered(field)) this.bad(field, value, expected); },
+    say: (field, message) => { if (!this.covered(field)) this.say(field, message); },
+  };
+
   constructor(private readonly ctx: RuleContext, private readonly obj: Obj) {}
+
+  /** Whether `field` or a field that holds it was reported. */
+  private covered(field: string): boolean {
+    if (this.fields.size === 0) return false;
+    for (let i = 0; i <= field.length; i++) {
+      if ((i === field.length || field[i] === '.' || field[i] === '[') && this.fields.has(field.slice(0, i))) return true;
+    }
+    return false;
+  }
 
   /** Reports `field` when `problem` (the allowed form) is set. */
   public check(field: string, value: unknown, problem: string | undefined): boolean {
@@ -40,11 +62,13 @@ class Findings {
   }
 
   public bad(field: string, value: unknown, expected: string): void {
+    this.fields.add(field);
     this.ctx.report(this.obj, `${showValue(value)} is refused by the API server; expected ${expected}`, { field });
   }
 
   /** Reports a finding whose words are not "value; expected ...". */
   public say(field: string, message: string, fix?: string): void {
+    this.fields.add(field);
     this.ctx.report(this.obj, message, { field, fix });
   }
 }
@@ -212,13 +236,18 @@ function checkResources(f: Findings, at: string, resources: unknown): void {
   }
 }
 
-function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>, names: Set<string>, list: string): void {
+/**
+ * Checks a container. In the pod template of a custom resource (`builtin` false) a field left
+ * out is not refused: its controller fills in what it writes into the pods (Knative names the
+ * containers of a Service), so only the values given are checked.
+ */
+function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>, names: Set<string>, list: string, builtin: boolean): void {
   if (!isObject(c)) { f.bad(field, c, 'a container object'); return; }
-  if (f.check(`${field}.name`, c.name, dns1123LabelProblem(c.name))) {
+  if ((builtin || c.name !== undefined) && f.check(`${field}.name`, c.name, dns1123LabelProblem(c.name))) {
     if (names.has(c.name)) f.say(`${field}.name`, `container name ${JSON.stringify(c.name)} is used twice in the pod; the API server refuses duplicate container names`);
     names.add(c.name);
   }
-  if (list !== 'ephemeralContainers' && (typeof c.image !== 'string' || c.image.trim() === '')) f.bad(`${field}.image`, c.image, 'an image reference such as "registry/app:1.4.2"');
+  if (list !== 'ephemeralContainers' && (builtin || c.image !== undefined) && (typeof c.image !== 'string' || c.image.trim() === '')) f.bad(`${field}.image`, c.image, 'an image reference such as "registry/app:1.4.2"');
   if (Array.isArray(c.ports)) {
     const portNames = new Set<string>();
     c.ports.forEach((p: any, i: number) => {
@@ -266,7 +295,7 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
   }
 }
 
-function checkPodSpec(f: Findings, p: PodSet): void {
+function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
   const spec = p.spec;
   if (p.metaField !== 'metadata') { // a Pod's own metadata is checked with every object's
     checkLabelMap(f, `${p.metaField}.labels`, dig(p.obj.m, [...p.metaField.split('.'), 'labels']));
@@ -285,13 +314,13 @@ function checkPodSpec(f: Findings, p: PodSet): void {
   // A StatefulSet's claim templates are volumes of its pods too.
   const claims = p.obj.kind === 'StatefulSet' ? p.obj.m.spec?.volumeClaimTemplates : undefined;
   if (Array.isArray(claims)) for (const c of claims) if (typeof c?.metadata?.name === 'string') volumes.add(c.metadata.name);
-  if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
+  if ((builtin || spec.containers !== undefined) && (!Array.isArray(spec.containers) || spec.containers.length === 0)) {
     f.bad(`${p.specField}.containers`, spec.containers, 'at least one container');
   }
   const names = new Set<string>();
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     if (!Array.isArray(spec[list])) continue;
-    spec[list].forEach((c: any, i: number) => checkContainer(f, `${p.specField}.${list}[${i}]`, c, volumes, names, list));
+    spec[list].forEach((c: any, i: number) => checkContainer(f, `${p.specField}.${list}[${i}]`, c, volumes, names, list, builtin));
   }
   if (spec.nodeSelector !== undefined) checkLabelMap(f, `${p.specField}.nodeSelector`, spec.nodeSelector);
   for (const name of ['priorityClassName', 'serviceAccountName']) {
@@ -330,7 +359,7 @@ function workloadSelectorProblem(p: PodSet): string | undefined {
   return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
 }
 
-function checkWorkload(f: Findings, p: PodSet): void {
+function checkWorkload(f: Findings, p: PodSet, builtin: boolean): void {
   const spec = p.obj.m.spec;
   if (p.replicated && isObject(spec) && spec.replicas !== undefined && spec.replicas !== null) {
     f.check('spec.replicas', spec.replicas, int32Problem(spec.replicas, 0) && 'a whole number from 0 to 2147483647');
@@ -342,7 +371,7 @@ function checkWorkload(f: Findings, p: PodSet): void {
     if (p.kind.selector === 'optional') checkLabelMap(f, 'spec.selector', spec.selector);
     else checkLabelMap(f, 'spec.selector.matchLabels', spec.selector.matchLabels);
   }
-  checkPodSpec(f, p);
+  checkPodSpec(f, p, builtin);
 }
 
 function checkNetworkPolicy(f: Findings, obj: Obj): void {
@@ -402,6 +431,7 @@ export function apiValid(ctx: RuleContext): void {
       default: break;
     }
     const p = ctx.index.podSetOf(obj);
-    if (p) checkWorkload(f, p);
+    if (p) checkWorkload(f, p, isBuiltinKind(obj.m.apiVersion, obj.m.kind));
+    checkSchema(obj.m, f.schema);
   }
 }
