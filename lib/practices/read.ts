@@ -370,7 +370,8 @@ export function readManifestText(text: string, source: string): ReadResult {
     }
     const meta = value.metadata;
     if (isObject(meta) && meta.name !== undefined && meta.name !== null && typeof meta.name !== 'string') {
-      problems.push(`${at}: ${value.kind} has metadata.name ${JSON.stringify(meta.name)}, ${Array.isArray(meta.name) ? 'a list' : `a ${typeof meta.name}`}, not a string; the API server refuses it: quote the name`);
+      const what = notAString(meta.name) ?? `${JSON.stringify(meta.name)}, ${Array.isArray(meta.name) ? 'a list' : `a ${typeof meta.name}`}, not a string`;
+      problems.push(`${at}: ${value.kind} has metadata.name ${what}; the API server requires a string name`);
       return;
     }
     const surrogate = loneSurrogateAt(text, value);

@@ -57,9 +57,9 @@ describe('check reads as Go reads', () => {
 
   it('says that a metadata.name is a number or a boolean, not that it is missing', () => {
     expect(read('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": 123}}').problems)
-      .toEqual(['f.yaml: ConfigMap has metadata.name 123, a number, not a string; the API server refuses it: quote the name']);
+      .toEqual(['f.yaml: ConfigMap has metadata.name the number 123 (YAML reads an unquoted number as a number; quote it); the API server requires a string name']);
     expect(read('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: true\n').problems)
-      .toEqual(['f.yaml: ConfigMap has metadata.name true, a boolean, not a string; the API server refuses it: quote the name']);
+      .toEqual(['f.yaml: ConfigMap has metadata.name the boolean true (YAML reads an unquoted yes, no, on, off, true or false as a boolean; quote it); the API server requires a string name']);
     expect(read('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "123"\n').problems).toEqual([]);
   });
 });
