@@ -47,7 +47,7 @@ describe('api-valid: what the API server refuses beyond formats', () => {
   });
 
   it('HPA minReplicas above maxReplicas, or below 1, is refused; equal bounds pass', () => {
-    expect(loose(hpa({ minReplicas: 5, maxReplicas: 3 }))).toEqual(['spec.minReplicas: minReplicas 5 is above maxReplicas 3: refused by the API server']);
+    expect(loose(hpa({ minReplicas: 5, maxReplicas: 3 }))).toEqual(['spec.minReplicas: minReplicas 5 is above maxReplicas 3; the API server refuses it']);
     expect(apiValidExtra(hpa({ minReplicas: 0, maxReplicas: 3 })).map((f) => f.message)).toEqual(['0 (a number) is refused by the API server; expected an integer of at least 1']);
     expect(apiValidExtra(hpa({ minReplicas: 1 })).map((f) => f.message)).toEqual(['unset is refused by the API server; expected an integer of at least 1']);
     expect(loose(hpa({ minReplicas: 3, maxReplicas: 3 }))).toEqual([]);

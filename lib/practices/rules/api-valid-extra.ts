@@ -81,9 +81,8 @@ function checkAutoscaler(m: any, out: ExtraFinding[]): void {
   }
   if (!isInt(max) || max < 1) {
     out.push({ field: 'spec.maxReplicas', message: `${max === undefined ? 'unset' : typed(max)} ${REFUSED}; expected an integer of at least 1` });
-  } else if (isInt(min) && min > max) {
-    out.push({ field: 'spec.minReplicas', message: `minReplicas ${min} is above maxReplicas ${max}: ${REFUSED.replace(/^is /, '')}`, fix: 'set minReplicas at most maxReplicas' });
   }
+  // minReplicas above maxReplicas: the schema's structural rules (lib/core/validation/structural.ts).
 }
 
 function checkClaimSpec(at: string, spec: unknown, out: ExtraFinding[]): void {
