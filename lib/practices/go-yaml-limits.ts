@@ -100,9 +100,18 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** An escape of a surrogate code point, in YAML (`\ud800`, `\U0000d800`) or JSON. */
 const SURROGATE_ESCAPE = /\\(u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
+/** The last text searched for a surrogate escape, and whether it has one. */
+let searched: string | undefined;
+let hasEscape = false;
+
 /** The path of a string (key or value) in `value` that holds a lone surrogate, or undefined. */
 export function loneSurrogateAt(text: string, value: unknown): string | undefined {
-  if (!SURROGATE_ESCAPE.test(text)) return undefined;
+  // Asked once per object of a text: the text is searched once, not once per object.
+  if (text !== searched) {
+    searched = text;
+    hasEscape = SURROGATE_ESCAPE.test(text);
+  }
+  if (!hasEscape) return undefined;
   const walk = (v: unknown, at: string): string | undefined => {
     if (typeof v === 'string') return LONE_SURROGATE.test(v) ? at : undefined;
     if (v === null || typeof v !== 'object') return undefined;
