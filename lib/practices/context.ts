@@ -19,6 +19,11 @@ export interface ReportOptions {
   readonly alsoSkippedBy?: readonly Obj[];
   /** A narrow exception on `obj` that covers this finding (lib/practices/exceptions.ts): counted, not reported. */
   readonly waivedBy?: Waiver;
+  /**
+   * A fact about the cluster rather than an opinion of the catalog (pods that Pod Security
+   * admission refuses): no skip annotation hides it, only a change of the objects.
+   */
+  readonly unskippable?: boolean;
 }
 
 /** Collects the violations of one check and counts what the skips hid. */
@@ -66,7 +71,8 @@ export class RuleContext {
   /** Reports a violation on `obj` unless a skip annotation with a reason suppresses it (and the rule can be switched off). */
   public report(obj: Obj, message: string, opts: ReportOptions = {}): void {
     if (!obj.subject) return;
-    for (const o of this.switchable ? [obj, ...(opts.alsoSkippedBy ?? [])] : []) {
+    const skippable = this.switchable && opts.unskippable !== true;
+    for (const o of skippable ? [obj, ...(opts.alsoSkippedBy ?? [])] : []) {
       if (skipReason(o, this.rule) !== undefined) {
         this.sink.countSuppressed(o, this.rule);
         return;
@@ -76,7 +82,7 @@ export class RuleContext {
       this.sink.countSuppressed(obj, opts.waivedBy.id);
       return;
     }
-    const emptySkip = obj.skips.has(this.rule) && this.switchable ? ' (its skip annotation has no reason, so it does not count)' : '';
+    const emptySkip = obj.skips.has(this.rule) && skippable ? ' (its skip annotation has no reason, so it does not count)' : '';
     const violation: RuleViolation = {
       rule: this.rule,
       kind: obj.kind,

@@ -407,7 +407,8 @@ describe('profiles', () => {
     const restricted = check(broken);
     const baseline = check(broken, { profile: Profile.BASELINE });
     expect(rulesOf(restricted)).toEqual(['image-pinned', 'pod-security', 'replicas-min', 'resources', 'service-account']);
-    expect(rulesOf(baseline)).toEqual(['image-pinned', 'resources']);
+    // The namespace still enforces restricted, which refuses these pods: the profile does not change admission.
+    expect(rulesOf(baseline)).toEqual(['image-pinned', 'ns-pod-security', 'resources']);
   });
 
   it('baseline still flags what Pod Security baseline forbids', () => {

@@ -2,9 +2,12 @@
  * Namespace rules: on the Namespace objects of the output and the objects in them, and
  * (ns-default-deny, ns-rbac) on every pod and every RBAC object of the app.
  */
-import { RuleContext } from '../context';
+import { RuleContext, skipReason } from '../context';
+import { POD_SECURITY } from '../exceptions';
 import { Obj, ObjectIndex, PodSet, isObject } from '../objects';
 import { isEmptySelector, selectorMatches } from '../selector';
+import { AdmissionLevel, admissionRefusals, Refusal, standardsVersion } from './admission';
+import { fixFor } from './pod-security';
 
 const PSS = 'pod-security.kubernetes.io/';
 const MODES = ['enforce', 'audit', 'warn'];
@@ -27,7 +30,55 @@ export function nsPodSecurity(ctx: RuleContext): void {
     for (const problem of problems) {
       ctx.report(ns, problem, { field: 'metadata.labels' });
     }
+    admission(ctx, ns);
   }
+}
+
+/**
+ * Part of `ns-pod-security`: what the namespace's enforced level refuses. Pod Security
+ * admission judges the pods of the namespace by its `enforce` label (a value it cannot read
+ * counts as "restricted") and `enforce-version` (missing or unreadable: the newest), and knows
+ * nothing of the catalog's skips: a workload's skip or narrow exception of `pod-security` waives
+ * the catalog's opinion, not admission. So a refusal is reported on the workload whenever rule
+ * `pod-security` does not report it itself (skipped, waived, switched off, outside the checker's
+ * profile, or not one of its checks), and no skip annotation hides it: the workload changes, or
+ * the namespace's level is lowered.
+ */
+function admission(ctx: RuleContext, ns: Obj): void {
+  const label = ns.labels[`${PSS}enforce`];
+  if (label === undefined || label === 'privileged') return;
+  const level: AdmissionLevel = label === 'baseline' ? 'baseline' : 'restricted';
+  const versionLabel = ns.labels[`${PSS}enforce-version`];
+  const version = standardsVersion(versionLabel);
+  const enforces = `namespace ${ns.name} enforces Pod Security "${level}"${label === level ? '' : ` (its label says "${label}", which admission reads as restricted)`}`
+    + (versionLabel === undefined ? ' (no enforce-version: the newest standards)' : ` (enforce-version ${versionLabel}${Number.isFinite(version) || versionLabel === 'latest' ? '' : ', unreadable: the newest standards'})`);
+  for (const p of ctx.index.selectPods(ns.name, {})) {
+    for (const r of admissionRefusals(p, level, version)) {
+      const why = catalogSilence(ctx, p, r);
+      if (why === undefined) continue;
+      const fix = r.fix ?? fixFor(r.field) ?? 'set the field as the Pod Security Standards require';
+      ctx.report(p.obj, `${enforces}, so the API server refuses ${p.obj.kind === 'Pod' ? 'the pod' : 'its pods'}: ${r.message}${why}`, {
+        field: r.field,
+        unskippable: true,
+        fix: `${fix}; or run it in a namespace that allows it, or lower the enforce level of namespace ${ns.name} (pod-security.kubernetes.io/enforce; podSecurityEnforce of an IsolatedNamespace, with a reason in its skip of ns-pod-security)`,
+      });
+    }
+  }
+}
+
+/**
+ * Why rule `pod-security` does not report a refusal on the workload itself (`''` when it does
+ * not judge that field the same way), or undefined when it does, so that a refusal is reported once.
+ */
+function catalogSilence(ctx: RuleContext, p: PodSet, r: Refusal): string | undefined {
+  if (!r.catalog) return '';
+  const off = ctx.options.disabledRules.get(POD_SECURITY);
+  if (off !== undefined) return `; rule ${POD_SECURITY} is switched off for the app ("${off}"), which does not switch admission off`;
+  const skipped = skipReason(p.obj, POD_SECURITY);
+  if (skipped !== undefined) return `; the ${p.obj.kind}'s skip of ${POD_SECURITY} ("${skipped}") waives the catalog's rule, not admission`;
+  if (r.waivedBy !== undefined) return `; its ${POD_SECURITY}.${r.waivedBy.check} exception waives the catalog's rule, not admission`;
+  if (r.level === 'restricted' && !ctx.restricted) return '; the checker\'s baseline profile does not check it, admission does';
+  return undefined;
 }
 
 function policyTypes(np: Obj): string[] {

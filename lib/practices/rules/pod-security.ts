@@ -11,23 +11,23 @@ import { RuleContext } from '../context';
 import { hostPathKey, MIN_ID, readWaivers, Waiver, Waivers } from '../exceptions';
 import { PodSet, asInt, isObject } from '../objects';
 
-const BASELINE_CAPABILITIES = new Set([
+export const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
   'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
-const SAFE_SYSCTLS = new Set([
+export const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
   'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
   'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
 ]);
-const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
-const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+export const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+export const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+export const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 
 /** Pod Security admission compares capability names exactly: `ALL`, not `all`; `NET_BIND_SERVICE`, not `CAP_NET_BIND_SERVICE`. */
 const EXACT = 'Pod Security admission compares capability names exactly (upper case, no CAP_ prefix)';
 
-function capList(x: unknown): string[] {
+export function capList(x: unknown): string[] {
   return Array.isArray(x) ? x.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))) : [];
 }
 
@@ -37,7 +37,7 @@ function nearMiss(names: string[], allowed: (n: string) => boolean): string {
   return near.length > 0 ? ` (${near.join(', ')}: ${EXACT})` : '';
 }
 
-function sc(x: any): any {
+export function sc(x: any): any {
   return isObject(x?.securityContext) ? x.securityContext : {};
 }
 
@@ -77,7 +77,7 @@ const FIXES: Array<[string, string]> = [
 ];
 
 /** The fix for a finding on `field`: what to set, from the longest matching end of the field. */
-function fixFor(field: string): string | undefined {
+export function fixFor(field: string): string | undefined {
   const plain = field.replace(/\[\d+\]/g, '');
   let best: [string, string] | undefined;
   for (const entry of FIXES) {
