@@ -75,11 +75,20 @@ export function resolveSettings(app: string, settings: EnvironmentSettings): Res
   const clusterTypo = unknownKeyProblem(cluster, CLUSTER_KEYS);
   if (clusterTypo !== undefined) failAt(where, `cluster.${clusterTypo}`, (cluster as any)[clusterTypo], `one of ${listOf(CLUSTER_KEYS)}`);
   if (cluster.server !== undefined && cluster.name !== undefined) failAt(where, 'cluster', cluster, 'either server or name, not both');
-  if (cluster.server !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(cluster.server)) {
+  if (cluster.server !== undefined && (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(cluster.server) || !parsesAsUrl(cluster.server))) {
     failAt(where, 'cluster.server', cluster.server, 'an API server URL such as "https://10.0.0.1:6443"');
   }
   if (cluster.name !== undefined && (typeof cluster.name !== 'string' || cluster.name.trim() === '')) failAt(where, 'cluster.name', cluster.name, 'a cluster name known to Argo CD');
   return { name, kubernetesVersion, registry: settings.registry?.replace(/\/+$/, ''), maps, issuer: settings.issuer, namespace, cluster };
+}
+
+/** Whether a string is a URL (host and port valid), as Argo CD reads a destination server. */
+function parsesAsUrl(v: string): boolean {
+  try {
+    return new URL(v).host !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isIssuer(v: unknown): v is ICertificateIssuer {

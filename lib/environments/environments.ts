@@ -144,9 +144,9 @@ export class Environments {
         failAt(where, 'argoCd.folder', argoCd.folder, 'a folder that is not also an environment: rename the environment or set argoCd.folder');
       }
       checkApplicationNames(this.app, resolved.map((s) => s.name));
-      checkDestinations(this.app, resolved);
       this.argoCd = argoCd;
     }
+    checkDestinations(this.app, resolved, props.argoCd !== undefined);
     const appVersion = this.appProps.defaults?.kubernetesVersion;
     this.all = resolved.map((s) => Environment._of(this.app, path.join(this.outdir, s.name), s, appVersion));
     for (const env of this.all) {
@@ -265,20 +265,48 @@ function writeUncheckedReport(outdir: string): void {
   fs.writeFileSync(path.join(outdir, REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
 }
 
+/** Argo CD's own cluster: the name and the server it gives the cluster it runs in. */
+const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
+
 /**
- * Two environments deploying to one namespace of one cluster would be two Argo CD
- * Applications managing the same objects, each pruning and reverting the other's.
+ * The cluster an environment's settings name, as a key that is equal for the same cluster, and
+ * as the error shows it; undefined when the settings name none (without Argo CD, that is
+ * whatever cluster the output is applied to).
+ *
+ * A server URL is compared as the API server reads it: scheme and host in lower case, no
+ * default port, no trailing slash. A name is compared with names only: the settings do not say
+ * which server an Argo CD cluster name stands for, except Argo CD's own `in-cluster`, which is
+ * `https://kubernetes.default.svc`, also the destination of an environment without `cluster`
+ * when Argo CD Applications are written.
  */
-function checkDestinations(app: string, all: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly cluster: { readonly server?: string; readonly name?: string } }>): void {
-  const byDestination = new Map<string, string>();
+function clusterOf(cluster: { readonly server?: string; readonly name?: string }, argoCd: boolean): { key: string; shown: string } | undefined {
+  if (cluster.name === IN_CLUSTER.name) return { key: `server ${IN_CLUSTER.server}`, shown: `cluster "${IN_CLUSTER.name}" (Argo CD's name for ${IN_CLUSTER.server})` };
+  if (cluster.name !== undefined) return { key: `name ${cluster.name}`, shown: `cluster ${show(cluster.name)}` };
+  if (cluster.server !== undefined) {
+    const url = new URL(cluster.server);
+    const key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    return { key: key === IN_CLUSTER.server ? `server ${IN_CLUSTER.server}` : `server ${key}`, shown: `server ${show(cluster.server)}` };
+  }
+  return argoCd ? { key: `server ${IN_CLUSTER.server}`, shown: `the cluster Argo CD runs in (${IN_CLUSTER.server}, the destination without cluster)` } : undefined;
+}
+
+/**
+ * Two environments deploying to one namespace of one cluster write the same objects, each
+ * overwriting the other's (and as two Argo CD Applications, pruning and reverting them in
+ * turn). Refused whenever the settings name the cluster of both (see `clusterOf`).
+ */
+function checkDestinations(app: string, all: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly cluster: { readonly server?: string; readonly name?: string } }>, argoCd: boolean): void {
+  const byDestination = new Map<string, { env: string; shown: string }>();
   for (const s of all) {
-    const cluster = s.cluster.name !== undefined ? `cluster ${show(s.cluster.name)}` : `server ${show(s.cluster.server ?? 'https://kubernetes.default.svc')}`;
-    const key = `${cluster}, namespace ${show(s.namespace)}`;
+    const cluster = clusterOf(s.cluster, argoCd);
+    if (cluster === undefined) continue;
+    const key = `${cluster.key}, namespace ${s.namespace}`;
     const other = byDestination.get(key);
     if (other !== undefined) {
+      const same = other.shown === cluster.shown ? '' : ` (${cluster.shown} is the same cluster)`;
       failAt(`Environments ${show(app)}, environment ${show(s.name)}`, 'namespace', s.namespace,
-        `a destination of its own: environment ${show(other)} deploys to ${key} too, and two Argo CD Applications would manage (prune, self-heal) the same objects; give one of them another namespace or cluster`);
+        `a destination of its own: environment ${show(other.env)} deploys to ${other.shown}, namespace ${show(s.namespace)} too${same}, and two environments in one namespace of one cluster write the same objects, each overwriting the other's${argoCd ? ' (two Argo CD Applications would prune and self-heal them in turn)' : ''}; give one of them another namespace or cluster`);
     }
-    byDestination.set(key, s.name);
+    byDestination.set(key, { env: s.name, shown: cluster.shown });
   }
 }

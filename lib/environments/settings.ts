@@ -4,7 +4,16 @@ import { ResourcePreset } from '../workloads/resources';
 
 /**
  * Where an environment is deployed: one cluster (or one cluster of a blue/green pair) and
- * its namespace. Used by the Argo CD `Application` of the environment.
+ * its namespace. Used by the Argo CD `Application` of the environment, and to refuse two
+ * environments that would deploy to one namespace of one cluster (with or without Argo CD).
+ *
+ * What counts as the same cluster: two `server` URLs that differ only in the case of the
+ * scheme and host, a default port (443, 80) or a trailing slash; two equal `name`s; and Argo
+ * CD's own cluster, `name: 'in-cluster'` or `server: 'https://kubernetes.default.svc'` (also
+ * the destination of an environment without `cluster` when Argo CD Applications are written).
+ * A `name` is compared only with names and a `server` only with servers otherwise: the
+ * settings do not say which server an Argo CD cluster name stands for, so give every
+ * environment of an app the same form.
  */
 export interface ClusterDestination {
   /**
@@ -83,8 +92,12 @@ export interface EnvironmentSettings {
    */
   readonly namespace?: string;
   /**
-   * The cluster the environment runs in, for its Argo CD Application.
-   * @default - the cluster Argo CD runs in (`https://kubernetes.default.svc`)
+   * The cluster the environment runs in, for its Argo CD Application. Two environments with
+   * the same cluster (see `ClusterDestination` for what counts as the same) and the same
+   * `namespace` are an error naming both, with or without Argo CD.
+   * @default - with `argoCd`, the cluster Argo CD runs in (`https://kubernetes.default.svc`);
+   *   without, none: the folder is applied to whatever cluster the user applies it to, and is
+   *   compared with no other environment
    */
   readonly cluster?: ClusterDestination;
 }

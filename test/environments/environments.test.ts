@@ -301,7 +301,7 @@ describe('Environments with Argo CD: destinations and names are checked before a
     expect(errorOf(make({}))).toContain('Environments "shop", environment "staging": invalid namespace "shop"; expected a destination of its own: environment "dev" deploys to cluster "nonprod", namespace "shop" too');
     expect(make({ namespace: 'shop-staging' })).not.toThrow();
     expect(make({ cluster: { name: 'prod' } })).not.toThrow();
-    // Without Argo CD there is no destination to share.
+    // Without Argo CD, environments that name no cluster name no destination to share.
     expect(() => new Environments({ app: 'shop', outdir: tmpdir(), environments: [{ name: 'dev' }, { name: 'staging' }] })).not.toThrow();
   });
 
@@ -319,6 +319,43 @@ describe('Environments with Argo CD: destinations and names are checked before a
     const envs = new Environments({ app: 'shop', outdir: path.join(repo, 'deploy', 'shop'), argoCd: { repoUrl: argoCd.repoUrl }, environments: [{ name: 'dev' }] });
     const [application] = Chart.of(envs.buildArgoCd()!.node.findChild('applications')).toJson();
     expect(application.spec.source.path).toBe('deploy/shop/dev');
+  });
+});
+
+describe('Environments: two environments never share a cluster and a namespace, with or without Argo CD', () => {
+  const argoCd = { repoUrl: 'https://github.com/acme/deploy.git', repoPath: 'deploy' };
+  const make = (a: Partial<EnvironmentSettings>, b: Partial<EnvironmentSettings>, withArgoCd = false) => () => new Environments({
+    app: 'shop', outdir: tmpdir(), ...(withArgoCd ? { argoCd } : {}), environments: [{ name: 'prod-a', ...a }, { name: 'prod-b', ...b }],
+  });
+  const WHERE = 'Environments "shop", environment "prod-b": invalid namespace "shop"; expected a destination of its own: environment "prod-a" deploys to';
+  const SAME = 'two environments in one namespace of one cluster write the same objects, each overwriting the other\'s';
+
+  it('refuses one cluster and namespace without Argo CD too', () => {
+    expect(errorOf(make({ cluster: { name: 'prod' } }, { cluster: { name: 'prod' } }))).toBe(
+      `${WHERE} cluster "prod", namespace "shop" too, and ${SAME}; give one of them another namespace or cluster.`);
+    expect(errorOf(make({ cluster: { name: 'prod' } }, { cluster: { name: 'prod' } }, true))).toBe(
+      `${WHERE} cluster "prod", namespace "shop" too, and ${SAME} (two Argo CD Applications would prune and self-heal them in turn); give one of them another namespace or cluster.`);
+    expect(make({ cluster: { name: 'prod' } }, { cluster: { name: 'prod' }, namespace: 'shop-b' })).not.toThrow();
+  });
+
+  it('compares servers as URLs: case of the host, default port and trailing slash do not make another cluster', () => {
+    expect(errorOf(make({ cluster: { server: 'https://prod.k8s.example.com' } }, { cluster: { server: 'https://Prod.K8s.example.com:443/' } }))).toBe(
+      `${WHERE} server "https://prod.k8s.example.com", namespace "shop" too (server "https://Prod.K8s.example.com:443/" is the same cluster), and ${SAME}; give one of them another namespace or cluster.`);
+    expect(make({ cluster: { server: 'https://prod.k8s.example.com' } }, { cluster: { server: 'https://prod.k8s.example.com:6443' } })).not.toThrow();
+    expect(errorOf(make({}, { cluster: { server: 'https://prod:6443:1' } }))).toContain('Environments "shop", environment "prod-b": invalid cluster.server "https://prod:6443:1"; expected an API server URL');
+  });
+
+  it('knows that Argo CD\'s in-cluster is https://kubernetes.default.svc, and the destination without cluster under Argo CD', () => {
+    expect(errorOf(make({ cluster: { name: 'in-cluster' } }, { cluster: { server: 'https://kubernetes.default.svc/' } }))).toBe(
+      `${WHERE} cluster "in-cluster" (Argo CD's name for https://kubernetes.default.svc), namespace "shop" too (server "https://kubernetes.default.svc/" is the same cluster), and ${SAME}; give one of them another namespace or cluster.`);
+    expect(errorOf(make({}, { cluster: { name: 'in-cluster' } }, true))).toBe(
+      `${WHERE} the cluster Argo CD runs in (https://kubernetes.default.svc, the destination without cluster), namespace "shop" too (cluster "in-cluster" (Argo CD's name for https://kubernetes.default.svc) is the same cluster), and ${SAME} (two Argo CD Applications would prune and self-heal them in turn); give one of them another namespace or cluster.`);
+    // Without Argo CD, an environment that names no cluster is applied wherever the user applies it.
+    expect(make({}, { cluster: { name: 'in-cluster' } })).not.toThrow();
+  });
+
+  it('compares a name only with names: the settings do not say which server an Argo CD name stands for', () => {
+    expect(make({ cluster: { name: 'prod' } }, { cluster: { server: 'https://prod.k8s.example.com' } }, true)).not.toThrow();
   });
 });
 

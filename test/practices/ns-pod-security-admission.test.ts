@@ -83,7 +83,7 @@ describe('ns-pod-security: what the enforced level refuses, whatever the workloa
   });
 
   it('without a skip, pod-security reports the finding and ns-pod-security does not repeat it', () => {
-    expect(findings((a, pod) => { pod.containers[0].securityContext.privileged = true; })).toEqual([
+    expect(findings((_a, pod) => { pod.containers[0].securityContext.privileged = true; })).toEqual([
       `pod-security ${POD}.containers[0].securityContext.privileged: container "app" is privileged`,
     ]);
   });
