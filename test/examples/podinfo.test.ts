@@ -1,14 +1,18 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Environments } from '../../lib';
+import { main } from '../../lib/cli/main';
 import { checkManifests } from '../../lib/practices/checker';
 import { ENVIRONMENTS, PODINFO, PODINFO_VERSION } from '../../examples/podinfo/podinfo';
 import { readTree, tmpdir } from '../helpers';
 
+/** The folder every environment of the example is synthesized into, once (as `dist/podinfo`). */
+const outdir = tmpdir('podinfo-');
+
 /** Every environment of the example, synthesized once: objects by environment. */
 function synthAll(): { [env: string]: any[] } {
-  const outdir = tmpdir('podinfo-');
   new Environments({
     app: 'podinfo', environments: ENVIRONMENTS, outdir,
     argoCd: { repoUrl: 'https://github.com/acme/podinfo-deploy.git', targetRevision: 'main', repoPath: 'dist/podinfo' },
@@ -39,6 +43,19 @@ describe('the podinfo example', () => {
     for (const [env, objects] of Object.entries(byEnv)) {
       expect(checkManifests(objects.map((manifest) => ({ manifest }))).violations, env).toEqual([]);
     }
+  });
+
+  it('passes `check` on its output folder with no flag: each environment is checked as its own app', () => {
+    // As `npx cdk8s-guardrails check dist` after `npm run synth`, one level up from the environments.
+    const dist = tmpdir('dist-');
+    fs.symlinkSync(outdir, path.join(dist, 'podinfo'));
+    let out = '';
+    let err = '';
+    const code = main(['check', dist], { out: (t) => { out += t; }, err: (t) => { err += t; }, stdin: () => '' });
+    expect(out).not.toContain('appears');
+    expect(out).toMatch(/^OK: \d+ objects in 5 files break no rule/m);
+    expect(err.trim().split('\n')).toHaveLength(5); // a note per folder: dev, staging, prod-a, prod-b and argocd
+    expect(code).toBe(0);
   });
 
   it('keeps the chart\'s object names and selector labels, so it takes over a Helm install in place', () => {
