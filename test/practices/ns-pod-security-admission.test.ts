@@ -86,6 +86,13 @@ describe('ns-pod-security: what the enforced level refuses, whatever the workloa
     expect(findings((_a, pod) => { pod.containers[0].securityContext.privileged = true; })).toEqual([
       `pod-security ${POD}.containers[0].securityContext.privileged: container "app" is privileged`,
     ]);
+    // A pod-level runAsNonRoot: false is refused even when every container says true, which the catalog does not judge.
+    expect(findings((_a, pod) => { pod.securityContext.runAsNonRoot = false; })).toEqual([
+      `ns-pod-security ${POD}.securityContext.runAsNonRoot: ${ENFORCES('restricted')}: the pod sets runAsNonRoot: false`,
+    ]);
+    expect(findings((_a, pod) => { pod.securityContext.runAsNonRoot = false; delete pod.containers[0].securityContext.runAsNonRoot; })).toEqual([
+      `pod-security ${POD}.containers[0].securityContext.runAsNonRoot: container "app" may run as root: runAsNonRoot is not true on the container or the pod`,
+    ]);
   });
 
   it('no skip hides it: not the workload\'s skip of ns-pod-security, not the Namespace\'s; a lower level does', () => {

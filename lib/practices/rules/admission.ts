@@ -158,7 +158,9 @@ function restricted(p: PodSet, version: number, refuse: Refuse): void {
     if (bad.length > 0) refuse('restricted', `${f}.volumes[${i}]`, `volume "${v.name}" is of type ${bad.join(', ')}`);
   });
   const windows = p.spec.os?.name === 'windows' && version >= SINCE.windowsExempt;
-  if (podSc.runAsNonRoot === false) refuse('restricted', `${f}.securityContext.runAsNonRoot`, 'the pod sets runAsNonRoot: false', { catalog: false });
+  // The catalog judges runAsNonRoot per container: it reports the containers that inherit this false.
+  const inherited = p.allContainers.some((c) => sc(c.c).runAsNonRoot !== true);
+  if (podSc.runAsNonRoot === false) refuse('restricted', `${f}.securityContext.runAsNonRoot`, 'the pod sets runAsNonRoot: false', { catalog: inherited });
   if (version >= SINCE.runAsUser && asInt(podSc.runAsUser) === 0) refuse('restricted', `${f}.securityContext.runAsUser`, 'the pod runs as root (runAsUser: 0)');
   const podNonRoot = podSc.runAsNonRoot === true;
   const podSeccomp = ['RuntimeDefault', 'Localhost'].includes(podSc.seccompProfile?.type);
