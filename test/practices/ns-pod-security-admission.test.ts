@@ -121,6 +121,22 @@ describe('ns-pod-security: what the enforced level refuses, whatever the workloa
       `ns-pod-security ${POD}.securityContext.sysctls[0]: ${ENFORCES('baseline', 'v1.27')}: the pod sets the sysctl net.ipv4.tcp_keepalive_time, which the standards of v1.27 do not count as safe`,
     ]);
     expect(own(findings(sysctl('v1.29')))).toEqual([]);
+    // The AppArmor check reads the field at every version, older ones included.
+    expect(own(findings((a, pod) => { skipAll(a); enforce(a, 'baseline', 'v1.23'); pod.securityContext.appArmorProfile = { type: 'Unconfined' }; }))).toEqual([
+      `ns-pod-security ${POD}.securityContext.appArmorProfile.type: ${ENFORCES('baseline', 'v1.23')}: the pod turns AppArmor off (appArmorProfile Unconfined)${SKIPPED}`,
+    ]);
+  });
+
+  it('unpinned, follows the workload\'s target Kubernetes version: admission applies its own standards', () => {
+    const probe = (target: string) => (a: App, pod: any) => {
+      a.namespace.metadata.labels[`${PSS}enforce-version`] = 'latest';
+      a.deployment.metadata.annotations = { 'guardrails.cdk8s.io/kubernetes-version': target };
+      pod.containers[0].readinessProbe = { httpGet: { host: '10.0.0.1', path: '/ready', port: 8080 } };
+    };
+    expect(own(findings(probe('1.33')))).toEqual([]);
+    expect(own(findings(probe('1.34')))).toEqual([
+      `ns-pod-security ${POD}.containers[0].readinessProbe.httpGet.host: namespace shop enforces Pod Security "restricted" (enforce-version latest: the standards of its target Kubernetes 1.34 (guardrails.cdk8s.io/kubernetes-version)), so the API server refuses its pods: container "app" sends its readinessProbe httpGet to host 10.0.0.1`,
+    ]);
   });
 
   it('reads labels as admission does: no version is the newest standards, a level it cannot read is restricted', () => {

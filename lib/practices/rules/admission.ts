@@ -58,7 +58,6 @@ const SINCE = {
   runAsUser: 23,
   /** Seccomp, capabilities and privilege escalation are Linux-only checks from this version on. */
   windowsExempt: 25,
-  appArmorProfile: 30,
   hostProbes: 34,
 };
 
@@ -108,7 +107,7 @@ function baseline(p: PodSet, version: number, refuse: Refuse): void {
     if (se.user) refuse('baseline', `${field}.seLinuxOptions.user`, `${name} sets the SELinux user ${se.user}`);
     if (se.role) refuse('baseline', `${field}.seLinuxOptions.role`, `${name} sets the SELinux role ${se.role}`);
     if (version >= SINCE.seccomp && s.seccompProfile?.type === 'Unconfined') refuse('baseline', `${field}.seccompProfile.type`, `${name} turns seccomp off (seccompProfile Unconfined)`);
-    if (version >= SINCE.appArmorProfile && s.appArmorProfile?.type !== undefined && !['RuntimeDefault', 'Localhost'].includes(s.appArmorProfile.type)) {
+    if (s.appArmorProfile?.type !== undefined && !['RuntimeDefault', 'Localhost'].includes(s.appArmorProfile.type)) {
       refuse('baseline', `${field}.appArmorProfile.type`, `${name} turns AppArmor off (appArmorProfile ${s.appArmorProfile.type})`);
     }
   }

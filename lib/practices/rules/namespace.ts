@@ -2,6 +2,7 @@
  * Namespace rules: on the Namespace objects of the output and the objects in them, and
  * (ns-default-deny, ns-rbac) on every pod and every RBAC object of the app.
  */
+import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
 import { RuleContext, skipReason } from '../context';
 import { POD_SECURITY } from '../exceptions';
 import { Obj, ObjectIndex, PodSet, isObject } from '../objects';
@@ -49,10 +50,15 @@ function admission(ctx: RuleContext, ns: Obj): void {
   if (label === undefined || label === 'privileged') return;
   const level: AdmissionLevel = label === 'baseline' ? 'baseline' : 'restricted';
   const versionLabel = ns.labels[`${PSS}enforce-version`];
-  const version = standardsVersion(versionLabel);
-  const enforces = `namespace ${ns.name} enforces Pod Security "${level}"${label === level ? '' : ` (its label says "${label}", which admission reads as restricted)`}`
-    + (versionLabel === undefined ? ' (no enforce-version: the newest standards)' : ` (enforce-version ${versionLabel}${Number.isFinite(version) || versionLabel === 'latest' ? '' : ', unreadable: the newest standards'})`);
+  const pinned = standardsVersion(versionLabel);
+  const levelText = `namespace ${ns.name} enforces Pod Security "${level}"${label === level ? '' : ` (its label says "${label}", which admission reads as restricted)`}`;
   for (const p of ctx.index.selectPods(ns.name, {})) {
+    // Unpinned, admission applies the standards of the cluster's own version: the workload's target, when it records one.
+    const target = Number.isFinite(pinned) ? undefined : /^1\.(\d+)$/.exec(p.obj.annotations[KUBERNETES_VERSION_ANNOTATION] ?? '');
+    const version = target ? Number(target[1]) : pinned;
+    const newest = target ? `the standards of its target Kubernetes 1.${version} (${KUBERNETES_VERSION_ANNOTATION})` : 'the newest standards';
+    const enforces = levelText + (versionLabel === undefined ? ` (no enforce-version: ${newest})`
+      : ` (enforce-version ${versionLabel}${Number.isFinite(pinned) ? '' : versionLabel === 'latest' ? (target ? `: ${newest}` : '') : `, unreadable: ${newest}`})`);
     for (const r of admissionRefusals(p, level, version)) {
       const why = catalogSilence(ctx, p, r);
       if (why === undefined) continue;
