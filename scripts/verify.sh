@@ -10,6 +10,7 @@
 #   6. verify/apiserver.test.js           etcd + kube-apiserver: dry-run, each folder as kubectl apply -f
 #                                         reads it, Pod Security, apply
 #   7. verify/api-valid.test.js           the checker's api-valid flags exactly the cases a kube-apiserver refuses
+#   8. verify/pod-security.test.js        the checker's ns-pod-security flags exactly the pods Pod Security admission refuses
 # Every stage runs even when an earlier one fails; the exit status is non-zero if any failed.
 #
 #   VERIFY_SKIP_SYNTH=1      check dist/ as it is
@@ -56,6 +57,8 @@ if [ -z "${VERIFY_SKIP_APISERVER:-}" ]; then
   node --test --test-reporter=spec verify/apiserver.test.js || failed+=(apiserver)
   stage "api-valid vs kube-apiserver"
   node --test --test-reporter=spec verify/api-valid.test.js || failed+=(api-valid)
+  stage "ns-pod-security vs Pod Security admission"
+  node --test --test-reporter=spec verify/pod-security.test.js || failed+=(pod-security)
 fi
 
 printf '\n=== verify: %ss' "$((SECONDS - started))"

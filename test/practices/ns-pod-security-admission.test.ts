@@ -127,6 +127,21 @@ describe('ns-pod-security: what the enforced level refuses, whatever the workloa
     ]);
   });
 
+  it('applies no standards newer than the workload\'s target Kubernetes version, as admission applies none newer than its own', () => {
+    const probe = (version: string, target: string) => (a: App, pod: any) => {
+      a.namespace.metadata.labels[`${PSS}enforce-version`] = version;
+      a.deployment.metadata.annotations = { 'guardrails.cdk8s.io/kubernetes-version': target };
+      pod.containers[0].readinessProbe = { httpGet: { host: '10.0.0.1', path: '/ready', port: 8080 } };
+    };
+    expect(own(findings(probe('v1.34', '1.30')))).toEqual([]);
+    expect(own(findings(probe('v1.34', '1.35')))).toEqual([
+      `ns-pod-security ${POD}.containers[0].readinessProbe.httpGet.host: ${ENFORCES('restricted', 'v1.34')}: container "app" sends its readinessProbe httpGet to host 10.0.0.1`,
+    ]);
+    expect(own(findings(probe('v1.35', '1.34')))).toEqual([
+      `ns-pod-security ${POD}.containers[0].readinessProbe.httpGet.host: namespace shop enforces Pod Security "restricted" (enforce-version v1.35, above the standards of its target Kubernetes 1.34 (guardrails.cdk8s.io/kubernetes-version), which apply), so the API server refuses its pods: container "app" sends its readinessProbe httpGet to host 10.0.0.1`,
+    ]);
+  });
+
   it('unpinned, follows the workload\'s target Kubernetes version: admission applies its own standards', () => {
     const probe = (target: string) => (a: App, pod: any) => {
       a.namespace.metadata.labels[`${PSS}enforce-version`] = 'latest';

@@ -53,12 +53,15 @@ function admission(ctx: RuleContext, ns: Obj): void {
   const pinned = standardsVersion(versionLabel);
   const levelText = `namespace ${ns.name} enforces Pod Security "${level}"${label === level ? '' : ` (its label says "${label}", which admission reads as restricted)`}`;
   for (const p of ctx.index.selectPods(ns.name, {})) {
-    // Unpinned, admission applies the standards of the cluster's own version: the workload's target, when it records one.
-    const target = Number.isFinite(pinned) ? undefined : /^1\.(\d+)$/.exec(p.obj.annotations[KUBERNETES_VERSION_ANNOTATION] ?? '');
-    const version = target ? Number(target[1]) : pinned;
-    const newest = target ? `the standards of its target Kubernetes 1.${version} (${KUBERNETES_VERSION_ANNOTATION})` : 'the newest standards';
+    // Admission applies no standards newer than the cluster's own version (unpinned, exactly
+    // those): the workload's target Kubernetes version, when it records one.
+    const recorded = /^1\.(\d+)$/.exec(p.obj.annotations[KUBERNETES_VERSION_ANNOTATION] ?? '');
+    const target = recorded && Number(recorded[1]) < pinned ? Number(recorded[1]) : undefined;
+    const version = target ?? pinned;
+    const newest = target !== undefined ? `the standards of its target Kubernetes 1.${target} (${KUBERNETES_VERSION_ANNOTATION})` : 'the newest standards';
     const enforces = levelText + (versionLabel === undefined ? ` (no enforce-version: ${newest})`
-      : ` (enforce-version ${versionLabel}${Number.isFinite(pinned) ? '' : versionLabel === 'latest' ? (target ? `: ${newest}` : '') : `, unreadable: ${newest}`})`);
+      : ` (enforce-version ${versionLabel}${Number.isFinite(pinned) ? (target !== undefined ? `, above ${newest}, which apply` : '')
+        : versionLabel === 'latest' ? (target !== undefined ? `: ${newest}` : '') : `, unreadable: ${newest}`})`);
     for (const r of admissionRefusals(p, level, version)) {
       const why = catalogSilence(ctx, p, r);
       if (why === undefined) continue;
