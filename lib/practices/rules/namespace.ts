@@ -38,7 +38,9 @@ export function nsPodSecurity(ctx: RuleContext): void {
 /**
  * Part of `ns-pod-security`: what the namespace's enforced level refuses. Pod Security
  * admission judges the pods of the namespace by its `enforce` label (a value it cannot read
- * counts as "restricted") and `enforce-version` (missing or unreadable: the newest), and knows
+ * counts as "restricted") and `enforce-version` (missing or unreadable: the newest; never newer
+ * than the cluster, whose version is the workload's target Kubernetes version when it records
+ * one), and knows
  * nothing of the catalog's skips: a workload's skip or narrow exception of `pod-security` waives
  * the catalog's opinion, not admission. So a refusal is reported on the workload whenever rule
  * `pod-security` does not report it itself (skipped, waived, switched off, outside the checker's
