@@ -143,6 +143,20 @@ describe('GuardrailsDefaults errors', () => {
     expect(errorOf(() => GuardrailsDefaults.set(chart, { allowedRegistries: ['https://ghcr.io'] }))).toContain('GuardrailsDefaults at \'c\': invalid allowedRegistries[0] "https://ghcr.io"');
   });
 
+  it('refuses, naming the defaults and their scope, a value every workload would refuse (not a workload prop the user never set)', () => {
+    const chart = () => new Chart(new GuardrailsApp({ outdir: Testing.app().outdir }), 'c');
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { allowedRegistries: [] })))
+      .toBe('GuardrailsDefaults at \'c\': invalid allowedRegistries []; expected at least one registry, such as [\'ghcr.io/acme\'] (rule image-registry); leave allowedRegistries out to allow any registry.');
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { architecture: 'x86_64' })))
+      .toBe('GuardrailsDefaults at \'c\': invalid architecture "x86_64"; expected a GOARCH name such as "amd64" or "arm64".');
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { priorityClassName: 'High' }))).toMatch(/^GuardrailsDefaults at 'c': invalid priorityClassName "High"; expected /);
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { partOf: 'a b' }))).toMatch(/^GuardrailsDefaults at 'c': invalid partOf "a b"; expected /);
+    const ok = chart();
+    GuardrailsDefaults.set(ok, { allowedRegistries: ['ghcr.io/acme'], architecture: 'arm64', priorityClassName: 'high', partOf: 'shop' });
+    const w = new SafeDeployment(ok, 'w', { image: 'ghcr.io/acme/w:1.0.0', port: 8080 });
+    expect(w.deployment.toJson().spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+  });
+
   it('refuses a second call on one scope, and a call after constructs exist below it', () => {
     const chart = new Chart(new GuardrailsApp({ outdir: Testing.app().outdir }), 'c');
     GuardrailsDefaults.set(chart, { partOf: 'shop' });
