@@ -186,9 +186,9 @@ export class Environment {
 
   /**
    * Registries the environment's images may come from (rule `image-registry`): `[registry]`,
-   * or undefined when the environment names none, so that a workload given it falls back to
-   * its own default (any registry, or the app's `allowedRegistries` default). Give it to a
-   * workload's `allowedRegistries`.
+   * or undefined when the environment names none. It is already the default
+   * `allowedRegistries` of the environment's workloads (unless `appProps.defaults` gives
+   * one); give it to a workload's `allowedRegistries` to say so on the workload.
    */
   public get allowedRegistries(): string[] | undefined {
     return this.registry === undefined ? undefined : [this.registry];

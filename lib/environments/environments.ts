@@ -38,7 +38,8 @@ export interface EnvironmentsProps {
   readonly environments: EnvironmentSettings[];
   /**
    * The folder that holds one folder per environment.
-   * Two apps may not share an environment folder: an error names both.
+   * Two `Environments` of one program may not share a folder, nor write inside one
+   * another's: `synth()` refuses it, naming both.
    * @default - `<$CDK8S_OUTDIR or dist>/<app>`, so the environments are `dist/<app>/<environment>/`
    */
   readonly outdir?: string;
@@ -71,7 +72,9 @@ export interface EnvironmentsProps {
   readonly enforceOptions?: GuardrailsOptions;
   /**
    * Print nothing. Otherwise `synth()` prints to stderr, for each environment, the folder
-   * and files written, the objects by kind and the rules suppressed with their reasons.
+   * and files written, the objects by kind and the rules suppressed with their reasons, the
+   * objects they are on and the violations they hide, and a warning for a skip that hides
+   * no violation.
    * @default false
    */
   readonly quiet?: boolean;
@@ -96,13 +99,14 @@ function within(inner: string, outer: string): boolean {
 /**
  * One app definition, every environment (rule `environments`): the typed settings of each
  * environment (dev, staging, prod, or the clusters of a blue/green pair such as prod-a and
- * prod-b) are checked together when this is constructed, then `synth()` builds and
- * synthesizes each environment into `<outdir>/<environment>/`, and optionally an Argo CD
- * Application per environment into `<outdir>/argocd/`.
+ * prod-b) are checked together when this is constructed, then `synth()` builds and checks
+ * every environment, and only when all passed writes each into `<outdir>/<environment>/`,
+ * and optionally an Argo CD Application per environment into `<outdir>/argocd/`.
  *
  * Errors name the environment and the key: a misspelt or missing key in one environment
- * (every environment declares the same keys), a bad value, or a definition that reads a key
- * no environment declares.
+ * (every environment declares the same keys and gives the same one-value settings), a bad
+ * value, or a definition that reads a key no environment declares. Every error of building
+ * or checking an environment names the environment.
  */
 export class Environments {
   /** Name of the app. */
