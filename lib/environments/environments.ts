@@ -222,6 +222,7 @@ export class Environments {
     for (const t of targets) this.named(t.what, () => checkOutdir(t.folder));
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${this.app}-`));
     const summaries: string[] = [];
+    const skips = new Map<string, SkipGroup>();
     try {
       const staged: Array<[string, string]> = [];
       for (const env of this.all) {
@@ -230,7 +231,7 @@ export class Environments {
         this.named(`environment ${show(env.name)}`, () => app.synth());
         this.finish(stage);
         staged.push([stage, env.outdir]);
-        summaries.push(synthSummary(`${this.app}/${env.name}`, stage, env.outdir, this.enforce));
+        summaries.push(synthSummary(`${this.app}/${env.name}`, stage, env.outdir, this.enforce, skips));
       }
       if (this.argoCd !== undefined) {
         const folder = path.join(this.outdir, this.argoCd.folder);
@@ -238,8 +239,9 @@ export class Environments {
         this.named('the Argo CD Applications', () => this.buildArgoCdAt(stage).synth());
         this.finish(stage);
         staged.push([stage, folder]);
-        summaries.push(synthSummary(`${this.app}/${this.argoCd.folder}`, stage, folder, this.enforce));
+        summaries.push(synthSummary(`${this.app}/${this.argoCd.folder}`, stage, folder, this.enforce, skips));
       }
+      summaries.push(unusedSkips(this.app, skips));
       // Every environment built and checked: only now is anything written.
       for (const [stage, folder] of staged) copyInto(stage, folder);
     } finally {
@@ -324,17 +326,24 @@ function copyInto(stage: string, folder: string): void {
   }
 }
 
+/** The skips of one rule with one reason, over the environments: the objects, and the violations hidden. */
+interface SkipGroup {
+  readonly what: string;
+  readonly wholeApp: boolean;
+  readonly objects: Set<string>;
+  hidden: number;
+}
+
 /**
  * What a synthesis wrote, in a few lines: the files, the objects by kind, and the rules
  * suppressed with their reasons (from the report), counted in objects, with the violations
- * they hide; a skip that hides nothing is a warning, since it no longer does anything.
- * `stage` is where the files are, `folder` where they are written.
+ * they hide. `stage` is where the files are, `folder` where they are written. The skips are
+ * also added to `skips`, across environments, for `unusedSkips`.
  *
  *     shop/dev: 2 files in dist/shop/dev: Deployment 1, Service 1 (checked)
  *       suppressed: replicas-min (one replica in dev) on 1 object, hiding 1 violation
- *       warning: skip metrics (no Prometheus) on 2 objects hides no violation: nothing there breaks the rule; remove the skip
  */
-function synthSummary(label: string, stage: string, folder: string, enforced: boolean): string {
+function synthSummary(label: string, stage: string, folder: string, enforced: boolean, skips: Map<string, SkipGroup>): string {
   const files = manifestFiles(stage);
   const kinds = new Map<string, number>();
   for (const f of files) {
@@ -342,22 +351,41 @@ function synthSummary(label: string, stage: string, folder: string, enforced: bo
   }
   const objects = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
   let out = `${label}: ${plural(files.length, 'file')} in ${folder}: ${objects || 'no object'} (${enforced ? 'checked' : 'not checked: enforce is false'})\n`;
-  let report: { suppressions?: Array<{ rule: string; reason: string; kind?: string; scope?: string; suppressed?: number }> } = {};
+  let report: { suppressions?: Array<{ rule: string; reason: string; kind?: string; namespace?: string; name?: string; scope?: string; suppressed?: number }> } = {};
   try { report = JSON.parse(fs.readFileSync(path.join(stage, REPORT_FILE), 'utf8')); } catch { /* no report: nothing suppressed */ }
-  const groups = new Map<string, { what: string; objects: number; hidden: number }>();
-  for (const s of report.suppressions ?? []) {
-    const what = `${s.rule}${s.scope !== undefined ? ` (${s.scope})` : ''} (${s.reason})`;
-    const key = `${s.kind === undefined ? 'app' : 'obj'} ${what}`;
-    const g = groups.get(key) ?? { what, objects: 0, hidden: 0 };
-    if (s.kind !== undefined) g.objects++;
-    g.hidden += s.suppressed ?? 0;
-    groups.set(key, g);
+  const here = new Map<string, SkipGroup>();
+  for (const x of report.suppressions ?? []) {
+    const what = `${x.rule}${x.scope !== undefined ? ` (${x.scope})` : ''} (${x.reason})`;
+    const wholeApp = x.kind === undefined;
+    const key = `${wholeApp ? 'app' : 'obj'} ${what}`;
+    const object = wholeApp ? '' : `${x.kind} ${x.namespace ?? ''}/${x.name}`;
+    for (const groups of [here, skips]) {
+      const g = groups.get(key) ?? { what, wholeApp, objects: new Set<string>(), hidden: 0 };
+      if (!wholeApp) g.objects.add(object);
+      g.hidden += x.suppressed ?? 0;
+      groups.set(key, g);
+    }
   }
-  for (const [key, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const on = key.startsWith('app ') ? 'for the whole app' : `on ${plural(g.objects, 'object')}`;
-    out += g.hidden > 0
-      ? `  suppressed: ${g.what} ${on}, hiding ${plural(g.hidden, 'violation')}\n`
-      : `  warning: skip ${g.what} ${on} hides no violation: nothing there breaks the rule; remove the skip\n`;
+  for (const [, g] of [...here].sort(([a], [b]) => a.localeCompare(b))) {
+    out += `  suppressed: ${g.what} ${on(g)}, hiding ${plural(g.hidden, 'violation')}\n`;
+  }
+  return out;
+}
+
+const on = (g: SkipGroup): string => g.wholeApp ? 'for the whole app' : `on ${plural(g.objects.size, 'object')}`;
+
+/**
+ * A warning for each skip that hid no violation in any environment: it no longer does
+ * anything (or never did), and would hide a later violation nobody reviewed. One that hides
+ * a violation in one environment only (one replica in dev) is in use.
+ */
+function unusedSkips(app: string, skips: ReadonlyMap<string, SkipGroup>): string {
+  let out = '';
+  for (const [, g] of [...skips].sort(([a], [b]) => a.localeCompare(b))) {
+    if (g.hidden > 0) continue;
+    out += g.wholeApp
+      ? `${app}: warning: ${g.what} is switched off for the whole app (disabledRules) but hides no violation in any environment: nothing breaks the rule; remove it from disabledRules\n`
+      : `${app}: warning: skip ${g.what} ${on(g)} hides no violation in any environment: nothing there breaks the rule; remove the skip\n`;
   }
   return out;
 }

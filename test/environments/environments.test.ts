@@ -477,8 +477,33 @@ describe('Environments.synth says what it wrote', () => {
         },
       });
       expect(spy.mock.calls.map((c) => String(c[0])).join('')).toBe(`api/dev: 1 file in ${path.join(outdir, 'dev')}: ConfigMap 2 (checked)\n`
-        + '  warning: skip image-pinned (pinned by the deploy tool) on 2 objects hides no violation: nothing there breaks the rule; remove the skip\n'
-        + '  suppressed: labels (labelled by the deploy tool) on 2 objects, hiding 2 violations\n');
+        + '  suppressed: image-pinned (pinned by the deploy tool) on 2 objects, hiding 0 violations\n'
+        + '  suppressed: labels (labelled by the deploy tool) on 2 objects, hiding 2 violations\n'
+        + 'api: warning: skip image-pinned (pinned by the deploy tool) on 2 objects hides no violation in any environment: nothing there breaks the rule; remove the skip\n');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('does not warn of a skip that hides a violation in one environment only; warns of disabledRules that hide nothing anywhere', () => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outdir = tmpdir();
+    try {
+      new Environments({
+        app: 'api', outdir, environments: [{ name: 'dev', replicas: { w: 1 } }, { name: 'prod', replicas: { w: 3 } }],
+        enforceOptions: { disabledRules: { 'image-pinned': 'pinned by the deploy tool' } },
+      }).synth({
+        define: (a: Construct, env: Environment) => {
+          new SafeDeployment(new Chart(a, 'c', { namespace: 'api' }), 'w', {
+            image: 'ghcr.io/a/w:1.0.0', port: 8080, replicas: env.replicas('w'), skip: { 'replicas-min': 'one replica is enough here' },
+          });
+        },
+      });
+      const text = spy.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toContain('  suppressed: replicas-min (one replica is enough here) on 1 object, hiding 1 violation\n');
+      expect(text).toContain('  suppressed: replicas-min (one replica is enough here) on 1 object, hiding 0 violations\n');
+      expect(text).not.toContain('warning: skip replicas-min');
+      expect(text).toContain('api: warning: image-pinned (pinned by the deploy tool) is switched off for the whole app (disabledRules) but hides no violation in any environment: nothing breaks the rule; remove it from disabledRules\n');
     } finally {
       spy.mockRestore();
     }
