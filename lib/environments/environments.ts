@@ -289,7 +289,12 @@ export class Environments {
       return fn();
     } catch (e) {
       const prefix = `Environments ${show(this.app)}, ${what}: `;
-      if (e instanceof Error && !e.message.startsWith(prefix)) e.message = prefix + e.message;
+      if (e instanceof Error && !e.message.startsWith(prefix)) {
+        const head = `${e.name}: ${e.message}`;
+        e.message = prefix + e.message;
+        // The stack, if it was read already, starts with the old message: what Node prints.
+        if (typeof e.stack === 'string' && e.stack.startsWith(head)) e.stack = `${e.name}: ${e.message}${e.stack.slice(head.length)}`;
+      }
       throw e;
     }
   }

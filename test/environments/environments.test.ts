@@ -356,6 +356,11 @@ describe('Environments: an error in one environment names it, and nothing is wri
     expect(errorOf(() => envs.synth({ define: (a, env) => { deployment(a, env); if (env.name === 'prod') env.replicas('web'); } })))
       .toBe('Environments "v", environment "prod": invalid replicas.web (undefined); expected one of the declared keys "w": fix the spelling, or add "web" to the replicas of every environment.');
     expect(errorOf(() => envs.buildApp('dev', { define: () => { throw new Error('no such chart'); } }))).toBe('Environments "v", environment "dev": no such chart');
+    // What Node prints of an uncaught error is its stack, which may have been read before.
+    const read = () => { const e = new TypeError('no such chart'); void e.stack; throw e; };
+    let stack = '';
+    try { envs.buildApp('dev', { define: read }); } catch (e) { stack = (e as Error).stack!; }
+    expect(stack.split('\n')[0]).toBe('TypeError: Environments "v", environment "dev": no such chart');
     expect(fs.readdirSync(outdir)).toEqual([]);
     envs.synth({ define: (a, env) => { deployment(a, env); } });
     expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
