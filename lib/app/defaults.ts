@@ -2,10 +2,13 @@ import { IConstruct } from 'constructs';
 import { firstReader, hasScopeDefaults, inheritedAt, ScopeDefaults, setScopeDefaults } from '../core/defaults';
 import { fail } from '../core/errors';
 import { checkProps } from '../core/shapes';
+import { checkDnsSubdomain, checkNonEmptyLabelValue } from '../core/validate';
 import { ICertificateIssuer } from '../ingress/certificate-issuer';
 import { IngressController } from '../ingress/ingress-controller';
 import { WORKLOAD_DEFAULT_KEYS } from '../pods/defaults';
 import { MetricsOptions } from '../pods/props';
+import { resolveNodeSelector } from '../pods/scheduling';
+import { checkAllowedRegistries } from '../pods/security';
 import { KubernetesVersion } from '../pods/version';
 import { findRule, RULES } from '../practices/catalog';
 import { resolveOptions } from '../practices/options';
@@ -138,6 +141,12 @@ export class GuardrailsDefaults {
     for (const prop of ['architecture', 'partOf', 'priorityClassName'] as const) {
       if (d[prop] !== undefined && (typeof d[prop] !== 'string' || d[prop] === '')) fail(scope, KIND, prop, d[prop], 'a non-empty string');
     }
+    // What a workload would refuse is refused here, naming the defaults and their scope
+    // rather than a workload whose props never held the value.
+    checkAllowedRegistries(scope, KIND, d.allowedRegistries);
+    if (d.architecture !== undefined) resolveNodeSelector(scope, KIND, undefined, d.architecture);
+    if (d.partOf !== undefined) checkNonEmptyLabelValue(scope, KIND, 'partOf', d.partOf);
+    if (d.priorityClassName !== undefined) checkDnsSubdomain(scope, KIND, 'priorityClassName', d.priorityClassName);
     if (d.metrics !== undefined && (d.metrics === null || typeof d.metrics !== 'object' || Array.isArray(d.metrics))) {
       fail(scope, KIND, 'metrics', d.metrics, 'MetricsOptions such as { method: ScrapeMethod.SERVICE_MONITOR }; to switch scraping off, skip: { metrics: \'<reason>\' }');
     }

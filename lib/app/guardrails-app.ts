@@ -5,7 +5,9 @@ import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
 import { fileExtensionError, REPORT_FILE } from '../core/files';
 import { allConstructs, checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
+import { hasScopeDefaults, inheritedAt } from '../core/defaults';
 import { checkPropsAt } from '../core/shapes';
+import { RULE_IDS } from '../practices/catalog';
 import { GuardrailsDefaults, GuardrailsDefaultsProps } from './defaults';
 import { ManifestYaml } from './manifest-yaml';
 
@@ -196,8 +198,31 @@ function validate(app: App, cache: SubtreeCache): void {
     for (const error of child.node.validate()) errors.push(child.node.path === '' ? error : `[${child.node.path}] ${error}`);
   }
   if (errors.length > 0) {
-    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    throw new Error(`Validation failed with the following errors:\n  ${[...errors, ...defaultSkipNotes(app, cache, errors)].join('\n  ')}`);
   }
+}
+
+/**
+ * A rule that the defaults of a scope skip (`GuardrailsDefaults` `skip`) and that an object
+ * under that scope still breaks: the object was not made by a construct of the library, which
+ * is all such a default reaches. One note per scope and rule says how to switch it off for
+ * every object, so that the error does not read as the default being ignored.
+ */
+function defaultSkipNotes(app: App, cache: SubtreeCache, errors: readonly string[]): string[] {
+  const notes: string[] = [];
+  const lines = errors.flatMap((e) => e.split('\n')).map((l) => l.trim().replace(/^\[[^\]]*\] /, ''));
+  for (const scope of cache.findAll(app).filter(hasScopeDefaults)) {
+    const at = scope.node.path;
+    for (const [rule, reason] of Object.entries(inheritedAt([scope], [], RULE_IDS).skip)) {
+      const hit = lines.find((l) => l.startsWith(`${rule}: `) && (at === '' || l.includes(` at ${at}/`)));
+      if (hit === undefined) continue;
+      const object = hit.slice(rule.length + 2).split(' at ')[0];
+      notes.push(`note: ${rule} is skipped by the defaults of ${at === '' ? 'the app' : `'${at}'`} (skip.${rule}: ${JSON.stringify(reason)}), `
+        + `which reach the constructs of the library only, and ${object} was made otherwise (Include, Helm, ApiObject): switch the rule off for every object with `
+        + `Guardrails.enforce(scope, { disabledRules: { '${rule}': '<reason>' } }) (for Environments, enforceOptions.disabledRules), or on the object with Guardrails.skip(object, '${rule}', '<reason>')`);
+    }
+  }
+  return notes;
 }
 
 function dependencies(app: App, cache: SubtreeCache): Array<{ source: IConstruct; target: IConstruct }> {

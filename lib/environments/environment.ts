@@ -14,6 +14,18 @@ const SETTINGS_KEYS: readonly string[] = [
 ];
 const CLUSTER_KEYS: readonly string[] = ['server', 'name'];
 
+/**
+ * The settings that are one value per environment, and how to state the library's default
+ * explicitly in an environment that means it.
+ */
+const SCALAR_SETTINGS: ReadonlyArray<{ readonly key: 'kubernetesVersion' | 'registry' | 'issuer' | 'namespace' | 'cluster'; readonly explicit: (app: string) => string }> = [
+  { key: 'kubernetesVersion', explicit: () => 'KubernetesVersion.DEFAULT for the library default, or appProps.defaults.kubernetesVersion for every environment that sets none' },
+  { key: 'registry', explicit: () => '"docker.io" for Docker Hub' },
+  { key: 'issuer', explicit: () => 'IssuerReference.clusterIssuer("letsencrypt-prod") for TlsIngress\'s default' },
+  { key: 'namespace', explicit: (app) => `${show(app)}, the app name, for the default` },
+  { key: 'cluster', explicit: () => '{ server: "https://kubernetes.default.svc" } for the cluster Argo CD runs in' },
+];
+
 /** Where errors about one environment's settings point: `Environments "shop", environment "dev"`. */
 export function settingsWhere(app: string, environment: unknown): string {
   return `Environments ${show(app)}, environment ${show(environment)}`;
@@ -29,6 +41,8 @@ interface ResolvedSettings {
   readonly issuer?: ICertificateIssuer;
   readonly namespace: string;
   readonly cluster: ClusterDestination;
+  /** The one-value settings the environment gives itself (not defaulted). */
+  readonly declared: ReadonlySet<string>;
 }
 
 function checkMap<T>(where: string, prop: Keyed, map: { [key: string]: T } | undefined, problem: (v: unknown) => string | undefined): Map<string, T> {
@@ -79,7 +93,8 @@ export function resolveSettings(app: string, settings: EnvironmentSettings): Res
     failAt(where, 'cluster.server', cluster.server, 'an API server URL such as "https://10.0.0.1:6443"');
   }
   if (cluster.name !== undefined && (typeof cluster.name !== 'string' || cluster.name.trim() === '')) failAt(where, 'cluster.name', cluster.name, 'a cluster name known to Argo CD');
-  return { name, kubernetesVersion, registry: settings.registry?.replace(/\/+$/, ''), maps, issuer: settings.issuer, namespace, cluster };
+  const declared = new Set(SCALAR_SETTINGS.map((x) => x.key).filter((k) => settings[k] !== undefined));
+  return { name, kubernetesVersion, registry: settings.registry?.replace(/\/+$/, ''), maps, issuer: settings.issuer, namespace, cluster, declared };
 }
 
 /** Whether a string is a URL (host and port valid), as Argo CD reads a destination server. */
@@ -111,6 +126,25 @@ export function checkSameKeys(app: string, all: readonly ResolvedSettings[]): vo
           `a value, as environment${owners.length > 1 ? 's' : ''} ${listOf(owners)} declare${owners.length > 1 ? '' : 's'} it: every environment declares the same ${prop} keys, so add it here or fix its spelling there`);
       }
     }
+  }
+}
+
+
+/**
+ * A setting that some environments set and others do not would fall back, in those, to a
+ * default nobody chose (an image from Docker Hub, another issuer, Kubernetes 1.27): it is set
+ * in every environment or in none, else an error names the environment and the key.
+ * `kubernetesVersion` may be left out where the app gives one (`appVersionSet`).
+ */
+export function checkSameSettings(app: string, all: readonly ResolvedSettings[], appVersionSet: boolean): void {
+  for (const { key, explicit } of SCALAR_SETTINGS) {
+    if (key === 'kubernetesVersion' && appVersionSet) continue;
+    const owners = all.filter((s) => s.declared.has(key)).map((s) => s.name);
+    if (owners.length === 0) continue;
+    const missing = all.find((s) => !s.declared.has(key));
+    if (missing === undefined) continue;
+    failAt(settingsWhere(app, missing.name), key, undefined,
+      `a value, as environment${owners.length > 1 ? 's' : ''} ${listOf(owners)} set${owners.length > 1 ? '' : 's'} it: a setting is given in every environment or in none, so that no environment falls back to a default silently; set it here (e.g. ${explicit(app)}), or remove it from the others`);
   }
 }
 
@@ -161,9 +195,9 @@ export class Environment {
 
   /**
    * Registries the environment's images may come from (rule `image-registry`): `[registry]`,
-   * or undefined when the environment names none, so that a workload given it falls back to
-   * its own default (any registry, or the app's `allowedRegistries` default). Give it to a
-   * workload's `allowedRegistries`.
+   * or undefined when the environment names none. It is already the default
+   * `allowedRegistries` of the environment's workloads (unless `appProps.defaults` gives
+   * one); give it to a workload's `allowedRegistries` to say so on the workload.
    */
   public get allowedRegistries(): string[] | undefined {
     return this.registry === undefined ? undefined : [this.registry];

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, show } from '../core/errors';
+import { checkOutdir } from '../core/synthesis';
 import { checkAt, dns1123LabelProblem, listOf, unknownKeyProblem } from '../core/validate';
 import { GuardrailsApp, GuardrailsAppProps } from '../app/guardrails-app';
 import { KubernetesVersion } from '../pods/version';
@@ -9,7 +12,7 @@ import { Guardrails } from '../practices/guardrails';
 import { REPORT_FILE } from '../practices/model';
 import { GuardrailsOptions } from '../practices/types';
 import { ArgoCdOptions, checkApplicationNames, repoPathOf, ResolvedArgoCd, resolveArgoCd, writeApplications } from './argo-cd';
-import { checkSameKeys, Environment, resolveSettings } from './environment';
+import { checkSameKeys, checkSameSettings, Environment, resolveSettings } from './environment';
 import { EnvironmentSettings } from './settings';
 
 /**
@@ -20,7 +23,8 @@ import { EnvironmentSettings } from './settings';
 export interface IEnvironmentDefinition {
   /**
    * Adds the app's charts and constructs to `app` for `environment`.
-   * @param app the environment's app, writing to `environment.outdir`
+   * @param app the environment's app; `synth()` writes its files to `environment.outdir`
+   *   once every environment has been built and checked
    * @param environment the environment's checked settings
    */
   define(app: Construct, environment: Environment): void;
@@ -34,14 +38,18 @@ export interface EnvironmentsProps {
   readonly environments: EnvironmentSettings[];
   /**
    * The folder that holds one folder per environment.
-   * Two apps may not share an environment folder: an error names both.
+   * Two `Environments` of one program may not share a folder, nor write inside one
+   * another's: `synth()` refuses it, naming both.
    * @default - `<$CDK8S_OUTDIR or dist>/<app>`, so the environments are `dist/<app>/<environment>/`
    */
   readonly outdir?: string;
   /**
    * Properties of each environment's GuardrailsApp (`outdir` is the environment's folder
    * and cannot be set here). `defaults.kubernetesVersion` is the version of the environments
-   * that do not set `kubernetesVersion`. The construct metadata file (`construct-metadata.json`)
+   * that do not set `kubernetesVersion`; `defaults.allowedRegistries` wins over the
+   * environments' `registry` as the registries workloads may pull from.
+   * `yamlOutputType` `FOLDER_PER_CHART_FILE_PER_RESOURCE` is refused: an environment folder
+   * holds its manifests directly, as `kubectl apply -f <folder>` and Argo CD read it. The construct metadata file (`construct-metadata.json`)
    * is not written into the environment folders unless `recordConstructMetadata` is true here:
    * `kubectl apply -f <folder>` refuses a file that is not a Kubernetes object.
    * @default - GuardrailsApp's defaults
@@ -64,7 +72,9 @@ export interface EnvironmentsProps {
   readonly enforceOptions?: GuardrailsOptions;
   /**
    * Print nothing. Otherwise `synth()` prints to stderr, for each environment, the folder
-   * and files written, the objects by kind and the rules suppressed with their reasons.
+   * and files written, the objects by kind and the rules suppressed with their reasons, the
+   * objects they are on and the violations they hide, and a warning for a skip that hides
+   * no violation.
    * @default false
    */
   readonly quiet?: boolean;
@@ -77,19 +87,26 @@ export interface EnvironmentsProps {
 
 const KEYS: readonly string[] = ['app', 'environments', 'outdir', 'appProps', 'enforce', 'enforceOptions', 'quiet', 'argoCd'];
 
-/** Environment folder (absolute) -> the app that writes it, for every Environments of the program. */
-const FOLDERS = new Map<string, string>();
+/** The folders (absolute) that each Environments of the program has synthesized, or is synthesizing. */
+const CLAIMED = new Map<Environments, ReadonlyArray<{ readonly folder: string; readonly what: string }>>();
+
+/** Whether `inner` is `outer` or inside it. */
+function within(inner: string, outer: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
 
 /**
  * One app definition, every environment (rule `environments`): the typed settings of each
  * environment (dev, staging, prod, or the clusters of a blue/green pair such as prod-a and
- * prod-b) are checked together when this is constructed, then `synth()` builds and
- * synthesizes each environment into `<outdir>/<environment>/`, and optionally an Argo CD
- * Application per environment into `<outdir>/argocd/`.
+ * prod-b) are checked together when this is constructed, then `synth()` builds and checks
+ * every environment, and only when all passed writes each into `<outdir>/<environment>/`,
+ * and optionally an Argo CD Application per environment into `<outdir>/argocd/`.
  *
  * Errors name the environment and the key: a misspelt or missing key in one environment
- * (every environment declares the same keys), a bad value, or a definition that reads a key
- * no environment declares.
+ * (every environment declares the same keys and gives the same one-value settings), a bad
+ * value, or a definition that reads a key no environment declares. Every error of building
+ * or checking an environment names the environment.
  */
 export class Environments {
   /** Name of the app. */
@@ -120,6 +137,10 @@ export class Environments {
     if (props.appProps?.outdir !== undefined) {
       failAt(where, 'appProps.outdir', props.appProps.outdir, 'no outdir: each environment writes to <outdir>/<environment>; set outdir instead');
     }
+    if (props.appProps?.yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE) {
+      failAt(where, 'appProps.yamlOutputType', 'FOLDER_PER_CHART_FILE_PER_RESOURCE',
+        'FILE_PER_CHART (the default), FILE_PER_RESOURCE or FILE_PER_APP: an environment folder holds its manifests directly, since `kubectl apply -f <folder>` and an Argo CD Application read no subfolder; for one file per object use FILE_PER_RESOURCE');
+    }
     if (props.enforce !== undefined && typeof props.enforce !== 'boolean') failAt(where, 'enforce', props.enforce, 'true or false');
     if (props.enforceOptions !== undefined) {
       if (props.enforceOptions === null || typeof props.enforceOptions !== 'object') failAt(where, 'enforceOptions', props.enforceOptions, 'GuardrailsOptions, such as { disabledRules: { "replicas-min": "one replica in dev" } }');
@@ -138,6 +159,7 @@ export class Environments {
       seen.add(s.name);
     }
     checkSameKeys(this.app, resolved);
+    checkSameSettings(this.app, resolved, this.appProps.defaults?.kubernetesVersion !== undefined);
     if (props.argoCd !== undefined) {
       const argoCd = resolveArgoCd(this.app, props.argoCd, repoPathOf(this.outdir));
       if (seen.has(argoCd.folder)) {
@@ -149,15 +171,6 @@ export class Environments {
     checkDestinations(this.app, resolved, props.argoCd !== undefined);
     const appVersion = this.appProps.defaults?.kubernetesVersion;
     this.all = resolved.map((s) => Environment._of(this.app, path.join(this.outdir, s.name), s, appVersion));
-    for (const env of this.all) {
-      const folder = path.resolve(env.outdir);
-      const other = FOLDERS.get(folder);
-      if (other !== undefined && other !== this.app) {
-        failAt(where, 'outdir', this.outdir,
-          `a folder of its own: environment ${show(env.name)} would be written to ${show(env.outdir)}, which Environments ${show(other)} writes too; leave outdir unset (each app gets <dist>/<app>) or give one of them another outdir`);
-      }
-    }
-    for (const env of this.all) FOLDERS.set(path.resolve(env.outdir), this.app);
   }
 
   /**
@@ -174,23 +187,15 @@ export class Environments {
 
   /**
    * Builds one environment without synthesizing it: a GuardrailsApp writing to the
-   * environment's folder, its target Kubernetes version set, the checker enforced (unless
-   * `enforce` is false), and `definition` applied. Tests use it; `synth()` uses it for
-   * every environment.
-   * @throws when there is no environment of that name, or the definition fails
+   * environment's folder, its target Kubernetes version set, the environment's `registry`
+   * as the default `allowedRegistries` of its workloads (unless `appProps.defaults` gives
+   * them), the checker enforced (unless `enforce` is false), and `definition` applied.
+   * Tests use it; `synth()` uses it for every environment.
+   * @throws when there is no environment of that name, or the definition fails (the error
+   *   names the environment)
    */
   public buildApp(name: string, definition: IEnvironmentDefinition): GuardrailsApp {
-    const env = this.environment(name);
-    const app = new GuardrailsApp({
-      recordConstructMetadata: false,
-      ...this.appProps,
-      defaults: this.appProps.defaults === undefined ? undefined : { ...this.appProps.defaults, kubernetesVersion: undefined },
-      outdir: env.outdir,
-    });
-    KubernetesVersion.setTarget(app, env.kubernetesVersion);
-    if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
-    definition.define(app, env);
-    return app;
+    return this.build(this.environment(name), definition, this.environment(name).outdir);
   }
 
   /**
@@ -198,62 +203,204 @@ export class Environments {
    * `<outdir>/<argoCd.folder>`; undefined without `argoCd`.
    */
   public buildArgoCd(): GuardrailsApp | undefined {
-    if (this.argoCd === undefined) return undefined;
-    const app = new GuardrailsApp({ recordConstructMetadata: false, ...this.appProps, outdir: path.join(this.outdir, this.argoCd.folder) });
-    if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
-    writeApplications(app, this.argoCd, this.all);
-    return app;
+    return this.argoCd === undefined ? undefined : this.buildArgoCdAt(path.join(this.outdir, this.argoCd.folder));
   }
 
   /**
-   * Builds and synthesizes every environment, in declaration order, each into
-   * `<outdir>/<environment>/`, then the Argo CD Applications if `argoCd` is set.
-   * @throws the first error of any environment (settings, definition or checker)
+   * Builds, checks and synthesizes every environment, in declaration order, and the Argo CD
+   * Applications if `argoCd` is set; then, when all of them passed, writes each into
+   * `<outdir>/<environment>/` (and `<outdir>/<argoCd.folder>/`). When any fails, nothing is
+   * written, and the error names the environment.
+   * @throws when a folder is one that another Environments of the program writes, is inside
+   *   it or holds it (naming both); the first error of any environment (definition or
+   *   checker), prefixed with `Environments "<app>", environment "<name>": `
    */
   public synth(definition: IEnvironmentDefinition): void {
-    const written: Array<[string, string]> = [];
-    for (const env of this.all) {
-      this.buildApp(env.name, definition).synth();
-      if (!this.enforce) writeUncheckedReport(env.outdir);
-      written.push([env.name, env.outdir]);
+    const targets = this.all.map((env) => ({ folder: env.outdir, what: `environment ${show(env.name)}` }));
+    if (this.argoCd !== undefined) targets.push({ folder: path.join(this.outdir, this.argoCd.folder), what: 'the Argo CD Applications' });
+    this.claim(targets);
+    for (const t of targets) this.named(t.what, () => checkOutdir(t.folder));
+    const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${this.app}-`));
+    const summaries: string[] = [];
+    const skips = new Map<string, SkipGroup>();
+    try {
+      const staged: Array<[string, string]> = [];
+      for (const env of this.all) {
+        const stage = path.join(staging, env.name);
+        const app = this.build(env, definition, stage);
+        this.named(`environment ${show(env.name)}`, () => app.synth());
+        this.finish(stage);
+        staged.push([stage, env.outdir]);
+        summaries.push(synthSummary(`${this.app}/${env.name}`, stage, env.outdir, this.enforce, skips));
+      }
+      if (this.argoCd !== undefined) {
+        const folder = path.join(this.outdir, this.argoCd.folder);
+        const stage = path.join(staging, this.argoCd.folder);
+        this.named('the Argo CD Applications', () => this.buildArgoCdAt(stage).synth());
+        this.finish(stage);
+        staged.push([stage, folder]);
+        summaries.push(synthSummary(`${this.app}/${this.argoCd.folder}`, stage, folder, this.enforce, skips));
+      }
+      summaries.push(unusedSkips(this.app, skips));
+      // Every environment built and checked: only now is anything written.
+      for (const [stage, folder] of staged) copyInto(stage, folder);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
     }
-    const argo = this.buildArgoCd();
-    if (argo !== undefined) {
-      argo.synth();
-      if (!this.enforce) writeUncheckedReport(argo.outdir);
-      written.push([this.argoCd!.folder, argo.outdir]);
+    if (!this.quiet) for (const s of summaries) process.stderr.write(s);
+  }
+
+  /** The environment's app, writing to `outdir`; errors name the environment. */
+  private build(env: Environment, definition: IEnvironmentDefinition, outdir: string): GuardrailsApp {
+    return this.named(`environment ${show(env.name)}`, () => {
+      const defaults = this.appProps.defaults ?? {};
+      const app = new GuardrailsApp({
+        recordConstructMetadata: false,
+        ...this.appProps,
+        defaults: {
+          ...defaults,
+          kubernetesVersion: undefined,
+          allowedRegistries: defaults.allowedRegistries ?? env.allowedRegistries,
+        },
+        outdir,
+      });
+      KubernetesVersion.setTarget(app, env.kubernetesVersion);
+      if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
+      definition.define(app, env);
+      return app;
+    });
+  }
+
+  private buildArgoCdAt(outdir: string): GuardrailsApp {
+    const app = new GuardrailsApp({ recordConstructMetadata: false, ...this.appProps, outdir });
+    if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
+    writeApplications(app, this.argoCd!, this.all);
+    return app;
+  }
+
+  /** Without the checker, a report all the same: it marks the folder as one app for `check`. */
+  private finish(stage: string): void {
+    if (!this.enforce) writeUncheckedReport(stage);
+  }
+
+  /** Runs `fn`; an error it throws starts with `Environments "<app>", <what>: `, once. */
+  private named<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      const prefix = `Environments ${show(this.app)}, ${what}: `;
+      if (e instanceof Error && !e.message.startsWith(prefix)) {
+        const head = `${e.name}: ${e.message}`;
+        e.message = prefix + e.message;
+        // The stack, if it was read already, starts with the old message: what Node prints.
+        if (typeof e.stack === 'string' && e.stack.startsWith(head)) e.stack = `${e.name}: ${e.message}${e.stack.slice(head.length)}`;
+      }
+      throw e;
     }
-    if (!this.quiet) {
-      for (const [name, outdir] of written) process.stderr.write(synthSummary(`${this.app}/${name}`, outdir, this.enforce));
+  }
+
+  /**
+   * Claims the folders this synthesis writes: one that another Environments of the program
+   * writes, or a folder inside one of its folders or holding one, would overwrite or mix
+   * with its output, so it is an error naming both, before anything is written.
+   */
+  private claim(targets: ReadonlyArray<{ readonly folder: string; readonly what: string }>): void {
+    const mine = targets.map((t) => ({ folder: path.resolve(t.folder), what: t.what, shown: t.folder }));
+    for (const [other, theirs] of CLAIMED) {
+      if (other === this) continue;
+      for (const m of mine) {
+        for (const t of theirs) {
+          if (!within(m.folder, t.folder) && !within(t.folder, m.folder)) continue;
+          const how = m.folder === t.folder ? 'the folder' : within(m.folder, t.folder) ? 'a folder inside the folder' : 'a folder that holds the folder';
+          failAt(`Environments ${show(this.app)}, ${m.what}`, 'outdir', this.outdir,
+            `a folder of its own: ${m.what} would be written to ${show(m.shown)}, ${how} ${show(t.folder)} that ${t.what} of another Environments ${show(other.app)} writes, and one would overwrite or mix with the other; give each Environments its own outdir (left unset, it is <dist>/<app>), and each app its own name`);
+        }
+      }
     }
+    CLAIMED.set(this, mine.map((m) => ({ folder: m.folder, what: m.what })));
   }
 }
 
+/** Copies a staged folder's files into `folder`, naming the folder when it cannot be written. */
+function copyInto(stage: string, folder: string): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.cpSync(stage, folder, { recursive: true, force: true });
+  } catch (e: any) {
+    throw new Error(`Environments: cannot write the manifests to ${JSON.stringify(folder)}: ${e?.code ?? e?.message} (choose an outdir this program can create and write).`);
+  }
+}
+
+/** The skips of one rule with one reason, over the environments: the objects, and the violations hidden. */
+interface SkipGroup {
+  readonly what: string;
+  readonly wholeApp: boolean;
+  readonly objects: Set<string>;
+  hidden: number;
+}
+
 /**
- * What a synthesis wrote to `outdir`, in a few lines: the files, the objects by kind, and
- * the rules suppressed with their reasons (from the report).
+ * What a synthesis wrote, in a few lines: the files, the objects by kind, and the rules
+ * suppressed with their reasons (from the report), counted in objects, with the violations
+ * they hide. `stage` is where the files are, `folder` where they are written. The skips are
+ * also added to `skips`, across environments, for `unusedSkips`.
  *
  *     shop/dev: 2 files in dist/shop/dev: Deployment 1, Service 1 (checked)
- *       suppressed: replicas-min (one replica in dev) on 1 object
+ *       suppressed: replicas-min (one replica in dev) on 1 object, hiding 1 violation
  */
-function synthSummary(label: string, outdir: string, enforced: boolean): string {
-  const files = fs.readdirSync(outdir).filter((f) => f !== REPORT_FILE && /\.(ya?ml|json)$/i.test(f)).sort();
+function synthSummary(label: string, stage: string, folder: string, enforced: boolean, skips: Map<string, SkipGroup>): string {
+  const files = manifestFiles(stage);
   const kinds = new Map<string, number>();
   for (const f of files) {
-    for (const m of fs.readFileSync(path.join(outdir, f), 'utf8').matchAll(/^kind: ([A-Za-z0-9]+)$/gm)) kinds.set(m[1], (kinds.get(m[1]) ?? 0) + 1);
+    for (const m of fs.readFileSync(path.join(stage, f), 'utf8').matchAll(/^kind: ([A-Za-z0-9]+)$/gm)) kinds.set(m[1], (kinds.get(m[1]) ?? 0) + 1);
   }
   const objects = [...kinds].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
-  let out = `${label}: ${files.length} file${files.length === 1 ? '' : 's'} in ${outdir}: ${objects || 'no object'} (${enforced ? 'checked' : 'not checked: enforce is false'})\n`;
-  let report: { suppressions?: Array<{ rule: string; reason: string; suppressed?: number }> } = {};
-  try { report = JSON.parse(fs.readFileSync(path.join(outdir, REPORT_FILE), 'utf8')); } catch { /* no report: nothing suppressed */ }
-  const byReason = new Map<string, number>();
-  for (const s of report.suppressions ?? []) {
-    const key = `${s.rule} (${s.reason})`;
-    byReason.set(key, (byReason.get(key) ?? 0) + (s.suppressed ?? 1));
+  let out = `${label}: ${plural(files.length, 'file')} in ${folder}: ${objects || 'no object'} (${enforced ? 'checked' : 'not checked: enforce is false'})\n`;
+  let report: { suppressions?: Array<{ rule: string; reason: string; kind?: string; namespace?: string; name?: string; scope?: string; suppressed?: number }> } = {};
+  try { report = JSON.parse(fs.readFileSync(path.join(stage, REPORT_FILE), 'utf8')); } catch { /* no report: nothing suppressed */ }
+  const here = new Map<string, SkipGroup>();
+  for (const x of report.suppressions ?? []) {
+    const what = `${x.rule}${x.scope !== undefined ? ` (${x.scope})` : ''} (${x.reason})`;
+    const wholeApp = x.kind === undefined;
+    const key = `${wholeApp ? 'app' : 'obj'} ${what}`;
+    const object = wholeApp ? '' : `${x.kind} ${x.namespace ?? ''}/${x.name}`;
+    for (const groups of [here, skips]) {
+      const g = groups.get(key) ?? { what, wholeApp, objects: new Set<string>(), hidden: 0 };
+      if (!wholeApp) g.objects.add(object);
+      g.hidden += x.suppressed ?? 0;
+      groups.set(key, g);
+    }
   }
-  for (const [key, n] of [...byReason].sort(([a], [b]) => a.localeCompare(b))) out += `  suppressed: ${key} on ${n} object${n === 1 ? '' : 's'}\n`;
+  for (const [, g] of [...here].sort(([a], [b]) => a.localeCompare(b))) {
+    out += `  suppressed: ${g.what} ${on(g)}, hiding ${plural(g.hidden, 'violation')}\n`;
+  }
   return out;
 }
+
+const on = (g: SkipGroup): string => g.wholeApp ? 'for the whole app' : `on ${plural(g.objects.size, 'object')}`;
+
+/**
+ * A warning for each skip that hid no violation in any environment: it no longer does
+ * anything (or never did), and would hide a later violation nobody reviewed. One that hides
+ * a violation in one environment only (one replica in dev) is in use.
+ */
+function unusedSkips(app: string, skips: ReadonlyMap<string, SkipGroup>): string {
+  let out = '';
+  for (const [, g] of [...skips].sort(([a], [b]) => a.localeCompare(b))) {
+    if (g.hidden > 0) continue;
+    out += g.wholeApp
+      ? `${app}: warning: ${g.what} is switched off for the whole app (disabledRules) but hides no violation in any environment: nothing breaks the rule; remove it from disabledRules\n`
+      : `${app}: warning: skip ${g.what} ${on(g)} hides no violation in any environment: nothing there breaks the rule; remove the skip\n`;
+  }
+  return out;
+}
+
+/** The manifest files of `dir`, sorted (the report is not one). */
+function manifestFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => f !== REPORT_FILE && /\.(ya?ml|json)$/i.test(f)).sort();
+}
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * The report of a synthesis that was not checked: it marks the folder as one app for `check`

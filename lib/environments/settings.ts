@@ -35,6 +35,10 @@ export interface ClusterDestination {
  * `resources`, `hostnames`, `values`, `features`) must declare the same keys in every
  * environment of an app: a key that one environment has and another lacks is an error
  * naming both, and reading an undeclared key is an error naming the environment and the key.
+ * The one-value settings (`kubernetesVersion`, `registry`, `issuer`, `namespace`, `cluster`)
+ * are given in every environment of an app or in none: one left out where another
+ * environment gives it is an error naming the environment and the key, never a silent
+ * default (`kubernetesVersion` may be left to `appProps.defaults.kubernetesVersion`).
  */
 export interface EnvironmentSettings {
   /**
@@ -45,14 +49,16 @@ export interface EnvironmentSettings {
   /**
    * Target Kubernetes version of the environment's cluster: every workload under the
    * environment's app is built for it (`KubernetesVersion.setTarget`).
-   * @default KubernetesVersion.DEFAULT
+   * @default - `appProps.defaults.kubernetesVersion`, else KubernetesVersion.DEFAULT when no environment sets one
    */
   readonly kubernetesVersion?: KubernetesVersion;
   /**
    * Registry the environment pulls images from, as `host`, `host:port` or `host/path`
-   * (no scheme, no tag). `Environment.image()` prefixes it, and it is the only entry of
-   * `Environment.allowedRegistries` (rule `image-registry`).
-   * @default - none: `Environment.image()` returns the repository as given, any registry is allowed
+   * (no scheme, no tag). `Environment.image()` prefixes it, it is the only entry of
+   * `Environment.allowedRegistries`, and the default `allowedRegistries` of every workload
+   * of the environment (rule `image-registry`; `appProps.defaults.allowedRegistries` or a
+   * workload's own prop win over it). Docker Hub is `docker.io`.
+   * @default - none (in every environment): `Environment.image()` returns the repository as given, any registry is allowed
    */
   readonly registry?: string;
   /**
@@ -72,7 +78,7 @@ export interface EnvironmentSettings {
   readonly hostnames?: { [purpose: string]: string };
   /**
    * The certificate issuer for the environment's TLS (e.g. a staging ACME issuer in dev).
-   * @default - none: `Environment.issuer` is undefined and TlsIngress uses its own default
+   * @default - none (in every environment): `Environment.issuer` is undefined and TlsIngress uses its own default
    */
   readonly issuer?: ICertificateIssuer;
   /**
@@ -88,13 +94,14 @@ export interface EnvironmentSettings {
   /**
    * The namespace the environment's objects go to when they do not name one, and the
    * destination namespace of its Argo CD Application.
-   * @default - the app name
+   * @default - the app name (when no environment sets one)
    */
   readonly namespace?: string;
   /**
    * The cluster the environment runs in, for its Argo CD Application. Two environments with
    * the same cluster (see `ClusterDestination` for what counts as the same) and the same
-   * `namespace` are an error naming both, with or without Argo CD.
+   * `namespace` are an error naming both, with or without Argo CD. Given in every environment
+   * or in none.
    * @default - with `argoCd`, the cluster Argo CD runs in (`https://kubernetes.default.svc`);
    *   without, none: the folder is applied to whatever cluster the user applies it to, and is
    *   compared with no other environment

@@ -35,14 +35,7 @@ export function checkImage(scope: IConstruct, kind: string, prop: string, value:
   }
   const allowed = policy.allowedRegistries;
   // A bad entry is blamed on the list, not on an image that it fails to match.
-  if (allowed !== undefined && !Array.isArray(allowed)) fail(scope, kind, 'allowedRegistries', allowed, 'a list of registries such as [\'ghcr.io/acme\']');
-  if (allowed !== undefined && allowed.length === 0) {
-    fail(scope, kind, 'allowedRegistries', allowed, 'at least one registry, such as [\'ghcr.io/acme\'] (rule image-registry); leave allowedRegistries out to allow any registry');
-  }
-  (allowed ?? []).forEach((entry, i) => {
-    const problem = registryPrefixProblem(entry);
-    if (problem !== undefined) fail(scope, kind, `allowedRegistries[${i}]`, entry, problem);
-  });
+  checkAllowedRegistries(scope, kind, allowed);
   if (allowed && allowed.length > 0 && !skips.has('image-registry') && !registryAllowed(value, image, allowed)) {
     fail(scope, kind, prop, value, `an image from an allowed registry: ${allowed.join(', ')} (rule image-registry)`);
   }
@@ -66,4 +59,19 @@ export function checkId(scope: IConstruct, kind: string, prop: 'runAsUser' | 'ru
 /** A command: a non-empty list of non-empty strings. */
 export function checkCommand(scope: IConstruct, kind: string, prop: string, command: string[], allowed: string): void {
   if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string' || a === '')) fail(scope, kind, prop, command, allowed);
+}
+
+/**
+ * Checks a list of allowed registries (rule image-registry): a workload's prop, or the
+ * default of a scope (`GuardrailsDefaults`), blamed on whichever gave it.
+ */
+export function checkAllowedRegistries(scope: IConstruct, kind: string, allowed: string[] | undefined): void {
+  if (allowed !== undefined && !Array.isArray(allowed)) fail(scope, kind, 'allowedRegistries', allowed, 'a list of registries such as [\'ghcr.io/acme\']');
+  if (allowed !== undefined && allowed.length === 0) {
+    fail(scope, kind, 'allowedRegistries', allowed, 'at least one registry, such as [\'ghcr.io/acme\'] (rule image-registry); leave allowedRegistries out to allow any registry');
+  }
+  (allowed ?? []).forEach((entry, i) => {
+    const problem = registryPrefixProblem(entry);
+    if (problem !== undefined) fail(scope, kind, `allowedRegistries[${i}]`, entry, problem);
+  });
 }

@@ -90,7 +90,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
   let objectCount = 0;
   for (const { obj, count } of [...index.duplicates.values()].sort((a, b) => a.obj.index - b.obj.index)) {
     const k = objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name });
-    warnings.push(`${k} appears ${count} times: objects of one app have unique names; check each app or environment on its own`);
+    warnings.push(`${k} appears ${count} times: objects of one app have unique names; check each app or environment on its own (the check command: --each-dir checks each folder as an app; a folder written by synth holds a guardrails-report.jsonc, which marks it as one app)`);
   }
   for (const { obj, fields } of index.looseContainers) {
     if (!obj.subject) continue;

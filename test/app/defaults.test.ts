@@ -1,7 +1,7 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, JsonPatch, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  GuardrailsApp, GuardrailsDefaults, IngressController, IsolatedNamespace, IssuerReference, KubernetesVersion,
+  Guardrails, GuardrailsApp, GuardrailsDefaults, IngressController, IsolatedNamespace, IssuerReference, KubernetesVersion,
   ResourcePreset, SafeDeployment, SafeJob, ScrapeMethod, TlsIngress,
 } from '../../lib';
 import { all, errorOf, one } from '../helpers';
@@ -143,6 +143,20 @@ describe('GuardrailsDefaults errors', () => {
     expect(errorOf(() => GuardrailsDefaults.set(chart, { allowedRegistries: ['https://ghcr.io'] }))).toContain('GuardrailsDefaults at \'c\': invalid allowedRegistries[0] "https://ghcr.io"');
   });
 
+  it('refuses, naming the defaults and their scope, a value every workload would refuse (not a workload prop the user never set)', () => {
+    const chart = () => new Chart(new GuardrailsApp({ outdir: Testing.app().outdir }), 'c');
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { allowedRegistries: [] })))
+      .toBe('GuardrailsDefaults at \'c\': invalid allowedRegistries []; expected at least one registry, such as [\'ghcr.io/acme\'] (rule image-registry); leave allowedRegistries out to allow any registry.');
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { architecture: 'x86_64' })))
+      .toBe('GuardrailsDefaults at \'c\': invalid architecture "x86_64"; expected a GOARCH name such as "amd64" or "arm64".');
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { priorityClassName: 'High' }))).toMatch(/^GuardrailsDefaults at 'c': invalid priorityClassName "High"; expected /);
+    expect(errorOf(() => GuardrailsDefaults.set(chart(), { partOf: 'a b' }))).toMatch(/^GuardrailsDefaults at 'c': invalid partOf "a b"; expected /);
+    const ok = chart();
+    GuardrailsDefaults.set(ok, { allowedRegistries: ['ghcr.io/acme'], architecture: 'arm64', priorityClassName: 'high', partOf: 'shop' });
+    const w = new SafeDeployment(ok, 'w', { image: 'ghcr.io/acme/w:1.0.0', port: 8080 });
+    expect(w.deployment.toJson().spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+  });
+
   it('refuses a second call on one scope, and a call after constructs exist below it', () => {
     const chart = new Chart(new GuardrailsApp({ outdir: Testing.app().outdir }), 'c');
     GuardrailsDefaults.set(chart, { partOf: 'shop' });
@@ -165,5 +179,34 @@ describe('GuardrailsDefaults errors', () => {
     new SafeDeployment(late, 'web', { image: IMAGE, port: 8080 });
     expect(errorOf(() => GuardrailsDefaults.set(late, { partOf: 'shop' })))
       .toBe('GuardrailsDefaults at \'late\': invalid scope "late"; expected a scope without constructs yet: \'late/web\' was created before the defaults and would not get them; set the defaults first.');
+  });
+});
+
+describe('GuardrailsDefaults skip reaches the constructs of the library; the error says so for other objects', () => {
+  /**
+   * An app whose defaults skip metrics, with a SafeDeployment and a Deployment that is not
+   * the library's (as Include would add): a workload's own, without the skip annotation.
+   */
+  const appWith = (disabled: boolean) => {
+    const app = new GuardrailsApp({ outdir: Testing.app().outdir, defaults: { skip: { metrics: NO_PROM } } });
+    new SafeDeployment(new Chart(app, 'c', { namespace: 'a' }), 'web', { image: IMAGE, port: 8080 });
+    const vendor = new SafeDeployment(new Chart(app, 'vendor', { namespace: 'b' }), 'raw', { image: IMAGE, port: 8080 });
+    vendor.deployment.addJsonPatch(JsonPatch.remove('/metadata/annotations/guardrails.cdk8s.io~1skip.metrics'));
+    Guardrails.enforce(app, disabled ? { disabledRules: { metrics: NO_PROM } } : undefined);
+    return app;
+  };
+
+  it('names the way to switch the rule off for an object the default does not reach', () => {
+    const error = errorOf(() => appWith(false).synthYaml());
+    expect(error).toContain('\n  metrics: Deployment b/raw at vendor/raw/Deployment/Resource: ');
+    expect(error.split('\n').filter((l) => l.includes('note:'))).toEqual([
+      '  note: metrics is skipped by the defaults of the app (skip.metrics: "no Prometheus in this cluster"), which reach the constructs of the library only, '
+      + 'and Deployment b/raw was made otherwise (Include, Helm, ApiObject): switch the rule off for every object with '
+      + 'Guardrails.enforce(scope, { disabledRules: { \'metrics\': \'<reason>\' } }) (for Environments, enforceOptions.disabledRules), or on the object with Guardrails.skip(object, \'metrics\', \'<reason>\')',
+    ]);
+  });
+
+  it('disabledRules switches it off for every object, and the note goes', () => {
+    expect(() => appWith(true).synthYaml()).not.toThrow();
   });
 });

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Environment, EnvironmentSettings, Environments, IssuerReference, KubernetesVersion, ResourcePreset, SafeDeployment,
+  Environment, EnvironmentSettings, Environments, Guardrails, IssuerReference, KubernetesVersion, ResourcePreset, SafeDeployment,
 } from '../../lib';
 import { errorOf, readTree, tmpdir } from '../helpers';
 
@@ -16,8 +16,11 @@ const DEV: EnvironmentSettings = {
   replicas: { api: 2 },
   resources: { api: ResourcePreset.NANO },
   hostnames: { public: 'api.dev.example.com' },
+  issuer: IssuerReference.clusterIssuer('letsencrypt-staging'),
   features: { tracing: true },
   values: { logLevel: 'debug' },
+  cluster: { server: 'https://kubernetes.default.svc' },
+  namespace: 'api',
 };
 const PROD: EnvironmentSettings = {
   name: 'prod',
@@ -80,7 +83,7 @@ describe('Environments', () => {
     expect(seen!.issuer?.issuerName).toBe('letsencrypt-prod');
     expect(seen!.allowedRegistries).toEqual(['registry.example.com']);
     expect(seen!.outdir).toBe(path.join(envs.outdir, 'prod'));
-    expect(envs.environment('dev').issuer).toBeUndefined();
+    expect(envs.environment('dev').issuer?.issuerName).toBe('letsencrypt-staging');
   });
 
   it('outdir defaults to <$CDK8S_OUTDIR or dist>/<app>', () => {
@@ -273,21 +276,142 @@ describe('Environments: settings the constructs take, as the constructs take the
     }
   });
 
-  it('refuses two apps writing one environment folder, naming both; two apps under one outdir get folders of their own', () => {
-    const outdir = tmpdir();
-    new Environments({ app: 'shop', outdir, environments: [{ name: 'dev' }] });
-    expect(errorOf(() => new Environments({ app: 'billing', outdir, environments: [{ name: 'dev' }] })))
-      .toContain(`Environments "billing": invalid outdir ${JSON.stringify(outdir)}; expected a folder of its own: environment "dev" would be written to ${JSON.stringify(path.join(outdir, 'dev'))}, which Environments "shop" writes too`);
+});
+
+describe('Environments: one program, several apps, no folder written twice', () => {
+  const envs = (w: number) => [{ name: 'dev', replicas: { w } }, { name: 'prod', replicas: { w } }];
+  const define = {
+    define: (a: Construct, env: Environment) => {
+      new SafeDeployment(new Chart(a, 'c', { namespace: env.namespace }), 'w', { image: 'ghcr.io/a/w:1.0.0', port: 8080, replicas: env.replicas('w') });
+    },
+  };
+  const replicasIn = (file: string) => docsOf(fs.readFileSync(file, 'utf8')).find((o: any) => o.kind === 'Deployment').spec.replicas;
+  const withOutdir = (fn: (dist: string) => void) => {
     const saved = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = tmpdir();
     try {
-      const shop = new Environments({ app: 'shop', environments: [{ name: 'dev' }] });
-      const billing = new Environments({ app: 'billing', environments: [{ name: 'dev' }] });
-      expect(shop.all[0].outdir).not.toBe(billing.all[0].outdir);
-      expect(billing.all[0].outdir).toBe(path.join(process.env.CDK8S_OUTDIR, 'billing', 'dev'));
+      fn(process.env.CDK8S_OUTDIR);
     } finally {
       if (saved === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = saved;
     }
+  };
+
+  it('refuses a second Environments of the same app (the same default outdir) at synth, naming both, before writing', () => {
+    withOutdir((dist) => {
+      new Environments({ app: 'shop', environments: envs(2), quiet: true }).synth(define);
+      const second = new Environments({ app: 'shop', environments: [{ name: 'dev', replicas: { w: 5 } }], quiet: true });
+      expect(errorOf(() => second.synth(define))).toBe(`Environments "shop", environment "dev": invalid outdir ${JSON.stringify(path.join(dist, 'shop'))}; expected a folder of its own: `
+        + `environment "dev" would be written to ${JSON.stringify(path.join(dist, 'shop', 'dev'))}, the folder ${JSON.stringify(path.join(dist, 'shop', 'dev'))} that environment "dev" of another Environments "shop" writes, `
+        + 'and one would overwrite or mix with the other; give each Environments its own outdir (left unset, it is <dist>/<app>), and each app its own name.');
+      expect(replicasIn(path.join(dist, 'shop', 'dev', 'c.k8s.yaml'))).toBe(2);
+    });
+  });
+
+  it('refuses an app writing inside another app\'s environment folder, or holding it, naming both', () => {
+    const root = tmpdir();
+    new Environments({ app: 'a', environments: envs(2), outdir: path.join(root, 'a'), quiet: true }).synth(define);
+    const inside = new Environments({ app: 'b', environments: envs(3), outdir: path.join(root, 'a', 'dev'), quiet: true });
+    expect(errorOf(() => inside.synth(define))).toContain(`Environments "b", environment "dev": invalid outdir ${JSON.stringify(path.join(root, 'a', 'dev'))}; expected a folder of its own: `
+      + `environment "dev" would be written to ${JSON.stringify(path.join(root, 'a', 'dev', 'dev'))}, a folder inside the folder ${JSON.stringify(path.join(root, 'a', 'dev'))} that environment "dev" of another Environments "a" writes`);
+    const holding = new Environments({ app: 'c', environments: [{ name: 'a', replicas: { w: 1 } }], outdir: root, quiet: true });
+    expect(errorOf(() => holding.synth(define))).toContain(`a folder that holds the folder ${JSON.stringify(path.join(root, 'a', 'dev'))} that environment "dev" of another Environments "a" writes`);
+    expect(fs.readdirSync(path.join(root, 'a', 'dev')).sort()).toEqual(['c.k8s.yaml', 'guardrails-report.jsonc']);
+  });
+
+  it('lets two apps share an outdir in folders of their own, and one Environments synthesize again', () => {
+    withOutdir((dist) => {
+      const shop = new Environments({ app: 'shop', environments: envs(2), quiet: true });
+      const billing = new Environments({ app: 'billing', environments: envs(3), quiet: true });
+      shop.synth(define);
+      billing.synth(define);
+      shop.synth(define);
+      expect(replicasIn(path.join(dist, 'shop', 'prod', 'c.k8s.yaml'))).toBe(2);
+      expect(replicasIn(path.join(dist, 'billing', 'prod', 'c.k8s.yaml'))).toBe(3);
+    });
+  });
+});
+
+describe('Environments: an error in one environment names it, and nothing is written', () => {
+  const settings = [{ name: 'dev', replicas: { w: 2 } }, { name: 'prod', replicas: { w: 2 } }];
+  const deployment = (a: Construct, env: Environment) =>
+    new SafeDeployment(new Chart(a, 'c', { namespace: env.namespace }), 'w', { image: 'ghcr.io/a/w:1.0.0', port: 8080, replicas: env.replicas('w') });
+
+  it('a checker violation in the last environment: the error names it, and no environment folder is written', () => {
+    const outdir = tmpdir();
+    const envs = new Environments({ app: 'v', environments: settings, outdir, quiet: true });
+    const error = errorOf(() => envs.synth({
+      define: (a, env) => {
+        const w = deployment(a, env);
+        if (env.name === 'prod') w.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'ghcr.io/a/w:latest'));
+      },
+    }));
+    expect(error).toMatch(/^Environments "v", environment "prod": Validation failed with the following errors:\n/);
+    expect(error).toContain('image-pinned: Deployment v/');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  it('an error thrown by the definition names the environment; the same definition without it writes every folder', () => {
+    const outdir = tmpdir();
+    const envs = new Environments({ app: 'v', environments: settings, outdir, quiet: true });
+    expect(errorOf(() => envs.synth({ define: (a, env) => { deployment(a, env); if (env.name === 'prod') env.replicas('web'); } })))
+      .toBe('Environments "v", environment "prod": invalid replicas.web (undefined); expected one of the declared keys "w": fix the spelling, or add "web" to the replicas of every environment.');
+    expect(errorOf(() => envs.buildApp('dev', { define: () => { throw new Error('no such chart'); } }))).toBe('Environments "v", environment "dev": no such chart');
+    // What Node prints of an uncaught error is its stack, which may have been read before.
+    const read = () => { const e = new TypeError('no such chart'); void e.stack; throw e; };
+    let stack = '';
+    try { envs.buildApp('dev', { define: read }); } catch (e) { stack = (e as Error).stack!; }
+    expect(stack.split('\n')[0]).toBe('TypeError: Environments "v", environment "dev": no such chart');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+    envs.synth({ define: (a, env) => { deployment(a, env); } });
+    expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
+    expect(fs.readdirSync(path.join(outdir, 'prod')).sort()).toEqual(['c.k8s.yaml', 'guardrails-report.jsonc']);
+  });
+
+  it('refuses FOLDER_PER_CHART_FILE_PER_RESOURCE, whose subfolders kubectl apply -f and Argo CD do not read; FILE_PER_RESOURCE works', () => {
+    const make = (yamlOutputType: YamlOutputType) => new Environments({ app: 'v', environments: settings, outdir: tmpdir(), quiet: true, appProps: { yamlOutputType } });
+    expect(errorOf(() => make(YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE))).toBe('Environments "v": invalid appProps.yamlOutputType "FOLDER_PER_CHART_FILE_PER_RESOURCE"; '
+      + 'expected FILE_PER_CHART (the default), FILE_PER_RESOURCE or FILE_PER_APP: an environment folder holds its manifests directly, since `kubectl apply -f <folder>` and an Argo CD Application read no subfolder; for one file per object use FILE_PER_RESOURCE.');
+    const envs = make(YamlOutputType.FILE_PER_RESOURCE);
+    envs.synth({ define: (a, env) => { deployment(a, env); } });
+    const files = fs.readdirSync(path.join(envs.outdir, 'dev'));
+    expect(files).toContain('guardrails-report.jsonc');
+    expect(files.filter((f) => f.endsWith('.k8s.yaml')).length).toBeGreaterThan(3);
+    expect(files.every((f) => fs.statSync(path.join(envs.outdir, 'dev', f)).isFile())).toBe(true);
+  });
+});
+
+describe('Environments: a setting given in some environments is given in all, never a silent default', () => {
+  const make = (dev: Partial<EnvironmentSettings>, prod: Partial<EnvironmentSettings>, more: object = {}) =>
+    () => new Environments({ app: 'shop', outdir: tmpdir(), environments: [{ name: 'dev', ...dev }, { name: 'prod', ...prod }], ...more });
+  const explain = 'a setting is given in every environment or in none, so that no environment falls back to a default silently';
+
+  it('refuses registry, issuer, kubernetesVersion, namespace or cluster missing in one environment, naming it and the key', () => {
+    expect(errorOf(make({ registry: 'ghcr.io/acme' }, {}))).toBe(`Environments "shop", environment "prod": invalid registry (undefined); expected a value, as environment "dev" sets it: ${explain}; set it here (e.g. "docker.io" for Docker Hub), or remove it from the others.`);
+    expect(errorOf(make({}, { issuer: IssuerReference.clusterIssuer('letsencrypt-prod') })))
+      .toBe(`Environments "shop", environment "dev": invalid issuer (undefined); expected a value, as environment "prod" sets it: ${explain}; set it here (e.g. IssuerReference.clusterIssuer("letsencrypt-prod") for TlsIngress's default), or remove it from the others.`);
+    expect(errorOf(make({}, { kubernetesVersion: KubernetesVersion.V1_30 })))
+      .toBe(`Environments "shop", environment "dev": invalid kubernetesVersion (undefined); expected a value, as environment "prod" sets it: ${explain}; set it here (e.g. KubernetesVersion.DEFAULT for the library default, or appProps.defaults.kubernetesVersion for every environment that sets none), or remove it from the others.`);
+    expect(errorOf(make({}, { namespace: 'shop-prod' }))).toContain('environment "dev": invalid namespace (undefined); expected a value, as environment "prod" sets it');
+    expect(errorOf(make({}, { cluster: { name: 'prod' } }))).toContain('environment "dev": invalid cluster (undefined); expected a value, as environment "prod" sets it');
+  });
+
+  it('accepts a setting given everywhere or nowhere, and kubernetesVersion left to the app default', () => {
+    expect(make({ registry: 'ghcr.io/acme', namespace: 'shop' }, { registry: 'docker.io', namespace: 'shop-prod' })).not.toThrow();
+    expect(make({}, {})).not.toThrow();
+    const envs = make({}, { kubernetesVersion: KubernetesVersion.V1_30 }, { appProps: { defaults: { kubernetesVersion: KubernetesVersion.V1_28 } } })();
+    expect(envs.all.map((e) => e.kubernetesVersion.name)).toEqual(['1.28', '1.30']);
+  });
+
+  it('an environment\'s registry is the default allowed registry of its workloads; appProps.defaults.allowedRegistries overrides it', () => {
+    const define = { define: (a: Construct) => { new SafeDeployment(new Chart(a, 'c', { namespace: 'shop' }), 'w', { image: 'docker.io/acme/w:1.0.0', port: 8080 }); } };
+    const pinned = make({ registry: 'ghcr.io/acme' }, { registry: 'registry.example.com' })();
+    expect(errorOf(() => pinned.buildApp('prod', define)))
+      .toBe('Environments "shop", environment "prod": SafeDeployment at \'c/w\': invalid image "docker.io/acme/w:1.0.0"; expected an image from an allowed registry: registry.example.com (rule image-registry).');
+    expect(errorOf(() => pinned.synth(define))).toContain('Environments "shop", environment "dev": SafeDeployment at \'c/w\': invalid image "docker.io/acme/w:1.0.0"; expected an image from an allowed registry: ghcr.io/acme');
+    expect(fs.readdirSync(pinned.outdir)).toEqual([]);
+    const overridden = make({ registry: 'ghcr.io/acme' }, { registry: 'registry.example.com' }, { appProps: { defaults: { allowedRegistries: ['docker.io'] } }, quiet: true })();
+    expect(() => overridden.synth(define)).not.toThrow();
+    expect(() => make({}, {}, { quiet: true })().synth(define)).not.toThrow();
   });
 });
 
@@ -299,7 +423,10 @@ describe('Environments with Argo CD: destinations and names are checked before a
       app: 'shop', outdir: tmpdir(), argoCd, environments: [{ name: 'dev', cluster: { name: 'nonprod' } }, { name: 'staging', cluster: { name: 'nonprod' }, ...staging }],
     });
     expect(errorOf(make({}))).toContain('Environments "shop", environment "staging": invalid namespace "shop"; expected a destination of its own: environment "dev" deploys to cluster "nonprod", namespace "shop" too');
-    expect(make({ namespace: 'shop-staging' })).not.toThrow();
+    expect(errorOf(make({ namespace: 'shop-staging' }))).toContain('Environments "shop", environment "dev": invalid namespace (undefined); expected a value, as environment "staging" sets it');
+    expect(() => new Environments({
+      app: 'shop', outdir: tmpdir(), argoCd, environments: [{ name: 'dev', namespace: 'shop', cluster: { name: 'nonprod' } }, { name: 'staging', namespace: 'shop-staging', cluster: { name: 'nonprod' } }],
+    })).not.toThrow();
     expect(make({ cluster: { name: 'prod' } })).not.toThrow();
     // Without Argo CD, environments that name no cluster name no destination to share.
     expect(() => new Environments({ app: 'shop', outdir: tmpdir(), environments: [{ name: 'dev' }, { name: 'staging' }] })).not.toThrow();
@@ -374,7 +501,54 @@ describe('Environments.synth says what it wrote', () => {
 
   it('prints, per environment, the files, the objects by kind and the rules suppressed with their reasons', () => {
     const { outdir, text } = printed(undefined);
-    expect(text).toBe(['dev', 'prod'].map((env) => `api/${env}: 1 file in ${path.join(outdir, env)}: ConfigMap 1 (checked)\n  suppressed: labels (labelled by the deploy tool) on 1 object\n`).join(''));
+    expect(text).toBe(['dev', 'prod'].map((env) => `api/${env}: 1 file in ${path.join(outdir, env)}: ConfigMap 1 (checked)\n  suppressed: labels (labelled by the deploy tool) for the whole app, hiding 1 violation\n`).join(''));
+  });
+
+  it('counts the objects a skip is on and the violations it hides, and warns of a skip that hides nothing', () => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outdir = tmpdir();
+    try {
+      new Environments({ app: 'api', outdir, environments: [{ name: 'dev' }] }).synth({
+        define: (a: Construct) => {
+          const chart = new Chart(a, 'c', { namespace: 'api' });
+          for (const name of ['x', 'y']) {
+            const cm = new ApiObject(chart, name, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+            Guardrails.skip(cm, 'labels', 'labelled by the deploy tool');
+            Guardrails.skip(cm, 'image-pinned', 'pinned by the deploy tool');
+          }
+        },
+      });
+      expect(spy.mock.calls.map((c) => String(c[0])).join('')).toBe(`api/dev: 1 file in ${path.join(outdir, 'dev')}: ConfigMap 2 (checked)\n`
+        + '  suppressed: image-pinned (pinned by the deploy tool) on 2 objects, hiding 0 violations\n'
+        + '  suppressed: labels (labelled by the deploy tool) on 2 objects, hiding 2 violations\n'
+        + 'api: warning: skip image-pinned (pinned by the deploy tool) on 2 objects hides no violation in any environment: nothing there breaks the rule; remove the skip\n');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('does not warn of a skip that hides a violation in one environment only; warns of disabledRules that hide nothing anywhere', () => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const outdir = tmpdir();
+    try {
+      new Environments({
+        app: 'api', outdir, environments: [{ name: 'dev', replicas: { w: 1 } }, { name: 'prod', replicas: { w: 3 } }],
+        enforceOptions: { disabledRules: { 'image-pinned': 'pinned by the deploy tool' } },
+      }).synth({
+        define: (a: Construct, env: Environment) => {
+          new SafeDeployment(new Chart(a, 'c', { namespace: 'api' }), 'w', {
+            image: 'ghcr.io/a/w:1.0.0', port: 8080, replicas: env.replicas('w'), skip: { 'replicas-min': 'one replica is enough here' },
+          });
+        },
+      });
+      const text = spy.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toContain('  suppressed: replicas-min (one replica is enough here) on 1 object, hiding 1 violation\n');
+      expect(text).toContain('  suppressed: replicas-min (one replica is enough here) on 1 object, hiding 0 violations\n');
+      expect(text).not.toContain('warning: skip replicas-min');
+      expect(text).toContain('api: warning: image-pinned (pinned by the deploy tool) is switched off for the whole app (disabledRules) but hides no violation in any environment: nothing breaks the rule; remove it from disabledRules\n');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('prints nothing when quiet', () => {

@@ -158,7 +158,7 @@ describe('cdk8s-guardrails check on the example app\'s output', () => {
     const r = run(['check', copy]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('Warnings:\n');
-    expect(r.out).toMatch(/\n {2}Deployment (shop\/)?api appears 3 times: objects of one app have unique names; check each app or environment on its own\n/);
+    expect(r.out).toMatch(/\n {2}Deployment (shop\/)?api appears 3 times: objects of one app have unique names; check each app or environment on its own \(the check command: --each-dir checks each folder as an app; a folder written by synth holds a guardrails-report.jsonc, which marks it as one app\)\n/);
     expect(run(['check', '--each-dir', copy]).code).toBe(0);
   });
 
