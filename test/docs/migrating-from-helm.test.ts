@@ -69,7 +69,8 @@ describe('docs/migrating-from-helm.md', () => {
     run(samples[2]);
     const tree = readTree(path.join(dir, 'out'));
     const redis = Object.values(tree).flatMap(docsOf).find((o: any) => o.kind === 'StatefulSet');
-    expect(redis.spec.template.spec.priorityClassName).toBe('platform');
+    expect(redis.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(redis.spec.template.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     const skips = Object.entries(redis.metadata.annotations).filter(([k]) => k.startsWith('guardrails.cdk8s.io/skip.'));
     expect(skips.length).toBeGreaterThan(3);
     for (const [, reason] of skips) expect(reason).toBe('vendor chart bitnami/redis; hardening tracked in OPS-123');

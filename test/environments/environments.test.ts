@@ -462,7 +462,7 @@ describe('Environments: two environments never share a cluster and a namespace, 
       `${WHERE} cluster "prod", namespace "shop" too, and ${SAME}; give one of them another namespace or cluster.`);
     expect(errorOf(make({ cluster: { name: 'prod' } }, { cluster: { name: 'prod' } }, true))).toBe(
       `${WHERE} cluster "prod", namespace "shop" too, and ${SAME} (two Argo CD Applications would prune and self-heal them in turn); give one of them another namespace or cluster.`);
-    expect(make({ cluster: { name: 'prod' } }, { cluster: { name: 'prod' }, namespace: 'shop-b' })).not.toThrow();
+    expect(make({ cluster: { name: 'prod' }, namespace: 'shop-a' }, { cluster: { name: 'prod' }, namespace: 'shop-b' })).not.toThrow();
   });
 
   it('compares servers as URLs: case of the host, default port and trailing slash do not make another cluster', () => {
@@ -475,10 +475,12 @@ describe('Environments: two environments never share a cluster and a namespace, 
   it('knows that Argo CD\'s in-cluster is https://kubernetes.default.svc, and the destination without cluster under Argo CD', () => {
     expect(errorOf(make({ cluster: { name: 'in-cluster' } }, { cluster: { server: 'https://kubernetes.default.svc/' } }))).toBe(
       `${WHERE} cluster "in-cluster" (Argo CD's name for https://kubernetes.default.svc), namespace "shop" too (server "https://kubernetes.default.svc/" is the same cluster), and ${SAME}; give one of them another namespace or cluster.`);
-    expect(errorOf(make({}, { cluster: { name: 'in-cluster' } }, true))).toBe(
-      `${WHERE} the cluster Argo CD runs in (https://kubernetes.default.svc, the destination without cluster), namespace "shop" too (cluster "in-cluster" (Argo CD's name for https://kubernetes.default.svc) is the same cluster), and ${SAME} (two Argo CD Applications would prune and self-heal them in turn); give one of them another namespace or cluster.`);
+    expect(errorOf(make({}, {}, true))).toBe(
+      `${WHERE} the cluster Argo CD runs in (https://kubernetes.default.svc, the destination without cluster), namespace "shop" too, and ${SAME} (two Argo CD Applications would prune and self-heal them in turn); give one of them another namespace or cluster.`);
     // Without Argo CD, an environment that names no cluster is applied wherever the user applies it.
-    expect(make({}, { cluster: { name: 'in-cluster' } })).not.toThrow();
+    expect(make({}, {})).not.toThrow();
+    // A cluster in one environment only is refused before destinations are compared.
+    expect(errorOf(make({}, { cluster: { name: 'in-cluster' } }, true))).toContain('Environments "shop", environment "prod-a": invalid cluster (undefined); expected a value, as environment "prod-b" sets it');
   });
 
   it('compares a name only with names: the settings do not say which server an Argo CD name stands for', () => {
