@@ -79,7 +79,7 @@ if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== hash) {
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 fs.writeFileSync(path.join(project, 'main.ts'), /## SafeDeployment\n\n```ts[^\n]*\n([\s\S]*?)```/.exec(readme)[1]);
 fs.copyFileSync(path.join(project, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(project, 'tsconfig.json'));
-const config = (app) => fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: ${app}\n`);
+const config = (app) => fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: ${JSON.stringify(app)}\n`);
 const APP = 'npx cdk8s-guardrails synth main.ts';
 const cacheDir = path.join(project, 'node_modules', '.cache', 'cdk8s-guardrails');
 
@@ -127,7 +127,8 @@ rows.push(measure(`cdk8s synth, warm (app: ${APP})`, cdk8s, runs));
 rows.push(measure('cdk8s synth, cold (caches emptied)', cdk8s, runs, cold));
 config('node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts');
 rows.push(measure('cdk8s synth, warm, app without npx', cdk8s, runs));
-config('node -e ""');
+// The CLI wants the app to create the output folder.
+config('node -e "require(\'fs\').mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true })"');
 rows.push(measure('cdk8s synth, no-op app (the CLI alone)', cdk8s, runs));
 config(APP);
 rows.push(measure('npx cdk8s-guardrails synth main.ts, warm', ['npx', 'cdk8s-guardrails', 'synth', 'main.ts', '--output', 'dist'], runs));
