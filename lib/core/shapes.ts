@@ -26,6 +26,7 @@ export function checkProps(scope: IConstruct, kind: string, struct: string, prop
 
 /** `checkProps` where there is no construct: `where` names the call ("Guardrails.check()"). */
 export function checkPropsAt(where: string, struct: string, props: unknown, argument = 'props', knownOnly = false): void {
+  if (accepts(`struct:${struct}`, knownOnly)(props)) return;
   const p = shapeProblem(`struct:${struct}`, props, argument, true, knownOnly);
   if (p !== undefined) throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
 }
@@ -49,6 +50,7 @@ export function checkKnownPropsAt(where: string, struct: string, props: unknown)
  * `prop` names the value in the message.
  */
 export function checkTypeAt(where: string, type: string, value: unknown, prop: string): void {
+  if (accepts(type, false)(value)) return;
   const p = shapeProblem(type, value, prop);
   if (p !== undefined) throw new Error(errorText(where, p.prop, p.value, p.expected, preview(p.value)));
 }
@@ -122,6 +124,87 @@ export function shapeProblem(type: string, value: unknown, prop: string, top = f
     return undefined;
   }
   throw new Error(`unknown prop type ${type}`);
+}
+
+/** Whether a value has a type: the same verdict as `shapeProblem(...) === undefined`, without its messages. */
+type Accept = (value: unknown) => boolean;
+
+const ACCEPT = new Map<string, Accept>();
+const ACCEPT_KNOWN_ONLY = new Map<string, Accept>();
+
+/**
+ * The check of `type` (a type of ./prop-shapes.ts), made once per type from the table and kept:
+ * the props of every construct pass it without the type strings being parsed or messages
+ * built. It accepts exactly what `shapeProblem` accepts; where it refuses, `shapeProblem`
+ * finds the problem and words it (a type the table does not know is refused here, and
+ * `shapeProblem` throws for it where it would have).
+ */
+function accepts(type: string, knownOnly: boolean): Accept {
+  const cache = knownOnly ? ACCEPT_KNOWN_ONLY : ACCEPT;
+  let check = cache.get(type);
+  if (check === undefined) {
+    check = compile(type, knownOnly);
+    cache.set(type, check);
+  }
+  return check;
+}
+
+function compile(type: string, knownOnly: boolean): Accept {
+  const optional = type.endsWith('?');
+  const t = optional ? type.slice(0, -1) : type;
+  const present = compilePresent(t, knownOnly);
+  return optional
+    ? (v) => v === undefined || (v !== null && present(v))
+    : (v) => v !== undefined && v !== null && present(v);
+}
+
+/** The check of a value that is neither undefined nor null. */
+function compilePresent(t: string, knownOnly: boolean): Accept {
+  if (t === 'any') return () => true;
+  if (t === 'string') return (v) => typeof v === 'string';
+  if (t === 'number') return (v) => typeof v === 'number' && Number.isFinite(v);
+  if (t === 'boolean') return (v) => typeof v === 'boolean';
+  if (t.endsWith('[]')) {
+    const element = t.slice(0, -2);
+    return (v) => {
+      if (!Array.isArray(v)) return false;
+      const each = accepts(element, false);
+      for (let i = 0; i < v.length; i++) if (!each(v[i])) return false;
+      return true;
+    };
+  }
+  if (t.startsWith('{')) {
+    const element = t.slice(1, -1);
+    return (v) => {
+      if (!isPlainObject(v)) return false;
+      const each = accepts(element, false);
+      for (const key of Object.keys(v as object)) if (!each((v as any)[key])) return false;
+      return true;
+    };
+  }
+  const [form, name] = t.split(':');
+  if (form === 'enum' && ENUM_VALUES[name] !== undefined) {
+    const members = new Set<unknown>(Object.values(ENUM_VALUES[name]));
+    return (v) => members.has(v);
+  }
+  if (form === 'class') return (v) => isInstanceOf(v, name);
+  if (form === 'object') return (v) => typeof v === 'object' && !Array.isArray(v);
+  if (form === 'struct' && STRUCT_SHAPES[name] !== undefined) {
+    const shape = STRUCT_SHAPES[name];
+    // Made on first use: structs refer to one another.
+    let fields: Array<[string, Accept]> | undefined;
+    return (v) => {
+      if (typeof v !== 'object' || Array.isArray(v)) return false;
+      const value = v as { [key: string]: unknown };
+      if (!knownOnly) {
+        for (const key of Object.keys(value)) if (!(key in shape) && value[key] !== undefined) return false;
+      }
+      fields ??= Object.entries(shape).map(([key, fieldType]) => [key, accepts(fieldType, false)]);
+      for (const [key, check] of fields) if (!check(value[key])) return false;
+      return true;
+    };
+  }
+  return () => false;
 }
 
 /** A prop that `struct` does not have: a misspelling, or a prop of another kind. */

@@ -152,10 +152,22 @@ export class NetworkPeer {
 export function renderPorts(ports: NetworkPort[]): k8s.NetworkPolicyPort[] | undefined {
   if (ports.length === 0) return undefined;
   return [...ports]
-    .sort((a, b) => a.port - b.port || (a.protocol ?? 'TCP').localeCompare(b.protocol ?? 'TCP'))
+    .sort((a, b) => a.port - b.port || codeUnitOrder(a.protocol ?? 'TCP', b.protocol ?? 'TCP'))
     .map((p) => ({
       port: k8s.IntOrString.fromNumber(p.port),
       endPort: p.endPort,
       protocol: p.protocol ?? NetworkProtocol.TCP,
     }));
+}
+
+const UPPER_ASCII = /^[A-Z]+$/;
+
+/**
+ * localeCompare's order, without its cost for the usual protocols (upper-case ASCII, TCP, UDP,
+ * SCTP), whose code-unit order is the same.
+ */
+function codeUnitOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  if (UPPER_ASCII.test(a) && UPPER_ASCII.test(b)) return a < b ? -1 : 1;
+  return a.localeCompare(b);
 }

@@ -6,7 +6,7 @@ import {
   AcmeIssuer, AcmeSolver, GuardrailsApp, GuardrailsDefaults, IngressController, NetworkPeer, HashedConfigMap, IsolatedNamespace, ResourcePreset, SafeCronJob, SafeDaemonSet, SafeDeployment, SafeJob, SafeStatefulSet, TlsIngress,
 } from '../../lib';
 import { ENUM_VALUES, STRUCT_SHAPES } from '../../lib/core/prop-shapes';
-import { siblingProps } from '../../lib/core/shapes';
+import { checkTypeAt, shapeProblem, siblingProps } from '../../lib/core/shapes';
 import { errorOf, newChart } from '../helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -166,4 +166,44 @@ describe('the shape check runs on public entry points that take a struct, not on
     expect(NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 443, endPort: 500 }]).ports).toEqual([{ port: 443, endPort: 500 }]);
     expect(IngressController.generic({ ingressClassName: 'x', namespace: 'y', podLabels: { app: 'x' } }).ingressClassName).toBe('x');
   });
+});
+
+describe('the compiled check agrees with the worded one', () => {
+  // checkTypeAt passes a value on the compiled check alone and words a refusal with
+  // shapeProblem: a value that one accepts and the other refuses would pass unchecked.
+  const TYPES = [
+    'any', 'string', 'string?', 'number', 'number?', 'boolean', 'boolean?', 'string[]', 'number[]?', '{string}', '{number}?',
+    'enum:NetworkProtocol', 'enum:NetworkProtocol?', 'class:Duration', 'class:Duration?', 'object:ISafeWorkload',
+    'struct:NetworkPort', 'struct:NetworkPort[]', 'struct:NetworkPort?', 'struct:AutoscalingOptions', 'struct:SafeDeploymentProps',
+    'enum:NoSuchEnum', 'struct:NoSuchStruct',
+  ];
+  const nullProto = Object.create(null);
+  nullProto.port = 80;
+  const VALUES: unknown[] = [
+    undefined, null, '', 'x', '80', 0, 80, NaN, Infinity, true, 'TCP', 'tcp', [], [1], ['a'], [undefined], new Array(2), {}, { a: 1 },
+    { port: 80 }, { port: '80' }, { port: 80, protocol: 'UDP' }, { port: 80, protocol: 'udp' }, { port: 80, endport: 90 },
+    { port: 80, extra: undefined }, { port: 80, toString: 1 }, nullProto, [{ port: 53 }, { port: 53, protocol: 'TCP' }], [{ port: 53 }, null],
+    { maxReplicas: 3 }, { maxReplicas: '3' }, { image: 'nginx:1.27.0', port: 8080 }, { image: 'nginx:1.27.0', port: 8080, replicas: 2.5 },
+    { image: 'nginx:1.27.0', prot: 8080 }, Duration.seconds(30), Size.mebibytes(1), new Date(0), () => 1,
+  ];
+  for (const type of TYPES) {
+    it(type, () => {
+      for (const value of VALUES) {
+        let worded: unknown;
+        try {
+          worded = shapeProblem(type, value, 'v') === undefined ? 'pass' : 'refuse';
+        } catch (e) {
+          worded = `throws ${(e as Error).message}`;
+        }
+        let compiled: unknown;
+        try {
+          checkTypeAt('where', type, value, 'v');
+          compiled = 'pass';
+        } catch (e) {
+          compiled = (e as Error).message.startsWith('where: invalid') ? 'refuse' : `throws ${(e as Error).message}`;
+        }
+        expect({ value, verdict: compiled }).toEqual({ value, verdict: worded });
+      }
+    });
+  }
 });

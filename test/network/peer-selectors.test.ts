@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NetworkPeer } from '../../lib';
+import { NetworkPeer, NetworkProtocol } from '../../lib';
+import { renderPorts } from '../../lib/network/network-peer';
 import { errorOf } from '../helpers';
 
 // A peer that silently selects everything is a hole in default-deny: an empty pod selector
@@ -30,5 +31,14 @@ describe('NetworkPeer never widens a rule silently', () => {
     expect(NetworkPeer.pods({ app: 'gateway' }).description).toBe('pods {"app":"gateway"}');
     expect(NetworkPeer.namespacesWithLabels({ team: 'a' }).description).toBe('namespaces {"team":"a"}');
     expect(NetworkPeer.cidr('10.0.0.0/8').withPorts([{ port: 443 }]).ports).toEqual([{ port: 443 }]);
+  });
+});
+
+describe('the order of NetworkPolicy ports', () => {
+  it('is by port, then by protocol in localeCompare order, whatever the protocols are', () => {
+    const protocols = ['UDP', 'TCP', 'SCTP', undefined, 'udp', 'Tcp', 'ÜDP'];
+    const ports = protocols.flatMap((protocol) => [53, 8080].map((port) => ({ port, protocol: protocol as NetworkProtocol | undefined })));
+    const expected = [...ports].sort((a, b) => a.port - b.port || (a.protocol ?? 'TCP').localeCompare(b.protocol ?? 'TCP'));
+    expect(renderPorts(ports)!.map((p) => `${p.port?.value}/${p.protocol}`)).toEqual(expected.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`));
   });
 });
