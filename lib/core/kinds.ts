@@ -100,6 +100,23 @@ export const POD_KINDS: readonly PodKind[] = [POD, DEPLOYMENT, REPLICA_SET, REPL
 /** The kinds the library's workload constructs make. */
 export const CONSTRUCT_KINDS: readonly ConstructKind[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB];
 
+/** The annotation that makes an object a Helm hook (`test`, `pre-install`, ... comma-separated). */
+export const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
+
+/**
+ * Whether a manifest is a Helm hook that runs to completion: a Pod or a Job with a
+ * `helm.sh/hook` annotation (any hook: `test`, `pre-install`, `post-upgrade`, ...). Helm
+ * creates it at that point of the release's life and waits until it completes; it is not
+ * part of the running release. So its pods are no endpoints of the release's Services, no
+ * budget counts them and nothing calls them. A hook of another kind (a Deployment) runs on
+ * like any other object of the release and counts as usual.
+ * @see https://helm.sh/docs/topics/charts_hooks/
+ */
+export function isHelmHookRun(manifest: any): boolean {
+  const hook = manifest?.metadata?.annotations?.[HELM_HOOK_ANNOTATION];
+  return typeof hook === 'string' && hook.trim() !== '' && (manifest.kind === 'Pod' || manifest.kind === 'Job');
+}
+
 /** The pod-bearing kind of this name, if it is one. */
 export function podKind(kind: string): PodKind | undefined {
   return POD_KINDS.find((k) => k.kind === kind);

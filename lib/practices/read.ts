@@ -241,8 +241,7 @@ export const KUBERNETES_YAML_OPTIONS = {
  * data and invalid UTF-8 are problems: kubectl reads UTF-8 manifests.
  */
 export function decodeText(bytes: Uint8Array, source: string): { text?: string; problem?: string } {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
-    || (bytes.length >= 2 && ((bytes[0] === 0 && bytes[1] !== 0) || (bytes[0] !== 0 && bytes[1] === 0)))) {
+  if (isUtf16(bytes)) {
     return { problem: `${source}: is UTF-16 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
   }
   if (bytes.includes(0)) return { problem: `${source}: is binary data (it contains NUL bytes), not YAML or JSON` };
@@ -254,6 +253,28 @@ export function decodeText(bytes: Uint8Array, source: string): { text?: string; 
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { text };
+}
+
+/** Bytes of ASCII text (tab, line breaks, printable characters). */
+function isAsciiText(b: number): boolean {
+  return b === 9 || b === 10 || b === 13 || (b >= 0x20 && b < 0x7f);
+}
+
+/**
+ * Whether bytes are UTF-16: a byte order mark (FF FE, FE FF), or the pattern ASCII text takes
+ * in UTF-16 without one: over the first bytes (up to 64), every other byte NUL and the others
+ * ASCII text characters. Other bytes with NULs (`\x00\x01\x02...`) are binary data.
+ */
+function isUtf16(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  const n = Math.min(bytes.length, 64) & ~1;
+  if (n < 2) return false;
+  for (const nul of [0, 1]) {
+    let pattern = true;
+    for (let i = 0; i < n && pattern; i++) pattern = (i % 2 === nul) ? bytes[i] === 0 : isAsciiText(bytes[i]);
+    if (pattern) return true;
+  }
+  return false;
 }
 
 function describe(value: unknown): string {
