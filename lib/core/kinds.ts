@@ -117,6 +117,38 @@ export function isHelmHookRun(manifest: any): boolean {
   return typeof hook === 'string' && hook.trim() !== '' && (manifest.kind === 'Pod' || manifest.kind === 'Job');
 }
 
+/**
+ * Why a workload rule cannot apply to a pod-bearing kind (so a skip of it switches nothing
+ * off), or undefined when it applies: replicas-min on stateless kinds, pdb and spread on
+ * replicated ones, probes, graceful shutdown and metrics on long-running ones, rollout on kinds
+ * with an update strategy. The constructs refuse such skips; the checker warns about them.
+ * Kinds are named by their construct when they have one.
+ */
+export function ruleNotApplicable(ruleId: string, kind: PodKind): string | undefined {
+  const k = kind.construct ?? kind.kind;
+  const completes = `a ${k}'s pods run to completion`;
+  switch (ruleId) {
+    case 'replicas-min':
+      if (kind.stateless) return undefined;
+      if (kind.replicated) return `rule replicas-min is for stateless workloads; a ${k} may run one replica without a skip`;
+      return kind.longRunning ? `a ${k} runs one pod on each node and has no replicas` : `${completes}, and it has no replicas`;
+    case 'pdb':
+    case 'spread-nodes':
+    case 'spread-zones':
+      if (kind.replicated) return undefined;
+      return kind.longRunning ? `a ${k} runs one pod on each node: there are no replicas to ${ruleId === 'pdb' ? 'protect with a PodDisruptionBudget' : 'spread'}` : `${completes}: there are no replicas to ${ruleId === 'pdb' ? 'protect with a PodDisruptionBudget' : 'spread'}`;
+    case 'probe-readiness':
+    case 'probe-liveness':
+    case 'graceful-shutdown':
+    case 'metrics':
+      return kind.longRunning ? undefined : `${completes}: rule ${ruleId} is for pods that run until they are stopped`;
+    case 'rollout':
+      return kind.strategyField !== undefined ? undefined : `a ${k} has no update strategy`;
+    default:
+      return undefined;
+  }
+}
+
 /** The pod-bearing kind of this name, if it is one. */
 export function podKind(kind: string): PodKind | undefined {
   return POD_KINDS.find((k) => k.kind === kind);

@@ -8,6 +8,7 @@ import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
 import { readWaivers } from './exceptions';
 import { SKIP_ANNOTATION_PREFIX } from './skip-keys';
+import { skipNotApplicable } from './skip-kinds';
 import { Obj, ObjectIndex, isObject } from './objects';
 import { RULE_CHECKS } from './rules';
 import { CheckResult, RuleSuppression, RuleViolation } from './types';
@@ -115,6 +116,8 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
         warnings.push(`${where}: skip annotation for ${id} has no reason, so the rule still applies`);
         continue;
       }
+      const idle = skipNotApplicable(id, obj, index.podSetOf(obj));
+      if (idle !== undefined) warnings.push(`${where}: skip annotation for ${id}: ${idle}`);
       suppressions.push({
         rule: id,
         reason,
