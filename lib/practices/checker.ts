@@ -96,7 +96,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
   for (const { obj, fields } of index.looseContainers) {
     if (!obj.subject) continue;
     const shown = fields.length > 3 ? `${fields.slice(0, 3).join(', ')} and ${fields.length - 3} more` : fields.join(', ');
-    warnings.push(`${objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name })}${obj.path ? ` (${obj.path})` : ''}: has containers outside a pod template (${shown}) that the checker cannot classify, so no rule checks them; check their images, resources and security by hand, or render them into the pods they become`);
+    warnings.push(`${objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name })}${obj.path ? ` (${obj.path})` : ''}: has containers outside a pod template (${shown}) that the checker cannot classify, so only their privileges are checked (pod-security); check their images, resources and security by hand, or render them into the pods they become`);
   }
   for (const obj of index.all) {
     if (!obj.subject) continue;

@@ -152,7 +152,7 @@ export class ObjectIndex {
   public readonly duplicates = new Map<string, { obj: Obj; count: number }>();
   private readonly namespaces = new Set<string>();
   /** Objects of kinds the practices do not know with containers outside any pod template, and where. */
-  public readonly looseContainers: Array<{ obj: Obj; fields: string[] }> = [];
+  public readonly looseContainers: Array<{ obj: Obj; fields: string[]; containers: any[] }> = [];
   private readonly memo = new Map<string, unknown>();
 
   /**
@@ -216,7 +216,7 @@ export class ObjectIndex {
     }
     const scan = scanObject(obj.m);
     for (const t of scan.templates) this.addPodSet(obj, t.kind, t.template, t.specField, t.metaField ?? t.specField);
-    if (scan.looseContainers.length > 0) this.looseContainers.push({ obj, fields: scan.looseContainers });
+    if (scan.looseContainers.length > 0) this.looseContainers.push({ obj, fields: scan.looseContainers, containers: scan.looseContainerMaps });
   }
 
   private addPodSet(obj: Obj, podKind: PodKind, template: any, specField: string, metaField: string): void {
