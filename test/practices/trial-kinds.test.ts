@@ -140,3 +140,53 @@ describe('skips that cannot apply to the kind are warned about, naming the objec
     })).toEqual([]);
   });
 });
+
+describe('containers found by shape where known custom resources put them', () => {
+  const meta = { name: 'x', namespace: NS, labels: { ...LABELS } };
+  const privileged = { privileged: true };
+  const podSecurity = (extra: any) => checked(() => undefined, [extra]).violations.filter((v) => v.rule === 'pod-security').map((v) => `${v.kind} ${v.name}: ${v.field}: ${v.message}`);
+  const tail = ' (outside any pod template the checker knows; Pod Security admission judges the pod it becomes all the same)';
+  const wf = (kind: string, spec: any) => ({ apiVersion: 'argoproj.io/v1alpha1', kind, metadata: meta, spec });
+
+  it.each<[string, any, string]>([
+    ['a Workflow template\'s container without a name', wf('Workflow', { templates: [{ name: 'a', container: { image: 'redis:7.2.4', securityContext: privileged } }] }), 'spec.templates[0].container'],
+    ['a script', wf('Workflow', { templates: [{ name: 'a', script: { image: 'redis:7.2.4', source: 'echo', securityContext: privileged } }] }), 'spec.templates[0].script'],
+    ['a WorkflowTemplate', wf('WorkflowTemplate', { templates: [{ name: 'a', container: { image: 'redis:7.2.4', securityContext: privileged } }] }), 'spec.templates[0].container'],
+    ['a CronWorkflow\'s workflowSpec', wf('CronWorkflow', { schedule: '* * * * *', workflowSpec: { templates: [{ name: 'a', container: { image: 'redis:7.2.4', securityContext: privileged } }] } }), 'spec.workflowSpec.templates[0].container'],
+    ['a SparkApplication driver (no image of its own)', { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: meta, spec: { image: 'spark:3.5.1', driver: { securityContext: privileged }, executor: { instances: 1 } } }, 'spec.driver'],
+  ])('flags a privileged container in %s', (_title, obj, field) => {
+    expect(podSecurity(obj)).toEqual([`${obj.kind} x: ${field}.securityContext.privileged: container at ${field} is privileged${tail}`]);
+    expect(checked(() => undefined, [obj]).warnings.filter((w) => w.includes('outside a pod template'))).toEqual([
+      expect.stringContaining(`${obj.kind} ${NS}/x: has containers outside a pod template (${field}`),
+    ]);
+  });
+
+  it('names the container and flags added capabilities; passes one that asks for nothing', () => {
+    const sidecar = wf('Workflow', { templates: [{ name: 'a', container: { image: 'redis:7.2.4' }, sidecars: [{ name: 's', image: 'redis:7.2.4', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }] }] });
+    expect(podSecurity(sidecar)).toEqual([`Workflow x: spec.templates[0].sidecars[0].securityContext.capabilities.add: container at spec.templates[0].sidecars[0] ("s") adds the capabilities SYS_ADMIN${tail}`]);
+    expect(podSecurity(wf('Workflow', { templates: [{ name: 'a', container: { image: 'redis:7.2.4', securityContext: { privileged: false } } }] }))).toEqual([]);
+  });
+
+  it('an image setting of an operator\'s own resource is no container', () => {
+    const r = checked(() => undefined, [{ apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: meta, spec: { image: 'quay.io/prometheus/prometheus:v2.50.0', replicas: 2 } }]);
+    expect(r.warnings.filter((w) => w.includes('outside a pod template'))).toEqual([]);
+  });
+});
+
+describe('ns-rbac: creating the custom resources the checker treats as workloads runs pods', () => {
+  const grant = (apiGroups: string[], resources: string[], verbs: string[]) => ruleMessages('ns-rbac', (app) => { app.role.rules = [{ apiGroups, resources, verbs }]; });
+  const why = (resource: string) => `whoever creates or changes a workload (${resource}) runs pods as any ServiceAccount of the namespace, with any Secret, ConfigMap and volume of it mounted`;
+
+  it.each<[string, string]>([
+    ['argoproj.io', 'workflows'], ['argoproj.io', 'cronworkflows'], ['argoproj.io', 'rollouts'], ['apps.kruise.io', 'clonesets'], ['sparkoperator.k8s.io', 'sparkapplications'],
+  ])('flags create on %s %s', (group, resource) => {
+    expect(grant([group], [resource], ['create'])).toEqual([`Role viewer: grants create on ${resource} (${group}): ${why(resource)}`]);
+  });
+
+  it('keeps the built-in workloads, and passes reading them', () => {
+    expect(grant(['apps'], ['deployments'], ['patch'])).toEqual([`Role viewer: grants patch on deployments (apps): ${why('deployments')}`]);
+    expect(grant([''], ['replicationcontrollers'], ['create'])).toEqual(['Role viewer: grants create on replicationcontrollers: whoever creates or changes a ReplicationController runs pods as any ServiceAccount of the namespace, with any Secret, ConfigMap and volume of it mounted']);
+    expect(grant(['argoproj.io'], ['workflows', 'rollouts'], ['get', 'list', 'watch'])).toEqual([]);
+    expect(grant(['example.com'], ['workflows'], ['create'])).toEqual([]);
+  });
+});
