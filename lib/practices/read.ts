@@ -2,7 +2,8 @@
  * Reading manifests the way kubectl does. Kubernetes reads YAML with sigs.k8s.io/yaml, a
  * YAML 1.1 reader (go-yaml v2), so this reader follows it rather than YAML 1.2:
  *
- * - `<<` merge keys are resolved (explicit keys win over merged ones);
+ * - `<<` merge keys are resolved (keys after a merge key override it); a merge key that sets a
+ *   field an earlier entry set is refused, since readers disagree on it (merge-keys.ts);
  * - `y`, `Y`, `yes`, `Yes`, `YES`, `on`, `On`, `ON` are `true`, and `n`, `N`, `no`, `No`,
  *   `NO`, `off`, `Off`, `OFF` are `false` (also as map keys, which then read `"true"` and
  *   `"false"`);
@@ -27,6 +28,7 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
 import { fastDocuments, giveUp } from './fast-read';
 import { flowDepthProblem, jsonStream, longImplicitKeyProblem, loneSurrogateAt } from './go-yaml-limits';
+import { mergeOverride, mergeOverrideProblem } from './merge-keys';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 import { notAString } from './rules/yaml-types';
@@ -315,7 +317,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
-    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc)) giveUp();
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
     return doc.toJS({ maxAliasCount: -1 }) ?? null;
   });
   if (fast !== undefined) {
@@ -352,6 +354,11 @@ export function readManifestText(text: string, source: string): ReadResult {
     }
     if (excessiveAliasing(doc)) {
       problems.push(`${at}: expands YAML aliases excessively (an alias bomb), as go-yaml refuses: more than ${MAX_ALIAS_COUNT} nodes from aliases, and most of the document; refused`);
+      return;
+    }
+    const merged = mergeOverride(doc);
+    if (merged !== undefined) {
+      problems.push(`${at}: ${mergeOverrideProblem(merged, text)}`);
       return;
     }
     let value: unknown;
