@@ -273,13 +273,18 @@ const CONTAINER_FIELDS = ['name', 'command', 'args', 'securityContext', 'resourc
 
 /**
  * Whether a map is a container, by its shape: an `image` with a field only a container has (a
- * name is not needed: an Argo template's `container` has none), or any map at a key where a
+ * name is not needed: an Argo template's `container` has none; the resource's own `spec` needs a
+ * name, command or args, since operators take an image and resources there), or any map at a key where a
  * known custom resource puts its containers (`containerKeys`: a SparkApplication's `driver`
  * takes its image from the spec).
  */
-function isContainer(x: any, key: string | number | undefined, containerKeys: readonly string[]): boolean {
+function isContainer(x: any, path: readonly (string | number)[], containerKeys: readonly string[]): boolean {
+  const last = path[path.length - 1];
+  const key = typeof last === 'number' ? path[path.length - 2] : last;
   if (typeof key === 'string' && containerKeys.includes(key)) return true;
-  return typeof x.image === 'string' && CONTAINER_FIELDS.some((f) => x[f] !== undefined);
+  if (typeof x.image !== 'string') return false;
+  // The resource's own spec (an operator's image and resources settings) needs a name, command or args.
+  return CONTAINER_FIELDS.slice(0, path.length < 2 ? 3 : undefined).some((f) => x[f] !== undefined);
 }
 
 function fieldOf(path: readonly (string | number)[]): string {
@@ -370,8 +375,7 @@ export function scanObject(manifest: any): ObjectScan {
       found([...path], node, parent);
       return;
     }
-    const last = path[path.length - 1];
-    if (depth > 0 && isContainer(node, typeof last === 'number' ? path[path.length - 2] : last, containerKeys)) {
+    if (depth > 0 && isContainer(node, path, containerKeys)) {
       looseContainers.push(fieldOf(path));
       looseContainerMaps.push(node);
       return;

@@ -60,7 +60,9 @@ export function skipNotApplicable(rule: string, obj: Obj, podSet: PodSet | undef
   // A workload: does the rule apply to its kind (replicas for a Pod, probes for a Job)?
   let why: string | undefined;
   if (obj.kind === 'Pod') {
-    why = REPLICA_RULES.includes(rule) ? 'a bare Pod has no replicas' : !podSet.longRunning ? ruleNotApplicable(rule, { ...podSet.kind, longRunning: false, kind: 'Pod' }) : undefined;
+    const completes = !podSet.longRunning && ruleNotApplicable(rule, { ...podSet.kind, longRunning: false }) !== undefined;
+    why = REPLICA_RULES.includes(rule) ? 'a bare Pod has no replicas'
+      : completes ? `this Pod runs to completion (restartPolicy ${podSet.spec.restartPolicy ?? 'Always'}${podSet.hook ? ', a Helm hook' : ''}): rule ${rule} is for pods that run until they are stopped` : undefined;
   } else {
     const builtIn = podKind(obj.kind);
     if (builtIn !== undefined) why = ruleNotApplicable(rule, { ...builtIn, construct: undefined });

@@ -168,7 +168,7 @@ describe('containers found by shape where known custom resources put them', () =
   });
 
   it('an image setting of an operator\'s own resource is no container', () => {
-    const r = checked(() => undefined, [{ apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: meta, spec: { image: 'quay.io/prometheus/prometheus:v2.50.0', replicas: 2 } }]);
+    const r = checked(() => undefined, [{ apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: meta, spec: { image: 'quay.io/prometheus/prometheus:v2.50.0', replicas: 2, resources: { requests: { memory: '400Mi' } }, securityContext: { runAsUser: 1000 } } }]);
     expect(r.warnings.filter((w) => w.includes('outside a pod template'))).toEqual([]);
   });
 });
@@ -188,5 +188,24 @@ describe('ns-rbac: creating the custom resources the checker treats as workloads
     expect(grant([''], ['replicationcontrollers'], ['create'])).toEqual(['Role viewer: grants create on replicationcontrollers: whoever creates or changes a ReplicationController runs pods as any ServiceAccount of the namespace, with any Secret, ConfigMap and volume of it mounted']);
     expect(grant(['argoproj.io'], ['workflows', 'rollouts'], ['get', 'list', 'watch'])).toEqual([]);
     expect(grant(['example.com'], ['workflows'], ['create'])).toEqual([]);
+  });
+});
+
+describe('skips on bare Pods', () => {
+  const pod = (annotations: any, restartPolicy = 'Never') => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'once', namespace: NS, labels: { ...LABELS }, annotations },
+    spec: { restartPolicy, containers: [{ name: 'c', image: 'busybox:1.36.1' }] },
+  });
+  const warned = (p: any) => checked(() => undefined, [p]).warnings.filter((w) => w.includes('hides nothing'));
+
+  it('warns about replica and long-running rules on a Pod that runs to completion', () => {
+    expect(warned(pod({ 'guardrails.cdk8s.io/skip.pdb': 'x', 'guardrails.cdk8s.io/skip.probe-liveness': 'y' }))).toEqual([
+      'Pod shop/once: skip annotation for pdb: a bare Pod has no replicas, so the skip of rule pdb hides nothing; remove it',
+      'Pod shop/once: skip annotation for probe-liveness: this Pod runs to completion (restartPolicy Never): rule probe-liveness is for pods that run until they are stopped, so the skip of rule probe-liveness hides nothing; remove it',
+    ]);
+  });
+
+  it('accepts a probe skip on a Pod that runs on, and an image skip on any Pod', () => {
+    expect(warned(pod({ 'guardrails.cdk8s.io/skip.probe-liveness': 'y', 'guardrails.cdk8s.io/skip.image-pinned': 'z' }, 'Always'))).toEqual([]);
   });
 });
