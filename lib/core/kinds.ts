@@ -97,8 +97,112 @@ export const CRON_JOB: ConstructKind = {
 /** Every pod-bearing kind, in the order the checker reports them. */
 export const POD_KINDS: readonly PodKind[] = [POD, DEPLOYMENT, REPLICA_SET, REPLICATION_CONTROLLER, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB];
 
+/**
+ * Custom resources known to run pods, by API group, kind and resource (the plural RBAC names):
+ * whoever creates or changes one runs pods. `containers`: where their containers sit outside a
+ * pod template, by key (an Argo template's `container` and `script`, a SparkApplication's
+ * `driver` and `executor`): maps there are containers whatever fields they have.
+ */
+export interface WorkloadResource {
+  readonly group: string;
+  readonly kind: string;
+  readonly resource: string;
+  readonly containers?: readonly string[];
+}
+
+const ARGO_CONTAINERS = ['container', 'script', 'containers', 'initContainers', 'sidecars'];
+
+/** The custom resources of `WorkloadResource`. */
+export const WORKLOAD_CUSTOM_RESOURCES: readonly WorkloadResource[] = [
+  { group: 'argoproj.io', kind: 'Rollout', resource: 'rollouts' },
+  { group: 'argoproj.io', kind: 'Workflow', resource: 'workflows', containers: ARGO_CONTAINERS },
+  { group: 'argoproj.io', kind: 'CronWorkflow', resource: 'cronworkflows', containers: ARGO_CONTAINERS },
+  { group: 'argoproj.io', kind: 'WorkflowTemplate', resource: 'workflowtemplates', containers: ARGO_CONTAINERS },
+  { group: 'argoproj.io', kind: 'ClusterWorkflowTemplate', resource: 'clusterworkflowtemplates', containers: ARGO_CONTAINERS },
+  { group: 'apps.kruise.io', kind: 'CloneSet', resource: 'clonesets' },
+  { group: 'apps.kruise.io', kind: 'StatefulSet', resource: 'statefulsets' },
+  { group: 'apps.kruise.io', kind: 'DaemonSet', resource: 'daemonsets' },
+  { group: 'apps.kruise.io', kind: 'AdvancedCronJob', resource: 'advancedcronjobs' },
+  { group: 'apps.kruise.io', kind: 'BroadcastJob', resource: 'broadcastjobs' },
+  { group: 'apps.kruise.io', kind: 'SidecarSet', resource: 'sidecarsets' },
+  { group: 'keda.sh', kind: 'ScaledJob', resource: 'scaledjobs' },
+  { group: 'serving.knative.dev', kind: 'Service', resource: 'services' },
+  { group: 'serving.knative.dev', kind: 'Configuration', resource: 'configurations' },
+  { group: 'sparkoperator.k8s.io', kind: 'SparkApplication', resource: 'sparkapplications', containers: ['driver', 'executor'] },
+  { group: 'sparkoperator.k8s.io', kind: 'ScheduledSparkApplication', resource: 'scheduledsparkapplications', containers: ['driver', 'executor'] },
+  { group: 'flink.apache.org', kind: 'FlinkDeployment', resource: 'flinkdeployments' },
+  { group: 'tekton.dev', kind: 'TaskRun', resource: 'taskruns' },
+  { group: 'tekton.dev', kind: 'PipelineRun', resource: 'pipelineruns' },
+];
+
+/**
+ * Every resource whose objects run pods: the built-in pod-bearing kinds other than Pod itself
+ * (`POD_KINDS`; their resource is the plural of the kind) and the known custom resources.
+ */
+export function workloadResources(): WorkloadResource[] {
+  const builtIn = POD_KINDS.filter((k) => k.kind !== 'Pod')
+    .map((k) => ({ group: k.group, kind: k.kind, resource: `${k.kind.toLowerCase()}s` }))
+    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  return [...builtIn, ...WORKLOAD_CUSTOM_RESOURCES];
+}
+
+/** The known custom resource of an object (`apps.kruise.io/v1alpha1` CloneSet), or undefined. */
+export function workloadCustomResource(apiVersion: string, kind: string): WorkloadResource | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return WORKLOAD_CUSTOM_RESOURCES.find((r) => r.group === group && r.kind === kind);
+}
+
 /** The kinds the library's workload constructs make. */
 export const CONSTRUCT_KINDS: readonly ConstructKind[] = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB];
+
+/** The annotation that makes an object a Helm hook (`test`, `pre-install`, ... comma-separated). */
+export const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
+
+/**
+ * Whether a manifest is a Helm hook that runs to completion: a Pod or a Job with a
+ * `helm.sh/hook` annotation (any hook: `test`, `pre-install`, `post-upgrade`, ...). Helm
+ * creates it at that point of the release's life and waits until it completes; it is not
+ * part of the running release. So its pods are no endpoints of the release's Services, no
+ * budget counts them and nothing calls them. A hook of another kind (a Deployment) runs on
+ * like any other object of the release and counts as usual.
+ * @see https://helm.sh/docs/topics/charts_hooks/
+ */
+export function isHelmHookRun(manifest: any): boolean {
+  const hook = manifest?.metadata?.annotations?.[HELM_HOOK_ANNOTATION];
+  return typeof hook === 'string' && hook.trim() !== '' && (manifest.kind === 'Pod' || manifest.kind === 'Job');
+}
+
+/**
+ * Why a workload rule cannot apply to a pod-bearing kind (so a skip of it switches nothing
+ * off), or undefined when it applies: replicas-min on stateless kinds, pdb and spread on
+ * replicated ones, probes, graceful shutdown and metrics on long-running ones, rollout on kinds
+ * with an update strategy. The constructs refuse such skips; the checker warns about them.
+ * Kinds are named by their construct when they have one.
+ */
+export function ruleNotApplicable(ruleId: string, kind: PodKind): string | undefined {
+  const k = kind.construct ?? kind.kind;
+  const completes = `a ${k}'s pods run to completion`;
+  switch (ruleId) {
+    case 'replicas-min':
+      if (kind.stateless) return undefined;
+      if (kind.replicated) return `rule replicas-min is for stateless workloads; a ${k} may run one replica without a skip`;
+      return kind.longRunning ? `a ${k} runs one pod on each node and has no replicas` : `${completes}, and it has no replicas`;
+    case 'pdb':
+    case 'spread-nodes':
+    case 'spread-zones':
+      if (kind.replicated) return undefined;
+      return kind.longRunning ? `a ${k} runs one pod on each node: there are no replicas to ${ruleId === 'pdb' ? 'protect with a PodDisruptionBudget' : 'spread'}` : `${completes}: there are no replicas to ${ruleId === 'pdb' ? 'protect with a PodDisruptionBudget' : 'spread'}`;
+    case 'probe-readiness':
+    case 'probe-liveness':
+    case 'graceful-shutdown':
+    case 'metrics':
+      return kind.longRunning ? undefined : `${completes}: rule ${ruleId} is for pods that run until they are stopped`;
+    case 'rollout':
+      return kind.strategyField !== undefined ? undefined : `a ${k} has no update strategy`;
+    default:
+      return undefined;
+  }
+}
 
 /** The pod-bearing kind of this name, if it is one. */
 export function podKind(kind: string): PodKind | undefined {
@@ -132,8 +236,10 @@ export interface FoundPodTemplate {
 /** What a walk of an object of a kind the practices do not know found. */
 export interface ObjectScan {
   readonly templates: FoundPodTemplate[];
-  /** Field paths of containers (maps with an `image` and a name, command or args) outside any pod template. */
+  /** Field paths of containers (`isContainer`) outside any pod template. */
   readonly looseContainers: string[];
+  /** The containers of `looseContainers`, in the same order. */
+  readonly looseContainerMaps: any[];
 }
 
 /** Keys whose template is a Job's (KEDA ScaledJob, OpenKruise AdvancedCronJob and BroadcastJob, CronJob-like kinds): its pods run to completion. */
@@ -162,8 +268,23 @@ function isPodSpec(x: any, strict: boolean): boolean {
   return x.containers.length > 0 && x.containers.every(isMap) && x.containers.some((c: any) => typeof c.image === 'string');
 }
 
-function isContainer(x: any): boolean {
-  return typeof x.image === 'string' && (typeof x.name === 'string' || x.command !== undefined || x.args !== undefined);
+/** Fields that only a container has beside its `image`. */
+const CONTAINER_FIELDS = ['name', 'command', 'args', 'securityContext', 'resources', 'env', 'envFrom', 'ports', 'volumeMounts', 'imagePullPolicy', 'workingDir', 'livenessProbe', 'readinessProbe', 'lifecycle'];
+
+/**
+ * Whether a map is a container, by its shape: an `image` with a field only a container has (a
+ * name is not needed: an Argo template's `container` has none; the resource's own `spec` needs a
+ * name, command or args, since operators take an image and resources there), or any map at a key where a
+ * known custom resource puts its containers (`containerKeys`: a SparkApplication's `driver`
+ * takes its image from the spec).
+ */
+function isContainer(x: any, path: readonly (string | number)[], containerKeys: readonly string[]): boolean {
+  const last = path[path.length - 1];
+  const key = typeof last === 'number' ? path[path.length - 2] : last;
+  if (typeof key === 'string' && containerKeys.includes(key)) return true;
+  if (typeof x.image !== 'string') return false;
+  // The resource's own spec (an operator's image and resources settings) needs a name, command or args.
+  return CONTAINER_FIELDS.slice(0, path.length < 2 ? 3 : undefined).some((f) => x[f] !== undefined);
 }
 
 function fieldOf(path: readonly (string | number)[]): string {
@@ -193,9 +314,15 @@ function fieldOf(path: readonly (string | number)[]): string {
 export function scanObject(manifest: any): ObjectScan {
   const templates: FoundPodTemplate[] = [];
   const looseContainers: string[] = [];
-  if (!isMap(manifest)) return { templates, looseContainers };
+  const looseContainerMaps: any[] = [];
+  const result = { templates, looseContainers, looseContainerMaps };
+  if (!isMap(manifest)) return result;
   const kindName = String(manifest.kind ?? '');
   const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
+  // A known custom resource is walked even in a group named like Kubernetes' own (sparkoperator.k8s.io).
+  const custom = workloadCustomResource(apiVersion, kindName);
+  const builtIn = isBuiltInGroup(apiVersion) && custom === undefined;
+  const containerKeys = custom?.containers ?? [];
   const slash = apiVersion.indexOf('/');
   const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
   const batch = BATCH_KIND.test(kindName);
@@ -222,12 +349,12 @@ export function scanObject(manifest: any): ObjectScan {
   // The places Kubernetes' own kinds and most controllers use, looked at first and alone for built-in groups.
   if (isMap(manifest.spec) && isMap(manifest.spec.template) && isPodSpec(manifest.spec.template.spec, false)) {
     found(['spec', 'template', 'spec'], manifest.spec.template.spec, manifest.spec.template);
-    if (isBuiltInGroup(apiVersion)) return { templates, looseContainers };
+    if (builtIn) return result;
   } else if (isMap(manifest.template) && isPodSpec(manifest.template.spec, false)) {
     found(['template', 'spec'], manifest.template.spec, manifest.template);
-    if (isBuiltInGroup(apiVersion)) return { templates, looseContainers };
+    if (builtIn) return result;
   }
-  if (isBuiltInGroup(apiVersion) || kindName === 'CustomResourceDefinition') return { templates, looseContainers };
+  if (builtIn || kindName === 'CustomResourceDefinition') return result;
 
   const done = new Set<unknown>(templates.map((t) => t.template.spec));
   const path: (string | number)[] = [];
@@ -248,8 +375,9 @@ export function scanObject(manifest: any): ObjectScan {
       found([...path], node, parent);
       return;
     }
-    if (depth > 0 && isContainer(node)) {
+    if (depth > 0 && isContainer(node, path, containerKeys)) {
       looseContainers.push(fieldOf(path));
+      looseContainerMaps.push(node);
       return;
     }
     if (depth >= MAX_SCAN_DEPTH) return;
@@ -263,7 +391,7 @@ export function scanObject(manifest: any): ObjectScan {
     }
   };
   walk(manifest, undefined, 0);
-  return { templates, looseContainers };
+  return result;
 }
 
 /** The pod templates of an object of a kind the practices do not know (`scanObject`). */

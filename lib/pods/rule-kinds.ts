@@ -1,37 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
-import { ConstructKind } from '../core/kinds';
-
-/**
- * Why a workload rule cannot apply to a kind (so a skip of it switches nothing off), or
- * undefined when it applies. The same kinds as the checker's: replicas-min on stateless
- * kinds, pdb and spread on replicated ones, probes, graceful shutdown and metrics on
- * long-running ones, rollout on kinds with an update strategy.
- */
-export function ruleNotApplicable(ruleId: string, kind: ConstructKind): string | undefined {
-  const k = kind.construct;
-  const completes = `a ${k}'s pods run to completion`;
-  switch (ruleId) {
-    case 'replicas-min':
-      if (kind.stateless) return undefined;
-      if (kind.replicated) return `rule replicas-min is for stateless workloads; a ${k} may run one replica without a skip`;
-      return kind.longRunning ? `a ${k} runs one pod on each node and has no replicas` : `${completes}, and it has no replicas`;
-    case 'pdb':
-    case 'spread-nodes':
-    case 'spread-zones':
-      if (kind.replicated) return undefined;
-      return kind.longRunning ? `a ${k} runs one pod on each node: there are no replicas to ${ruleId === 'pdb' ? 'protect with a PodDisruptionBudget' : 'spread'}` : `${completes}: there are no replicas to ${ruleId === 'pdb' ? 'protect with a PodDisruptionBudget' : 'spread'}`;
-    case 'probe-readiness':
-    case 'probe-liveness':
-    case 'graceful-shutdown':
-    case 'metrics':
-      return kind.longRunning ? undefined : `${completes}: rule ${ruleId} is for pods that run until they are stopped`;
-    case 'rollout':
-      return kind.strategyField !== undefined ? undefined : `a ${k} has no update strategy`;
-    default:
-      return undefined;
-  }
-}
+import { ConstructKind, ruleNotApplicable } from '../core/kinds';
 
 /**
  * Refuses a skip, given in a workload's own props, of a rule that cannot apply to its kind:

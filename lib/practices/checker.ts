@@ -8,6 +8,7 @@ import { RuleContext, Sink, skipReason } from './context';
 import { DEFAULT_OPTIONS, ManifestInput, ResolvedOptions } from './model';
 import { readWaivers } from './exceptions';
 import { SKIP_ANNOTATION_PREFIX } from './skip-keys';
+import { skipNotApplicable } from './skip-kinds';
 import { Obj, ObjectIndex, isObject } from './objects';
 import { RULE_CHECKS } from './rules';
 import { CheckResult, RuleSuppression, RuleViolation } from './types';
@@ -95,7 +96,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
   for (const { obj, fields } of index.looseContainers) {
     if (!obj.subject) continue;
     const shown = fields.length > 3 ? `${fields.slice(0, 3).join(', ')} and ${fields.length - 3} more` : fields.join(', ');
-    warnings.push(`${objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name })}${obj.path ? ` (${obj.path})` : ''}: has containers outside a pod template (${shown}) that the checker cannot classify, so no rule checks them; check their images, resources and security by hand, or render them into the pods they become`);
+    warnings.push(`${objectRef({ kind: obj.kind, namespace: obj.ns, name: obj.name })}${obj.path ? ` (${obj.path})` : ''}: has containers outside a pod template (${shown}) that the checker cannot classify, so only their privileges are checked (pod-security); check their images, resources and security by hand, or render them into the pods they become`);
   }
   for (const obj of index.all) {
     if (!obj.subject) continue;
@@ -115,6 +116,8 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
         warnings.push(`${where}: skip annotation for ${id} has no reason, so the rule still applies`);
         continue;
       }
+      const idle = skipNotApplicable(id, obj, index.podSetOf(obj));
+      if (idle !== undefined) warnings.push(`${where}: skip annotation for ${id}: ${idle}`);
       suppressions.push({
         rule: id,
         reason,

@@ -4,7 +4,7 @@
  * cross-object rule is a map lookup and the whole check stays linear in the objects.
  */
 import { CLUSTER_SCOPED_KINDS } from '../core/cluster-scoped-kinds';
-import { POD_KINDS, PodKind, scanObject } from '../core/kinds';
+import { HELM_HOOK_ANNOTATION, isHelmHookRun, POD_KINDS, PodKind, scanObject } from '../core/kinds';
 import { LabelSelector, isEmptySelector, requiredPairs, selectorMatches } from './selector';
 import { readSkips } from './skip';
 import { ManifestInput } from './model';
@@ -16,7 +16,7 @@ export const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((k) => k.slice(k.
 export const WORKLOAD_KINDS: ReadonlyMap<string, PodKind> = new Map(POD_KINDS.map((k) => [k.kind, k]));
 
 /** Annotation of Helm hooks (`test`, `pre-install`, ...). */
-export const HELM_HOOK = 'helm.sh/hook';
+export const HELM_HOOK = HELM_HOOK_ANNOTATION;
 /** Hooks that make a Pod or Job a test Helm runs once and waits for (`helm test`). */
 const HELM_TEST_HOOKS = ['test', 'test-success', 'test-failure'];
 
@@ -89,6 +89,8 @@ export interface PodSet {
   readonly longRunning: boolean;
   /** Has spec.replicas (Deployment, ReplicaSet, ReplicationController, StatefulSet). */
   readonly replicated: boolean;
+  /** A Helm hook Pod or Job (`isHelmHookRun`): no Service endpoint, not counted by budgets. */
+  readonly hook: boolean;
 }
 
 function isObject(x: unknown): x is { [key: string]: any } {
@@ -150,7 +152,7 @@ export class ObjectIndex {
   public readonly duplicates = new Map<string, { obj: Obj; count: number }>();
   private readonly namespaces = new Set<string>();
   /** Objects of kinds the practices do not know with containers outside any pod template, and where. */
-  public readonly looseContainers: Array<{ obj: Obj; fields: string[] }> = [];
+  public readonly looseContainers: Array<{ obj: Obj; fields: string[]; containers: any[] }> = [];
   private readonly memo = new Map<string, unknown>();
 
   /**
@@ -214,7 +216,7 @@ export class ObjectIndex {
     }
     const scan = scanObject(obj.m);
     for (const t of scan.templates) this.addPodSet(obj, t.kind, t.template, t.specField, t.metaField ?? t.specField);
-    if (scan.looseContainers.length > 0) this.looseContainers.push({ obj, fields: scan.looseContainers });
+    if (scan.looseContainers.length > 0) this.looseContainers.push({ obj, fields: scan.looseContainers, containers: scan.looseContainerMaps });
   }
 
   private addPodSet(obj: Obj, podKind: PodKind, template: any, specField: string, metaField: string): void {
@@ -246,6 +248,7 @@ export class ObjectIndex {
       longRunning: podKind.longRunning && !isHelmTest(obj)
         && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
       replicated: podKind.replicated,
+      hook: isHelmHookRun(obj.m),
     };
     this.podSets.push(podSet);
     if (!this.podSetByObj.has(obj)) this.podSetByObj.set(obj, podSet);
@@ -314,10 +317,13 @@ export class ObjectIndex {
     return candidates.filter((p) => selectorMatches(selector, p.labels));
   }
 
-  /** Pod templates in a namespace that a Service-style map selector matches. */
+  /**
+   * Pod templates in a namespace that a Service's map selector matches: the endpoints of the
+   * Service. Helm hook Pods and Jobs are left out: they run to completion and are gone.
+   */
   public selectPodsByMap(ns: string | undefined, selector: { [key: string]: string } | undefined): PodSet[] {
     if (!isObject(selector) || Object.keys(selector).length === 0) return [];
-    return this.selectPods(ns, { matchLabels: stringMap(selector) });
+    return this.selectPods(ns, { matchLabels: stringMap(selector) }).filter((p) => !p.hook);
   }
 
   /** Objects of a kind in a namespace (every namespace when `ns` is undefined) whose labels a selector matches. */

@@ -2,7 +2,8 @@
  * Reading manifests the way kubectl does. Kubernetes reads YAML with sigs.k8s.io/yaml, a
  * YAML 1.1 reader (go-yaml v2), so this reader follows it rather than YAML 1.2:
  *
- * - `<<` merge keys are resolved (explicit keys win over merged ones);
+ * - `<<` merge keys are resolved (keys after a merge key override it); a merge key that sets a
+ *   field an earlier entry set is refused, since readers disagree on it (merge-keys.ts);
  * - `y`, `Y`, `yes`, `Yes`, `YES`, `on`, `On`, `ON` are `true`, and `n`, `N`, `no`, `No`,
  *   `NO`, `off`, `Off`, `OFF` are `false` (also as map keys, which then read `"true"` and
  *   `"false"`);
@@ -27,6 +28,7 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
 import { fastDocuments, giveUp } from './fast-read';
 import { flowDepthProblem, jsonStream, longImplicitKeyProblem, loneSurrogateAt } from './go-yaml-limits';
+import { mergeOverride, mergeOverrideProblem } from './merge-keys';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 import { notAString } from './rules/yaml-types';
@@ -241,8 +243,7 @@ export const KUBERNETES_YAML_OPTIONS = {
  * data and invalid UTF-8 are problems: kubectl reads UTF-8 manifests.
  */
 export function decodeText(bytes: Uint8Array, source: string): { text?: string; problem?: string } {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
-    || (bytes.length >= 2 && ((bytes[0] === 0 && bytes[1] !== 0) || (bytes[0] !== 0 && bytes[1] === 0)))) {
+  if (isUtf16(bytes)) {
     return { problem: `${source}: is UTF-16 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
   }
   if (bytes.includes(0)) return { problem: `${source}: is binary data (it contains NUL bytes), not YAML or JSON` };
@@ -254,6 +255,28 @@ export function decodeText(bytes: Uint8Array, source: string): { text?: string; 
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { text };
+}
+
+/** Bytes of ASCII text (tab, line breaks, printable characters). */
+function isAsciiText(b: number): boolean {
+  return b === 9 || b === 10 || b === 13 || (b >= 0x20 && b < 0x7f);
+}
+
+/**
+ * Whether bytes are UTF-16: a byte order mark (FF FE, FE FF), or the pattern ASCII text takes
+ * in UTF-16 without one: over the first bytes (up to 64), every other byte NUL and the others
+ * ASCII text characters. Other bytes with NULs (`\x00\x01\x02...`) are binary data.
+ */
+function isUtf16(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  const n = Math.min(bytes.length, 64) & ~1;
+  if (n < 2) return false;
+  for (const nul of [0, 1]) {
+    let pattern = true;
+    for (let i = 0; i < n && pattern; i++) pattern = (i % 2 === nul) ? bytes[i] === 0 : isAsciiText(bytes[i]);
+    if (pattern) return true;
+  }
+  return false;
 }
 
 function describe(value: unknown): string {
@@ -294,7 +317,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
-    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc)) giveUp();
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
     return doc.toJS({ maxAliasCount: -1 }) ?? null;
   });
   if (fast !== undefined) {
@@ -331,6 +354,11 @@ export function readManifestText(text: string, source: string): ReadResult {
     }
     if (excessiveAliasing(doc)) {
       problems.push(`${at}: expands YAML aliases excessively (an alias bomb), as go-yaml refuses: more than ${MAX_ALIAS_COUNT} nodes from aliases, and most of the document; refused`);
+      return;
+    }
+    const merged = mergeOverride(doc);
+    if (merged !== undefined) {
+      problems.push(`${at}: ${mergeOverrideProblem(merged, text)}`);
       return;
     }
     let value: unknown;

@@ -4,7 +4,7 @@
  * their labels, Services, ConfigMaps and NetworkPolicies. Read once; every question after
  * that is a lookup.
  */
-import { podKindOf } from '../core/kinds';
+import { isHelmHookRun, podKindOf } from '../core/kinds';
 
 /** The label every namespace carries with its own name (set by the API server since 1.22). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -44,6 +44,8 @@ export interface Workload extends PodGroup {
   readonly podSpec: any;
   /** Field path of the pod spec, e.g. `spec.template.spec`. */
   readonly specField: string;
+  /** A Helm hook Pod or Job (`isHelmHookRun`): it runs to completion, so no Service sends to it. */
+  readonly hook?: boolean;
 }
 
 /** A port of a Service. */
@@ -158,6 +160,7 @@ export function readTrafficModel(manifests: readonly any[], defaultNamespace = '
         manifest: m,
         podSpec,
         specField: [...templatePath, 'spec'].join('.'),
+        hook: isHelmHookRun(m),
       });
     } else if (m.kind === 'Service') {
       seeNamespace(ns);
@@ -196,7 +199,7 @@ export function serviceSelects(service: ServiceInfo, pods: PodGroup): boolean {
 
 /** The workloads whose pods a Service selects. */
 export function servicePods(model: TrafficModel, service: ServiceInfo): Workload[] {
-  return model.workloads.filter((w) => serviceSelects(service, w));
+  return model.workloads.filter((w) => !w.hook && serviceSelects(service, w));
 }
 
 /**

@@ -68,7 +68,7 @@ describe('pod templates outside spec.template are found and checked by the neare
       (a as any).task = { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: meta('test'), spec: { steps: [{ name: 'unit', image: 'golang:1.22', script: 'go test ./...' }] } };
     };
     expect(warningsOf(workflow)).toEqual([
-      `Workflow ${NS}/build: has containers outside a pod template (spec.templates[0].container, spec.templates[1].script) that the checker cannot classify, so no rule checks them; check their images, resources and security by hand, or render them into the pods they become`,
+      `Workflow ${NS}/build: has containers outside a pod template (spec.templates[0].container, spec.templates[1].script) that the checker cannot classify, so only their privileges are checked (pod-security); check their images, resources and security by hand, or render them into the pods they become`,
     ]);
     expect(warningsOf(task)[0]).toContain(`Task ${NS}/test: has containers outside a pod template (spec.steps[0])`);
   });
@@ -84,7 +84,7 @@ describe('pod templates outside spec.template are found and checked by the neare
   });
 
   it('does not take maps without images, schemas or built-in objects for pod templates', () => {
-    expect(scanObject({ apiVersion: 'example.com/v1', kind: 'Report', spec: { template: { spec: { title: 'x' } }, containers: [{ name: 'x' }] } })).toEqual({ templates: [], looseContainers: [] });
+    expect(scanObject({ apiVersion: 'example.com/v1', kind: 'Report', spec: { template: { spec: { title: 'x' } }, containers: [{ name: 'x' }] } })).toEqual({ templates: [], looseContainers: [], looseContainerMaps: [] });
     expect(scanObject({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: { x: { containers: [{ image: 'a' }] } } }).templates).toEqual([]);
     expect(scanObject({ apiVersion: 'v1', kind: 'ConfigMap', data: { a: { containers: [{ image: 'a' }] } } }).templates).toEqual([]);
     // An image field of the custom resource itself (an operator's own setting) is not a container.

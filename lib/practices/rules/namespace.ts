@@ -3,6 +3,7 @@
  * (ns-default-deny, ns-rbac) on every pod and every RBAC object of the app.
  */
 import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
+import { workloadResources } from '../../core/kinds';
 import { RuleContext, skipReason } from '../context';
 import { POD_SECURITY } from '../exceptions';
 import { Obj, ObjectIndex, PodSet, isObject } from '../objects';
@@ -296,9 +297,11 @@ const SENSITIVE: Array<{ group: string; resource: string; verbs: string[]; why: 
   { group: '', resource: 'pods', verbs: ['create'], why: 'whoever creates a pod can run it as any ServiceAccount of {scope} and mount any Secret' },
   { group: '', resource: 'pods', verbs: ['update', 'patch'], why: 'changing a pod\'s image runs other code with its ServiceAccount, Secrets and volumes' },
   { group: '', resource: 'pods/ephemeralcontainers', verbs: ['update', 'patch'], why: 'it adds a container of any image to a running pod, with the pod\'s ServiceAccount, Secrets and volumes' },
-  { group: '', resource: 'replicationcontrollers', verbs: WRITE, why: WORKLOAD.replace('{what}', 'a ReplicationController') },
-  ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ group: 'apps', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
-  ...['jobs', 'cronjobs'].map((resource) => ({ group: 'batch', resource, verbs: WRITE, why: WORKLOAD.replace('{what}', `a workload (${resource})`) })),
+  // Every resource whose objects the checker treats as workloads: built-in and custom (lib/core/kinds.ts).
+  ...workloadResources().map((w) => ({
+    group: w.group, resource: w.resource, verbs: WRITE,
+    why: WORKLOAD.replace('{what}', w.group === '' ? `a ${w.kind}` : `a workload (${w.resource})`),
+  })),
   { group: '', resource: 'serviceaccounts/token', verbs: ['create'], why: 'it mints tokens for any ServiceAccount of {scope}' },
   { group: '', resource: 'pods/portforward', verbs: ['create', 'get'], why: 'port-forwarding reaches any port of any pod of {scope}, past its NetworkPolicies' },
   { group: '', resource: 'pods/proxy', verbs: PROXY, why: 'the API server\'s proxy reaches any port of any pod of {scope}, past its NetworkPolicies' },

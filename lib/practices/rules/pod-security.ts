@@ -9,7 +9,7 @@
  */
 import { RuleContext } from '../context';
 import { hostPathKey, MIN_ID, readWaivers, Waiver, Waivers } from '../exceptions';
-import { PodSet, asInt, isObject } from '../objects';
+import { Obj, PodSet, asInt, isObject } from '../objects';
 
 export const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
@@ -47,6 +47,23 @@ export function podSecurity(ctx: RuleContext): void {
     baseline(ctx, p);
     if (ctx.restricted) restricted(ctx, p);
   }
+  for (const loose of ctx.index.looseContainers) {
+    loose.containers.forEach((c, i) => looseContainer(ctx, loose.obj, loose.fields[i], c));
+  }
+}
+
+/**
+ * A container outside any pod template the checker knows (an Argo Workflows template's
+ * `container`, a SparkApplication's `driver`): the rest of its pod is unknown, so only what it
+ * asks for itself is judged, by the baseline level: to be privileged, or to add capabilities.
+ */
+function looseContainer(ctx: RuleContext, obj: Obj, field: string, c: any): void {
+  const s = sc(c);
+  const who = `container at ${field}${typeof c.name === 'string' ? ` ("${c.name}")` : ''}`;
+  const report = (message: string, at: string) => ctx.report(obj, `${message} (outside any pod template the checker knows; Pod Security admission judges the pod it becomes all the same)`, { field: at, fix: fixFor(at) });
+  if (s.privileged === true) report(`${who} is privileged`, `${field}.securityContext.privileged`);
+  const extra = capList(s.capabilities?.add).filter((a) => !BASELINE_CAPABILITIES.has(a));
+  if (extra.length > 0) report(`${who} adds the capabilities ${extra.join(', ')}${nearMiss(extra, (n) => BASELINE_CAPABILITIES.has(n))}`, `${field}.securityContext.capabilities.add`);
 }
 
 /** What to set for each finding, by the end of the field it is reported on (indices dropped). */

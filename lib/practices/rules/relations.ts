@@ -14,7 +14,8 @@ function pdbIndex(index: ObjectIndex) {
     const byPods = new Map<PodSet, Obj[]>();
     const selected = new Map<Obj, PodSet[]>();
     for (const pdb of index.ofKind('PodDisruptionBudget')) {
-      const pods = index.selectPods(pdb.ns ?? '', pdb.m.spec?.selector);
+      // Helm hook Pods and Jobs run to completion: no drain waits for them, and they do not count.
+      const pods = index.selectPods(pdb.ns ?? '', pdb.m.spec?.selector).filter((p) => !p.hook);
       selected.set(pdb, pods);
       for (const p of pods) {
         const list = byPods.get(p);
@@ -124,6 +125,8 @@ export function pdb(ctx: RuleContext): void {
     const spec = budget.m.spec ?? {};
     const always = asInt(spec.maxUnavailable) === 0 || percent(spec.maxUnavailable) === 0 || percent(spec.minAvailable) === 100;
     if (!known && !always) continue;
+    // No pod to evict (every workload scaled to zero): no drain waits on the budget.
+    if (known && total === 0 && !always) continue;
     const blocked = blocksDrain(budget, total);
     if (!blocked) continue;
     const over = pods.map((p) => {
@@ -331,21 +334,44 @@ function declaredPorts(p: PodSet): number[] | undefined {
 }
 
 /**
- * Why the `prometheus.io/port` annotation of a scraped pod template misses: not a port number,
+ * Why a `prometheus.io/port` annotation (of a scraped pod template, or of a scraped Service,
+ * whose endpoints Prometheus then scrapes on that port of each pod) misses: not a port number,
  * or a port that no container declares while they declare others (Prometheus then scrapes a
- * port nothing listens on). Undefined when it is sound, or when no container declares a port.
+ * port nothing listens on). Undefined when it is sound, when it is not scraped, or when no
+ * container declares a port. `pods`: the pod templates whose ports count; `whose`: who declares them.
  */
-function annotatedPortProblem(p: PodSet): string | undefined {
-  const port = p.annotations['prometheus.io/port'];
-  if (port === undefined || p.annotations['prometheus.io/scrape'] !== 'true') return undefined;
+function annotatedPortProblem(annotations: { [key: string]: string }, pods: PodSet[], whose: (lacking: PodSet[]) => string): string | undefined {
+  const port = annotations['prometheus.io/port'];
+  if (port === undefined || annotations['prometheus.io/scrape'] !== 'true') return undefined;
   if (typeof port !== 'string' || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
     return `has the annotation prometheus.io/port ${JSON.stringify(port)}, which is not a port number from 1 to 65535, so Prometheus cannot scrape it`;
   }
-  const ports = declaredPorts(p);
-  if (ports === undefined) return undefined;
-  const declared = [...new Set(ports)].sort((a, b) => a - b);
-  if (declared.length === 0 || declared.includes(Number(port))) return undefined;
-  return `has the annotation prometheus.io/port ${port}, but its containers declare only port${declared.length > 1 ? 's' : ''} ${declared.join(', ')}, so Prometheus scrapes a port nothing listens on`;
+  const lacking: PodSet[] = [];
+  const declared = new Set<number>();
+  for (const p of pods) {
+    const ports = declaredPorts(p);
+    if (ports === undefined || ports.length === 0 || ports.includes(Number(port))) continue;
+    lacking.push(p);
+    ports.forEach((n) => declared.add(n));
+  }
+  if (lacking.length === 0) return undefined;
+  const list = [...declared].sort((a, b) => a - b);
+  return `has the annotation prometheus.io/port ${port}, but ${whose(lacking)} declare only port${list.length > 1 ? 's' : ''} ${list.join(', ')}, so Prometheus scrapes a port nothing listens on`;
+}
+
+const PORT_ANNOTATION_FIX = 'set prometheus.io/port to the containerPort that serves the metrics (a sidecar\'s, such as an exporter\'s, counts)';
+
+/**
+ * Reports a scraped Service whose `prometheus.io/port` no container of the pods it selects
+ * declares: Prometheus' endpoint discovery scrapes that port on each selected pod.
+ */
+function servicePortAnnotations(ctx: RuleContext): void {
+  for (const svc of ctx.index.ofKind('Service')) {
+    if (svc.annotations['prometheus.io/port'] === undefined || svc.annotations['prometheus.io/scrape'] !== 'true') continue;
+    const pods = ctx.index.selectPodsByMap(svc.ns ?? '', svc.m.spec?.selector);
+    const problem = annotatedPortProblem(svc.annotations, pods, (lacking) => `the containers of the pods it selects (${lacking.map((p) => `${p.obj.kind}/${p.obj.name}`).join(', ')})`);
+    if (problem !== undefined) ctx.report(svc, problem, { field: 'metadata.annotations.prometheus.io/port', fix: PORT_ANNOTATION_FIX });
+  }
 }
 
 /** `metrics`: a serving workload can be scraped by Prometheus, on a port its containers declare. */
@@ -353,12 +379,8 @@ export function metrics(ctx: RuleContext): void {
   const { scraped, missed } = scrapedPods(ctx.index);
   const services = servicesByPod(ctx.index);
   for (const p of ctx.index.podSets) {
-    const annotated = annotatedPortProblem(p);
-    if (annotated !== undefined) {
-      ctx.report(p.obj, annotated, {
-        field: `${p.metaField}.annotations.prometheus.io/port`, fix: 'set prometheus.io/port to the containerPort that serves the metrics (a sidecar\'s, such as an exporter\'s, counts)',
-      });
-    }
+    const annotated = annotatedPortProblem(p.annotations, [p], () => 'its containers');
+    if (annotated !== undefined) ctx.report(p.obj, annotated, { field: `${p.metaField}.annotations.prometheus.io/port`, fix: PORT_ANNOTATION_FIX });
     if (servingContainers(ctx.index, p).length === 0) continue;
     if (scraped.has(p) || p.annotations['prometheus.io/scrape'] === 'true') continue;
     // Prometheus' Kubernetes service discovery also scrapes the endpoints of an annotated Service.
@@ -374,6 +396,7 @@ export function metrics(ctx: RuleContext): void {
       field: `${p.metaField}.annotations`,
     });
   }
+  servicePortAnnotations(ctx);
 }
 
 const RECOMMENDED = [LABEL_NAME, LABEL_INSTANCE, LABEL_MANAGED_BY];
