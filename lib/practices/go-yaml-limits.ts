@@ -9,27 +9,54 @@ export const MAX_DEPTH = 10_000;
 /** go-yaml v2 refuses an implicit (`key:`) map key longer than this, in characters. */
 export const MAX_IMPLICIT_KEY = 1024;
 
+/** Whether a UTF-16 code unit is white space as `\s` of a regular expression reads it. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** How many times `c` occurs in `text`, counting no further than `limit`. */
+function occurrences(text: string, c: string, limit: number): number {
+  let n = 0;
+  for (let i = text.indexOf(c); i >= 0 && n <= limit; i = text.indexOf(c, i + 1)) n++;
+  return n;
+}
+
+const NEWLINE = 10;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const HASH = 35;
+const BACKSLASH = 92;
+const OPEN_SQUARE = 91;
+const CLOSE_SQUARE = 93;
+const OPEN_CURLY = 123;
+const CLOSE_CURLY = 125;
+
 /**
  * The depth of flow collections (`[`, `{`) outside quoted strings and comments, when it is
  * more than MAX_DEPTH: a text nested that deep is refused (and would exhaust the reader).
  */
 export function flowDepthProblem(text: string): string | undefined {
+  // A text with no more opening brackets than MAX_DEPTH cannot nest deeper: most texts.
+  if (occurrences(text, '[', MAX_DEPTH) + occurrences(text, '{', MAX_DEPTH) <= MAX_DEPTH) return undefined;
   let depth = 0;
-  let quote = '';
+  let quote = 0;
   let line = 1;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') line++;
-    if (quote !== '') {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) line++;
+    if (quote !== 0) {
+      if (c === BACKSLASH && quote === DOUBLE_QUOTE) i++;
+      else if (c === quote) quote = 0;
       continue;
     }
-    if (c === '"' || c === '\'') quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { while (i + 1 < text.length && text[i + 1] !== '\n') i++; }
-    else if (c === '[' || c === '{') {
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) quote = c;
+    else if (c === HASH && (i === 0 || isSpace(text.charCodeAt(i - 1)))) {
+      const eol = text.indexOf('\n', i + 1);
+      i = (eol < 0 ? text.length : eol) - 1; // the comment ends before its line break
+    } else if (c === OPEN_SQUARE || c === OPEN_CURLY) {
       if (++depth > MAX_DEPTH) return `nests lists or maps more than ${MAX_DEPTH} deep (line ${line}), which Go's YAML and JSON readers refuse ("exceeded max depth"); refused`;
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+    } else if ((c === CLOSE_SQUARE || c === CLOSE_CURLY) && depth > 0) depth--;
   }
   return undefined;
 }
@@ -64,6 +91,16 @@ function keyEnd(line: string, start: number): number {
   return hash >= 0 && hash < m.index ? -1 : start + m.index;
 }
 
+/** Whether a line of `text` has more than `length` UTF-16 code units (its line break not counted). */
+function hasLineLongerThan(text: string, length: number): boolean {
+  let start = 0;
+  for (let eol = text.indexOf('\n'); eol >= 0; eol = text.indexOf('\n', start)) {
+    if (eol - start > length) return true;
+    start = eol + 1;
+  }
+  return text.length - start > length;
+}
+
 /** A line whose value is a block scalar (`key: |`, `- >-`), whose content follows, indented. */
 const BLOCK_SCALAR_START = /(?:^ *(?:- +)*|:[ \t]+|-[ \t]+)[|>][-+0-9]*[ \t]*(?:#.*)?$/;
 
@@ -72,7 +109,7 @@ const BLOCK_SCALAR_START = /(?:^ *(?:- +)*|:[ \t]+|-[ \t]+)[|>][-+0-9]*[ \t]*(?:
  * and flow collections: go-yaml refuses it ("mapping values are not allowed in this context").
  */
 export function longImplicitKeyProblem(text: string): string | undefined {
-  if (!/[^\n]{1025}/.test(text)) return undefined;
+  if (!hasLineLongerThan(text, MAX_IMPLICIT_KEY)) return undefined;
   const lines = text.split('\n');
   let scalarIndent = -1; // the indentation of the line that opened a block scalar, while in one
   for (let n = 0; n < lines.length; n++) {
