@@ -44,7 +44,14 @@ const CR = 13;
 const HASH = 35;
 const DASH = 45;
 const OPEN_SQUARE = 91;
+const CLOSE_SQUARE = 93;
 const OPEN_CURLY = 123;
+const CLOSE_CURLY = 125;
+const COMMA = 44;
+const COLON = 58;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const BACKSLASH = 92;
 
 /**
  * Reads documents of the subset; undefined when the text leaves it (then read it with the full
@@ -288,7 +295,7 @@ class FastReader {
     const scalar = (inMap: boolean, isKey: boolean): unknown => {
       const c = text[i];
       if (c === '"' || c === '\'') {
-        const q = quoted(text.slice(i));
+        const q = quoted(text, i);
         if (!q) throw GIVE_UP;
         i += q.length;
         return q.value;
@@ -296,10 +303,13 @@ class FastReader {
       if (c === undefined || '&*!|>%@`?:,#[]{}'.includes(c) || (c === '-' && (text[i + 1] === ' ' || text[i + 1] === undefined))) throw GIVE_UP;
       const start = i;
       for (; i < text.length; i++) {
-        const ch = text[i];
-        if (ch === ',' || ch === ']' || ch === '}' || ch === '[' || ch === '{') break;
-        if (ch === ':' && (text[i + 1] === ' ' || text[i + 1] === ',' || text[i + 1] === '}' || text[i + 1] === ']' || i + 1 === text.length)) break;
-        if (ch === '#' && text[i - 1] === ' ') throw GIVE_UP;
+        const ch = text.charCodeAt(i);
+        if (ch === COMMA || ch === CLOSE_SQUARE || ch === CLOSE_CURLY || ch === OPEN_SQUARE || ch === OPEN_CURLY) break;
+        if (ch === COLON) {
+          const next = text.charCodeAt(i + 1);
+          if (next === SPACE || next === COMMA || next === CLOSE_CURLY || next === CLOSE_SQUARE || i + 1 === text.length) break;
+        }
+        if (ch === HASH && text.charCodeAt(i - 1) === SPACE) throw GIVE_UP;
       }
       const plain = text.slice(start, i).trimEnd();
       if ('[{'.includes(text[i] ?? '') || (text[i] === ':' && !(inMap && isKey))) throw GIVE_UP;
@@ -409,16 +419,15 @@ class FastReader {
  */
 function flowDepth(line: string, depth: number): number {
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '"' || ch === '\'') {
-      const q = quoted(line.slice(i));
-      if (!q) throw GIVE_UP;
-      i += q.length - 1;
-    } else if (ch === '{' || ch === '[') {
+    const ch = line.charCodeAt(i);
+    if (ch === DOUBLE_QUOTE || ch === SINGLE_QUOTE) {
+      i = quotedEnd(line, i);
+      if (i < 0) throw GIVE_UP;
+    } else if (ch === OPEN_CURLY || ch === OPEN_SQUARE) {
       depth++;
-    } else if (ch === '}' || ch === ']') {
+    } else if (ch === CLOSE_CURLY || ch === CLOSE_SQUARE) {
       if (--depth <= 0) return depth;
-    } else if (ch === '#' && (i === 0 || line[i - 1] === ' ')) {
+    } else if (ch === HASH && (i === 0 || line.charCodeAt(i - 1) === SPACE)) {
       throw GIVE_UP;
     }
   }
@@ -454,24 +463,39 @@ function splitKey(text: string): { key: string; rest: string } | undefined {
   return { key: text.slice(0, at).trimEnd(), rest: text.slice(at + 1).trimStart() };
 }
 
-/** A single-line quoted scalar at the start of `text`: its value and length, or undefined. */
-function quoted(text: string): { value: string; length: number } | undefined {
-  if (text[0] === '\'') {
-    for (let i = 1; i < text.length; i++) {
-      if (text[i] !== '\'') continue;
-      if (text[i + 1] === '\'') { i++; continue; }
-      return { value: text.slice(1, i).replace(/''/g, '\''), length: i + 1 };
+/** Where the single-line quoted scalar at `from` in `text` ends (its closing quote), or -1 when it does not end on the line. */
+function quotedEnd(text: string, from: number): number {
+  const quote = text.charCodeAt(from);
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH && quote === DOUBLE_QUOTE) { i++; continue; }
+    if (c !== quote) continue;
+    if (quote === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) { i++; continue; }
+    return i;
+  }
+  return -1;
+}
+
+/** A single-line quoted scalar at `from` in `text`: its value and length, or undefined. */
+function quoted(text: string, from = 0): { value: string; length: number } | undefined {
+  if (text.charCodeAt(from) === SINGLE_QUOTE) {
+    for (let i = from + 1; i < text.length; i++) {
+      if (text.charCodeAt(i) !== SINGLE_QUOTE) continue;
+      if (text.charCodeAt(i + 1) === SINGLE_QUOTE) { i++; continue; }
+      const body = text.slice(from + 1, i);
+      return { value: body.includes('\'\'') ? body.replace(/''/g, '\'') : body, length: i + 1 - from };
     }
     return undefined;
   }
-  for (let i = 1; i < text.length; i++) {
-    if (text[i] === '\\') { i++; continue; }
-    if (text[i] !== '"') continue;
-    const body = text.slice(1, i);
-    if (!body.includes('\\')) return { value: body, length: i + 1 };
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) { i++; continue; }
+    if (c !== DOUBLE_QUOTE) continue;
+    const body = text.slice(from + 1, i);
+    if (!body.includes('\\')) return { value: body, length: i + 1 - from };
     // JSON's escapes mean the same in YAML; YAML's others (\x, \e, \N, \_, ...) go to the full reader.
     try {
-      return { value: JSON.parse(`"${body}"`), length: i + 1 };
+      return { value: JSON.parse(`"${body}"`), length: i + 1 - from };
     } catch {
       throw GIVE_UP;
     }

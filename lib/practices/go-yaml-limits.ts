@@ -22,15 +22,38 @@ function occurrences(text: string, c: string, limit: number): number {
   return n;
 }
 
-const NEWLINE = 10;
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
 const HASH = 35;
 const BACKSLASH = 92;
 const OPEN_SQUARE = 91;
-const CLOSE_SQUARE = 93;
 const OPEN_CURLY = 123;
-const CLOSE_CURLY = 125;
+
+/** The characters the depth scan stops at (brackets, quotes, '#'); it passes over every other one. */
+const STOPS = new Uint8Array(128);
+for (const c of '[]{}"\'#') STOPS[c.charCodeAt(0)] = 1;
+
+/** Where the quoted scalar that opens at `open` closes (its closing quote), or the end of the text. */
+function quoteEnd(text: string, open: number, quote: number): number {
+  if (quote === SINGLE_QUOTE) {
+    const close = text.indexOf('\'', open + 1);
+    return close < 0 ? text.length : close;
+  }
+  // A double quote after an odd number of backslashes is escaped.
+  for (let close = text.indexOf('"', open + 1); close >= 0; close = text.indexOf('"', close + 1)) {
+    let k = close - 1;
+    while (k > open && text.charCodeAt(k) === BACKSLASH) k--;
+    if ((close - 1 - k) % 2 === 0) return close;
+  }
+  return text.length;
+}
+
+/** The 1-based line of `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
 
 /**
  * The depth of flow collections (`[`, `{`) outside quoted strings and comments, when it is
@@ -40,23 +63,21 @@ export function flowDepthProblem(text: string): string | undefined {
   // A text with no more opening brackets than MAX_DEPTH cannot nest deeper: most texts.
   if (occurrences(text, '[', MAX_DEPTH) + occurrences(text, '{', MAX_DEPTH) <= MAX_DEPTH) return undefined;
   let depth = 0;
-  let quote = 0;
-  let line = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === NEWLINE) line++;
-    if (quote !== 0) {
-      if (c === BACKSLASH && quote === DOUBLE_QUOTE) i++;
-      else if (c === quote) quote = 0;
-      continue;
-    }
-    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) quote = c;
-    else if (c === HASH && (i === 0 || isSpace(text.charCodeAt(i - 1)))) {
-      const eol = text.indexOf('\n', i + 1);
-      i = (eol < 0 ? text.length : eol) - 1; // the comment ends before its line break
+    if (c >= 128 || STOPS[c] === 0) continue;
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      i = quoteEnd(text, i, c);
+    } else if (c === HASH) {
+      if (i === 0 || isSpace(text.charCodeAt(i - 1))) {
+        const eol = text.indexOf('\n', i + 1);
+        i = (eol < 0 ? text.length : eol) - 1; // a comment runs to the end of its line
+      }
     } else if (c === OPEN_SQUARE || c === OPEN_CURLY) {
-      if (++depth > MAX_DEPTH) return `nests lists or maps more than ${MAX_DEPTH} deep (line ${line}), which Go's YAML and JSON readers refuse ("exceeded max depth"); refused`;
-    } else if ((c === CLOSE_SQUARE || c === CLOSE_CURLY) && depth > 0) depth--;
+      if (++depth > MAX_DEPTH) return `nests lists or maps more than ${MAX_DEPTH} deep (line ${lineAt(text, i)}), which Go's YAML and JSON readers refuse ("exceeded max depth"); refused`;
+    } else if (depth > 0) {
+      depth--; // ']' or '}'
+    }
   }
   return undefined;
 }
