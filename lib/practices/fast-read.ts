@@ -193,12 +193,13 @@ class FastReader {
     const out: { [key: string]: unknown } = {};
     for (let l = this.entryAt(indent); l >= 0; l = this.entryAt(indent)) {
       if (this.isSeqEntryAt(l)) break; // a sequence at the key's indentation ends the mapping
-      const entry = splitKey(this.lineText(l));
-      if (!entry) throw GIVE_UP;
-      const key = this.key(entry.key);
+      const line = this.lineText(l);
+      const colon = keyColon(line);
+      if (colon < 0) throw GIVE_UP;
+      const key = this.key(line.slice(0, colon).trimEnd());
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw GIVE_UP;
       this.pos++;
-      const rest = entry.rest;
+      const rest = line.slice(colon + 1).trimStart();
       if (rest === '' || rest[0] === '#') {
         this.skipEmpty();
         const next = this.pos;
@@ -226,7 +227,7 @@ class FastReader {
       } else if (rest[0] === '{' || rest[0] === '[') {
         this.pos++;
         out.push(this.inline(rest, indent));
-      } else if (splitKey(rest)) {
+      } else if (keyColon(rest) >= 0) {
         // `- key: value`: a mapping whose keys stand at the column of `key`.
         this.indents[l] += offset;
         this.starts[l] += offset;
@@ -444,23 +445,23 @@ function isTrailer(rest: string): boolean {
   return t === '' || (t[0] === '#' && rest.length > t.length);
 }
 
-/** Splits `key: rest` (or `key:`) at the first `:` followed by a space or the end, outside quotes. */
-function splitKey(text: string): { key: string; rest: string } | undefined {
+/** Where the key of `key: rest` (or `key:`) ends: its ':', the first followed by a space or the end, outside quotes; -1 when there is none. */
+function keyColon(text: string): number {
   let at: number;
   if (text[0] === '"' || text[0] === '\'') {
     const q = quoted(text);
-    if (!q) return undefined;
+    if (!q) return -1;
     at = q.length;
-    if (text[at] !== ':') return undefined;
+    if (text[at] !== ':') return -1;
   } else {
     at = -1;
     for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
-      if (i + 1 === text.length || text[i + 1] === ' ') { at = i; break; }
+      if (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE) { at = i; break; }
     }
-    if (at <= 0) return undefined;
+    if (at <= 0) return -1;
   }
-  if (at + 1 < text.length && text[at + 1] !== ' ') return undefined;
-  return { key: text.slice(0, at).trimEnd(), rest: text.slice(at + 1).trimStart() };
+  if (at + 1 < text.length && text.charCodeAt(at + 1) !== SPACE) return -1;
+  return at;
 }
 
 /** Where the single-line quoted scalar at `from` in `text` ends (its closing quote), or -1 when it does not end on the line. */
