@@ -328,8 +328,9 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
 function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
   const spec = p.spec;
   if (p.metaField !== 'metadata') { // a Pod's own metadata is checked with every object's
-    checkLabelMap(f, `${p.metaField}.labels`, dig(p.obj.m, [...p.metaField.split('.'), 'labels']));
-    checkAnnotations(f, `${p.metaField}.annotations`, dig(p.obj.m, [...p.metaField.split('.'), 'annotations']));
+    const meta = dig(p.obj.m, p.metaField.split('.'));
+    checkLabelMap(f, `${p.metaField}.labels`, isObject(meta) ? meta.labels : undefined);
+    checkAnnotations(f, `${p.metaField}.annotations`, isObject(meta) ? meta.annotations : undefined);
   }
   if (!isObject(spec)) return;
   const volumes = new Set<string>();
@@ -366,14 +367,14 @@ function workloadSelectorProblem(p: PodSet): string | undefined {
   const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
   const sel = spec.selector;
   const given = sel !== undefined && sel !== null;
-  const labels = showSelector(p.labels);
+  const labels = (): string => showSelector(p.labels);
   switch (p.kind.selector) {
     case 'none':
       return undefined;
     case 'optional': // ReplicationController: a map, defaulted to the template's labels
       if (!given) return undefined;
-      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels}`;
-      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels()}`;
+      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels()}; the API server rejects it`;
     case 'generated': // Job: the selector is generated unless manualSelector is true
       if (spec.manualSelector !== true) {
         return given ? 'sets spec.selector without manualSelector: true; the API server generates the selector of a Job and rejects this one' : undefined;
@@ -382,11 +383,11 @@ function workloadSelectorProblem(p: PodSet): string | undefined {
     default:
       break;
   }
-  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels}`;
-  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels}`;
+  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels()}`;
+  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels()}`;
   const expressions = selectorProblem(sel as LabelSelector);
   if (expressions) return `spec.selector ${expressions}; the API server rejects it`;
-  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels()}; the API server rejects it`;
 }
 
 function checkWorkload(f: Findings, p: PodSet, builtin: boolean): void {
