@@ -28,21 +28,30 @@ export function giveUp(): never {
   throw GIVE_UP;
 }
 
-interface Line {
-  indent: number;
-  /** The line after its indentation (may be changed to read `- key: value` as a mapping). */
-  text: string;
-  readonly raw: string;
-  /** Blank or comment only. */
-  readonly empty: boolean;
-}
-
 /** Words YAML 1.1 reads as booleans or null; other plain scalars starting with a letter are strings. */
 const WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
   'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL', '~']);
 /** Plain scalars that may be numbers (or timestamps, base-60 numbers, .inf, .nan) to YAML 1.1. */
 const NUMERIC = /^[-+]?(?:[0-9.][0-9a-fA-FxXoObB_.:eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+const LONGEST_WORD = 5;
 const CACHE_LIMIT = 100000;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const PLUS = 43;
+const DOT = 46;
+const SPACE = 32;
+const CR = 13;
+const HASH = 35;
+const DASH = 45;
+const OPEN_SQUARE = 91;
+const CLOSE_SQUARE = 93;
+const OPEN_CURLY = 123;
+const CLOSE_CURLY = 125;
+const COMMA = 44;
+const COLON = 58;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const BACKSLASH = 92;
 
 /**
  * Reads documents of the subset; undefined when the text leaves it (then read it with the full
@@ -60,8 +69,17 @@ export function fastDocuments(text: string, options: object, fallback?: (segment
   }
 }
 
+/**
+ * The lines of the document being read are held as offsets into the text, not as strings:
+ * line `n` runs from `bases[n]` to `ends[n]` (its line break and a `\r` before it left out),
+ * and its content (after the indentation, and after `- ` when read as a compact mapping)
+ * starts at `starts[n]`, `indents[n]` columns in.
+ */
 class FastReader {
-  private lines: Line[] = [];
+  private readonly bases: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly indents: number[] = [];
   private pos = 0;
   private end = 0;
   private readonly cache = new Map<string, unknown>();
@@ -83,86 +101,109 @@ class FastReader {
       const after = line.slice(3);
       if (after !== '' && after[0] !== ' ') continue; // `---x` is a plain scalar
       if (after.trim() !== '' && !after.trim().startsWith('#')) throw GIVE_UP;
-      this.document(docs, text.slice(start, m.index), startLine, marked);
+      this.document(docs, start, m.index, startLine, marked);
       startLine += countLines(text, start, eol < 0 ? text.length : eol + 1);
       start = eol < 0 ? text.length : eol + 1;
       marked = true;
       marker.lastIndex = start;
     }
-    this.document(docs, text.slice(start), startLine, marked);
+    this.document(docs, start, text.length, startLine, marked);
     return docs;
   }
 
-  private document(docs: FastDocument[], segment: string, firstLine: number, marked: boolean): void {
-    const raw = segment.split('\n');
-    if (raw[raw.length - 1] === '') raw.pop();
-    this.lines = raw.map((r) => {
-      const line = r.endsWith('\r') ? r.slice(0, -1) : r;
-      let indent = 0;
-      while (line.charCodeAt(indent) === 32) indent++;
-      const body = line.slice(indent);
-      return { indent, text: body, raw: line, empty: body === '' || body[0] === '#' };
-    });
+  /** Reads the document in text[from, to). */
+  private document(docs: FastDocument[], from: number, to: number, firstLine: number, marked: boolean): void {
+    const text = this.text;
+    let n = 0;
+    for (let at = from; at < to; n++) {
+      let eol = text.indexOf('\n', at);
+      if (eol < 0 || eol > to) eol = to;
+      const end = eol > at && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
+      let start = at;
+      while (start < end && text.charCodeAt(start) === SPACE) start++;
+      this.bases[n] = at;
+      this.starts[n] = start;
+      this.ends[n] = end;
+      this.indents[n] = start - at;
+      at = eol + 1;
+    }
+    this.end = n;
     let first = 0;
-    while (first < this.lines.length && this.lines[first].empty) first++;
-    if (!marked && first === this.lines.length) return; // nothing before the first marker: no document
+    while (first < n && this.isEmpty(first)) first++;
+    if (!marked && first === n) return; // nothing before the first marker: no document
     this.pos = 0;
-    this.end = this.lines.length;
     let value: unknown;
     try {
-      value = first === this.end ? null : this.node(-1);
+      value = first === n ? null : this.node(-1);
       this.skipEmpty();
       if (this.pos < this.end) throw GIVE_UP;
     } catch (e) {
       if (e !== GIVE_UP || this.fallback === undefined) throw e;
-      value = this.fallback(segment);
+      value = this.fallback(text.slice(from, to));
     }
     docs.push({ value, line: firstLine + first });
-    this.lines = [];
+  }
+
+  /** Line `n` after its indentation (and its `- `, read as a compact mapping). */
+  private lineText(n: number): string {
+    return this.text.slice(this.starts[n], this.ends[n]);
+  }
+
+  /** Whether line `n` is blank or a comment only. */
+  private isEmpty(n: number): boolean {
+    return this.starts[n] === this.ends[n] || this.text.charCodeAt(this.starts[n]) === HASH;
+  }
+
+  /** Whether line `n` is a sequence entry (`- x`, or `-` alone). */
+  private isSeqEntryAt(n: number): boolean {
+    const s = this.starts[n];
+    return this.text.charCodeAt(s) === DASH && (s + 1 === this.ends[n] || this.text.charCodeAt(s + 1) === SPACE);
   }
 
   private skipEmpty(): void {
-    while (this.pos < this.end && this.lines[this.pos].empty) this.pos++;
+    while (this.pos < this.end && this.isEmpty(this.pos)) this.pos++;
   }
 
   /** The block node starting at the next content line, more indented than `parent`. */
   private node(parent: number): unknown {
     this.skipEmpty();
     if (this.pos >= this.end) return null;
-    const l = this.lines[this.pos];
-    if (l.indent <= parent) return null;
-    if (isSeqEntry(l.text)) return this.sequence(l.indent);
-    if (l.text[0] === '{' || l.text[0] === '[') {
+    const l = this.pos;
+    if (this.indents[l] <= parent) return null;
+    if (this.isSeqEntryAt(l)) return this.sequence(this.indents[l]);
+    const c = this.text.charCodeAt(this.starts[l]);
+    if (c === OPEN_CURLY || c === OPEN_SQUARE) {
       this.pos++;
-      return this.flow(l.text, parent);
+      return this.flow(this.lineText(l), parent);
     }
-    return this.mapping(l.indent);
+    return this.mapping(this.indents[l]);
   }
 
-  /** The next content line if it stands at `indent`; undefined at the end of the block; gives up when it is deeper. */
-  private entryAt(indent: number): Line | undefined {
+  /** The next content line if it stands at `indent`; -1 at the end of the block; gives up when it is deeper. */
+  private entryAt(indent: number): number {
     this.skipEmpty();
-    if (this.pos >= this.end) return undefined;
-    const l = this.lines[this.pos];
-    if (l.indent < indent) return undefined;
-    if (l.indent > indent) throw GIVE_UP;
-    return l;
+    if (this.pos >= this.end) return -1;
+    const at = this.indents[this.pos];
+    if (at < indent) return -1;
+    if (at > indent) throw GIVE_UP;
+    return this.pos;
   }
 
   private mapping(indent: number): { [key: string]: unknown } {
     const out: { [key: string]: unknown } = {};
-    for (let l = this.entryAt(indent); l; l = this.entryAt(indent)) {
-      if (isSeqEntry(l.text)) break; // a sequence at the key's indentation ends the mapping
-      const entry = splitKey(l.text);
-      if (!entry) throw GIVE_UP;
-      const key = this.key(entry.key);
+    for (let l = this.entryAt(indent); l >= 0; l = this.entryAt(indent)) {
+      if (this.isSeqEntryAt(l)) break; // a sequence at the key's indentation ends the mapping
+      const line = this.lineText(l);
+      const colon = keyColon(line);
+      if (colon < 0) throw GIVE_UP;
+      const key = this.key(line.slice(0, colon).trimEnd());
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw GIVE_UP;
       this.pos++;
-      const rest = entry.rest;
+      const rest = line.slice(colon + 1).trimStart();
       if (rest === '' || rest[0] === '#') {
         this.skipEmpty();
-        const next = this.pos < this.end ? this.lines[this.pos] : undefined;
-        out[key] = next && next.indent === indent && isSeqEntry(next.text) ? this.sequence(indent) : this.node(indent);
+        const next = this.pos;
+        out[key] = next < this.end && this.indents[next] === indent && this.isSeqEntryAt(next) ? this.sequence(indent) : this.node(indent);
       } else {
         out[key] = this.inline(rest, indent);
       }
@@ -172,11 +213,12 @@ class FastReader {
 
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
-    for (let l = this.entryAt(indent); l; l = this.entryAt(indent)) {
-      if (!isSeqEntry(l.text)) break;
+    for (let l = this.entryAt(indent); l >= 0; l = this.entryAt(indent)) {
+      if (!this.isSeqEntryAt(l)) break;
+      const line = this.lineText(l);
       let offset = 1;
-      while (l.text.charCodeAt(offset) === 32) offset++;
-      const rest = l.text.slice(offset);
+      while (line.charCodeAt(offset) === SPACE) offset++;
+      const rest = line.slice(offset);
       if (rest === '' || rest[0] === '#') {
         this.pos++;
         out.push(this.node(indent));
@@ -185,11 +227,11 @@ class FastReader {
       } else if (rest[0] === '{' || rest[0] === '[') {
         this.pos++;
         out.push(this.inline(rest, indent));
-      } else if (splitKey(rest)) {
+      } else if (keyColon(rest) >= 0) {
         // `- key: value`: a mapping whose keys stand at the column of `key`.
-        l.indent += offset;
-        l.text = rest;
-        out.push(this.mapping(l.indent));
+        this.indents[l] += offset;
+        this.starts[l] += offset;
+        out.push(this.mapping(this.indents[l]));
       } else {
         this.pos++;
         out.push(this.inline(rest, indent));
@@ -229,10 +271,10 @@ class FastReader {
       depth = flowDepth(line, depth);
       if (depth <= 0) break;
       if (this.pos >= this.end) throw GIVE_UP;
-      const next = this.lines[this.pos];
-      if (next.empty || next.indent <= parent) throw GIVE_UP;
+      const next = this.pos;
+      if (this.isEmpty(next) || this.indents[next] <= parent) throw GIVE_UP;
       this.pos++;
-      line = next.text;
+      line = this.lineText(next);
       text += ' ' + line;
     }
     const f = this.flowAt(text);
@@ -254,7 +296,7 @@ class FastReader {
     const scalar = (inMap: boolean, isKey: boolean): unknown => {
       const c = text[i];
       if (c === '"' || c === '\'') {
-        const q = quoted(text.slice(i));
+        const q = quoted(text, i);
         if (!q) throw GIVE_UP;
         i += q.length;
         return q.value;
@@ -262,10 +304,13 @@ class FastReader {
       if (c === undefined || '&*!|>%@`?:,#[]{}'.includes(c) || (c === '-' && (text[i + 1] === ' ' || text[i + 1] === undefined))) throw GIVE_UP;
       const start = i;
       for (; i < text.length; i++) {
-        const ch = text[i];
-        if (ch === ',' || ch === ']' || ch === '}' || ch === '[' || ch === '{') break;
-        if (ch === ':' && (text[i + 1] === ' ' || text[i + 1] === ',' || text[i + 1] === '}' || text[i + 1] === ']' || i + 1 === text.length)) break;
-        if (ch === '#' && text[i - 1] === ' ') throw GIVE_UP;
+        const ch = text.charCodeAt(i);
+        if (ch === COMMA || ch === CLOSE_SQUARE || ch === CLOSE_CURLY || ch === OPEN_SQUARE || ch === OPEN_CURLY) break;
+        if (ch === COLON) {
+          const next = text.charCodeAt(i + 1);
+          if (next === SPACE || next === COMMA || next === CLOSE_CURLY || next === CLOSE_SQUARE || i + 1 === text.length) break;
+        }
+        if (ch === HASH && text.charCodeAt(i - 1) === SPACE) throw GIVE_UP;
       }
       const plain = text.slice(start, i).trimEnd();
       if ('[{'.includes(text[i] ?? '') || (text[i] === ':' && !(inMap && isKey))) throw GIVE_UP;
@@ -314,17 +359,18 @@ class FastReader {
     let contentIndent = -1;
     let maxBlank = 0;
     while (this.pos < this.end) {
-      const l = this.lines[this.pos];
-      const blank = l.raw.trim() === '';
+      const raw = this.text.slice(this.bases[this.pos], this.ends[this.pos]);
+      const indent = this.indents[this.pos];
+      const blank = raw.trim() === '';
       if (!blank) {
         if (contentIndent < 0) {
-          if (l.indent <= parent || l.indent < maxBlank) break;
-          contentIndent = l.indent;
-        } else if (l.indent < contentIndent) break;
-        body.push(l.raw.slice(contentIndent));
+          if (indent <= parent || indent < maxBlank) break;
+          contentIndent = indent;
+        } else if (indent < contentIndent) break;
+        body.push(raw.slice(contentIndent));
       } else {
-        if (contentIndent < 0) maxBlank = Math.max(maxBlank, l.raw.length);
-        body.push(contentIndent >= 0 && l.raw.length > contentIndent ? l.raw.slice(contentIndent) : '');
+        if (contentIndent < 0) maxBlank = Math.max(maxBlank, raw.length);
+        body.push(contentIndent >= 0 && raw.length > contentIndent ? raw.slice(contentIndent) : '');
       }
       this.pos++;
     }
@@ -339,10 +385,12 @@ class FastReader {
   }
 
   private plain(text: string): unknown {
-    const c = text[0];
+    const c = text.charCodeAt(0);
+    const word = text.length <= LONGEST_WORD && WORDS.has(text);
+    if (!word && !(((c >= DIGIT_0 && c <= DIGIT_9) || c === DASH || c === PLUS || c === DOT) && NUMERIC.test(text))) return text;
     if (text.startsWith('...') || text.startsWith('---')) return text; // markers only at the start of a line
-    if (!WORDS.has(text) && !(((c >= '0' && c <= '9') || c === '-' || c === '+' || c === '.') && NUMERIC.test(text))) return text;
-    if (this.cache.has(text)) return this.cache.get(text);
+    const cached = this.cache.get(text);
+    if (cached !== undefined || this.cache.has(text)) return cached;
     const doc = parseDocument(text, this.options);
     if (doc.errors.length > 0) throw GIVE_UP;
     const value = doc.toJS();
@@ -372,16 +420,15 @@ class FastReader {
  */
 function flowDepth(line: string, depth: number): number {
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '"' || ch === '\'') {
-      const q = quoted(line.slice(i));
-      if (!q) throw GIVE_UP;
-      i += q.length - 1;
-    } else if (ch === '{' || ch === '[') {
+    const ch = line.charCodeAt(i);
+    if (ch === DOUBLE_QUOTE || ch === SINGLE_QUOTE) {
+      i = quotedEnd(line, i);
+      if (i < 0) throw GIVE_UP;
+    } else if (ch === OPEN_CURLY || ch === OPEN_SQUARE) {
       depth++;
-    } else if (ch === '}' || ch === ']') {
+    } else if (ch === CLOSE_CURLY || ch === CLOSE_SQUARE) {
       if (--depth <= 0) return depth;
-    } else if (ch === '#' && (i === 0 || line[i - 1] === ' ')) {
+    } else if (ch === HASH && (i === 0 || line.charCodeAt(i - 1) === SPACE)) {
       throw GIVE_UP;
     }
   }
@@ -398,43 +445,58 @@ function isTrailer(rest: string): boolean {
   return t === '' || (t[0] === '#' && rest.length > t.length);
 }
 
-/** Splits `key: rest` (or `key:`) at the first `:` followed by a space or the end, outside quotes. */
-function splitKey(text: string): { key: string; rest: string } | undefined {
+/** Where the key of `key: rest` (or `key:`) ends: its ':', the first followed by a space or the end, outside quotes; -1 when there is none. */
+function keyColon(text: string): number {
   let at: number;
   if (text[0] === '"' || text[0] === '\'') {
     const q = quoted(text);
-    if (!q) return undefined;
+    if (!q) return -1;
     at = q.length;
-    if (text[at] !== ':') return undefined;
+    if (text[at] !== ':') return -1;
   } else {
     at = -1;
     for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
-      if (i + 1 === text.length || text[i + 1] === ' ') { at = i; break; }
+      if (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE) { at = i; break; }
     }
-    if (at <= 0) return undefined;
+    if (at <= 0) return -1;
   }
-  if (at + 1 < text.length && text[at + 1] !== ' ') return undefined;
-  return { key: text.slice(0, at).trimEnd(), rest: text.slice(at + 1).trimStart() };
+  if (at + 1 < text.length && text.charCodeAt(at + 1) !== SPACE) return -1;
+  return at;
 }
 
-/** A single-line quoted scalar at the start of `text`: its value and length, or undefined. */
-function quoted(text: string): { value: string; length: number } | undefined {
-  if (text[0] === '\'') {
-    for (let i = 1; i < text.length; i++) {
-      if (text[i] !== '\'') continue;
-      if (text[i + 1] === '\'') { i++; continue; }
-      return { value: text.slice(1, i).replace(/''/g, '\''), length: i + 1 };
+/** Where the single-line quoted scalar at `from` in `text` ends (its closing quote), or -1 when it does not end on the line. */
+function quotedEnd(text: string, from: number): number {
+  const quote = text.charCodeAt(from);
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH && quote === DOUBLE_QUOTE) { i++; continue; }
+    if (c !== quote) continue;
+    if (quote === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) { i++; continue; }
+    return i;
+  }
+  return -1;
+}
+
+/** A single-line quoted scalar at `from` in `text`: its value and length, or undefined. */
+function quoted(text: string, from = 0): { value: string; length: number } | undefined {
+  if (text.charCodeAt(from) === SINGLE_QUOTE) {
+    for (let i = from + 1; i < text.length; i++) {
+      if (text.charCodeAt(i) !== SINGLE_QUOTE) continue;
+      if (text.charCodeAt(i + 1) === SINGLE_QUOTE) { i++; continue; }
+      const body = text.slice(from + 1, i);
+      return { value: body.includes('\'\'') ? body.replace(/''/g, '\'') : body, length: i + 1 - from };
     }
     return undefined;
   }
-  for (let i = 1; i < text.length; i++) {
-    if (text[i] === '\\') { i++; continue; }
-    if (text[i] !== '"') continue;
-    const body = text.slice(1, i);
-    if (!body.includes('\\')) return { value: body, length: i + 1 };
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) { i++; continue; }
+    if (c !== DOUBLE_QUOTE) continue;
+    const body = text.slice(from + 1, i);
+    if (!body.includes('\\')) return { value: body, length: i + 1 - from };
     // JSON's escapes mean the same in YAML; YAML's others (\x, \e, \N, \_, ...) go to the full reader.
     try {
-      return { value: JSON.parse(`"${body}"`), length: i + 1 };
+      return { value: JSON.parse(`"${body}"`), length: i + 1 - from };
     } catch {
       throw GIVE_UP;
     }

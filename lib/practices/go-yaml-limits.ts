@@ -9,27 +9,75 @@ export const MAX_DEPTH = 10_000;
 /** go-yaml v2 refuses an implicit (`key:`) map key longer than this, in characters. */
 export const MAX_IMPLICIT_KEY = 1024;
 
+/** Whether a UTF-16 code unit is white space as `\s` of a regular expression reads it. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** How many times `c` occurs in `text`, counting no further than `limit`. */
+function occurrences(text: string, c: string, limit: number): number {
+  let n = 0;
+  for (let i = text.indexOf(c); i >= 0 && n <= limit; i = text.indexOf(c, i + 1)) n++;
+  return n;
+}
+
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const HASH = 35;
+const BACKSLASH = 92;
+const OPEN_SQUARE = 91;
+const OPEN_CURLY = 123;
+
+/** The characters the depth scan stops at (brackets, quotes, '#'); it passes over every other one. */
+const STOPS = new Uint8Array(128);
+for (const c of '[]{}"\'#') STOPS[c.charCodeAt(0)] = 1;
+
+/** Where the quoted scalar that opens at `open` closes (its closing quote), or the end of the text. */
+function quoteEnd(text: string, open: number, quote: number): number {
+  if (quote === SINGLE_QUOTE) {
+    const close = text.indexOf('\'', open + 1);
+    return close < 0 ? text.length : close;
+  }
+  // A double quote after an odd number of backslashes is escaped.
+  for (let close = text.indexOf('"', open + 1); close >= 0; close = text.indexOf('"', close + 1)) {
+    let k = close - 1;
+    while (k > open && text.charCodeAt(k) === BACKSLASH) k--;
+    if ((close - 1 - k) % 2 === 0) return close;
+  }
+  return text.length;
+}
+
+/** The 1-based line of `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /**
  * The depth of flow collections (`[`, `{`) outside quoted strings and comments, when it is
  * more than MAX_DEPTH: a text nested that deep is refused (and would exhaust the reader).
  */
 export function flowDepthProblem(text: string): string | undefined {
+  // A text with no more opening brackets than MAX_DEPTH cannot nest deeper: most texts.
+  if (occurrences(text, '[', MAX_DEPTH) + occurrences(text, '{', MAX_DEPTH) <= MAX_DEPTH) return undefined;
   let depth = 0;
-  let quote = '';
-  let line = 1;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') line++;
-    if (quote !== '') {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-      continue;
+    const c = text.charCodeAt(i);
+    if (c >= 128 || STOPS[c] === 0) continue;
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      i = quoteEnd(text, i, c);
+    } else if (c === HASH) {
+      if (i === 0 || isSpace(text.charCodeAt(i - 1))) {
+        const eol = text.indexOf('\n', i + 1);
+        i = (eol < 0 ? text.length : eol) - 1; // a comment runs to the end of its line
+      }
+    } else if (c === OPEN_SQUARE || c === OPEN_CURLY) {
+      if (++depth > MAX_DEPTH) return `nests lists or maps more than ${MAX_DEPTH} deep (line ${lineAt(text, i)}), which Go's YAML and JSON readers refuse ("exceeded max depth"); refused`;
+    } else if (depth > 0) {
+      depth--; // ']' or '}'
     }
-    if (c === '"' || c === '\'') quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { while (i + 1 < text.length && text[i + 1] !== '\n') i++; }
-    else if (c === '[' || c === '{') {
-      if (++depth > MAX_DEPTH) return `nests lists or maps more than ${MAX_DEPTH} deep (line ${line}), which Go's YAML and JSON readers refuse ("exceeded max depth"); refused`;
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
   return undefined;
 }
@@ -64,6 +112,16 @@ function keyEnd(line: string, start: number): number {
   return hash >= 0 && hash < m.index ? -1 : start + m.index;
 }
 
+/** Whether a line of `text` has more than `length` UTF-16 code units (its line break not counted). */
+function hasLineLongerThan(text: string, length: number): boolean {
+  let start = 0;
+  for (let eol = text.indexOf('\n'); eol >= 0; eol = text.indexOf('\n', start)) {
+    if (eol - start > length) return true;
+    start = eol + 1;
+  }
+  return text.length - start > length;
+}
+
 /** A line whose value is a block scalar (`key: |`, `- >-`), whose content follows, indented. */
 const BLOCK_SCALAR_START = /(?:^ *(?:- +)*|:[ \t]+|-[ \t]+)[|>][-+0-9]*[ \t]*(?:#.*)?$/;
 
@@ -72,7 +130,7 @@ const BLOCK_SCALAR_START = /(?:^ *(?:- +)*|:[ \t]+|-[ \t]+)[|>][-+0-9]*[ \t]*(?:
  * and flow collections: go-yaml refuses it ("mapping values are not allowed in this context").
  */
 export function longImplicitKeyProblem(text: string): string | undefined {
-  if (!/[^\n]{1025}/.test(text)) return undefined;
+  if (!hasLineLongerThan(text, MAX_IMPLICIT_KEY)) return undefined;
   const lines = text.split('\n');
   let scalarIndent = -1; // the indentation of the line that opened a block scalar, while in one
   for (let n = 0; n < lines.length; n++) {

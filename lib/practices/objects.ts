@@ -323,7 +323,10 @@ export class ObjectIndex {
    */
   public selectPodsByMap(ns: string | undefined, selector: { [key: string]: string } | undefined): PodSet[] {
     if (!isObject(selector) || Object.keys(selector).length === 0) return [];
-    return this.selectPods(ns, { matchLabels: stringMap(selector) }).filter((p) => !p.hook);
+    // Values of another type than string are matched as written (see `selectsValue`).
+    const matchLabels: { [key: string]: string } = {};
+    for (const k of Object.keys(selector)) if (selector[k] !== undefined && selector[k] !== null) matchLabels[k] = selector[k];
+    return this.selectPods(ns, { matchLabels }).filter((p) => !p.hook);
   }
 
   /** Objects of a kind in a namespace (every namespace when `ns` is undefined) whose labels a selector matches. */

@@ -5,20 +5,41 @@ export interface LabelSelector {
   readonly matchExpressions?: ReadonlyArray<{ key: string; operator: string; values?: string[] }>;
 }
 
+/** YAML 1.1 words for each boolean. */
+const BOOLEAN_WORDS = {
+  true: ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'],
+  false: ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'],
+};
+
+/**
+ * Whether a selector's value (of matchLabels, of a Service's map selector, or of a
+ * matchExpressions' values) selects a label value. A value YAML read as a boolean or a number
+ * (`canary: no`, `version: 1.10`) is refused by the API server, and `api-valid` says so; the
+ * rest of the checks judge the selector as it was meant, the value as the text it was written
+ * as: `false` selects `no`, `off` and `false`, and `1.1` selects `1.1` and `1.10`.
+ */
+export function selectsValue(value: unknown, label: string | undefined): boolean {
+  if (label === undefined) return false;
+  if (typeof value === 'boolean') return BOOLEAN_WORDS[value ? 'true' : 'false'].includes(label);
+  if (typeof value === 'number') return label === String(value) || (label.trim() !== '' && Number(label) === value);
+  return label === String(value);
+}
+
 /** Whether a selector matches a label set. An empty selector matches everything. */
 export function selectorMatches(selector: LabelSelector | undefined | null, labels: { [key: string]: string } | undefined): boolean {
   if (!selector) return false;
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(isObj(selector.matchLabels) ? selector.matchLabels! : {})) {
-    if (l[k] !== String(v)) return false;
+  const matchLabels: { [key: string]: unknown } = isObj(selector.matchLabels) ? selector.matchLabels! : {};
+  for (const k in matchLabels) {
+    if (Object.prototype.hasOwnProperty.call(matchLabels, k) && !selectsValue(matchLabels[k], l[k])) return false;
   }
   for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
     if (!isObj(e)) return false;
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = (Array.isArray(e.values) ? e.values : []).map(String);
+    const values: unknown[] = Array.isArray(e.values) ? e.values : [];
     switch (e.operator) {
-      case 'In': if (!has || !values.includes(l[e.key])) return false; break;
-      case 'NotIn': if (has && values.includes(l[e.key])) return false; break;
+      case 'In': if (!has || !values.some((v) => selectsValue(v, l[e.key]))) return false; break;
+      case 'NotIn': if (has && values.some((v) => selectsValue(v, l[e.key]))) return false; break;
       case 'Exists': if (!has) return false; break;
       case 'DoesNotExist': if (has) return false; break;
       default: return false;
@@ -59,7 +80,7 @@ export function selectorKeys(selector: LabelSelector | undefined | null): string
 export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
   const l = labels ?? {};
-  return Object.entries(selector).every(([k, v]) => l[k] === String(v));
+  return Object.entries(selector).every(([k, v]) => selectsValue(v, l[k]));
 }
 
 /** Whether a selector is empty (selects everything). */
@@ -68,12 +89,20 @@ export function isEmptySelector(selector: LabelSelector | undefined | null): boo
     && (Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []).length === 0;
 }
 
-/** Every `[key, value]` pair a selector requires, for index lookups. */
+/**
+ * Every `[key, value]` pair a selector requires, for index lookups: the string values (a value
+ * of another type selects more than one label value, see `selectsValue`).
+ */
 export function requiredPairs(selector: LabelSelector | undefined | null): Array<[string, string]> {
   if (!selector) return [];
-  const out = Object.entries(isObj(selector.matchLabels) ? selector.matchLabels! : {}).map(([k, v]): [string, string] => [k, String(v)]);
+  const out: Array<[string, string]> = [];
+  const matchLabels: { [key: string]: unknown } = isObj(selector.matchLabels) ? selector.matchLabels! : {};
+  for (const k of Object.keys(matchLabels)) {
+    const v = matchLabels[k];
+    if (typeof v === 'string') out.push([k, v]);
+  }
   for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
-    if (e?.operator === 'In' && Array.isArray(e.values) && e.values.length === 1) out.push([String(e.key), String(e.values[0])]);
+    if (e?.operator === 'In' && Array.isArray(e.values) && e.values.length === 1 && typeof e.values[0] === 'string') out.push([String(e.key), e.values[0]]);
   }
   return out;
 }

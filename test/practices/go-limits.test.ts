@@ -47,6 +47,24 @@ describe('check reads as Go reads', () => {
     expect(deep.problems).toEqual([]);
   });
 
+  it('counts no bracket inside quoted scalars (escapes included) or comments, and names the line of the one too deep', () => {
+    const inside = [
+      `  a: "\\"${'['.repeat(6_000)}"`, // an escaped quote does not end the scalar
+      `  b: 'it''s ${'{'.repeat(6_000)}'`, // nor does a doubled single quote
+      `  # ${'['.repeat(6_000)}`,
+      `  c: x #${'['.repeat(6_000)}`,
+    ].join('\n');
+    expect(read(cm(`${inside}\n  d: "${'['.repeat(9_999)}"\n`)).problems).toEqual([]);
+    expect(read(`a: [\n# [[[\n"[[["\n${'['.repeat(10_000)}`).problems)
+      .toEqual(['f.yaml: nests lists or maps more than 10000 deep (line 4), which Go\'s YAML and JSON readers refuse ("exceeded max depth"); refused']);
+    expect(read(`${inside}\n${'['.repeat(10_001)}`).problems[0]).toMatch(/more than 10000 deep \(line 5\)/);
+  });
+
+  it('finds a long key on any line, the last one included, and not in a text of short lines', () => {
+    expect(read(cm(`  a: b\n  ${'k'.repeat(1025)}: v`)).problems[0]).toMatch(/^f\.yaml: has a map key of 1025 characters on line 7/);
+    expect(read(cm(Array.from({ length: 5_000 }, (_, i) => `  k${i}: ${'v'.repeat(1_000)}`).join('\n'))).problems).toEqual([]);
+  });
+
   it('reads a JSON stream of concatenated objects, as kubectl does', () => {
     const a = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}';
     const b = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "annotations": {"x": "}{"}}}';

@@ -72,10 +72,9 @@ export function qualifiedNameProblem(value: unknown): string | undefined {
   const shape = 'a key of the form [prefix/]name: an optional DNS-1123 subdomain prefix (at most 253 characters) and \'/\', '
     + 'then a name of 1 to 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit (e.g. "app" or "example.com/team")';
   if (!isString(value)) return shape;
-  const parts = value.split('/');
-  if (parts.length > 2) return shape;
-  const name = parts[parts.length - 1];
-  if (parts.length === 2 && dns1123SubdomainProblem(parts[0]) !== undefined) return shape;
+  const slash = value.indexOf('/');
+  if (slash >= 0 && (value.indexOf('/', slash + 1) >= 0 || dns1123SubdomainProblem(value.slice(0, slash)) !== undefined)) return shape;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
   if (name.length > DNS_1123_LABEL_MAX || !NAME_PART.test(name)) return shape;
   return undefined;
 }

@@ -77,9 +77,13 @@ class Findings {
 function checkLabelMap(f: Findings, field: string, labels: unknown): void {
   if (labels === undefined || labels === null) return;
   if (!isObject(labels)) { f.bad(field, labels, 'a map of label keys to label values'); return; }
-  for (const [key, value] of Object.entries(labels)) {
-    if (!f.check(`${field}[${JSON.stringify(key)}]`, key, keyProblem(qualifiedNameProblem(key)))) continue;
-    f.check(`${field}.${key}`, value, typeof value === 'string' ? labelValueProblem(value) : `a string: ${labelValueProblem(value)}`);
+  for (const key of Object.keys(labels)) {
+    // The field names are written only for a finding: most maps have none.
+    const badKey = keyProblem(qualifiedNameProblem(key));
+    if (badKey !== undefined) { f.bad(`${field}[${JSON.stringify(key)}]`, key, badKey); continue; }
+    const value = labels[key];
+    const badValue = labelValueProblem(value);
+    if (badValue !== undefined) f.bad(`${field}.${key}`, value, typeof value === 'string' ? badValue : `a string: ${badValue}`);
   }
 }
 
@@ -109,8 +113,10 @@ function checkMetadata(f: Findings, obj: Obj): void {
 function checkAnnotations(f: Findings, field: string, annotations: unknown): void {
   if (annotations === undefined || annotations === null) return;
   if (!isObject(annotations)) { f.bad(field, annotations, 'a map of annotation keys to string values'); return; }
-  for (const [key, value] of Object.entries(annotations)) {
-    f.check(`${field}[${JSON.stringify(key)}]`, key, keyProblem(annotationKeyProblem(key)));
+  for (const key of Object.keys(annotations)) {
+    const badKey = keyProblem(annotationKeyProblem(key));
+    if (badKey !== undefined) f.bad(`${field}[${JSON.stringify(key)}]`, key, badKey);
+    const value = annotations[key];
     if (typeof value !== 'string') f.bad(`${field}.${key}`, value, 'a string (quote it in YAML)');
   }
   const bytes = annotationsBytes(annotations);
@@ -206,6 +212,28 @@ function checkProbe(f: Findings, at: string, name: string, probe: unknown): void
   if (isObject(probe.grpc)) f.check(`${at}.grpc.port`, probe.grpc.port, portProblem(probe.grpc.port));
 }
 
+/** Resources counted in bytes. */
+function isBytes(name: string): boolean {
+  return name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-');
+}
+
+/** The largest signed 64-bit integer: Kubernetes reads a resource amount into one. */
+const INT64_MAX = '9223372036854775807';
+
+/**
+ * Why an amount of a resource is too large for Kubernetes, or undefined. A resource amount is
+ * read into a signed 64-bit whole number of its smallest unit (bytes; millicores for cpu), and
+ * a larger one (`1e400`, `1e30`) overflows it: the API server, the scheduler and the kubelet
+ * then compute with a wrong amount.
+ */
+function outOfRange(name: string, amount: number): string | undefined {
+  const cpu = name === 'cpu';
+  if (Number.isFinite(amount) && (cpu ? amount * 1000 : amount) <= Number(INT64_MAX)) return undefined;
+  const unit = cpu ? 'millicores (about 9.2e15 cores)' : isBytes(name) ? 'bytes (about 8Ei)' : `units of ${name}`;
+  const example = cpu ? '"500m" or "2"' : isBytes(name) ? '"128Mi" or "1Gi"' : '"1"';
+  return `Kubernetes reads a resource amount into a 64-bit whole number of its smallest unit, at most ${INT64_MAX} ${unit}, and this one overflows it; expected an amount such as ${example}`;
+}
+
 function checkResources(f: Findings, at: string, resources: unknown): void {
   if (resources === undefined || resources === null) return;
   if (!isObject(resources)) { f.bad(at, resources, 'an object with requests and limits'); return; }
@@ -221,7 +249,9 @@ function checkResources(f: Findings, at: string, resources: unknown): void {
       if (!f.check(field, value, quantityProblem(text, { nonNegative: true }) && 'a non-negative Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3"')) continue;
       const amount = parseQuantity(text);
       if (amount < 0) { f.bad(field, value, 'a quantity of at least 0'); continue; }
-      if ((name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-')) && !Number.isInteger(Math.round(amount * 1e6) / 1e6)) {
+      const range = outOfRange(name, amount);
+      if (range !== undefined) { f.say(field, `${showValue(value)} is out of range: ${range}`); continue; }
+      if (isBytes(name) && !Number.isInteger(Math.round(amount * 1e6) / 1e6)) {
         f.say(field, `${showValue(value)} is a fraction of a byte ("m" means thousandths): the API server warns "fractional byte value is invalid, must be an integer" and the value is rounded up; expected a whole number of bytes such as "128Mi" or "1G"`);
         continue;
       }
@@ -298,8 +328,9 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
 function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
   const spec = p.spec;
   if (p.metaField !== 'metadata') { // a Pod's own metadata is checked with every object's
-    checkLabelMap(f, `${p.metaField}.labels`, dig(p.obj.m, [...p.metaField.split('.'), 'labels']));
-    checkAnnotations(f, `${p.metaField}.annotations`, dig(p.obj.m, [...p.metaField.split('.'), 'annotations']));
+    const meta = dig(p.obj.m, p.metaField.split('.'));
+    checkLabelMap(f, `${p.metaField}.labels`, isObject(meta) ? meta.labels : undefined);
+    checkAnnotations(f, `${p.metaField}.annotations`, isObject(meta) ? meta.annotations : undefined);
   }
   if (!isObject(spec)) return;
   const volumes = new Set<string>();
@@ -336,14 +367,14 @@ function workloadSelectorProblem(p: PodSet): string | undefined {
   const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
   const sel = spec.selector;
   const given = sel !== undefined && sel !== null;
-  const labels = showSelector(p.labels);
+  const labels = (): string => showSelector(p.labels);
   switch (p.kind.selector) {
     case 'none':
       return undefined;
     case 'optional': // ReplicationController: a map, defaulted to the template's labels
       if (!given) return undefined;
-      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels}`;
-      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+      if (!isObject(sel) || Object.keys(sel).length === 0) return `has an empty spec.selector; leave it out or select the pod template's labels ${labels()}`;
+      return mapSelectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels()}; the API server rejects it`;
     case 'generated': // Job: the selector is generated unless manualSelector is true
       if (spec.manualSelector !== true) {
         return given ? 'sets spec.selector without manualSelector: true; the API server generates the selector of a Job and rejects this one' : undefined;
@@ -352,11 +383,11 @@ function workloadSelectorProblem(p: PodSet): string | undefined {
     default:
       break;
   }
-  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels}`;
-  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels}`;
+  if (!given) return `has no spec.selector; the API server requires one that selects its pod template ${labels()}`;
+  if (!isObject(sel) || isEmptySelector(sel)) return `has an empty spec.selector; the API server requires one that selects its pod template ${labels()}`;
   const expressions = selectorProblem(sel as LabelSelector);
   if (expressions) return `spec.selector ${expressions}; the API server rejects it`;
-  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels}; the API server rejects it`;
+  return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels()}; the API server rejects it`;
 }
 
 function checkWorkload(f: Findings, p: PodSet, builtin: boolean): void {
