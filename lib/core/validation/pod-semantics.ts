@@ -1,0 +1,250 @@
+/**
+ * The API server's validation of pod specs, containers and volumes that an OpenAPI schema
+ * cannot say: file modes, relative paths that must stay inside their volume, host and DNS
+ * names, DNS settings, host aliases, pull secrets, readiness gates, init containers without
+ * probes or hooks, host ports, mount propagation and seccomp profiles. Rules by definition,
+ * run by the structural check (schema.ts) wherever the definition appears.
+ *
+ * Written from the core validation of Kubernetes (pkg/apis/core/validation: ValidatePodSpec,
+ * validateInitContainers, ValidateVolumeMounts, validateKeyToPath, validatePodDNSConfig,
+ * ValidateHostAliases, validateSeccompProfileField) and the pod warnings of pkg/api/pod, which
+ * a server returns with an accepted object: both mean the object is not as written.
+ */
+import { ipProblem } from './cidr';
+import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, qualifiedNameProblem } from './rules';
+import type { DefinitionRule } from './structural-rule';
+
+const at = (field: string, key: string): string => (field === '' ? key : `${field}.${key}`);
+const given = (x: unknown): boolean => x !== undefined && x !== null;
+const isObject = (x: unknown): x is { [key: string]: any } => typeof x === 'object' && x !== null && !Array.isArray(x);
+const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
+
+/** The largest file mode (0777, 511 in decimal): the permission bits a volume file can have. */
+export const FILE_MODE_MAX = 0o777;
+/** Most nameservers a pod's DNS config lists (libc reads 3). */
+export const DNS_NAMESERVERS_MAX = 3;
+/** Most search domains a pod's DNS config lists. */
+export const DNS_SEARCHES_MAX = 32;
+/** Longest search list, in characters with the spaces between domains. */
+export const DNS_SEARCH_LIST_CHARS_MAX = 2048;
+
+const FILE_MODE = `a file mode from 0 to 0777 (511 in decimal; YAML reads a leading 0 as octal, JSON needs decimal such as 420 for 0644)`;
+
+function fileMode(v: { [key: string]: any }, field: string, key: string, f: Parameters<DefinitionRule>[2]): void {
+  const mode = v[key];
+  if (typeof mode === 'number' && (mode < 0 || mode > FILE_MODE_MAX)) f.bad(at(field, key), mode, FILE_MODE);
+}
+
+/**
+ * A relative path that stays inside its volume (validateLocalDescendingPath): not absolute
+ * and without a '..' element; `reserved` also refuses a name starting with '..' (the kubelet's
+ * own files in a ConfigMap or Secret volume).
+ */
+export function descendingPathProblem(value: unknown, reserved = false): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const shape = 'a relative path inside the volume, such as "config/app.yaml": not starting with \'/\' and without a ".." element';
+  if (value.startsWith('/') || value.split('/').includes('..')) return shape;
+  if (reserved && value.startsWith('..')) return `${shape}, and not starting with ".." (reserved by the kubelet for the files it writes)`;
+  return undefined;
+}
+
+const defaultModeRule: DefinitionRule = (v, field, f) => fileMode(v, field, 'defaultMode', f);
+
+/** One file of a ConfigMap, Secret or downward API volume: its path and mode. */
+const volumeFile: DefinitionRule = (v, field, f) => {
+  if (typeof v.path === 'string') {
+    if (v.path === '') f.bad(at(field, 'path'), v.path, 'a relative file path such as "app.yaml"');
+    else {
+      const problem = descendingPathProblem(v.path, true);
+      if (problem) f.bad(at(field, 'path'), v.path, problem);
+    }
+  }
+  fileMode(v, field, 'mode', f);
+};
+
+const volumeMount: DefinitionRule = (v, field, f) => {
+  for (const key of ['subPath', 'subPathExpr']) {
+    const problem = descendingPathProblem(v[key]);
+    if (typeof v[key] === 'string' && v[key] !== '' && problem) f.bad(at(field, key), v[key], problem);
+  }
+  if (typeof v.subPath === 'string' && v.subPath !== '' && typeof v.subPathExpr === 'string' && v.subPathExpr !== '') {
+    f.say(at(field, 'subPathExpr'), 'is set with subPath; the API server accepts one of subPath and subPathExpr');
+  }
+};
+
+/**
+ * An envFrom prefix, checked as API servers before 1.32 check env var names (IsEnvVarName), as
+ * api-valid checks the names themselves: later ones accept any printable ASCII but '='.
+ */
+const envFrom: DefinitionRule = (v, field, f) => {
+  if (typeof v.prefix !== 'string' || v.prefix === '') return;
+  const problem = envVarNameProblem(v.prefix);
+  if (problem) f.bad(at(field, 'prefix'), v.prefix, `a prefix that is ${problem} (API servers before 1.32 refuse other prefixes; later ones refuse only '=' and non-printable characters)`);
+};
+
+const seccompProfile: DefinitionRule = (v, field, f) => {
+  if (v.type === 'Localhost') {
+    if (!given(v.localhostProfile)) f.say(at(field, 'localhostProfile'), 'is unset, and the API server requires it when type is Localhost: the path of the profile under the kubelet\'s seccomp directory, such as "profiles/app.json"');
+    else {
+      const problem = descendingPathProblem(v.localhostProfile);
+      if (problem) f.bad(at(field, 'localhostProfile'), v.localhostProfile, problem);
+    }
+  } else if (given(v.localhostProfile) && typeof v.type === 'string') {
+    f.bad(at(field, 'localhostProfile'), v.localhostProfile, `no localhostProfile with type ${v.type}: the API server accepts it only with type Localhost`);
+  }
+};
+
+/** Warnings the API server returns for a container's ports (hostIP without hostPort). */
+function containerPorts(c: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  list(c.ports).forEach((p, i) => {
+    if (!isObject(p)) return;
+    if (typeof p.hostIP === 'string' && p.hostIP !== '' && !given(p.hostPort)) {
+      f.bad(at(field, `ports[${i}].hostIP`), p.hostIP, 'no hostIP without a hostPort: the API server warns "hostIP set without hostPort" and ignores it');
+    } else if (typeof p.hostIP === 'string' && p.hostIP !== '') {
+      const problem = ipProblem(p.hostIP);
+      if (problem) f.bad(at(field, `ports[${i}].hostIP`), p.hostIP, problem);
+    }
+  });
+}
+
+const container: DefinitionRule = (c, field, f) => {
+  containerPorts(c, field, f);
+  const privileged = c.securityContext?.privileged === true;
+  list(c.volumeMounts).forEach((m, i) => {
+    if (isObject(m) && m.mountPropagation === 'Bidirectional' && !privileged) {
+      f.bad(at(field, `volumeMounts[${i}].mountPropagation`), m.mountPropagation, 'HostToContainer or None: the API server allows Bidirectional only in a privileged container');
+    }
+  });
+};
+
+/** `protocol/hostIP/hostPort` of each host port of the containers; a second one is refused. */
+function hostPorts(containers: readonly any[], listField: string, f: Parameters<DefinitionRule>[2], seen = new Map<string, string>()): void {
+  containers.forEach((c, i) => {
+    list(c?.ports).forEach((p, j) => {
+      if (!isObject(p) || typeof p.hostPort !== 'number' || p.hostPort === 0) return;
+      const key = `${p.protocol ?? 'TCP'}/${p.hostIP ?? ''}/${p.hostPort}`;
+      const here = `${listField}[${i}].ports[${j}].hostPort`;
+      const other = seen.get(key);
+      if (other !== undefined) f.say(here, `host port ${p.hostPort}/${p.protocol ?? 'TCP'}${p.hostIP ? ` on ${p.hostIP}` : ''} is also taken at ${other}; the API server refuses the same host port, protocol and hostIP twice in a pod`);
+      else seen.set(key, here);
+    });
+  });
+}
+
+const PROBES_AND_HOOKS = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
+
+function initContainers(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  list(spec.initContainers).forEach((c, i) => {
+    if (!isObject(c)) return;
+    hostPorts([c], at(field, 'initContainers'), f); // init containers run one at a time: each on its own
+    if (c.restartPolicy === 'Always') return;
+    for (const key of PROBES_AND_HOOKS) {
+      if (given(c[key])) {
+        f.say(at(field, `initContainers[${i}].${key}`), `is set on init container ${JSON.stringify(c.name)}, which runs to completion; the API server allows ${key} only on a sidecar (restartPolicy: Always, Kubernetes 1.29+) or a regular container`);
+      }
+    }
+  });
+}
+
+function dnsConfig(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const here = at(field, 'dnsConfig');
+  const config = spec.dnsConfig;
+  if (spec.dnsPolicy === 'None' && list(config?.nameservers).length === 0) {
+    f.say(at(here, 'nameservers'), 'is empty, and the API server requires at least one nameserver when dnsPolicy is None');
+  }
+  if (!isObject(config)) return;
+  const nameservers = list(config.nameservers);
+  if (nameservers.length > DNS_NAMESERVERS_MAX) f.say(at(here, 'nameservers'), `lists ${nameservers.length} nameservers; the API server allows at most ${DNS_NAMESERVERS_MAX}`);
+  nameservers.forEach((ns, i) => {
+    const problem = typeof ns === 'string' ? ipProblem(ns) : undefined;
+    if (problem) f.bad(`${at(here, 'nameservers')}[${i}]`, ns, problem);
+  });
+  const searches = list(config.searches).filter((s) => typeof s === 'string') as string[];
+  if (searches.length > DNS_SEARCHES_MAX) f.say(at(here, 'searches'), `lists ${searches.length} search domains; the API server allows at most ${DNS_SEARCHES_MAX}`);
+  const chars = searches.join(' ').length;
+  if (chars > DNS_SEARCH_LIST_CHARS_MAX) f.say(at(here, 'searches'), `take ${chars} characters with the spaces between them; the API server allows at most ${DNS_SEARCH_LIST_CHARS_MAX}`);
+  list(config.searches).forEach((s, i) => {
+    if (typeof s !== 'string' || s === '.') return;
+    // IsDNS1123SubdomainWithUnderscore: '_' is allowed, a trailing '.' is dropped first.
+    const name = s.replace(/\.$/, '').replace(/_/g, 'a');
+    if (dns1123SubdomainProblem(name)) f.bad(`${at(here, 'searches')}[${i}]`, s, 'a search domain: a DNS-1123 subdomain (lower-case letters, digits, \'-\', \'_\' and \'.\', at most 253 characters), or "."');
+  });
+  list(config.options).forEach((o, i) => {
+    if (isObject(o) && (typeof o.name !== 'string' || o.name === '')) f.bad(`${at(here, 'options')}[${i}].name`, o.name, 'an option name such as "ndots"');
+  });
+}
+
+function hostAliases(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const ips = new Set<string>();
+  list(spec.hostAliases).forEach((a, i) => {
+    if (!isObject(a)) return;
+    const here = `${at(field, 'hostAliases')}[${i}]`;
+    const problem = ipProblem(a.ip);
+    if (problem) f.bad(`${here}.ip`, a.ip, problem);
+    else if (ips.has(a.ip)) f.say(`${here}.ip`, `${JSON.stringify(a.ip)} is listed twice; the API server warns about the duplicate (merge the hostnames into one entry)`);
+    ips.add(a.ip);
+    list(a.hostnames).forEach((h, j) => {
+      const hostProblem = dns1123SubdomainProblem(h);
+      if (hostProblem) f.bad(`${here}.hostnames[${j}]`, h, hostProblem);
+    });
+  });
+}
+
+function imagePullSecrets(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const names = new Set<string>();
+  list(spec.imagePullSecrets).forEach((s, i) => {
+    if (!isObject(s)) return;
+    const here = `${at(field, 'imagePullSecrets')}[${i}].name`;
+    if (typeof s.name !== 'string' || s.name === '') f.bad(here, s.name, 'the name of a Secret: the API server warns "invalid empty name" and the entry pulls nothing');
+    else if (names.has(s.name)) f.say(here, `${JSON.stringify(s.name)} is listed twice; the API server warns about the duplicate`);
+    else names.add(s.name);
+  });
+}
+
+const podSpec: DefinitionRule = (spec, field, f) => {
+  for (const key of ['hostname', 'subdomain']) {
+    if (typeof spec[key] === 'string' && spec[key] !== '') {
+      const problem = dns1123LabelProblem(spec[key]);
+      if (problem) f.bad(at(field, key), spec[key], problem);
+    }
+  }
+  if (typeof spec.nodeName === 'string' && spec.nodeName !== '') {
+    const problem = dns1123SubdomainProblem(spec.nodeName);
+    if (problem) f.bad(at(field, 'nodeName'), spec.nodeName, `a node name: ${problem}`);
+  }
+  if (spec.shareProcessNamespace === true && spec.hostPID === true) {
+    f.say(at(field, 'shareProcessNamespace'), 'is true with hostPID: true; the API server refuses both (with hostPID the pod already sees every process of the node)');
+  }
+  dnsConfig(spec, field, f);
+  hostAliases(spec, field, f);
+  imagePullSecrets(spec, field, f);
+  list(spec.readinessGates).forEach((g, i) => {
+    if (!isObject(g) || typeof g.conditionType !== 'string') return;
+    const problem = qualifiedNameProblem(g.conditionType);
+    if (problem) f.bad(`${at(field, 'readinessGates')}[${i}].conditionType`, g.conditionType, `a condition type that is ${problem.replace(/^a key of the form /, 'of the form ')}`);
+  });
+  initContainers(spec, field, f);
+  hostPorts(list(spec.containers), at(field, 'containers'), f);
+  if (spec.hostNetwork === true) {
+    list(spec.containers).forEach((c, i) => list(c?.ports).forEach((p, j) => {
+      if (isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0 && p.hostPort !== p.containerPort) {
+        f.bad(`${at(field, 'containers')}[${i}].ports[${j}].hostPort`, p.hostPort, `the containerPort (${p.containerPort}) or no hostPort: with hostNetwork the container listens on the node's port itself`);
+      }
+    }));
+  }
+};
+
+/** Rules by definition (schema/k8s-openapi.json names). */
+export const POD_RULES: { readonly [definition: string]: DefinitionRule } = {
+  'api.core.v1.ConfigMapVolumeSource': defaultModeRule,
+  'api.core.v1.SecretVolumeSource': defaultModeRule,
+  'api.core.v1.ProjectedVolumeSource': defaultModeRule,
+  'api.core.v1.DownwardAPIVolumeSource': defaultModeRule,
+  'api.core.v1.KeyToPath': volumeFile,
+  'api.core.v1.DownwardAPIVolumeFile': volumeFile,
+  'api.core.v1.VolumeMount': volumeMount,
+  'api.core.v1.EnvFromSource': envFrom,
+  'api.core.v1.SeccompProfile': seccompProfile,
+  'api.core.v1.Container': container,
+  'api.core.v1.PodSpec': podSpec,
+};
