@@ -129,8 +129,15 @@ describe('api-valid refuses what the API server refuses', () => {
 
   it('env var names with "="', () => {
     expect(findings((a) => { container(a).env = [{ name: 'A=B', value: '1' }]; }))
-      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit, other than "." and ".." and not starting with ".." (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters)`]);
+      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit, other than "." and ".." and not starting with ".." (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters: raise the target to 1.32 to use them)`]);
     expect(findings((a) => { container(a).env = [{ name: '1ABC', value: '1' }]; })).toHaveLength(1);
+    // From a 1.32 target on, any printable ASCII but '=' (the API server's relaxed rule).
+    const at132 = (name: string) => findings((a) => {
+      a.deployment.metadata.annotations = { ...a.deployment.metadata.annotations, 'guardrails.cdk8s.io/kubernetes-version': '1.32' };
+      container(a).env = [{ name, value: '1' }];
+    }).filter((f) => f.includes('.env['));
+    expect(at132('1ABC weird:name')).toEqual([]);
+    expect(at132('A=B')).toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name of printable ASCII characters other than '='`]);
   });
 
   it('a selector that does not match the template, for every kind with a required selector; a Job with manualSelector', () => {

@@ -2,6 +2,8 @@
 // checker's rule api-valid must flag exactly those a real kube-apiserver refuses (or warns
 // about). Each entry: [title, object]. Names are unique per kind.
 'use strict';
+const crypto = require('crypto');
+const tls = require('./tls-pair');
 const ns = 'shop';
 const pod = (over = {}, tplLabels = { app: 'web' }) => ({ metadata: { labels: tplLabels }, spec: { containers: [{ name: 'app', image: 'nginx:1.25.3', ...over }] } });
 const dep = (name, spec = {}, tpl = pod()) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: { app: 'web' } }, template: tpl, ...spec } });
@@ -120,7 +122,8 @@ const cases = [
   ['schedulerName My Scheduler', dep('ph5', {}, podSpec({ schedulerName: 'My Scheduler' }))],
   ['dns 4 nameservers', dep('dn1', {}, podSpec({ dnsConfig: { nameservers: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'] } }))],
   ['dns nameserver x', dep('dn2', {}, podSpec({ dnsConfig: { nameservers: ['x'] } }))],
-  ['dns 32 searches, underscore, dot', dep('dn3', {}, podSpec({ dnsConfig: { searches: [...Array.from({ length: 30 }, (_, i) => `s${i}.example.com`), '_srv.example.com.', '.'] } }))],
+  ['dns 32 searches, trailing dot', dep('dn3', {}, podSpec({ dnsConfig: { searches: [...Array.from({ length: 31 }, (_, i) => `s${i}.example.com`), 'svc.example.com.'] } }))],
+  ['dns search with underscore, target 1.27', dep('dn10', {}, podSpec({ dnsConfig: { searches: ['_srv.example.com', '.'] } }))],
   ['dns search Bad Domain', dep('dn4', {}, podSpec({ dnsConfig: { searches: ['Bad Domain'] } }))],
   ['dnsPolicy None without nameservers', dep('dn6', {}, podSpec({ dnsPolicy: 'None' }))],
   ['dnsPolicy None with a nameserver', dep('dn7', {}, podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['10.0.0.10'], options: [{ name: 'ndots', value: '2' }] } }))],
@@ -142,14 +145,15 @@ const cases = [
   ['sidecar with readinessProbe and preStop', dep('ic3', {}, podSpec({ initContainers: [{ name: 'i', image: 'nginx:1', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 80 } }, lifecycle: { preStop: { exec: { command: ['true'] } } } }] }))],
   ['hostPort twice across containers', dep('hp1', {}, podSpec({ containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }] }, { name: 'b', image: 'nginx:1', ports: [{ containerPort: 81, hostPort: 8080 }] }] }))],
   ['hostPort twice, other protocol or hostIP', dep('hp2', {}, podSpec({ containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 80, hostPort: 8080, protocol: 'UDP' }, { containerPort: 81, hostPort: 8080, hostIP: '10.0.0.1' }] }] }))],
-  ['hostPort of init and main container', dep('hp3', {}, podSpec({ initContainers: [{ name: 'i', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }] }], containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }] }] }))],
+  ['containerPort of init and main container', dep('hp3', {}, podSpec({ initContainers: [{ name: 'i', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }] }], containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }] }] }))],
   ['hostNetwork hostPort other than containerPort', dep('hp4', {}, podSpec({ hostNetwork: true, containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }] }] }))],
   ['seccomp Localhost without profile', dep('sc1', {}, podSpec({ securityContext: { seccompProfile: { type: 'Localhost' } } }))],
   ['seccomp RuntimeDefault with profile', dep('sc2', {}, pod({ securityContext: { seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'a.json' } } }))],
   ['seccomp Localhost profiles/a.json', dep('sc3', {}, podSpec({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/a.json' } } }))],
   ['seccomp Localhost ../a.json', dep('sc4', {}, podSpec({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: '../a.json' } } }))],
   ['Bidirectional not privileged', dep('mp1', {}, podSpec({ volumes: [{ name: 'v', emptyDir: {} }] }, { volumeMounts: [{ name: 'v', mountPath: '/x', mountPropagation: 'Bidirectional' }] }))],
-  ['Bidirectional privileged, HostToContainer', dep('mp2', {}, podSpec({ volumes: [{ name: 'v', emptyDir: {} }] }, { securityContext: { privileged: true }, volumeMounts: [{ name: 'v', mountPath: '/x', mountPropagation: 'Bidirectional' }, { name: 'v', mountPath: '/y', mountPropagation: 'HostToContainer' }] }))],
+  // (Bidirectional in a privileged container is not a case: this API server runs without --allow-privileged.)
+  ['mountPropagation HostToContainer', dep('mp2', {}, podSpec({ volumes: [{ name: 'v', emptyDir: {} }] }, { volumeMounts: [{ name: 'v', mountPath: '/y', mountPropagation: 'HostToContainer' }] }))],
   ['maxUnavailable 100%', dep('ru1', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '100%', maxSurge: '0%' } } })],
   ['maxSurge abc', dep('ru2', { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 'abc' } } })],
   ['daemonset maxUnavailable 150%', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ru3', namespace: ns }, spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '150%' } }, selector: { matchLabels: { app: 'web' } }, template: pod() } }],
@@ -161,14 +165,16 @@ const cases = [
   ['service headless', svc('sv6', { clusterIP: 'None', ports: [{ port: 80 }] })],
   ['service NodePort headless', svc('sv7', { type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] })],
   ['service externalIPs x', svc('sv8', { externalIPs: ['x'], ports: [{ port: 80 }] })],
-  ['service externalIPs and Local', svc('sv9', { externalIPs: ['192.0.2.10'], externalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
+  ['service externalIPs (deprecated)', svc('sv9', { externalIPs: ['192.0.2.10'], externalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
   ['service source ranges on ClusterIP', svc('sv10', { loadBalancerSourceRanges: ['10.0.0.0/8'], ports: [{ port: 80 }] })],
-  ['service LoadBalancer source ranges', svc('sv11', { type: 'LoadBalancer', loadBalancerSourceRanges: [' 10.0.0.0/8'], ports: [{ port: 80 }] })],
+  ['service LoadBalancer source ranges', svc('sv11', { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8', 'fd00::/8'], ports: [{ port: 80 }] })],
+  ['service LoadBalancer source range with a space', svc('sv14', { type: 'LoadBalancer', loadBalancerSourceRanges: [' 10.0.0.0/8'], ports: [{ port: 80 }] })],
   ['service LoadBalancer source range x', svc('sv12', { type: 'LoadBalancer', loadBalancerSourceRanges: ['x'], ports: [{ port: 80 }] })],
   ['service ClusterIP externalTrafficPolicy', svc('sv13', { externalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
   ['service affinity timeout 86401', svc('sv15', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 86401 } }, ports: [{ port: 80 }] })],
   ['service affinity timeout 3600', svc('sv16', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 3600 } }, ports: [{ port: 80, appProtocol: 'kubernetes.io/h2c' }] })],
   ['service affinity config without ClientIP', svc('sv17', { sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ port: 80 }] })],
+  ['service headless with externalIPs', svc('sv18', { clusterIP: 'None', externalIPs: ['192.0.2.11'], ports: [{ port: 80 }] })],
   ['ingress host *.example.com, tls', ing('in1', { tls: [{ hosts: ['*.example.com'], secretName: 'tls' }], rules: [rule('*.example.com')] })],
   ['ingress host foo.*.example.com', ing('in2', { rules: [rule('foo.*.example.com')] })],
   ['ingress host IP', ing('in3', { rules: [rule('10.0.0.1')] })],
@@ -184,7 +190,9 @@ const cases = [
   ['except equal to cidr', netpol('np4', { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] })],
   ['except inside cidr', netpol('np5', { cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.3.4/32'] })],
   ['except x', netpol('np6', { cidr: '10.0.0.0/8', except: ['x'] })],
-  ['tls secret with both keys', secret('sec3', 'kubernetes.io/tls', { 'tls.crt': 'c', 'tls.key': 'k' })],
+  ['tls secret, keys not PEM', secret('sec3', 'kubernetes.io/tls', { 'tls.crt': 'c', 'tls.key': 'k' })],
+  ['tls secret, a certificate and its key', secret('sec13', 'kubernetes.io/tls', { 'tls.crt': tls.cert, 'tls.key': tls.key })],
+  ['tls secret, key of another certificate', secret('sec14', 'kubernetes.io/tls', { 'tls.crt': tls.cert, 'tls.key': crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) })],
   ['dockerconfigjson missing', secret('sec4', 'kubernetes.io/dockerconfigjson', { config: '{}' })],
   ['dockerconfigjson not JSON', secret('sec5', 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': 'auths' })],
   ['dockerconfigjson JSON', { ...secret('sec6', 'kubernetes.io/dockerconfigjson', {}), data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') } }],

@@ -8,12 +8,14 @@
  * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaResourceName; pkg/apis/networking,
  * batch, autoscaling, rbac and apps validation).
  */
+import { createPrivateKey, X509Certificate } from 'crypto';
 import { portNameProblem } from './api';
 import { cidrContains, ipProblem, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
 import { cidrProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
 import type { SchemaFindings } from './schema';
+import { DEFAULT_TARGET_MINOR } from './target';
 
 const at = (field: string, key: string): string => (field === '' ? key : `${field}.${key}`);
 const given = (x: unknown): boolean => x !== undefined && x !== null;
@@ -21,6 +23,8 @@ const isObject = (x: unknown): x is { [key: string]: any } => typeof x === 'obje
 const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
 const show = (x: unknown): string => JSON.stringify(x) ?? 'unset';
 
+/** Kubernetes minor version from which a Service name is a DNS-1123 label (may start with a digit). */
+export const RELAXED_SERVICE_NAMES_MINOR = 36;
 /** Longest ClientIP session affinity: one day (MaxClientIPServiceAffinitySeconds). */
 export const SESSION_AFFINITY_SECONDS_MAX = 86400;
 /** Most pods an Indexed Job may run at once. */
@@ -81,12 +85,17 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     const problem = ipProblem(ip);
     if (problem) f.bad(`${at(field, 'externalIPs')}[${i}]`, ip, problem);
   });
+  if (list(spec.externalIPs).length > 0) {
+    const why = type === 'ExternalName' ? 'is ignored on an ExternalName Service' : spec.clusterIP === 'None' ? 'is ignored on a headless Service'
+      : 'is deprecated and may no longer be implemented in some clusters (from Kubernetes 1.36 on; use a LoadBalancer Service instead)';
+    f.say(at(field, 'externalIPs'), `is set; the API server warns that spec.externalIPs ${why}`);
+  }
   const ranges = list(spec.loadBalancerSourceRanges);
   if (ranges.length > 0 && type !== 'LoadBalancer') {
     f.bad(at(field, 'loadBalancerSourceRanges'), spec.loadBalancerSourceRanges, `no source ranges on a ${type} Service: the API server accepts them only with type LoadBalancer`);
   } else {
     ranges.forEach((r, i) => {
-      const problem = cidrProblem(typeof r === 'string' ? r.trim() : r);
+      const problem = cidrProblem(r); // the API server trims spaces but warns about them
       if (problem) f.bad(`${at(field, 'loadBalancerSourceRanges')}[${i}]`, r, problem);
     });
   }
@@ -106,8 +115,6 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     if (typeof timeout === 'number' && (timeout < 1 || timeout > SESSION_AFFINITY_SECONDS_MAX)) {
       f.bad(at(field, 'sessionAffinityConfig.clientIP.timeoutSeconds'), timeout, `a number of seconds from 1 to ${SESSION_AFFINITY_SECONDS_MAX} (one day); leave it out for 10800`);
     }
-  } else if (affinity === 'None' && given(spec.sessionAffinityConfig)) {
-    f.bad(at(field, 'sessionAffinityConfig'), spec.sessionAffinityConfig, `no sessionAffinityConfig with sessionAffinity None${given(spec.sessionAffinity) ? '' : ' (the default)'}: set sessionAffinity: ClientIP, or remove it`);
   }
 };
 
@@ -161,9 +168,10 @@ const ingressTls: DefinitionRule = (tls, field, f) => {
 
 const ingressServiceBackend: DefinitionRule = (b, field, f) => {
   if (typeof b.name === 'string' && b.name !== '') {
-    // The rule of Services before 1.36 (then a DNS-1123 label): the Service must exist under that name.
-    const problem = dns1035LabelProblem(b.name);
-    if (problem) f.bad(at(field, 'name'), b.name, `the name of a Service: ${problem}`);
+    // A Service name: a DNS-1035 label before 1.36, then a DNS-1123 label (RelaxedServiceNameValidation).
+    const relaxed = (f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) >= RELAXED_SERVICE_NAMES_MINOR;
+    const problem = relaxed ? dns1123LabelProblem(b.name) : dns1035LabelProblem(b.name);
+    if (problem) f.bad(at(field, 'name'), b.name, `the name of a Service: ${problem}${relaxed ? '' : ` (from Kubernetes 1.${RELAXED_SERVICE_NAMES_MINOR} on it may start with a digit)`}`);
   }
   const name = b.port?.name;
   if (typeof name === 'string' && name !== '' && !given(b.port?.number)) {
@@ -224,12 +232,32 @@ const secret: DefinitionRule = (s, field, f) => {
     f.say(at(field, 'data'), `has no ${which} key; the API server requires ${need.any ? 'at least one of ' : ''}${need.keys.map((k) => JSON.stringify(k)).join(need.any ? ', ' : ' and ')} in a Secret of type ${type} (in data or stringData)`);
     return;
   }
+  if (type === 'kubernetes.io/tls') {
+    const problem = keyPairProblem(secretText(s, 'tls.crt')!, secretText(s, 'tls.key')!);
+    if (problem) f.say(at(field, 'data["tls.crt"]'), `tls.crt and tls.key are not a certificate and its private key (${problem}); the API server warns about it (values not shown)`);
+  }
   for (const key of present) {
     const text = secretText(s, key)!;
-    if (need.nonEmpty && text === '') f.say(at(field, `data.${key}`), `is empty; the API server requires a non-empty ${key} in a Secret of type ${type}`);
-    if (need.json && !isJsonObject(text)) f.say(at(field, `data.${key}`), `does not hold a JSON object; the API server refuses a Secret of type ${type} whose ${key} is not JSON (value not shown)`);
+    if (need.nonEmpty && text === '') f.say(at(field, `data[${JSON.stringify(key)}]`), `is empty; the API server requires a non-empty ${key} in a Secret of type ${type}`);
+    if (need.json && !isJsonObject(text)) f.say(at(field, `data[${JSON.stringify(key)}]`), `does not hold a JSON object; the API server refuses a Secret of type ${type} whose ${key} is not JSON (value not shown)`);
   }
 };
+
+/**
+ * Why PEM texts are not a certificate and the private key of its public key, as Go's
+ * tls.X509KeyPair reads them (the API server's warning on a TLS Secret); undefined when they are.
+ */
+export function keyPairProblem(certPem: string, keyPem: string): string | undefined {
+  if (!/-----BEGIN CERTIFICATE-----/.test(certPem)) return 'tls.crt holds no PEM certificate';
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem)) return 'tls.key holds no PEM private key';
+  try {
+    const cert = new X509Certificate(certPem);
+    const key = createPrivateKey(keyPem);
+    return cert.checkPrivateKey(key) ? undefined : 'the private key does not match the certificate\'s public key';
+  } catch (e) {
+    return `they do not parse: ${(e as Error).message}`;
+  }
+}
 
 function isJsonObject(text: string): boolean {
   try {

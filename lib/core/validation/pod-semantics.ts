@@ -11,7 +11,8 @@
  * a server returns with an accepted object: both mean the object is not as written.
  */
 import { ipProblem } from './cidr';
-import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, qualifiedNameProblem } from './rules';
+import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, qualifiedNameProblem } from './rules';
+import { DEFAULT_TARGET_MINOR } from './target';
 import type { DefinitionRule } from './structural-rule';
 
 const at = (field: string, key: string): string => (field === '' ? key : `${field}.${key}`);
@@ -25,6 +26,8 @@ export const FILE_MODE_MAX = 0o777;
 export const DNS_NAMESERVERS_MAX = 3;
 /** Most search domains a pod's DNS config lists. */
 export const DNS_SEARCHES_MAX = 32;
+/** Kubernetes minor version from which a DNS search domain may hold '_' or be "." (RelaxedDNSSearchValidation). */
+export const RELAXED_DNS_SEARCH_MINOR = 33;
 /** Longest search list, in characters with the spaces between domains. */
 export const DNS_SEARCH_LIST_CHARS_MAX = 2048;
 
@@ -72,14 +75,11 @@ const volumeMount: DefinitionRule = (v, field, f) => {
   }
 };
 
-/**
- * An envFrom prefix, checked as API servers before 1.32 check env var names (IsEnvVarName), as
- * api-valid checks the names themselves: later ones accept any printable ASCII but '='.
- */
+/** An envFrom prefix: an env var name as the target version checks it (as api-valid checks the names themselves). */
 const envFrom: DefinitionRule = (v, field, f) => {
   if (typeof v.prefix !== 'string' || v.prefix === '') return;
-  const problem = envVarNameProblem(v.prefix);
-  if (problem) f.bad(at(field, 'prefix'), v.prefix, `a prefix that is ${problem} (API servers before 1.32 refuse other prefixes; later ones refuse only '=' and non-printable characters)`);
+  const problem = envVarNameProblemAt(v.prefix, f.targetMinor?.() ?? DEFAULT_TARGET_MINOR);
+  if (problem) f.bad(at(field, 'prefix'), v.prefix, `a prefix that is ${problem}`);
 };
 
 const seccompProfile: DefinitionRule = (v, field, f) => {
@@ -131,6 +131,32 @@ function hostPorts(containers: readonly any[], listField: string, f: Parameters<
   });
 }
 
+/**
+ * The API server's warnings about container ports declared more than once for one
+ * containerPort and protocol, across init, regular and ephemeral containers: the same hostIP and
+ * hostPort (a duplicate), a hostPort on one and not the other (overlapping), or the same hostPort
+ * with a hostIP on only one (ambiguous).
+ */
+function portWarnings(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const seen = new Map<string, Array<{ at: string; hostIP: string; hostPort: number }>>();
+  for (const listName of ['initContainers', 'containers', 'ephemeralContainers']) {
+    list(spec[listName]).forEach((c, i) => list(c?.ports).forEach((p, j) => {
+      if (!isObject(p)) return;
+      const here = `${at(field, listName)}[${i}].ports[${j}]`;
+      const port = { at: here, hostIP: typeof p.hostIP === 'string' ? p.hostIP : '', hostPort: typeof p.hostPort === 'number' ? p.hostPort : 0 };
+      const key = `${p.containerPort}/${p.protocol ?? 'TCP'}`;
+      const others = seen.get(key) ?? [];
+      for (const other of others) {
+        const why = port.hostIP === other.hostIP && port.hostPort === other.hostPort ? 'duplicates'
+          : port.hostPort === 0 || other.hostPort === 0 ? 'overlaps'
+            : port.hostPort === other.hostPort && (port.hostIP === '') !== (other.hostIP === '') ? 'is ambiguous with' : undefined;
+        if (why) { f.say(here, `port ${key} ${why} ${other.at}; the API server warns about it (declare each container port once)`); break; }
+      }
+      seen.set(key, [...others, port]);
+    }));
+  }
+}
+
 const PROBES_AND_HOOKS = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
 
 function initContainers(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
@@ -163,11 +189,16 @@ function dnsConfig(spec: { [key: string]: any }, field: string, f: Parameters<De
   if (searches.length > DNS_SEARCHES_MAX) f.say(at(here, 'searches'), `lists ${searches.length} search domains; the API server allows at most ${DNS_SEARCHES_MAX}`);
   const chars = searches.join(' ').length;
   if (chars > DNS_SEARCH_LIST_CHARS_MAX) f.say(at(here, 'searches'), `take ${chars} characters with the spaces between them; the API server allows at most ${DNS_SEARCH_LIST_CHARS_MAX}`);
+  // From 1.33 a search domain may hold '_' and may be "." (RelaxedDNSSearchValidation); a trailing '.' is dropped first.
+  const relaxed = (f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) >= RELAXED_DNS_SEARCH_MINOR;
   list(config.searches).forEach((s, i) => {
-    if (typeof s !== 'string' || s === '.') return;
-    // IsDNS1123SubdomainWithUnderscore: '_' is allowed, a trailing '.' is dropped first.
-    const name = s.replace(/\.$/, '').replace(/_/g, 'a');
-    if (dns1123SubdomainProblem(name)) f.bad(`${at(here, 'searches')}[${i}]`, s, 'a search domain: a DNS-1123 subdomain (lower-case letters, digits, \'-\', \'_\' and \'.\', at most 253 characters), or "."');
+    if (typeof s !== 'string' || (relaxed && s === '.')) return;
+    const name = s.replace(/\.$/, '');
+    if (dns1123SubdomainProblem(relaxed ? name.replace(/_/g, 'a') : name)) {
+      f.bad(`${at(here, 'searches')}[${i}]`, s, relaxed
+        ? 'a search domain: a DNS-1123 subdomain (lower-case letters, digits, \'-\', \'_\' and \'.\', at most 253 characters), or "."'
+        : `a search domain: a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters; '_' and "." alone only from Kubernetes 1.${RELAXED_DNS_SEARCH_MINOR} on)`);
+    }
   });
   list(config.options).forEach((o, i) => {
     if (isObject(o) && (typeof o.name !== 'string' || o.name === '')) f.bad(`${at(here, 'options')}[${i}].name`, o.name, 'an option name such as "ndots"');
@@ -225,6 +256,7 @@ const podSpec: DefinitionRule = (spec, field, f) => {
   });
   initContainers(spec, field, f);
   hostPorts(list(spec.containers), at(field, 'containers'), f);
+  portWarnings(spec, field, f);
   if (spec.hostNetwork === true) {
     list(spec.containers).forEach((c, i) => list(c?.ports).forEach((p, j) => {
       if (isObject(p) && typeof p.hostPort === 'number' && p.hostPort !== 0 && p.hostPort !== p.containerPort) {
