@@ -128,7 +128,7 @@ const cases = [
   ['dnsPolicy None without nameservers', dep('dn6', {}, podSpec({ dnsPolicy: 'None' }))],
   ['dnsPolicy None with a nameserver', dep('dn7', {}, podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['10.0.0.10'], options: [{ name: 'ndots', value: '2' }] } }))],
   ['dns option without name', dep('dn8', {}, podSpec({ dnsConfig: { options: [{ value: '2' }] } }))],
-  ['dns search list 2549 characters', dep('dn9', {}, podSpec({ dnsConfig: { searches: Array.from({ length: 10 }, (_, i) => `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.x${i}`) } }))],
+  ['dns search list over 2048 characters', dep('dn9', {}, podSpec({ dnsConfig: { searches: Array.from({ length: 10 }, (_, i) => `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.x${i}`) } }))],
   ['hostAliases hostname Bad_Host', dep('ha1', {}, podSpec({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['Bad_Host'] }] }))],
   ['hostAliases fine', dep('ha2', {}, podSpec({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['db.local'] }, { ip: 'fd00::1', hostnames: ['cache'] }] }))],
   ['hostAliases ip twice', dep('ha3', {}, podSpec({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['a'] }, { ip: '10.0.0.1', hostnames: ['b'] }] }))],
@@ -231,5 +231,9 @@ const cases = [
   ['limitrange min above default', limits('lr7', { type: 'Container', min: { memory: '1Gi' }, default: { memory: '512Mi' } })],
   ['quota cpus', quota('rq1', { cpus: '4' })],
   ['quota known names', quota('rq2', { 'requests.cpu': '4', 'count/deployments.apps': '10', 'requests.nvidia.com/gpu': '2', pods: '10', 'requests.hugepages-2Mi': '1Gi' })],
+  // Accepted though they look wrong: the API server checks no format here.
+  ['emptyDir medium memory', dep('ok2', {}, podSpec({ volumes: [{ name: 'v', emptyDir: { medium: 'memory' } }] }))],
+  ['image with a trailing space', dep('ok3', {}, pod({ image: 'nginx:1 ' }))],
+  ['volume source names Data_1 and My_CM', dep('ok4', {}, podSpec({ volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'Data_1' } }, { name: 'w', configMap: { name: 'My_CM' } }, { name: 'x', secret: { secretName: 'My_S' } }] }))],
 ];
 module.exports = { ns, cases };

@@ -229,7 +229,7 @@ const secret: DefinitionRule = (s, field, f) => {
   const missing = need.keys.filter((k) => !present.includes(k));
   if (need.any ? present.length === 0 : missing.length > 0) {
     const which = need.any ? need.keys.join(' or ') : missing.join(' and ');
-    f.say(at(field, 'data'), `has no ${which} key; the API server requires ${need.any ? 'at least one of ' : ''}${need.keys.map((k) => JSON.stringify(k)).join(need.any ? ', ' : ' and ')} in a Secret of type ${type} (in data or stringData)`);
+    f.say(at(field, 'data'), `has no ${which}; the API server requires ${need.any ? 'at least one of ' : ''}${need.keys.map((k) => JSON.stringify(k)).join(need.any ? ', ' : ' and ')} in a Secret of type ${type} (in data or stringData)`);
     return;
   }
   if (type === 'kubernetes.io/tls') {
@@ -403,19 +403,19 @@ const limitRangeItem: DefinitionRule = (item, field, f) => {
     for (const [k, q] of def) if (!req.has(k)) req.set(k, q);
     for (const [k, q] of min) if (!req.has(k)) req.set(k, q);
   }
-  const pairs: Array<[Map<string, { text: unknown; value: number }>, string, Map<string, { text: unknown; value: number }>, string]> = [
-    [min, 'min', max, 'max'], [min, 'min', req, 'defaultRequest'], [req, 'defaultRequest', max, 'max'],
-    [req, 'defaultRequest', def, 'default'], [min, 'min', def, 'default'], [def, 'default', max, 'max'],
+  // The order the API server requires, pair by pair; one finding per resource, preferring a pair of given values.
+  const pairs: Array<[string, Map<string, { text: unknown; value: number }>, string, Map<string, { text: unknown; value: number }>]> = [
+    ['min', min, 'max', max], ['min', min, 'defaultRequest', req], ['defaultRequest', req, 'max', max],
+    ['defaultRequest', req, 'default', def], ['min', min, 'default', def], ['default', def, 'max', max],
   ];
-  for (const [lowMap, low, highMap, high] of pairs) {
-    for (const [k, lo] of lowMap) {
-      const hi = highMap.get(k);
-      if (hi === undefined || lo.value <= hi.value) continue;
-      const given2 = (name: string) => isObject(item[name]) && given(item[name][k]);
-      const where = given2(low) ? low : high;
-      const note = (name: string) => (given2(name) ? '' : ` (defaulted from ${name === 'default' ? 'max' : 'default or min'})`);
-      f.say(at(field, `${where}.${k}`), `${low} ${k} ${show(lo.text)}${note(low)} is above ${high} ${show(hi.text)}${note(high)}; the API server requires min <= defaultRequest <= default <= max`);
-    }
+  const written = (name: string, k: string) => isObject(item[name]) && given(item[name][k]);
+  const keys = new Set([...min.keys(), ...max.keys(), ...def.keys(), ...req.keys()]);
+  for (const k of keys) {
+    const broken = pairs.filter(([, lo, , hi]) => lo.has(k) && hi.has(k) && lo.get(k)!.value > hi.get(k)!.value);
+    const [low, lo, high, hi] = broken.find(([l, , h]) => written(l, k) && written(h, k)) ?? broken[0] ?? [];
+    if (low === undefined) continue;
+    const note = (name: string) => (written(name, k) ? '' : ` (defaulted from ${name === 'default' ? 'max' : 'default or min'})`);
+    f.say(at(field, `${written(low, k) ? low : high}.${k}`), `${low} ${k} ${show(lo.get(k)!.text)}${note(low)} is above ${high} ${show(hi.get(k)!.text)}${note(high)}; the API server requires min <= defaultRequest <= default <= max`);
   }
   for (const [k, ratio] of amounts(item.maxLimitRequestRatio)) {
     if (ratio.value < 1) f.bad(at(field, `maxLimitRequestRatio.${k}`), ratio.text, 'a ratio of at least 1 (a limit is never below its request)');

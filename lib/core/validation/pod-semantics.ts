@@ -43,9 +43,9 @@ function fileMode(v: { [key: string]: any }, field: string, key: string, f: Para
  * and without a '..' element; `reserved` also refuses a name starting with '..' (the kubelet's
  * own files in a ConfigMap or Secret volume).
  */
-export function descendingPathProblem(value: unknown, reserved = false): string | undefined {
+export function descendingPathProblem(value: unknown, reserved = false, what = 'a relative path inside the volume, such as "config/app.yaml"'): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const shape = 'a relative path inside the volume, such as "config/app.yaml": not starting with \'/\' and without a ".." element';
+  const shape = `${what}: not starting with '/' and without a ".." element`;
   if (value.startsWith('/') || value.split('/').includes('..')) return shape;
   if (reserved && value.startsWith('..')) return `${shape}, and not starting with ".." (reserved by the kubelet for the files it writes)`;
   return undefined;
@@ -86,7 +86,7 @@ const seccompProfile: DefinitionRule = (v, field, f) => {
   if (v.type === 'Localhost') {
     if (!given(v.localhostProfile)) f.say(at(field, 'localhostProfile'), 'is unset, and the API server requires it when type is Localhost: the path of the profile under the kubelet\'s seccomp directory, such as "profiles/app.json"');
     else {
-      const problem = descendingPathProblem(v.localhostProfile);
+      const problem = descendingPathProblem(v.localhostProfile, false, 'a path relative to the kubelet\'s seccomp directory, such as "profiles/app.json"');
       if (problem) f.bad(at(field, 'localhostProfile'), v.localhostProfile, problem);
     }
   } else if (given(v.localhostProfile) && typeof v.type === 'string') {
