@@ -361,3 +361,27 @@ describe('api-valid: LimitRanges and ResourceQuotas', () => {
     expect(flags(quota({ 'requests.cpu': '4', 'count/deployments.apps': '10', 'requests.nvidia.com/gpu': '2', pods: '10', 'requests.hugepages-2Mi': '1Gi' }))).toEqual([]);
   });
 });
+
+describe('null where the API server defaults the field', () => {
+  /** `rule field: message` of every finding of api-valid and replicas-min. */
+  function replicaFindings(...objects: any[]): string[] {
+    const resolved = resolveOptions({}, (p) => { throw new Error(p); });
+    return checkManifests(objects.map((manifest) => ({ manifest })), resolved).violations
+      .filter((v) => v.rule === 'api-valid' || v.rule === 'replicas-min').map((v) => `${v.rule} ${v.field}: ${v.message}`);
+  }
+
+  it('replicas: ~ (Helm\'s unset value) is 1 replica, not a refused value', () => {
+    const d = podSpec();
+    (d.spec as any).replicas = null;
+    expect(replicaFindings(d)).toEqual(['replicas-min spec.replicas: has no spec.replicas, so it runs 1 replica; one replica means downtime whenever its node goes away']);
+  });
+
+  it('HPA minReplicas: null is the default 1; maxReplicas: null stays refused', () => {
+    expect(replicaFindings(podSpec(), hpa({ minReplicas: null }))).toEqual([
+      'replicas-min spec.replicas: is scaled by HorizontalPodAutoscaler h with minReplicas 1 (the default); one replica means downtime whenever its node goes away',
+    ]);
+    expect(replicaFindings(hpa({ minReplicas: 2, maxReplicas: null }))).toEqual([
+      'api-valid spec.maxReplicas: null (null) is refused by the API server; expected an integer of at least 1',
+    ]);
+  });
+});

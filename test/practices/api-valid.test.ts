@@ -36,8 +36,12 @@ describe('api-valid refuses what the API server refuses', () => {
     expect(findings((a) => { a.configMap.metadata.name = 'Web_1'; }).filter((f) => f.includes('metadata.name')))
       .toEqual([`ConfigMap Web_1 metadata.name: "Web_1" is refused by the API server; expected ${SUBDOMAIN}`]);
     expect(loose({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' } })).toEqual([
-      'metadata.name: "1web" is refused by the API server; expected a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit',
+      'metadata.name: "1web" is refused by the API server; expected a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit (from Kubernetes 1.36 on it may start with a digit)',
     ]);
+    // A 1.36 target: the API server's DNS-1123 label, which may start with a digit.
+    const at136 = (name: string) => loose({ apiVersion: 'v1', kind: 'Service', metadata: { name, annotations: { 'guardrails.cdk8s.io/kubernetes-version': '1.36' } } });
+    expect(at136('1web')).toEqual([]);
+    expect(at136('Web')).toEqual(['metadata.name: "Web" is refused by the API server; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and \'-\', starting and ending with a letter or digit']);
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(53) }, spec: {} };
     expect(loose(cron)).toEqual([
       `metadata.name: "${'c'.repeat(53)}" is refused by the API server; expected a CronJob name of at most 52 characters (its Jobs add an 11-character suffix)`,

@@ -9,10 +9,10 @@
  * batch, autoscaling, rbac and apps validation).
  */
 import { createPrivateKey, X509Certificate } from 'crypto';
-import { portNameProblem } from './api';
+import { portNameProblem, serviceNameProblem } from './api';
 import { cidrContains, ipProblem, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
-import { cidrProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
+import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
 import type { SchemaFindings } from './schema';
 import { DEFAULT_TARGET_MINOR } from './target';
@@ -23,8 +23,6 @@ const isObject = (x: unknown): x is { [key: string]: any } => typeof x === 'obje
 const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
 const show = (x: unknown): string => JSON.stringify(x) ?? 'unset';
 
-/** Kubernetes minor version from which a Service name is a DNS-1123 label (may start with a digit). */
-export const RELAXED_SERVICE_NAMES_MINOR = 36;
 /** Longest ClientIP session affinity: one day (MaxClientIPServiceAffinitySeconds). */
 export const SESSION_AFFINITY_SECONDS_MAX = 86400;
 /** Most pods an Indexed Job may run at once. */
@@ -168,10 +166,8 @@ const ingressTls: DefinitionRule = (tls, field, f) => {
 
 const ingressServiceBackend: DefinitionRule = (b, field, f) => {
   if (typeof b.name === 'string' && b.name !== '') {
-    // A Service name: a DNS-1035 label before 1.36, then a DNS-1123 label (RelaxedServiceNameValidation).
-    const relaxed = (f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) >= RELAXED_SERVICE_NAMES_MINOR;
-    const problem = relaxed ? dns1123LabelProblem(b.name) : dns1035LabelProblem(b.name);
-    if (problem) f.bad(at(field, 'name'), b.name, `the name of a Service: ${problem}${relaxed ? '' : ` (from Kubernetes 1.${RELAXED_SERVICE_NAMES_MINOR} on it may start with a digit)`}`);
+    const problem = serviceNameProblem(b.name, f.targetMinor?.() ?? DEFAULT_TARGET_MINOR);
+    if (problem) f.bad(at(field, 'name'), b.name, `the name of a Service: ${problem}`);
   }
   const name = b.port?.name;
   if (typeof name === 'string' && name !== '' && !given(b.port?.number)) {

@@ -99,11 +99,11 @@ function checkMetadata(f: Findings, obj: Obj): void {
   const meta = obj.m.metadata;
   if (!isObject(meta)) { f.bad('metadata', meta, 'an object with a name'); return; }
   if (typeof meta.name === 'string' && meta.name !== '') {
-    f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name));
+    f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name, f.targetMinor));
   } else if (typeof meta.generateName === 'string') {
     // The API server adds 5 characters; the prefix itself must already fit the name rule.
     const prefix = meta.generateName.replace(/-+$/, '');
-    f.check('metadata.generateName', meta.generateName, prefix === '' ? 'a name prefix' : objectNameProblem(obj.kind, prefix));
+    f.check('metadata.generateName', meta.generateName, prefix === '' ? 'a name prefix' : objectNameProblem(obj.kind, prefix, f.targetMinor));
   }
   if (meta.namespace !== undefined && meta.namespace !== '') {
     f.check('metadata.namespace', meta.namespace, dns1123LabelProblem(meta.namespace));
