@@ -105,7 +105,7 @@ describe('api-valid: pod specs', () => {
       'spec.template.spec.hostAliases[0].ip: "x" is refused by the API server; expected an IP address such as "10.0.0.1" or "fd00::1" (no leading zeros, no prefix length)',
       'spec.template.spec.hostAliases[1].hostnames[0]: "Bad_Host" is refused by the API server; expected a DNS-1123 subdomain of at most 253 characters: lower-case letters, digits, \'-\' and \'.\'',
       'spec.template.spec.hostAliases[2].ip: "10.0.0.1" is listed twice; the API server warns about the duplicate (merge the hostnames into one entry)',
-      'spec.template.spec.imagePullSecrets[0].name: "" is refused by the API server; expected the name of a Secret: the API server warns "invalid empty name" and the entry pulls nothing',
+      'spec.template.spec.imagePullSecrets[0].name: is empty; the API server warns "invalid empty name" and the entry pulls nothing (name a Secret, or remove the entry)',
       'spec.template.spec.imagePullSecrets[2].name: "regcred" is listed twice; the API server warns about the duplicate',
     ]);
     expect(flags(podSpec({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['db.local'] }, { ip: 'fd00::1', hostnames: ['cache'] }], imagePullSecrets: [{ name: 'regcred' }] }))).toEqual([]);
@@ -145,9 +145,16 @@ describe('api-valid: containers', () => {
     ]);
     expect(flags(podSpec({ initContainers: [{ name: 'i', image: 'nginx:1', ports: [{ containerPort: 80 }] }], containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80 }, { containerPort: 81, hostIP: '10.0.0.1' }] }] }))).toEqual([
       'spec.template.spec.containers[0].ports[0]: port 80/TCP duplicates spec.template.spec.initContainers[0].ports[0]; the API server warns about it (declare each container port once)',
-      'spec.template.spec.containers[0].ports[1].hostIP: "10.0.0.1" is refused by the API server; expected no hostIP without a hostPort: the API server warns "hostIP set without hostPort" and ignores it',
+      'spec.template.spec.containers[0].ports[1].hostIP: "10.0.0.1" is set without a hostPort; the API server warns "hostIP set without hostPort" and ignores it (set hostPort, or remove hostIP)',
     ]);
     expect(flags(podSpec({ containers: [{ name: 'a', image: 'nginx:1', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 80, hostPort: 8080, protocol: 'UDP' }, { containerPort: 81, hostPort: 8080, hostIP: '10.0.0.1' }] }] }))).toEqual([]);
+  });
+
+  it('a hostIP is not checked as an address (the API server accepts any), only warned about without a hostPort', () => {
+    expect(flags(podSpec({}, { ports: [{ containerPort: 80, hostPort: 8080, hostIP: 'abc' }] }))).toEqual([]);
+    expect(flags(podSpec({}, { ports: [{ containerPort: 80, hostPort: 0, hostIP: '10.0.0.1' }] }))).toEqual([
+      'spec.template.spec.containers[0].ports[0].hostIP: "10.0.0.1" is set without a hostPort; the API server warns "hostIP set without hostPort" and ignores it (set hostPort, or remove hostIP)',
+    ]);
   });
 
   it('with hostNetwork a hostPort equals its containerPort', () => {

@@ -98,11 +98,9 @@ const seccompProfile: DefinitionRule = (v, field, f) => {
 function containerPorts(c: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
   list(c.ports).forEach((p, i) => {
     if (!isObject(p)) return;
-    if (typeof p.hostIP === 'string' && p.hostIP !== '' && !given(p.hostPort)) {
-      f.bad(at(field, `ports[${i}].hostIP`), p.hostIP, 'no hostIP without a hostPort: the API server warns "hostIP set without hostPort" and ignores it');
-    } else if (typeof p.hostIP === 'string' && p.hostIP !== '') {
-      const problem = ipProblem(p.hostIP);
-      if (problem) f.bad(at(field, `ports[${i}].hostIP`), p.hostIP, problem);
+    // The API server does not check the address itself (a hostIP that is no IP is accepted).
+    if (typeof p.hostIP === 'string' && p.hostIP !== '' && (!given(p.hostPort) || p.hostPort === 0)) {
+      f.say(at(field, `ports[${i}].hostIP`), `${JSON.stringify(p.hostIP)} is set without a hostPort; the API server warns "hostIP set without hostPort" and ignores it (set hostPort, or remove hostIP)`);
     }
   });
 }
@@ -226,7 +224,7 @@ function imagePullSecrets(spec: { [key: string]: any }, field: string, f: Parame
   list(spec.imagePullSecrets).forEach((s, i) => {
     if (!isObject(s)) return;
     const here = `${at(field, 'imagePullSecrets')}[${i}].name`;
-    if (typeof s.name !== 'string' || s.name === '') f.bad(here, s.name, 'the name of a Secret: the API server warns "invalid empty name" and the entry pulls nothing');
+    if (typeof s.name !== 'string' || s.name === '') f.say(here, 'is empty; the API server warns "invalid empty name" and the entry pulls nothing (name a Secret, or remove the entry)');
     else if (names.has(s.name)) f.say(here, `${JSON.stringify(s.name)} is listed twice; the API server warns about the duplicate`);
     else names.add(s.name);
   });
