@@ -36,8 +36,12 @@ describe('api-valid refuses what the API server refuses', () => {
     expect(findings((a) => { a.configMap.metadata.name = 'Web_1'; }).filter((f) => f.includes('metadata.name')))
       .toEqual([`ConfigMap Web_1 metadata.name: "Web_1" is refused by the API server; expected ${SUBDOMAIN}`]);
     expect(loose({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' } })).toEqual([
-      'metadata.name: "1web" is refused by the API server; expected a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit',
+      'metadata.name: "1web" is refused by the API server; expected a DNS-1035 label of at most 63 characters: lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit (from Kubernetes 1.36 on it may start with a digit)',
     ]);
+    // A 1.36 target: the API server's DNS-1123 label, which may start with a digit.
+    const at136 = (name: string) => loose({ apiVersion: 'v1', kind: 'Service', metadata: { name, annotations: { 'guardrails.cdk8s.io/kubernetes-version': '1.36' } } });
+    expect(at136('1web')).toEqual([]);
+    expect(at136('Web')).toEqual(['metadata.name: "Web" is refused by the API server; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and \'-\', starting and ending with a letter or digit']);
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c'.repeat(53) }, spec: {} };
     expect(loose(cron)).toEqual([
       `metadata.name: "${'c'.repeat(53)}" is refused by the API server; expected a CronJob name of at most 52 characters (its Jobs add an 11-character suffix)`,
@@ -129,8 +133,15 @@ describe('api-valid refuses what the API server refuses', () => {
 
   it('env var names with "="', () => {
     expect(findings((a) => { container(a).env = [{ name: 'A=B', value: '1' }]; }))
-      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit, other than "." and ".." and not starting with ".." (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters)`]);
+      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit, other than "." and ".." and not starting with ".." (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters: raise the target to 1.32 to use them)`]);
     expect(findings((a) => { container(a).env = [{ name: '1ABC', value: '1' }]; })).toHaveLength(1);
+    // From a 1.32 target on, any printable ASCII but '=' (the API server's relaxed rule).
+    const at132 = (name: string) => findings((a) => {
+      a.deployment.metadata.annotations = { ...a.deployment.metadata.annotations, 'guardrails.cdk8s.io/kubernetes-version': '1.32' };
+      container(a).env = [{ name, value: '1' }];
+    }).filter((f) => f.includes('.env['));
+    expect(at132('1ABC weird:name')).toEqual([]);
+    expect(at132('A=B')).toEqual([`Deployment web ${DEPLOYMENT}.containers[0].env[0].name: "A=B" is refused by the API server; expected an environment variable name of printable ASCII characters other than '='`]);
   });
 
   it('a selector that does not match the template, for every kind with a required selector; a Job with manualSelector', () => {

@@ -1,6 +1,7 @@
 import { CLUSTER_SCOPED_KINDS } from '../cluster-scoped-kinds';
 import { POD_KINDS } from '../kinds';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, qualifiedNameProblem } from './rules';
+import { DEFAULT_TARGET_MINOR } from './target';
 
 /**
  * More of the API server's own rules, for whole objects read from anywhere: API versions,
@@ -88,15 +89,18 @@ export const CRON_JOB_NAME_MAX = 52;
 
 const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'HorizontalPodAutoscaler']);
 
+/** Kubernetes minor version from which a Service name is a DNS-1123 label, which may start with a digit (RelaxedServiceNameValidation). */
+export const RELAXED_SERVICE_NAMES_MINOR = 36;
+
 /**
  * The rule for `metadata.name` of an object of this kind: a DNS-1123 label for a Namespace, a
- * DNS-1035 label for a Service, a path segment for RBAC objects and HorizontalPodAutoscalers,
- * at most 52 characters for a CronJob, and a DNS-1123 subdomain for every other kind (custom
- * resources included).
+ * DNS-1035 label for a Service (a DNS-1123 label from a 1.36 target on), a path segment for
+ * RBAC objects and HorizontalPodAutoscalers, at most 52 characters for a CronJob, and a DNS-1123
+ * subdomain for every other kind (custom resources included).
  */
-export function objectNameProblem(kind: string, name: unknown): string | undefined {
+export function objectNameProblem(kind: string, name: unknown, targetMinor = DEFAULT_TARGET_MINOR): string | undefined {
   if (kind === 'Namespace') return dns1123LabelProblem(name);
-  if (kind === 'Service') return dns1035LabelProblem(name);
+  if (kind === 'Service') return serviceNameProblem(name, targetMinor);
   if (PATH_SEGMENT_NAMED.has(kind)) return pathSegmentNameProblem(name);
   const subdomain = dns1123SubdomainProblem(name);
   if (subdomain !== undefined) return subdomain;
@@ -109,4 +113,11 @@ export function containerResourceNameProblem(value: string): string | undefined 
   if (value === 'cpu' || value === 'memory' || value === 'ephemeral-storage' || /^hugepages-/.test(value)) return undefined;
   if (value.includes('/') && qualifiedNameProblem(value) === undefined) return undefined;
   return 'a container resource: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource with a domain (e.g. "nvidia.com/gpu")';
+}
+
+/** A Service name as API servers of the target version check it: a DNS-1035 label before 1.36, then a DNS-1123 label. */
+export function serviceNameProblem(name: unknown, targetMinor: number): string | undefined {
+  if (targetMinor >= RELAXED_SERVICE_NAMES_MINOR) return dns1123LabelProblem(name);
+  const problem = dns1035LabelProblem(name);
+  return problem && `${problem} (from Kubernetes 1.${RELAXED_SERVICE_NAMES_MINOR} on it may start with a digit)`;
 }

@@ -90,3 +90,20 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   const shift = BigInt(bits - outer.prefix);
   return (inner.network >> shift) === (outer.network >> shift);
 }
+
+/**
+ * Why `text` is not an IP address as the API server's strict validation reads one: IPv4 in
+ * dotted decimal without leading zeros, or IPv6 (not an IPv4-mapped IPv6 address); undefined
+ * when it is one.
+ */
+export function ipProblem(text: unknown): string | undefined {
+  const shape = 'an IP address such as "10.0.0.1" or "fd00::1" (no leading zeros, no prefix length)';
+  if (typeof text !== 'string' || text === '') return shape;
+  if (text.includes(':')) {
+    const value = parseIPv6(text);
+    if (value === undefined) return shape;
+    if ((value >> BigInt(32)) === BigInt(0xffff)) return `${shape}: write an IPv4-mapped address as plain IPv4`;
+    return undefined;
+  }
+  return parseIPv4(text) === undefined ? shape : undefined;
+}

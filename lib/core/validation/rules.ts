@@ -119,6 +119,22 @@ export function envVarNameProblem(value: unknown): string | undefined {
   return 'an environment variable name: letters, digits, \'_\', \'-\' and \'.\', not starting with a digit, other than "." and ".." and not starting with ".."';
 }
 
+/** Kubernetes minor version from which env var names may be any printable ASCII but '=' (RelaxedEnvironmentVariableValidation). */
+export const RELAXED_ENV_NAMES_MINOR = 32;
+
+/**
+ * An environment variable name (or envFrom prefix) as API servers of the target version check
+ * it: IsEnvVarName before 1.32, then any printable ASCII character but '=' (IsRelaxedEnvVarName).
+ */
+export function envVarNameProblemAt(value: unknown, targetMinor: number): string | undefined {
+  if (targetMinor >= RELAXED_ENV_NAMES_MINOR) {
+    if (isString(value) && value !== '' && /^[\x20-\x3c\x3e-\x7e]+$/.test(value)) return undefined;
+    return 'an environment variable name of printable ASCII characters other than \'=\'';
+  }
+  const problem = envVarNameProblem(value);
+  return problem && `${problem} (API servers before 1.${RELAXED_ENV_NAMES_MINOR} refuse other names; later ones refuse only '=' and non-printable characters: raise the target to 1.${RELAXED_ENV_NAMES_MINOR} to use them)`;
+}
+
 /** An integer in [min, max]. */
 export function intProblem(value: unknown, min: number, max: number): string | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return undefined;

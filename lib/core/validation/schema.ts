@@ -19,6 +19,11 @@ export interface SchemaFindings {
   bad(field: string, value: unknown, expected: string): void;
   /** A finding at `field` whose words are not "value; expected ...". */
   say(field: string, message: string): void;
+  /**
+   * The Kubernetes minor version the object targets (lib/core/validation/target.ts): rules an
+   * API server relaxed in a later version hold until the target reaches it. Unset: 27.
+   */
+  targetMinor?(): number;
 }
 
 type Scalar = 'string' | 'boolean' | 'int32' | 'int64' | 'integer' | 'number' | 'quantity' | 'int-or-string' | 'any';

@@ -8,7 +8,10 @@
  */
 import { parseQuantity } from './quantity';
 import { labelValueProblem, qualifiedNameProblem } from './rules';
+import { OBJECT_RULES } from './object-semantics';
+import { POD_RULES } from './pod-semantics';
 import type { SchemaFindings } from './schema';
+import { mergeRules } from './structural-rule';
 
 type Rule = (v: { [key: string]: any }, field: string, f: SchemaFindings) => void;
 
@@ -186,8 +189,8 @@ const envVarSource: Rule = (v, field, f) => {
   }
 };
 
-/** Rules by definition (schema/k8s-openapi.json names). */
-export const DEFINITION_RULES: { readonly [definition: string]: Rule } = {
+/** Rules by definition (schema/k8s-openapi.json names): these, then those of pods and of other objects. */
+const RULES: { readonly [definition: string]: Rule } = {
   'api.core.v1.EnvVar': envVar,
   'api.core.v1.EnvVarSource': envVarSource,
   'api.core.v1.DownwardAPIVolumeFile': fieldPathRule(VOLUME_FIELD_PATHS, 'a downward API volume file'),
@@ -201,3 +204,5 @@ export const DEFINITION_RULES: { readonly [definition: string]: Rule } = {
   'api.autoscaling.v1.HorizontalPodAutoscalerSpec': hpaSpec,
   'api.autoscaling.v2.HorizontalPodAutoscalerSpec': hpaSpec,
 };
+
+export const DEFINITION_RULES: { readonly [definition: string]: Rule } = mergeRules(RULES, POD_RULES, OBJECT_RULES);

@@ -76,7 +76,8 @@ function checkAutoscaler(m: any, out: ExtraFinding[]): void {
   if (!isObject(spec)) return;
   const min = (spec as any).minReplicas;
   const max = (spec as any).maxReplicas;
-  if (min !== undefined && (!isInt(min) || min < 1)) {
+  // null is unset, as the API server reads it (Helm renders an unset value as null): minReplicas defaults to 1.
+  if (min !== undefined && min !== null && (!isInt(min) || min < 1)) {
     out.push({ field: 'spec.minReplicas', message: `${typed(min)} ${REFUSED}; expected an integer of at least 1` });
   }
   if (!isInt(max) || max < 1) {

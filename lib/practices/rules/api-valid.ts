@@ -10,13 +10,14 @@
  */
 import {
   annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, CONFIG_DATA_MAX_BYTES, configMapKeyProblem,
-  dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
+  dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
 } from '../../core/validation/rules';
 import {
   apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem,
 } from '../../core/validation/api';
 import { parseQuantity } from '../../core/validation/quantity';
 import { checkSchema, isBuiltinKind, SchemaFindings } from '../../core/validation/schema';
+import { kubernetesTarget } from '../../core/validation/target';
 import { RuleContext } from '../context';
 import { apiValidExtra } from './api-valid-extra';
 import { Obj, PodSet, dig, isObject } from '../objects';
@@ -41,9 +42,14 @@ class Findings {
   public readonly schema: SchemaFindings = {
     bad: (field, value, expected) => { if (!this.covered(field)) this.bad(field, value, expected); },
     say: (field, message) => { if (!this.covered(field)) this.say(field, message); },
+    targetMinor: () => this.targetMinor,
   };
+  /** The Kubernetes minor version the object targets (annotation, else 27). */
+  public readonly targetMinor: number;
 
-  constructor(private readonly ctx: RuleContext, private readonly obj: Obj) {}
+  constructor(private readonly ctx: RuleContext, private readonly obj: Obj) {
+    this.targetMinor = kubernetesTarget(obj.m).minor;
+  }
 
   /** Whether `field` or a field that holds it was reported. */
   private covered(field: string): boolean {
@@ -97,11 +103,11 @@ function checkMetadata(f: Findings, obj: Obj): void {
   const meta = obj.m.metadata;
   if (!isObject(meta)) { f.bad('metadata', meta, 'an object with a name'); return; }
   if (typeof meta.name === 'string' && meta.name !== '') {
-    f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name));
+    f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name, f.targetMinor));
   } else if (typeof meta.generateName === 'string') {
     // The API server adds 5 characters; the prefix itself must already fit the name rule.
     const prefix = meta.generateName.replace(/-+$/, '');
-    f.check('metadata.generateName', meta.generateName, prefix === '' ? 'a name prefix' : objectNameProblem(obj.kind, prefix));
+    f.check('metadata.generateName', meta.generateName, prefix === '' ? 'a name prefix' : objectNameProblem(obj.kind, prefix, f.targetMinor));
   }
   if (meta.namespace !== undefined && meta.namespace !== '') {
     f.check('metadata.namespace', meta.namespace, dns1123LabelProblem(meta.namespace));
@@ -295,9 +301,7 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
   if (Array.isArray(c.env)) {
     c.env.forEach((e: any, i: number) => {
       if (!isObject(e)) { f.bad(`${field}.env[${i}]`, e, 'an object with a name'); return; }
-      // The rule of API servers before 1.32; later ones also accept any printable ASCII but '='.
-      const problem = envVarNameProblem(e.name);
-      f.check(`${field}.env[${i}].name`, e.name, problem && `${problem} (API servers before 1.32 refuse other names; later ones refuse only '=' and non-printable characters)`);
+      f.check(`${field}.env[${i}].name`, e.name, envVarNameProblemAt(e.name, f.targetMinor));
       for (const source of ['configMapKeyRef', 'secretKeyRef']) {
         const ref = e.valueFrom?.[source];
         if (!isObject(ref)) continue;

@@ -11,6 +11,7 @@
 import { scheduleProblem, timeZoneProblem } from '../../core/cron';
 import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
 import { int32Problem } from '../../core/validation/rules';
+import { kubernetesTarget } from '../../core/validation/target';
 import { RuleContext } from '../context';
 import { isObject, Obj, PodSet } from '../objects';
 
@@ -75,9 +76,6 @@ export function kindFields(ctx: RuleContext): void {
   }
 }
 
-/** The target an object records, else the library's default (1.27): the oldest version its output must fit. */
-const DEFAULT_TARGET_MINOR = 27;
-
 /** A field that a Kubernetes version before `minor` refuses or drops (its feature gate is off by default). */
 interface Gated { readonly minor: number; readonly what: string; readonly field: string }
 
@@ -87,9 +85,7 @@ interface Gated { readonly minor: number; readonly what: string; readonly field:
  * silently drops them, so the pod runs without what they ask for.
  */
 function versionGated(ctx: RuleContext, p: PodSet, spec: { [key: string]: any }): void {
-  const recorded = p.obj.annotations[KUBERNETES_VERSION_ANNOTATION];
-  const match = typeof recorded === 'string' ? /^1\.(\d+)$/.exec(recorded) : null;
-  const target = match ? Number(match[1]) : DEFAULT_TARGET_MINOR;
+  const { minor: target, recorded: match } = kubernetesTarget(p.obj.m);
   const found: Gated[] = [];
   const pod = p.spec;
   (Array.isArray(pod.initContainers) ? pod.initContainers : []).forEach((c: any, i: number) => {

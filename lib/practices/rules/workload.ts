@@ -128,7 +128,7 @@ export function replicasMin(ctx: RuleContext): void {
     const owner = ctx.index.scaleOwner(p.obj);
     const ownerWords = owner === p.obj ? '' : ` (Rollout ${owner.name} owns its replicas through workloadRef)`;
     const alsoOwner = owner === p.obj ? [] : [owner];
-    const given = owner.m.spec?.replicas;
+    const given = owner.m.spec?.replicas ?? undefined; // null is unset, as the API server reads it (Helm's `replicas: ~`)
     if (given !== undefined && replicaCount(given) === undefined) {
       ctx.report(p.obj, `spec.replicas${ownerWords} is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
         field: 'spec.replicas', alsoSkippedBy: alsoOwner, fix: `set spec.replicas${owner === p.obj ? '' : ` of Rollout ${owner.name}`} to a whole number such as 2`,
@@ -146,7 +146,7 @@ export function replicasMin(ctx: RuleContext): void {
     if (scaler) {
       const s = scaler.obj;
       const spec = s.m.spec ?? {};
-      const bad = [scaler.minField, scaler.maxField].filter((f) => (spec[f] !== undefined || (f === scaler.maxField && scaler.maxDefault === undefined)) && replicaCount(spec[f]) === undefined);
+      const bad = [scaler.minField, scaler.maxField].filter((f) => ((spec[f] !== undefined && spec[f] !== null) || (f === scaler.maxField && scaler.maxDefault === undefined)) && replicaCount(spec[f]) === undefined);
       for (const f of bad) {
         ctx.report(p.obj, `${s.kind} ${s.name} has spec.${f} ${JSON.stringify(spec[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
           field: 'spec.replicas', alsoSkippedBy: [s], fix: `set spec.${f} of ${s.kind} ${s.name} to a whole number`,
@@ -166,7 +166,7 @@ export function replicasMin(ctx: RuleContext): void {
     if (scaler) {
       const s = scaler.obj;
       const zero = range.min === 0 ? ' (0 scales it to zero: the first request waits for a pod to start, and then one replica serves)' : '';
-      ctx.report(p.obj, `is scaled by ${s.kind} ${s.name} with ${scaler.minField} ${range.min}${s.m.spec?.[scaler.minField] === undefined ? ' (the default)' : ''}${zero}; one replica means downtime whenever its node goes away`, {
+      ctx.report(p.obj, `is scaled by ${s.kind} ${s.name} with ${scaler.minField} ${range.min}${(s.m.spec?.[scaler.minField] ?? undefined) === undefined ? ' (the default)' : ''}${zero}; one replica means downtime whenever its node goes away`, {
         field: 'spec.replicas', alsoSkippedBy: [s],
         fix: `set spec.${scaler.minField} of ${s.kind} ${s.name} to 2 or more`,
       });
