@@ -1,6 +1,7 @@
 import { failAt, show } from '../core/errors';
-import { checkAt, dns1123LabelProblem, dns1123SubdomainProblem, int32Problem, listOf, registryPrefixProblem, unknownKeyProblem } from '../core/validate';
+import { checkAt, dns1123LabelProblem, int32Problem, listOf, registryPrefixProblem, unknownKeyProblem } from '../core/validate';
 import { ICertificateIssuer } from '../ingress/certificate-issuer';
+import { hostnameProblem } from '../ingress/hostnames';
 import { KubernetesVersion } from '../pods/version';
 import { ResourcePreset } from '../workloads/resources';
 import { ClusterDestination, EnvironmentSettings } from './settings';
@@ -57,12 +58,6 @@ function checkMap<T>(where: string, prop: Keyed, map: { [key: string]: T } | und
   return out;
 }
 
-const hostnameProblem = (v: unknown): string | undefined => {
-  const shape = 'a DNS name in lower case such as "app.example.com" (a leading "*." for a wildcard)';
-  if (typeof v !== 'string') return shape;
-  return dns1123SubdomainProblem(v.startsWith('*.') ? v.slice(2) : v) === undefined ? undefined : shape;
-};
-
 /** Validates one environment's settings into plain data; every error names the environment and the key. */
 export function resolveSettings(app: string, settings: EnvironmentSettings): ResolvedSettings {
   if (settings === null || typeof settings !== 'object') failAt(`Environments ${show(app)}`, 'environments entry', settings, 'an EnvironmentSettings struct');
@@ -89,6 +84,9 @@ export function resolveSettings(app: string, settings: EnvironmentSettings): Res
   const clusterTypo = unknownKeyProblem(cluster, CLUSTER_KEYS);
   if (clusterTypo !== undefined) failAt(where, `cluster.${clusterTypo}`, (cluster as any)[clusterTypo], `one of ${listOf(CLUSTER_KEYS)}`);
   if (cluster.server !== undefined && cluster.name !== undefined) failAt(where, 'cluster', cluster, 'either server or name, not both');
+  if (settings.cluster !== undefined && cluster.server === undefined && cluster.name === undefined) {
+    failAt(where, 'cluster', cluster, 'a server or a name, such as { server: "https://10.0.0.1:6443" } or { name: "prod-a" }: a cluster with neither would be the default cluster silently; leave cluster out of every environment for that');
+  }
   if (cluster.server !== undefined && (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(cluster.server) || !parsesAsUrl(cluster.server))) {
     failAt(where, 'cluster.server', cluster.server, 'an API server URL such as "https://10.0.0.1:6443"');
   }

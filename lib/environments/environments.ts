@@ -283,19 +283,23 @@ export class Environments {
     if (!this.enforce) writeUncheckedReport(stage);
   }
 
-  /** Runs `fn`; an error it throws starts with `Environments "<app>", <what>: `, once. */
+  /**
+   * Runs `fn`; an error it throws is rethrown as a new Error whose message starts with
+   * `Environments "<app>", <what>: ` (once), with the thrown value as its `cause`. The thrown
+   * value is never changed (it may be frozen, or not an Error at all: `throw 'text'`).
+   */
   private named<T>(what: string, fn: () => T): T {
     try {
       return fn();
     } catch (e) {
       const prefix = `Environments ${show(this.app)}, ${what}: `;
-      if (e instanceof Error && !e.message.startsWith(prefix)) {
-        const head = `${e.name}: ${e.message}`;
-        e.message = prefix + e.message;
-        // The stack, if it was read already, starts with the old message: what Node prints.
-        if (typeof e.stack === 'string' && e.stack.startsWith(head)) e.stack = `${e.name}: ${e.message}${e.stack.slice(head.length)}`;
-      }
-      throw e;
+      if (e instanceof Error && e.message.startsWith(prefix)) throw e;
+      const message = e instanceof Error
+        ? (e.name !== 'Error' && typeof e.name === 'string' ? `${e.name}: ${e.message}` : e.message)
+        : `${typeof e === 'string' ? e : show(e)} (thrown as ${e === null ? 'null' : typeof e}, not an Error)`;
+      const error = new Error(prefix + message);
+      Object.defineProperty(error, 'cause', { value: e, configurable: true, writable: true, enumerable: false });
+      throw error;
     }
   }
 
@@ -414,6 +418,8 @@ function writeUncheckedReport(outdir: string): void {
 
 /** Argo CD's own cluster: the name and the server it gives the cluster it runs in. */
 const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
+/** The URLs (as `clusterOf` normalizes them) of the API server of the cluster a pod runs in. */
+const IN_CLUSTER_SERVERS = [IN_CLUSTER.server, 'https://kubernetes.default.svc.cluster.local', 'https://kubernetes.default'];
 
 /**
  * The cluster an environment's settings name, as a key that is equal for the same cluster, and
@@ -432,7 +438,7 @@ function clusterOf(cluster: { readonly server?: string; readonly name?: string }
   if (cluster.server !== undefined) {
     const url = new URL(cluster.server);
     const key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-    return { key: key === IN_CLUSTER.server ? `server ${IN_CLUSTER.server}` : `server ${key}`, shown: `server ${show(cluster.server)}` };
+    return { key: IN_CLUSTER_SERVERS.includes(key) ? `server ${IN_CLUSTER.server}` : `server ${key}`, shown: `server ${show(cluster.server)}` };
   }
   return argoCd ? { key: `server ${IN_CLUSTER.server}`, shown: `the cluster Argo CD runs in (${IN_CLUSTER.server}, the destination without cluster)` } : undefined;
 }
