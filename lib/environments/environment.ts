@@ -177,7 +177,8 @@ export class Environment {
   /** The cluster the environment runs in. */
   public readonly cluster: ClusterDestination;
 
-  private readonly maps: ResolvedSettings['maps'];
+  /** @internal */
+  public readonly _maps: ResolvedSettings['maps'];
 
   private constructor(app: string, outdir: string, settings: ResolvedSettings, appVersion: KubernetesVersion | undefined) {
     this.app = app;
@@ -188,7 +189,7 @@ export class Environment {
     this.issuer = settings.issuer;
     this.namespace = settings.namespace;
     this.cluster = settings.cluster;
-    this.maps = settings.maps;
+    this._maps = settings.maps;
   }
 
   /**
@@ -259,8 +260,12 @@ export class Environment {
     return this.get('values', key) as string;
   }
 
+  /** @internal The keys the definition read, as `<prop>.<key>`. */
+  public readonly _read = new Set<string>();
+
   private get(prop: Keyed, key: string): unknown {
-    const map = this.maps[prop];
+    const map = this._maps[prop];
+    if (map.has(key)) this._read.add(`${prop}.${key}`);
     if (!map.has(key)) {
       const declared = [...map.keys()];
       failAt(settingsWhere(this.app, this.name), `${prop}.${key}`, undefined,
@@ -270,4 +275,25 @@ export class Environment {
     }
     return map.get(key);
   }
+}
+
+/** The method of Environment that reads each keyed map. */
+const READER: { readonly [K in Keyed]: string } = { replicas: 'replicas', resources: 'resources', hostnames: 'hostname', features: 'feature', values: 'value' };
+
+/**
+ * A warning for each declared key that the definition read in no environment: a setting that
+ * changes nothing (a typo in the definition, or a key left over), naming the key and the
+ * environments that declare it. A key read in one environment only is in use.
+ */
+export function unreadKeys(app: string, all: readonly Environment[]): string {
+  let out = '';
+  for (const prop of KEYED) {
+    const keys = [...new Set(all.flatMap((e) => [...e._maps[prop].keys()]))].sort();
+    for (const key of keys) {
+      if (all.some((e) => e._read.has(`${prop}.${key}`))) continue;
+      const owners = all.filter((e) => e._maps[prop].has(key)).map((e) => e.name);
+      out += `${app}: warning: ${prop}.${key} is declared by environment${owners.length > 1 ? 's' : ''} ${listOf(owners)} but the definition read it in none (env.${READER[prop]}(${show(key)})): it changes nothing; remove it from the settings, or read it\n`;
+    }
+  }
+  return out;
 }

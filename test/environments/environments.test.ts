@@ -263,7 +263,7 @@ describe('Environments: settings the constructs take, as the constructs take the
     const off = new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }, { name: 'prod' }], enforce: false });
     off.synth(deployment);
     const tree = readTree(off.outdir);
-    expect(JSON.parse(tree['dev/guardrails-report.jsonc'])).toEqual({ enforced: false, scopes: [], violations: [], suppressions: [] });
+    expect(JSON.parse(tree['dev/guardrails-report.jsonc'])).toEqual({ enforced: false, scopes: [], violations: [], suppressions: [], writtenBy: { app: 'api', folder: 'dev', files: ['c.k8s.yaml'] } });
     expect(Object.keys(tree)).toContain('prod/guardrails-report.jsonc');
     expect(errorOf(() => new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], enforce: false, enforceOptions: {} })))
       .toContain('Environments "api": invalid enforceOptions {}; expected no checker options when enforce is false');
