@@ -115,6 +115,12 @@ function within(inner: string, outer: string): boolean {
  * or checking an environment names the environment.
  */
 export class Environments {
+  /** @internal Forgets the folders and Application names claimed so far: a new program, as tests see it. */
+  public static _forgetClaims(): void {
+    CLAIMED.clear();
+    APPLICATIONS.clear();
+  }
+
   /** Name of the app. */
   public readonly app: string;
   /** The folder that holds the environment folders. */
