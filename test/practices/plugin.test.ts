@@ -81,7 +81,7 @@ describe('GuardrailsValidation (cdk8s CLI validation plugin)', () => {
       const context = new ValidationContext(files, 'cdk8s-guardrails', '0.1.0', {}, false);
       (context as any).logger = { log: (t: string) => logged.push(t) };
       await new GuardrailsValidation().validate(context);
-      expect(context.report.toJson().summary.metadata.suppressions).toBe('1');
+      expect(context.report.toJson().summary.metadata?.suppressions).toBe('1');
       return logged;
     };
     expect(await logs([path.join(envs.outdir, 'dev', 'shop.k8s.yaml')])).toEqual([]);
