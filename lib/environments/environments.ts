@@ -223,8 +223,18 @@ export class Environments {
    * Applications if `argoCd` is set; then, when all of them passed, writes each into
    * `<outdir>/<environment>/` (and `<outdir>/<argoCd.folder>/`). When any fails, nothing is
    * written, and the error names the environment.
+   *
+   * Each folder's report lists the files written there (`writtenBy`): the next synthesis of
+   * the app removes those files before writing, so that nothing removed stays; files it did
+   * not write are left. A folder directly under `outdir` whose report names this app but no
+   * longer one of its environments is removed the same way (its listed files, its report,
+   * then the folder if empty). A warning names each declared key the definition read in no
+   * environment.
    * @throws when a folder is one that another Environments of the program writes, is inside
-   *   it or holds it (naming both); the first error of any environment (definition or
+   *   it or holds it, or one whose report names another app (naming both); when two
+   *   Environments of the program write Argo CD Applications of one name; when two
+   *   environments on one cluster write one object or serve one Ingress host (naming both
+   *   and the object or host); the first error of any environment (definition or
    *   checker), prefixed with `Environments "<app>", environment "<name>": `
    */
   public synth(definition: IEnvironmentDefinition): void {

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Environment, EnvironmentSettings, Environments, Guardrails, GuardrailsApp, IsolatedNamespace, IssuerReference, SafeDeployment, TlsIngress,
+  Environment, EnvironmentSettings, Environments, Guardrails, GuardrailsApp, Profile, IsolatedNamespace, IssuerReference, SafeDeployment, TlsIngress,
 } from '../../lib';
 import { errorOf, readTree, tmpdir } from '../helpers';
 
@@ -188,3 +188,13 @@ describe('Environments warns of settings the definition never reads', () => {
 });
 
 
+
+describe('Guardrails.enforce inside a definition', () => {
+  it('says that Environments enforces already, and how to get the findings; enforce on a Chart of its own works', () => {
+    const envs = new Environments({ app: 'twice', outdir: tmpdir(), quiet: true, environments: [{ name: 'dev' }] });
+    expect(errorOf(() => envs.buildApp('dev', { define: (app) => { Guardrails.enforce(app); } }))).toBe(
+      'Environments "twice", environment "dev": Guardrails at the app of an environment: invalid scope ""; expected a scope that is not enforced yet: Environments enforces the catalog on every environment\'s app already, so remove this call '
+      + '(Environments enforceOptions gives the checker its options; Guardrails.report(app) gives the findings inside define; Guardrails.enforce on a Chart of your own checks it with other options).');
+    expect(() => envs.buildApp('dev', { define: (app) => { Guardrails.enforce(new Chart(app, 'c'), { profile: Profile.BASELINE }); } })).not.toThrow();
+  });
+});
