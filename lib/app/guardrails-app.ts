@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { namesFilesDistinctly, watchCollisions } from '../core/collisions';
-import { fileExtensionError, REPORT_FILE } from '../core/files';
+import { ENVIRONMENT_APPS, environmentFolderMark, fileExtensionError, REPORT_FILE } from '../core/files';
 import { allConstructs, checkOutdir, ownSynthesisSpans, synthesisSpan } from '../core/synthesis';
 import { hasScopeDefaults, inheritedAt } from '../core/defaults';
 import { checkPropsAt } from '../core/shapes';
@@ -102,6 +102,8 @@ export class GuardrailsApp extends App {
 
   private writeFiles(): void {
     prepareOutdir(this.outdir);
+    if (!ENVIRONMENT_APPS.has(this)) refuseEnvironmentFolder(this.outdir);
+    const stableNames = ENVIRONMENT_APPS.has(this);
     const save = (file: string, docs: any[], chart?: Chart) => saveInOutdir(this.outdir, file, docs, chart);
     const cache = new SubtreeCache();
     this.withRenderedOnce(cache, () => {
@@ -130,7 +132,7 @@ export class GuardrailsApp extends App {
         }
         case YamlOutputType.FILE_PER_RESOURCE: {
           const manifests = charts.flatMap((chart) => chartJson(chart)).filter((obj) => obj !== undefined);
-          const names = resourceFileNames(manifests);
+          const names = resourceFileNames(manifests, stableNames);
           manifests.forEach((obj, i) => save(path.join(this.outdir, names[i] + ext), [obj]));
           break;
         }
@@ -141,7 +143,7 @@ export class GuardrailsApp extends App {
             const manifests = chartObjects(chart).map((obj) => obj.toJson());
             if (manifests.length === 0) continue;
             writing(this.outdir, () => fs.mkdirSync(dir, { recursive: true }));
-            const names = resourceFileNames(manifests);
+            const names = resourceFileNames(manifests, stableNames);
             manifests.forEach((obj, i) => save(path.join(dir, names[i] + ext), [obj]));
           }
           break;
@@ -332,14 +334,18 @@ function groupOf(m: any): string {
 }
 
 /**
- * File names of per-resource output: `<kind>.<name>` as cdk8s names them, except where two
+ * File names of per-resource output: `<kind>.<name>` as cdk8s names them (in an environment
+ * of `Environments`, `<kind>.<namespace>.<name>` for every object with a namespace, so that
+ * a name does not change when another namespace appears), except where two
  * objects would share a file: the same kind and name in two API groups are named
  * `<kind>.<group>.<name>` (`core` for the core group), in two namespaces
  * `<kind>.<namespace>.<name>` (both when both differ), so no object overwrites another.
  * @throws when two objects have the same group, kind, namespace and name
  */
-function resourceFileNames(manifests: any[]): string[] {
-  const plain = manifests.map((m) => resourceFileName(m.kind, m.metadata?.name));
+function resourceFileNames(manifests: any[], withNamespace: boolean): string[] {
+  const plain = manifests.map((m) => withNamespace && m.metadata?.namespace
+    ? resourceFileName(m.kind, m.metadata.namespace, m.metadata?.name)
+    : resourceFileName(m.kind, m.metadata?.name));
   const sharing = new Map<string, any[]>();
   plain.forEach((n, i) => sharing.set(n, [...(sharing.get(n) ?? []), manifests[i]]));
   const differ = (list: any[], of: (m: any) => string) => new Set(list.map(of)).size > 1;
@@ -348,7 +354,7 @@ function resourceFileNames(manifests: any[]): string[] {
     if (list.length === 1) return n;
     const m = manifests[i];
     const group = differ(list, groupOf) ? groupOf(m) || 'core' : undefined;
-    const ns = differ(list, (x) => x.metadata?.namespace ?? '') || !differ(list, groupOf) ? m.metadata?.namespace ?? '_' : undefined;
+    const ns = withNamespace || differ(list, (x) => x.metadata?.namespace ?? '') || !differ(list, groupOf) ? m.metadata?.namespace ?? '_' : undefined;
     return resourceFileName(m.kind, group, ns, m.metadata?.name);
   });
   const seen = new Set<string>();
@@ -360,6 +366,17 @@ function resourceFileNames(manifests: any[]): string[] {
     seen.add(n);
   });
   return names;
+}
+
+/**
+ * A folder that an `Environments` wrote (its report says so) holds one environment's
+ * manifests, which the next synthesis of that Environments replaces: an app of its own
+ * writing there would replace some of them and mix with the rest, so it is refused.
+ */
+function refuseEnvironmentFolder(outdir: string): void {
+  const mark = environmentFolderMark(outdir);
+  if (mark === undefined) return;
+  throw new Error(`GuardrailsApp: cannot write the manifests to the outdir ${JSON.stringify(outdir)}: it is the folder ${JSON.stringify(mark.folder)} of Environments ${JSON.stringify(mark.app)} (its ${REPORT_FILE} says so), and this app would replace or mix with that environment's manifests; give this app another outdir, or build it as an environment (add it to the definition, or Environments.buildApp).`);
 }
 
 /** Creates the output directory, with a clear error when a file stands in the way. */

@@ -24,7 +24,9 @@ export interface ArgoCdOptions {
   readonly targetRevision?: string;
   /**
    * Path, inside the repository, of the folder that holds the environment folders; each
-   * Application's `spec.source.path` is `<repoPath>/<environment>`.
+   * Application's `spec.source.path` is `<repoPath>/<environment>`. `"."` is the root of
+   * the repository (the path is then `<environment>`); an empty or absolute path, or one
+   * with `..`, is an error.
    * @default - the outdir relative to the root of the Git repository that holds it (the
    *   nearest folder above it with a `.git`); an error when no such folder is found
    */
@@ -85,8 +87,8 @@ export function resolveArgoCd(app: string, options: ArgoCdOptions, defaultRepoPa
   if (repoPath === undefined) {
     failAt(where, 'argoCd.repoPath', repoPath, 'the path of the outdir inside the repository, such as "dist/shop": no folder above the outdir holds a .git, so it cannot be derived');
   }
-  if (typeof repoPath !== 'string' || repoPath.startsWith('/') || repoPath.split('/').some((p) => p === '..') || /\s/.test(repoPath)) {
-    failAt(where, 'argoCd.repoPath', repoPath, 'a relative path inside the repository, such as "dist/shop", without ".." or spaces');
+  if (typeof repoPath !== 'string' || repoPath === '' || repoPath.startsWith('/') || repoPath.split('/').some((p) => p === '..') || /\s/.test(repoPath)) {
+    failAt(where, 'argoCd.repoPath', repoPath, 'a relative path inside the repository, such as "dist/shop", without ".." or spaces, or "." for the root of the repository');
   }
   for (const b of ['prune', 'selfHeal'] as const) {
     if (options[b] !== undefined && typeof options[b] !== 'boolean') failAt(where, `argoCd.${b}`, options[b], 'true or false');
@@ -98,7 +100,7 @@ export function resolveArgoCd(app: string, options: ArgoCdOptions, defaultRepoPa
   return {
     repoUrl: options.repoUrl,
     targetRevision,
-    repoPath: repoPath.replace(/\/+$/, ''),
+    repoPath: normalRepoPath(repoPath),
     namespace: checkAt(where, 'argoCd.namespace', options.namespace ?? 'argocd', dns1123LabelProblem(options.namespace ?? 'argocd')),
     project: checkAt(where, 'argoCd.project', options.project ?? 'default', dns1123SubdomainProblem(options.project ?? 'default')),
     prune: options.prune ?? true,
@@ -107,17 +109,28 @@ export function resolveArgoCd(app: string, options: ArgoCdOptions, defaultRepoPa
   };
 }
 
+/** A repository path without "." segments or trailing slashes: '' for the root of the repository. */
+function normalRepoPath(repoPath: string): string {
+  return repoPath.split('/').filter((p) => p !== '' && p !== '.').join('/');
+}
+
+/** An environment's folder inside the repository, `<repoPath>/<environment>`: never absolute. */
+export function sourcePath(repoPath: string, environment: string): string {
+  return repoPath === '' ? environment : `${repoPath}/${environment}`;
+}
+
 /**
  * The outdir's path inside the Git repository that holds it: relative to the nearest folder
- * above it (itself included) with a `.git` entry; undefined when there is none or the outdir
- * is the repository's root.
+ * above it (itself included) with a `.git` entry, "." when the outdir is the repository's
+ * root; undefined when there is none.
  */
 export function repoPathOf(outdir: string): string | undefined {
   const full = path.resolve(outdir);
   for (let dir = full; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git'))) {
       const relative = path.relative(dir, full).split(path.sep).join('/');
-      return relative === '' || relative.startsWith('..') ? undefined : relative;
+      if (relative === '') return '.';
+      return relative.startsWith('..') ? undefined : relative;
     }
     if (path.dirname(dir) === dir) return undefined;
   }
@@ -155,7 +168,7 @@ export function writeApplications(scope: Construct, options: ResolvedArgoCd, env
       },
       spec: {
         project: options.project,
-        source: { repoUrl: options.repoUrl, targetRevision: options.targetRevision, path: `${options.repoPath}/${env.name}` },
+        source: { repoUrl: options.repoUrl, targetRevision: options.targetRevision, path: sourcePath(options.repoPath, env.name) },
         destination,
         syncPolicy: {
           automated: { prune: options.prune, selfHeal: options.selfHeal },

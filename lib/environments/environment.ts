@@ -1,6 +1,7 @@
 import { failAt, show } from '../core/errors';
-import { checkAt, dns1123LabelProblem, dns1123SubdomainProblem, int32Problem, listOf, registryPrefixProblem, unknownKeyProblem } from '../core/validate';
+import { checkAt, dns1123LabelProblem, int32Problem, listOf, registryPrefixProblem, unknownKeyProblem } from '../core/validate';
 import { ICertificateIssuer } from '../ingress/certificate-issuer';
+import { hostnameProblem } from '../ingress/hostnames';
 import { KubernetesVersion } from '../pods/version';
 import { ResourcePreset } from '../workloads/resources';
 import { ClusterDestination, EnvironmentSettings } from './settings';
@@ -57,12 +58,6 @@ function checkMap<T>(where: string, prop: Keyed, map: { [key: string]: T } | und
   return out;
 }
 
-const hostnameProblem = (v: unknown): string | undefined => {
-  const shape = 'a DNS name in lower case such as "app.example.com" (a leading "*." for a wildcard)';
-  if (typeof v !== 'string') return shape;
-  return dns1123SubdomainProblem(v.startsWith('*.') ? v.slice(2) : v) === undefined ? undefined : shape;
-};
-
 /** Validates one environment's settings into plain data; every error names the environment and the key. */
 export function resolveSettings(app: string, settings: EnvironmentSettings): ResolvedSettings {
   if (settings === null || typeof settings !== 'object') failAt(`Environments ${show(app)}`, 'environments entry', settings, 'an EnvironmentSettings struct');
@@ -89,6 +84,9 @@ export function resolveSettings(app: string, settings: EnvironmentSettings): Res
   const clusterTypo = unknownKeyProblem(cluster, CLUSTER_KEYS);
   if (clusterTypo !== undefined) failAt(where, `cluster.${clusterTypo}`, (cluster as any)[clusterTypo], `one of ${listOf(CLUSTER_KEYS)}`);
   if (cluster.server !== undefined && cluster.name !== undefined) failAt(where, 'cluster', cluster, 'either server or name, not both');
+  if (settings.cluster !== undefined && cluster.server === undefined && cluster.name === undefined) {
+    failAt(where, 'cluster', cluster, 'a server or a name, such as { server: "https://10.0.0.1:6443" } or { name: "prod-a" }: a cluster with neither would be the default cluster silently; leave cluster out of every environment for that');
+  }
   if (cluster.server !== undefined && (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(cluster.server) || !parsesAsUrl(cluster.server))) {
     failAt(where, 'cluster.server', cluster.server, 'an API server URL such as "https://10.0.0.1:6443"');
   }
@@ -179,7 +177,8 @@ export class Environment {
   /** The cluster the environment runs in. */
   public readonly cluster: ClusterDestination;
 
-  private readonly maps: ResolvedSettings['maps'];
+  /** @internal */
+  public readonly _maps: ResolvedSettings['maps'];
 
   private constructor(app: string, outdir: string, settings: ResolvedSettings, appVersion: KubernetesVersion | undefined) {
     this.app = app;
@@ -190,7 +189,7 @@ export class Environment {
     this.issuer = settings.issuer;
     this.namespace = settings.namespace;
     this.cluster = settings.cluster;
-    this.maps = settings.maps;
+    this._maps = settings.maps;
   }
 
   /**
@@ -261,8 +260,12 @@ export class Environment {
     return this.get('values', key) as string;
   }
 
+  /** @internal The keys the definition read, as `<prop>.<key>`. */
+  public readonly _read = new Set<string>();
+
   private get(prop: Keyed, key: string): unknown {
-    const map = this.maps[prop];
+    const map = this._maps[prop];
+    if (map.has(key)) this._read.add(`${prop}.${key}`);
     if (!map.has(key)) {
       const declared = [...map.keys()];
       failAt(settingsWhere(this.app, this.name), `${prop}.${key}`, undefined,
@@ -272,4 +275,25 @@ export class Environment {
     }
     return map.get(key);
   }
+}
+
+/** The method of Environment that reads each keyed map. */
+const READER: { readonly [K in Keyed]: string } = { replicas: 'replicas', resources: 'resources', hostnames: 'hostname', features: 'feature', values: 'value' };
+
+/**
+ * A warning for each declared key that the definition read in no environment: a setting that
+ * changes nothing (a typo in the definition, or a key left over), naming the key and the
+ * environments that declare it. A key read in one environment only is in use.
+ */
+export function unreadKeys(app: string, all: readonly Environment[]): string {
+  let out = '';
+  for (const prop of KEYED) {
+    const keys = [...new Set(all.flatMap((e) => [...e._maps[prop].keys()]))].sort();
+    for (const key of keys) {
+      if (all.some((e) => e._read.has(`${prop}.${key}`))) continue;
+      const owners = all.filter((e) => e._maps[prop].has(key)).map((e) => e.name);
+      out += `${app}: warning: ${prop}.${key} is declared by environment${owners.length > 1 ? 's' : ''} ${listOf(owners)} but the definition read it in none (env.${READER[prop]}(${show(key)})): it changes nothing; remove it from the settings, or read it\n`;
+    }
+  }
+  return out;
 }

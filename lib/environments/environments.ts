@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { failAt, show } from '../core/errors';
+import { ENVIRONMENT_APPS, ENVIRONMENT_MARK_KEY, environmentFolderMark, EnvironmentFolderMark } from '../core/files';
 import { checkOutdir } from '../core/synthesis';
 import { checkAt, dns1123LabelProblem, listOf, unknownKeyProblem } from '../core/validate';
 import { GuardrailsApp, GuardrailsAppProps } from '../app/guardrails-app';
@@ -11,8 +13,9 @@ import { KubernetesVersion } from '../pods/version';
 import { Guardrails } from '../practices/guardrails';
 import { REPORT_FILE } from '../practices/model';
 import { GuardrailsOptions } from '../practices/types';
-import { ArgoCdOptions, checkApplicationNames, repoPathOf, ResolvedArgoCd, resolveArgoCd, writeApplications } from './argo-cd';
-import { checkSameKeys, checkSameSettings, Environment, resolveSettings } from './environment';
+import { applicationName, ArgoCdOptions, checkApplicationNames, repoPathOf, ResolvedArgoCd, resolveArgoCd, writeApplications } from './argo-cd';
+import { BuiltEnvironment, checkDestinations, checkSharedObjects } from './destinations';
+import { checkSameKeys, checkSameSettings, Environment, resolveSettings, unreadKeys } from './environment';
 import { EnvironmentSettings } from './settings';
 
 /**
@@ -87,6 +90,9 @@ export interface EnvironmentsProps {
 
 const KEYS: readonly string[] = ['app', 'environments', 'outdir', 'appProps', 'enforce', 'enforceOptions', 'quiet', 'argoCd'];
 
+/** The Argo CD Applications (`<namespace>/<name>` to environment) each Environments of the program writes. */
+const APPLICATIONS = new Map<Environments, ReadonlyMap<string, string>>();
+
 /** The folders (absolute) that each Environments of the program has synthesized, or is synthesizing. */
 const CLAIMED = new Map<Environments, ReadonlyArray<{ readonly folder: string; readonly what: string }>>();
 
@@ -109,6 +115,12 @@ function within(inner: string, outer: string): boolean {
  * or checking an environment names the environment.
  */
 export class Environments {
+  /** @internal Forgets the folders and Application names claimed so far: a new program, as tests see it. */
+  public static _forgetClaims(): void {
+    CLAIMED.clear();
+    APPLICATIONS.clear();
+  }
+
   /** Name of the app. */
   public readonly app: string;
   /** The folder that holds the environment folders. */
@@ -211,39 +223,58 @@ export class Environments {
    * Applications if `argoCd` is set; then, when all of them passed, writes each into
    * `<outdir>/<environment>/` (and `<outdir>/<argoCd.folder>/`). When any fails, nothing is
    * written, and the error names the environment.
+   *
+   * Each folder's report lists the files written there (`writtenBy`): the next synthesis of
+   * the app removes those files before writing, so that nothing removed stays; files it did
+   * not write are left. A folder directly under `outdir` whose report names this app but no
+   * longer one of its environments is removed the same way (its listed files, its report,
+   * then the folder if empty). A warning names each declared key the definition read in no
+   * environment.
    * @throws when a folder is one that another Environments of the program writes, is inside
-   *   it or holds it (naming both); the first error of any environment (definition or
+   *   it or holds it, or one whose report names another app (naming both); when two
+   *   Environments of the program write Argo CD Applications of one name; when two
+   *   environments on one cluster write one object or serve one Ingress host (naming both
+   *   and the object or host); the first error of any environment (definition or
    *   checker), prefixed with `Environments "<app>", environment "<name>": `
    */
   public synth(definition: IEnvironmentDefinition): void {
-    const targets = this.all.map((env) => ({ folder: env.outdir, what: `environment ${show(env.name)}` }));
-    if (this.argoCd !== undefined) targets.push({ folder: path.join(this.outdir, this.argoCd.folder), what: 'the Argo CD Applications' });
+    const targets = this.all.map((env) => ({ folder: env.outdir, name: env.name, what: `environment ${show(env.name)}` }));
+    if (this.argoCd !== undefined) targets.push({ folder: path.join(this.outdir, this.argoCd.folder), name: this.argoCd.folder, what: 'the Argo CD Applications' });
     this.claim(targets);
-    for (const t of targets) this.named(t.what, () => checkOutdir(t.folder));
+    if (this.argoCd !== undefined) this.claimApplications(this.argoCd);
+    for (const t of targets) {
+      this.named(t.what, () => checkOutdir(t.folder));
+      this.checkOwner(t.folder, t.name, t.what);
+    }
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), `${this.app}-`));
     const summaries: string[] = [];
     const skips = new Map<string, SkipGroup>();
     try {
-      const staged: Array<[string, string]> = [];
+      const staged: Array<{ stage: string; folder: string; name: string }> = [];
+      const built: BuiltEnvironment[] = [];
       for (const env of this.all) {
         const stage = path.join(staging, env.name);
         const app = this.build(env, definition, stage);
         this.named(`environment ${show(env.name)}`, () => app.synth());
         this.finish(stage);
-        staged.push([stage, env.outdir]);
+        staged.push({ stage, folder: env.outdir, name: env.name });
+        built.push({ name: env.name, namespace: env.namespace, cluster: env.cluster, objects: stagedManifests(stage) });
         summaries.push(synthSummary(`${this.app}/${env.name}`, stage, env.outdir, this.enforce, skips));
       }
+      checkSharedObjects(this.app, built, this.argoCd !== undefined);
       if (this.argoCd !== undefined) {
         const folder = path.join(this.outdir, this.argoCd.folder);
         const stage = path.join(staging, this.argoCd.folder);
         this.named('the Argo CD Applications', () => this.buildArgoCdAt(stage).synth());
         this.finish(stage);
-        staged.push([stage, folder]);
+        staged.push({ stage, folder, name: this.argoCd.folder });
         summaries.push(synthSummary(`${this.app}/${this.argoCd.folder}`, stage, folder, this.enforce, skips));
       }
       summaries.push(unusedSkips(this.app, skips));
+      summaries.push(unreadKeys(this.app, this.all));
       // Every environment built and checked: only now is anything written.
-      for (const [stage, folder] of staged) copyInto(stage, folder);
+      for (const t of staged) replaceFolder(t.stage, t.folder, { app: this.app, folder: t.name, files: [] });
+      summaries.push(this.removeOldFolders(staged.map((t) => t.name)));
     } finally {
       fs.rmSync(staging, { recursive: true, force: true });
     }
@@ -264,8 +295,12 @@ export class Environments {
         },
         outdir,
       });
+      ENVIRONMENT_APPS.add(app);
       KubernetesVersion.setTarget(app, env.kubernetesVersion);
-      if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
+      // The registries reach the checker too, so that objects made otherwise (Include, Helm,
+      // ApiObject) pull from them as well; enforceOptions.allowedRegistries wins.
+      const allowedRegistries = defaults.allowedRegistries ?? env.allowedRegistries;
+      if (this.enforce) Guardrails.enforce(app, { ...(allowedRegistries !== undefined ? { allowedRegistries } : {}), ...this.enforceOptions });
       definition.define(app, env);
       return app;
     });
@@ -273,6 +308,7 @@ export class Environments {
 
   private buildArgoCdAt(outdir: string): GuardrailsApp {
     const app = new GuardrailsApp({ recordConstructMetadata: false, ...this.appProps, outdir });
+    ENVIRONMENT_APPS.add(app);
     if (this.enforce) Guardrails.enforce(app, this.enforceOptions);
     writeApplications(app, this.argoCd!, this.all);
     return app;
@@ -283,20 +319,74 @@ export class Environments {
     if (!this.enforce) writeUncheckedReport(stage);
   }
 
-  /** Runs `fn`; an error it throws starts with `Environments "<app>", <what>: `, once. */
+  /**
+   * Runs `fn`; an error it throws is rethrown as a new Error whose message starts with
+   * `Environments "<app>", <what>: ` (once), with the thrown value as its `cause`. The thrown
+   * value is never changed (it may be frozen, or not an Error at all: `throw 'text'`).
+   */
   private named<T>(what: string, fn: () => T): T {
     try {
       return fn();
     } catch (e) {
       const prefix = `Environments ${show(this.app)}, ${what}: `;
-      if (e instanceof Error && !e.message.startsWith(prefix)) {
-        const head = `${e.name}: ${e.message}`;
-        e.message = prefix + e.message;
-        // The stack, if it was read already, starts with the old message: what Node prints.
-        if (typeof e.stack === 'string' && e.stack.startsWith(head)) e.stack = `${e.name}: ${e.message}${e.stack.slice(head.length)}`;
-      }
-      throw e;
+      if (e instanceof Error && e.message.startsWith(prefix)) throw e;
+      const message = e instanceof Error
+        ? (e.name !== 'Error' && typeof e.name === 'string' ? `${e.name}: ${e.message}` : e.message)
+        : `${typeof e === 'string' ? e : show(e)} (thrown as ${e === null ? 'null' : typeof e}, not an Error)`;
+      const error = new Error(prefix + message);
+      Object.defineProperty(error, 'cause', { value: e, configurable: true, writable: true, enumerable: false });
+      throw error;
     }
+  }
+
+  /**
+   * Claims the names of the Argo CD Applications: two Environments of one program (app
+   * `shop` with environment `prod-a`, app `shop-prod` with environment `a`) would write
+   * Applications of one name, each replacing the other's in Argo CD. An error naming both.
+   */
+  private claimApplications(argoCd: ResolvedArgoCd): void {
+    const mine = new Map(this.all.map((env) => [`${argoCd.namespace}/${applicationName(env)}`, env.name]));
+    for (const [other, theirs] of APPLICATIONS) {
+      if (other === this) continue;
+      for (const [key, env] of mine) {
+        const their = theirs.get(key);
+        if (their === undefined) continue;
+        failAt(`Environments ${show(this.app)}, environment ${show(env)}`, 'Argo CD Application name', key.slice(key.indexOf('/') + 1),
+          `a name of its own in the Argo CD namespace ${show(argoCd.namespace)}: environment ${show(their)} of Environments ${show(other.app)} writes an Application of that name too (<app>-<environment>), and one would replace the other in Argo CD; rename an app or an environment, or give one argoCd.namespace another value`);
+      }
+    }
+    APPLICATIONS.set(this, mine);
+  }
+
+  /**
+   * A folder that another Environments wrote (its report says so) is not replaced: its files
+   * are that app's, and the next synthesis of that app would replace these.
+   */
+  private checkOwner(folder: string, name: string, what: string): void {
+    const mark = environmentFolderMark(folder);
+    if (mark === undefined || (mark.app === this.app && mark.folder === name)) return;
+    failAt(`Environments ${show(this.app)}, ${what}`, 'outdir', this.outdir,
+      `a folder of its own: ${show(folder)} holds the folder ${show(mark.folder)} of Environments ${show(mark.app)} (its ${REPORT_FILE} says so), and one would replace the other's files; give each Environments its own outdir, and each app its own name`);
+  }
+
+  /**
+   * Removes the folders of environments this app no longer has: a folder directly under
+   * the outdir whose report says this app wrote it, as a folder not written now. Only the
+   * files the report lists are removed, then the report, then the folder if it is empty.
+   */
+  private removeOldFolders(written: readonly string[]): string {
+    let out = '';
+    let entries: fs.Dirent[] = [];
+    try { entries = fs.readdirSync(this.outdir, { withFileTypes: true }); } catch { return out; }
+    for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (written.includes(e.name)) continue;
+      const folder = path.join(this.outdir, e.name);
+      const mark = environmentFolderMark(folder);
+      if (mark === undefined || mark.app !== this.app || mark.folder !== e.name) continue;
+      const removed = removeWritten(folder, mark);
+      out += `${this.app}/${e.name}: removed ${plural(removed, 'file')} from ${folder}: no longer an environment of the app\n`;
+    }
+    return out;
   }
 
   /**
@@ -321,14 +411,51 @@ export class Environments {
   }
 }
 
-/** Copies a staged folder's files into `folder`, naming the folder when it cannot be written. */
-function copyInto(stage: string, folder: string): void {
+/**
+ * Replaces a folder's manifests with the staged ones: the files the previous synthesis of the
+ * same app wrote there (listed by its report) are removed first, so that no removed object,
+ * and no file of another layout, stays. Files the app did not write are left. The report
+ * then lists the files written now (`mark`, with the files filled in).
+ */
+function replaceFolder(stage: string, folder: string, mark: EnvironmentFolderMark): void {
   try {
+    const files = fs.readdirSync(stage).filter((f) => f !== REPORT_FILE).sort();
+    const reportPath = path.join(stage, REPORT_FILE);
+    const report = fs.existsSync(reportPath) ? JSON.parse(fs.readFileSync(reportPath, 'utf8')) : {};
+    report[ENVIRONMENT_MARK_KEY] = { app: mark.app, folder: mark.folder, files };
+    fs.writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
+    const previous = environmentFolderMark(folder);
+    if (previous !== undefined && previous.app === mark.app && previous.folder === mark.folder) removeWritten(folder, previous, false);
     fs.mkdirSync(folder, { recursive: true });
     fs.cpSync(stage, folder, { recursive: true, force: true });
   } catch (e: any) {
     throw new Error(`Environments: cannot write the manifests to ${JSON.stringify(folder)}: ${e?.code ?? e?.message} (choose an outdir this program can create and write).`);
   }
+}
+
+/**
+ * Removes the files `mark` lists from `folder` (those that are still files), and with
+ * `all`, the report and the folder itself when nothing else is left. Returns how many files
+ * were removed.
+ */
+function removeWritten(folder: string, mark: EnvironmentFolderMark, all = true): number {
+  let removed = 0;
+  for (const f of mark.files) {
+    const file = path.join(folder, f);
+    if (!fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) continue;
+    fs.rmSync(file);
+    removed++;
+  }
+  if (all) {
+    fs.rmSync(path.join(folder, REPORT_FILE), { force: true });
+    if (fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
+  }
+  return removed;
+}
+
+/** The manifests of a staged folder, read back. */
+function stagedManifests(stage: string): any[] {
+  return manifestFiles(stage).flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(stage, f), 'utf8')).map((d) => d.toJS()).filter((o) => o !== null && typeof o === 'object'));
 }
 
 /** The skips of one rule with one reason, over the environments: the objects, and the violations hidden. */
@@ -410,50 +537,4 @@ function writeUncheckedReport(outdir: string): void {
   const report = { enforced: false, scopes: [], violations: [], suppressions: [] };
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
-}
-
-/** Argo CD's own cluster: the name and the server it gives the cluster it runs in. */
-const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
-
-/**
- * The cluster an environment's settings name, as a key that is equal for the same cluster, and
- * as the error shows it; undefined when the settings name none (without Argo CD, that is
- * whatever cluster the output is applied to).
- *
- * A server URL is compared as the API server reads it: scheme and host in lower case, no
- * default port, no trailing slash. A name is compared with names only: the settings do not say
- * which server an Argo CD cluster name stands for, except Argo CD's own `in-cluster`, which is
- * `https://kubernetes.default.svc`, also the destination of an environment without `cluster`
- * when Argo CD Applications are written.
- */
-function clusterOf(cluster: { readonly server?: string; readonly name?: string }, argoCd: boolean): { key: string; shown: string } | undefined {
-  if (cluster.name === IN_CLUSTER.name) return { key: `server ${IN_CLUSTER.server}`, shown: `cluster "${IN_CLUSTER.name}" (Argo CD's name for ${IN_CLUSTER.server})` };
-  if (cluster.name !== undefined) return { key: `name ${cluster.name}`, shown: `cluster ${show(cluster.name)}` };
-  if (cluster.server !== undefined) {
-    const url = new URL(cluster.server);
-    const key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-    return { key: key === IN_CLUSTER.server ? `server ${IN_CLUSTER.server}` : `server ${key}`, shown: `server ${show(cluster.server)}` };
-  }
-  return argoCd ? { key: `server ${IN_CLUSTER.server}`, shown: `the cluster Argo CD runs in (${IN_CLUSTER.server}, the destination without cluster)` } : undefined;
-}
-
-/**
- * Two environments deploying to one namespace of one cluster write the same objects, each
- * overwriting the other's (and as two Argo CD Applications, pruning and reverting them in
- * turn). Refused whenever the settings name the cluster of both (see `clusterOf`).
- */
-function checkDestinations(app: string, all: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly cluster: { readonly server?: string; readonly name?: string } }>, argoCd: boolean): void {
-  const byDestination = new Map<string, { env: string; shown: string }>();
-  for (const s of all) {
-    const cluster = clusterOf(s.cluster, argoCd);
-    if (cluster === undefined) continue;
-    const key = `${cluster.key}, namespace ${s.namespace}`;
-    const other = byDestination.get(key);
-    if (other !== undefined) {
-      const same = other.shown === cluster.shown ? '' : ` (${cluster.shown} is the same cluster)`;
-      failAt(`Environments ${show(app)}, environment ${show(s.name)}`, 'namespace', s.namespace,
-        `a destination of its own: environment ${show(other.env)} deploys to ${other.shown}, namespace ${show(s.namespace)} too${same}, and two environments in one namespace of one cluster write the same objects, each overwriting the other's${argoCd ? ' (two Argo CD Applications would prune and self-heal them in turn)' : ''}; give one of them another namespace or cluster`);
-    }
-    byDestination.set(key, { env: s.name, shown: cluster.shown });
-  }
 }

@@ -9,8 +9,8 @@ import { ResourcePreset } from '../workloads/resources';
  *
  * What counts as the same cluster: two `server` URLs that differ only in the case of the
  * scheme and host, a default port (443, 80) or a trailing slash; two equal `name`s; and Argo
- * CD's own cluster, `name: 'in-cluster'` or `server: 'https://kubernetes.default.svc'` (also
- * the destination of an environment without `cluster` when Argo CD Applications are written).
+ * CD's own cluster, `name: 'in-cluster'` or `server: 'https://kubernetes.default.svc'` (or
+ * `https://kubernetes.default.svc.cluster.local`; also the destination of an environment without `cluster` when Argo CD Applications are written).
  * A `name` is compared only with names and a `server` only with servers otherwise: the
  * settings do not say which server an Argo CD cluster name stands for, so give every
  * environment of an app the same form.
@@ -55,9 +55,11 @@ export interface EnvironmentSettings {
   /**
    * Registry the environment pulls images from, as `host`, `host:port` or `host/path`
    * (no scheme, no tag). `Environment.image()` prefixes it, it is the only entry of
-   * `Environment.allowedRegistries`, and the default `allowedRegistries` of every workload
-   * of the environment (rule `image-registry`; `appProps.defaults.allowedRegistries` or a
-   * workload's own prop win over it). Docker Hub is `docker.io`.
+   * `Environment.allowedRegistries`, the default `allowedRegistries` of every workload
+   * of the environment, and the checker's `allowedRegistries`, so that objects made otherwise
+   * (Include, Helm, ApiObject) pull from it too (rule `image-registry`;
+   * `appProps.defaults.allowedRegistries` wins over it for both, a workload's own prop for
+   * the workload, `enforceOptions.allowedRegistries` for the checker). Docker Hub is `docker.io`.
    * @default - none (in every environment): `Environment.image()` returns the repository as given, any registry is allowed
    */
   readonly registry?: string;
@@ -72,7 +74,9 @@ export interface EnvironmentSettings {
    */
   readonly resources?: { [workload: string]: ResourcePreset };
   /**
-   * Host names by purpose (e.g. `public`, `admin`): DNS names, lower case.
+   * Host names by purpose (e.g. `public`, `admin`): checked as TlsIngress checks a host
+   * (lower-case DNS names of two labels or more, no IP address, `*.` for a wildcard). Two
+   * environments on one cluster serving one host from an Ingress are an error naming both.
    * @default - no host names
    */
   readonly hostnames?: { [purpose: string]: string };
@@ -100,8 +104,9 @@ export interface EnvironmentSettings {
   /**
    * The cluster the environment runs in, for its Argo CD Application. Two environments with
    * the same cluster (see `ClusterDestination` for what counts as the same) and the same
-   * `namespace` are an error naming both, with or without Argo CD. Given in every environment
-   * or in none.
+   * `namespace`, or that write one object to it (whatever namespace the object names), are
+   * an error naming both, with or without Argo CD. Given in every environment or in none;
+   * one with neither `server` nor `name` is an error.
    * @default - with `argoCd`, the cluster Argo CD runs in (`https://kubernetes.default.svc`);
    *   without, none: the folder is applied to whatever cluster the user applies it to, and is
    *   compared with no other environment

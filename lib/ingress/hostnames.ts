@@ -14,30 +14,32 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * whole leftmost label (`*.example.com`) with at least two labels after it.
  */
 export function checkHostname(scope: IConstruct, kind: string, prop: string, host: string): string {
+  const problem = hostnameProblem(host);
+  if (problem !== undefined) fail(scope, kind, prop, host, problem);
+  return host;
+}
+
+/**
+ * What is wrong with a public hostname, as `checkHostname` refuses it (the text after
+ * "expected"); undefined when it is one. Settings that end up as hosts are checked with it.
+ */
+export function hostnameProblem(host: unknown): string | undefined {
   const allowed = 'a lower-case DNS name such as "shop.example.com" (labels of letters, digits and \'-\', '
     + 'at least two labels, no IP address, no trailing dot), or a wildcard "*.example.com" where \'*\' is the whole leftmost label';
-  if (typeof host !== 'string' || host.length === 0 || host.length > 253) fail(scope, kind, prop, host, allowed);
-  if (host !== host.toLowerCase()) {
-    fail(scope, kind, prop, host, `a lower-case DNS name ("${host.toLowerCase()}"): Kubernetes rejects upper-case hosts`);
-  }
+  if (typeof host !== 'string' || host.length === 0 || host.length > 253) return allowed;
+  if (host !== host.toLowerCase()) return `a lower-case DNS name ("${host.toLowerCase()}"): Kubernetes rejects upper-case hosts`;
   const labels = host.split('.');
   const wildcard = labels[0] === '*';
   if (host.includes('*') && (!wildcard || labels.slice(1).some((l) => l.includes('*')))) {
-    fail(scope, kind, prop, host, 'a wildcard only as the whole leftmost label ("*.example.com"); a wildcard matches exactly one label, so "a*.example.com" or "a.*.example.com" cannot be expressed');
+    return 'a wildcard only as the whole leftmost label ("*.example.com"); a wildcard matches exactly one label, so "a*.example.com" or "a.*.example.com" cannot be expressed';
   }
   const rest = wildcard ? labels.slice(1) : labels;
   if (rest.length < 2) {
-    fail(scope, kind, prop, host, wildcard
-      ? 'a wildcard under a registrable domain, such as "*.example.com": no certificate authority issues "*.com"'
-      : allowed);
+    return wildcard ? 'a wildcard under a registrable domain, such as "*.example.com": no certificate authority issues "*.com"' : allowed;
   }
-  for (const l of rest) {
-    if (l.length > 63 || !LABEL.test(l)) fail(scope, kind, prop, host, allowed);
-  }
-  if (/^[0-9]+$/.test(rest[rest.length - 1])) {
-    fail(scope, kind, prop, host, 'a DNS name, not an IP address: an Ingress host and a certificate name must be DNS names');
-  }
-  return host;
+  if (rest.some((l) => l.length > 63 || !LABEL.test(l))) return allowed;
+  if (/^[0-9]+$/.test(rest[rest.length - 1])) return 'a DNS name, not an IP address: an Ingress host and a certificate name must be DNS names';
+  return undefined;
 }
 
 /** Whether a host is a wildcard name. */

@@ -304,8 +304,9 @@ export interface SafePodProps {
    * of an existing Deployment (e.g. one a Helm release installed) to take it over in place:
    * a Deployment's selector is immutable, so `kubectl apply` of different labels fails.
    * They are also pod labels, over the recommended ones. Keys and values are labels; no
-   * value is empty; `app.kubernetes.io/version` is refused, since it changes with every
-   * release while the selector cannot.
+   * value is empty; `app.kubernetes.io/version` and `helm.sh/chart` are refused, since they
+   * change with every release while the selector cannot (so are the controllers' own
+   * `pod-template-hash` and `controller-revision-hash`).
    * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#label-selector-updates
    * @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance`, both the name
    */

@@ -351,6 +351,8 @@ function resolveLabels(scope: IConstruct, K: string, name: string, tag: string |
 /** Labels that must never select pods: they change while a selector cannot, or are the controller's own. */
 const UNSTABLE_SELECTOR_LABELS: { readonly [key: string]: string } = {
   [LABEL_VERSION]: 'it changes with every release, while a selector is immutable',
+  'helm.sh/chart': 'Helm sets it to <chart>-<chart version>, which changes with every chart release, while a selector is immutable; keep app.kubernetes.io/name and app.kubernetes.io/instance',
+  'controller-revision-hash': 'the StatefulSet and DaemonSet controllers set it per revision',
   'pod-template-hash': 'the Deployment controller sets it per ReplicaSet',
   'cdk8s.io/metadata.addr': 'cdk8s-plus derives it from the construct path',
 };

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
+import { fail, failAt } from '../core/errors';
+import { ENVIRONMENT_APPS } from '../core/files';
 import { checkPropsAt, checkScopeAt } from '../core/shapes';
 import { checkAnnotationsSize } from '../core/validate';
 import { findRule, isSwitchable, notSwitchableWhy, RULE_IDS } from './catalog';
@@ -33,6 +34,10 @@ export class Guardrails {
     checkPropsAt(`${KIND} at '${scope.node.path}'`, 'GuardrailsOptions', options ?? {}, 'options', true);
     resolveOptions(options, (property, value, allowed) => fail(scope, KIND, property, value, allowed));
     const engine = Engine.of(scope);
+    if (engine.has(scope) && ENVIRONMENT_APPS.has(scope)) {
+      failAt(`${KIND} at the app of an environment`, 'scope', scope.node.path,
+        'a scope that is not enforced yet: Environments enforces the catalog on every environment\'s app already, so remove this call (Environments enforceOptions gives the checker its options; Guardrails.report(app) gives the findings inside define; Guardrails.enforce on a Chart of your own checks it with other options)');
+    }
     if (engine.has(scope)) {
       fail(scope, KIND, 'scope', scope.node.path, 'a scope that is not enforced yet: call Guardrails.enforce once per App or Chart');
     }

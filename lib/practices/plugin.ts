@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { environmentFolderMark } from '../core/files';
 import { RULES } from './catalog';
 import { filesByApp, mergeResults } from './app-folders';
 import { checkManifests, formatSuppression, objectRef } from './checker';
@@ -62,7 +63,10 @@ export class GuardrailsValidation {
     // One app per folder: the environments of `Environments` (each folder holds its report)
     // are checked each on its own, as `check` does, never as one app.
     const results: CheckResult[] = [];
-    for (const files of filesByApp(context.manifests as string[]).values()) {
+    // Suppressions an Environments synthesis has told of already (in its summary, or was told
+    // to be quiet about): the plugin does not log them a second time.
+    const told = new Set<CheckResult>();
+    for (const [folder, files] of filesByApp(context.manifests as string[])) {
       const inputs: ManifestInput[] = [];
       for (const file of files) {
         const docs: any[] = typeof context.parseManifest === 'function'
@@ -73,7 +77,9 @@ export class GuardrailsValidation {
           inputs.push({ manifest, path: metadata[manifest.metadata?.name]?.path, source: file });
         }
       }
-      results.push(checkManifests(inputs, options));
+      const result = checkManifests(inputs, options);
+      results.push(result);
+      if (environmentFolderMark(folder) !== undefined) told.add(result);
     }
     const result = mergeResults(results);
     const byRule = new Map<string, RuleViolation[]>();
@@ -95,7 +101,7 @@ export class GuardrailsValidation {
         })),
       });
     }
-    for (const s of result.suppressions) context.logger?.log?.(`guardrails: ${formatSuppression(s)}`);
+    for (const s of results.filter((r) => !told.has(r)).flatMap((r) => r.suppressions)) context.logger?.log?.(`guardrails: ${formatSuppression(s)}`);
     for (const w of result.warnings) context.logger?.log?.(`guardrails: warning: ${w}`);
     context.report.submit(result.violations.length > 0 ? 'failure' : 'success', {
       profile: options.profile,

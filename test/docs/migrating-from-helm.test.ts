@@ -45,7 +45,7 @@ describe('docs/migrating-from-helm.md', () => {
   });
 
   it('has the samples this test knows', () => {
-    expect(samples).toHaveLength(3);
+    expect(samples).toHaveLength(4);
   });
 
   it('the patch sample adds the pull secret and the toleration', () => {
@@ -86,5 +86,26 @@ describe('docs/migrating-from-helm.md', () => {
     const onRedis = report.suppressions.filter((x: any) => x.kind === 'StatefulSet');
     expect(onRedis.length).toBe(skips.length);
     for (const x of onRedis) expect(x.suppressed).toBeGreaterThan(0);
+  });
+
+  it('the third-party chart sample declares the vendor pod\'s resources and probes, so admission and verify change nothing', () => {
+    run(samples[2]);
+    const redis = Object.values(readTree(path.join(dir, 'out'))).flatMap(docsOf).find((o: any) => o.kind === 'StatefulSet');
+    const c = redis.spec.template.spec.containers[0];
+    for (const what of ['requests', 'limits']) expect(Object.keys(c.resources[what]).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+    expect(c.readinessProbe.tcpSocket.port).toBe(6379);
+    expect(c.livenessProbe.tcpSocket.port).toBe(6379);
+  });
+
+  it('the Environments variant of the third-party sample writes each environment with the vendor object in its namespace', () => {
+    run(samples[3]);
+    const tree = readTree(path.join(dir, 'out'));
+    for (const env of ['dev', 'prod']) {
+      const redis = Object.entries(tree).filter(([f]) => f.startsWith(path.join('cache', env) + path.sep) && f.endsWith('.yaml'))
+        .flatMap(([, t]) => docsOf(t)).find((o: any) => o.kind === 'StatefulSet');
+      expect(redis.metadata.namespace).toBe(`cache-${env}`);
+      const skips = Object.entries(redis.metadata.annotations ?? {}).filter(([k]) => k.startsWith('guardrails.cdk8s.io/skip.'));
+      for (const [, reason] of skips) expect(reason).toBe('vendor chart bitnami/redis; hardening tracked in OPS-123');
+    }
   });
 });

@@ -125,7 +125,9 @@ describe('Environments settings are checked at synth, naming the environment and
     ['a resource that is not a preset', [{ ...DEV, resources: { api: 'small' as any } }],
       `${where('dev')}invalid resources.api "small"; expected a ResourcePreset such as ResourcePreset.SMALL.`],
     ['a host name in capitals', [{ ...DEV, hostnames: { public: 'API.example.com' } }],
-      `${where('dev')}invalid hostnames.public "API.example.com"; expected a DNS name in lower case such as "app.example.com" (a leading "*." for a wildcard).`],
+      `${where('dev')}invalid hostnames.public "API.example.com"; expected a lower-case DNS name ("api.example.com"): Kubernetes rejects upper-case hosts.`],
+    ['an IP address, which TlsIngress refuses', [{ ...DEV, hostnames: { public: '10.0.0.1' } }],
+      `${where('dev')}invalid hostnames.public "10.0.0.1"; expected a DNS name, not an IP address: an Ingress host and a certificate name must be DNS names.`],
     ['a registry with a scheme', [{ ...DEV, registry: 'https://ghcr.io' }], `${where('dev')}invalid registry "https://ghcr.io"; expected a registry host`],
     ['a name that is not a folder-safe label', [{ ...DEV, name: 'Prod_A' }], `${where('Prod_A')}invalid name "Prod_A"; expected a DNS-1123 label`],
     ['a repeated name', [DEV, { ...DEV }], 'Environments "api": invalid environments "dev"; expected unique environment names: each is a folder of its own.'],
@@ -207,6 +209,9 @@ describe('Environments with Argo CD', () => {
     ['a folder named like an environment', { ...argoCd, folder: 'dev' }, 'Environments "api": invalid argoCd.folder "dev"; expected a folder that is not also an environment'],
     ['a misspelt option', { ...argoCd, prnue: false }, 'Environments "api": invalid argoCd.prnue false; expected one of the options'],
     ['prune given as text', { ...argoCd, prune: 'false' }, 'Environments "api": invalid argoCd.prune "false"; expected true or false.'],
+    ['an empty repoPath, which would make the path absolute', { ...argoCd, repoPath: '' },
+      'Environments "api": invalid argoCd.repoPath ""; expected a relative path inside the repository, such as "dist/shop", without ".." or spaces, or "." for the root of the repository.'],
+    ['an absolute repoPath', { ...argoCd, repoPath: '/dist' }, 'Environments "api": invalid argoCd.repoPath "/dist"; expected a relative path inside the repository'],
   ])('refuses %s', (_what, options, message) => {
     expect(errorOf(() => new Environments({ app: 'api', environments: [DEV], outdir: tmpdir(), argoCd: options as any }))).toContain(message);
   });
@@ -258,7 +263,7 @@ describe('Environments: settings the constructs take, as the constructs take the
     const off = new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }, { name: 'prod' }], enforce: false });
     off.synth(deployment);
     const tree = readTree(off.outdir);
-    expect(JSON.parse(tree['dev/guardrails-report.jsonc'])).toEqual({ enforced: false, scopes: [], violations: [], suppressions: [] });
+    expect(JSON.parse(tree['dev/guardrails-report.jsonc'])).toEqual({ enforced: false, scopes: [], violations: [], suppressions: [], writtenBy: { app: 'api', folder: 'dev', files: ['c.k8s.yaml'] } });
     expect(Object.keys(tree)).toContain('prod/guardrails-report.jsonc');
     expect(errorOf(() => new Environments({ app: 'api', outdir: tmpdir(), environments: [{ name: 'dev' }], enforce: false, enforceOptions: {} })))
       .toContain('Environments "api": invalid enforceOptions {}; expected no checker options when enforce is false');
@@ -356,11 +361,17 @@ describe('Environments: an error in one environment names it, and nothing is wri
     expect(errorOf(() => envs.synth({ define: (a, env) => { deployment(a, env); if (env.name === 'prod') env.replicas('web'); } })))
       .toBe('Environments "v", environment "prod": invalid replicas.web (undefined); expected one of the declared keys "w": fix the spelling, or add "web" to the replicas of every environment.');
     expect(errorOf(() => envs.buildApp('dev', { define: () => { throw new Error('no such chart'); } }))).toBe('Environments "v", environment "dev": no such chart');
-    // What Node prints of an uncaught error is its stack, which may have been read before.
-    const read = () => { const e = new TypeError('no such chart'); void e.stack; throw e; };
-    let stack = '';
-    try { envs.buildApp('dev', { define: read }); } catch (e) { stack = (e as Error).stack!; }
-    expect(stack.split('\n')[0]).toBe('TypeError: Environments "v", environment "dev": no such chart');
+    // A new Error, with the thrown value as its cause: the thrown value is never changed.
+    const frozen = Object.freeze(new TypeError('no such chart'));
+    let caught: any;
+    try { envs.buildApp('dev', { define: () => { throw frozen; } }); } catch (e) { caught = e; }
+    expect(caught.stack.split('\n')[0]).toBe('Error: Environments "v", environment "dev": TypeError: no such chart');
+    expect(caught.cause).toBe(frozen);
+    expect(frozen.message).toBe('no such chart');
+    expect(errorOf(() => envs.buildApp('dev', { define: () => { throw 'missing secret'; } })))
+      .toBe('Environments "v", environment "dev": missing secret (thrown as string, not an Error)');
+    expect(errorOf(() => envs.buildApp('dev', { define: () => { throw { code: 7 }; } })))
+      .toBe('Environments "v", environment "dev": {"code":7} (thrown as object, not an Error)');
     expect(fs.readdirSync(outdir)).toEqual([]);
     envs.synth({ define: (a, env) => { deployment(a, env); } });
     expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
@@ -440,6 +451,15 @@ describe('Environments with Argo CD: destinations and names are checked before a
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  it('takes "." (and an outdir at the root of the repository) as the root: the path is the environment folder, never absolute', () => {
+    const pathOf = (envs: Environments) => Chart.of(envs.buildArgoCd()!.node.findChild('applications')).toJson()[0].spec.source.path;
+    expect(pathOf(new Environments({ app: 'shop', outdir: tmpdir(), argoCd: { ...argoCd, repoPath: '.' }, environments: [{ name: 'dev' }] }))).toBe('dev');
+    expect(pathOf(new Environments({ app: 'shop', outdir: tmpdir(), argoCd: { ...argoCd, repoPath: './deploy/' }, environments: [{ name: 'dev' }] }))).toBe('deploy/dev');
+    const repo = tmpdir();
+    fs.mkdirSync(path.join(repo, '.git'));
+    expect(pathOf(new Environments({ app: 'shop', outdir: repo, argoCd: { repoUrl: argoCd.repoUrl }, environments: [{ name: 'dev' }] }))).toBe('dev');
+  });
+
   it('derives repoPath from the root of the Git repository that holds the outdir, not the current directory', () => {
     const repo = tmpdir();
     fs.mkdirSync(path.join(repo, '.git'));
@@ -477,10 +497,19 @@ describe('Environments: two environments never share a cluster and a namespace, 
       `${WHERE} cluster "in-cluster" (Argo CD's name for https://kubernetes.default.svc), namespace "shop" too (server "https://kubernetes.default.svc/" is the same cluster), and ${SAME}; give one of them another namespace or cluster.`);
     expect(errorOf(make({}, {}, true))).toBe(
       `${WHERE} the cluster Argo CD runs in (https://kubernetes.default.svc, the destination without cluster), namespace "shop" too, and ${SAME} (two Argo CD Applications would prune and self-heal them in turn); give one of them another namespace or cluster.`);
-    // Without Argo CD, an environment that names no cluster is applied wherever the user applies it.
+    expect(errorOf(make({ cluster: { name: 'in-cluster' } }, { cluster: { server: 'https://kubernetes.default.svc.cluster.local:443' } }))).toBe(
+      `${WHERE} cluster "in-cluster" (Argo CD's name for https://kubernetes.default.svc), namespace "shop" too (server "https://kubernetes.default.svc.cluster.local:443" is the same cluster), and ${SAME}; give one of them another namespace or cluster.`);
+        // Without Argo CD, an environment that names no cluster is applied wherever the user applies it.
     expect(make({}, {})).not.toThrow();
     // A cluster in one environment only is refused before destinations are compared.
     expect(errorOf(make({}, { cluster: { name: 'in-cluster' } }, true))).toContain('Environments "shop", environment "prod-a": invalid cluster (undefined); expected a value, as environment "prod-b" sets it');
+  });
+
+  it('refuses a cluster with neither server nor name, which would be the default cluster silently', () => {
+    const refused = (cluster: any) => `Environments "shop", environment "prod-b": invalid cluster ${JSON.stringify(cluster)}; expected a server or a name, such as { server: "https://10.0.0.1:6443" } or { name: "prod-a" }: a cluster with neither would be the default cluster silently; leave cluster out of every environment for that.`;
+    expect(errorOf(make({ cluster: { name: 'prod' } }, { cluster: {} }))).toBe(refused({}));
+    expect(errorOf(make({ cluster: { name: 'prod' } }, { cluster: { name: undefined } }))).toBe(refused({}));
+    expect(make({ cluster: { name: 'prod' } }, { cluster: { name: 'prod-b' } })).not.toThrow();
   });
 
   it('compares a name only with names: the settings do not say which server an Argo CD name stands for', () => {

@@ -72,6 +72,24 @@ describe('GuardrailsValidation (cdk8s CLI validation plugin)', () => {
     expect(wrong.report.success).toBe(false);
   });
 
+  it('does not log again the suppressions of environment folders, which the synthesis of the environments told of; logs those of other apps', async () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-told-'));
+    const envs = new Environments({ app: 'told', quiet: true, outdir: path.join(dist, 'told'), environments: [{ name: 'dev' }] });
+    envs.synth({ define: (app) => { new SafeDeployment(new Chart(app, 'shop', { namespace: 'shop' }), 'web', { image: 'ghcr.io/acme/web:1.4.2', port: 8080, skip: { metrics: 'not scraped' } }); } });
+    const logs = async (files: string[]) => {
+      const logged: string[] = [];
+      const context = new ValidationContext(files, 'cdk8s-guardrails', '0.1.0', {}, false);
+      (context as any).logger = { log: (t: string) => logged.push(t) };
+      await new GuardrailsValidation().validate(context);
+      expect(context.report.toJson().summary.metadata?.suppressions).toBe('1');
+      return logged;
+    };
+    expect(await logs([path.join(envs.outdir, 'dev', 'shop.k8s.yaml')])).toEqual([]);
+    const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-plain-'));
+    fs.copyFileSync(path.join(envs.outdir, 'dev', 'shop.k8s.yaml'), path.join(plain, 'shop.k8s.yaml'));
+    expect(await logs([path.join(plain, 'shop.k8s.yaml')])).toEqual(['guardrails: metrics switched off for Deployment shop/web in ' + path.join(plain, 'shop.k8s.yaml') + ' (hides 1 violation): not scraped']);
+  });
+
   it('rejects an unknown profile in cdk8s.yaml', () => {
     expect(errorOf(() => new GuardrailsValidation({ profile: 'strict' })))
       .toBe('GuardrailsValidation (cdk8s.yaml validations properties): invalid profile "strict"; expected "restricted" or "baseline".');

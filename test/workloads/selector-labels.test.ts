@@ -43,6 +43,8 @@ describe('selectorLabels', () => {
     ['the version label', { app: 'x', 'app.kubernetes.io/version': '1.0.0' },
       'invalid selectorLabels.app.kubernetes.io/version "1.0.0"; expected no app.kubernetes.io/version label in a selector: it changes with every release, while a selector is immutable.'],
     ['pod-template-hash', { 'pod-template-hash': 'abc' }, 'invalid selectorLabels.pod-template-hash "abc"; expected no pod-template-hash label in a selector: the Deployment controller sets it per ReplicaSet.'],
+    ['the Helm chart label', { 'app.kubernetes.io/name': 'podinfo', 'helm.sh/chart': 'podinfo-6.9.1' },
+      'invalid selectorLabels.helm.sh/chart "podinfo-6.9.1"; expected no helm.sh/chart label in a selector: Helm sets it to <chart>-<chart version>, which changes with every chart release, while a selector is immutable; keep app.kubernetes.io/name and app.kubernetes.io/instance.'],
     ['a bad key', { 'a b': 'x' }, 'invalid selectorLabels key "a b"'],
   ])('refuses %s', (_what, selectorLabels, message) => {
     const chart = newChart('web');
