@@ -150,7 +150,8 @@ function printError(error) {
   if (error instanceof Error && typeof error.stack === 'string') {
     const stack = error.stack;
     error.stack = appStack(stack);
-    process.stderr.write(`${require('util').inspect(error)}\n`);
+    // An error without frames (a compile error) is its message, not util.inspect's "[...]".
+    process.stderr.write(/\n\s+at /.test(error.stack) ? `${require('util').inspect(error)}\n` : `${error.stack}\n`);
     error.stack = stack;
   } else {
     process.stderr.write(`Uncaught ${require('util').inspect(error)}\n`);
