@@ -5,8 +5,10 @@
 //   app: node node_modules/cdk8s-guardrails/bin/cdk8s-guardrails.js synth main.ts
 //
 // Under `cdk8s synth` the app writes to $CDK8S_OUTDIR as usual. Run on its own, `--output DIR`
-// and `--stdout` do what they do for `cdk8s synth`. Errors of the app are printed as the app
-// would print them, without the frames of this command.
+// and `--stdout` do what they do for `cdk8s synth`, except that `--output` removes only the
+// manifests of an earlier run and refuses a folder that holds anything else, the app or the
+// current folder. Errors of the app are printed as the app would print them, without the
+// frames of this command.
 'use strict';
 const fs = require('fs');
 const path = require('path');
