@@ -20,7 +20,7 @@ const Module = require('module');
 const path = require('path');
 
 // Part of every cache key: bump when the transpiled output changes for the same inputs.
-const LOADER_VERSION = '2';
+const LOADER_VERSION = '3';
 const TRANSPILERS = ['esbuild', 'typescript'];
 // The compiler options that change emitted JavaScript (everything else is type-checking).
 const EMIT_OPTIONS = [
@@ -147,6 +147,33 @@ function chooseTranspiler(requested, dir, options) {
     : `no TypeScript transpiler found from ${dir}: install typescript or esbuild as a development dependency (npm install --save-dev esbuild)`);
 }
 
+/**
+ * esbuild's import helper gives every CommonJS module a `default` and a namespace object, as
+ * TypeScript does only with esModuleInterop. Without it, TypeScript (and so ts-node) uses
+ * `require()`'s value as it is: `import * as f` of `module.exports = function` is the
+ * function, and a default import reads the module's own `default` (undefined for JSON). The
+ * helper is then replaced by the identity, which is that behaviour.
+ */
+function withoutInterop(code) {
+  return code.replace(/^var __toESM = /m, 'var __toESM = (mod) => mod, __toESMInterop = ');
+}
+
+/** An esbuild failure as a SyntaxError that names the file, line and column, without frames. */
+function esbuildError(e, filename) {
+  if (!Array.isArray(e.errors) || e.errors.length === 0) return e;
+  const lines = e.errors.map(({ text, location: at }) => {
+    if (!at) return text;
+    return `${at.file || filename}:${at.line}:${at.column + 1}: ${text}\n    ${at.lineText}\n    ${' '.repeat(at.column)}^`;
+  });
+  return shortError(new SyntaxError(lines.join('\n')));
+}
+
+/** An error whose stack is its message: compile errors have no frames worth showing. */
+function shortError(error) {
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
+}
+
 function esbuildTranspile(transpiler, options) {
   const esbuild = require(transpiler.dir);
   const tsconfigRaw = { compilerOptions: {} };
@@ -155,16 +182,25 @@ function esbuildTranspile(transpiler, options) {
       tsconfigRaw.compilerOptions[name] = options[name];
     }
   }
-  return (source, filename) => esbuild.transformSync(source, {
-    loader: 'ts',
-    format: 'cjs',
-    platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
-    sourcefile: filename,
-    sourcemap: 'inline',
-    tsconfigRaw,
-    logLevel: 'silent',
-  }).code;
+  const interop = options.esModuleInterop === true;
+  return (source, filename) => {
+    let code;
+    try {
+      code = esbuild.transformSync(source, {
+        loader: 'ts',
+        format: 'cjs',
+        platform: 'node',
+        target: `node${process.versions.node.split('.')[0]}`,
+        sourcefile: filename,
+        sourcemap: 'inline',
+        tsconfigRaw,
+        logLevel: 'silent',
+      }).code;
+    } catch (e) {
+      throw esbuildError(e, filename);
+    }
+    return interop ? code : withoutInterop(code);
+  };
 }
 
 function typescriptTranspile(transpiler, options) {
@@ -183,7 +219,7 @@ function typescriptTranspile(transpiler, options) {
   return (source, filename) => {
     const out = ts.transpileModule(source, { compilerOptions, fileName: filename, reportDiagnostics: true });
     const errs = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-    if (errs.length > 0) throw new SyntaxError(`Unable to compile TypeScript:\n${ts.formatDiagnostics(errs, host).trimEnd()}`);
+    if (errs.length > 0) throw shortError(new SyntaxError(`Unable to compile TypeScript:\n${ts.formatDiagnostics(errs, host).trimEnd()}`));
     return out.outputText;
   };
 }
@@ -236,6 +272,7 @@ function register(options = {}) {
 
 /** The JavaScript of every file transpiled by `register()`, with its inline source map. */
 const transpiled = new Map();
+// The module wrapper's first line, which precedes line 1 of a module compiled with the code cache.
 const WRAPPER_LENGTH = Module.wrap('').indexOf('\n');
 
 /**
@@ -261,9 +298,7 @@ function mapStackTraces() {
     const line = site.getLineNumber();
     const column = site.getColumnNumber();
     const map = mapOf(file);
-    // Line 1 starts with the module wrapper when compiled with the code cache.
-    const offset = line === 1 && codeCacheEnabled ? WRAPPER_LENGTH : 0;
-    const entry = map && map.findEntry(line - 1, column - 1 - offset);
+    const entry = map && map.findEntry(line - 1, column - 1);
     if (!entry || entry.originalLine === undefined) return text;
     return text.replace(`${file}:${line}:${column}`, `${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
   };
@@ -283,10 +318,12 @@ let codeCacheEnabled = false;
 
 /**
  * Compiles every CommonJS module loaded from now on with V8's code cache, kept under
- * `<cacheDir>/v8-<node version>-<arch>`. The cache is written at exit for modules that had
- * none, so it holds the functions compiled lazily while the program ran. Keyed by file and
- * content (size and mtime for packages, which npm does not edit in place); V8 rejects a cache
- * made by another version, which is then rebuilt.
+ * `<cacheDir>/v8-<node version>-<arch>`, one file per module version: the project's files
+ * by content, package files (node_modules) by size, mtime, ctime and inode, so that a package
+ * replaced with the same size and mtime is not served stale. The cache is written at exit for modules that had none, so it holds the functions
+ * compiled lazily while the program ran. V8 rejects a cache made by another version, which is
+ * then rebuilt. ES modules (`.mjs`, `"type": "module"`, `require()` of ESM) and modules with a
+ * dynamic `import()` are compiled by Node as usual, without the cache.
  * @param {{ cacheDir?: string | null }} [options] cacheDir: default, the project's of cwd
  */
 function enableCodeCache(options = {}) {
@@ -298,13 +335,17 @@ function enableCodeCache(options = {}) {
   const dir = path.join(cacheDir, `v8-${process.version}-${process.arch}`);
   const pending = [];
   const compile = Module.prototype._compile;
-  Module.prototype._compile = function (content, filename) {
-    // Dynamic import() needs Node's own compiler (vm.Script has no loader for it).
-    if (content.includes('import(')) return compile.call(this, content, filename);
+  Module.prototype._compile = function (content, filename, format) {
+    // Node names the format of what is not CommonJS ('module' for ESM); dynamic import()
+    // needs Node's own compiler (vm.Script has no loader for it).
+    if ((format !== undefined && format !== 'commonjs') || content.includes('import(')) return compile.apply(this, arguments);
     let key;
     if (filename.includes(`${path.sep}node_modules${path.sep}`)) {
+      // A package file by its inode and change time besides size and mtime: tar, cp -p and
+      // rsync -a restore an mtime, never a ctime. (Hashing the ~7 MB of a cdk8s-plus app
+      // costs 10-15 ms a run; stat, 1 ms.)
       const st = fs.statSync(filename);
-      key = sha1(filename, String(st.size), String(st.mtimeMs));
+      key = sha1(filename, String(st.size), String(st.mtimeMs), String(st.ctimeMs), String(st.ino));
     } else {
       key = sha1(filename, content);
     }
@@ -316,7 +357,15 @@ function enableCodeCache(options = {}) {
       // first run
     }
     const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
-    const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+    let script;
+    try {
+      // The negative offset keeps the columns of line 1 those of the file, not of the wrapper.
+      script = new vm.Script(Module.wrap(source), { filename, cachedData, columnOffset: -WRAPPER_LENGTH });
+    } catch (e) {
+      // Node reports the error in its own words, or loads the file as an ES module.
+      if (e instanceof SyntaxError) return compile.apply(this, arguments);
+      throw e;
+    }
     if (cachedData === undefined || script.cachedDataRejected) pending.push([script, file]);
     const fn = script.runInThisContext({ displayErrors: true });
     // The `require` that Node gives a module.
