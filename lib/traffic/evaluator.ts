@@ -38,7 +38,7 @@
  * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
  */
 import { cidrContains, parseCidr, ParsedCidr } from '../namespace/cidr';
-import { LabelSelector, selectorMatches } from '../practices/selector';
+import { LabelSelector, requiredPairs, selectorMatches } from '../practices/selector';
 import { ContainerPortInfo, NAMESPACE_NAME_LABEL, PodGroup, TrafficModel, portNumber } from './model';
 
 /** The other end of a connection: pods, or an address outside the app. */
@@ -186,6 +186,8 @@ export class NetworkPolicyEvaluator {
   public readonly policies: readonly ParsedPolicy[];
   private readonly byNamespace = new Map<string, ParsedPolicy[]>();
   private readonly selecting = new WeakMap<PodGroup, Map<Direction, ParsedPolicy[]>>();
+  /** Per namespace: positions (in `byNamespace`) of policies by their first required label, and of those that require none. */
+  private readonly byFirstLabel = new Map<string, { open: number[]; byLabel: Map<string, number[]> }>();
 
   constructor(private readonly model: TrafficModel) {
     this.policies = model.policies.map((p) => parsePolicy(p, model.defaultNamespace));
@@ -207,10 +209,38 @@ export class NetworkPolicyEvaluator {
     let found = memo.get(direction);
     if (!found) {
       // On the node's network the pods' own policies do not apply.
-      found = pods.hostNetwork ? [] : (this.byNamespace.get(pods.namespace) ?? []).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
+      found = pods.hostNetwork ? [] : this.candidates(pods).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
       memo.set(direction, found);
     }
     return found;
+  }
+
+  /**
+   * The policies of the pods' namespace whose pod selector may select them, in input order:
+   * those that require none of their labels, and those whose first required label (`k=v` of
+   * `matchLabels`, or `In` one value) the pods carry. So each pod set is matched against its
+   * own policies, not every policy of its namespace.
+   */
+  private candidates(pods: PodGroup): ParsedPolicy[] {
+    const policies = this.byNamespace.get(pods.namespace) ?? [];
+    let index = this.byFirstLabel.get(pods.namespace);
+    if (!index) {
+      index = { open: [], byLabel: new Map() };
+      for (let i = 0; i < policies.length; i++) {
+        const first = requiredPairs(policies[i].podSelector)[0];
+        if (first === undefined) {
+          index.open.push(i);
+        } else {
+          const at = `${first[0]}\0${first[1]}`;
+          const list = index.byLabel.get(at);
+          if (list) list.push(i); else index.byLabel.set(at, [i]);
+        }
+      }
+      this.byFirstLabel.set(pods.namespace, index);
+    }
+    const positions = [...index.open];
+    for (const k of Object.keys(pods.labels)) positions.push(...(index.byLabel.get(`${k}\0${pods.labels[k]}`) ?? []));
+    return positions.sort((a, b) => a - b).map((i) => policies[i]);
   }
 
   /**

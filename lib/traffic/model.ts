@@ -197,9 +197,46 @@ export function serviceSelects(service: ServiceInfo, pods: PodGroup): boolean {
   return entries.length > 0 && pods.namespace === service.namespace && entries.every(([k, v]) => pods.labels[k] === v);
 }
 
-/** The workloads whose pods a Service selects. */
+/** Workloads by `namespace`, label key and label value (joined by NUL), built once per list of workloads. */
+const workloadsByLabel = new WeakMap<readonly Workload[], Map<string, Workload[]>>();
+/** `servicePods` of each Service, by list of workloads. */
+const podsOfService = new WeakMap<readonly Workload[], WeakMap<ServiceInfo, Workload[]>>();
+
+function labelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\0${key}\0${value}`;
+}
+
+/**
+ * The workloads whose pods a Service selects. Only the workloads of the Service's namespace
+ * that carry its rarest selector label are looked at, so that finding the pods of every
+ * Service stays linear in the workloads.
+ */
 export function servicePods(model: TrafficModel, service: ServiceInfo): Workload[] {
-  return model.workloads.filter((w) => !w.hook && serviceSelects(service, w));
+  let memo = podsOfService.get(model.workloads);
+  if (!memo) podsOfService.set(model.workloads, memo = new WeakMap());
+  let found = memo.get(service);
+  if (!found) {
+    let index = workloadsByLabel.get(model.workloads);
+    if (!index) {
+      index = new Map();
+      for (const w of model.workloads) {
+        for (const k of Object.keys(w.labels)) {
+          const at = labelKey(w.namespace, k, w.labels[k]);
+          const list = index.get(at);
+          if (list) list.push(w); else index.set(at, [w]);
+        }
+      }
+      workloadsByLabel.set(model.workloads, index);
+    }
+    let candidates: readonly Workload[] | undefined;
+    for (const [k, v] of Object.entries(service.selector)) {
+      const bucket = index.get(labelKey(service.namespace, k, v)) ?? [];
+      if (candidates === undefined || bucket.length < candidates.length) candidates = bucket;
+    }
+    found = (candidates ?? []).filter((w) => !w.hook && serviceSelects(service, w));
+    memo.set(service, found);
+  }
+  return [...found];
 }
 
 /**
