@@ -94,7 +94,11 @@ function isObject(x: unknown): x is { [key: string]: any } {
 
 function stringMap(x: unknown): { [key: string]: string } {
   const out: { [key: string]: string } = {};
-  if (isObject(x)) for (const [k, v] of Object.entries(x)) if (v !== undefined && v !== null) out[k] = String(v);
+  if (!isObject(x)) return out;
+  for (const k of Object.keys(x)) {
+    const v = x[k];
+    if (v !== undefined && v !== null) out[k] = String(v);
+  }
   return out;
 }
 
@@ -111,12 +115,15 @@ function protocolOf(x: unknown): string {
 
 function containerPorts(podSpec: any): ContainerPortInfo[] {
   const out: ContainerPortInfo[] = [];
-  const containers = [...(Array.isArray(podSpec?.containers) ? podSpec.containers : []), ...(Array.isArray(podSpec?.initContainers) ? podSpec.initContainers : [])];
-  for (const c of containers) {
-    for (const p of Array.isArray(c?.ports) ? c.ports : []) {
-      const port = portNumber(p?.containerPort);
-      if (port === undefined) continue;
-      out.push({ port, name: typeof p.name === 'string' ? p.name : undefined, protocol: protocolOf(p.protocol) });
+  for (const list of [podSpec?.containers, podSpec?.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!Array.isArray(c?.ports)) continue;
+      for (const p of c.ports) {
+        const port = portNumber(p?.containerPort);
+        if (port === undefined) continue;
+        out.push({ port, name: typeof p.name === 'string' ? p.name : undefined, protocol: protocolOf(p.protocol) });
+      }
     }
   }
   return out;
