@@ -12,7 +12,8 @@
  *    time (process start included),
  *    time in `main` (reading, checking, writing the report) and peak memory (max RSS).
  *
- *    The shared-label objects are checked in block style as well. Medians of three runs; CPU
+ *    The shared-label objects, and objects where every app calls another (which the
+ *    NetworkPolicies allow), are checked in block style as well. Medians of three runs; CPU
  *    time is the fairer figure on a machine busy with other work.
  *
  * `--cli` runs part 3 only: `npm run bench:checker -- -- --cli`. `--write <dir>` writes the
@@ -33,9 +34,11 @@ const labelsOf = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kuber
 
 /**
  * One namespace with its guard objects, then serving workloads of 6 objects each. With
- * `shared`, every selector starts with a label that all apps share.
+ * `shared`, every selector starts with a label that all apps share. With `calls`, every app
+ * calls the next app of its namespace (`UPSTREAM_URL` in its ConfigMap), and its NetworkPolicy
+ * lets that call out and the previous app's call in.
  */
-function objects(total: number, namespaces: number, shared = false): ManifestInput[] {
+function objects(total: number, namespaces: number, shared = false, calls = false): ManifestInput[] {
   const out: any[] = [];
   for (let n = 0; n < namespaces; n++) {
     const ns = `team-${n}`;
@@ -56,7 +59,7 @@ function objects(total: number, namespaces: number, shared = false): ManifestInp
     const meta = (n = name) => ({ name: n, namespace: ns, labels });
     out.push(
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(), automountServiceAccountToken: false },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cm), immutable: true, data: { LOG_LEVEL: 'info' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cm), immutable: true, data: { LOG_LEVEL: 'info', ...(calls ? { UPSTREAM_URL: `http://svc-${i + namespaces}:80/v1` } : {}) } },
       {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),
         spec: {
@@ -84,10 +87,17 @@ function objects(total: number, namespaces: number, shared = false): ManifestInp
       },
       { apiVersion: 'v1', kind: 'Service', metadata: meta(), spec: { selector: sel, ports: [{ port: 80, targetPort: 8080 }] } },
       { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(), spec: { maxUnavailable: 1, selector: { matchLabels: sel } } },
-      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(), spec: { podSelector: { matchLabels: sel }, policyTypes: ['Ingress', 'Egress'] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(), spec: { podSelector: { matchLabels: sel }, policyTypes: ['Ingress', 'Egress'], ...(calls ? callRules(i, namespaces, umbrella) : {}) } },
     );
   }
   return out.map((manifest) => ({ manifest }));
+}
+
+/** Rules of app `i`'s NetworkPolicy with `calls`: out to the next app of its namespace, in from the previous one, on 8080. */
+function callRules(i: number, namespaces: number, umbrella: object): object {
+  const peer = (j: number) => [{ podSelector: { matchLabels: { ...umbrella, 'app.kubernetes.io/name': `svc-${j}`, 'app.kubernetes.io/instance': `svc-${j}` } } }];
+  const ports = [{ protocol: 'TCP', port: 8080 }];
+  return { egress: [{ to: peer(i + namespaces), ports }], ingress: i >= namespaces ? [{ from: peer(i - namespaces), ports }] : [] };
 }
 
 function median(xs: number[]): number {
@@ -106,12 +116,12 @@ function time(fn: () => void, runs: number, warmups = 3): number {
   return median(ms);
 }
 
-function benchChecker(total: number, namespaces: number, shared = false): void {
-  const inputs = objects(total, namespaces, shared);
+function benchChecker(total: number, namespaces: number, shared = false, calls = false): void {
+  const inputs = objects(total, namespaces, shared, calls);
   let violations = -1;
   const ms = time(() => { violations = checkManifests(inputs).violations.length; }, total > 20000 ? 3 : total > 5000 ? 5 : 15, total > 20000 ? 1 : 3);
   total = inputs.length;
-  console.log(`checker: ${total} objects in ${namespaces} namespace${namespaces === 1 ? '' : 's'}${shared ? ', one umbrella label first in every selector' : ''}: ${ms.toFixed(1)} ms (median), ${(ms * 1000 / total).toFixed(1)} µs per object, ${violations} violations`);
+  console.log(`checker: ${total} objects in ${namespaces} namespace${namespaces === 1 ? '' : 's'}${shared ? ', one umbrella label first in every selector' : ''}${calls ? ', every app calling another' : ''}: ${ms.toFixed(1)} ms (median), ${(ms * 1000 / total).toFixed(1)} µs per object, ${violations} violations`);
   if (violations !== 0) throw new Error('the benchmark objects should break no rule');
 }
 
@@ -189,19 +199,19 @@ function yamlOf(manifest: unknown, style: 'block' | 'flow'): string {
 }
 
 /** The text of a benchmark file: `total` objects in ten namespaces, as one multi-document YAML file. */
-function cliText(total: number, style: 'block' | 'flow', shared: boolean): string {
-  return objects(total, 10, shared).map((i) => yamlOf(i.manifest, style)).join('---\n');
+function cliText(total: number, style: 'block' | 'flow', shared: boolean, calls = false): string {
+  return objects(total, 10, shared, calls).map((i) => yamlOf(i.manifest, style)).join('---\n');
 }
 
-function benchCli(total: number, style: 'block' | 'flow', shared: boolean, runs = 3): void {
+function benchCli(total: number, style: 'block' | 'flow', shared: boolean, calls = false, runs = 3): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-cli-bench-'));
   const file = path.join(dir, `objects-${total}.yaml`);
-  fs.writeFileSync(file, cliText(total, style, shared));
+  fs.writeFileSync(file, cliText(total, style, shared, calls));
   const results = Array.from({ length: runs }, () => cliRun(file));
   fs.rmSync(dir, { recursive: true, force: true });
   if (results[0].code !== 0) throw new Error('the benchmark objects should break no rule');
   const m = (f: (r: ReturnType<typeof cliRun>) => number) => median(results.map(f)).toFixed(0);
-  console.log(`cli: check on ${total} objects (one file, ${style} style${shared ? ', one umbrella label' : ''}): ${m((r) => r.wall)} ms wall, ${m((r) => r.processCpu)} ms CPU; ${m((r) => r.main)} ms in main (${m((r) => r.cpu)} ms CPU), ${m((r) => r.rss)} MiB max RSS (medians of ${runs})`);
+  console.log(`cli: check on ${total} objects (one file, ${style} style${shared ? ', one umbrella label' : ''}${calls ? ', every app calling another' : ''}): ${m((r) => r.wall)} ms wall, ${m((r) => r.processCpu)} ms CPU; ${m((r) => r.main)} ms in main (${m((r) => r.cpu)} ms CPU), ${m((r) => r.rss)} MiB max RSS (medians of ${runs})`);
 }
 
 /** `--write <dir>`: writes the files that `--cli` checks (to profile one), and nothing else. */
@@ -214,6 +224,7 @@ if (writeTo >= 0) {
       for (const n of [1000, 10000, 50000]) fs.writeFileSync(path.join(dir, `${style}${shared ? '-shared' : ''}-${n}.yaml`), cliText(n, style, shared));
     }
   }
+  for (const n of [1000, 10000, 50000]) fs.writeFileSync(path.join(dir, `block-calls-${n}.yaml`), cliText(n, 'block', false, true));
   process.exit(0);
 }
 if (!process.argv.includes('--cli')) {
@@ -225,8 +236,10 @@ if (!process.argv.includes('--cli')) {
   benchChecker(1000, 10);
   benchChecker(10000, 10);
   benchChecker(50000, 10);
+  benchChecker(10000, 10, false, true);
+  benchChecker(50000, 10, false, true);
   benchEnforcement(200);
 }
-for (const [style, shared] of [['block', false], ['flow', false], ['block', true]] as const) {
-  for (const n of [1000, 10000, 50000]) benchCli(n, style, shared);
+for (const [style, shared, calls] of [['block', false, false], ['flow', false, false], ['block', true, false], ['block', false, true]] as const) {
+  for (const n of [1000, 10000, 50000]) benchCli(n, style, shared, calls);
 }

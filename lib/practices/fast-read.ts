@@ -193,19 +193,27 @@ class FastReader {
     const out: { [key: string]: unknown } = {};
     for (let l = this.entryAt(indent); l >= 0; l = this.entryAt(indent)) {
       if (this.isSeqEntryAt(l)) break; // a sequence at the key's indentation ends the mapping
-      const line = this.lineText(l);
-      const colon = keyColon(line);
+      // The key and the value are cut from the text directly: no string for the whole line.
+      const text = this.text;
+      const s = this.starts[l];
+      const e = this.ends[l];
+      const q = text.charCodeAt(s);
+      const colon = q === DOUBLE_QUOTE || q === SINGLE_QUOTE ? quotedKeyColon(this.lineText(l), s) : plainKeyColon(text, s, e);
       if (colon < 0) throw GIVE_UP;
-      const key = this.key(line.slice(0, colon).trimEnd());
+      const key = this.key(trimEndOf(text.slice(s, colon)));
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw GIVE_UP;
       this.pos++;
-      const rest = line.slice(colon + 1).trimStart();
-      if (rest === '' || rest[0] === '#') {
+      let r = colon + 1;
+      while (r < e && text.charCodeAt(r) === SPACE) r++;
+      const c = r < e ? text.charCodeAt(r) : -1;
+      // Whitespace other than spaces after the colon: read as `trimStart` reads it.
+      const rest = c !== -1 && isOtherSpace(c) ? text.slice(colon + 1, e).trimStart() : undefined;
+      if (rest === undefined ? c === -1 || c === HASH : rest === '' || rest[0] === '#') {
         this.skipEmpty();
         const next = this.pos;
         out[key] = next < this.end && this.indents[next] === indent && this.isSeqEntryAt(next) ? this.sequence(indent) : this.node(indent);
       } else {
-        out[key] = this.inline(rest, indent);
+        out[key] = this.inline(rest ?? text.slice(r, e), indent);
       }
     }
     return out;
@@ -462,6 +470,34 @@ function keyColon(text: string): number {
   }
   if (at + 1 < text.length && text.charCodeAt(at + 1) !== SPACE) return -1;
   return at;
+}
+
+/**
+ * Where the plain key of the line text[s, e) ends: `keyColon` of that line, as an offset into
+ * `text`; -1 when there is none.
+ */
+function plainKeyColon(text: string, s: number, e: number): number {
+  for (let i = text.indexOf(':', s); i >= 0 && i < e; i = text.indexOf(':', i + 1)) {
+    if (i + 1 === e || text.charCodeAt(i + 1) === SPACE) return i > s ? i : -1;
+  }
+  return -1;
+}
+
+/** `keyColon` of a line that starts with a quote, as an offset into the text where the line starts at `s`. */
+function quotedKeyColon(line: string, s: number): number {
+  const at = keyColon(line);
+  return at < 0 ? -1 : s + at;
+}
+
+/** Whether a character is whitespace to `trim` (not a space): tabs, line breaks, no-break and other Unicode spaces. */
+function isOtherSpace(c: number): boolean {
+  return c !== SPACE && (c < 33 || c > 126) && /\s/.test(String.fromCharCode(c));
+}
+
+/** `text.trimEnd()`, without a copy when it ends in neither a space nor other whitespace. */
+function trimEndOf(text: string): string {
+  const c = text.charCodeAt(text.length - 1);
+  return c === SPACE || c < 33 || c > 126 ? text.trimEnd() : text;
 }
 
 /** Where the single-line quoted scalar at `from` in `text` ends (its closing quote), or -1 when it does not end on the line. */

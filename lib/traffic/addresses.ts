@@ -108,6 +108,8 @@ export class ServiceDirectory {
 
   /** Every address of an app Service in `text`, for a pod in `namespace`; `key` is the env var or config key that holds the text. */
   public find(text: string, namespace: string, key?: string): FoundAddress[] {
+    // Every address below has a ':' or a '.', but for a bare name under a host key or in a file.
+    if (key !== undefined && !text.includes(':') && !text.includes('.') && !isHostKey(key)) return [];
     const out: FoundAddress[] = [];
     const seen = new Set<string>();
     const add = (address: string, host: string, port: number | undefined, schemePort?: number) => {

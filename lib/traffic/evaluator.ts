@@ -38,7 +38,7 @@
  * @see https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
  */
 import { cidrContains, parseCidr, ParsedCidr } from '../namespace/cidr';
-import { LabelSelector, selectorMatches } from '../practices/selector';
+import { LabelSelector, requiredPairs, selectorMatches } from '../practices/selector';
 import { ContainerPortInfo, NAMESPACE_NAME_LABEL, PodGroup, TrafficModel, portNumber } from './model';
 
 /** The other end of a connection: pods, or an address outside the app. */
@@ -130,15 +130,20 @@ function readRules(rules: unknown, peersField: 'from' | 'to'): PolicyRule[] {
   }));
 }
 
+/** The namespace of a NetworkPolicy manifest: its own, or `defaultNamespace` when it names none. */
+function policyNamespace(m: any, defaultNamespace: string): string {
+  const ns = m?.metadata?.namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : defaultNamespace;
+}
+
 /** Reads a NetworkPolicy manifest; `policyTypes` defaulted as the API server does. */
 export function parsePolicy(m: any, defaultNamespace: string): ParsedPolicy {
   const spec = isObject(m?.spec) ? m.spec : {};
   const given = list(spec.policyTypes).filter((t): t is Direction => t === 'Ingress' || t === 'Egress');
   const types = new Set<Direction>(given.length > 0 ? given : ['Ingress', ...(list(spec.egress).length > 0 ? ['Egress' as const] : [])]);
-  const ns = m?.metadata?.namespace;
   return {
     name: String(m?.metadata?.name ?? ''),
-    namespace: typeof ns === 'string' && ns !== '' ? ns : defaultNamespace,
+    namespace: policyNamespace(m, defaultNamespace),
     podSelector: isObject(spec.podSelector) ? spec.podSelector : {},
     types,
     ingress: readRules(spec.ingress, 'from'),
@@ -183,16 +188,30 @@ export function mayHoldNodeAddress(cidr: string): boolean {
 
 /** The NetworkPolicies of an app, and the questions they answer. */
 export class NetworkPolicyEvaluator {
-  public readonly policies: readonly ParsedPolicy[];
-  private readonly byNamespace = new Map<string, ParsedPolicy[]>();
+  /** Each policy read when a question first needs it (or when `policies` is read), by its position in the model. */
+  private readonly parsed: Array<ParsedPolicy | undefined>;
+  /** Positions of the policies of each namespace, in input order. */
+  private readonly byNamespace = new Map<string, number[]>();
   private readonly selecting = new WeakMap<PodGroup, Map<Direction, ParsedPolicy[]>>();
+  /** Per namespace: positions of policies by their first required label, and of those that require none. */
+  private readonly byFirstLabel = new Map<string, { open: number[]; byLabel: Map<string, number[]> }>();
 
   constructor(private readonly model: TrafficModel) {
-    this.policies = model.policies.map((p) => parsePolicy(p, model.defaultNamespace));
-    for (const p of this.policies) {
-      const list = this.byNamespace.get(p.namespace);
-      if (list) list.push(p); else this.byNamespace.set(p.namespace, [p]);
-    }
+    this.parsed = new Array(model.policies.length);
+    model.policies.forEach((m, i) => {
+      const ns = policyNamespace(m, model.defaultNamespace);
+      const list = this.byNamespace.get(ns);
+      if (list) list.push(i); else this.byNamespace.set(ns, [i]);
+    });
+  }
+
+  /** Every NetworkPolicy of the model, read, in input order. */
+  public get policies(): readonly ParsedPolicy[] {
+    return this.model.policies.map((_, i) => this.policyAt(i));
+  }
+
+  private policyAt(i: number): ParsedPolicy {
+    return this.parsed[i] ??= parsePolicy(this.model.policies[i], this.model.defaultNamespace);
   }
 
   /** Labels of a namespace: its Namespace object's labels, or just `kubernetes.io/metadata.name`. */
@@ -207,10 +226,37 @@ export class NetworkPolicyEvaluator {
     let found = memo.get(direction);
     if (!found) {
       // On the node's network the pods' own policies do not apply.
-      found = pods.hostNetwork ? [] : (this.byNamespace.get(pods.namespace) ?? []).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
+      found = pods.hostNetwork ? [] : this.candidates(pods).filter((p) => p.types.has(direction) && selectorMatches(p.podSelector, pods.labels));
       memo.set(direction, found);
     }
     return found;
+  }
+
+  /**
+   * The policies of the pods' namespace whose pod selector may select them, in input order:
+   * those that require none of their labels, and those whose first required label (`k=v` of
+   * `matchLabels`, or `In` one value) the pods carry. So each pod set is matched against its
+   * own policies, not every policy of its namespace.
+   */
+  private candidates(pods: PodGroup): ParsedPolicy[] {
+    let index = this.byFirstLabel.get(pods.namespace);
+    if (!index) {
+      index = { open: [], byLabel: new Map() };
+      for (const i of this.byNamespace.get(pods.namespace) ?? []) {
+        const first = requiredPairs(this.policyAt(i).podSelector)[0];
+        if (first === undefined) {
+          index.open.push(i);
+        } else {
+          const at = `${first[0]}\0${first[1]}`;
+          const list = index.byLabel.get(at);
+          if (list) list.push(i); else index.byLabel.set(at, [i]);
+        }
+      }
+      this.byFirstLabel.set(pods.namespace, index);
+    }
+    const positions = [...index.open];
+    for (const k of Object.keys(pods.labels)) positions.push(...(index.byLabel.get(`${k}\0${pods.labels[k]}`) ?? []));
+    return positions.sort((a, b) => a - b).map((i) => this.policyAt(i));
   }
 
   /**

@@ -94,7 +94,11 @@ function isObject(x: unknown): x is { [key: string]: any } {
 
 function stringMap(x: unknown): { [key: string]: string } {
   const out: { [key: string]: string } = {};
-  if (isObject(x)) for (const [k, v] of Object.entries(x)) if (v !== undefined && v !== null) out[k] = String(v);
+  if (!isObject(x)) return out;
+  for (const k of Object.keys(x)) {
+    const v = x[k];
+    if (v !== undefined && v !== null) out[k] = String(v);
+  }
   return out;
 }
 
@@ -111,12 +115,15 @@ function protocolOf(x: unknown): string {
 
 function containerPorts(podSpec: any): ContainerPortInfo[] {
   const out: ContainerPortInfo[] = [];
-  const containers = [...(Array.isArray(podSpec?.containers) ? podSpec.containers : []), ...(Array.isArray(podSpec?.initContainers) ? podSpec.initContainers : [])];
-  for (const c of containers) {
-    for (const p of Array.isArray(c?.ports) ? c.ports : []) {
-      const port = portNumber(p?.containerPort);
-      if (port === undefined) continue;
-      out.push({ port, name: typeof p.name === 'string' ? p.name : undefined, protocol: protocolOf(p.protocol) });
+  for (const list of [podSpec?.containers, podSpec?.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!Array.isArray(c?.ports)) continue;
+      for (const p of c.ports) {
+        const port = portNumber(p?.containerPort);
+        if (port === undefined) continue;
+        out.push({ port, name: typeof p.name === 'string' ? p.name : undefined, protocol: protocolOf(p.protocol) });
+      }
     }
   }
   return out;
@@ -197,9 +204,46 @@ export function serviceSelects(service: ServiceInfo, pods: PodGroup): boolean {
   return entries.length > 0 && pods.namespace === service.namespace && entries.every(([k, v]) => pods.labels[k] === v);
 }
 
-/** The workloads whose pods a Service selects. */
+/** Workloads by `namespace`, label key and label value (joined by NUL), built once per list of workloads. */
+const workloadsByLabel = new WeakMap<readonly Workload[], Map<string, Workload[]>>();
+/** `servicePods` of each Service, by list of workloads. */
+const podsOfService = new WeakMap<readonly Workload[], WeakMap<ServiceInfo, Workload[]>>();
+
+function labelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\0${key}\0${value}`;
+}
+
+/**
+ * The workloads whose pods a Service selects. Only the workloads of the Service's namespace
+ * that carry its rarest selector label are looked at, so that finding the pods of every
+ * Service stays linear in the workloads.
+ */
 export function servicePods(model: TrafficModel, service: ServiceInfo): Workload[] {
-  return model.workloads.filter((w) => !w.hook && serviceSelects(service, w));
+  let memo = podsOfService.get(model.workloads);
+  if (!memo) podsOfService.set(model.workloads, memo = new WeakMap());
+  let found = memo.get(service);
+  if (!found) {
+    let index = workloadsByLabel.get(model.workloads);
+    if (!index) {
+      index = new Map();
+      for (const w of model.workloads) {
+        for (const k of Object.keys(w.labels)) {
+          const at = labelKey(w.namespace, k, w.labels[k]);
+          const list = index.get(at);
+          if (list) list.push(w); else index.set(at, [w]);
+        }
+      }
+      workloadsByLabel.set(model.workloads, index);
+    }
+    let candidates: readonly Workload[] | undefined;
+    for (const [k, v] of Object.entries(service.selector)) {
+      const bucket = index.get(labelKey(service.namespace, k, v)) ?? [];
+      if (candidates === undefined || bucket.length < candidates.length) candidates = bucket;
+    }
+    found = (candidates ?? []).filter((w) => !w.hook && serviceSelects(service, w));
+    memo.set(service, found);
+  }
+  return [...found];
 }
 
 /**

@@ -74,3 +74,17 @@ describe('isHostKey', () => {
     expect(['ghost', 'ROLE', 'HOSTS_ALLOWED', 'curl', 'PORT'].filter(isHostKey)).toEqual([]);
   });
 });
+
+describe('texts with neither a colon nor a dot', () => {
+  it('hold an address only as the whole value of a host key, or as a line of a file', () => {
+    expect(found('redis', 'LOG_LEVEL')).toEqual([]);
+    expect(found('talk to redis now', 'GREETING')).toEqual([]);
+    expect(found('redis', 'REDIS_HOST')).toEqual(['redis -> shop/redis@6379']);
+    expect(found('host = redis')).toEqual(['redis -> shop/redis@6379']);
+  });
+
+  it('while a colon or a dot under any key is still read', () => {
+    expect(found('redis:6379', 'LOG_LEVEL')).toEqual(['redis:6379 -> shop/redis@6379']);
+    expect(found('db.data', 'GREETING')).toEqual(['db.data -> data/db@5432']);
+  });
+});
