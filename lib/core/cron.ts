@@ -35,6 +35,16 @@ interface ParsedField { readonly values: Set<number>; readonly star: boolean }
  * February), so only a day of month with an unrestricted day of week can be a date that never comes.
  */
 export function scheduleProblem(schedule: unknown): string | undefined {
+  const syntax = scheduleSyntaxProblem(schedule);
+  if (syntax !== undefined || typeof schedule !== 'string' || schedule.trim().startsWith('@')) return syntax;
+  return neverFires(schedule.trim().split(/\s+/).map((field, i) => parseField(FIELDS[i], field) as ParsedField));
+}
+
+/**
+ * Why the API server refuses a schedule (its syntax, a time zone in it), as the text of what is
+ * expected instead, or undefined when it parses (whether or not it ever fires).
+ */
+export function scheduleSyntaxProblem(schedule: unknown): string | undefined {
   if (typeof schedule !== 'string') return SYNTAX;
   if (schedule.includes('TZ')) {
     return 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)';
@@ -47,12 +57,15 @@ export function scheduleProblem(schedule: unknown): string | undefined {
   }
   const fields = text === '' ? [] : text.split(/\s+/);
   if (fields.length !== 5) return `${SYNTAX}; it has ${fields.length} field${fields.length === 1 ? '' : 's'}`;
-  const parsed: ParsedField[] = [];
   for (let i = 0; i < 5; i++) {
     const p = parseField(FIELDS[i], fields[i]);
     if (typeof p === 'string') return `a valid ${FIELDS[i].name} (field ${i + 1}), but "${fields[i]}" ${p}`;
-    parsed.push(p);
   }
+  return undefined;
+}
+
+/** Why a parsed schedule never fires, or undefined. */
+function neverFires(parsed: readonly ParsedField[]): string | undefined {
   const [, , dom, month, dow] = parsed;
   if (!dow.star || dom.star) return undefined;
   const months = [...month.values].sort((a, b) => a - b);

@@ -8,7 +8,7 @@
  * tolerations, no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
  * patch or a hand-written object that breaks one is refused at apply time, or never runs.
  */
-import { scheduleProblem, timeZoneProblem } from '../../core/cron';
+import { scheduleProblem, scheduleSyntaxProblem } from '../../core/cron';
 import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
 import { int32Problem } from '../../core/validation/rules';
 import { kubernetesTarget } from '../../core/validation/target';
@@ -21,20 +21,7 @@ const NO_ROLLING_UPDATE: { [kind: string]: string } = { Deployment: 'Recreate', 
 export function kindFields(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     const kind = p.obj.kind;
-    const allowed = p.kind.restartPolicies;
-    const policy = p.spec.restartPolicy;
-    const field = `${p.specField}.restartPolicy`;
-    if (policy === undefined || policy === null) {
-      if (!allowed.includes('Always')) {
-        ctx.report(p.obj, `its pod template has no restartPolicy, so it means Always, which the API server rejects for a ${kind}: its pods run to completion`, {
-          field, fix: `set ${field} to ${allowed.join(' or ')}`,
-        });
-      }
-    } else if (!allowed.includes(policy)) {
-      ctx.report(p.obj, `has restartPolicy ${JSON.stringify(policy)}; a ${kind} accepts only ${allowed.join(' or ')}, so the API server rejects it`, {
-        field, fix: `set ${field} to ${allowed[0]}${allowed.length > 1 ? ` or ${allowed.slice(1).join(' or ')}` : ' (or leave it out)'}`,
-      });
-    }
+    const allowed = p.kind.restartPolicies; // a wrong restartPolicy is the API server's refusal: api-valid reports it
     // Controllers that restart their pods for ever: a deadline would end each pod and restart it.
     if (kind !== 'Pod' && allowed.length === 1 && allowed[0] === 'Always' && p.spec.activeDeadlineSeconds !== undefined && p.spec.activeDeadlineSeconds !== null) {
       ctx.report(p.obj, `sets activeDeadlineSeconds in its pod template, which the API server rejects for a ${kind}: its pods run until they are replaced`, {
@@ -56,7 +43,8 @@ export function kindFields(ctx: RuleContext): void {
     }
     if (kind === 'StatefulSet' && typeof spec.serviceName === 'string' && spec.serviceName !== '') governingService(ctx, p, spec.serviceName);
     if (kind === 'CronJob') {
-      const problem = scheduleProblem(spec.schedule);
+      // A schedule that does not parse is the API server's refusal (api-valid); one that never fires is this rule's.
+      const problem = scheduleSyntaxProblem(spec.schedule) === undefined ? scheduleProblem(spec.schedule) : undefined;
       if (problem !== undefined) {
         ctx.report(p.obj, `has spec.schedule ${JSON.stringify(spec.schedule) ?? 'unset'}; expected ${problem}`, { field: 'spec.schedule' });
       }
@@ -145,10 +133,7 @@ function negativeCounts(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }
 const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'];
 
 function cronFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
-  if (spec.timeZone !== undefined && spec.timeZone !== null) {
-    const problem = timeZoneProblem(spec.timeZone);
-    if (problem !== undefined) ctx.report(obj, `has spec.timeZone ${JSON.stringify(spec.timeZone)}; expected ${problem}`, { field: 'spec.timeZone' });
-  }
+  // An unknown timeZone is the API server's refusal: api-valid reports it.
   if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
     ctx.report(obj, `has spec.concurrencyPolicy ${JSON.stringify(spec.concurrencyPolicy)}; the API server accepts only Allow, Forbid or Replace`, {
       field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid (one run at a time), Replace or Allow',
