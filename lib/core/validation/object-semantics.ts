@@ -68,7 +68,7 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
   ports.forEach((p, i) => {
     if (!isObject(p) || typeof p.nodePort !== 'number' || p.nodePort === 0) return;
     const here = `${at(field, 'ports')}[${i}].nodePort`;
-    if (type === 'ClusterIP' || type === 'ExternalName') { f.bad(here, p.nodePort, `no nodePort on a ${type} Service${given(spec.type) ? '' : ' (the default type)'}: set type NodePort or LoadBalancer, or remove it`); return; }
+    if (type === 'ClusterIP' || type === 'ExternalName') { f.bad(here, p.nodePort, `no nodePort on a ${type} Service${given(spec.type) && spec.type !== '' ? '' : ' (the default type)'}: set type NodePort or LoadBalancer, or remove it`); return; }
     const key = `${p.protocol || 'TCP'}/${p.nodePort}`;
     if (nodePorts.has(key)) f.say(here, `node port ${key} is used twice; the API server refuses duplicate node ports`);
     nodePorts.set(key, i);
