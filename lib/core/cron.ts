@@ -4,6 +4,8 @@
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
  */
 
+import { TIME_ZONE_NAMES } from './validation/time-zones';
+
 /** The schedule macros that Kubernetes documents. */
 export const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
@@ -114,23 +116,24 @@ function valueOf(f: CronField, text: string): number | undefined {
 
 const TIME_ZONE_FORM = 'an IANA time zone name such as "Etc/UTC" or "Europe/Berlin" (not "Local", not an offset)';
 
+/** Known names by lower case, for the hint on a name whose case differs. */
+let zonesByLowerCase: Map<string, string> | undefined;
+
 /**
  * Why a CronJob timeZone is refused, as the text of what is expected instead, or undefined when
- * the API server accepts it: a name from the tz database, case as listed, not "Local". Known
- * names are the runtime's (Intl) tz database.
+ * the API server accepts it: a name of the tz database that kube-apiserver embeds (Go's
+ * time/tzdata, lib/core/validation/time-zones.ts), case as listed, not "Local".
  */
 export function timeZoneProblem(timeZone: unknown): string | undefined {
   if (typeof timeZone !== 'string' || !/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(timeZone) || timeZone === 'Local') {
     return TIME_ZONE_FORM;
   }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    return `${TIME_ZONE_FORM}; this one is not in the tz database`;
-  }
-  // Intl accepts any case; the API server's tz database does not.
-  const known: string[] = (Intl as any).supportedValuesOf?.('timeZone') ?? [];
-  const listed = known.find((z) => z.toLowerCase() === timeZone.toLowerCase());
-  if (listed !== undefined && listed !== timeZone) return `"${listed}": names are case-sensitive`;
-  return undefined;
+  const listed = knownZone(timeZone);
+  if (listed === timeZone) return undefined;
+  return listed !== undefined ? `"${listed}": names are case-sensitive` : `${TIME_ZONE_FORM}; this one is not in the tz database`;
+}
+
+function knownZone(name: string): string | undefined {
+  zonesByLowerCase ??= new Map(TIME_ZONE_NAMES.map((z) => [z.toLowerCase(), z]));
+  return zonesByLowerCase.get(name.toLowerCase());
 }
