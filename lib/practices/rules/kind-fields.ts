@@ -1,10 +1,12 @@
 /**
  * `kind-fields`: each pod-bearing kind's own fields hold values the API server accepts for
- * that kind, and that work: the pods' restartPolicy, no activeDeadlineSeconds under a
+ * that kind, and that work (a wrong restartPolicy for the kind, a schedule that does not parse
+ * and an unknown timeZone are the API server's refusals, reported by api-valid, which cannot be
+ * switched off): no activeDeadlineSeconds under a
  * controller that restarts its pods, an update strategy without a rollingUpdate it cannot
  * use, a StatefulSet's serviceName (a headless Service when the output has one for it), its
- * claim templates and podManagementPolicy, a CronJob schedule that parses and fires, its
- * timeZone and concurrencyPolicy, a Job's podFailurePolicy, init container restartPolicy,
+ * claim templates and podManagementPolicy, a CronJob schedule that fires, its
+ * concurrencyPolicy, a Job's podFailurePolicy, init container restartPolicy,
  * tolerations, no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
  * patch or a hand-written object that breaks one is refused at apply time, or never runs.
  */
