@@ -169,7 +169,7 @@ describe('api-valid: refusals of single fields', () => {
       'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: is empty; the API server requires at least one node selector term (leave requiredDuringSchedulingIgnoredDuringExecution out to require nothing)',
       'spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: 0 is refused by the API server; expected a weight from 1 to 100',
       'spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: "" is refused by the API server; expected a node label key such as "kubernetes.io/hostname" or "topology.kubernetes.io/zone"',
-      'spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds: -1 is refused by the API server; expected a number of seconds from 0 to the pod\'s terminationGracePeriodSeconds (30)',
+      'spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds: -1 is refused by the API server; expected a number of seconds from 1 to the pod\'s terminationGracePeriodSeconds (30) (0 only from Kubernetes 1.33 on)',
       'spec.template.spec.ephemeralContainers: is set in a pod template; the API server refuses ephemeral containers there (they are added to a running Pod with kubectl debug)',
       'spec.template.spec.os.name: "Linux" is refused by the API server; expected one of "linux", "windows" ("linux": the values are case-sensitive)',
       'spec.template.spec.runtimeClassName: "" is refused by the API server; expected the name of a RuntimeClass, or no runtimeClassName (null or left out) for the default runtime',
@@ -193,6 +193,17 @@ describe('api-valid: refusals of single fields', () => {
       ],
       affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' } }] } },
     }, { lifecycle: { preStop: { sleep: { seconds: 60 } } } }))).toEqual([]);
+  });
+
+  it('a sleep hook of 0 seconds is refused before Kubernetes 1.33, accepted from it; one above the grace period always', () => {
+    const at133 = (d: any) => ({ ...d, metadata: { ...d.metadata, annotations: { 'guardrails.cdk8s.io/kubernetes-version': '1.33' } } });
+    expect(flags(dep({}, { lifecycle: { preStop: { sleep: { seconds: 0 } } } }))).toEqual([
+      'spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds: 0 is refused by the API server; expected a number of seconds from 1 to the pod\'s terminationGracePeriodSeconds (30) (0 only from Kubernetes 1.33 on)',
+    ]);
+    expect(flags(at133(dep({}, { lifecycle: { preStop: { sleep: { seconds: 0 } } } })))).toEqual([]);
+    expect(flags(at133(dep({}, { lifecycle: { preStop: { sleep: { seconds: 31 } } } })))).toEqual([
+      'spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds: 31 is refused by the API server; expected a number of seconds from 0 to the pod\'s terminationGracePeriodSeconds (30)',
+    ]);
   });
 
   it('a StatefulSet claim template needs an access mode', () => {

@@ -278,6 +278,7 @@ const cases = [
   ['affinity weight 0', dep('s20-d12', {}, podSpec({ affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, podAffinityTerm: { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' } }] } } }))],
   ['preStop sleep -1', dep('s20-d13', {}, pod({ lifecycle: { preStop: { sleep: { seconds: -1 } } } }))],
   ['preStop sleep 5', dep('s20-d14', {}, pod({ lifecycle: { preStop: { sleep: { seconds: 5 } } } }))],
+  ['preStop sleep 0 (1.30 refuses it)', dep('s20-d16', {}, pod({ lifecycle: { preStop: { sleep: { seconds: 0 } } } }))],
   ['mount of volume Data', dep('s20-d15', {}, podSpec({ volumes: [{ name: 'Data', emptyDir: {} }] }, { volumeMounts: [{ name: 'Data', mountPath: '/d' }] }))],
   ['loadBalancerClass on ClusterIP', svc('s20-s1', { loadBalancerClass: 'example.com/lb', selector: { app: 'web' }, ports: [{ port: 80 }] })],
 ];

@@ -321,15 +321,22 @@ const podTemplate: DefinitionRule = (v, field, f) => {
   }
 };
 
-/** A sleep hook lasts at least 0 seconds and at most the pod's termination grace period (default 30 seconds). */
+/** Kubernetes minor version from which a sleep hook may last 0 seconds (PodLifecycleSleepActionAllowZero, on by default). */
+export const SLEEP_ZERO_MINOR = 33;
+
+/**
+ * A sleep hook lasts at most the pod's termination grace period (default 30 seconds), and at
+ * least 1 second, or 0 from Kubernetes 1.33 on.
+ */
 function sleepHooks(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
   const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+  const least = (f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) >= SLEEP_ZERO_MINOR ? 0 : 1;
   for (const listName of ['initContainers', 'containers']) {
     list(spec[listName]).forEach((c, i) => {
       for (const hook of ['preStop', 'postStart']) {
         const seconds = c?.lifecycle?.[hook]?.sleep?.seconds;
-        if (typeof seconds === 'number' && (seconds < 0 || seconds > grace)) {
-          f.bad(`${at(field, listName)}[${i}].lifecycle.${hook}.sleep.seconds`, seconds, `a number of seconds from 0 to the pod's terminationGracePeriodSeconds (${grace})`);
+        if (typeof seconds === 'number' && (seconds < least || seconds > grace)) {
+          f.bad(`${at(field, listName)}[${i}].lifecycle.${hook}.sleep.seconds`, seconds, `a number of seconds from ${least} to the pod's terminationGracePeriodSeconds (${grace})${least === 1 ? ` (0 only from Kubernetes 1.${SLEEP_ZERO_MINOR} on)` : ''}`);
         }
       }
     });
