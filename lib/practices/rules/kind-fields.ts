@@ -136,7 +136,8 @@ const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'];
 
 function cronFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
   // An unknown timeZone is the API server's refusal: api-valid reports it.
-  if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
+  // "" is unset: the API server's defaulting sets Allow.
+  if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && spec.concurrencyPolicy !== '' && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
     ctx.report(obj, `has spec.concurrencyPolicy ${JSON.stringify(spec.concurrencyPolicy)}; the API server accepts only Allow, Forbid or Replace`, {
       field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid (one run at a time), Replace or Allow',
     });
@@ -161,7 +162,8 @@ function jobFields(ctx: RuleContext, p: PodSet, job: { [key: string]: any }, pre
 const POD_MANAGEMENT_POLICIES = ['OrderedReady', 'Parallel'];
 
 function statefulSetFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
-  if (spec.podManagementPolicy !== undefined && spec.podManagementPolicy !== null && !POD_MANAGEMENT_POLICIES.includes(spec.podManagementPolicy)) {
+  // "" is unset: the API server's defaulting sets OrderedReady.
+  if (spec.podManagementPolicy !== undefined && spec.podManagementPolicy !== null && spec.podManagementPolicy !== '' && !POD_MANAGEMENT_POLICIES.includes(spec.podManagementPolicy)) {
     ctx.report(obj, `has spec.podManagementPolicy ${JSON.stringify(spec.podManagementPolicy)}; the API server accepts only OrderedReady or Parallel`, {
       field: 'spec.podManagementPolicy', fix: 'set spec.podManagementPolicy to OrderedReady (the default) or Parallel',
     });
