@@ -59,6 +59,12 @@ describe('api-valid: "" and null are unset where the API server defaults the fie
     )).toEqual([]);
   });
 
+  it('kind-fields reads podManagementPolicy and concurrencyPolicy "" as unset too; a wrong value is flagged', () => {
+    const policies = (...objects: any[]) => violations(...objects).filter((v) => v.rule === 'kind-fields' && /Policy$/.test(v.field ?? '')).map((v) => v.message);
+    expect(policies(sts('db', { podManagementPolicy: '' }), cron({ schedule: '0 * * * *', concurrencyPolicy: '' }))).toEqual([]);
+    expect(policies(cron({ schedule: '0 * * * *', concurrencyPolicy: 'Never' }))).toEqual(['has spec.concurrencyPolicy "Never"; the API server accepts only Allow, Forbid or Replace']);
+  });
+
   it('a Service with empty type, affinity, protocol and targetPort passes; a ClusterIP one with a nodePort does not', () => {
     expect(flags(svc({ type: '', sessionAffinity: '', ports: [{ port: 80, targetPort: '', protocol: '' }] }))).toEqual([]);
     expect(flags(svc({ type: 'LoadBalancer', externalTrafficPolicy: '', ports: [{ port: 80 }] }))).toEqual([]);
