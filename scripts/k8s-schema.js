@@ -31,6 +31,8 @@ const ENUMS = {
     restartPolicy: ['Always', 'OnFailure', 'Never'],
     preemptionPolicy: ['PreemptLowerPriority', 'Never'],
   },
+  'api.core.v1.PodOS': { name: ['linux', 'windows'] },
+  'api.scheduling.v1.PriorityClass': { preemptionPolicy: ['PreemptLowerPriority', 'Never'] },
   'api.core.v1.ContainerPort': { protocol: ['TCP', 'UDP', 'SCTP'] },
   'api.core.v1.ServicePort': { protocol: ['TCP', 'UDP', 'SCTP'] },
   'api.core.v1.ServiceSpec': {

@@ -21,7 +21,7 @@ const key = (o) => `${o.kind} ${o.metadata?.name}`;
 function flaggedByChecker() {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'api-valid-')), 'cases.json');
   fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: cases.map(([, o]) => o) }));
-  const r = spawnSync(process.execPath, [path.join(lib.root, 'bin', 'cdk8s-guardrails.js'), 'check', '--json', file], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(lib.root, 'bin', 'cdk8s-guardrails.js'), 'check', '--json', file], { encoding: 'utf8', maxBuffer: 1 << 28 }); // every rule's findings: megabytes
   assert.ok(r.status === 0 || r.status === 1, `check exited ${r.status}: ${r.stderr}`);
   return new Set(JSON.parse(r.stdout).violations.filter((v) => v.rule === 'api-valid').map((v) => `${v.kind} ${v.name}`));
 }

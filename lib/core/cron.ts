@@ -4,6 +4,8 @@
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
  */
 
+import { TIME_ZONE_NAMES } from './validation/time-zones';
+
 /** The schedule macros that Kubernetes documents. */
 export const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
@@ -35,6 +37,16 @@ interface ParsedField { readonly values: Set<number>; readonly star: boolean }
  * February), so only a day of month with an unrestricted day of week can be a date that never comes.
  */
 export function scheduleProblem(schedule: unknown): string | undefined {
+  const syntax = scheduleSyntaxProblem(schedule);
+  if (syntax !== undefined || typeof schedule !== 'string' || schedule.trim().startsWith('@')) return syntax;
+  return neverFires(schedule.trim().split(/\s+/).map((field, i) => parseField(FIELDS[i], field) as ParsedField));
+}
+
+/**
+ * Why the API server refuses a schedule (its syntax, a time zone in it), as the text of what is
+ * expected instead, or undefined when it parses (whether or not it ever fires).
+ */
+export function scheduleSyntaxProblem(schedule: unknown): string | undefined {
   if (typeof schedule !== 'string') return SYNTAX;
   if (schedule.includes('TZ')) {
     return 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)';
@@ -47,12 +59,15 @@ export function scheduleProblem(schedule: unknown): string | undefined {
   }
   const fields = text === '' ? [] : text.split(/\s+/);
   if (fields.length !== 5) return `${SYNTAX}; it has ${fields.length} field${fields.length === 1 ? '' : 's'}`;
-  const parsed: ParsedField[] = [];
   for (let i = 0; i < 5; i++) {
     const p = parseField(FIELDS[i], fields[i]);
     if (typeof p === 'string') return `a valid ${FIELDS[i].name} (field ${i + 1}), but "${fields[i]}" ${p}`;
-    parsed.push(p);
   }
+  return undefined;
+}
+
+/** Why a parsed schedule never fires, or undefined. */
+function neverFires(parsed: readonly ParsedField[]): string | undefined {
   const [, , dom, month, dow] = parsed;
   if (!dow.star || dom.star) return undefined;
   const months = [...month.values].sort((a, b) => a - b);
@@ -101,23 +116,24 @@ function valueOf(f: CronField, text: string): number | undefined {
 
 const TIME_ZONE_FORM = 'an IANA time zone name such as "Etc/UTC" or "Europe/Berlin" (not "Local", not an offset)';
 
+/** Known names by lower case, for the hint on a name whose case differs. */
+let zonesByLowerCase: Map<string, string> | undefined;
+
 /**
  * Why a CronJob timeZone is refused, as the text of what is expected instead, or undefined when
- * the API server accepts it: a name from the tz database, case as listed, not "Local". Known
- * names are the runtime's (Intl) tz database.
+ * the API server accepts it: a name of the tz database that kube-apiserver embeds (Go's
+ * time/tzdata, lib/core/validation/time-zones.ts), case as listed, not "Local".
  */
 export function timeZoneProblem(timeZone: unknown): string | undefined {
   if (typeof timeZone !== 'string' || !/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(timeZone) || timeZone === 'Local') {
     return TIME_ZONE_FORM;
   }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    return `${TIME_ZONE_FORM}; this one is not in the tz database`;
-  }
-  // Intl accepts any case; the API server's tz database does not.
-  const known: string[] = (Intl as any).supportedValuesOf?.('timeZone') ?? [];
-  const listed = known.find((z) => z.toLowerCase() === timeZone.toLowerCase());
-  if (listed !== undefined && listed !== timeZone) return `"${listed}": names are case-sensitive`;
-  return undefined;
+  const listed = knownZone(timeZone);
+  if (listed === timeZone) return undefined;
+  return listed !== undefined ? `"${listed}": names are case-sensitive` : `${TIME_ZONE_FORM}; this one is not in the tz database`;
+}
+
+function knownZone(name: string): string | undefined {
+  zonesByLowerCase ??= new Map(TIME_ZONE_NAMES.map((z) => [z.toLowerCase(), z]));
+  return zonesByLowerCase.get(name.toLowerCase());
 }

@@ -56,7 +56,7 @@ describe('api-valid: what the API server refuses beyond formats', () => {
   it('a PVC, or a StatefulSet claim template, without a storage request is refused', () => {
     expect(loose(pvc({}))).toEqual(['spec.resources.requests.storage: unset is refused by the API server; a PersistentVolumeClaim needs a storage request such as "10Gi"']);
     expect(apiValidExtra({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'd' }, spec: {} }] } }).map((f) => f.field))
-      .toEqual(['spec.volumeClaimTemplates[0].spec.resources.requests.storage']);
+      .toEqual(['spec.volumeClaimTemplates[0].spec.accessModes', 'spec.volumeClaimTemplates[0].spec.resources.requests.storage']);
     expect(loose(pvc({ resources: { requests: { storage: '1Gi' } } }))).toEqual([]);
   });
 

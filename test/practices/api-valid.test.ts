@@ -174,7 +174,7 @@ describe('api-valid refuses what the API server refuses', () => {
     expect(findings((a) => { a.deployment.spec.template.spec.initContainers = [{ name: 'app', image: 'busybox:1.36.1' }]; }))
       .toContain(`Deployment web ${DEPLOYMENT}.containers[0].name: container name "app" is used twice in the pod; the API server refuses duplicate container names`);
     expect(findings((a) => { container(a).volumeMounts = [{ name: 'tmp', mountPath: '/tmp' }]; }))
-      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].volumeMounts[0].name: "tmp" is refused by the API server; expected the name of a volume of the pod (it has none)`]);
+      .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].volumeMounts[0].name: "tmp" is refused by the API server; expected the name of a volume of the pod (the pod has no volumes)`]);
     expect(findings((a) => { container(a).image = ''; }).filter((f) => f.includes('.image'))).toEqual([`Deployment web ${DEPLOYMENT}.containers[0].image: "" is refused by the API server; expected an image reference such as "registry/app:1.4.2"`]);
     expect(findings((a) => { container(a).livenessProbe.tcpSocket = { port: 8080 }; }))
       .toEqual([`Deployment web ${DEPLOYMENT}.containers[0].livenessProbe: has 2 handlers (httpGet, tcpSocket); the API server needs exactly one of exec, httpGet, tcpSocket and grpc`]);

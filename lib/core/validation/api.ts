@@ -102,6 +102,8 @@ export function objectNameProblem(kind: string, name: unknown, targetMinor = DEF
   if (kind === 'Namespace') return dns1123LabelProblem(name);
   if (kind === 'Service') return serviceNameProblem(name, targetMinor);
   if (PATH_SEGMENT_NAMED.has(kind)) return pathSegmentNameProblem(name);
+  // A StatefulSet's name is its pods' hostname prefix: the API server refuses one that is no DNS label.
+  if (kind === 'StatefulSet') return dns1123LabelProblem(name);
   const subdomain = dns1123SubdomainProblem(name);
   if (subdomain !== undefined) return subdomain;
   if (kind === 'CronJob' && (name as string).length > CRON_JOB_NAME_MAX) return `a CronJob name of at most ${CRON_JOB_NAME_MAX} characters (its Jobs add an 11-character suffix)`;
@@ -120,4 +122,17 @@ export function serviceNameProblem(name: unknown, targetMinor: number): string |
   if (targetMinor >= RELAXED_SERVICE_NAMES_MINOR) return dns1123LabelProblem(name);
   const problem = dns1035LabelProblem(name);
   return problem && `${problem} (from Kubernetes 1.${RELAXED_SERVICE_NAMES_MINOR} on it may start with a digit)`;
+}
+
+/** Kinds whose name the API server warns about when it is not a DNS label (it becomes Pod names and hostnames). */
+const HOSTNAME_NAMED = new Set(['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+
+/**
+ * The API server's warning about a valid object name, or undefined: a Deployment, ReplicaSet,
+ * ReplicationController, Job, CronJob or Pod named with a '.' or longer than 63 characters is
+ * accepted, but its name is used in Pod names and hostnames, and the server warns.
+ */
+export function objectNameWarning(kind: string, name: string): string | undefined {
+  if (!HOSTNAME_NAMED.has(kind) || dns1123LabelProblem(name) === undefined) return undefined;
+  return `${JSON.stringify(name)} is not a DNS label; the API server warns "this is used in ${kind === 'Pod' ? 'the Pod\'s hostname' : 'Pod names and hostnames'}, which can result in surprising behavior; a DNS label is recommended"`;
 }

@@ -9,6 +9,7 @@
  * batch, autoscaling, rbac and apps validation).
  */
 import { createPrivateKey, X509Certificate } from 'crypto';
+import { scheduleSyntaxProblem, timeZoneProblem } from '../cron';
 import { portNameProblem, serviceNameProblem } from './api';
 import { cidrContains, ipProblem, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
@@ -61,14 +62,14 @@ function clusterIPs(spec: { [key: string]: any }, field: string, type: string, f
 }
 
 const serviceSpec: DefinitionRule = (spec, field, f) => {
-  const type = typeof spec.type === 'string' ? spec.type : 'ClusterIP';
+  const type = typeof spec.type === 'string' && spec.type !== '' ? spec.type : 'ClusterIP'; // "" is defaulted as unset
   const ports = list(spec.ports);
   const nodePorts = new Map<string, number>();
   ports.forEach((p, i) => {
     if (!isObject(p) || typeof p.nodePort !== 'number' || p.nodePort === 0) return;
     const here = `${at(field, 'ports')}[${i}].nodePort`;
-    if (type === 'ClusterIP' || type === 'ExternalName') { f.bad(here, p.nodePort, `no nodePort on a ${type} Service${given(spec.type) ? '' : ' (the default type)'}: set type NodePort or LoadBalancer, or remove it`); return; }
-    const key = `${p.protocol ?? 'TCP'}/${p.nodePort}`;
+    if (type === 'ClusterIP' || type === 'ExternalName') { f.bad(here, p.nodePort, `no nodePort on a ${type} Service${given(spec.type) && spec.type !== '' ? '' : ' (the default type)'}: set type NodePort or LoadBalancer, or remove it`); return; }
+    const key = `${p.protocol || 'TCP'}/${p.nodePort}`;
     if (nodePorts.has(key)) f.say(here, `node port ${key} is used twice; the API server refuses duplicate node ports`);
     nodePorts.set(key, i);
   });
@@ -106,6 +107,9 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
   }
   if (given(spec.allocateLoadBalancerNodePorts) && type !== 'LoadBalancer') {
     f.bad(at(field, 'allocateLoadBalancerNodePorts'), spec.allocateLoadBalancerNodePorts, 'no allocateLoadBalancerNodePorts: the API server accepts it only with type LoadBalancer');
+  }
+  if (typeof spec.loadBalancerClass === 'string' && type !== 'LoadBalancer') {
+    f.bad(at(field, 'loadBalancerClass'), spec.loadBalancerClass, `no loadBalancerClass on a ${type} Service${given(spec.type) && spec.type !== '' ? '' : ' (the default type)'}: the API server accepts it only with type LoadBalancer`);
   }
   const affinity = typeof spec.sessionAffinity === 'string' ? spec.sessionAffinity : 'None';
   if (affinity === 'ClientIP') {
@@ -269,6 +273,48 @@ function isJsonObject(text: string): boolean {
 const cronJobSpec: DefinitionRule = (spec, field, f) => {
   if (typeof spec.schedule === 'string' && spec.schedule.includes('TZ')) {
     f.bad(at(field, 'schedule'), spec.schedule, 'a schedule without TZ= or CRON_TZ=: set the time zone in spec.timeZone (such as "Europe/Berlin") instead');
+  } else if (typeof spec.schedule === 'string') {
+    const problem = scheduleSyntaxProblem(spec.schedule);
+    if (problem) f.bad(at(field, 'schedule'), spec.schedule, problem);
+  }
+  if (spec.timeZone === '') f.bad(at(field, 'timeZone'), spec.timeZone, 'a time zone name such as "Etc/UTC", or no timeZone (null or left out) for the time zone of the controller');
+  else if (typeof spec.timeZone === 'string') {
+    const problem = timeZoneProblem(spec.timeZone);
+    if (problem) f.bad(at(field, 'timeZone'), spec.timeZone, problem);
+  }
+};
+
+// PodDisruptionBudgets
+
+const pdbSpec: DefinitionRule = (spec, field, f) => {
+  if (given(spec.minAvailable) && given(spec.maxUnavailable)) {
+    f.say(at(field, 'maxUnavailable'), 'is set with minAvailable; the API server accepts one of them');
+  }
+  for (const key of ['minAvailable', 'maxUnavailable']) {
+    const x = spec[key];
+    if (typeof x !== 'string') continue;
+    if (!PERCENT.test(x)) f.bad(at(field, key), x, `a whole number such as 1 (unquoted), or a percentage such as "50%"`);
+    else if (parseInt(x, 10) > 100) f.bad(at(field, key), x, 'a percentage of at most "100%"');
+  }
+};
+
+// PriorityClasses
+
+/** The highest priority of a PriorityClass a user creates (HighestUserDefinablePriority); higher ones are the system's. */
+export const USER_PRIORITY_MAX = 1000000000;
+
+const priorityClass: DefinitionRule = (pc, field, f) => {
+  const name = pc.metadata?.name;
+  const system = typeof name === 'string' && name.startsWith('system-');
+  if (!system && typeof pc.value === 'number' && pc.value > USER_PRIORITY_MAX) {
+    f.bad(at(field, 'value'), pc.value, `a priority of at most ${USER_PRIORITY_MAX} (higher ones are reserved for the system's classes)`);
+  }
+};
+
+/** The object an HPA scales: kind and name are required and not empty. */
+const scaleTarget: DefinitionRule = (ref, field, f) => {
+  for (const key of ['kind', 'name']) {
+    if (ref[key] === '') f.bad(at(field, key), ref[key], key === 'kind' ? 'the kind of the object to scale, such as "Deployment"' : 'the name of the object to scale');
   }
 };
 
@@ -336,7 +382,8 @@ const SUBJECT_KINDS = ['ServiceAccount', 'User', 'Group'];
 
 function roleRef(ref: unknown, field: string, kinds: readonly string[], f: SchemaFindings): void {
   if (!isObject(ref)) return;
-  if (typeof ref.apiGroup === 'string' && ref.apiGroup !== RBAC_GROUP) f.bad(at(field, 'roleRef.apiGroup'), ref.apiGroup, `"${RBAC_GROUP}"`);
+  // "" is unset: the API server's defaulting sets the RBAC group.
+  if (typeof ref.apiGroup === 'string' && ref.apiGroup !== '' && ref.apiGroup !== RBAC_GROUP) f.bad(at(field, 'roleRef.apiGroup'), ref.apiGroup, `"${RBAC_GROUP}"`);
   if (typeof ref.kind === 'string' && !kinds.includes(ref.kind)) {
     const near = kinds.find((k) => k.toLowerCase() === ref.kind.toLowerCase());
     f.bad(at(field, 'roleRef.kind'), ref.kind, `${kinds.map((k) => JSON.stringify(k)).join(' or ')}${near ? ` (${JSON.stringify(near)}: kinds are case-sensitive)` : ''}`);
@@ -466,6 +513,10 @@ export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.Secret': secret,
   'api.batch.v1.CronJobSpec': cronJobSpec,
   'api.batch.v1.JobSpec': jobSpec,
+  'api.policy.v1.PodDisruptionBudgetSpec': pdbSpec,
+  'api.scheduling.v1.PriorityClass': priorityClass,
+  'api.autoscaling.v1.CrossVersionObjectReference': scaleTarget,
+  'api.autoscaling.v2.CrossVersionObjectReference': scaleTarget,
   'api.autoscaling.v2.MetricTarget': metricTarget,
   'api.autoscaling.v2.ResourceMetricSource': resourceMetric,
   'api.autoscaling.v2.ContainerResourceMetricSource': resourceMetric,

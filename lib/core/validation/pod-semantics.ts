@@ -11,6 +11,7 @@
  * a server returns with an accepted object: both mean the object is not as written.
  */
 import { ipProblem } from './cidr';
+import { parseQuantity } from './quantity';
 import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, qualifiedNameProblem } from './rules';
 import { DEFAULT_TARGET_MINOR } from './target';
 import type { DefinitionRule } from './structural-rule';
@@ -120,10 +121,10 @@ function hostPorts(containers: readonly any[], listField: string, f: Parameters<
   containers.forEach((c, i) => {
     list(c?.ports).forEach((p, j) => {
       if (!isObject(p) || typeof p.hostPort !== 'number' || p.hostPort === 0) return;
-      const key = `${p.protocol ?? 'TCP'}/${p.hostIP ?? ''}/${p.hostPort}`;
+      const key = `${p.protocol || 'TCP'}/${p.hostIP ?? ''}/${p.hostPort}`;
       const here = `${listField}[${i}].ports[${j}].hostPort`;
       const other = seen.get(key);
-      if (other !== undefined) f.say(here, `host port ${p.hostPort}/${p.protocol ?? 'TCP'}${p.hostIP ? ` on ${p.hostIP}` : ''} is also taken at ${other}; the API server refuses the same host port, protocol and hostIP twice in a pod`);
+      if (other !== undefined) f.say(here, `host port ${p.hostPort}/${p.protocol || 'TCP'}${p.hostIP ? ` on ${p.hostIP}` : ''} is also taken at ${other}; the API server refuses the same host port, protocol and hostIP twice in a pod`);
       else seen.set(key, here);
     });
   });
@@ -142,7 +143,7 @@ function portWarnings(spec: { [key: string]: any }, field: string, f: Parameters
       if (!isObject(p)) return;
       const here = `${at(field, listName)}[${i}].ports[${j}]`;
       const port = { at: here, hostIP: typeof p.hostIP === 'string' ? p.hostIP : '', hostPort: typeof p.hostPort === 'number' ? p.hostPort : 0 };
-      const key = `${p.containerPort}/${p.protocol ?? 'TCP'}`;
+      const key = `${p.containerPort}/${p.protocol || 'TCP'}`;
       const others = seen.get(key) ?? [];
       for (const other of others) {
         const why = port.hostIP === other.hostIP && port.hostPort === other.hostPort ? 'duplicates'
@@ -252,6 +253,8 @@ const podSpec: DefinitionRule = (spec, field, f) => {
     const problem = qualifiedNameProblem(g.conditionType);
     if (problem) f.bad(`${at(field, 'readinessGates')}[${i}].conditionType`, g.conditionType, `a condition type that is ${problem.replace(/^a key of the form /, 'of the form ')}`);
   });
+  if (spec.runtimeClassName === '') f.bad(at(field, 'runtimeClassName'), spec.runtimeClassName, 'the name of a RuntimeClass, or no runtimeClassName (null or left out) for the default runtime');
+  sleepHooks(spec, field, f);
   initContainers(spec, field, f);
   hostPorts(list(spec.containers), at(field, 'containers'), f);
   portWarnings(spec, field, f);
@@ -264,13 +267,97 @@ const podSpec: DefinitionRule = (spec, field, f) => {
   }
 };
 
+/** Shortest lifetime of a projected service account token, in seconds (10 minutes). */
+export const TOKEN_EXPIRATION_MIN = 600;
+/** Longest lifetime of a projected service account token, in seconds (2^32). */
+export const TOKEN_EXPIRATION_MAX = 2 ** 32;
+/** A sysctl name (SysctlContainSlashFmt): segments separated by '.' or '/'. */
+const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+/** Longest sysctl name. */
+export const SYSCTL_NAME_MAX = 253;
+
+const sysctl: DefinitionRule = (v, field, f) => {
+  if (typeof v.name === 'string' && (v.name.length > SYSCTL_NAME_MAX || !SYSCTL_NAME.test(v.name))) {
+    f.bad(at(field, 'name'), v.name, `a sysctl name such as "net.ipv4.ip_local_port_range": segments of lower-case letters, digits, '-' and '_', separated by '.' or '/', at most ${SYSCTL_NAME_MAX} characters`);
+  }
+};
+
+const emptyDir: DefinitionRule = (v, field, f) => {
+  if (given(v.sizeLimit) && parseQuantity(v.sizeLimit) < 0) f.bad(at(field, 'sizeLimit'), v.sizeLimit, 'a size of at least 0 such as "1Gi"');
+};
+
+/** An item of a ConfigMap or Secret volume, also checked as a volume file (volumeFile). */
+const keyToPath: DefinitionRule = (v, field, f) => {
+  volumeFile(v, field, f);
+  if (v.key === '') f.bad(at(field, 'key'), v.key, 'the key of an entry of the ConfigMap or Secret');
+};
+
+const tokenProjection: DefinitionRule = (v, field, f) => {
+  const seconds = v.expirationSeconds;
+  if (typeof seconds === 'number' && (seconds < TOKEN_EXPIRATION_MIN || seconds > TOKEN_EXPIRATION_MAX)) {
+    f.bad(at(field, 'expirationSeconds'), seconds, `a number of seconds from ${TOKEN_EXPIRATION_MIN} (10 minutes) to ${TOKEN_EXPIRATION_MAX}; leave it out for 3600 (one hour)`);
+  }
+};
+
+const nodeSelector: DefinitionRule = (v, field, f) => {
+  if (Array.isArray(v.nodeSelectorTerms) && v.nodeSelectorTerms.length === 0) {
+    f.say(at(field, 'nodeSelectorTerms'), 'is empty; the API server requires at least one node selector term (leave requiredDuringSchedulingIgnoredDuringExecution out to require nothing)');
+  }
+};
+
+const affinityTerm: DefinitionRule = (v, field, f) => {
+  if (v.topologyKey === '') f.bad(at(field, 'topologyKey'), v.topologyKey, 'a node label key such as "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
+};
+
+/** The weight of a preferred scheduling or affinity term. */
+const weighted: DefinitionRule = (v, field, f) => {
+  if (typeof v.weight === 'number' && (v.weight < 1 || v.weight > 100)) f.bad(at(field, 'weight'), v.weight, 'a weight from 1 to 100');
+};
+
+/** A pod template (in a workload or a PodTemplate): no ephemeral containers, which are added to running Pods only. */
+const podTemplate: DefinitionRule = (v, field, f) => {
+  if (isObject(v.spec) && list(v.spec.ephemeralContainers).length > 0) {
+    f.say(at(field, 'spec.ephemeralContainers'), 'is set in a pod template; the API server refuses ephemeral containers there (they are added to a running Pod with kubectl debug)');
+  }
+};
+
+/** Kubernetes minor version from which a sleep hook may last 0 seconds (PodLifecycleSleepActionAllowZero, on by default). */
+export const SLEEP_ZERO_MINOR = 33;
+
+/**
+ * A sleep hook lasts at most the pod's termination grace period (default 30 seconds), and at
+ * least 1 second, or 0 from Kubernetes 1.33 on.
+ */
+function sleepHooks(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+  const least = (f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) >= SLEEP_ZERO_MINOR ? 0 : 1;
+  for (const listName of ['initContainers', 'containers']) {
+    list(spec[listName]).forEach((c, i) => {
+      for (const hook of ['preStop', 'postStart']) {
+        const seconds = c?.lifecycle?.[hook]?.sleep?.seconds;
+        if (typeof seconds === 'number' && (seconds < least || seconds > grace)) {
+          f.bad(`${at(field, listName)}[${i}].lifecycle.${hook}.sleep.seconds`, seconds, `a number of seconds from ${least} to the pod's terminationGracePeriodSeconds (${grace})${least === 1 ? ` (0 only from Kubernetes 1.${SLEEP_ZERO_MINOR} on)` : ''}`);
+        }
+      }
+    });
+  }
+}
+
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const POD_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.ConfigMapVolumeSource': defaultModeRule,
   'api.core.v1.SecretVolumeSource': defaultModeRule,
   'api.core.v1.ProjectedVolumeSource': defaultModeRule,
   'api.core.v1.DownwardAPIVolumeSource': defaultModeRule,
-  'api.core.v1.KeyToPath': volumeFile,
+  'api.core.v1.KeyToPath': keyToPath,
+  'api.core.v1.Sysctl': sysctl,
+  'api.core.v1.EmptyDirVolumeSource': emptyDir,
+  'api.core.v1.ServiceAccountTokenProjection': tokenProjection,
+  'api.core.v1.NodeSelector': nodeSelector,
+  'api.core.v1.PodAffinityTerm': affinityTerm,
+  'api.core.v1.WeightedPodAffinityTerm': weighted,
+  'api.core.v1.PreferredSchedulingTerm': weighted,
+  'api.core.v1.PodTemplateSpec': podTemplate,
   'api.core.v1.DownwardAPIVolumeFile': volumeFile,
   'api.core.v1.VolumeMount': volumeMount,
   'api.core.v1.EnvFromSource': envFrom,

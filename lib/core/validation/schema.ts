@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { quantityProblem } from './rules';
-import { DEFINITION_RULES, MINIMUMS } from './structural';
+import { DEFINITION_RULES, EMPTY_IS_UNSET, MINIMUMS } from './structural';
 
 /** Where findings of the walk go. */
 export interface SchemaFindings {
@@ -43,6 +43,8 @@ interface Field {
   readonly enum?: readonly string[];
   /** The least integer the API server accepts. */
   readonly min?: number;
+  /** Whether "" means unset: the API server defaults the field, or its validation takes "" (EMPTY_IS_UNSET). */
+  readonly emptyIsUnset?: boolean;
 }
 
 interface Definition {
@@ -90,8 +92,9 @@ function compile(): Compiled {
   for (const [name, d] of Object.entries(data.definitions)) {
     const def = defs.get(name)!;
     const mins = MINIMUMS[name] ?? {};
+    const empty = EMPTY_IS_UNSET[name] ?? [];
     for (const [field, code] of Object.entries(d.properties)) {
-      def.fields.set(field, { name: field, type: parse(code), enum: d.enum?.[field], min: mins[field] });
+      def.fields.set(field, { name: field, type: parse(code), enum: d.enum?.[field], min: mins[field], emptyIsUnset: empty.includes(field) || undefined });
     }
   }
   const kinds = new Map<string, Definition>();
@@ -137,7 +140,7 @@ function walkDefinition(def: Definition, v: unknown, field: string, f: SchemaFin
     const spec = def.fields.get(key);
     if (spec === undefined) { f.say(at, unknownField(def, key)); continue; }
     const x = v[key];
-    if (x === null || x === undefined) continue;
+    if (x === null || x === undefined || (x === '' && spec.emptyIsUnset)) continue;
     walkType(spec.type, x, at, f, spec);
   }
   for (const key of def.required) {

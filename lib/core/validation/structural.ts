@@ -41,6 +41,37 @@ export const MINIMUMS: { readonly [definition: string]: { readonly [field: strin
   'api.policy.v1.PodDisruptionBudgetSpec': { minAvailable: 0, maxUnavailable: 0 },
 };
 
+/**
+ * String fields that the API server's defaulting fills in when they are empty, before
+ * validation, or whose validation takes "" as unset: "" and null there mean "leave it out"
+ * (Helm renders `{{ .Values.x | quote }}` of an unset value as ""). Collected from the
+ * `if obj.X == ""` and `len(obj.X) == 0` branches of SetDefaults_* in pkg/apis/{core,apps,batch,rbac}/v1/defaults.go
+ * and the `+default=` markers of k8s.io/api (Kubernetes 1.30 and 1.37), plus Toleration's
+ * operator and effect, which validation reads as Equal and "every effect".
+ */
+export const EMPTY_IS_UNSET: { readonly [definition: string]: readonly string[] } = {
+  'api.core.v1.Container': ['imagePullPolicy', 'terminationMessagePath', 'terminationMessagePolicy'],
+  'api.core.v1.EphemeralContainer': ['imagePullPolicy', 'terminationMessagePath', 'terminationMessagePolicy'],
+  'api.core.v1.ContainerPort': ['protocol'],
+  'api.core.v1.ServicePort': ['protocol'],
+  'api.core.v1.EndpointPort': ['protocol'],
+  'api.core.v1.ServiceSpec': ['type', 'sessionAffinity', 'externalTrafficPolicy'],
+  'api.core.v1.PodSpec': ['dnsPolicy', 'restartPolicy', 'schedulerName', 'serviceAccountName'],
+  'api.core.v1.HTTPGetAction': ['path', 'scheme'],
+  'api.core.v1.ObjectFieldSelector': ['apiVersion'],
+  'api.core.v1.Secret': ['type'],
+  'api.core.v1.PersistentVolumeSpec': ['persistentVolumeReclaimPolicy'],
+  'api.core.v1.Toleration': ['operator', 'effect'],
+  'api.apps.v1.DeploymentStrategy': ['type'],
+  'api.apps.v1.DaemonSetUpdateStrategy': ['type'],
+  'api.apps.v1.StatefulSetUpdateStrategy': ['type'],
+  'api.apps.v1.StatefulSetSpec': ['podManagementPolicy'],
+  'api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy': ['whenDeleted', 'whenScaled'],
+  'api.batch.v1.CronJobSpec': ['concurrencyPolicy'],
+  'api.rbac.v1.RoleRef': ['apiGroup'],
+  'api.rbac.v1.Subject': ['apiGroup'],
+};
+
 /** Field paths an env var's fieldRef may name (validEnvDownwardAPIFieldPathExpressions). */
 const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName',
   'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];

@@ -23,6 +23,7 @@ const REFUSED = 'is refused by the API server';
 /** How a value is named in a message: its JSON and, for a non-string, its type. */
 function typed(v: unknown): string {
   const type = v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan (not a number)' : `${v < 0 ? '-' : ''}.inf (infinite)`;
   return `${JSON.stringify(v) ?? String(v)} (${type})`;
 }
 
@@ -87,6 +88,11 @@ function checkAutoscaler(m: any, out: ExtraFinding[]): void {
 }
 
 function checkClaimSpec(at: string, spec: unknown, out: ExtraFinding[]): void {
+  // Kubernetes 1.37 refuses a claim template without one too (1.30 accepted it in a StatefulSet).
+  const modes = isObject(spec) ? (spec as any).accessModes : undefined;
+  if (modes === undefined || modes === null || (Array.isArray(modes) && modes.length === 0)) {
+    out.push({ field: `${at}.accessModes`, message: `${modes === undefined || modes === null ? 'unset' : '[]'} ${REFUSED}; a PersistentVolumeClaim needs at least one access mode such as "ReadWriteOnce"` });
+  }
   const storage = isObject(spec) ? (spec as any).resources?.requests?.storage : undefined;
   if (storage === undefined || storage === null || storage === '') {
     out.push({ field: `${at}.resources.requests.storage`, message: `unset ${REFUSED}; a PersistentVolumeClaim needs a storage request such as "10Gi"` });

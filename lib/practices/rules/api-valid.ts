@@ -13,7 +13,7 @@ import {
   dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
 } from '../../core/validation/rules';
 import {
-  apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, portNameProblem,
+  apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, objectNameWarning, portNameProblem,
 } from '../../core/validation/api';
 import { parseQuantity } from '../../core/validation/quantity';
 import { checkSchema, isBuiltinKind, SchemaFindings } from '../../core/validation/schema';
@@ -27,6 +27,8 @@ const MAX_SHOWN = 80;
 
 /** A value as a message shows it: strings quoted, long ones cut, objects as JSON. */
 export function showValue(v: unknown): string {
+  // JSON has no infinity (YAML `.inf`) nor NaN (`.nan`): JSON.stringify would show them as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan (not a number)' : `${v < 0 ? '-' : ''}.inf (infinite)`;
   const s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'unset' : JSON.stringify(v) ?? String(v);
   return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}... (${s.length} characters)` : s;
 }
@@ -103,7 +105,10 @@ function checkMetadata(f: Findings, obj: Obj): void {
   const meta = obj.m.metadata;
   if (!isObject(meta)) { f.bad('metadata', meta, 'an object with a name'); return; }
   if (typeof meta.name === 'string' && meta.name !== '') {
-    f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name, f.targetMinor));
+    if (f.check('metadata.name', meta.name, objectNameProblem(obj.kind, meta.name, f.targetMinor))) {
+      const warning = objectNameWarning(obj.kind, meta.name);
+      if (warning !== undefined) f.say('metadata.name', warning, 'name it with lower-case letters, digits and \'-\' only (a DNS-1123 label of at most 63 characters)');
+    }
   } else if (typeof meta.generateName === 'string') {
     // The API server adds 5 characters; the prefix itself must already fit the name rule.
     const prefix = meta.generateName.replace(/-+$/, '');
@@ -131,7 +136,12 @@ function checkAnnotations(f: Findings, field: string, annotations: unknown): voi
   }
 }
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+const PROTOCOLS: readonly unknown[] = ['TCP', 'UDP', 'SCTP'];
+
+/** A port's protocol as the API server reads it: unset, null and "" are TCP (its defaulting). */
+function protocolOf(port: { [key: string]: any }): unknown {
+  return port.protocol === undefined || port.protocol === null || port.protocol === '' ? 'TCP' : port.protocol;
+}
 
 /** An int port (1-65535) or a port name (IANA_SVC_NAME), as targetPort and probe ports take. */
 function intOrPortNameProblem(value: unknown): string | undefined {
@@ -186,12 +196,13 @@ function checkService(f: Findings, obj: Obj): void {
       names.add(p.name);
     }
     f.check(`${at}.port`, p.port, portProblem(p.port));
-    const protocol = p.protocol ?? 'TCP';
+    const protocol = protocolOf(p);
     f.check(`${at}.protocol`, p.protocol, PROTOCOLS.includes(protocol) ? undefined : 'TCP, UDP or SCTP');
     const pair = `${p.port}/${protocol}`;
     if (pairs.has(pair)) f.say(`${at}.port`, `port ${pair} is listed twice; the API server refuses duplicate port and protocol pairs`);
     pairs.add(pair);
-    if (p.targetPort !== undefined && p.targetPort !== 0) f.check(`${at}.targetPort`, p.targetPort, intOrPortNameProblem(p.targetPort));
+    // 0 and "" mean unset: the API server sets targetPort to the port.
+    if (p.targetPort !== undefined && p.targetPort !== null && p.targetPort !== 0 && p.targetPort !== '') f.check(`${at}.targetPort`, p.targetPort, intOrPortNameProblem(p.targetPort));
     if (p.nodePort !== undefined && p.nodePort !== 0) f.check(`${at}.nodePort`, p.nodePort, portProblem(p.nodePort));
   });
 }
@@ -277,7 +288,7 @@ function checkResources(f: Findings, at: string, resources: unknown): void {
  * out is not refused: its controller fills in what it writes into the pods (Knative names the
  * containers of a Service), so only the values given are checked.
  */
-function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>, names: Set<string>, list: string, builtin: boolean): void {
+function checkContainer(f: Findings, field: string, c: any, volumes: PodVolumes, names: Set<string>, list: string, builtin: boolean): void {
   if (!isObject(c)) { f.bad(field, c, 'a container object'); return; }
   if ((builtin || c.name !== undefined) && f.check(`${field}.name`, c.name, dns1123LabelProblem(c.name))) {
     if (names.has(c.name)) f.say(`${field}.name`, `container name ${JSON.stringify(c.name)} is used twice in the pod; the API server refuses duplicate container names`);
@@ -291,7 +302,7 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
       if (!isObject(p)) { f.bad(at, p, 'an object with a containerPort'); return; }
       f.check(`${at}.containerPort`, p.containerPort, portProblem(p.containerPort));
       if (p.hostPort !== undefined && p.hostPort !== 0) f.check(`${at}.hostPort`, p.hostPort, portProblem(p.hostPort));
-      if (p.protocol !== undefined) f.check(`${at}.protocol`, p.protocol, PROTOCOLS.includes(p.protocol) ? undefined : 'TCP, UDP or SCTP');
+      f.check(`${at}.protocol`, p.protocol, PROTOCOLS.includes(protocolOf(p)) ? undefined : 'TCP, UDP or SCTP');
       if (p.name === undefined || p.name === '') return;
       if (!f.check(`${at}.name`, p.name, portNameProblem(p.name))) return;
       if (portNames.has(p.name)) f.say(`${at}.name`, `port name ${JSON.stringify(p.name)} is used twice in container ${JSON.stringify(c.name)}; the API server refuses duplicate port names`);
@@ -317,7 +328,8 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
     c.volumeMounts.forEach((m: any, i: number) => {
       const at = `${field}.volumeMounts[${i}]`;
       if (!isObject(m)) { f.bad(at, m, 'an object with a name and a mountPath'); return; }
-      if (!volumes.has(m.name)) f.bad(`${at}.name`, m.name, `the name of a volume of the pod (${[...volumes].map((v) => JSON.stringify(v)).join(', ') || 'it has none'})`);
+      // A mount of a volume whose own name is refused is that one mistake, reported at the volume.
+      if (!volumes.valid.has(m.name) && !volumes.invalid.has(m.name)) f.bad(`${at}.name`, m.name, volumeNames(volumes));
       if (typeof m.mountPath !== 'string' || m.mountPath === '') { f.bad(`${at}.mountPath`, m.mountPath, 'a path'); return; }
       if (paths.has(m.mountPath)) f.say(`${at}.mountPath`, `${JSON.stringify(m.mountPath)} is mounted twice in container ${JSON.stringify(c.name)}; the API server rejects it`);
       paths.add(m.mountPath);
@@ -329,6 +341,15 @@ function checkContainer(f: Findings, field: string, c: any, volumes: Set<string>
   }
 }
 
+/** The volumes of a pod, for its mounts: the names the API server accepts, and those it refuses (reported at the volume). */
+interface PodVolumes { readonly valid: Set<string>; readonly invalid: Set<string> }
+
+/** What a volume mount's name must be: the name of a volume of the pod, which it lists. */
+function volumeNames(volumes: PodVolumes): string {
+  const listed = [...volumes.valid].map((v) => JSON.stringify(v)).join(', ');
+  return `the name of a volume of the pod (${listed === '' ? 'the pod has no volumes' : listed})`;
+}
+
 function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
   const spec = p.spec;
   if (p.metaField !== 'metadata') { // a Pod's own metadata is checked with every object's
@@ -337,18 +358,18 @@ function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
     checkAnnotations(f, `${p.metaField}.annotations`, isObject(meta) ? meta.annotations : undefined);
   }
   if (!isObject(spec)) return;
-  const volumes = new Set<string>();
+  const volumes: PodVolumes = { valid: new Set(), invalid: new Set() };
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v: any, i: number) => {
       const at = `${p.specField}.volumes[${i}].name`;
-      if (!f.check(at, v?.name, dns1123LabelProblem(v?.name))) return;
-      if (volumes.has(v.name)) f.say(at, `volume name ${JSON.stringify(v.name)} is used twice; the API server refuses duplicate volume names`);
-      volumes.add(v.name);
+      if (!f.check(at, v?.name, dns1123LabelProblem(v?.name))) { if (typeof v?.name === 'string') volumes.invalid.add(v.name); return; }
+      if (volumes.valid.has(v.name)) f.say(at, `volume name ${JSON.stringify(v.name)} is used twice; the API server refuses duplicate volume names`);
+      volumes.valid.add(v.name);
     });
   }
   // A StatefulSet's claim templates are volumes of its pods too.
   const claims = p.obj.kind === 'StatefulSet' ? p.obj.m.spec?.volumeClaimTemplates : undefined;
-  if (Array.isArray(claims)) for (const c of claims) if (typeof c?.metadata?.name === 'string') volumes.add(c.metadata.name);
+  if (Array.isArray(claims)) for (const c of claims) if (typeof c?.metadata?.name === 'string') volumes.valid.add(c.metadata.name);
   if ((builtin || spec.containers !== undefined) && (!Array.isArray(spec.containers) || spec.containers.length === 0)) {
     f.bad(`${p.specField}.containers`, spec.containers, 'at least one container');
   }
@@ -394,11 +415,32 @@ function workloadSelectorProblem(p: PodSet): string | undefined {
   return selectorMatches(sel, p.labels) ? undefined : `spec.selector ${showSelector(sel)} does not select its own pod template ${labels()}; the API server rejects it`;
 }
 
+/**
+ * The restartPolicy of a built-in kind's pods: unset and "" mean Always (the API server's
+ * defaulting), which a Job or CronJob refuses and a controller that keeps its pods running
+ * requires.
+ */
+function checkRestartPolicy(f: Findings, p: PodSet): void {
+  const allowed = p.kind.restartPolicies;
+  const policy = p.spec.restartPolicy;
+  const field = `${p.specField}.restartPolicy`;
+  const kind = p.obj.kind;
+  if (policy === undefined || policy === null || policy === '') {
+    if (allowed.includes('Always')) return;
+    f.say(field, `${policy === '' ? 'its pod template\'s restartPolicy is "" (unset)' : 'its pod template has no restartPolicy'}, so it means Always, which the API server rejects for a ${kind}: its pods run to completion`,
+      `set ${field} to ${allowed.join(' or ')}`);
+  } else if (typeof policy === 'string' && !allowed.includes(policy)) {
+    f.say(field, `has restartPolicy ${JSON.stringify(policy)}; a ${kind} accepts only ${allowed.join(' or ')}, so the API server rejects it`,
+      `set ${field} to ${allowed[0]}${allowed.length > 1 ? ` or ${allowed.slice(1).join(' or ')}` : ' (or leave it out)'}`);
+  }
+}
+
 function checkWorkload(f: Findings, p: PodSet, builtin: boolean): void {
   const spec = p.obj.m.spec;
   if (p.replicated && isObject(spec) && spec.replicas !== undefined && spec.replicas !== null) {
-    f.check('spec.replicas', spec.replicas, int32Problem(spec.replicas, 0) && 'a whole number from 0 to 2147483647');
+    f.check('spec.replicas', spec.replicas, int32Problem(spec.replicas, 0) && `a whole number from 0 to 2147483647${typeof spec.replicas === 'number' && !Number.isFinite(spec.replicas) ? ' (YAML reads .inf and .nan as numbers that are not whole)' : ''}`);
   }
+  if (builtin) checkRestartPolicy(f, p);
   const problem = workloadSelectorProblem(p);
   if (problem) f.say('spec.selector', problem, 'set spec.selector.matchLabels to labels of the pod template (app.kubernetes.io/name and app.kubernetes.io/instance)');
   else if (isObject(spec?.selector) && p.kind.selector !== 'none') {
@@ -425,8 +467,12 @@ function checkNetworkPolicy(f: Findings, obj: Obj): void {
         (Array.isArray(block.except) ? block.except : []).forEach((e: unknown, k: number) => f.check(`${at}.except[${k}]`, e, cidrProblem(e)));
       });
       (Array.isArray(rule.ports) ? rule.ports : []).forEach((port: any, j: number) => {
-        if (!isObject(port) || port.port === undefined) return;
+        if (!isObject(port)) return;
         const at = `spec.${direction}[${i}].ports[${j}]`;
+        if (port.port === undefined || port.port === null) {
+          if (port.endPort !== undefined && port.endPort !== null) f.bad(`${at}.endPort`, port.endPort, 'no endPort without a port: set port to the first port of the range');
+          return;
+        }
         if (!f.check(`${at}.port`, port.port, intOrPortNameProblem(port.port))) return;
         if (port.endPort === undefined) return;
         if (typeof port.port !== 'number') f.bad(`${at}.endPort`, port.endPort, 'no endPort with a named port');

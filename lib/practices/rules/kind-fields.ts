@@ -1,14 +1,16 @@
 /**
  * `kind-fields`: each pod-bearing kind's own fields hold values the API server accepts for
- * that kind, and that work: the pods' restartPolicy, no activeDeadlineSeconds under a
+ * that kind, and that work (a wrong restartPolicy for the kind, a schedule that does not parse
+ * and an unknown timeZone are the API server's refusals, reported by api-valid, which cannot be
+ * switched off): no activeDeadlineSeconds under a
  * controller that restarts its pods, an update strategy without a rollingUpdate it cannot
  * use, a StatefulSet's serviceName (a headless Service when the output has one for it), its
- * claim templates and podManagementPolicy, a CronJob schedule that parses and fires, its
- * timeZone and concurrencyPolicy, a Job's podFailurePolicy, init container restartPolicy,
+ * claim templates and podManagementPolicy, a CronJob schedule that fires, its
+ * concurrencyPolicy, a Job's podFailurePolicy, init container restartPolicy,
  * tolerations, no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
  * patch or a hand-written object that breaks one is refused at apply time, or never runs.
  */
-import { scheduleProblem, timeZoneProblem } from '../../core/cron';
+import { scheduleProblem, scheduleSyntaxProblem } from '../../core/cron';
 import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
 import { int32Problem } from '../../core/validation/rules';
 import { kubernetesTarget } from '../../core/validation/target';
@@ -21,20 +23,7 @@ const NO_ROLLING_UPDATE: { [kind: string]: string } = { Deployment: 'Recreate', 
 export function kindFields(ctx: RuleContext): void {
   for (const p of ctx.index.podSets) {
     const kind = p.obj.kind;
-    const allowed = p.kind.restartPolicies;
-    const policy = p.spec.restartPolicy;
-    const field = `${p.specField}.restartPolicy`;
-    if (policy === undefined || policy === null) {
-      if (!allowed.includes('Always')) {
-        ctx.report(p.obj, `its pod template has no restartPolicy, so it means Always, which the API server rejects for a ${kind}: its pods run to completion`, {
-          field, fix: `set ${field} to ${allowed.join(' or ')}`,
-        });
-      }
-    } else if (!allowed.includes(policy)) {
-      ctx.report(p.obj, `has restartPolicy ${JSON.stringify(policy)}; a ${kind} accepts only ${allowed.join(' or ')}, so the API server rejects it`, {
-        field, fix: `set ${field} to ${allowed[0]}${allowed.length > 1 ? ` or ${allowed.slice(1).join(' or ')}` : ' (or leave it out)'}`,
-      });
-    }
+    const allowed = p.kind.restartPolicies; // a wrong restartPolicy is the API server's refusal: api-valid reports it
     // Controllers that restart their pods for ever: a deadline would end each pod and restart it.
     if (kind !== 'Pod' && allowed.length === 1 && allowed[0] === 'Always' && p.spec.activeDeadlineSeconds !== undefined && p.spec.activeDeadlineSeconds !== null) {
       ctx.report(p.obj, `sets activeDeadlineSeconds in its pod template, which the API server rejects for a ${kind}: its pods run until they are replaced`, {
@@ -56,7 +45,8 @@ export function kindFields(ctx: RuleContext): void {
     }
     if (kind === 'StatefulSet' && typeof spec.serviceName === 'string' && spec.serviceName !== '') governingService(ctx, p, spec.serviceName);
     if (kind === 'CronJob') {
-      const problem = scheduleProblem(spec.schedule);
+      // A schedule that does not parse is the API server's refusal (api-valid); one that never fires is this rule's.
+      const problem = scheduleSyntaxProblem(spec.schedule) === undefined ? scheduleProblem(spec.schedule) : undefined;
       if (problem !== undefined) {
         ctx.report(p.obj, `has spec.schedule ${JSON.stringify(spec.schedule) ?? 'unset'}; expected ${problem}`, { field: 'spec.schedule' });
       }
@@ -145,11 +135,9 @@ function negativeCounts(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }
 const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'];
 
 function cronFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
-  if (spec.timeZone !== undefined && spec.timeZone !== null) {
-    const problem = timeZoneProblem(spec.timeZone);
-    if (problem !== undefined) ctx.report(obj, `has spec.timeZone ${JSON.stringify(spec.timeZone)}; expected ${problem}`, { field: 'spec.timeZone' });
-  }
-  if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
+  // An unknown timeZone is the API server's refusal: api-valid reports it.
+  // "" is unset: the API server's defaulting sets Allow.
+  if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && spec.concurrencyPolicy !== '' && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
     ctx.report(obj, `has spec.concurrencyPolicy ${JSON.stringify(spec.concurrencyPolicy)}; the API server accepts only Allow, Forbid or Replace`, {
       field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid (one run at a time), Replace or Allow',
     });
@@ -174,7 +162,8 @@ function jobFields(ctx: RuleContext, p: PodSet, job: { [key: string]: any }, pre
 const POD_MANAGEMENT_POLICIES = ['OrderedReady', 'Parallel'];
 
 function statefulSetFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
-  if (spec.podManagementPolicy !== undefined && spec.podManagementPolicy !== null && !POD_MANAGEMENT_POLICIES.includes(spec.podManagementPolicy)) {
+  // "" is unset: the API server's defaulting sets OrderedReady.
+  if (spec.podManagementPolicy !== undefined && spec.podManagementPolicy !== null && spec.podManagementPolicy !== '' && !POD_MANAGEMENT_POLICIES.includes(spec.podManagementPolicy)) {
     ctx.report(obj, `has spec.podManagementPolicy ${JSON.stringify(spec.podManagementPolicy)}; the API server accepts only OrderedReady or Parallel`, {
       field: 'spec.podManagementPolicy', fix: 'set spec.podManagementPolicy to OrderedReady (the default) or Parallel',
     });
