@@ -28,7 +28,7 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
 import { fastDocuments, giveUp } from './fast-read';
 import { flowDepthProblem, jsonStream, longImplicitKeyProblem, loneSurrogateAt } from './go-yaml-limits';
-import { mergeOverride, mergeOverrideProblem } from './merge-keys';
+import { aliasOrMergeProblem, mergeOverride, mergeOverrideProblem } from './merge-keys';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 import { notAString } from './rules/yaml-types';
@@ -317,8 +317,12 @@ export function readManifestText(text: string, source: string): ReadResult {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
-    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
-    return doc.toJS({ maxAliasCount: -1 }) ?? null;
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || aliasOrMergeProblem(doc, segment) || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
+    try {
+      return doc.toJS({ maxAliasCount: -1 }) ?? null;
+    } catch {
+      return giveUp(); // the full reader tells what is wrong
+    }
   });
   if (fast !== undefined) {
     fast.forEach((doc, i) => {
@@ -350,6 +354,11 @@ export function readManifestText(text: string, source: string): ReadResult {
     const declared = unsupported ? unsupported[1] : doc.directives?.yaml?.explicit ? doc.directives.yaml.version : undefined;
     if (declared !== undefined && declared !== '1.1') {
       problems.push(`${at}: declares %YAML ${declared}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`);
+      return;
+    }
+    const unreadable = aliasOrMergeProblem(doc, text);
+    if (unreadable !== undefined) {
+      problems.push(`${at}: ${unreadable}`);
       return;
     }
     if (excessiveAliasing(doc)) {
