@@ -90,7 +90,7 @@ describe('a merge source that is not a mapping, and an alias without its anchor,
     const r = check(`${pod('<<: 5')}---\n${good}`);
     expect(r.code).toBe(2);
     const out = JSON.parse(r.out);
-    expect(out.inputErrors).toEqual([`<stdin>#1: ${MERGE.replace('WHAT', 'the scalar 5')}`]);
+    expect(out.inputErrors).toEqual([`<stdin>#1: ${MERGE.replace('WHAT', 'the scalar 5').replace('line 13', 'line 12')}`]);
     expect(out.summary.objects).toBe(1);
   });
 });
