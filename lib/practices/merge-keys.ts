@@ -114,7 +114,7 @@ export function mergeOverrideProblem(m: MergeOverride, text: string): string {
 }
 
 /** What a node is, in the words of an error: `5`, `null`, `"x"`, `a list of 1`. */
-function nodeWords(doc: Document, node: unknown): string {
+function nodeWords(node: unknown): string {
   if (node === null || node === undefined) return 'nothing (null)';
   if (isScalar(node)) return node.value === null ? 'null' : `the scalar ${JSON.stringify(node.value)?.slice(0, 40)}`;
   if (isSeq(node)) return 'a list';
@@ -162,7 +162,7 @@ export function aliasOrMergeProblem(doc: Document, text: string): string | undef
           const ok = isMapLike(v) || (isSeq(v) && v.items.every(isMapLike));
           if (!ok) {
             const bad = isSeq(v) ? v.items.find((i) => !isMapLike(i)) : v;
-            const words = isAlias(bad) ? `${nodeWords(doc, bad)} of ${nodeWords(doc, anchors.get(bad.source))}` : nodeWords(doc, bad);
+            const words = isAlias(bad) ? `${nodeWords(bad)} of ${nodeWords(anchors.get(bad.source))}` : nodeWords(bad);
             problem = `is not valid YAML: the merge key << at line ${lineAt(text, (pair.key as any)?.range?.[0] ?? 0)} takes ${isSeq(v) ? `a list holding ${words}` : words}; `
               + 'a merge takes a mapping, an alias of one, or a list of those, and go-yaml refuses anything else ("map merge requires map or sequence of maps as the value")';
             return;
