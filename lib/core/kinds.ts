@@ -108,6 +108,11 @@ export interface WorkloadResource {
   readonly kind: string;
   readonly resource: string;
   readonly containers?: readonly string[];
+  /**
+   * Holds pod templates that run nothing by themselves (an Argo WorkflowTemplate: a Workflow that
+   * refers to it runs the pods): judged as a workload, but writing one runs no pod.
+   */
+  readonly templateOnly?: boolean;
 }
 
 const ARGO_CONTAINERS = ['container', 'script', 'containers', 'initContainers', 'sidecars'];
@@ -117,8 +122,8 @@ export const WORKLOAD_CUSTOM_RESOURCES: readonly WorkloadResource[] = [
   { group: 'argoproj.io', kind: 'Rollout', resource: 'rollouts' },
   { group: 'argoproj.io', kind: 'Workflow', resource: 'workflows', containers: ARGO_CONTAINERS },
   { group: 'argoproj.io', kind: 'CronWorkflow', resource: 'cronworkflows', containers: ARGO_CONTAINERS },
-  { group: 'argoproj.io', kind: 'WorkflowTemplate', resource: 'workflowtemplates', containers: ARGO_CONTAINERS },
-  { group: 'argoproj.io', kind: 'ClusterWorkflowTemplate', resource: 'clusterworkflowtemplates', containers: ARGO_CONTAINERS },
+  { group: 'argoproj.io', kind: 'WorkflowTemplate', resource: 'workflowtemplates', containers: ARGO_CONTAINERS, templateOnly: true },
+  { group: 'argoproj.io', kind: 'ClusterWorkflowTemplate', resource: 'clusterworkflowtemplates', containers: ARGO_CONTAINERS, templateOnly: true },
   { group: 'apps.kruise.io', kind: 'CloneSet', resource: 'clonesets' },
   { group: 'apps.kruise.io', kind: 'StatefulSet', resource: 'statefulsets' },
   { group: 'apps.kruise.io', kind: 'DaemonSet', resource: 'daemonsets' },

@@ -239,10 +239,14 @@ export const KUBERNETES_YAML_OPTIONS = {
 };
 
 /**
- * Decodes file bytes as UTF-8 text (a UTF-8 byte order mark is dropped). UTF-16, binary
+ * Decodes file bytes as UTF-8 text (a UTF-8 byte order mark is dropped). UTF-32, UTF-16, binary
  * data and invalid UTF-8 are problems: kubectl reads UTF-8 manifests.
  */
 export function decodeText(bytes: Uint8Array, source: string): { text?: string; problem?: string } {
+  // UTF-32 byte order marks first: FF FE 00 00 starts like UTF-16's.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)) {
+    return { problem: `${source}: is UTF-32 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-32 -t UTF-8)` };
+  }
   if (isUtf16(bytes)) {
     return { problem: `${source}: is UTF-16 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
   }
