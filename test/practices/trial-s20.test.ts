@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
 import { checkManifests } from '../../lib/practices/checker';
 import { DEFAULT_OPTIONS } from '../../lib/practices/model';
 import { decodeText } from '../../lib/practices/read';
@@ -48,6 +49,42 @@ describe('an Argo ClusterWorkflowTemplate is cluster-scoped; writing a WorkflowT
     expect(rbac(['workflowtemplates', 'clusterworkflowtemplates'])).toEqual([]);
     expect(rbac(['workflows'])).toEqual([
       'grants create on workflows (argoproj.io): whoever creates or changes a workload (workflows) runs pods as any ServiceAccount of the namespace, with any Secret, ConfigMap and volume of it mounted',
+    ]);
+  });
+});
+
+describe('a refused document leaves no follow-on finding on the objects around it', () => {
+
+  const yaml = (deployment: string) => [
+    deployment,
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
+    'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n',
+  ].join('---\n');
+  const dep = (extra: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: ghcr.io/acme/web:1.4.2\n${extra}`;
+  const run = (text: string) => {
+    let out = '';
+    const code = main(['check', '--format', 'json', '-'], { out: (t) => { out += t; }, err: () => undefined, stdin: () => text });
+    return { code, json: JSON.parse(out) };
+  };
+  const followOn = (json: any) => json.violations.filter((v: any) => v.kind !== 'Deployment' && /selects|endpoints/.test(v.message)).map((v: any) => `${v.kind}: ${v.message}`);
+
+  it.each([
+    ['a key given twice', '        image: ghcr.io/acme/web:1.4.3\n'],
+    ['a merge source that is not a mapping', '        securityContext:\n          <<: 5\n'],
+  ])('%s: the input error only, and the Service and budget are judged against what the document still reads as', (_t, extra) => {
+    const r = run(yaml(dep(extra)));
+    expect(r.code).toBe(2);
+    expect(r.json.inputErrors).toEqual([expect.stringMatching(/^<stdin>#1: is not valid YAML: /)]);
+    expect(followOn(r.json)).toEqual([]);
+    expect(r.json.violations.filter((v: any) => v.kind === 'Deployment')).toEqual([]);
+    expect(r.json.summary.objects).toBe(2);
+  });
+
+  it('without the workload at all, the Service and budget are still flagged', () => {
+    const r = run(yaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: shop}\n'));
+    expect(followOn(r.json)).toEqual([
+      'Service: selects {app=web}, but no pod template of the app in namespace shop has those labels, so it has no endpoints',
+      'PodDisruptionBudget: selects no pods of the app (selector {app=web})',
     ]);
   });
 });
