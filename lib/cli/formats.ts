@@ -94,6 +94,9 @@ export function json(o: Outcome): string {
 const CHECKED_RULES = RULES.filter((r) => r.group !== 'app');
 const RULE_INDEX = new Map(CHECKED_RULES.map((r, i) => [r.id, i]));
 
+/** How standard input is named in sources. */
+const STDIN = '<stdin>';
+
 /** SARIF 2.1.0: one result per violation, located by file, the field's line (else the document's) and object. */
 export function sarif(o: Outcome): string {
   const fieldLines = new FieldLines(o.texts, o.lines);
@@ -104,8 +107,11 @@ export function sarif(o: Outcome): string {
     return {
       ...(file ? {
         physicalLocation: {
-          // A URI reference (RFC 3986): each path segment percent-encoded (`my dir.yaml`, `<stdin>`).
-          artifactLocation: { uri: file.split(/[\\/]/).map(encodeURIComponent).join('/') },
+          // A URI reference (RFC 3986): each path segment percent-encoded (`my dir.yaml`); standard
+          // input has no URI, so it is described instead (SARIF 2.1.0 §3.4.3: uri is optional).
+          artifactLocation: file === STDIN
+            ? { description: { text: 'standard input' } }
+            : { uri: file.split(/[\\/]/).map(encodeURIComponent).join('/') },
           ...(line ? { region: { startLine: line } } : {}),
         },
       } : {}),

@@ -28,6 +28,8 @@ export interface Inputs {
   readonly lines: Map<string, number>;
   /** File (or `<stdin>`) -> the text read from it, to find the line of a field in it. */
   readonly texts: Map<string, string>;
+  /** Objects of documents refused as input errors, in `groups` for lookups only: never checked (`ReadResult.unreadable`). */
+  readonly unreadable: Set<ManifestInput>;
   files: number;
 }
 
@@ -59,7 +61,7 @@ function appFolderOf(dir: string, inputs: Inputs): string | undefined {
 
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
 export function readInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): Inputs {
-  const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), texts: new Map(), files: 0 };
+  const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), texts: new Map(), unreadable: new Set(), files: 0 };
   const seenFiles = new Set<string>();
   const add = (group: string, list: ManifestInput[]) => {
     const existing = inputs.groups.get(group);
@@ -82,6 +84,8 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     for (const [k, v] of r.lines) inputs.lines.set(k, v);
     for (const [k, v] of r.texts) inputs.texts.set(k, v);
     add(group, r.inputs);
+    for (const u of r.unreadable) inputs.unreadable.add(u);
+    add(group, r.unreadable);
   };
 
   const readFile = (file: string, group: string) => {

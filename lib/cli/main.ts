@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { mergeResults } from '../practices/app-folders';
 import { rulesJson, rulesText } from '../practices/catalog-docs';
 import { checkManifests } from '../practices/checker';
+import { ManifestInput } from '../practices/model';
 import { resolveOptions } from '../practices/options';
 import { Profile } from '../practices/profile';
 import { GuardrailsOptions } from '../practices/types';
@@ -186,12 +187,14 @@ function checkInputs(parsed: Parsed, io: CliIo): Outcome {
   const resolved = resolveOptions(parsed.options, (property, value, allowed) => {
     throw new UsageError(`invalid ${property} ${JSON.stringify(value)}: expected ${allowed}`);
   });
-  const results = [...inputs.groups.values()].map((list) => checkManifests(list, resolved, undefined, parsed.namespace));
+  // Objects of refused documents serve lookups only: they are not checked, and leave no follow-on finding around them.
+  const checked = (input: ManifestInput) => !inputs.unreadable.has(input);
+  const results = [...inputs.groups.values()].map((list) => checkManifests(list, resolved, inputs.unreadable.size > 0 ? checked : undefined, parsed.namespace));
   for (const note of inputs.notes) io.err(`cdk8s-guardrails: note: ${note}\n`);
   const result = mergeResults(results);
   const problems = [...inputs.problems];
   if (result.objectCount === 0 && problems.length === 0) problems.push('no Kubernetes object to check: passing on nothing would prove nothing');
-  return { result, files: inputs.files, problems, inputs: [...inputs.groups.values()].flat(), lines: inputs.lines, texts: inputs.texts };
+  return { result, files: inputs.files, problems, inputs: [...inputs.groups.values()].flat().filter(checked), lines: inputs.lines, texts: inputs.texts };
 }
 
 const WRITERS: { [format in Format]: (o: Outcome) => string } = { text, json, sarif, junit };

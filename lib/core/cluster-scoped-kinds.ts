@@ -32,4 +32,5 @@ export const CLUSTER_SCOPED_KINDS: readonly string[] = [
   'gateway.networking.k8s.io/GatewayClass',
   'cert-manager.io/ClusterIssuer',
   'external-secrets.io/ClusterSecretStore', 'external-secrets.io/ClusterExternalSecret',
+  'argoproj.io/ClusterWorkflowTemplate',
 ];

@@ -108,6 +108,11 @@ export interface WorkloadResource {
   readonly kind: string;
   readonly resource: string;
   readonly containers?: readonly string[];
+  /**
+   * Holds pod templates that run nothing by themselves (an Argo WorkflowTemplate: a Workflow that
+   * refers to it runs the pods): judged as a workload, but writing one runs no pod.
+   */
+  readonly templateOnly?: boolean;
 }
 
 const ARGO_CONTAINERS = ['container', 'script', 'containers', 'initContainers', 'sidecars'];
@@ -117,8 +122,8 @@ export const WORKLOAD_CUSTOM_RESOURCES: readonly WorkloadResource[] = [
   { group: 'argoproj.io', kind: 'Rollout', resource: 'rollouts' },
   { group: 'argoproj.io', kind: 'Workflow', resource: 'workflows', containers: ARGO_CONTAINERS },
   { group: 'argoproj.io', kind: 'CronWorkflow', resource: 'cronworkflows', containers: ARGO_CONTAINERS },
-  { group: 'argoproj.io', kind: 'WorkflowTemplate', resource: 'workflowtemplates', containers: ARGO_CONTAINERS },
-  { group: 'argoproj.io', kind: 'ClusterWorkflowTemplate', resource: 'clusterworkflowtemplates', containers: ARGO_CONTAINERS },
+  { group: 'argoproj.io', kind: 'WorkflowTemplate', resource: 'workflowtemplates', containers: ARGO_CONTAINERS, templateOnly: true },
+  { group: 'argoproj.io', kind: 'ClusterWorkflowTemplate', resource: 'clusterworkflowtemplates', containers: ARGO_CONTAINERS, templateOnly: true },
   { group: 'apps.kruise.io', kind: 'CloneSet', resource: 'clonesets' },
   { group: 'apps.kruise.io', kind: 'StatefulSet', resource: 'statefulsets' },
   { group: 'apps.kruise.io', kind: 'DaemonSet', resource: 'daemonsets' },
@@ -240,6 +245,34 @@ export interface ObjectScan {
   readonly looseContainers: string[];
   /** The containers of `looseContainers`, in the same order. */
   readonly looseContainerMaps: any[];
+  /**
+   * Pod-level settings outside any pod template, where known custom resources put them: a pod
+   * template override whose containers name no image (merged by the operator into the pods it
+   * makes: Flink `podTemplate`, Spark `driver.template`, a Prometheus `spec` with `containers`),
+   * the pod fields of an Argo Workflow's `spec` (and its `podSpecPatch`), the `spec` of a
+   * Prometheus Operator resource, a Strimzi `template.pod`. `spec`: the map, read as a PodSpec.
+   */
+  readonly loosePods: Array<{ field: string; spec: any }>;
+}
+
+/** Prometheus Operator kinds whose `spec` holds the pod's own fields (hostNetwork, securityContext, volumes, containers). */
+const POD_LEVEL_SPEC_KINDS = new Set(['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler']);
+
+/** Whether a map is a pod template override: a `containers` list whose containers all have a name and none an image. */
+function isOverridePodSpec(x: any): boolean {
+  return isMap(x) && Array.isArray(x.containers) && x.containers.length > 0
+    && x.containers.every((c: any) => isMap(c) && typeof c.name === 'string' && c.image === undefined);
+}
+
+/** The JSON of an Argo `podSpecPatch` (a string), when it is a JSON object; a YAML patch is not read. */
+function jsonPatch(x: unknown): any {
+  if (typeof x !== 'string') return undefined;
+  try {
+    const v = JSON.parse(x);
+    return isMap(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keys whose template is a Job's (KEDA ScaledJob, OpenKruise AdvancedCronJob and BroadcastJob, CronJob-like kinds): its pods run to completion. */
@@ -315,7 +348,8 @@ export function scanObject(manifest: any): ObjectScan {
   const templates: FoundPodTemplate[] = [];
   const looseContainers: string[] = [];
   const looseContainerMaps: any[] = [];
-  const result = { templates, looseContainers, looseContainerMaps };
+  const loosePods: Array<{ field: string; spec: any }> = [];
+  const result = { templates, looseContainers, looseContainerMaps, loosePods };
   if (!isMap(manifest)) return result;
   const kindName = String(manifest.kind ?? '');
   const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
@@ -326,6 +360,8 @@ export function scanObject(manifest: any): ObjectScan {
   const slash = apiVersion.indexOf('/');
   const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
   const batch = BATCH_KIND.test(kindName);
+  const argo = group === 'argoproj.io' && containerKeys.length > 0;
+  const strimzi = group === 'kafka.strimzi.io';
 
   const found = (path: (string | number)[], spec: any, parent: any): void => {
     const wrapped = path[path.length - 1] === 'spec' && isMap(parent);
@@ -375,9 +411,26 @@ export function scanObject(manifest: any): ObjectScan {
       found([...path], node, parent);
       return;
     }
-    if (depth > 0 && isContainer(node, path, containerKeys)) {
+    const last = path[path.length - 1];
+    const podLevel = (depth === 1 && last === 'spec' && (argo || (group === 'monitoring.coreos.com' && POD_LEVEL_SPEC_KINDS.has(kindName))))
+      || (argo && fieldOf(path) === 'spec.workflowSpec')
+      || (strimzi && last === 'pod' && path[path.length - 2] === 'template');
+    const template = last === 'spec' && (path[path.length - 2] === 'podTemplate' || path[path.length - 2] === 'template');
+    if (podLevel || (template && isOverridePodSpec(node))) {
+      loosePods.push({ field: fieldOf(path), spec: node });
+      if (isOverridePodSpec(node)) return; // its containers are judged with it
+    }
+    const patch = argo ? jsonPatch(node.podSpecPatch) : undefined;
+    if (patch) loosePods.push({ field: fieldOf([...path, 'podSpecPatch']), spec: patch });
+    if (depth > 0 && (isContainer(node, path, containerKeys) || (strimzi && typeof last === 'string' && /Container$/.test(last) && path[path.length - 2] === 'template'))) {
       looseContainers.push(fieldOf(path));
       looseContainerMaps.push(node);
+      // A Spark driver's or executor's pod template override.
+      if (isMap(node.template)) {
+        path.push('template');
+        walk(node.template, node, depth + 1);
+        path.pop();
+      }
       return;
     }
     if (depth >= MAX_SCAN_DEPTH) return;

@@ -116,7 +116,8 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
         warnings.push(`${where}: skip annotation for ${id} has no reason, so the rule still applies`);
         continue;
       }
-      const idle = skipNotApplicable(id, obj, index.podSetOf(obj));
+      const hidden = sink.suppressed.get(obj)?.get(id) ?? 0;
+      const idle = skipNotApplicable(id, obj, index.podSetOf(obj), hidden, index.ofKind('Ingress').length);
       if (idle !== undefined) warnings.push(`${where}: skip annotation for ${id}: ${idle}`);
       suppressions.push({
         rule: id,
@@ -126,7 +127,7 @@ export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckR
         name: obj.name,
         path: obj.path,
         source: obj.source,
-        suppressed: sink.suppressed.get(obj)?.get(id) ?? 0,
+        suppressed: hidden,
       });
     }
     const misplaced = misplacedSkips(index, obj);

@@ -49,9 +49,9 @@ const LINE_SHAPE: { [check in PodSecurityCheck]: string } = {
   hostNetwork: '<reason>',
   hostPath: '<path> (read-only): <reason>',
   readOnlyRootFilesystem: '<container>[, <container>...]: <reason>',
-  runAsGroup: '<GID from 1 to 10000>: <reason>',
-  runAsUser: '<UID from 1 to 10000>: <reason>',
-  supplementalGroups: '<GID from 0 to 10000>: <reason>',
+  runAsGroup: '<GID from 1 to 10000, no leading zero>: <reason>',
+  runAsUser: '<UID from 1 to 10000, no leading zero>: <reason>',
+  supplementalGroups: '<GID from 0 to 10000, no leading zero>: <reason>',
 };
 
 /** One waived check, for one scope, as written and as read. */
@@ -141,9 +141,10 @@ const LINE: { [check in PodSecurityCheck]: RegExp } = {
   hostNetwork: /^(.+)$/,
   hostPath: /^(\/\S*) \(read-only\): (.+)$/,
   readOnlyRootFilesystem: new RegExp(`^(${CONTAINER}(?:, ${CONTAINER})*): (.+)$`),
-  runAsGroup: /^(\d{1,10}): (.+)$/,
-  runAsUser: /^(\d{1,10}): (.+)$/,
-  supplementalGroups: /^(\d{1,10}): (.+)$/,
+  // Ids as Kubernetes writes them: no leading zero (01000 is not 1000 to a reader).
+  runAsGroup: /^(0|[1-9]\d{0,9}): (.+)$/,
+  runAsUser: /^(0|[1-9]\d{0,9}): (.+)$/,
+  supplementalGroups: /^(0|[1-9]\d{0,9}): (.+)$/,
 };
 
 /**

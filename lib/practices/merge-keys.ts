@@ -112,3 +112,68 @@ export function mergeOverrideProblem(m: MergeOverride, text: string): string {
     + `Go's YAML reader (kubectl, Helm) applies the later value, ${m.goValue}; readers that follow the merge-key spec keep the first; a strict reader refuses the file ("key already set in map"). `
     + `Refused as an input error, like any key given twice: set "${m.key}" once, or put the merge key first`;
 }
+
+/** What a node is, in the words of an error: `5`, `null`, `"x"`, `a list of 1`. */
+function nodeWords(node: unknown): string {
+  if (node === null || node === undefined) return 'nothing (null)';
+  if (isScalar(node)) return node.value === null ? 'null' : `the scalar ${JSON.stringify(node.value)?.slice(0, 40)}`;
+  if (isSeq(node)) return 'a list';
+  if (isAlias(node)) return `the alias *${node.source}`;
+  return String(node);
+}
+
+/**
+ * The first alias of a document whose anchor is not set before it, or merge key whose value
+ * is not a mapping, an alias of one, or a list of those: go-yaml refuses both ("unknown anchor
+ * 'x' referenced", "map merge requires map or sequence of maps as the value"). Returns the
+ * problem in words (`text`: the text the document's offsets are in), or undefined.
+ */
+export function aliasOrMergeProblem(doc: Document, text: string): string | undefined {
+  const anchors = new Map<string, Node>();
+  let problem: string | undefined;
+  const isMapLike = (n: unknown): boolean => isMap(n) || (isAlias(n) && isMap(anchors.get(n.source)));
+  const open = new Set<Node>();
+  const walk = (node: unknown): void => {
+    if (problem !== undefined || node === null || typeof node !== 'object') return;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const line = lineAt(text, node.range?.[0] ?? 0);
+      if (target === undefined) {
+        problem = `is not valid YAML: the alias *${node.source} at line ${line} names no anchor set before it; `
+          + `go-yaml refuses it ("unknown anchor '${node.source}' referenced"): set &${node.source} on a value above, or write the value`;
+      } else if (open.has(target)) {
+        problem = `is not valid YAML: the alias *${node.source} at line ${line} is inside the value its anchor names; `
+          + `go-yaml refuses it ("anchor '${node.source}' value contains itself")`;
+      }
+      return;
+    }
+    // go-yaml sets an anchor when its node starts.
+    const anchor = (node as any).anchor;
+    if (typeof anchor === 'string') anchors.set(anchor, node as Node);
+    open.add(node as Node);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        walk(pair.key);
+        walk(pair.value);
+        if (problem !== undefined) return;
+        if (isMergeKey(pair.key)) {
+          const v = pair.value;
+          const ok = isMapLike(v) || (isSeq(v) && v.items.every(isMapLike));
+          if (!ok) {
+            const bad = isSeq(v) ? v.items.find((i) => !isMapLike(i)) : v;
+            const words = isAlias(bad) ? `${nodeWords(bad)} of ${nodeWords(anchors.get(bad.source))}` : nodeWords(bad);
+            problem = `is not valid YAML: the merge key << at line ${lineAt(text, (pair.key as any)?.range?.[0] ?? 0)} takes ${isSeq(v) ? `a list holding ${words}` : words}; `
+              + 'a merge takes a mapping, an alias of one, or a list of those, and go-yaml refuses anything else ("map merge requires map or sequence of maps as the value")';
+            return;
+          }
+        }
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+    open.delete(node as Node);
+  };
+  walk(doc.contents);
+  return problem;
+}

@@ -116,6 +116,45 @@ function dig(m: any, path: readonly string[]): any {
   return cur;
 }
 
+/** The pod set of a pod template (`template`: `{ metadata?, spec }`) of an object. */
+function podSetOf(obj: Obj, podKind: PodKind, template: any, specField: string, metaField: string): PodSet {
+  const spec = isObject(template.spec) ? template.spec : {};
+  const containers: ContainerRef[] = [];
+  const allContainers: ContainerRef[] = [];
+  for (const [list, init] of [['containers', false], ['initContainers', true], ['ephemeralContainers', true]] as const) {
+    const arr = Array.isArray(spec[list]) ? spec[list] : [];
+    arr.forEach((c: any, i: number) => {
+      if (!isObject(c)) return;
+      const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' };
+      allContainers.push(ref);
+      if (!init) containers.push(ref);
+    });
+  }
+  const restartPolicy = spec.restartPolicy;
+  const meta = isObject(template.metadata) ? template.metadata : undefined;
+  return {
+    obj,
+    kind: podKind,
+    spec,
+    specField,
+    metaField,
+    labels: stringMap(meta?.labels ?? (obj.kind === 'Pod' ? obj.labels : undefined)),
+    annotations: stringMap(meta?.annotations),
+    containers,
+    allContainers,
+    runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
+    longRunning: podKind.longRunning && !isHelmTest(obj)
+      && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
+    replicated: podKind.replicated,
+    hook: isHelmHookRun(obj.m),
+  };
+}
+
+/** The kind of a pod-level setting outside any pod template: a Pod's, judged by pod-security only. */
+function looseKind(obj: Obj): PodKind {
+  return { kind: obj.kind, group: '', apiVersion: obj.apiVersion, templatePath: [], longRunning: true, replicated: false, stateless: false, serving: false, selector: 'none', restartPolicies: ['Always', 'OnFailure', 'Never'] };
+}
+
 /** Items by namespace, label key and label value: nested maps, so that no key string is built per label. */
 class LabelIndex<T> {
   private readonly map = new Map<string, Map<string, Map<string, T[]>>>();
@@ -153,6 +192,8 @@ export class ObjectIndex {
   private readonly namespaces = new Set<string>();
   /** Objects of kinds the practices do not know with containers outside any pod template, and where. */
   public readonly looseContainers: Array<{ obj: Obj; fields: string[]; containers: any[] }> = [];
+  /** Pod-level settings outside any pod template (`ObjectScan.loosePods`), judged by pod-security only. */
+  public readonly loosePods: PodSet[] = [];
   private readonly memo = new Map<string, unknown>();
 
   /**
@@ -217,39 +258,11 @@ export class ObjectIndex {
     const scan = scanObject(obj.m);
     for (const t of scan.templates) this.addPodSet(obj, t.kind, t.template, t.specField, t.metaField ?? t.specField);
     if (scan.looseContainers.length > 0) this.looseContainers.push({ obj, fields: scan.looseContainers, containers: scan.looseContainerMaps });
+    for (const l of scan.loosePods) this.loosePods.push(podSetOf(obj, looseKind(obj), { spec: l.spec }, l.field, l.field));
   }
 
   private addPodSet(obj: Obj, podKind: PodKind, template: any, specField: string, metaField: string): void {
-    const spec = isObject(template.spec) ? template.spec : {};
-    const containers: ContainerRef[] = [];
-    const allContainers: ContainerRef[] = [];
-    for (const [list, init] of [['containers', false], ['initContainers', true], ['ephemeralContainers', true]] as const) {
-      const arr = Array.isArray(spec[list]) ? spec[list] : [];
-      arr.forEach((c: any, i: number) => {
-        if (!isObject(c)) return;
-        const ref: ContainerRef = { c, name: String(c.name ?? `#${i}`), field: `${specField}.${list}[${i}]`, init, list, sidecar: list === 'initContainers' && c.restartPolicy === 'Always' };
-        allContainers.push(ref);
-        if (!init) containers.push(ref);
-      });
-    }
-    const restartPolicy = spec.restartPolicy;
-    const meta = isObject(template.metadata) ? template.metadata : undefined;
-    const podSet: PodSet = {
-      obj,
-      kind: podKind,
-      spec,
-      specField,
-      metaField,
-      labels: stringMap(meta?.labels ?? (obj.kind === 'Pod' ? obj.labels : undefined)),
-      annotations: stringMap(meta?.annotations),
-      containers,
-      allContainers,
-      runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
-      longRunning: podKind.longRunning && !isHelmTest(obj)
-        && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
-      replicated: podKind.replicated,
-      hook: isHelmHookRun(obj.m),
-    };
+    const podSet = podSetOf(obj, podKind, template, specField, metaField);
     this.podSets.push(podSet);
     if (!this.podSetByObj.has(obj)) this.podSetByObj.set(obj, podSet);
     push(this.podSetsByNs, obj.ns ?? '', podSet);

@@ -28,7 +28,7 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
 import { fastDocuments, giveUp } from './fast-read';
 import { flowDepthProblem, jsonStream, longImplicitKeyProblem, loneSurrogateAt } from './go-yaml-limits';
-import { mergeOverride, mergeOverrideProblem } from './merge-keys';
+import { aliasOrMergeProblem, mergeOverride, mergeOverrideProblem } from './merge-keys';
 import { ManifestInput } from './model';
 import { isObject } from './objects';
 import { notAString } from './rules/yaml-types';
@@ -97,6 +97,12 @@ export interface ReadResult {
   readonly notes: string[];
   /** The text that was read, by file (or `<stdin>`): to find the line of a field later (`FieldLines`). */
   readonly texts: Map<string, string>;
+  /**
+   * What could still be made of documents refused as input errors (a key given twice, a tab):
+   * never checked, but other objects may be judged against them (a Service's pods), so that a
+   * refused document leaves no follow-on finding ("selects no pods") on the objects around it.
+   */
+  readonly unreadable: ManifestInput[];
 }
 
 /**
@@ -207,6 +213,7 @@ const GO_INT_PREFIXES = {
 };
 
 const TAG_BINARY = 'tag:yaml.org,2002:binary';
+const TAG_MERGE = 'tag:yaml.org,2002:merge';
 
 /**
  * go-yaml v2 decodes a `!!binary` scalar into the string of its bytes (the JSON that
@@ -239,10 +246,14 @@ export const KUBERNETES_YAML_OPTIONS = {
 };
 
 /**
- * Decodes file bytes as UTF-8 text (a UTF-8 byte order mark is dropped). UTF-16, binary
+ * Decodes file bytes as UTF-8 text (a UTF-8 byte order mark is dropped). UTF-32, UTF-16, binary
  * data and invalid UTF-8 are problems: kubectl reads UTF-8 manifests.
  */
 export function decodeText(bytes: Uint8Array, source: string): { text?: string; problem?: string } {
+  // UTF-32 byte order marks first: FF FE 00 00 starts like UTF-16's.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)) {
+    return { problem: `${source}: is UTF-32 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-32 -t UTF-8)` };
+  }
   if (isUtf16(bytes)) {
     return { problem: `${source}: is UTF-16 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
   }
@@ -295,9 +306,10 @@ export function readManifestText(text: string, source: string): ReadResult {
   const lines = new Map<string, number>();
   const texts = new Map([[source, text]]);
   const notes: string[] = [];
-  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts, notes };
+  const unreadable: ManifestInput[] = [];
+  if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts, notes, unreadable };
   const tooDeep = flowDepthProblem(text);
-  if (tooDeep !== undefined) return { inputs, problems: [`${source}: ${tooDeep}`], lines, texts, notes };
+  if (tooDeep !== undefined) return { inputs, problems: [`${source}: ${tooDeep}`], lines, texts, notes, unreadable };
   const notJson = notJsonProblem(text);
   const asJson = /^\s*\{/.test(text) && notJson === undefined;
   if (notJson !== undefined) {
@@ -309,7 +321,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     }
   }
   const longKey = asJson ? undefined : longImplicitKeyProblem(text);
-  if (longKey !== undefined) return { inputs, problems: [`${source}: ${longKey}`], lines, texts, notes };
+  if (longKey !== undefined) return { inputs, problems: [`${source}: ${longKey}`], lines, texts, notes, unreadable };
   if (notJson !== undefined) {
     notes.push(`${source}: starts like JSON but is not valid JSON (${notJson}); read as YAML, as kubectl 1.33 and later read it (kubectl 1.32 and older, and JSON tools, refuse it)`);
   }
@@ -317,8 +329,12 @@ export function readManifestText(text: string, source: string): ReadResult {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
-    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
-    return doc.toJS({ maxAliasCount: -1 }) ?? null;
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || aliasOrMergeProblem(doc, segment) || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
+    try {
+      return doc.toJS({ maxAliasCount: -1 }) ?? null;
+    } catch {
+      return giveUp(); // the full reader tells what is wrong
+    }
   });
   if (fast !== undefined) {
     fast.forEach((doc, i) => {
@@ -342,6 +358,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     const line = lineOf(contentsStart);
     if (doc.errors && doc.errors.length > 0) {
       problems.push(`${at}: is not valid YAML: ${String(doc.errors[0].message).split('\n')[0]}`);
+      salvage(doc, at);
       return;
     }
     // A version the reader does not know (1.0, 2.0) is kept as 1.1 with a warning: take the
@@ -352,6 +369,12 @@ export function readManifestText(text: string, source: string): ReadResult {
       problems.push(`${at}: declares %YAML ${declared}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`);
       return;
     }
+    const refused = aliasOrMergeProblem(doc, text);
+    if (refused !== undefined) {
+      problems.push(`${at}: ${refused}`);
+      salvage(doc, at);
+      return;
+    }
     if (excessiveAliasing(doc)) {
       problems.push(`${at}: expands YAML aliases excessively (an alias bomb), as go-yaml refuses: more than ${MAX_ALIAS_COUNT} nodes from aliases, and most of the document; refused`);
       return;
@@ -359,6 +382,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     const merged = mergeOverride(doc);
     if (merged !== undefined) {
       problems.push(`${at}: ${mergeOverrideProblem(merged, text)}`);
+      salvage(doc, at);
       return;
     }
     let value: unknown;
@@ -375,7 +399,26 @@ export function readManifestText(text: string, source: string): ReadResult {
 
   function done(): ReadResult {
     if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
-    return { inputs, problems, lines, texts, notes };
+    return { inputs, problems, lines, texts, notes, unreadable };
+  }
+
+  /** Keeps what a refused document still reads as, when it is an object with a kind and a name (`ReadResult.unreadable`). */
+  function salvage(doc: Document, at: string): void {
+    let value: any;
+    try {
+      value = doc.toJS({ maxAliasCount: -1 });
+    } catch {
+      // A merge key the reader cannot apply: read again with `<<` as a plain key.
+      try {
+        const range = doc.range ?? [0, text.length, text.length];
+        value = parseDocument(text.slice(range[0], range[2]), { ...KUBERNETES_YAML_OPTIONS, merge: false, uniqueKeys: false, customTags: (tags: any[]) => goYamlTags(tags).filter((t) => t.tag !== TAG_MERGE) } as any).toJS({ maxAliasCount: -1 });
+      } catch {
+        return;
+      }
+    }
+    if (isObject(value) && typeof value.kind === 'string' && typeof value.apiVersion === 'string' && isObject(value.metadata) && typeof value.metadata.name === 'string') {
+      unreadable.push({ manifest: value, source: at });
+    }
   }
 
   function addObject(value: unknown, at: string, line: number, depth: number): void {

@@ -41,7 +41,7 @@ describe('pdb: a budget that can never allow a disruption is flagged whatever th
     ['maxUnavailable 0', { maxUnavailable: 0 }, 'maxUnavailable 0'],
     ['maxUnavailable "0%"', { maxUnavailable: '0%' }, 'maxUnavailable 0%'],
     ['minAvailable "100%"', { minAvailable: '100%' }, 'minAvailable 100%'],
-    ['minAvailable 1 over 1 replica', { minAvailable: 1 }, 'minAvailable 1 with 1 replicas'],
+    ['minAvailable 1 over 1 replica', { minAvailable: 1 }, 'minAvailable 1 with 1 replica'],
   ])('%s over a single replica', (_t, budget, why) => {
     expect(messages('pdb', (a) => { single(a); a.pdb.spec = { ...budget, selector: a.pdb.spec.selector }; }))
       .toEqual([`PodDisruptionBudget web: allows no disruption (${why}) over Deployment/web (1 replica), so every drain of their nodes blocks forever`]);
@@ -52,7 +52,26 @@ describe('pdb: a budget that can never allow a disruption is flagged whatever th
       delete a.deployment.spec.replicas;
       (a as any).hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('web'), spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3 } };
       a.pdb.spec = { minAvailable: 1, selector: a.pdb.spec.selector };
-    })).toEqual(['PodDisruptionBudget web: allows no disruption (minAvailable 1 with 1 replicas) over Deployment/web (HorizontalPodAutoscaler minReplicas 1), so every drain of their nodes blocks forever']);
+    })).toEqual(['PodDisruptionBudget web: allows no disruption (minAvailable 1 with 1 replica) over Deployment/web (HorizontalPodAutoscaler minReplicas 1), so every drain of their nodes blocks forever']);
+  });
+
+  const keda = (min: number, max: number) => (a: App) => {
+    delete a.deployment.spec.replicas;
+    (a as any).scaled = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: meta('web'), spec: { scaleTargetRef: { name: 'web' }, minReplicaCount: min, maxReplicaCount: max, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '50' } }] } };
+  };
+
+  it('over a KEDA ScaledObject that may scale to zero: judged at the one pod it runs whenever it runs', () => {
+    expect(messages('pdb', (a) => { keda(0, 1)(a); a.pdb.spec = { minAvailable: 1, selector: a.pdb.spec.selector }; })).toEqual([
+      'PodDisruptionBudget web: allows no disruption (minAvailable 1 with 1 replica) over Deployment/web (ScaledObject minReplicaCount 0, up to 1: 1 pod whenever it runs), so every drain of their nodes blocks forever',
+    ]);
+    expect(messages('pdb', (a) => { keda(0, 5)(a); a.pdb.spec = { maxUnavailable: 0, selector: a.pdb.spec.selector }; })).toEqual([
+      'PodDisruptionBudget web: allows no disruption (maxUnavailable 0) over Deployment/web (ScaledObject minReplicaCount 0, up to 5: 1 pod whenever it runs), so every drain of their nodes blocks forever',
+    ]);
+    expect(messages('pdb', (a) => { keda(1, 5)(a); a.pdb.spec = { minAvailable: 1, selector: a.pdb.spec.selector }; })).toEqual([
+      'PodDisruptionBudget web: allows no disruption (minAvailable 1 with 1 replica) over Deployment/web (ScaledObject minReplicaCount 1), so every drain of their nodes blocks forever',
+    ]);
+    // maxUnavailable 1 lets a drain evict the one pod.
+    expect(messages('pdb', (a) => { keda(0, 1)(a); a.pdb.spec = { maxUnavailable: 1, selector: a.pdb.spec.selector }; })).toEqual([]);
   });
 
   it('passes a budget that allows one eviction over a single replica, and "50%" over 2 replicas', () => {

@@ -69,14 +69,15 @@ describe('--namespace: objects without a namespace are in the namespace kubectl 
 });
 
 describe('SARIF locations are URI references', () => {
-  it('percent-encodes spaces and <stdin>', () => {
+  it('percent-encodes spaces, and describes standard input instead of giving it a URI', () => {
     const d = dir({ 'my dir/web.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n' });
     const log = JSON.parse(run(['check', '--format', 'sarif', path.join(d, 'my dir')]).out);
     const uris = new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
     expect([...uris]).toEqual([`${path.join(d, 'my dir').split(path.sep).map(encodeURIComponent).join('/')}/web.yaml`]);
     expect([...uris][0]).toContain('/my%20dir/web.yaml');
     const stdin = JSON.parse(run(['check', '--format', 'sarif', '-'], 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n').out);
-    expect(stdin.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('%3Cstdin%3E');
+    expect(stdin.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ description: { text: 'standard input' } });
+    expect(stdin.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
   });
 });
 

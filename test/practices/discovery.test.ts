@@ -84,7 +84,7 @@ describe('pod templates outside spec.template are found and checked by the neare
   });
 
   it('does not take maps without images, schemas or built-in objects for pod templates', () => {
-    expect(scanObject({ apiVersion: 'example.com/v1', kind: 'Report', spec: { template: { spec: { title: 'x' } }, containers: [{ name: 'x' }] } })).toEqual({ templates: [], looseContainers: [], looseContainerMaps: [] });
+    expect(scanObject({ apiVersion: 'example.com/v1', kind: 'Report', spec: { template: { spec: { title: 'x' } }, containers: [{ name: 'x' }] } })).toEqual({ templates: [], looseContainers: [], looseContainerMaps: [], loosePods: [] });
     expect(scanObject({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: { x: { containers: [{ image: 'a' }] } } }).templates).toEqual([]);
     expect(scanObject({ apiVersion: 'v1', kind: 'ConfigMap', data: { a: { containers: [{ image: 'a' }] } } }).templates).toEqual([]);
     // An image field of the custom resource itself (an operator's own setting) is not a container.

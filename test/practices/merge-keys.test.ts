@@ -52,3 +52,45 @@ describe('merge keys that readers resolve differently are input errors, as a key
     expect(found).toEqual(['container "c" is privileged']);
   });
 });
+
+describe('a merge source that is not a mapping, and an alias without its anchor, are input errors of their document', () => {
+  const MERGE = 'is not valid YAML: the merge key << at line 13 takes WHAT; a merge takes a mapping, an alias of one, or a list of those, and go-yaml refuses anything else ("map merge requires map or sequence of maps as the value")';
+  it.each([
+    ['<<: 5', 'the scalar 5'],
+    ['<<: ~', 'null'],
+    ['<<: "x"', 'the scalar "x"'],
+    ['<<: [1]', 'a list holding the scalar 1'],
+    ['<<: [*priv, 2]', 'a list holding the scalar 2'],
+  ])('refuses %s with the place and what it takes', (line, what) => {
+    expect(readManifestText(pod(`privileged: false\n${line}`), 'p.yaml').problems).toEqual([`p.yaml: ${MERGE.replace('WHAT', what)}`]);
+  });
+
+  it('refuses a merge of an alias of a scalar', () => {
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: &l x\n  annotations:\n    <<: *l\n';
+    expect(readManifestText(yaml, 'c.yaml').problems).toEqual([
+      'c.yaml: is not valid YAML: the merge key << at line 7 takes the alias *l of the scalar "x"; a merge takes a mapping, an alias of one, or a list of those, and go-yaml refuses anything else ("map merge requires map or sequence of maps as the value")',
+    ]);
+  });
+
+  it('refuses an unknown anchor and an anchor that contains its own alias', () => {
+    expect(readManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: *nope\n', 'c.yaml').problems).toEqual([
+      'c.yaml: is not valid YAML: the alias *nope at line 6 names no anchor set before it; go-yaml refuses it ("unknown anchor \'nope\' referenced"): set &nope on a value above, or write the value',
+    ]);
+    expect(readManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: &d\n  a: *d\n', 'c.yaml').problems).toEqual([
+      'c.yaml: is not valid YAML: the alias *d at line 6 is inside the value its anchor names; go-yaml refuses it ("anchor \'d\' value contains itself")',
+    ]);
+    // An alias used after its anchor, and a merge of a list of mappings, still read.
+    const ok = readManifestText(pod('<<: [*priv, {runAsNonRoot: true}]\nallowPrivilegeEscalation: false'), 'p.yaml');
+    expect(ok.problems).toEqual([]);
+    expect(ok.inputs[0].manifest.spec.containers[0].securityContext).toEqual({ privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+  });
+
+  it('checks the other documents and files, and still writes JSON', () => {
+    const good = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good, namespace: n}\ndata: {a: b}\n';
+    const r = check(`${pod('<<: 5')}---\n${good}`);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.out);
+    expect(out.inputErrors).toEqual([`<stdin>#1: ${MERGE.replace('WHAT', 'the scalar 5').replace('line 13', 'line 12')}`]);
+    expect(out.summary.objects).toBe(1);
+  });
+});

@@ -82,12 +82,17 @@ describe('pdb: a budget over workloads scaled to zero blocks no drain', () => {
     expect(ruleMessages('pdb', (app) => { app.deployment.spec.replicas = 0; app.pdb.spec = { minAvailable: 1, selector: { matchLabels: { ...SEL } } }; })).toEqual([]);
   });
 
-  it('still flags minAvailable: 1 over one replica, and maxUnavailable: 0 over zero', () => {
+  it('does not flag maxUnavailable: 0 over replicas: 0 either: no pod runs, so no drain waits', () => {
+    expect(ruleMessages('pdb', (app) => { app.deployment.spec.replicas = 0; app.pdb.spec = { maxUnavailable: 0, selector: { matchLabels: { ...SEL } } }; })).toEqual([]);
+    expect(ruleMessages('pdb', (app) => { app.deployment.spec.replicas = 0; app.pdb.spec = { minAvailable: '100%', selector: { matchLabels: { ...SEL } } }; })).toEqual([]);
+  });
+
+  it('still flags minAvailable: 1 over one replica, and maxUnavailable: 0 over one', () => {
     expect(ruleMessages('pdb', (app) => { app.deployment.spec.replicas = 1; app.pdb.spec = { minAvailable: 1, selector: { matchLabels: { ...SEL } } }; })).toEqual([
-      'PodDisruptionBudget web: allows no disruption (minAvailable 1 with 1 replicas) over Deployment/web (1 replica), so every drain of their nodes blocks forever',
+      'PodDisruptionBudget web: allows no disruption (minAvailable 1 with 1 replica) over Deployment/web (1 replica), so every drain of their nodes blocks forever',
     ]);
-    expect(ruleMessages('pdb', (app) => { app.deployment.spec.replicas = 0; app.pdb.spec = { maxUnavailable: 0, selector: { matchLabels: { ...SEL } } }; })).toEqual([
-      'PodDisruptionBudget web: allows no disruption (maxUnavailable 0) over Deployment/web (0 replicas), so every drain of their nodes blocks forever',
+    expect(ruleMessages('pdb', (app) => { app.deployment.spec.replicas = 1; app.pdb.spec = { maxUnavailable: 0, selector: { matchLabels: { ...SEL } } }; })).toEqual([
+      'PodDisruptionBudget web: allows no disruption (maxUnavailable 0) over Deployment/web (1 replica), so every drain of their nodes blocks forever',
     ]);
   });
 });

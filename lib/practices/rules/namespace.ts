@@ -297,8 +297,9 @@ const SENSITIVE: Array<{ group: string; resource: string; verbs: string[]; why: 
   { group: '', resource: 'pods', verbs: ['create'], why: 'whoever creates a pod can run it as any ServiceAccount of {scope} and mount any Secret' },
   { group: '', resource: 'pods', verbs: ['update', 'patch'], why: 'changing a pod\'s image runs other code with its ServiceAccount, Secrets and volumes' },
   { group: '', resource: 'pods/ephemeralcontainers', verbs: ['update', 'patch'], why: 'it adds a container of any image to a running pod, with the pod\'s ServiceAccount, Secrets and volumes' },
-  // Every resource whose objects the checker treats as workloads: built-in and custom (lib/core/kinds.ts).
-  ...workloadResources().map((w) => ({
+  // Every resource whose objects the checker treats as workloads: built-in and custom (lib/core/kinds.ts);
+  // templates that run nothing by themselves (Argo WorkflowTemplates) left out.
+  ...workloadResources().filter((w) => !w.templateOnly).map((w) => ({
     group: w.group, resource: w.resource, verbs: WRITE,
     why: WORKLOAD.replace('{what}', w.group === '' ? `a ${w.kind}` : `a workload (${w.resource})`),
   })),

@@ -50,6 +50,26 @@ export function podSecurity(ctx: RuleContext): void {
   for (const loose of ctx.index.looseContainers) {
     loose.containers.forEach((c, i) => looseContainer(ctx, loose.obj, loose.fields[i], c));
   }
+  for (const p of ctx.index.loosePods) loosePod(ctx, p);
+}
+
+const LOOSE_POD = ' (in pod settings the operator applies to the pods it makes; Pod Security admission judges those pods all the same)';
+
+/**
+ * Pod-level settings outside any pod template (a pod template override, an Argo Workflow's
+ * spec, a Strimzi `template.pod`): the rest of the pod is the operator's, so what these
+ * settings ask for is judged, by the baseline level (host namespaces, hostPath volumes,
+ * privileged containers, added capabilities, ...), and root (runAsUser 0) in "restricted".
+ * Containers are named by their name: an override has no image.
+ */
+function loosePod(ctx: RuleContext, p: PodSet): void {
+  baseline(ctx, p, LOOSE_POD);
+  if (!ctx.restricted) return;
+  const report = reporter(ctx, p, LOOSE_POD);
+  if (asInt(sc(p.spec).runAsUser) === 0) report('runs as root (runAsUser: 0)', `${p.specField}.securityContext.runAsUser`);
+  for (const c of p.allContainers) {
+    if (asInt(sc(c.c).runAsUser) === 0) report(`container "${c.name}" runs as root (runAsUser: 0)`, `${c.field}.securityContext.runAsUser`);
+  }
 }
 
 /**
@@ -106,12 +126,13 @@ export function fixFor(field: string): string | undefined {
 type Report = (message: string, field: string, waivedBy?: Waiver, fix?: string) => void;
 
 /** Reports a finding, unless a narrow exception of the object covers it (then it is counted as hidden). */
-function reporter(ctx: RuleContext, p: PodSet): Report {
-  return (message, field, waivedBy, fix) => ctx.report(p.obj, message, { field, fix: fix ?? fixFor(field), waivedBy });
+function reporter(ctx: RuleContext, p: PodSet, tail = ''): Report {
+  return (message, field, waivedBy, fix) => ctx.report(p.obj, `${message}${tail}`, { field, fix: fix ?? fixFor(field), waivedBy });
 }
 
-function baseline(ctx: RuleContext, p: PodSet): void {
-  const report = reporter(ctx, p);
+/** `tail`: what follows each message (where the settings are, when not in a pod template). */
+function baseline(ctx: RuleContext, p: PodSet, tail = ''): void {
+  const report = reporter(ctx, p, tail);
   const waivers = readWaivers(p.obj.scoped);
   const podSc = sc(p.spec);
   for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {

@@ -6,7 +6,7 @@ import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME } from '../../core/labels'
 import { RuleContext } from '../context';
 import { Obj, ObjectIndex, PodSet, asInt, isExternal, isObject } from '../objects';
 import { showSelector } from '../selector';
-import { replicaRange, servicesByPod, servingContainers } from './workload';
+import { ReplicaRange, replicaRange, servicesByPod, servingContainers } from './workload';
 
 /** PodDisruptionBudgets by the pod templates they select, and the templates each selects. */
 function pdbIndex(index: ObjectIndex) {
@@ -58,10 +58,21 @@ function blocksDrain(pdb: Obj, replicas: number): string | undefined {
     const n = asInt(spec.minAvailable);
     const pct = percent(spec.minAvailable);
     const need = n ?? (pct !== undefined ? Math.ceil((pct * replicas) / 100) : undefined);
-    if (need !== undefined && need >= replicas) return `minAvailable ${spec.minAvailable} with ${replicas} replicas`;
+    if (need !== undefined && need >= replicas) return `minAvailable ${spec.minAvailable} with ${replicas} replica${replicas === 1 ? '' : 's'}`;
     return undefined;
   }
   return 'neither maxUnavailable nor minAvailable';
+}
+
+/** The fewest pods a workload runs while it runs any: its minimum, or 1 when it may scale to zero and back up. */
+function lowestRunning(range: ReplicaRange): number {
+  return range.min > 0 ? range.min : Math.min(range.max, 1);
+}
+
+/** A workload's replicas in words: `2 replicas`, `HorizontalPodAutoscaler minReplicas 1`, `ScaledObject minReplicaCount 0, maxReplicaCount 1: 1 pod whenever it runs`. */
+function rangeWords(range: ReplicaRange): string {
+  const base = range.minText ?? `${range.min} replica${range.min === 1 ? '' : 's'}`;
+  return range.min === 0 && range.max > 0 ? `${base}, up to ${range.max}: 1 pod whenever it runs` : base;
 }
 
 /** `pdb`: every workload with 2+ replicas has exactly one PDB that selects only its pods and allows a drain. */
@@ -114,26 +125,28 @@ export function pdb(ctx: RuleContext): void {
     // budget: it must still allow one eviction, or every drain of their nodes blocks.
     if (pods.length === 1 && (replicaRange(ctx.index, pods[0])?.min ?? 0) >= 2) continue; // judged on the workload above
     if (pods.every((p) => p.obj.kind === 'DaemonSet')) continue; // drains skip DaemonSet pods (--ignore-daemonsets)
+    // Judged at the fewest pods the workloads run when they run at all: an autoscaler that may
+    // scale to zero (KEDA minReplicaCount 0) runs one pod whenever it runs any.
     let total = 0;
     let known = true;
     for (const p of pods) {
       const range = replicaRange(ctx.index, p);
-      if (range) total += range.min;
+      if (range) total += lowestRunning(range);
       else if (p.obj.kind === 'Pod') total += 1;
       else known = false; // DaemonSet, Job, CronJob: the count is not in the manifests
     }
     const spec = budget.m.spec ?? {};
     const always = asInt(spec.maxUnavailable) === 0 || percent(spec.maxUnavailable) === 0 || percent(spec.minAvailable) === 100;
     if (!known && !always) continue;
-    // No pod to evict (every workload scaled to zero): no drain waits on the budget.
-    if (known && total === 0 && !always) continue;
+    // No pod ever runs (every workload scaled to zero, no autoscaler above it): no drain waits on the budget.
+    if (known && total === 0) continue;
     const blocked = blocksDrain(budget, total);
     if (!blocked) continue;
     const over = pods.map((p) => {
       const range = replicaRange(ctx.index, p);
-      return `${p.obj.kind}/${p.obj.name}${range ? ` (${range.minText ? range.minText : `${range.min} replica${range.min === 1 ? '' : 's'}`})` : ''}`;
+      return `${p.obj.kind}/${p.obj.name}${range ? ` (${rangeWords(range)})` : ''}`;
     }).join(', ');
-    ctx.report(budget, `allows no disruption (${always ? blocked.replace(/ with \d+ replicas$/, '') : blocked}) over ${over}, so every drain of their nodes blocks forever`, {
+    ctx.report(budget, `allows no disruption (${always ? blocked.replace(/ with \d+ replicas?$/, '') : blocked}) over ${over}, so every drain of their nodes blocks forever`, {
       field: 'spec', alsoSkippedBy: pods.map((p) => p.obj), fix: 'set maxUnavailable: 1 (or remove the budget from a workload that runs a single replica)',
     });
   }

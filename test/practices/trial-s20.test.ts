@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
+import { checkManifests } from '../../lib/practices/checker';
+import { DEFAULT_OPTIONS } from '../../lib/practices/model';
+import { decodeText } from '../../lib/practices/read';
+import { App, manifests } from './helpers';
+
+const checked = (mutate: (app: App) => void, extra: any[] = []) =>
+  checkManifests([...manifests(mutate), ...extra].map((manifest) => ({ manifest })), DEFAULT_OPTIONS);
+
+describe('decodeText: UTF-32 by its byte order mark', () => {
+  const text = 'kind: ConfigMap\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...text].map((ch) => Buffer.from([ch.charCodeAt(0), 0, 0, 0]))]);
+  const be = Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), ...[...text].map((ch) => Buffer.from([0, 0, 0, ch.charCodeAt(0)]))]);
+  it.each([['little-endian', le], ['big-endian', be]])('%s is UTF-32, not UTF-16', (_t, bytes) => {
+    expect(decodeText(bytes, 'f.yaml')).toEqual({ problem: 'f.yaml: is UTF-32 text; manifests are read as UTF-8 (convert it, e.g. iconv -f UTF-32 -t UTF-8)' });
+  });
+  it('UTF-16 with its mark is still UTF-16', () => {
+    expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'f.yaml').problem).toMatch(/is UTF-16 text/);
+  });
+});
+
+describe('pod-security id exceptions are written as ids are: no leading zero', () => {
+  const P = 'guardrails.cdk8s.io/skip.pod-security';
+  const withUid = (line: string) => (app: App) => {
+    app.deployment.metadata.annotations = { ...app.deployment.metadata.annotations, [`${P}.runAsUser`]: line };
+    app.deployment.spec.template.spec.securityContext.runAsUser = 1000;
+  };
+  it('refuses 01000 and waives nothing', () => {
+    const r = checked(withUid('01000: vendor image'));
+    expect(r.warnings.filter((w) => w.includes('runAsUser'))).toEqual([
+      `Deployment shop/web: skip annotation ${P}.runAsUser: the line "01000: vendor image" is not "<UID from 1 to 10000, no leading zero>: <reason>"; it waives nothing`,
+    ]);
+  });
+  it('accepts 1000', () => {
+    expect(checked(withUid('1000: vendor image')).warnings.filter((w) => w.includes('runAsUser'))).toEqual([]);
+  });
+});
+
+describe('an Argo ClusterWorkflowTemplate is cluster-scoped; writing a WorkflowTemplate runs no pod', () => {
+  it('prints a ClusterWorkflowTemplate without a namespace', () => {
+    const cwt = { apiVersion: 'argoproj.io/v1alpha1', kind: 'ClusterWorkflowTemplate', metadata: { name: 'wf5' }, spec: { volumes: [{ name: 'h', hostPath: { path: '/' } }], templates: [{ name: 'a', container: { image: 'alpine:3.19.1' } }] } };
+    const v = checked(() => undefined, [cwt]).violations.filter((x) => x.kind === 'ClusterWorkflowTemplate' && x.rule !== 'labels');
+    expect(v.map((x) => [x.namespace, x.rule, x.field])).toEqual([[undefined, 'pod-security', 'spec.volumes[0].hostPath']]);
+  });
+  it('ns-rbac: create on workflowtemplates and clusterworkflowtemplates is not called running pods; workflows still is', () => {
+    const rbac = (resources: string[]) => checked((app) => { app.role.rules = [{ apiGroups: ['argoproj.io'], resources, verbs: ['create'] }]; })
+      .violations.filter((v) => v.rule === 'ns-rbac').map((v) => v.message);
+    expect(rbac(['workflowtemplates', 'clusterworkflowtemplates'])).toEqual([]);
+    expect(rbac(['workflows'])).toEqual([
+      'grants create on workflows (argoproj.io): whoever creates or changes a workload (workflows) runs pods as any ServiceAccount of the namespace, with any Secret, ConfigMap and volume of it mounted',
+    ]);
+  });
+});
+
+describe('a refused document leaves no follow-on finding on the objects around it', () => {
+
+  const yaml = (deployment: string) => [
+    deployment,
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
+    'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n',
+  ].join('---\n');
+  const dep = (extra: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: ghcr.io/acme/web:1.4.2\n${extra}`;
+  const run = (text: string) => {
+    let out = '';
+    const code = main(['check', '--format', 'json', '-'], { out: (t) => { out += t; }, err: () => undefined, stdin: () => text });
+    return { code, json: JSON.parse(out) };
+  };
+  const followOn = (json: any) => json.violations.filter((v: any) => v.kind !== 'Deployment' && /selects|endpoints/.test(v.message)).map((v: any) => `${v.kind}: ${v.message}`);
+
+  it.each([
+    ['a key given twice', '        image: ghcr.io/acme/web:1.4.3\n'],
+    ['a merge source that is not a mapping', '        securityContext:\n          <<: 5\n'],
+  ])('%s: the input error only, and the Service and budget are judged against what the document still reads as', (_t, extra) => {
+    const r = run(yaml(dep(extra)));
+    expect(r.code).toBe(2);
+    expect(r.json.inputErrors).toEqual([expect.stringMatching(/^<stdin>#1: is not valid YAML: /)]);
+    expect(followOn(r.json)).toEqual([]);
+    expect(r.json.violations.filter((v: any) => v.kind === 'Deployment')).toEqual([]);
+    expect(r.json.summary.objects).toBe(2);
+  });
+
+  it('without the workload at all, the Service and budget are still flagged', () => {
+    const r = run(yaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: shop}\n'));
+    expect(followOn(r.json)).toEqual([
+      'Service: selects {app=web}, but no pod template of the app in namespace shop has those labels, so it has no endpoints',
+      'PodDisruptionBudget: selects no pods of the app (selector {app=web})',
+    ]);
+  });
+});
