@@ -144,7 +144,7 @@ function podSetOf(obj: Obj, podKind: PodKind, template: any, specField: string, 
     allContainers,
     runningContainers: [...containers, ...allContainers.filter((c) => c.sidecar)],
     longRunning: podKind.longRunning && !isHelmTest(obj)
-      && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === 'Always'),
+      && (obj.kind !== 'Pod' || restartPolicy === undefined || restartPolicy === null || restartPolicy === '' || restartPolicy === 'Always'),
     replicated: podKind.replicated,
     hook: isHelmHookRun(obj.m),
   };

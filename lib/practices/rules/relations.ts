@@ -448,7 +448,8 @@ function namedTargetPorts(ctx: RuleContext, svc: Obj, pods: PodSet[]): void {
   const ports = Array.isArray(svc.m.spec?.ports) ? svc.m.spec.ports : [];
   ports.forEach((sp: any, i: number) => {
     const target = isObject(sp) ? sp.targetPort : undefined;
-    if (typeof target !== 'string' || /^\d+$/.test(target)) return;
+    // "" is unset: the API server sets targetPort to the port.
+    if (typeof target !== 'string' || target === '' || /^\d+$/.test(target)) return;
     const lacking = pods.filter((p) => !p.runningContainers.some((c) => (Array.isArray(c.c.ports) ? c.c.ports : []).some((d: any) => isObject(d) && d.name === target)));
     if (lacking.length === 0) return;
     const names = (p: PodSet) => [...new Set(p.runningContainers.flatMap((c) => (Array.isArray(c.c.ports) ? c.c.ports : []).map((d: any) => d?.name).filter((n: unknown) => typeof n === 'string')))];

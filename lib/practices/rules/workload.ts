@@ -8,6 +8,7 @@ import { RuleContext } from '../context';
 import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 import { notAString } from './yaml-types';
+import { showValue } from './api-valid';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -130,7 +131,7 @@ export function replicasMin(ctx: RuleContext): void {
     const alsoOwner = owner === p.obj ? [] : [owner];
     const given = owner.m.spec?.replicas ?? undefined; // null is unset, as the API server reads it (Helm's `replicas: ~`)
     if (given !== undefined && replicaCount(given) === undefined) {
-      ctx.report(p.obj, `spec.replicas${ownerWords} is ${JSON.stringify(given) ?? String(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
+      ctx.report(p.obj, `spec.replicas${ownerWords} is ${showValue(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
         field: 'spec.replicas', alsoSkippedBy: alsoOwner, fix: `set spec.replicas${owner === p.obj ? '' : ` of Rollout ${owner.name}`} to a whole number such as 2`,
       });
       continue;
@@ -792,7 +793,9 @@ export function rollout(ctx: RuleContext): void {
     const kind = p.kind;
     if (kind.strategyField === undefined) continue;
     const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
-    const strategy = isObject(spec[kind.strategyField]) ? spec[kind.strategyField] : {};
+    const given = isObject(spec[kind.strategyField]) ? spec[kind.strategyField] : {};
+    // "" and null are unset: the API server defaults them before it validates.
+    const strategy = given.type === '' || given.type === null ? { ...given, type: undefined } : given;
     if (strategy.type !== undefined && !kind.strategyTypes!.includes(strategy.type)) {
       ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
         field: `spec.${kind.strategyField}.type`, fix: `set spec.${kind.strategyField}.type to ${kind.strategyTypes![0]}`,
