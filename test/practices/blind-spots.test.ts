@@ -92,7 +92,7 @@ describe('replicas-min: static replicas under an HPA, and replica counts that ar
     expect(messages('replicas-min', (a) => { hpa(a); delete a.deployment.spec.replicas; })).toEqual([]);
   });
 
-  it.each<[unknown, string]>([['1e400', '"1e400"'], [Infinity, 'null'], [1.5, '1.5'], ['2', '"2"'], [-1, '-1'], [2 ** 31, '2147483648']])('flags replicas %j', (value, shown) => {
+  it.each<[unknown, string]>([['1e400', '"1e400"'], [Infinity, '.inf (infinite)'], [1.5, '1.5'], ['2', '"2"'], [-1, '-1'], [2 ** 31, '2147483648']])('flags replicas %j', (value, shown) => {
     expect(messages('replicas-min', (a) => { a.deployment.spec.replicas = value; }))
       .toEqual([`Deployment web: spec.replicas is ${shown}, not a whole number from 0 to 2147483647; the API server rejects it`]);
     // ... and no other rule takes it for 1 replica
