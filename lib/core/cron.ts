@@ -42,6 +42,9 @@ export function scheduleProblem(schedule: unknown): string | undefined {
   return neverFires(schedule.trim().split(/\s+/).map((field, i) => parseField(FIELDS[i], field) as ParsedField));
 }
 
+/** A Go duration, as time.ParseDuration reads it: "0", or numbers with units ns to h. */
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
+
 /**
  * Why the API server refuses a schedule (its syntax, a time zone in it), as the text of what is
  * expected instead, or undefined when it parses (whether or not it ever fires).
@@ -53,9 +56,11 @@ export function scheduleSyntaxProblem(schedule: unknown): string | undefined {
   }
   const text = schedule.trim();
   if (text.startsWith('@')) {
-    // The parser takes a macro only as the whole string, without spaces.
+    // The parser takes a macro only as the whole string, without spaces; `@every <duration>`
+    // takes any Go duration ("1h30m", "90s").
+    if (schedule.startsWith('@every ') && GO_DURATION.test(schedule.slice('@every '.length))) return undefined;
     return CRON_MACROS.includes(schedule) ? undefined
-      : `one of ${CRON_MACROS.join(', ')}, with no spaces around it (a step such as "*/15 * * * *" instead of @every)`;
+      : `one of ${CRON_MACROS.join(', ')}, with no spaces around it, or @every and a duration such as "1h30m"`;
   }
   const fields = text === '' ? [] : text.split(/\s+/);
   if (fields.length !== 5) return `${SYNTAX}; it has ${fields.length} field${fields.length === 1 ? '' : 's'}`;

@@ -219,7 +219,7 @@ describe('api-valid: Services', () => {
       'spec.externalTrafficPolicy: "Local" is refused by the API server; expected no externalTrafficPolicy on a ClusterIP Service without externalIPs: the API server accepts it only for NodePort and LoadBalancer Services (or externalIPs)',
     ]);
     expect(flags(svc({ type: 'LoadBalancer', loadBalancerSourceRanges: [' 10.0.0.0/8', 'x'], ports: [{ port: 80 }] }))).toEqual([
-      'spec.loadBalancerSourceRanges[0]: " 10.0.0.0/8" is refused by the API server; expected a CIDR such as "10.0.0.0/8" or "fd00::/8" (" 10.0.0.0" is not an IPv4 address)',
+      'spec.loadBalancerSourceRanges[0]: " 10.0.0.0/8" has spaces around the range; the API server accepts it but warns before 1.33: write "10.0.0.0/8"',
       'spec.loadBalancerSourceRanges[1]: "x" is refused by the API server; expected a CIDR such as "10.0.0.0/8" or "fd00::/8" (a CIDR needs a prefix length, e.g. "/32" for one address)',
     ]);
     expect(flags(svc({ type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8', 'fd00::/8'], externalTrafficPolicy: 'Local', ports: [{ port: 80 }] }))).toEqual([]);

@@ -134,8 +134,8 @@ describe('SafeCronJob: schedule', () => {
     ['1-2-3 * * * *', 'a valid minute (field 1), but "1-2-3" is not *, a value, a range or a list, each with an optional /step'],
     ['0 1,,2 * * *', 'a valid hour (field 2), but "1,,2" is not *, a value, a range or a list, each with an optional /step'],
     ['H * * * *', 'a valid minute (field 1), but "H" has a value outside 0-59'],
-    ['@every 1h', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, with no spaces around it (a step such as "*/15 * * * *" instead of @every)'],
-    [' @daily', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, with no spaces around it (a step such as "*/15 * * * *" instead of @every)'],
+    ['@every hour', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, with no spaces around it, or @every and a duration such as "1h30m"'],
+    [' @daily', 'one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, with no spaces around it, or @every and a duration such as "1h30m"'],
     ['0 3 * * * TZ', 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)'],
     ['CRON_TZ=Europe/Berlin 0 3 * * *', 'a schedule without a time zone: set the timeZone prop instead of TZ= or CRON_TZ= (the API server refuses them)'],
   ])('refuses %j, naming the field', (schedule, expected) => {

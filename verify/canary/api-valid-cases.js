@@ -281,5 +281,12 @@ const cases = [
   ['preStop sleep 0 (1.30 refuses it)', dep('s20-d16', {}, pod({ lifecycle: { preStop: { sleep: { seconds: 0 } } } }))],
   ['mount of volume Data', dep('s20-d15', {}, podSpec({ volumes: [{ name: 'Data', emptyDir: {} }] }, { volumeMounts: [{ name: 'Data', mountPath: '/d' }] }))],
   ['loadBalancerClass on ClusterIP', svc('s20-s1', { loadBalancerClass: 'example.com/lb', selector: { app: 'web' }, ports: [{ port: 80 }] })],
+  // null is the zero value to Go's decoder (Helm renders an unset value as null), amounts are
+  // trimmed, and @every takes a Go duration: accepted.
+  ['null maps and a null annotation', cm('s21-n1', { a: null }, { labels: null, annotations: { 'checksum/extra': null } })],
+  ['null nodeSelector and template annotations', dep('s21-n2', {}, { metadata: { labels: { app: 'web' }, annotations: null }, spec: { nodeSelector: null, containers: [{ name: 'a', image: 'nginx:1' }] } })],
+  ['quota amount with spaces', quota('s21-q1', { 'requests.memory': ' 1Gi' })],
+  ['@every schedule', cron('s21-c1', { schedule: '@every 1h30m' })],
+  ['@every with a word', cron('s21-c2', { schedule: '@every hour' })],
 ];
 module.exports = { ns, cases };

@@ -94,8 +94,13 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     f.bad(at(field, 'loadBalancerSourceRanges'), spec.loadBalancerSourceRanges, `no source ranges on a ${type} Service: the API server accepts them only with type LoadBalancer`);
   } else {
     ranges.forEach((r, i) => {
-      const problem = cidrProblem(r); // the API server trims spaces but warns about them
-      if (problem) f.bad(`${at(field, 'loadBalancerSourceRanges')}[${i}]`, r, problem);
+      // Validation trims spaces around a range; before 1.33 the API server warns about them.
+      const here = `${at(field, 'loadBalancerSourceRanges')}[${i}]`;
+      const problem = cidrProblem(typeof r === 'string' ? r.trim() : r);
+      if (problem) f.bad(here, r, problem);
+      else if (typeof r === 'string' && r !== r.trim() && (f.targetMinor?.() ?? 27) < 33) {
+        f.say(here, `${JSON.stringify(r)} has spaces around the range; the API server accepts it but warns before 1.33: write ${JSON.stringify(r.trim())}`);
+      }
     });
   }
   const external = type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && list(spec.externalIPs).length > 0);
@@ -159,7 +164,9 @@ const ingressRule: DefinitionRule = (rule, field, f) => {
 
 const ingressTls: DefinitionRule = (tls, field, f) => {
   list(tls.hosts).forEach((h, i) => {
-    const problem = ingressHostProblem(h);
+    // TLS hosts are checked as DNS subdomains only, which an IPv4 address is: unlike a rule's
+    // host, an IP address passes.
+    const problem = typeof h === 'string' && ipProblem(h) === undefined && !h.includes(':') ? undefined : ingressHostProblem(h);
     if (problem) f.bad(`${at(field, 'hosts')}[${i}]`, h, problem);
   });
   if (typeof tls.secretName === 'string' && tls.secretName !== '') {

@@ -185,7 +185,8 @@ function scalarProblem(scalar: Scalar, x: unknown, spec: Field | undefined): str
     case 'number':
       return typeof x === 'number' && Number.isFinite(x) ? undefined : `a number${yamlHint(x)}`;
     case 'quantity': {
-      const text = typeof x === 'number' ? String(x) : x;
+      // The API server's quantity decoder trims spaces around the amount.
+      const text = typeof x === 'number' ? String(x) : typeof x === 'string' ? x.trim() : x;
       return quantityProblem(text) === undefined ? undefined : `a quantity such as "250m", "0.5", "128Mi" or "1Gi"${yamlHint(x)}`;
     }
     case 'int-or-string':

@@ -30,7 +30,7 @@ export const MINIMUMS: { readonly [definition: string]: { readonly [field: strin
   'api.apps.v1.DaemonSetSpec': { minReadySeconds: 0, revisionHistoryLimit: 0 },
   'api.apps.v1.RollingUpdateDaemonSet': { maxUnavailable: 0, maxSurge: 0 },
   'api.apps.v1.RollingUpdateDeployment': { maxUnavailable: 0, maxSurge: 0 },
-  'api.batch.v1.JobSpec': { parallelism: 0, completions: 0, backoffLimit: 0, activeDeadlineSeconds: 1, ttlSecondsAfterFinished: 0, backoffLimitPerIndex: 0, maxFailedIndexes: 0 },
+  'api.batch.v1.JobSpec': { parallelism: 0, completions: 0, backoffLimit: 0, activeDeadlineSeconds: 0, ttlSecondsAfterFinished: 0, backoffLimitPerIndex: 0, maxFailedIndexes: 0 },
   'api.batch.v1.CronJobSpec': { startingDeadlineSeconds: 0, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 0 },
   'api.core.v1.PodSpec': { activeDeadlineSeconds: 1 },
   'api.core.v1.PodSecurityContext': { runAsUser: 0, runAsGroup: 0, fsGroup: 0 },

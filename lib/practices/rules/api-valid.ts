@@ -128,7 +128,8 @@ function checkAnnotations(f: Findings, field: string, annotations: unknown): voi
     const badKey = keyProblem(annotationKeyProblem(key));
     if (badKey !== undefined) f.bad(`${field}[${JSON.stringify(key)}]`, key, badKey);
     const value = annotations[key];
-    if (typeof value !== 'string') f.bad(`${field}.${key}`, value, 'a string (quote it in YAML)');
+    // null is "" to Go's decoder of a map of strings, which the API server accepts.
+    if (value !== null && typeof value !== 'string') f.bad(`${field}.${key}`, value, 'a string (quote it in YAML)');
   }
   const bytes = annotationsBytes(annotations);
   if (bytes > ANNOTATIONS_MAX_BYTES) {
@@ -163,6 +164,7 @@ function checkConfigData(f: Findings, obj: Obj, sections: readonly string[]): vo
         f.say(`${section}.${key}`, `key ${JSON.stringify(key)} is also in ${other}; the API server refuses a key in both`);
       }
       seen.set(key, section);
+      if (value === null) continue; // "" to Go's decoder of a map of strings
       if (typeof value !== 'string') { f.bad(`${section}.${key}`, value, 'a string (quote it in YAML)'); continue; }
       if ((section === 'binaryData' || (obj.kind === 'Secret' && section === 'data')) && !isBase64(value)) {
         f.bad(`${section}.${key}`, value, 'base64 text (the API server decodes it)');
@@ -203,7 +205,7 @@ function checkService(f: Findings, obj: Obj): void {
     pairs.add(pair);
     // 0 and "" mean unset: the API server sets targetPort to the port.
     if (p.targetPort !== undefined && p.targetPort !== null && p.targetPort !== 0 && p.targetPort !== '') f.check(`${at}.targetPort`, p.targetPort, intOrPortNameProblem(p.targetPort));
-    if (p.nodePort !== undefined && p.nodePort !== 0) f.check(`${at}.nodePort`, p.nodePort, portProblem(p.nodePort));
+    if (p.nodePort !== undefined && p.nodePort !== null && p.nodePort !== 0) f.check(`${at}.nodePort`, p.nodePort, portProblem(p.nodePort));
   });
 }
 
@@ -218,7 +220,7 @@ function checkProbe(f: Findings, at: string, name: string, probe: unknown): void
   if (handlers.length !== 1) f.say(at, `has ${handlers.length === 0 ? 'no handler' : `${handlers.length} handlers (${handlers.join(', ')})`}; the API server needs exactly one of exec, httpGet, tcpSocket and grpc`);
   // 0 means "unset": the API server fills in the default (periodSeconds 10, timeoutSeconds 1, thresholds 1 and 3).
   for (const t of PROBE_TIMINGS) {
-    if (probe[t] !== undefined) f.check(`${at}.${t}`, probe[t], int32Problem(probe[t], 0) && 'a whole number of at least 0 (0 means the default)');
+    if (probe[t] !== undefined && probe[t] !== null) f.check(`${at}.${t}`, probe[t], int32Problem(probe[t], 0) && 'a whole number of at least 0 (0 means the default)');
   }
   if (name !== 'readinessProbe' && probe.successThreshold !== undefined && probe.successThreshold !== 0 && probe.successThreshold !== 1) {
     f.bad(`${at}.successThreshold`, probe.successThreshold, `1: a ${name} succeeds on its first success`);
@@ -262,7 +264,9 @@ function checkResources(f: Findings, at: string, resources: unknown): void {
     for (const [name, value] of Object.entries(list)) {
       if (!f.check(`${at}.${section}[${JSON.stringify(name)}]`, name, keyProblem(containerResourceNameProblem(name)))) continue;
       const field = `${at}.${section}.${name}`;
-      const text = typeof value === 'number' ? String(value) : value;
+      if (value === null) continue; // a quantity decodes null as 0
+      // The API server's quantity decoder trims spaces around the amount.
+      const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : value;
       if (!f.check(field, value, quantityProblem(text, { nonNegative: true }) && 'a non-negative Kubernetes quantity such as "250m", "0.5", "128Mi", "1Gi" or "1e3"')) continue;
       const amount = parseQuantity(text);
       if (amount < 0) { f.bad(field, value, 'a quantity of at least 0'); continue; }
@@ -301,9 +305,9 @@ function checkContainer(f: Findings, field: string, c: any, volumes: PodVolumes,
       const at = `${field}.ports[${i}]`;
       if (!isObject(p)) { f.bad(at, p, 'an object with a containerPort'); return; }
       f.check(`${at}.containerPort`, p.containerPort, portProblem(p.containerPort));
-      if (p.hostPort !== undefined && p.hostPort !== 0) f.check(`${at}.hostPort`, p.hostPort, portProblem(p.hostPort));
+      if (p.hostPort !== undefined && p.hostPort !== null && p.hostPort !== 0) f.check(`${at}.hostPort`, p.hostPort, portProblem(p.hostPort));
       f.check(`${at}.protocol`, p.protocol, PROTOCOLS.includes(protocolOf(p)) ? undefined : 'TCP, UDP or SCTP');
-      if (p.name === undefined || p.name === '') return;
+      if (p.name === undefined || p.name === null || p.name === '') return;
       if (!f.check(`${at}.name`, p.name, portNameProblem(p.name))) return;
       if (portNames.has(p.name)) f.say(`${at}.name`, `port name ${JSON.stringify(p.name)} is used twice in container ${JSON.stringify(c.name)}; the API server refuses duplicate port names`);
       portNames.add(p.name);
@@ -380,7 +384,7 @@ function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
   }
   if (spec.nodeSelector !== undefined) checkLabelMap(f, `${p.specField}.nodeSelector`, spec.nodeSelector);
   for (const name of ['priorityClassName', 'serviceAccountName']) {
-    if (spec[name] !== undefined && spec[name] !== '') f.check(`${p.specField}.${name}`, spec[name], dns1123SubdomainProblem(spec[name]));
+    if (spec[name] !== undefined && spec[name] !== null && spec[name] !== '') f.check(`${p.specField}.${name}`, spec[name], dns1123SubdomainProblem(spec[name]));
   }
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds !== null) {
     f.check(`${p.specField}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, int32Problem(spec.terminationGracePeriodSeconds, 0) && 'a whole number of seconds of at least 0');
