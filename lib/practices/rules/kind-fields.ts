@@ -13,7 +13,7 @@
 import { scheduleProblem, scheduleSyntaxProblem } from '../../core/cron';
 import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
 import { int32Problem } from '../../core/validation/rules';
-import { kubernetesTarget } from '../../core/validation/target';
+import { DEFAULT_TARGET_MINOR, kubernetesTarget } from '../../core/validation/target';
 import { RuleContext } from '../context';
 import { isObject, Obj, PodSet } from '../objects';
 
@@ -21,6 +21,13 @@ import { isObject, Obj, PodSet } from '../objects';
 const NO_ROLLING_UPDATE: { [kind: string]: string } = { Deployment: 'Recreate', StatefulSet: 'OnDelete' };
 
 export function kindFields(ctx: RuleContext): void {
+  for (const obj of ctx.index.all) {
+    const recorded = obj.subject ? obj.m.metadata?.annotations?.[KUBERNETES_VERSION_ANNOTATION] : undefined;
+    if (recorded === undefined || recorded === null || kubernetesTarget(obj.m).recorded) continue;
+    ctx.report(obj, `has the annotation ${KUBERNETES_VERSION_ANNOTATION} ${JSON.stringify(recorded)}, which is not a target version, so it is judged at the default target 1.${DEFAULT_TARGET_MINOR}`, {
+      field: `metadata.annotations.${KUBERNETES_VERSION_ANNOTATION}`, fix: 'write the minor version alone, such as "1.29" (no "v", no patch number)',
+    });
+  }
   for (const p of ctx.index.podSets) {
     const kind = p.obj.kind;
     const allowed = p.kind.restartPolicies; // a wrong restartPolicy is the API server's refusal: api-valid reports it
