@@ -19,15 +19,14 @@ const { spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { parseArgs } = require('util');
 
 const root = path.join(__dirname, '..');
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const runs = Number(opt('--runs', '5'));
-const jsonOut = opt('--json');
+const { values: args } = parseArgs({
+  options: { project: { type: 'string' }, runs: { type: 'string', default: '5' }, json: { type: 'string' } },
+});
+const runs = Number(args.runs);
+const jsonOut = args.json;
 const TIME = '/usr/bin/time';
 const hasTime = fs.existsSync(TIME);
 
@@ -38,8 +37,8 @@ if (!fs.existsSync(path.join(root, 'build', 'index.js'))) {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dev = pkg.devDependencies;
-const project = opt('--project') ? path.resolve(opt('--project')) : fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-cdk8s-synth-'));
-if (!opt('--project')) process.on('exit', () => fs.rmSync(project, { recursive: true, force: true }));
+const project = args.project ? path.resolve(args.project) : fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-cdk8s-synth-'));
+if (!args.project) process.on('exit', () => fs.rmSync(project, { recursive: true, force: true }));
 
 function sh(command, args, cwd) {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -13,18 +13,23 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { parseArgs } = require('util');
 
 const root = path.join(__dirname, '..');
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const sizes = opt('--n', '1,100,1000').split(',').map(Number);
-const layouts = opt('--layouts', 'one,per-service').split(',');
-const checker = !argv.includes('--no-checker');
-const quick = argv.includes('--quick');
-const jsonOut = opt('--json');
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1,100,1000' },
+    layouts: { type: 'string', default: 'one,per-service' },
+    'no-checker': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const sizes = args.n.split(',').map(Number);
+const layouts = args.layouts.split(',');
+const checker = !args['no-checker'];
+const quick = args.quick;
+const jsonOut = args.json;
 // A private scratch folder per run: two runs, or another user's leftovers, never collide.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-bench-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
