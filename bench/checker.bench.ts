@@ -23,12 +23,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { Document, isCollection, isPair } from 'yaml';
+import { Document } from 'yaml';
 import { App, Chart } from 'cdk8s';
 import { Guardrails, SafeDeployment } from '../lib';
 import { checkManifests } from '../lib/practices/checker';
 import { Engine } from '../lib/practices/enforce';
 import { ManifestInput } from '../lib/practices/model';
+import { flowStyleYaml } from './yaml-styles';
 
 const labelsOf = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'bench' });
 
@@ -184,18 +185,8 @@ function cliRun(file: string): { wall: number; main: number; cpu: number; proces
  * (`resources: {requests: {cpu: 100m}}`), as hand-written and some Helm charts' YAML is.
  */
 function yamlOf(manifest: unknown, style: 'block' | 'flow'): string {
-  const doc = new Document(manifest, { version: '1.1', aliasDuplicateObjects: false });
-  if (style === 'flow') {
-    const flow = (node: unknown, depth: number): boolean => {
-      if (!isCollection(node)) return true;
-      let all = true;
-      for (const item of node.items as unknown[]) if (!flow(isPair(item) ? item.value : item, depth + 1)) all = false;
-      if (all && depth >= 2) node.flow = true;
-      return node.flow === true;
-    };
-    flow(doc.contents, 0);
-  }
-  return doc.toString();
+  const options = { version: '1.1', aliasDuplicateObjects: false };
+  return style === 'flow' ? flowStyleYaml(manifest, 2, options) : new Document(manifest, options as any).toString();
 }
 
 /** The text of a benchmark file: `total` objects in ten namespaces, as one multi-document YAML file. */

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { errorText, show } from './errors';
 import { ENUM_VALUES, STRUCT_BASES, STRUCT_SHAPES } from './prop-shapes';
+import { nearest } from './nearest';
 
 // The shape check of props: every value given to a construct or a public entry point has the
 // type its props struct declares (./prop-shapes.ts, generated from the declarations), so that
@@ -344,28 +345,3 @@ function preview(value: unknown): string {
   return show(value);
 }
 
-/** The known name nearest to a misspelt one (a few edits away, more for longer names). */
-export function nearest(word: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 4) + 1);
-  for (const n of names) {
-    const d = editDistance(word.toLowerCase(), n.toLowerCase());
-    if (d < bestDistance) {
-      best = n;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}

@@ -1,4 +1,4 @@
-import { nearest } from '../core/shapes';
+import { nearest } from '../core/nearest';
 import { registryPrefixProblem, unknownKeyProblem } from '../core/validation/rules';
 import { findRule, isSwitchable, notSwitchableWhy, RULE_IDS } from './catalog';
 import { DEFAULT_OPTIONS, ResolvedOptions } from './model';

@@ -1,7 +1,20 @@
-import { Document, isCollection, isPair, parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { fastDocuments } from '../../lib/practices/fast-read';
 import { KUBERNETES_YAML_OPTIONS, readManifestText } from '../../lib/practices/read';
+import { flowStyleYaml } from '../../bench/yaml-styles';
+
+/** A generator of random values (maps, lists and the given scalars), repeatable from its seed. */
+function randomValues(atoms: readonly unknown[], seed: number): (depth: number) => any {
+  const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+  const gen = (d: number): any => {
+    const r = rnd(10);
+    if (d > 3 || r < 4) return atoms[rnd(atoms.length)];
+    if (r < 7) return Object.fromEntries(Array.from({ length: rnd(4) + 1 }, () => [rnd(3) === 0 ? String(atoms[rnd(atoms.length)]) : `k${rnd(20)}`, gen(d + 1)]));
+    return Array.from({ length: rnd(4) }, () => gen(d + 1));
+  };
+  return gen;
+}
 
 /** What the full reader gives for each document (or 'error'). */
 function full(text: string): unknown {
@@ -56,14 +69,7 @@ describe('the fast reader gives what the full reader gives, or leaves the text t
 
   it('gives the full reader\'s values on 2,000 random documents written in several styles', () => {
     const atoms = ['', ' ', 'yes', 'no', 'on', 'y', '~', 'null', '1', '-1', '0777', '0x1F', '1e400', '1.5', '1:30', '2024-01-05', 'a: b', 'a #b', '#x', '- x', '"q"', '\'s\'', 'multi\nline\n', 'trail\n\n', '\nlead', '  sp  ', 'é', 'x\\y', '{a}', '*r', '&a', '!t', '%d', '|', '>', '---', '...', 'key:', 'http://x:80', '-', '?', 'True', '+1', '0b101', '.inf', 'v1.2.3', 12, -3, 1.25, true, null];
-    let seed = 7;
-    const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
-    const gen = (d: number): any => {
-      const r = rnd(10);
-      if (d > 3 || r < 4) return atoms[rnd(atoms.length)];
-      if (r < 7) return Object.fromEntries(Array.from({ length: rnd(4) + 1 }, () => [rnd(3) === 0 ? String(atoms[rnd(atoms.length)]) : `k${rnd(20)}`, gen(d + 1)]));
-      return Array.from({ length: rnd(4) }, () => gen(d + 1));
-    };
+    const gen = randomValues(atoms, 7);
     let fast = 0;
     for (let i = 0; i < 500; i++) {
       for (const opts of [{ version: '1.1' }, {}, { indentSeq: false }, { lineWidth: 0 }]) {
@@ -79,27 +85,9 @@ describe('the fast reader gives what the full reader gives, or leaves the text t
 
   it('gives the full reader\'s values on 2,000 random documents with flow collections inside', () => {
     const atoms = ['', 'yes', 'no', 'on', '~', 'null', '1', '-1', '0777', '0x1F', '1e400', '1.5', '1:30', '2024-01-05', 'a b', 'a #b', 'a,b', 'a: b', 'a:b', 'x]', '{a}', '"q"', '\'s\'', 'é', '-', '-x', '---', '...', '*r', '&a', '!t', '?', 'key:', 'http://x:80', '100m', '128Mi', 12, -3, 1.25, true, null];
-    let seed = 11;
-    const rnd = (k: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
-    const gen = (d: number): any => {
-      const r = rnd(10);
-      if (d > 3 || r < 4) return atoms[rnd(atoms.length)];
-      if (r < 7) return Object.fromEntries(Array.from({ length: rnd(4) + 1 }, () => [rnd(3) === 0 ? String(atoms[rnd(atoms.length)]) : `k${rnd(20)}`, gen(d + 1)]));
-      return Array.from({ length: rnd(4) }, () => gen(d + 1));
-    };
+    const gen = randomValues(atoms, 11);
     // Collections below the top whose items are scalars or flow collections, in flow style.
-    const flowText = (value: unknown, opts: object) => {
-      const doc = new Document(value, opts as any);
-      const walk = (node: unknown, depth: number): boolean => {
-        if (!isCollection(node)) return true;
-        let all = true;
-        for (const item of node.items as unknown[]) if (!walk(isPair(item) ? item.value : item, depth + 1)) all = false;
-        if (all && depth >= 1) node.flow = true;
-        return node.flow === true;
-      };
-      walk(doc.contents, 0);
-      return doc.toString();
-    };
+    const flowText = (value: unknown, opts: object) => flowStyleYaml(value, 1, opts);
     let fast = 0;
     for (let i = 0; i < 500; i++) {
       for (const opts of [{ version: '1.1' }, {}, { indentSeq: false }, { lineWidth: 0 }]) {

@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { nearest } from '../nearest';
 import { quantityProblem } from './rules';
 import { DEFINITION_RULES, EMPTY_IS_UNSET, MINIMUMS } from './structural';
 
@@ -226,31 +227,8 @@ function yamlHint(x: unknown): string {
 
 function unknownField(def: Definition, key: string): string {
   const known = [...def.fields.keys()];
-  const near = nearest(key, known);
+  const near = nearest(key, known, 3); // within 2 edits, or only the letter case
   return `field ${JSON.stringify(key)} is unknown in ${def.short}: the API server's strict field validation refuses it`
     + (near ? ` (did you mean ${JSON.stringify(near)}?)` : `; known fields: ${known.join(', ')}`);
 }
 
-/** The known field closest to a misspelled one, within 2 edits (or only differing in case). */
-function nearest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, k, bestDistance);
-    if (d < bestDistance) { best = k; bestDistance = d; }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
