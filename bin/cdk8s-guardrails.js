@@ -16,5 +16,5 @@ if (args[0] === 'traffic') {
   load('traffic').traffic(args.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
     .then((code) => { process.exitCode = code; });
 } else {
-  process.exitCode = load('main').main(args);
+  load('main').run(args).then((code) => { process.exitCode = code; });
 }

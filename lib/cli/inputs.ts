@@ -53,29 +53,50 @@ function errorText(e: unknown): string {
 }
 
 /** `reportFolderAbove`, with a note when the folder is above `dir`. */
-function appFolderOf(dir: string, inputs: Inputs): string | undefined {
+function appFolderOf(dir: string, note: (text: string) => void): string | undefined {
   const folder = reportFolderAbove(dir);
-  if (folder !== undefined && folder !== dir) inputs.notes.push(`${dir}: checked with the app of ${folder} (it holds ${REPORT_FILE})`);
+  if (folder !== undefined && folder !== dir) note(`${dir}: checked with the app of ${folder} (it holds ${REPORT_FILE})`);
   return folder;
+}
+
+/**
+ * One step of finding the inputs, in the order they were met: a problem, a note, or the raw
+ * content of a file (or standard input) and the app it belongs to. Finding (file system
+ * walks, reading bytes) is apart from reading manifests, so that the same contents can be read
+ * again elsewhere (another thread of the `check` command) without touching the file system.
+ */
+export interface FoundInput {
+  readonly problem?: string;
+  readonly note?: string;
+  readonly raw?: string | Uint8Array;
+  readonly source?: string;
+  readonly group?: string;
 }
 
 /** Reads every path into `inputs`; `stdin` is read for '-'. */
 export function readInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): Inputs {
+  return readFound(findInputs(paths, eachDir, stdin));
+}
+
+/** Reads the manifests of what `findInputs` found. */
+export function readFound(found: readonly FoundInput[]): Inputs {
   const inputs: Inputs = { groups: new Map(), problems: [], notes: [], lines: new Map(), texts: new Map(), unreadable: new Set(), files: 0 };
-  const seenFiles = new Set<string>();
   const add = (group: string, list: ManifestInput[]) => {
     const existing = inputs.groups.get(group);
     if (existing) existing.push(...list); else inputs.groups.set(group, list);
   };
-
-  const readText = (raw: string | Uint8Array, source: string, group: string) => {
+  for (const step of found) {
+    if (step.problem !== undefined) { inputs.problems.push(step.problem); continue; }
+    if (step.note !== undefined) { inputs.notes.push(step.note); continue; }
+    const raw = step.raw!;
+    const source = step.source!;
     inputs.files++;
     let text: string | undefined;
     if (typeof raw === 'string') {
       text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     } else {
       const decoded = decodeText(raw, source);
-      if (decoded.problem) { inputs.problems.push(decoded.problem); return; }
+      if (decoded.problem) { inputs.problems.push(decoded.problem); continue; }
       text = decoded.text!;
     }
     const r = readManifestText(text, source);
@@ -83,9 +104,23 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     inputs.notes.push(...r.notes);
     for (const [k, v] of r.lines) inputs.lines.set(k, v);
     for (const [k, v] of r.texts) inputs.texts.set(k, v);
-    add(group, r.inputs);
+    add(step.group!, r.inputs);
     for (const u of r.unreadable) inputs.unreadable.add(u);
-    add(group, r.unreadable);
+    add(step.group!, r.unreadable);
+  }
+  return inputs;
+}
+
+/** Finds every path's files and reads their bytes (`stdin` for '-'), without reading manifests. */
+export function findInputs(paths: readonly string[], eachDir: boolean, stdin: () => string | Uint8Array): FoundInput[] {
+  const found: FoundInput[] = [];
+  let files = 0;
+  const problem = (text: string) => found.push({ problem: text });
+  const note = (text: string) => found.push({ note: text });
+  const seenFiles = new Set<string>();
+  const readText = (raw: string | Uint8Array, source: string, group: string) => {
+    files++;
+    found.push({ raw, source, group });
   };
 
   const readFile = (file: string, group: string) => {
@@ -97,7 +132,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     try {
       bytes = fs.readFileSync(file);
     } catch (e) {
-      inputs.problems.push(`${file}: cannot be read: ${errorText(e)}`);
+      problem(`${file}: cannot be read: ${errorText(e)}`);
       return;
     }
     readText(bytes, file, group);
@@ -109,16 +144,16 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
    */
   const walk = (dir: string, ancestors: Set<string>, group: string, top: boolean) => {
     let real: string;
-    try { real = fs.realpathSync(dir); } catch (e) { inputs.problems.push(`${dir}: cannot be read: ${errorText(e)}`); return; }
+    try { real = fs.realpathSync(dir); } catch (e) { problem(`${dir}: cannot be read: ${errorText(e)}`); return; }
     if (ancestors.has(real)) {
-      inputs.problems.push(`${dir}: is a symbolic link loop (it leads back to ${real}); not followed`);
+      problem(`${dir}: is a symbolic link loop (it leads back to ${real}); not followed`);
       return;
     }
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      inputs.problems.push(`${dir}: cannot be read: ${errorText(e)}`);
+      problem(`${dir}: cannot be read: ${errorText(e)}`);
       return;
     }
     const below = new Set(ancestors).add(real);
@@ -126,7 +161,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
     // `check dist` on `dist/<app>/<environment>/` checks each one as its own app.
     if (!eachDir && (!top || paths.length > 1) && group !== dir && entries.some((e) => e.name === REPORT_FILE && (e.isFile() || e.isSymbolicLink()))) {
       group = dir;
-      inputs.notes.push(`${dir}: checked as its own app (it holds ${REPORT_FILE}, written by the synthesis of one app or environment)`);
+      note(`${dir}: checked as its own app (it holds ${REPORT_FILE}, written by the synthesis of one app or environment)`);
     }
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(dir, entry.name);
@@ -139,9 +174,9 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
           if (code === 'ENOENT') {
             let target = '?';
             try { target = fs.readlinkSync(full); } catch { /* keep '?' */ }
-            inputs.problems.push(`${full}: is a dangling symbolic link (to ${target})`);
+            problem(`${full}: is a dangling symbolic link (to ${target})`);
           } else {
-            inputs.problems.push(`${full}: cannot be followed: ${errorText(e)}`);
+            problem(`${full}: cannot be followed: ${errorText(e)}`);
           }
           continue;
         }
@@ -149,7 +184,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
       const isDir = stat ? stat.isDirectory() : entry.isDirectory();
       if (isDir) {
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) {
-          inputs.notes.push(`${full}: ${entry.name === 'node_modules' ? 'node_modules' : 'a hidden directory'}, not searched (name it on the command line to check it)`);
+          note(`${full}: ${entry.name === 'node_modules' ? 'node_modules' : 'a hidden directory'}, not searched (name it on the command line to check it)`);
         } else {
           walk(full, below, group, false);
         }
@@ -160,7 +195,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
       if (!isFile) {
         let what = 'not a regular file';
         try { what = kindOf(stat ?? fs.statSync(full)); } catch { /* keep the generic words */ }
-        inputs.problems.push(`${full}: is ${what}, not a regular file; skipped (name it on the command line to read it)`);
+        problem(`${full}: is ${what}, not a regular file; skipped (name it on the command line to read it)`);
         continue;
       }
       readFile(full, eachDir ? dir : group);
@@ -173,7 +208,7 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
       try {
         raw = stdin();
       } catch (e) {
-        inputs.problems.push(`<stdin>: cannot be read: ${errorText(e)}`);
+        problem(`<stdin>: cannot be read: ${errorText(e)}`);
         continue;
       }
       readText(raw, '<stdin>', '-');
@@ -186,20 +221,20 @@ export function readInputs(paths: readonly string[], eachDir: boolean, stdin: ()
       const code = (e as NodeJS.ErrnoException).code;
       let dangling = false;
       try { dangling = code === 'ENOENT' && fs.lstatSync(p).isSymbolicLink(); } catch { /* does not exist at all */ }
-      inputs.problems.push(dangling ? `${p}: is a dangling symbolic link (to ${fs.readlinkSync(p)})` : `${p}: ${errorText(e)}`);
+      problem(dangling ? `${p}: is a dangling symbolic link (to ${fs.readlinkSync(p)})` : `${p}: ${errorText(e)}`);
       continue;
     }
     if (stat.isDirectory()) {
-      const before = inputs.files;
-      const app = eachDir ? undefined : appFolderOf(p, inputs);
+      const before = files;
+      const app = eachDir ? undefined : appFolderOf(p, note);
       walk(p, new Set(), app === undefined || (app === p && paths.length === 1) ? '' : app, true);
-      if (inputs.files === before) inputs.problems.push(`${p}: has no *.yaml, *.yml or *.json file to check`);
+      if (files === before) problem(`${p}: has no *.yaml, *.yml or *.json file to check`);
     } else if (stat.isFile() || stat.isFIFO()) {
       // A pipe named on the command line is read: `check <(helm template .)`.
-      readFile(p, eachDir ? path.dirname(p) : appFolderOf(path.dirname(p), inputs) ?? '');
+      readFile(p, eachDir ? path.dirname(p) : appFolderOf(path.dirname(p), note) ?? '');
     } else {
-      inputs.problems.push(`${p}: is ${kindOf(stat)}, not a file or directory of manifests`);
+      problem(`${p}: is ${kindOf(stat)}, not a file or directory of manifests`);
     }
   }
-  return inputs;
+  return found;
 }

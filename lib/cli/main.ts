@@ -6,13 +6,16 @@
 import * as fs from 'fs';
 import { mergeResults } from '../practices/app-folders';
 import { rulesJson, rulesText } from '../practices/catalog-docs';
-import { checkManifests } from '../practices/checker';
-import { ManifestInput } from '../practices/model';
+import { checkIndex, finishCheck, flattenManifests, runRules } from '../practices/checker';
+import { Sink } from '../practices/context';
+import { ManifestInput, ResolvedOptions } from '../practices/model';
+import { ObjectIndex } from '../practices/objects';
 import { resolveOptions } from '../practices/options';
 import { Profile } from '../practices/profile';
-import { GuardrailsOptions } from '../practices/types';
+import { CheckResult, GuardrailsOptions } from '../practices/types';
 import { Format, FORMATS, junit, json, Outcome, sarif, text } from './formats';
-import { readInputs } from './inputs';
+import { findInputs, FoundInput, Inputs, readFound } from './inputs';
+import { defaultJobs, planRules, startCheckThread } from './threads';
 
 /** Where the CLI writes (replaceable in tests). */
 export interface CliIo {
@@ -60,6 +63,9 @@ Options:
   --external-service <[namespace/]name>           Service that exists outside the files (repeatable)
   --external-secret <[namespace/]name>            Secret that exists in the cluster (repeatable)
   --disable <rule>=<reason>       switch a rule off for everything, with a reason (repeatable)
+  --jobs <n>                      threads to check in (default: 2 for inputs of 2 MiB or more
+                                  on a machine with 2 CPUs or more, else 1); each thread reads
+                                  the input and runs a share of the rules; the report is the same
   -h, --help                      show this help
 
 YAML is read as Kubernetes reads it (YAML 1.1: merge keys, yes/no/on/off booleans). Files
@@ -73,7 +79,7 @@ Exit status: 0 when no object breaks a rule, 1 on violations, 2 on usage or inpu
 
 export class UsageError extends Error {}
 
-interface Parsed {
+export interface Parsed {
   readonly command: 'check' | 'rules' | 'help';
   readonly json: boolean;
   readonly format: Format;
@@ -81,6 +87,8 @@ interface Parsed {
   readonly paths: string[];
   readonly options: GuardrailsOptions;
   readonly namespace?: string;
+  /** `--jobs`: threads to check in; unset: `defaultJobs`. */
+  readonly jobs?: number;
 }
 
 /** The formats `rules` writes: the catalog is a list, not a check result, so SARIF and JUnit do not apply. */
@@ -104,7 +112,10 @@ function parseRulesArgs(args: string[]): Parsed {
   return { command: 'rules', json: format === 'json', format, paths: [], options: {} };
 }
 
-function parseArgs(argv: string[]): Parsed {
+/** The most threads `--jobs` takes. */
+const MAX_JOBS = 64;
+
+export function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help', json: false, format: 'text', paths: [], options: {} };
   if (command === 'rules') return parseRulesArgs(rest);
@@ -119,6 +130,7 @@ function parseArgs(argv: string[]): Parsed {
   let requireDigest = false;
   let pinnedTagPattern: string | undefined;
   let requireArchitecture = false;
+  let jobs: number | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -152,6 +164,12 @@ function parseArgs(argv: string[]): Parsed {
         if (!profile) throw new UsageError(`--profile ${JSON.stringify(name)}: expected "restricted" or "baseline"`);
         break;
       }
+      case '--jobs': case '-j': {
+        const v = value();
+        jobs = /^[0-9]+$/.test(v) ? Number(v) : NaN;
+        if (!(jobs >= 1 && jobs <= MAX_JOBS)) throw new UsageError(`--jobs ${JSON.stringify(v)}: expected a whole number of threads from 1 to ${MAX_JOBS}`);
+        break;
+      }
       case '--allowed-registry': lists.registries.push(value()); break;
       case '--require-digest': requireDigest = true; break;
       case '--pinned-tag-pattern': pinnedTagPattern = value(); break;
@@ -173,7 +191,7 @@ function parseArgs(argv: string[]): Parsed {
   }
   if (paths.length === 0) throw new UsageError('no files or directories to check');
   return {
-    command: 'check', json: format === 'json', format: format ?? 'text', eachDir, paths, namespace,
+    command: 'check', json: format === 'json', format: format ?? 'text', eachDir, paths, namespace, jobs,
     options: {
       profile, requireDigest, requireArchitecture, pinnedTagPattern,
       allowedRegistries: lists.registries, externalServiceAccounts: lists.sa, externalServices: lists.svc, externalSecrets: lists.secrets,
@@ -182,47 +200,126 @@ function parseArgs(argv: string[]): Parsed {
   };
 }
 
-function checkInputs(parsed: Parsed, io: CliIo): Outcome {
-  const inputs = readInputs(parsed.paths, parsed.eachDir ?? false, io.stdin ?? DEFAULT_IO.stdin!);
-  const resolved = resolveOptions(parsed.options, (property, value, allowed) => {
+/** The options of a parsed `check`, resolved; a bad value is a usage error. */
+export function resolvedOptions(parsed: Parsed): ResolvedOptions {
+  return resolveOptions(parsed.options, (property, value, allowed) => {
     throw new UsageError(`invalid ${property} ${JSON.stringify(value)}: expected ${allowed}`);
   });
-  // Objects of refused documents serve lookups only: they are not checked, and leave no follow-on finding around them.
-  const checked = (input: ManifestInput) => !inputs.unreadable.has(input);
-  const results = [...inputs.groups.values()].map((list) => checkManifests(list, resolved, inputs.unreadable.size > 0 ? checked : undefined, parsed.namespace));
+}
+
+/**
+ * One index per app of the inputs. Objects of refused documents serve lookups only: they are
+ * not checked, and leave no follow-on finding around them.
+ */
+export function indexGroups(inputs: Inputs, parsed: Parsed): ObjectIndex[] {
+  const checked = inputs.unreadable.size > 0 ? (input: ManifestInput) => !inputs.unreadable.has(input) : undefined;
+  return [...inputs.groups.values()].map((list) => new ObjectIndex(flattenManifests(list), checked, parsed.namespace));
+}
+
+function outcomeOf(inputs: Inputs, results: CheckResult[], io: CliIo): Outcome {
   for (const note of inputs.notes) io.err(`cdk8s-guardrails: note: ${note}\n`);
   const result = mergeResults(results);
   const problems = [...inputs.problems];
   if (result.objectCount === 0 && problems.length === 0) problems.push('no Kubernetes object to check: passing on nothing would prove nothing');
+  const checked = (input: ManifestInput) => !inputs.unreadable.has(input);
   return { result, files: inputs.files, problems, inputs: [...inputs.groups.values()].flat().filter(checked), lines: inputs.lines, texts: inputs.texts };
+}
+
+/** The check in this thread alone. */
+function checkFound(parsed: Parsed, found: readonly FoundInput[], io: CliIo): Outcome {
+  const resolved = resolvedOptions(parsed);
+  const inputs = readFound(found);
+  return outcomeOf(inputs, indexGroups(inputs, parsed).map((index) => checkIndex(index, resolved)), io);
+}
+
+/**
+ * The check with its rules split over `plan.length` threads: each helper thread reads the same
+ * inputs into its own index and runs its share of the rules (check-thread.ts), while this
+ * thread runs the first share; their findings are then brought together. The result is the
+ * same as in one thread, object for object and byte for byte.
+ */
+async function checkFoundInThreads(parsed: Parsed, argv: readonly string[], found: readonly FoundInput[], plan: readonly ReadonlySet<string>[], io: CliIo): Promise<Outcome> {
+  const resolved = resolvedOptions(parsed);
+  const helpers = plan.slice(1).map((rules) => startCheckThread({ argv, found, rules: [...rules] }));
+  try {
+    const inputs = readFound(found);
+    const indexes = indexGroups(inputs, parsed);
+    const sinks = indexes.map((index) => {
+      const sink = new Sink();
+      runRules(index, resolved, sink, plan[0]);
+      return sink;
+    });
+    const shares = await Promise.all(helpers.map((h) => h.result));
+    const results = indexes.map((index, g) => {
+      const byIndex = new Map(index.all.map((o) => [o.index, o]));
+      for (const share of shares) sinks[g].take(share[g], byIndex);
+      return finishCheck(index, resolved, sinks[g]);
+    });
+    return outcomeOf(inputs, results, io);
+  } finally {
+    for (const h of helpers) h.stop();
+  }
 }
 
 const WRITERS: { [format in Format]: (o: Outcome) => string } = { text, json, sarif, junit };
 
-/** Runs the CLI; returns the exit code. */
+/** Parses `argv`; answers `help` and `rules` (then returns the exit code) and returns a `check` to run. */
+function start(argv: string[], io: CliIo): Parsed | number {
+  const parsed = parseArgs(argv);
+  if (parsed.command === 'help') {
+    io.out(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (parsed.command === 'rules') {
+    io.out(parsed.json ? rulesJson() : rulesText());
+    return 0;
+  }
+  return parsed;
+}
+
+function find(parsed: Parsed, io: CliIo): FoundInput[] {
+  return findInputs(parsed.paths, parsed.eachDir ?? false, io.stdin ?? DEFAULT_IO.stdin!);
+}
+
+/** Writes the report; returns the exit code. */
+function finish(parsed: Parsed, outcome: Outcome, io: CliIo): number {
+  io.out(WRITERS[parsed.format](outcome));
+  if (parsed.format !== 'text') for (const p of outcome.problems) io.err(`cdk8s-guardrails: input error: ${p}\n`);
+  if (outcome.problems.length > 0) return 2;
+  return outcome.result.violations.length > 0 ? 1 : 0;
+}
+
+function failure(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError) {
+    io.err(`cdk8s-guardrails: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  // Never a stack trace: the message, and where to report it.
+  io.err(`cdk8s-guardrails: internal error: ${(e as Error)?.message ?? e}\n(this is a bug in the checker; please report it with the input that caused it)\n`);
+  return 2;
+}
+
+/** Runs the CLI in this thread alone (`--jobs` is not used); returns the exit code. */
 export function main(argv: string[], io: CliIo = DEFAULT_IO): number {
   try {
-    const parsed = parseArgs(argv);
-    if (parsed.command === 'help') {
-      io.out(USAGE);
-      return argv.length === 0 ? 2 : 0;
-    }
-    if (parsed.command === 'rules') {
-      io.out(parsed.json ? rulesJson() : rulesText());
-      return 0;
-    }
-    const outcome = checkInputs(parsed, io);
-    io.out(WRITERS[parsed.format](outcome));
-    if (parsed.format !== 'text') for (const p of outcome.problems) io.err(`cdk8s-guardrails: input error: ${p}\n`);
-    if (outcome.problems.length > 0) return 2;
-    return outcome.result.violations.length > 0 ? 1 : 0;
+    const parsed = start(argv, io);
+    if (typeof parsed === 'number') return parsed;
+    return finish(parsed, checkFound(parsed, find(parsed, io), io), io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`cdk8s-guardrails: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    // Never a stack trace: the message, and where to report it.
-    io.err(`cdk8s-guardrails: internal error: ${(e as Error)?.message ?? e}\n(this is a bug in the checker; please report it with the input that caused it)\n`);
-    return 2;
+    return failure(e, io);
+  }
+}
+
+/** Runs the CLI as the `cdk8s-guardrails` command does, checking in `--jobs` threads; resolves to the exit code. */
+export async function run(argv: string[], io: CliIo = DEFAULT_IO): Promise<number> {
+  try {
+    const parsed = start(argv, io);
+    if (typeof parsed === 'number') return parsed;
+    const found = find(parsed, io);
+    const plan = planRules(parsed.jobs ?? defaultJobs(found));
+    const outcome = plan.length > 1 ? await checkFoundInThreads(parsed, argv, found, plan, io) : checkFound(parsed, found, io);
+    return finish(parsed, outcome, io);
+  } catch (e) {
+    return failure(e, io);
   }
 }

@@ -62,20 +62,35 @@ export function checkRule(id: string, manifests: readonly ManifestInput[], defau
 /** Checks an index already built (the in-app enforcement reuses one index for several scopes). */
 export function checkIndex(index: ObjectIndex, options: ResolvedOptions): CheckResult {
   const sink = new Sink();
-  const disabledCounts = new Map<string, number>();
+  runRules(index, options, sink);
+  return finishCheck(index, options, sink);
+}
+
+/**
+ * Runs the rules of the catalog that apply under `options` and that `only` names (all when
+ * unset) into `sink`. A rule switched off is run too, into a scratch sink, to tell the report
+ * how much the switch hides (`sink.disabled`). `checkIndex` is `runRules` then `finishCheck`;
+ * the `check` command may run the rules in several threads, each on its own index of the same
+ * input, and bring their sinks together (`Sink.take`) before finishing.
+ */
+export function runRules(index: ObjectIndex, options: ResolvedOptions, sink: Sink, only?: ReadonlySet<string>): void {
   for (const rule of RULE_CHECKS) {
+    if (only !== undefined && !only.has(rule.id)) continue;
     const info = findRule(rule.id)!;
     if (!info.profiles.includes(options.profile)) continue;
     if (options.disabledRules.has(rule.id)) {
-      // Run it anyway, into a scratch sink, to tell the report how much the switch hides.
       const scratch = new Sink();
       rule.check(new RuleContext(index, options, rule.id, scratch));
-      disabledCounts.set(rule.id, scratch.violations.length);
+      sink.disabled.set(rule.id, scratch.violations.length);
       continue;
     }
     rule.check(new RuleContext(index, options, rule.id, sink));
   }
+}
 
+/** The result of the rules run into `sink`: violations in input order, suppressions and warnings. */
+export function finishCheck(index: ObjectIndex, options: ResolvedOptions, sink: Sink): CheckResult {
+  const disabledCounts = sink.disabled;
   const pos = (v: RuleViolation) => sink.positions.get(v) ?? 0;
   const violations = sink.violations.sort((a, b) => pos(a) - pos(b)
     || (RULE_ORDER.get(a.rule)! - RULE_ORDER.get(b.rule)!)

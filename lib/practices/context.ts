@@ -34,11 +34,42 @@ export class Sink {
   /** Object -> rule id (or waiver id) -> violations suppressed by its skip annotation. */
   public readonly suppressed = new Map<Obj, Map<string, number>>();
 
-  public countSuppressed(obj: Obj, rule: string): void {
+  /** Rule switched off -> violations it would have reported. */
+  public readonly disabled = new Map<string, number>();
+
+  public countSuppressed(obj: Obj, rule: string, count = 1): void {
     let m = this.suppressed.get(obj);
     if (!m) this.suppressed.set(obj, m = new Map());
-    m.set(rule, (m.get(rule) ?? 0) + 1);
+    m.set(rule, (m.get(rule) ?? 0) + count);
   }
+
+  /** What this sink holds as plain data (structured-clonable), objects named by their `index`. */
+  public toData(): SinkData {
+    const suppressed: [number, string, number][] = [];
+    for (const [obj, byRule] of this.suppressed) for (const [rule, n] of byRule) suppressed.push([obj.index, rule, n]);
+    return {
+      violations: this.violations.map((v) => [v, this.positions.get(v)!]),
+      suppressed,
+      disabled: [...this.disabled],
+    };
+  }
+
+  /** Adds what another sink held (`toData`) over an index of the same input. */
+  public take(data: SinkData, byIndex: ReadonlyMap<number, Obj>): void {
+    for (const [v, at] of data.violations) {
+      this.violations.push(v);
+      this.positions.set(v, at);
+    }
+    for (const [at, rule, n] of data.suppressed) this.countSuppressed(byIndex.get(at)!, rule, n);
+    for (const [rule, n] of data.disabled) this.disabled.set(rule, n);
+  }
+}
+
+/** A sink as plain data: violations with their object's position, suppressed counts by position, disabled rules' counts. */
+export interface SinkData {
+  readonly violations: readonly [RuleViolation, number][];
+  readonly suppressed: readonly [number, string, number][];
+  readonly disabled: readonly [string, number][];
 }
 
 /** Whether a skip annotation switches a rule off (it needs a non-empty reason). */

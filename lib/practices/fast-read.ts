@@ -20,6 +20,16 @@ export interface FastDocument {
   readonly line: number;
 }
 
+/** Characters that may take the text out of the subset: one scan of the text finds none in most files. */
+const UNUSUAL = /[\u0085\u2028\u2029\t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/;
+/**
+ * What takes the text out of the subset: Unicode line breaks, tabs in indentation, a lone
+ * `\r`, and whitespace that JavaScript's `trim` removes but YAML keeps as content (no-break and
+ * other Unicode spaces, form feed, vertical tab): the fast reader trims with `trim`, so such
+ * text is left to the full reader.
+ */
+const LEAVES_SUBSET = /[\u0085\u2028\u2029\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]|^ *\t|\r(?!\n)/m;
+
 /** Thrown inside the reader when the text leaves the subset. */
 const GIVE_UP = new Error('outside the fast subset');
 
@@ -34,12 +44,25 @@ const WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO'
 /** Plain scalars that may be numbers (or timestamps, base-60 numbers, .inf, .nan) to YAML 1.1. */
 const NUMERIC = /^[-+]?(?:[0-9.][0-9a-fA-FxXoObB_.:eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
 const LONGEST_WORD = 5;
+/** Table by character code (ASCII) of the characters in `chars`. */
+function charTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
+/** First characters of `WORDS`. */
+const WORD_START = charTable([...WORDS].map((w) => w[0]).join(''));
+/** Characters a plain scalar value cannot start with in the subset ('-' only when alone or before a space). */
+const PLAIN_VALUE_START = charTable('&*!>%@`?:,-#');
+/** Characters a plain key cannot start with in the subset. */
+const PLAIN_KEY_START = charTable('&*!|>%@`?:,-#[]{}<');
 const CACHE_LIMIT = 100000;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const PLUS = 43;
 const DOT = 46;
 const SPACE = 32;
+const TAB = 9;
 const CR = 13;
 const HASH = 35;
 const DASH = 45;
@@ -60,7 +83,7 @@ const BACKSLASH = 92;
  * reads the whole text and words the problem as usual.
  */
 export function fastDocuments(text: string, options: object, fallback?: (segment: string) => unknown): FastDocument[] | undefined {
-  if (/[\u0085\u2028\u2029\t\r]/.test(text) && /[\u0085\u2028\u2029]|^ *\t|\r(?!\n)/m.test(text)) return undefined;
+  if (UNUSUAL.test(text) && LEAVES_SUBSET.test(text)) return undefined;
   try {
     return new FastReader(text, options, fallback).documents();
   } catch (e) {
@@ -83,8 +106,12 @@ class FastReader {
   private pos = 0;
   private end = 0;
   private readonly cache = new Map<string, unknown>();
+  /** Whether the text has a tab anywhere: when not, no key or value needs a look for one. */
+  private readonly tabs: boolean;
 
-  constructor(private readonly text: string, private readonly options: object, private readonly fallback?: (segment: string) => unknown) {}
+  constructor(private readonly text: string, private readonly options: object, private readonly fallback?: (segment: string) => unknown) {
+    this.tabs = text.includes('\t');
+  }
 
   /** Splits the text at document markers, then reads each document's lines (only one document's lines are held at a time). */
   public documents(): FastDocument[] {
@@ -206,14 +233,13 @@ class FastReader {
       let r = colon + 1;
       while (r < e && text.charCodeAt(r) === SPACE) r++;
       const c = r < e ? text.charCodeAt(r) : -1;
-      // Whitespace other than spaces after the colon: read as `trimStart` reads it.
-      const rest = c !== -1 && isOtherSpace(c) ? text.slice(colon + 1, e).trimStart() : undefined;
-      if (rest === undefined ? c === -1 || c === HASH : rest === '' || rest[0] === '#') {
+      if (c === TAB) throw GIVE_UP;
+      if (c === -1 || c === HASH) {
         this.skipEmpty();
         const next = this.pos;
         out[key] = next < this.end && this.indents[next] === indent && this.isSeqEntryAt(next) ? this.sequence(indent) : this.node(indent);
       } else {
-        out[key] = this.inline(rest ?? text.slice(r, e), indent);
+        out[key] = this.inline(text.slice(r, e), indent);
       }
     }
     return out;
@@ -258,10 +284,10 @@ class FastReader {
     }
     if (c === '|') return this.literal(rest, parent);
     if (c === '{' || c === '[') return this.flow(rest, parent);
-    if ('&*!>%@`?:,-#'.includes(c) && !(c === '-' && rest.length > 1 && rest[1] !== ' ')) throw GIVE_UP;
+    if (PLAIN_VALUE_START[rest.charCodeAt(0)] === 1 && !(c === '-' && rest.length > 1 && rest[1] !== ' ')) throw GIVE_UP;
     const hash = rest.indexOf(' #');
-    const plain = (hash >= 0 ? rest.slice(0, hash) : rest).trimEnd();
-    if (plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) throw GIVE_UP;
+    const plain = trimEndOf(hash >= 0 ? rest.slice(0, hash) : rest);
+    if (plain.includes(': ') || plain.charCodeAt(plain.length - 1) === COLON || (this.tabs && plain.includes('\t'))) throw GIVE_UP;
     return this.plain(plain);
   }
 
@@ -394,7 +420,7 @@ class FastReader {
 
   private plain(text: string): unknown {
     const c = text.charCodeAt(0);
-    const word = text.length <= LONGEST_WORD && WORDS.has(text);
+    const word = text.length <= LONGEST_WORD && WORD_START[c] === 1 && WORDS.has(text);
     if (!word && !(((c >= DIGIT_0 && c <= DIGIT_9) || c === DASH || c === PLUS || c === DOT) && NUMERIC.test(text))) return text;
     if (text.startsWith('...') || text.startsWith('---')) return text; // markers only at the start of a line
     const cached = this.cache.get(text);
@@ -414,7 +440,7 @@ class FastReader {
       if (!q || q.length !== text.length) throw GIVE_UP;
       return q.value;
     }
-    if ('&*!|>%@`?:,-#[]{}<'.includes(text[0]) || text.includes(' #') || text.includes('\t')) throw GIVE_UP;
+    if (PLAIN_KEY_START[text.charCodeAt(0)] === 1 || text.includes(' #') || (this.tabs && text.includes('\t'))) throw GIVE_UP;
     const value = this.plain(text);
     if (typeof value !== 'string') throw GIVE_UP;
     return value;
@@ -487,11 +513,6 @@ function plainKeyColon(text: string, s: number, e: number): number {
 function quotedKeyColon(line: string, s: number): number {
   const at = keyColon(line);
   return at < 0 ? -1 : s + at;
-}
-
-/** Whether a character is whitespace to `trim` (not a space): tabs, line breaks, no-break and other Unicode spaces. */
-function isOtherSpace(c: number): boolean {
-  return c !== SPACE && (c < 33 || c > 126) && /\s/.test(String.fromCharCode(c));
 }
 
 /** `text.trimEnd()`, without a copy when it ends in neither a space nor other whitespace. */

@@ -183,6 +183,19 @@ function notJsonProblem(text: string): string | undefined {
   }
 }
 
+/**
+ * The yaml package's error message on one line: its first line (`... at line 5, column 3:`)
+ * without the colon that introduced its excerpt, then the line of the excerpt that the
+ * excerpt's caret points at, when it is not blank.
+ */
+export function yamlErrorText(message: string): string {
+  const [first, ...rest] = message.split('\n');
+  const head = first.replace(/:\s*$/, '');
+  const caret = rest.findIndex((l) => /^\s*\^+\s*$/.test(l));
+  const excerpt = caret > 0 ? rest[caret - 1].trim() : '';
+  return excerpt === '' ? head : `${head} (${excerpt})`;
+}
+
 const TAG_FLOAT = 'tag:yaml.org,2002:float';
 const TAG_INT = 'tag:yaml.org,2002:int';
 
@@ -357,7 +370,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     const contentsStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = lineOf(contentsStart);
     if (doc.errors && doc.errors.length > 0) {
-      problems.push(`${at}: is not valid YAML: ${String(doc.errors[0].message).split('\n')[0]}`);
+      problems.push(`${at}: is not valid YAML: ${yamlErrorText(String(doc.errors[0].message))}`);
       salvage(doc, at);
       return;
     }

@@ -54,6 +54,23 @@ const OUTSIDE: Array<[string, string]> = [
   ['tags', 'a: !!str 1\n'],
   ['tab indentation', 'a:\n\tb: 1\n'],
   ['a NEL inside a quoted scalar', 'a: "x\u0085y"\n'],
+  ['a no-break space after a plain value (YAML keeps it)', 'image: nginx:1.25.3\u00a0\n'],
+  ['a no-break space after a key', 'name\u00a0: web\n'],
+  ['a no-break space before a value', 'a: \u00a0b\n'],
+  ['an em space in a flow collection', 'a: [b\u2003, c]\n'],
+  ['a form feed after a value', 'a: b\f\n'],
+  ['a vertical tab after a value', 'a: b\v\n'],
+  ['a no-break space after a quoted scalar', 'a: "b"\u00a0\n'],
+  ['a line of a no-break space inside a literal block', 'a: |\n  x\n\u00a0\n  y\n'],
+  ['a tab after the colon', 'a:\tb\n'],
+];
+
+/** Whitespace that JavaScript's trim removes and YAML keeps: every value keeps it, as the full reader does. */
+const KEPT_SPACES: Array<[string, string, unknown]> = [
+  ['a no-break space', 'image: nginx:1.25.3\u00a0\n', { image: 'nginx:1.25.3\u00a0' }],
+  ['an em space', 'name: web\u2003\n', { name: 'web\u2003' }],
+  ['a form feed', 'a: b\f\n', { a: 'b\f' }],
+  ['a no-break space in a key', 'name\u00a0: web\n', { 'name\u00a0': 'web' }],
 ];
 
 describe('the fast reader gives what the full reader gives, or leaves the text to it', () => {
@@ -65,6 +82,12 @@ describe('the fast reader gives what the full reader gives, or leaves the text t
 
   it.each(OUTSIDE)('leaves %s to the full reader', (_t, text) => {
     expect(fastDocuments(text, KUBERNETES_YAML_OPTIONS)).toBeUndefined();
+  });
+
+  it.each(KEPT_SPACES)('keeps %s in the value, as the full reader and go-yaml do', (_t, text, value) => {
+    expect(full(text)).toEqual([value]);
+    const r = readManifestText(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ${text}`, 'x.yaml');
+    expect(r.inputs[0].manifest.data).toEqual(value);
   });
 
   it('gives the full reader\'s values on 2,000 random documents written in several styles', () => {

@@ -69,15 +69,23 @@ export function dns1035LabelProblem(value: unknown): string | undefined {
  * most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
  */
 export function qualifiedNameProblem(value: unknown): string | undefined {
-  const shape = 'a key of the form [prefix/]name: an optional DNS-1123 subdomain prefix (at most 253 characters) and \'/\', '
-    + 'then a name of 1 to 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit (e.g. "app" or "example.com/team")';
-  if (!isString(value)) return shape;
+  if (!isString(value)) return QUALIFIED_NAME_SHAPE;
+  // Keys repeat across objects (app.kubernetes.io/name...): each distinct key is judged once.
+  const known = QUALIFIED_NAMES.get(value);
+  if (known !== undefined) return known ? undefined : QUALIFIED_NAME_SHAPE;
   const slash = value.indexOf('/');
-  if (slash >= 0 && (value.indexOf('/', slash + 1) >= 0 || dns1123SubdomainProblem(value.slice(0, slash)) !== undefined)) return shape;
   const name = slash >= 0 ? value.slice(slash + 1) : value;
-  if (name.length > DNS_1123_LABEL_MAX || !NAME_PART.test(name)) return shape;
-  return undefined;
+  const ok = !(slash >= 0 && (value.indexOf('/', slash + 1) >= 0 || dns1123SubdomainProblem(value.slice(0, slash)) !== undefined))
+    && name.length <= DNS_1123_LABEL_MAX && NAME_PART.test(name);
+  if (QUALIFIED_NAMES.size < MEMO_LIMIT) QUALIFIED_NAMES.set(value, ok);
+  return ok ? undefined : QUALIFIED_NAME_SHAPE;
 }
+
+const QUALIFIED_NAME_SHAPE = 'a key of the form [prefix/]name: an optional DNS-1123 subdomain prefix (at most 253 characters) and \'/\', '
+  + 'then a name of 1 to 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit (e.g. "app" or "example.com/team")';
+/** Key -> whether it is a qualified name; at most `MEMO_LIMIT` keys. */
+const QUALIFIED_NAMES = new Map<string, boolean>();
+const MEMO_LIMIT = 10000;
 
 /** IsValidLabelValue: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit. */
 export function labelValueProblem(value: unknown): string | undefined {
@@ -88,7 +96,7 @@ export function labelValueProblem(value: unknown): string | undefined {
 /** An annotation key: a qualified name, compared in lower case. */
 export function annotationKeyProblem(value: unknown): string | undefined {
   if (!isString(value)) return qualifiedNameProblem(value);
-  return qualifiedNameProblem(value.toLowerCase());
+  return qualifiedNameProblem(/[A-Z]/.test(value) ? value.toLowerCase() : value);
 }
 
 /** Total bytes of annotations (keys plus values), as the API server counts them. */

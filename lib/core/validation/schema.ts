@@ -137,12 +137,11 @@ function join(field: string, key: string): string {
 function walkDefinition(def: Definition, v: unknown, field: string, f: SchemaFindings): void {
   if (!isObject(v)) { f.bad(field, v, `an object (${def.short})${yamlHint(v)}`); return; }
   for (const key in v) {
-    const at = join(field, key);
     const spec = def.fields.get(key);
-    if (spec === undefined) { f.say(at, unknownField(def, key)); continue; }
+    if (spec === undefined) { f.say(join(field, key), unknownField(def, key)); continue; }
     const x = v[key];
     if (x === null || x === undefined || (x === '' && spec.emptyIsUnset)) continue;
-    walkType(spec.type, x, at, f, spec);
+    walkChild(spec.type, x, field, key, f, spec);
   }
   for (const key of def.required) {
     if (v[key] === undefined || v[key] === null) f.bad(join(field, key), undefined, `a value: ${def.short}.${key} is required`);
@@ -151,18 +150,30 @@ function walkDefinition(def: Definition, v: unknown, field: string, f: SchemaFin
   if (rule) rule(v, field, f);
 }
 
+/**
+ * `walkType` of the field `key` (a list item when a number) of `field`. The field's path is
+ * written only when needed: most fields are scalars that pass.
+ */
+function walkChild(t: Type, x: unknown, field: string, key: string | number, f: SchemaFindings, spec?: Field): void {
+  if (t.scalar === undefined) { walkType(t, x, childPath(field, key), f, spec); return; }
+  const problem = scalarProblem(t.scalar, x, spec);
+  if (problem !== undefined) f.bad(childPath(field, key), x, problem);
+}
+
+function childPath(field: string, key: string | number): string {
+  return typeof key === 'number' ? `${field}[${key}]` : join(field, key);
+}
+
 function walkType(t: Type, x: unknown, field: string, f: SchemaFindings, spec?: Field): void {
   if (t.def) { walkDefinition(t.def, x, field, f); return; }
   if (t.list) {
     if (!Array.isArray(x)) { f.bad(field, x, `a list${yamlHint(x)}`); return; }
-    for (let i = 0; i < x.length; i++) {
-      if (x[i] !== null && x[i] !== undefined) walkType(t.list, x[i], `${field}[${i}]`, f, spec);
-    }
+    for (let i = 0; i < x.length; i++) if (x[i] !== null && x[i] !== undefined) walkChild(t.list, x[i], field, i, f, spec);
     return;
   }
   if (t.map) {
     if (!isObject(x)) { f.bad(field, x, `a map${yamlHint(x)}`); return; }
-    for (const key in x) if (x[key] !== null && x[key] !== undefined) walkType(t.map, x[key], `${field}.${key}`, f);
+    for (const key in x) if (x[key] !== null && x[key] !== undefined) walkChild(t.map, x[key], field, key, f);
     return;
   }
   const problem = scalarProblem(t.scalar!, x, spec);
