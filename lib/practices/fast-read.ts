@@ -20,8 +20,17 @@ export interface FastDocument {
   readonly line: number;
 }
 
-/** Characters that may take the text out of the subset: one scan of the text finds none in most files. */
-const UNUSUAL = /[\u0085\u2028\u2029\t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/;
+/**
+ * Whether the text has a character that may take it out of the subset (`LEAVES_SUBSET` then
+ * decides): most files have none. A search per character is quicker than one class (a regular
+ * expression of one-byte characters is not searched as `indexOf` is), and text of one-byte
+ * characters has none above U+00FF without a look.
+ */
+function hasUnusualCharacters(text: string): boolean {
+  return UNUSUAL_CHARACTERS.some((c) => text.includes(c)) || BEYOND_LATIN_1.test(text);
+}
+const UNUSUAL_CHARACTERS = ['\t', '\r', '\f', '\v', '\u0085', '\u00a0'];
+const BEYOND_LATIN_1 = /[^\x00-\xff]/;
 /**
  * What takes the text out of the subset: Unicode line breaks, tabs in indentation, a lone
  * `\r`, and whitespace that JavaScript's `trim` removes but YAML keeps as content (no-break and
@@ -83,7 +92,7 @@ const BACKSLASH = 92;
  * reads the whole text and words the problem as usual.
  */
 export function fastDocuments(text: string, options: object, fallback?: (segment: string) => unknown): FastDocument[] | undefined {
-  if (UNUSUAL.test(text) && LEAVES_SUBSET.test(text)) return undefined;
+  if (hasUnusualCharacters(text) && LEAVES_SUBSET.test(text)) return undefined;
   try {
     return new FastReader(text, options, fallback).documents();
   } catch (e) {
@@ -120,19 +129,18 @@ class FastReader {
     let start = 0;
     let startLine = 1;
     let marked = false;
-    const marker = /^(?:---|\.\.\.|%)/gm;
-    for (let m = marker.exec(text); m; m = marker.exec(text)) {
-      const eol = text.indexOf('\n', m.index);
-      const line = text.slice(m.index, eol < 0 ? text.length : eol).replace(/\r$/, '');
-      if (m[0] !== '---') throw GIVE_UP;
+    // Document end markers and directives leave the subset.
+    if (text.startsWith('...') || text.startsWith('%') || text.includes('\n...') || text.includes('\n%')) throw GIVE_UP;
+    for (let at = lineStartingWith(text, '---', 0); at >= 0; at = lineStartingWith(text, '---', at + 3)) {
+      const eol = text.indexOf('\n', at);
+      const line = text.slice(at, eol < 0 ? text.length : eol).replace(/\r$/, '');
       const after = line.slice(3);
       if (after !== '' && after[0] !== ' ') continue; // `---x` is a plain scalar
       if (after.trim() !== '' && !after.trim().startsWith('#')) throw GIVE_UP;
-      this.document(docs, start, m.index, startLine, marked);
+      this.document(docs, start, at, startLine, marked);
       startLine += countLines(text, start, eol < 0 ? text.length : eol + 1);
       start = eol < 0 ? text.length : eol + 1;
       marked = true;
-      marker.lastIndex = start;
     }
     this.document(docs, start, text.length, startLine, marked);
     return docs;
@@ -559,6 +567,13 @@ function quoted(text: string, from = 0): { value: string; length: number } | und
     }
   }
   return undefined;
+}
+
+/** Where the first line at or after `from` that starts with `prefix` starts; -1 when none does. */
+function lineStartingWith(text: string, prefix: string, from: number): number {
+  if (from === 0 && text.startsWith(prefix)) return 0;
+  const at = text.indexOf(`\n${prefix}`, from === 0 ? 0 : from - 1);
+  return at < 0 ? -1 : at + 1;
 }
 
 /** Newlines in text[from, to). */
