@@ -178,13 +178,13 @@ export class ObjectIndex {
   public readonly all: Obj[] = [];
   public readonly podSets: PodSet[] = [];
   private readonly byKind = new Map<string, Obj[]>();
-  private readonly byKindNsName = new Map<string, Obj>();
+  private readonly byKindNsName = new ObjectMap<Obj>();
   private readonly podSetsByNs = new Map<string, PodSet[]>();
   private readonly podSetsByLabel = new LabelIndex<PodSet>();
   private readonly podSetByObj = new Map<Obj, PodSet>();
-  private readonly autoscalersByTarget = new Map<string, Autoscaler[]>();
+  private readonly autoscalersByTarget = new ObjectMap<Autoscaler[]>();
   /** Workloads whose replicas another object owns (an Argo Rollout's `workloadRef`), by `kind|namespace|name`. */
-  private readonly scaleOwners = new Map<string, Obj>();
+  private readonly scaleOwners = new ObjectMap<Obj>();
   /** Kind -> its objects by label, built when a rule first selects objects of that kind. */
   private readonly objectsByLabel = new Map<string, LabelIndex<Obj>>();
   /** `kind|namespace|name` keys given by more than one object, with the first object and the count. */
@@ -228,24 +228,24 @@ export class ObjectIndex {
   private add(obj: Obj): void {
     this.all.push(obj);
     push(this.byKind, obj.kind, obj);
-    const k = key(obj.kind, obj.ns, obj.name);
-    const first = this.byKindNsName.get(k);
+    const first = this.byKindNsName.get(obj.kind, obj.ns, obj.name);
     if (first) {
+      const k = `${obj.kind}|${obj.ns ?? '*'}|${obj.name}`;
       const dup = this.duplicates.get(k);
       if (dup) dup.count++; else this.duplicates.set(k, { obj: first, count: 2 });
     }
-    this.byKindNsName.set(k, obj);
+    this.byKindNsName.set(obj.kind, obj.ns, obj.name, obj);
     if (obj.kind === 'Namespace') this.namespaces.add(obj.name);
     const scaler = autoscalerKind(obj);
     if (scaler) {
       const ref = obj.m.spec?.scaleTargetRef;
       if (isObject(ref)) {
-        push(this.autoscalersByTarget, key(String(ref.kind ?? scaler.defaultTargetKind), obj.ns, String(ref.name)), { obj, ...scaler });
+        this.autoscalersByTarget.push(String(ref.kind ?? scaler.defaultTargetKind), obj.ns, String(ref.name), { obj, ...scaler });
       }
     }
     if (obj.kind === 'Rollout' && obj.apiVersion.startsWith('argoproj.io/')) {
       const ref = obj.m.spec?.workloadRef;
-      if (isObject(ref) && typeof ref.name === 'string') this.scaleOwners.set(key(String(ref.kind ?? 'Deployment'), obj.ns, ref.name), obj);
+      if (isObject(ref) && typeof ref.name === 'string') this.scaleOwners.set(String(ref.kind ?? 'Deployment'), obj.ns, ref.name, obj);
     }
     const known = WORKLOAD_KINDS.get(obj.kind);
     if (known) {
@@ -276,7 +276,7 @@ export class ObjectIndex {
 
   /** The object of a kind with this namespace and name. */
   public get(kind: string, ns: string | undefined, name: string): Obj | undefined {
-    return this.byKindNsName.get(key(kind, CLUSTER_SCOPED.has(kind) ? undefined : ns ?? '', name));
+    return this.byKindNsName.get(kind, CLUSTER_SCOPED.has(kind) ? undefined : ns ?? '', name);
   }
 
   /** The pod template of a workload object. */
@@ -294,7 +294,7 @@ export class ObjectIndex {
    * (the Rollout scales the pods of the referenced Deployment's template), else the workload.
    */
   public scaleOwner(obj: Obj): Obj {
-    return this.scaleOwners.get(key(obj.kind, obj.ns, obj.name)) ?? obj;
+    return this.scaleOwners.get(obj.kind, obj.ns, obj.name) ?? obj;
   }
 
   /** The autoscaler of a workload (of its scale owner): the first of `autoscalersFor`. */
@@ -308,7 +308,7 @@ export class ObjectIndex {
    */
   public autoscalersFor(obj: Obj): Autoscaler[] {
     const owner = this.scaleOwner(obj);
-    return this.autoscalersByTarget.get(key(owner.kind, owner.ns, owner.name)) ?? [];
+    return this.autoscalersByTarget.get(owner.kind, owner.ns, owner.name) ?? [];
   }
 
   /** Pod templates in a namespace (every namespace when `ns` is undefined) that a selector matches. */
@@ -396,8 +396,30 @@ function autoscalerKind(obj: Obj): Omit<Autoscaler, 'obj'> | undefined {
   return undefined;
 }
 
-function key(kind: string, ns: string | undefined, name: string): string {
-  return `${kind}|${ns ?? '*'}|${name}`;
+/**
+ * Values by kind, namespace (undefined: cluster-scoped) and name, in maps inside maps: a lookup
+ * builds no key string.
+ */
+class ObjectMap<V> {
+  private readonly byKind = new Map<string, Map<string | undefined, Map<string, V>>>();
+
+  public get(kind: string, ns: string | undefined, name: string): V | undefined {
+    return this.byKind.get(kind)?.get(ns)?.get(name);
+  }
+
+  public set(kind: string, ns: string | undefined, name: string, value: V): void {
+    let byNs = this.byKind.get(kind);
+    if (!byNs) this.byKind.set(kind, byNs = new Map());
+    let byName = byNs.get(ns);
+    if (!byName) byNs.set(ns, byName = new Map());
+    byName.set(name, value);
+  }
+
+  /** Adds `item` to the list at kind, namespace and name. */
+  public push<T>(this: ObjectMap<T[]>, kind: string, ns: string | undefined, name: string, item: T): void {
+    const list = this.get(kind, ns, name);
+    if (list) list.push(item); else this.set(kind, ns, name, [item]);
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
