@@ -41,15 +41,15 @@ const RULE_COST: { readonly [rule: string]: number } = {
   'spread-zones': 20,
 };
 const OTHER_RULE_COST = 10;
-/** What the command's own thread does besides its rules (bringing the shares together, the report), in the same units. */
-const OWN_THREAD_COST = 80;
+/** What a helper thread does before its rules that the command's own thread has done already (starting, loading the checker), in the same units. */
+const HELPER_START_COST = 100;
 
 /**
  * The rules of each of `jobs` threads, the command's own thread first: the costliest rule
  * first, each to the thread with the least so far.
  */
 export function planRules(jobs: number): ReadonlySet<string>[] {
-  const shares = Array.from({ length: Math.max(1, Math.min(jobs, RULE_CHECKS.length)) }, (_, i) => ({ rules: new Set<string>(), cost: i === 0 ? OWN_THREAD_COST : 0 }));
+  const shares = Array.from({ length: Math.max(1, Math.min(jobs, RULE_CHECKS.length)) }, (_, i) => ({ rules: new Set<string>(), cost: i === 0 ? 0 : HELPER_START_COST }));
   const cost = (id: string) => RULE_COST[id] ?? OTHER_RULE_COST;
   const byCost = RULE_CHECKS.map((r) => r.id).sort((a, b) => cost(b) - cost(a) || (a < b ? -1 : 1));
   for (const id of byCost) {
