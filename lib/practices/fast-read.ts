@@ -66,6 +66,8 @@ const PLAIN_VALUE_START = charTable('&*!>%@`?:,-#');
 /** Characters a plain key cannot start with in the subset. */
 const PLAIN_KEY_START = charTable('&*!|>%@`?:,-#[]{}<');
 const CACHE_LIMIT = 100000;
+/** Slots of the table of keys read (a power of two). */
+const KEY_SLOTS = 4096;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const PLUS = 43;
@@ -115,6 +117,8 @@ class FastReader {
   private pos = 0;
   private end = 0;
   private readonly cache = new Map<string, unknown>();
+  /** Plain keys read so far, by a hash of their characters (`plainKey`). */
+  private readonly keys: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
   /** Whether the text has a tab anywhere: when not, no key or value needs a look for one. */
   private readonly tabs: boolean;
 
@@ -235,7 +239,7 @@ class FastReader {
       const q = text.charCodeAt(s);
       const colon = q === DOUBLE_QUOTE || q === SINGLE_QUOTE ? quotedKeyColon(this.lineText(l), s) : plainKeyColon(text, s, e);
       if (colon < 0) throw GIVE_UP;
-      const key = this.key(trimEndOf(text.slice(s, colon)));
+      const key = q === DOUBLE_QUOTE || q === SINGLE_QUOTE ? this.key(trimEndOf(text.slice(s, colon))) : this.plainKey(s, colon);
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw GIVE_UP;
       this.pos++;
       let r = colon + 1;
@@ -442,6 +446,24 @@ class FastReader {
   }
 
   /** A key: a string only (keys YAML 1.1 reads as numbers, booleans or null are left to the full reader). */
+  /**
+   * The plain key text[s, end): keys repeat from object to object (`name`, `labels`...), so a
+   * key read before is found by a hash of its characters and compared in place, without
+   * cutting a new string out of the text.
+   */
+  private plainKey(s: number, end: number): string {
+    const text = this.text;
+    let h = end - s;
+    for (let i = s; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    const slot = h & (KEY_SLOTS - 1);
+    const known = this.keys[slot];
+    if (known !== undefined && known.length === end - s && text.startsWith(known, s)) return known;
+    const cut = text.slice(s, end);
+    const key = this.key(trimEndOf(cut));
+    if (key === cut) this.keys[slot] = key;
+    return key;
+  }
+
   private key(text: string): string {
     if (text[0] === '"' || text[0] === '\'') {
       const q = quoted(text);
