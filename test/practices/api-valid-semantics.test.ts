@@ -392,3 +392,111 @@ describe('null where the API server defaults the field', () => {
     ]);
   });
 });
+
+/** An object that targets Kubernetes 1.<minor> (annotation guardrails.cdk8s.io/kubernetes-version). */
+const target = (minor: number, obj: any) => ({ ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, 'guardrails.cdk8s.io/kubernetes-version': `1.${minor}` } } });
+
+describe('api-valid: whole-number quotas and LimitRange names', () => {
+  it('a quota of object counts or extended resources that is not a whole number is refused', () => {
+    expect(flags(quota({ pods: '500m', 'count/deployments.apps': '1.5', 'nvidia.com/gpu': '500m', 'gold.storageclass.storage.k8s.io/requests.storage': '1.5' }))).toEqual([
+      'spec.hard.pods: "500m" is refused by the API server; expected a whole number such as "10": the API server counts pods in whole objects ("must be an integer")',
+      'spec.hard.count/deployments.apps: "1.5" is refused by the API server; expected a whole number such as "10": the API server counts count/deployments.apps in whole units ("must be an integer")',
+      'spec.hard.nvidia.com/gpu: "500m" is refused by the API server; expected a whole number such as "10": the API server counts nvidia.com/gpu in whole units ("must be an integer")',
+      'spec.hard.gold.storageclass.storage.k8s.io/requests.storage: "1.5" is refused by the API server; expected a whole number such as "10": the API server counts gold.storageclass.storage.k8s.io/requests.storage in whole units ("must be an integer")',
+    ].sort());
+  });
+
+  it('whole counts, and fractions of cpu, storage or requests.<extended> pass', () => {
+    expect(flags(quota({ pods: '1k', services: 10, persistentvolumeclaims: '2e1', configmaps: '1000m', 'requests.nvidia.com/gpu': '500m', 'requests.storage': '1.5', 'limits.cpu': '500m' }))).toEqual([]);
+  });
+
+  it('a LimitRange names container resources, and an extended resource or huge pages default equals its defaultRequest', () => {
+    expect(flags(limits({ type: 'Container', max: { cpus: '1' }, default: { 'nvidia.com/gpu': '2', 'hugepages-2Mi': '4Mi' }, defaultRequest: { 'nvidia.com/gpu': '1', 'hugepages-2Mi': '2Mi' } }))).toEqual([
+      'spec.limits[0].max["cpus"]: "cpus" is refused by the API server; expected a container resource: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource with a domain (e.g. "nvidia.com/gpu")',
+      'spec.limits[0].defaultRequest.nvidia.com/gpu: defaultRequest nvidia.com/gpu "1" differs from default "2"; the API server requires them equal: nvidia.com/gpu cannot be overcommitted',
+      'spec.limits[0].defaultRequest.hugepages-2Mi: defaultRequest hugepages-2Mi "2Mi" differs from default "4Mi"; the API server requires them equal: hugepages-2Mi cannot be overcommitted',
+    ].sort());
+    expect(flags(limits({ type: 'PersistentVolumeClaim', max: { storage: '10Gi', widgets: '1' } }))).toEqual([
+      'spec.limits[0].max["widgets"]: "widgets" is refused by the API server; expected a resource name: cpu, memory, ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage, limits.cpu, limits.memory, limits.ephemeral-storage, pods, resourcequotas, services, replicationcontrollers, secrets, configmaps, persistentvolumeclaims, services.nodeports, services.loadbalancers, storage, requests.storage, or a name with a domain such as "example.com/widgets"',
+    ]);
+  });
+
+  it('a fractional extended default (no integer check in a LimitRange), a cpu default above its request and a defaulted gpu request pass', () => {
+    expect(flags(limits({ type: 'Container', default: { 'nvidia.com/gpu': '500m', cpu: '2' }, defaultRequest: { 'nvidia.com/gpu': '500m', cpu: '1' } }))).toEqual([]);
+    expect(flags(limits({ type: 'Container', max: { 'nvidia.com/gpu': '2' } }))).toEqual([]);
+  });
+});
+
+describe('api-valid: user and group ids', () => {
+  it('ids above 2^31-1 or below 0 are refused, supplementalGroups included', () => {
+    expect(flags(podSpec({ securityContext: { supplementalGroups: [0, 4294967296, -1], runAsUser: 2147483648, fsGroup: 2147483648 } }, { securityContext: { runAsGroup: 2147483648 } }))).toEqual([
+      'spec.template.spec.containers[0].securityContext.runAsGroup: 2147483648 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.fsGroup: 2147483648 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.runAsUser: 2147483648 is refused by the API server; expected a user id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.supplementalGroups[1]: 4294967296 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.supplementalGroups[2]: -1 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+    ].sort());
+  });
+
+  it('2^31-1 and 0 pass', () => {
+    expect(flags(podSpec({ securityContext: { supplementalGroups: [2147483647, 0], runAsUser: 2147483647, runAsGroup: 0, fsGroup: 2147483647 } }, { securityContext: { runAsUser: 2147483647 } }))).toEqual([]);
+  });
+});
+
+describe('api-valid: topology spread', () => {
+  const spread = (...constraints: any[]) => podSpec({ topologySpreadConstraints: constraints.map((c) => ({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } }, ...c })) });
+
+  it('minDomains with ScheduleAnyway, an empty topologyKey and a repeated key and action are refused', () => {
+    expect(flags(spread({ minDomains: 2, whenUnsatisfiable: 'ScheduleAnyway' }, { topologyKey: '' }, { maxSkew: 2, whenUnsatisfiable: 'ScheduleAnyway' }))).toEqual([
+      'spec.template.spec.topologySpreadConstraints[0].minDomains: 2 is refused by the API server; expected no minDomains with whenUnsatisfiable "ScheduleAnyway": the API server accepts minDomains only with whenUnsatisfiable "DoNotSchedule"',
+      'spec.template.spec.topologySpreadConstraints[1].topologyKey: "" is refused by the API server; expected a node label key such as "topology.kubernetes.io/zone" or "kubernetes.io/hostname"',
+      'spec.template.spec.topologySpreadConstraints[2]: spreads over "topology.kubernetes.io/zone" with ScheduleAnyway as constraint [0] does; the API server refuses two constraints with the same topologyKey and whenUnsatisfiable (merge them into one)',
+    ]);
+  });
+
+  it('minDomains with DoNotSchedule, and one key with both actions, pass', () => {
+    expect(flags(spread({ minDomains: 2 }, { whenUnsatisfiable: 'ScheduleAnyway' }))).toEqual([]);
+  });
+});
+
+describe('api-valid: address blocks as the API server writes them', () => {
+  it('a non-canonical IPv6 CIDR is a warning (ipBlock cidr and except, loadBalancerSourceRanges); an IPv4-mapped one is refused', () => {
+    expect(flags(netpol({ cidr: 'FD00:0:0::/48', except: ['fd00:0:0:1:0::/80'] }))).toEqual([
+      'spec.egress[0].to[0].ipBlock.cidr: "FD00:0:0::/48" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::/48"',
+      'spec.egress[0].to[0].ipBlock.except[0]: "fd00:0:0:1:0::/80" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00:0:0:1::/80"',
+    ]);
+    expect(flags(netpol({ cidr: '::ffff:10.0.0.0/104' }))).toEqual([
+      'spec.egress[0].to[0].ipBlock.cidr: "::ffff:10.0.0.0/104" is refused by the API server; expected a CIDR such as "10.0.0.0/8" or "fd00::/8" (an IPv4-mapped IPv6 address, which the API server refuses from Kubernetes 1.36 on: write it as IPv4, such as "10.0.0.0/8")',
+    ]);
+    expect(flags(svc({ type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['fd00:0::/64'] }))).toEqual([
+      'spec.loadBalancerSourceRanges[0]: "fd00:0::/64" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::/64"',
+    ]);
+  });
+
+  it('canonical IPv6 blocks pass: the first longest run of zero groups is "::", a single zero group stays', () => {
+    expect(flags(netpol({ cidr: 'fd00::/48', except: ['fd00:0:0:1::/64', 'fd00::2:0:1:0:0/96'] }))).toEqual([]);
+    expect(flags(netpol({ cidr: 'fd00::/48', except: ['fd00:0:0:2:0:1::/96'] }))).toEqual([
+      'spec.egress[0].to[0].ipBlock.except[0]: "fd00:0:0:2:0:1::/96" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::2:0:1:0:0/96"',
+    ]);
+    expect(flags(svc({ type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['fd00::/64', '2001:db8:0:1::/64', '10.0.0.0/8'] }))).toEqual([]);
+  });
+});
+
+describe('api-valid: deprecated kinds and gated fields', () => {
+  it('v1 Endpoints is a warning at every target; an EndpointSlice passes', () => {
+    expect(flags({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: NS }, subsets: [] })).toEqual([
+      'kind: v1 Endpoints is deprecated: the API server warns "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"',
+    ]);
+    expect(flags({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e', namespace: NS }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }] })).toEqual([]);
+  });
+
+  it('an HPA tolerance is lost below 1.35 and refused when negative; at 1.35 it passes', () => {
+    const tolerance = (t: string) => hpa({ behavior: { scaleUp: { tolerance: t } } });
+    expect(flags(tolerance('0.05'))).toEqual([
+      'spec.behavior.scaleUp.tolerance: is set, but the API server takes it only from Kubernetes 1.35 on (HPAConfigurableTolerance): before 1.33 it refuses the unknown field, 1.33 and 1.34 drop it and the default tolerance (10%) applies; target 1.35 or leave tolerance out',
+    ]);
+    expect(flags(target(34, tolerance('0.05')))).toHaveLength(1);
+    expect(flags(target(37, tolerance('-0.1')))).toEqual(['spec.behavior.scaleUp.tolerance: "-0.1" is refused by the API server; expected a quantity of at least 0 such as "0.05" (5%)']);
+    expect(flags(target(35, tolerance('0.05')), target(37, tolerance('0')))).toEqual([]);
+  });
+});

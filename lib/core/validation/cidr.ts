@@ -65,6 +65,9 @@ export function parseCidr(text: string): ParsedCidr | string {
   if (!/^(0|[1-9]\d{0,2})$/.test(prefixText) || Number(prefixText) > bits) {
     return `the prefix length must be 0 to ${bits}`;
   }
+  if (version === 6 && (value >> BigInt(32)) === BigInt(0xffff)) {
+    return `an IPv4-mapped IPv6 address, which the API server refuses from Kubernetes 1.36 on: write it as IPv4, such as "${render(4, value & BigInt(0xffffffff))}/${Math.max(Number(prefixText) - 96, 0)}"`;
+  }
   const prefix = Number(prefixText);
   const hostMask = (ONE << BigInt(bits - prefix)) - ONE;
   if ((value & hostMask) !== ZERO) {
@@ -74,13 +77,36 @@ export function parseCidr(text: string): ParsedCidr | string {
   return { version, network: value, prefix, text };
 }
 
+/** An address as text: dotted decimal, or IPv6 in RFC 5952 form (lower case, the first longest run of 2+ zero groups as "::"). */
 function render(version: 4 | 6, value: bigint): string {
   if (version === 4) {
     return [24, 16, 8, 0].map((s) => String(Number((value >> BigInt(s)) & BigInt(255)))).join('.');
   }
-  const groups: string[] = [];
-  for (let s = 112; s >= 0; s -= 16) groups.push(Number((value >> BigInt(s)) & BigInt(0xffff)).toString(16));
-  return groups.join(':');
+  const groups: number[] = [];
+  for (let s = 112; s >= 0; s -= 16) groups.push(Number((value >> BigInt(s)) & BigInt(0xffff)));
+  let start = -1;
+  let length = 1;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > length) { start = i; length = j - i; }
+  }
+  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+  return start < 0 ? hex(groups) : `${hex(groups.slice(0, start))}::${hex(groups.slice(start + length))}`;
+}
+
+/**
+ * The API server's warning about a valid IPv6 CIDR not written in its canonical (RFC 5952) form,
+ * such as "FD00::/8" or "fd00:0:0:0::/64" (Kubernetes 1.33 on); undefined for IPv4, a canonical
+ * CIDR, or text that is not a CIDR.
+ */
+export function cidrFormWarning(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const parsed = parseCidr(text);
+  if (typeof parsed === 'string' || parsed.version !== 6) return undefined;
+  const canonical = `${render(6, parsed.network)}/${parsed.prefix}`;
+  if (canonical === text) return undefined;
+  return `${JSON.stringify(text)} is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write ${JSON.stringify(canonical)}`;
 }
 
 /** Whether `inner` lies entirely inside `outer` (equal blocks included). */

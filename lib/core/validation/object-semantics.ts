@@ -10,8 +10,8 @@
  */
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { scheduleSyntaxProblem, timeZoneProblem } from '../cron';
-import { portNameProblem, serviceNameProblem } from './api';
-import { cidrContains, ipProblem, parseCidr } from './cidr';
+import { containerResourceNameProblem, isIntegerResourceName, portNameProblem, serviceNameProblem, STANDARD_RESOURCE_NAMES } from './api';
+import { cidrContains, cidrFormWarning, ipProblem, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
 import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
@@ -98,6 +98,7 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
       const here = `${at(field, 'loadBalancerSourceRanges')}[${i}]`;
       const problem = cidrProblem(typeof r === 'string' ? r.trim() : r);
       if (problem) f.bad(here, r, problem);
+      else if (cidrFormWarning(r.trim())) f.say(here, cidrFormWarning(r.trim())!);
       else if (typeof r === 'string' && r !== r.trim() && (f.targetMinor?.() ?? 27) < 33) {
         f.say(here, `${JSON.stringify(r)} has spaces around the range; the API server accepts it but warns before 1.33: write ${JSON.stringify(r.trim())}`);
       }
@@ -366,10 +367,20 @@ const resourceMetric: DefinitionRule = (src, field, f) => {
   }
 };
 
+/** Kubernetes minor version from which an HPA's scaling rules take a tolerance (HPAConfigurableTolerance on by default). */
+export const HPA_TOLERANCE_MINOR = 35;
+
 const scalingRules: DefinitionRule = (r, field, f) => {
   const window = r.stabilizationWindowSeconds;
   if (typeof window === 'number' && (window < 0 || window > HPA_STABILIZATION_WINDOW_MAX)) {
     f.bad(at(field, 'stabilizationWindowSeconds'), window, `a number of seconds from 0 to ${HPA_STABILIZATION_WINDOW_MAX} (one hour)`);
+  }
+  if (given(r.tolerance)) {
+    const tolerance = parseQuantity(typeof r.tolerance === 'string' ? r.tolerance.trim() : r.tolerance);
+    if (tolerance < 0) f.bad(at(field, 'tolerance'), r.tolerance, 'a quantity of at least 0 such as "0.05" (5%)');
+    else if ((f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) < HPA_TOLERANCE_MINOR) {
+      f.say(at(field, 'tolerance'), `is set, but the API server takes it only from Kubernetes 1.${HPA_TOLERANCE_MINOR} on (HPAConfigurableTolerance): before 1.33 it refuses the unknown field, 1.33 and 1.34 drop it and the default tolerance (10%) applies; target 1.${HPA_TOLERANCE_MINOR} or leave tolerance out`);
+    }
   }
   if (Array.isArray(r.policies) && r.policies.length === 0) f.say(at(field, 'policies'), 'is empty; the API server needs at least one policy (leave policies out for the defaults)');
 };
@@ -436,7 +447,29 @@ function amounts(x: unknown): Map<string, { text: unknown; value: number }> {
   return out;
 }
 
+/**
+ * Why a resource name of a LimitRange item is refused: a container resource for types Container
+ * and Pod, a standard or domain-qualified resource name for the others (validateLimitRangeResourceName).
+ */
+function limitResourceNameProblem(type: unknown, name: string): string | undefined {
+  if (type === 'Container' || type === 'Pod') return containerResourceNameProblem(name);
+  if (name.includes('/') ? qualifiedNameProblem(name) === undefined : STANDARD_RESOURCE_NAMES.includes(name)) return undefined;
+  return `a resource name: ${STANDARD_RESOURCE_NAMES.join(', ')}, or a name with a domain such as "example.com/widgets"`;
+}
+
+/** Whether a request may be below its limit (IsOvercommitAllowed): Kubernetes' own resources but huge pages. */
+const overcommitAllowed = (name: string): boolean => (!name.includes('/') || name.includes('kubernetes.io/')) && !name.startsWith('hugepages-');
+
+const LIMIT_SECTIONS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'];
+
 const limitRangeItem: DefinitionRule = (item, field, f) => {
+  for (const section of LIMIT_SECTIONS) {
+    if (!isObject(item[section])) continue;
+    for (const name of Object.keys(item[section])) {
+      const problem = limitResourceNameProblem(item.type, name);
+      if (problem) f.bad(`${at(field, section)}[${JSON.stringify(name)}]`, name, problem);
+    }
+  }
   if (item.type === 'Pod') {
     for (const key of ['default', 'defaultRequest']) if (given(item[key])) f.bad(at(field, key), item[key], `no ${key} on a limit of type Pod (it applies to containers)`);
   }
@@ -467,6 +500,12 @@ const limitRangeItem: DefinitionRule = (item, field, f) => {
     const note = (name: string) => (written(name, k) ? '' : ` (defaulted from ${name === 'default' ? 'max' : 'default or min'})`);
     f.say(at(field, `${written(low, k) ? low : high}.${k}`), `${low} ${k} ${show(lo.get(k)!.text)}${note(low)} is above ${high} ${show(hi.get(k)!.text)}${note(high)}; the API server requires min <= defaultRequest <= default <= max`);
   }
+  // Extended resources and huge pages cannot be overcommitted: a container's request is its limit.
+  for (const [k, d] of def) {
+    const r = req.get(k);
+    if (r === undefined || r.value === d.value || overcommitAllowed(k)) continue;
+    f.say(at(field, `defaultRequest.${k}`), `defaultRequest ${k} ${show(r.text)}${written('defaultRequest', k) ? '' : ' (defaulted from default or min)'} differs from default ${show(d.text)}${written('default', k) ? '' : ' (defaulted from max)'}; the API server requires them equal: ${k} cannot be overcommitted`);
+  }
   for (const [k, ratio] of amounts(item.maxLimitRequestRatio)) {
     if (ratio.value < 1) f.bad(at(field, `maxLimitRequestRatio.${k}`), ratio.text, 'a ratio of at least 1 (a limit is never below its request)');
   }
@@ -484,13 +523,20 @@ export function quotaResourceNameProblem(name: string): string | undefined {
   return qualifiedNameProblem(name) === undefined ? undefined : shape;
 }
 
+/** Whether an amount is a whole number (a quantity's thousandths, as the API server reads them, are 0). */
+const isWhole = (amount: number): boolean => Number.isInteger(Math.round(amount * 1e6) / 1e6);
+
 const resourceQuotaSpec: DefinitionRule = (spec, field, f) => {
   if (!isObject(spec.hard)) return;
   for (const [name, value] of Object.entries(spec.hard)) {
     const problem = quotaResourceNameProblem(name);
     if (problem) { f.bad(`${at(field, 'hard')}[${JSON.stringify(name)}]`, name, problem); continue; }
-    const amount = parseQuantity(value);
-    if (Number.isFinite(amount) && amount < 0) f.bad(`${at(field, 'hard')}.${name}`, value, 'a quantity of at least 0');
+    const amount = parseQuantity(typeof value === 'string' ? value.trim() : value);
+    if (!Number.isFinite(amount)) continue;
+    if (amount < 0) f.bad(`${at(field, 'hard')}.${name}`, value, 'a quantity of at least 0');
+    else if (!isWhole(amount) && isIntegerResourceName(name)) {
+      f.bad(`${at(field, 'hard')}.${name}`, value, `a whole number such as "10": the API server counts ${name} in whole ${name.includes('/') ? 'units' : 'objects'} ("must be an integer")`);
+    }
   }
 };
 

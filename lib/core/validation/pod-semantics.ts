@@ -255,6 +255,7 @@ const podSpec: DefinitionRule = (spec, field, f) => {
   });
   if (spec.runtimeClassName === '') f.bad(at(field, 'runtimeClassName'), spec.runtimeClassName, 'the name of a RuntimeClass, or no runtimeClassName (null or left out) for the default runtime');
   sleepHooks(spec, field, f);
+  spreadConstraints(spec, field, f);
   initContainers(spec, field, f);
   hostPorts(list(spec.containers), at(field, 'containers'), f);
   portWarnings(spec, field, f);
@@ -343,6 +344,40 @@ function sleepHooks(spec: { [key: string]: any }, field: string, f: Parameters<D
   }
 }
 
+/** The largest user or group id the API server accepts (IsValidUserID, IsValidGroupID): 2^31-1. */
+export const ID_MAX = 2147483647;
+const ID = `from 0 to ${ID_MAX} (2^31-1)`;
+
+/** User and group ids of a pod's or a container's security context, supplementalGroups included. */
+const securityContextIds: DefinitionRule = (v, field, f) => {
+  for (const key of ['runAsUser', 'runAsGroup', 'fsGroup']) {
+    if (typeof v[key] === 'number' && (v[key] < 0 || v[key] > ID_MAX)) f.bad(at(field, key), v[key], `a ${key === 'runAsUser' ? 'user' : 'group'} id ${ID}`);
+  }
+  list(v.supplementalGroups).forEach((g, i) => {
+    if (typeof g === 'number' && (g < 0 || g > ID_MAX)) f.bad(`${at(field, 'supplementalGroups')}[${i}]`, g, `a group id ${ID}`);
+  });
+};
+
+/** A topology spread constraint: minDomains only with whenUnsatisfiable DoNotSchedule, and a topologyKey. */
+const spreadConstraint: DefinitionRule = (v, field, f) => {
+  if (v.topologyKey === '') f.bad(at(field, 'topologyKey'), v.topologyKey, 'a node label key such as "topology.kubernetes.io/zone" or "kubernetes.io/hostname"');
+  if (given(v.minDomains) && typeof v.whenUnsatisfiable === 'string' && v.whenUnsatisfiable !== 'DoNotSchedule') {
+    f.bad(at(field, 'minDomains'), v.minDomains, `no minDomains with whenUnsatisfiable ${JSON.stringify(v.whenUnsatisfiable)}: the API server accepts minDomains only with whenUnsatisfiable "DoNotSchedule"`);
+  }
+};
+
+/** The spread constraints of a pod: one per topologyKey and whenUnsatisfiable. */
+function spreadConstraints(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const seen = new Map<string, number>();
+  list(spec.topologySpreadConstraints).forEach((c, i) => {
+    if (!isObject(c) || typeof c.topologyKey !== 'string' || typeof c.whenUnsatisfiable !== 'string') return;
+    const pair = JSON.stringify([c.topologyKey, c.whenUnsatisfiable]);
+    const first = seen.get(pair);
+    if (first === undefined) { seen.set(pair, i); return; }
+    f.say(`${at(field, 'topologySpreadConstraints')}[${i}]`, `spreads over ${JSON.stringify(c.topologyKey)} with ${c.whenUnsatisfiable} as constraint [${first}] does; the API server refuses two constraints with the same topologyKey and whenUnsatisfiable (merge them into one)`);
+  });
+}
+
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const POD_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.ConfigMapVolumeSource': defaultModeRule,
@@ -364,4 +399,7 @@ export const POD_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.SeccompProfile': seccompProfile,
   'api.core.v1.Container': container,
   'api.core.v1.PodSpec': podSpec,
+  'api.core.v1.PodSecurityContext': securityContextIds,
+  'api.core.v1.SecurityContext': securityContextIds,
+  'api.core.v1.TopologySpreadConstraint': spreadConstraint,
 };
