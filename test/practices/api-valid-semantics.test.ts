@@ -500,3 +500,43 @@ describe('api-valid: deprecated kinds and gated fields', () => {
     expect(flags(target(35, tolerance('0.05')), target(37, tolerance('0')))).toEqual([]);
   });
 });
+
+describe('api-valid: IP addresses as the API server writes them, and Service warnings', () => {
+  const lb = (over: any) => svc({ type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], ...over });
+
+  it('IPv6 addresses not in RFC 5952 form are a warning on Service IPs, DNS nameservers and host aliases', () => {
+    expect(flags(lb({ clusterIP: 'FD00::10', externalIPs: ['fd00:0::20'], loadBalancerIP: '2001:DB8::1' }))).toEqual([
+      'spec.clusterIP: "FD00::10" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::10"',
+      'spec.externalIPs[0]: "fd00:0::20" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::20"',
+      'spec.externalIPs: is set; the API server warns that spec.externalIPs is deprecated and may no longer be implemented in some clusters (from Kubernetes 1.36 on; use a LoadBalancer Service instead)',
+      'spec.loadBalancerIP: "2001:DB8::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "2001:db8::1"',
+    ].sort());
+    expect(flags(podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00:0:0::53'] }, hostAliases: [{ ip: 'FD00::1', hostnames: ['db'] }] }))).toEqual([
+      'spec.template.spec.dnsConfig.nameservers[0]: "fd00:0:0::53" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::53"',
+      'spec.template.spec.hostAliases[0].ip: "FD00::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::1"',
+    ]);
+  });
+
+  it('clusterIP beside clusterIPs is one address: the form is reported once, at clusterIPs', () => {
+    expect(flags(svc({ clusterIP: 'fd00:0::10', clusterIPs: ['fd00:0::10'], selector: { app: 'web' }, ports: [{ port: 80 }] }))).toEqual([
+      'spec.clusterIPs[0]: "fd00:0::10" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::10"',
+    ]);
+  });
+
+  it('a loadBalancerIP that is not an address, or is set on a headless Service, is a warning; so are ClientIP affinity there and the topology-aware-hints annotation', () => {
+    expect(flags(lb({ loadBalancerIP: '010.0.0.1' }))).toEqual([
+      'spec.loadBalancerIP: "010.0.0.1" is not an IP address in standard form; the API server accepts it but warns that it is invalid; expected an IP address such as "10.0.0.1" or "fd00::1" (no leading zeros, no prefix length)',
+    ]);
+    expect(flags({ ...svc({ clusterIP: 'None', loadBalancerIP: '10.0.0.1', sessionAffinity: 'ClientIP', selector: { app: 'web' }, ports: [{ port: 80 }] }), metadata: { name: 'web', namespace: NS, annotations: { 'service.kubernetes.io/topology-aware-hints': 'auto' } } })).toEqual([
+      'metadata.annotations.service.kubernetes.io/topology-aware-hints: is deprecated; the API server warns "annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead" (or spec.trafficDistribution)',
+      'spec.loadBalancerIP: is set on a headless Service; the API server warns "spec.loadBalancerIP is ignored for headless services"',
+      'spec.sessionAffinity: is ClientIP on a headless Service; the API server warns "spec.SessionAffinity is ignored for headless services" (clients connect to the pods directly)',
+    ]);
+  });
+
+  it('canonical addresses, IPv4, ClientIP affinity on a ClusterIP Service and topology-mode pass', () => {
+    expect(flags(lb({ clusterIPs: ['fd00::10'], externalTrafficPolicy: 'Local', loadBalancerIP: '10.0.0.1', sessionAffinity: 'ClientIP' }))).toEqual([]);
+    expect(flags({ ...svc({ selector: { app: 'web' }, ports: [{ port: 80 }], sessionAffinity: 'ClientIP' }), metadata: { name: 'web', namespace: NS, annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } } })).toEqual([]);
+    expect(flags(podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00::53', '10.0.0.53'] }, hostAliases: [{ ip: '2001:db8::1:0:0:1', hostnames: ['db'] }] }))).toEqual([]);
+  });
+});

@@ -104,9 +104,22 @@ export function cidrFormWarning(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
   const parsed = parseCidr(text);
   if (typeof parsed === 'string' || parsed.version !== 6) return undefined;
-  const canonical = `${render(6, parsed.network)}/${parsed.prefix}`;
+  return formWarning('IPv6 CIDR value', text, `${render(6, parsed.network)}/${parsed.prefix}`);
+}
+
+/**
+ * The API server's warning about a valid IPv6 address not written in its canonical (RFC 5952)
+ * form, such as "FD00::1" or "fd00:0:0::1" (Kubernetes 1.33 on, on Service IPs, DNS nameservers
+ * and host aliases); undefined for IPv4, a canonical address, or text that is not an address.
+ */
+export function ipFormWarning(text: unknown): string | undefined {
+  if (typeof text !== 'string' || !text.includes(':') || ipProblem(text) !== undefined) return undefined;
+  return formWarning('IPv6 address', text, render(6, parseIPv6(text)!));
+}
+
+function formWarning(what: string, text: string, canonical: string): string | undefined {
   if (canonical === text) return undefined;
-  return `${JSON.stringify(text)} is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write ${JSON.stringify(canonical)}`;
+  return `${JSON.stringify(text)} is not in canonical form; the API server warns "${what} should be in RFC 5952 canonical format": write ${JSON.stringify(canonical)}`;
 }
 
 /** Whether `inner` lies entirely inside `outer` (equal blocks included). */
@@ -132,4 +145,11 @@ export function ipProblem(text: unknown): string | undefined {
     return undefined;
   }
   return parseIPv4(text) === undefined ? shape : undefined;
+}
+
+/** Reports an IP address field: refused when it is not an address, a warning when it is IPv6 in a form that is not canonical. */
+export function ipWithForm(field: string, ip: unknown, f: { bad(field: string, value: unknown, expected: string): void; say(field: string, message: string): void }): void {
+  const problem = ipProblem(ip);
+  if (problem) f.bad(field, ip, problem);
+  else if (ipFormWarning(ip)) f.say(field, ipFormWarning(ip)!);
 }

@@ -11,7 +11,7 @@
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { scheduleSyntaxProblem, timeZoneProblem } from '../cron';
 import { containerResourceNameProblem, isIntegerResourceName, portNameProblem, serviceNameProblem, STANDARD_RESOURCE_NAMES } from './api';
-import { cidrContains, cidrFormWarning, ipProblem, parseCidr } from './cidr';
+import { cidrContains, cidrFormWarning, ipFormWarning, ipProblem, ipWithForm, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
 import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
@@ -46,10 +46,13 @@ function labelMap(labels: unknown, field: string, f: SchemaFindings): void {
 // Services
 
 function clusterIPs(spec: { [key: string]: any }, field: string, type: string, f: SchemaFindings): void {
-  const ips: Array<[string, unknown]> = [];
-  if (given(spec.clusterIP)) ips.push([at(field, 'clusterIP'), spec.clusterIP]);
-  list(spec.clusterIPs).forEach((ip, i) => ips.push([`${at(field, 'clusterIPs')}[${i}]`, ip]));
-  for (const [here, ip] of ips) {
+  // clusterIPs is defaulted from clusterIP, and the API server warns about the form of clusterIPs:
+  // the form of clusterIP is checked only without clusterIPs, so that one address is one finding.
+  const ips: Array<[string, unknown, boolean]> = [];
+  const hasList = list(spec.clusterIPs).length > 0;
+  if (given(spec.clusterIP)) ips.push([at(field, 'clusterIP'), spec.clusterIP, !hasList]);
+  list(spec.clusterIPs).forEach((ip, i) => ips.push([`${at(field, 'clusterIPs')}[${i}]`, ip, true]));
+  for (const [here, ip, form] of ips) {
     if (ip === '' || typeof ip !== 'string') continue;
     if (type === 'ExternalName') { f.bad(here, ip, 'no cluster IP: an ExternalName Service has none'); continue; }
     if (ip === 'None') {
@@ -58,6 +61,7 @@ function clusterIPs(spec: { [key: string]: any }, field: string, type: string, f
     }
     const problem = ipProblem(ip);
     if (problem) f.bad(here, ip, `"None" (a headless Service), "" (one is allocated) or ${problem}`);
+    else if (form && ipFormWarning(ip)) f.say(here, ipFormWarning(ip)!);
   }
 }
 
@@ -80,10 +84,19 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     if (problem) f.bad(at(field, 'externalName'), spec.externalName, problem);
   }
   clusterIPs(spec, field, type, f);
-  list(spec.externalIPs).forEach((ip, i) => {
-    const problem = ipProblem(ip);
-    if (problem) f.bad(`${at(field, 'externalIPs')}[${i}]`, ip, problem);
-  });
+  list(spec.externalIPs).forEach((ip, i) => ipWithForm(`${at(field, 'externalIPs')}[${i}]`, ip, f));
+  const headless = type === 'ClusterIP' && spec.clusterIP === 'None';
+  if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
+    // Not validated, only warned about: an address that is not one, or not in standard form.
+    const lb = spec.loadBalancerIP;
+    const problem = ipProblem(lb);
+    if (headless) f.say(at(field, 'loadBalancerIP'), 'is set on a headless Service; the API server warns "spec.loadBalancerIP is ignored for headless services"');
+    else if (problem) f.say(at(field, 'loadBalancerIP'), `${JSON.stringify(lb)} is not an IP address in standard form; the API server accepts it but warns that it is invalid; expected ${problem}`);
+    else if (ipFormWarning(lb)) f.say(at(field, 'loadBalancerIP'), ipFormWarning(lb)!);
+  }
+  if (headless && spec.sessionAffinity === 'ClientIP') {
+    f.say(at(field, 'sessionAffinity'), 'is ClientIP on a headless Service; the API server warns "spec.SessionAffinity is ignored for headless services" (clients connect to the pods directly)');
+  }
   if (list(spec.externalIPs).length > 0) {
     const why = type === 'ExternalName' ? 'is ignored on an ExternalName Service' : spec.clusterIP === 'None' ? 'is ignored on a headless Service'
       : 'is deprecated and may no longer be implemented in some clusters (from Kubernetes 1.36 on; use a LoadBalancer Service instead)';
@@ -123,6 +136,16 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     if (typeof timeout === 'number' && (timeout < 1 || timeout > SESSION_AFFINITY_SECONDS_MAX)) {
       f.bad(at(field, 'sessionAffinityConfig.clientIP.timeoutSeconds'), timeout, `a number of seconds from 1 to ${SESSION_AFFINITY_SECONDS_MAX} (one day); leave it out for 10800`);
     }
+  }
+};
+
+/** The annotation that chose topology-aware routing before spec.trafficDistribution and service.kubernetes.io/topology-mode. */
+const TOPOLOGY_AWARE_HINTS = 'service.kubernetes.io/topology-aware-hints';
+
+const service: DefinitionRule = (svc, field, f) => {
+  const annotations = svc.metadata?.annotations;
+  if (isObject(annotations) && annotations[TOPOLOGY_AWARE_HINTS] !== undefined) {
+    f.say(at(field, `metadata.annotations.${TOPOLOGY_AWARE_HINTS}`), `is deprecated; the API server warns "annotation ${TOPOLOGY_AWARE_HINTS} is deprecated, please use service.kubernetes.io/topology-mode instead" (or spec.trafficDistribution)`);
   }
 };
 
@@ -556,6 +579,7 @@ const rollingPercents: DefinitionRule = (v, field, f) => {
 
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
+  'api.core.v1.Service': service,
   'api.core.v1.ServiceSpec': serviceSpec,
   'api.core.v1.ServicePort': servicePort,
   'api.networking.v1.IngressSpec': ingressSpec,

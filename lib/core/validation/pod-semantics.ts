@@ -10,7 +10,7 @@
  * ValidateHostAliases, validateSeccompProfileField) and the pod warnings of pkg/api/pod, which
  * a server returns with an accepted object: both mean the object is not as written.
  */
-import { ipProblem } from './cidr';
+import { ipFormWarning, ipProblem, ipWithForm } from './cidr';
 import { parseQuantity } from './quantity';
 import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, qualifiedNameProblem } from './rules';
 import { DEFAULT_TARGET_MINOR } from './target';
@@ -180,10 +180,7 @@ function dnsConfig(spec: { [key: string]: any }, field: string, f: Parameters<De
   if (!isObject(config)) return;
   const nameservers = list(config.nameservers);
   if (nameservers.length > DNS_NAMESERVERS_MAX) f.say(at(here, 'nameservers'), `lists ${nameservers.length} nameservers; the API server allows at most ${DNS_NAMESERVERS_MAX}`);
-  nameservers.forEach((ns, i) => {
-    const problem = typeof ns === 'string' ? ipProblem(ns) : undefined;
-    if (problem) f.bad(`${at(here, 'nameservers')}[${i}]`, ns, problem);
-  });
+  nameservers.forEach((ns, i) => { if (typeof ns === 'string') ipWithForm(`${at(here, 'nameservers')}[${i}]`, ns, f); });
   const searches = list(config.searches).filter((s) => typeof s === 'string') as string[];
   if (searches.length > DNS_SEARCHES_MAX) f.say(at(here, 'searches'), `lists ${searches.length} search domains; the API server allows at most ${DNS_SEARCHES_MAX}`);
   const chars = searches.join(' ').length;
@@ -209,8 +206,7 @@ function hostAliases(spec: { [key: string]: any }, field: string, f: Parameters<
   list(spec.hostAliases).forEach((a, i) => {
     if (!isObject(a)) return;
     const here = `${at(field, 'hostAliases')}[${i}]`;
-    const problem = ipProblem(a.ip);
-    if (problem) f.bad(`${here}.ip`, a.ip, problem);
+    if (ipProblem(a.ip) ?? ipFormWarning(a.ip)) ipWithForm(`${here}.ip`, a.ip, f);
     else if (ips.has(a.ip)) f.say(`${here}.ip`, `${JSON.stringify(a.ip)} is listed twice; the API server warns about the duplicate (merge the hostnames into one entry)`);
     ips.add(a.ip);
     list(a.hostnames).forEach((h, j) => {
