@@ -540,3 +540,33 @@ describe('api-valid: IP addresses as the API server writes them, and Service war
     expect(flags(podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00::53', '10.0.0.53'] }, hostAliases: [{ ip: '2001:db8::1:0:0:1', hostnames: ['db'] }] }))).toEqual([]);
   });
 });
+
+describe('api-valid: quota scopes', () => {
+  const scoped = (hard: any, scopes?: string[], matchExpressions?: any[]) => ({ ...quota(hard), spec: { hard, scopes, ...(matchExpressions ? { scopeSelector: { matchExpressions } } : {}) } });
+
+  it('a scope applies to every standard resource of hard; unknown and conflicting scopes are refused', () => {
+    expect(flags(scoped({ pods: '10', 'requests.ephemeral-storage': '1Gi', 'count/jobs.batch': '5' }, ['NotTerminating', 'Terminating', 'Burstable']))).toEqual([
+      'spec.scopes: holds both Terminating and NotTerminating; the API server refuses conflicting scopes (a quota matching both would match nothing)',
+      'spec.scopes[0]: scope NotTerminating does not apply to requests.ephemeral-storage in hard; the API server refuses it ("unsupported scope applied to resource"): a NotTerminating quota limits only pods, cpu, memory, requests.cpu, requests.memory, limits.cpu, limits.memory (put the others in a quota of their own)',
+      'spec.scopes[1]: scope Terminating does not apply to requests.ephemeral-storage in hard; the API server refuses it ("unsupported scope applied to resource"): a Terminating quota limits only pods, cpu, memory, requests.cpu, requests.memory, limits.cpu, limits.memory (put the others in a quota of their own)',
+      'spec.scopes[2]: "Burstable" is refused by the API server; expected a quota scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity',
+    ]);
+    expect(flags(scoped({ 'requests.storage': '10Gi' }, ['VolumeAttributesClass']))).toEqual([
+      'spec.scopes[0]: "VolumeAttributesClass" is refused by the API server; expected a quota scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity (VolumeAttributesClass from Kubernetes 1.33 on)',
+    ]);
+  });
+
+  it('a scope selector matches BestEffort and the like with Exists, and In/NotIn with values', () => {
+    expect(flags(scoped({ pods: '10' }, undefined, [{ scopeName: 'BestEffort', operator: 'In', values: ['x'] }, { scopeName: 'PriorityClass', operator: 'In' }, { scopeName: 'PriorityClass', operator: 'Exists', values: ['high'] }]))).toEqual([
+      'spec.scopeSelector.matchExpressions[0].operator: "In" is refused by the API server; expected "Exists" for scope BestEffort',
+      'spec.scopeSelector.matchExpressions[1].values: unset is refused by the API server; expected at least one value for operator In',
+      'spec.scopeSelector.matchExpressions[2].values: ["high"] is refused by the API server; expected no values for operator Exists',
+    ]);
+  });
+
+  it('pod scopes over pod resources, BestEffort over pods, VolumeAttributesClass over claims at 1.33 and a PriorityClass selector pass', () => {
+    expect(flags(scoped({ pods: '10', 'requests.cpu': '4', 'limits.memory': '8Gi', 'count/jobs.batch': '5' }, ['NotTerminating', 'NotBestEffort']))).toEqual([]);
+    expect(flags(scoped({ pods: '10' }, ['BestEffort'], [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }, { scopeName: 'Terminating', operator: 'Exists' }]))).toEqual([]);
+    expect(flags(target(33, scoped({ persistentvolumeclaims: '5', 'requests.storage': '10Gi' }, ['VolumeAttributesClass'])))).toEqual([]);
+  });
+});

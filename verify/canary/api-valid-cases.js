@@ -307,6 +307,10 @@ const cases = [
   ['limitrange gpu default 500m', limits('int-lr3', { type: 'Container', default: { 'nvidia.com/gpu': '500m' }, defaultRequest: { 'nvidia.com/gpu': '500m' } })],
   ['limitrange PVC memory', limits('int-lr4', { type: 'PersistentVolumeClaim', max: { storage: '10Gi', memory: '1Gi' } })],
   ['limitrange hugepages default 2Mi defaultRequest 0', limits('int-lr5', { type: 'Container', default: { 'hugepages-2Mi': '4Mi' }, defaultRequest: { 'hugepages-2Mi': '2Mi' } })],
+  ['quota NotTerminating over requests.ephemeral-storage', { ...quota('int-q9', { pods: '10', 'requests.ephemeral-storage': '1Gi' }), spec: { hard: { pods: '10', 'requests.ephemeral-storage': '1Gi' }, scopes: ['NotTerminating'] } }],
+  ['quota Terminating and NotTerminating', { ...quota('int-q10', { pods: '10' }), spec: { hard: { pods: '10' }, scopes: ['Terminating', 'NotTerminating'] } }],
+  ['quota scopeSelector BestEffort In', { ...quota('int-q11', { pods: '10' }), spec: { hard: { pods: '10' }, scopeSelector: { matchExpressions: [{ scopeName: 'BestEffort', operator: 'In', values: ['x'] }] } } }],
+  ['quota NotBestEffort over pod resources, PriorityClass In high', { ...quota('int-q12', { pods: '10', 'requests.cpu': '4' }), spec: { hard: { pods: '10', 'requests.cpu': '4' }, scopes: ['NotBestEffort'], scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } } }],
   // User and group ids.
   ['supplementalGroups 2^31', at(37, dep('id-d1', {}, podSpec({ securityContext: { supplementalGroups: [2147483648] } })))],
   ['supplementalGroups 2^32', at(37, dep('id-d2', {}, podSpec({ securityContext: { supplementalGroups: [4294967296] } })))],

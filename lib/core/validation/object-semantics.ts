@@ -549,7 +549,63 @@ export function quotaResourceNameProblem(name: string): string | undefined {
 /** Whether an amount is a whole number (a quantity's thousandths, as the API server reads them, are 0). */
 const isWhole = (amount: number): boolean => Number.isInteger(Math.round(amount * 1e6) / 1e6);
 
+/** Kubernetes minor version from which a quota may be scoped to a VolumeAttributesClass. */
+export const QUOTA_VOLUME_ATTRIBUTES_CLASS_MINOR = 33;
+/** Scopes and the standard quota resources each applies to (IsResourceQuotaScopeValidForResource); undefined: any. */
+const POD_QUOTA = ['pods', 'cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+const QUOTA_SCOPES: { readonly [scope: string]: readonly string[] | undefined } = {
+  Terminating: POD_QUOTA, NotTerminating: POD_QUOTA, BestEffort: ['pods'], NotBestEffort: POD_QUOTA,
+  PriorityClass: POD_QUOTA, CrossNamespacePodAffinity: POD_QUOTA, VolumeAttributesClass: ['persistentvolumeclaims', 'requests.storage'],
+};
+/** Scopes a quota cannot hold both of. */
+const CONFLICTING_SCOPES = [['BestEffort', 'NotBestEffort'], ['Terminating', 'NotTerminating']];
+/** Scopes a scope selector matches with operator Exists only. */
+const EXISTS_ONLY_SCOPES = ['BestEffort', 'NotBestEffort', 'Terminating', 'NotTerminating', 'CrossNamespacePodAffinity'];
+
+/**
+ * The scopes of a quota, listed or in its scope selector (validateResourceQuotaScopes,
+ * validateScopedResourceSelectorRequirement): known scopes, each applying to every standard
+ * resource of `hard`, no two that contradict each other, and selector operators that fit.
+ */
+function quotaScopes(spec: { [key: string]: any }, field: string, f: SchemaFindings): void {
+  const minor = f.targetMinor?.() ?? DEFAULT_TARGET_MINOR;
+  const known = Object.keys(QUOTA_SCOPES).filter((s) => s !== 'VolumeAttributesClass' || minor >= QUOTA_VOLUME_ATTRIBUTES_CLASS_MINOR);
+  const standard = Object.keys(isObject(spec.hard) ? spec.hard : {}).filter((k) => !k.includes('/') && quotaResourceNameProblem(k) === undefined);
+  const check = (here: string, scope: unknown): string | undefined => {
+    if (typeof scope !== 'string') return undefined;
+    if (!known.includes(scope)) {
+      f.bad(here, scope, `a quota scope: ${known.join(', ')}${scope === 'VolumeAttributesClass' ? ` (VolumeAttributesClass from Kubernetes 1.${QUOTA_VOLUME_ATTRIBUTES_CLASS_MINOR} on)` : ''}`);
+      return undefined;
+    }
+    const applies = QUOTA_SCOPES[scope]!;
+    const outside = standard.filter((k) => !applies.includes(k));
+    if (outside.length > 0) {
+      f.say(here, `scope ${scope} does not apply to ${outside.join(', ')} in hard; the API server refuses it ("unsupported scope applied to resource"): a ${scope} quota limits only ${applies.join(', ')} (put the others in a quota of their own)`);
+    }
+    return scope;
+  };
+  const conflicts = (here: string, scopes: Array<string | undefined>) => {
+    for (const pair of CONFLICTING_SCOPES) {
+      if (pair.every((p) => scopes.includes(p))) f.say(here, `holds both ${pair[0]} and ${pair[1]}; the API server refuses conflicting scopes (a quota matching both would match nothing)`);
+    }
+  };
+  conflicts(at(field, 'scopes'), list(spec.scopes).map((s, i) => check(`${at(field, 'scopes')}[${i}]`, s)));
+  const expressions = list(spec.scopeSelector?.matchExpressions);
+  const selected = expressions.map((e, i) => {
+    if (!isObject(e)) return undefined;
+    const here = `${at(field, 'scopeSelector.matchExpressions')}[${i}]`;
+    const n = list(e.values).length;
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) f.bad(`${here}.operator`, e.operator, 'In, NotIn, Exists or DoesNotExist');
+    else if (EXISTS_ONLY_SCOPES.includes(e.scopeName) && e.operator !== 'Exists') f.bad(`${here}.operator`, e.operator, `"Exists" for scope ${e.scopeName}`);
+    else if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) f.bad(`${here}.values`, e.values, `at least one value for operator ${e.operator}`);
+    else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) f.bad(`${here}.values`, e.values, `no values for operator ${e.operator}`);
+    return check(`${here}.scopeName`, e.scopeName);
+  });
+  conflicts(at(field, 'scopeSelector.matchExpressions'), selected);
+}
+
 const resourceQuotaSpec: DefinitionRule = (spec, field, f) => {
+  quotaScopes(spec, field, f);
   if (!isObject(spec.hard)) return;
   for (const [name, value] of Object.entries(spec.hard)) {
     const problem = quotaResourceNameProblem(name);
