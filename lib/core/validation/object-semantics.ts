@@ -1,12 +1,15 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
  * Secrets, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
- * bindings, LimitRanges, ResourceQuotas and rolling updates: what an OpenAPI schema cannot say.
- * Rules by definition, run by the structural check (schema.ts) wherever the definition appears.
+ * bindings, LimitRanges, ResourceQuotas (names, whole-number counts, scopes) and rolling
+ * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
+ * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
+ * definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/core/validation: validateService,
- * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaResourceName; pkg/apis/networking,
- * batch, autoscaling, rbac and apps validation).
+ * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaSpec, ValidateResourceQuantityValue;
+ * pkg/apis/networking, batch, autoscaling, rbac and apps validation) and warnings
+ * (pkg/api/service/warnings.go, GetWarningsForIP and GetWarningsForCIDR).
  */
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { scheduleSyntaxProblem, timeZoneProblem } from '../cron';

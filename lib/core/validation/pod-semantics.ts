@@ -2,12 +2,14 @@
  * The API server's validation of pod specs, containers and volumes that an OpenAPI schema
  * cannot say: file modes, relative paths that must stay inside their volume, host and DNS
  * names, DNS settings, host aliases, pull secrets, readiness gates, init containers without
- * probes or hooks, host ports, mount propagation and seccomp profiles. Rules by definition,
+ * probes or hooks, host ports, mount propagation, seccomp profiles, user and group ids, and
+ * topology spread constraints. Rules by definition,
  * run by the structural check (schema.ts) wherever the definition appears.
  *
  * Written from the core validation of Kubernetes (pkg/apis/core/validation: ValidatePodSpec,
  * validateInitContainers, ValidateVolumeMounts, validateKeyToPath, validatePodDNSConfig,
- * ValidateHostAliases, validateSeccompProfileField) and the pod warnings of pkg/api/pod, which
+ * ValidateHostAliases, validateSeccompProfileField, validateTopologySpreadConstraints,
+ * IsValidUserID and IsValidGroupID) and the pod warnings of pkg/api/pod, which
  * a server returns with an accepted object: both mean the object is not as written.
  */
 import { ipFormWarning, ipProblem, ipWithForm } from './cidr';
@@ -206,7 +208,7 @@ function hostAliases(spec: { [key: string]: any }, field: string, f: Parameters<
   list(spec.hostAliases).forEach((a, i) => {
     if (!isObject(a)) return;
     const here = `${at(field, 'hostAliases')}[${i}]`;
-    if (ipProblem(a.ip) ?? ipFormWarning(a.ip)) ipWithForm(`${here}.ip`, a.ip, f);
+    if (ipProblem(a.ip) !== undefined || ipFormWarning(a.ip) !== undefined) ipWithForm(`${here}.ip`, a.ip, f); // refused, or warned about
     else if (ips.has(a.ip)) f.say(`${here}.ip`, `${JSON.stringify(a.ip)} is listed twice; the API server warns about the duplicate (merge the hostnames into one entry)`);
     ips.add(a.ip);
     list(a.hostnames).forEach((h, j) => {
