@@ -570,3 +570,29 @@ describe('api-valid: quota scopes', () => {
     expect(flags(target(33, scoped({ persistentvolumeclaims: '5', 'requests.storage': '10Gi' }, ['VolumeAttributesClass'])))).toEqual([]);
   });
 });
+
+describe('api-valid: EndpointSlice addresses', () => {
+  const slice = (addressType: string, addresses: string[], labels?: any) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e', namespace: NS, labels }, addressType, endpoints: [{ addresses }] });
+
+  it('an address of the other family, loopback, link-local or unspecified is refused; IPv6 not in canonical form is a warning', () => {
+    expect(flags(slice('IPv4', ['fd00::1', '127.0.0.1', '169.254.1.1', '0.0.0.0', '224.0.0.5']))).toEqual([
+      'endpoints[0].addresses[0]: "fd00::1" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1" (no leading zeros, no prefix length)',
+      'endpoints[0].addresses[1]: "127.0.0.1" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the loopback range 127.0.0.0/8',
+      'endpoints[0].addresses[2]: "169.254.1.1" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the link-local range 169.254.0.0/16',
+      'endpoints[0].addresses[3]: "0.0.0.0" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the unspecified address 0.0.0.0',
+      'endpoints[0].addresses[4]: "224.0.0.5" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the link-local multicast range 224.0.0.0/24',
+    ]);
+    expect(flags(slice('IPv6', ['10.0.0.1', '::1', 'fe80::1', 'ff02::1', 'FD00::1']))).toEqual([
+      'endpoints[0].addresses[0]: "10.0.0.1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1" (no leading zeros, no prefix length)',
+      'endpoints[0].addresses[1]: "::1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1", not the loopback address ::1',
+      'endpoints[0].addresses[2]: "fe80::1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1", not the link-local range fe80::/10',
+      'endpoints[0].addresses[3]: "ff02::1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1", not the link-local multicast range ff02::/16',
+      'endpoints[0].addresses[4]: "FD00::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::1"',
+    ]);
+  });
+
+  it('routable addresses of the family, FQDN slices and the controllers\' own slices pass', () => {
+    expect(flags(slice('IPv4', ['10.0.0.1', '192.168.1.7']), slice('IPv6', ['fd00::1', '2001:db8::1:0:0:1', 'ff05::1']))).toEqual([]);
+    expect(flags(slice('FQDN', ['db.example.com']), slice('IPv6', ['FD00::1'], { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }))).toEqual([]);
+  });
+});

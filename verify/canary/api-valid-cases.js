@@ -352,6 +352,10 @@ const cases = [
   // v1 Endpoints, and EndpointSlice beside it.
   ['v1 Endpoints', at(37, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ep-e1', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] })],
   ['EndpointSlice', at(37, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s1', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] })],
+  ['EndpointSlice IPv4 127.0.0.1', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s2', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['127.0.0.1'] }] }],
+  ['EndpointSlice IPv4 fd00::1', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s3', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['fd00::1'] }] }],
+  ['EndpointSlice IPv6 FD00::1', at(37, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s4', namespace: ns }, addressType: 'IPv6', endpoints: [{ addresses: ['FD00::1'] }] })],
+  ['EndpointSlice IPv6 fd00::1', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s5', namespace: ns }, addressType: 'IPv6', endpoints: [{ addresses: ['fd00::1'] }] }],
   // HPA scaling tolerance (HPAConfigurableTolerance).
   ['hpa tolerance at 1.27', hpa('tol-h1', behavior({ tolerance: '0.05' }))],
   ['hpa tolerance at 1.37', at(37, hpa('tol-h2', behavior({ tolerance: '0.05' })))],

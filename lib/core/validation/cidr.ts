@@ -153,3 +153,32 @@ export function ipWithForm(field: string, ip: unknown, f: { bad(field: string, v
   if (problem) f.bad(field, ip, problem);
   else if (ipFormWarning(ip)) f.say(field, ipFormWarning(ip)!);
 }
+
+/** Ranges an endpoint address may not be in (ValidateEndpointIP), by family: [test, what the range is]. */
+const ENDPOINT_RANGES: { readonly [family: number]: ReadonlyArray<[(v: bigint) => boolean, string]> } = {
+  4: [
+    [(v) => v === ZERO, 'unspecified address 0.0.0.0'],
+    [(v) => (v >> BigInt(24)) === BigInt(127), 'loopback range 127.0.0.0/8'],
+    [(v) => (v >> BigInt(16)) === BigInt(0xa9fe), 'link-local range 169.254.0.0/16'],
+    [(v) => (v >> BigInt(8)) === BigInt(0xe00000), 'link-local multicast range 224.0.0.0/24'],
+  ],
+  6: [
+    [(v) => v === ZERO, 'unspecified address ::'],
+    [(v) => v === ONE, 'loopback address ::1'],
+    [(v) => (v >> BigInt(118)) === BigInt(0x3fa), 'link-local range fe80::/10'],
+    [(v) => ((v >> BigInt(112)) & BigInt(0xff0f)) === BigInt(0xff02), 'link-local multicast range ff02::/16'],
+  ],
+};
+
+/**
+ * Why `text` is not an address an EndpointSlice of that address family may list: an IP address
+ * of the family (as ipProblem reads one), not unspecified, loopback or link-local; undefined
+ * when it is one.
+ */
+export function endpointAddressProblem(text: unknown, family: 4 | 6): string | undefined {
+  const shape = `an IPv${family} address of a pod or node, such as ${family === 4 ? '"10.0.0.1"' : '"fd00::1"'}`;
+  if (ipProblem(text) !== undefined || (text as string).includes(':') !== (family === 6)) return `${shape} (no leading zeros, no prefix length)`;
+  const value = family === 4 ? parseIPv4(text as string)! : parseIPv6(text as string)!;
+  const range = ENDPOINT_RANGES[family].find(([inside]) => inside(value));
+  return range && `${shape}, not the ${range[1]}`;
+}

@@ -1,6 +1,6 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
- * Secrets, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
+ * Secrets, EndpointSlice addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
  * bindings, LimitRanges, ResourceQuotas (names, whole-number counts, scopes) and rolling
  * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
  * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
@@ -14,7 +14,7 @@
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { scheduleSyntaxProblem, timeZoneProblem } from '../cron';
 import { containerResourceNameProblem, isIntegerResourceName, portNameProblem, serviceNameProblem, STANDARD_RESOURCE_NAMES } from './api';
-import { cidrContains, cidrFormWarning, ipFormWarning, ipProblem, ipWithForm, parseCidr } from './cidr';
+import { cidrContains, cidrFormWarning, endpointAddressProblem, ipFormWarning, ipProblem, ipWithForm, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
 import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
@@ -140,6 +140,24 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
       f.bad(at(field, 'sessionAffinityConfig.clientIP.timeoutSeconds'), timeout, `a number of seconds from 1 to ${SESSION_AFFINITY_SECONDS_MAX} (one day); leave it out for 10800`);
     }
   }
+};
+
+/** The managers of the EndpointSlices Kubernetes writes itself. */
+const CONTROLLER_SLICE_MANAGERS: readonly unknown[] = ['endpointslice-controller.k8s.io', 'endpointslicemirroring-controller.k8s.io'];
+
+/** The addresses of an EndpointSlice of type IPv4 or IPv6: of that family, routable, and in canonical form. */
+const endpointSlice: DefinitionRule = (eps, field, f) => {
+  const family = eps.addressType === 'IPv4' ? 4 : eps.addressType === 'IPv6' ? 6 : undefined;
+  if (family === undefined) return;
+  // The API server trusts its own controllers' slices and does not warn about them.
+  const warn = !CONTROLLER_SLICE_MANAGERS.includes(eps.metadata?.labels?.['endpointslice.kubernetes.io/managed-by']);
+  list(eps.endpoints).forEach((e, i) => list(isObject(e) ? e.addresses : undefined).forEach((a, j) => {
+    if (typeof a !== 'string') return;
+    const here = `${at(field, 'endpoints')}[${i}].addresses[${j}]`;
+    const problem = endpointAddressProblem(a, family);
+    if (problem) f.bad(here, a, problem);
+    else if (warn && ipFormWarning(a)) f.say(here, ipFormWarning(a)!);
+  }));
 };
 
 /** The annotation that chose topology-aware routing before spec.trafficDistribution and service.kubernetes.io/topology-mode. */
@@ -639,6 +657,7 @@ const rollingPercents: DefinitionRule = (v, field, f) => {
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.Service': service,
+  'api.discovery.v1.EndpointSlice': endpointSlice,
   'api.core.v1.ServiceSpec': serviceSpec,
   'api.core.v1.ServicePort': servicePort,
   'api.networking.v1.IngressSpec': ingressSpec,
