@@ -1,3 +1,4 @@
+import { cidrFormWarning, ipFormWarning } from '../../lib/core/validation/cidr';
 import { Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -79,9 +80,17 @@ describe('the API server rules', () => {
   });
 
   it('CIDRs, IPv4 and IPv6', () => {
-    rule(cidrProblem, ['10.0.0.0/8', '0.0.0.0/0', '192.168.1.1/32', 'fd00::/8', '::/0', '2001:db8::/32', '::ffff:10.0.0.0/104'],
-      ['10.0.0.0/33', '10.0.0.0', '10.0.0.1/8', '10.0.0.256/32', '10.0.0/24', 'fd00::/129', 'fd00::1::/64', 'fd00::/08', '10.0.0.0/-1', '', 'a/8', 8]);
+    rule(cidrProblem, ['10.0.0.0/8', '0.0.0.0/0', '192.168.1.1/32', 'fd00::/8', '::/0', '2001:db8::/32', 'FD00:0::/16'],
+      ['10.0.0.0/33', '10.0.0.0', '10.0.0.1/8', '10.0.0.256/32', '10.0.0/24', 'fd00::/129', 'fd00::1::/64', 'fd00::/08', '10.0.0.0/-1', '', 'a/8', 8, '::ffff:10.0.0.0/104']);
     expect(cidrProblem('10.0.0.0/33')).toBe('a CIDR such as "10.0.0.0/8" or "fd00::/8" (the prefix length must be 0 to 32)');
+    expect(cidrProblem('::ffff:10.0.0.0/104')).toBe('a CIDR such as "10.0.0.0/8" or "fd00::/8" (an IPv4-mapped IPv6 address, which the API server refuses from Kubernetes 1.36 on: write it as IPv4, such as "10.0.0.0/8")');
+  });
+
+  it('IPv6 addresses and CIDRs in RFC 5952 form: lower case, no leading zeros, the first longest run of 2+ zero groups as "::"', () => {
+    rule(cidrFormWarning, ['fd00::/8', '10.0.0.0/8', '2001:db8:0:1::/64', 'fd00::2:0:1:0:0/96', '::/0', 'x', 8], ['FD00::/8', 'fd00:0::/16', 'fd00:0:0:0::/64', 'fd00:0:0:2:0:1::/96', '2001:0db8::/32', '0::/0']);
+    expect(cidrFormWarning('fd00:0:0:2:0:1::/96')).toBe('"fd00:0:0:2:0:1::/96" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::2:0:1:0:0/96"');
+    rule(ipFormWarning, ['fd00::1', '10.0.0.1', '2001:db8::1:0:0:1', 'fd00:1:2:3:4:5:6:7', '::a00:1', '::ffff:10.0.0.1', 'x', 1], ['FD00::1', 'fd00:0::1', '2001:db8:0:0:1::1', 'fd00::0001', '::10.0.0.1']);
+    expect(ipFormWarning('2001:db8:0:0:1::1')).toBe('"2001:db8:0:0:1::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "2001:db8::1:0:0:1"');
   });
 
   it('quantities: the resource.Quantity grammar', () => {

@@ -392,3 +392,207 @@ describe('null where the API server defaults the field', () => {
     ]);
   });
 });
+
+/** An object that targets Kubernetes 1.<minor> (annotation guardrails.cdk8s.io/kubernetes-version). */
+const target = (minor: number, obj: any) => ({ ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, 'guardrails.cdk8s.io/kubernetes-version': `1.${minor}` } } });
+
+describe('api-valid: whole-number quotas and LimitRange names', () => {
+  it('a quota of object counts or extended resources that is not a whole number is refused', () => {
+    expect(flags(quota({ pods: '500m', 'count/deployments.apps': '1.5', 'nvidia.com/gpu': '500m', 'gold.storageclass.storage.k8s.io/requests.storage': '1.5' }))).toEqual([
+      'spec.hard.pods: "500m" is refused by the API server; expected a whole number such as "10": the API server counts pods in whole objects ("must be an integer")',
+      'spec.hard.count/deployments.apps: "1.5" is refused by the API server; expected a whole number such as "10": the API server counts count/deployments.apps in whole units ("must be an integer")',
+      'spec.hard.nvidia.com/gpu: "500m" is refused by the API server; expected a whole number such as "10": the API server counts nvidia.com/gpu in whole units ("must be an integer")',
+      'spec.hard.gold.storageclass.storage.k8s.io/requests.storage: "1.5" is refused by the API server; expected a whole number such as "10": the API server counts gold.storageclass.storage.k8s.io/requests.storage in whole units ("must be an integer")',
+    ].sort());
+  });
+
+  it('whole counts, and fractions of cpu, storage or requests.<extended> pass', () => {
+    expect(flags(quota({ pods: '1k', services: 10, persistentvolumeclaims: '2e1', configmaps: '1000m', 'requests.nvidia.com/gpu': '500m', 'requests.storage': '1.5', 'limits.cpu': '500m' }))).toEqual([]);
+  });
+
+  it('a LimitRange names container resources, and an extended resource or huge pages default equals its defaultRequest', () => {
+    expect(flags(limits({ type: 'Container', max: { cpus: '1' }, default: { 'nvidia.com/gpu': '2', 'hugepages-2Mi': '4Mi' }, defaultRequest: { 'nvidia.com/gpu': '1', 'hugepages-2Mi': '2Mi' } }))).toEqual([
+      'spec.limits[0].max["cpus"]: "cpus" is refused by the API server; expected a container resource: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource with a domain (e.g. "nvidia.com/gpu")',
+      'spec.limits[0].defaultRequest.nvidia.com/gpu: defaultRequest nvidia.com/gpu "1" differs from default "2"; the API server requires them equal: nvidia.com/gpu cannot be overcommitted',
+      'spec.limits[0].defaultRequest.hugepages-2Mi: defaultRequest hugepages-2Mi "2Mi" differs from default "4Mi"; the API server requires them equal: hugepages-2Mi cannot be overcommitted',
+    ].sort());
+    expect(flags(limits({ type: 'PersistentVolumeClaim', max: { storage: '10Gi', widgets: '1' } }))).toEqual([
+      'spec.limits[0].max["widgets"]: "widgets" is refused by the API server; expected a resource name: cpu, memory, ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage, limits.cpu, limits.memory, limits.ephemeral-storage, pods, resourcequotas, services, replicationcontrollers, secrets, configmaps, persistentvolumeclaims, services.nodeports, services.loadbalancers, storage, requests.storage, or a name with a domain such as "example.com/widgets"',
+    ]);
+  });
+
+  it('a fractional extended default (no integer check in a LimitRange), a cpu default above its request and a defaulted gpu request pass', () => {
+    expect(flags(limits({ type: 'Container', default: { 'nvidia.com/gpu': '500m', cpu: '2' }, defaultRequest: { 'nvidia.com/gpu': '500m', cpu: '1' } }))).toEqual([]);
+    expect(flags(limits({ type: 'Container', max: { 'nvidia.com/gpu': '2' } }))).toEqual([]);
+  });
+});
+
+describe('api-valid: user and group ids', () => {
+  it('ids above 2^31-1 or below 0 are refused, supplementalGroups included', () => {
+    expect(flags(podSpec({ securityContext: { supplementalGroups: [0, 4294967296, -1], runAsUser: 2147483648, fsGroup: 2147483648 } }, { securityContext: { runAsGroup: 2147483648 } }))).toEqual([
+      'spec.template.spec.containers[0].securityContext.runAsGroup: 2147483648 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.fsGroup: 2147483648 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.runAsUser: 2147483648 is refused by the API server; expected a user id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.supplementalGroups[1]: 4294967296 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+      'spec.template.spec.securityContext.supplementalGroups[2]: -1 is refused by the API server; expected a group id from 0 to 2147483647 (2^31-1)',
+    ].sort());
+  });
+
+  it('2^31-1 and 0 pass', () => {
+    expect(flags(podSpec({ securityContext: { supplementalGroups: [2147483647, 0], runAsUser: 2147483647, runAsGroup: 0, fsGroup: 2147483647 } }, { securityContext: { runAsUser: 2147483647 } }))).toEqual([]);
+  });
+});
+
+describe('api-valid: topology spread', () => {
+  const spread = (...constraints: any[]) => podSpec({ topologySpreadConstraints: constraints.map((c) => ({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } }, ...c })) });
+
+  it('minDomains with ScheduleAnyway, an empty topologyKey and a repeated key and action are refused', () => {
+    expect(flags(spread({ minDomains: 2, whenUnsatisfiable: 'ScheduleAnyway' }, { topologyKey: '' }, { maxSkew: 2, whenUnsatisfiable: 'ScheduleAnyway' }))).toEqual([
+      'spec.template.spec.topologySpreadConstraints[0].minDomains: 2 is refused by the API server; expected no minDomains with whenUnsatisfiable "ScheduleAnyway": the API server accepts minDomains only with whenUnsatisfiable "DoNotSchedule"',
+      'spec.template.spec.topologySpreadConstraints[1].topologyKey: "" is refused by the API server; expected a node label key such as "topology.kubernetes.io/zone" or "kubernetes.io/hostname"',
+      'spec.template.spec.topologySpreadConstraints[2]: spreads over "topology.kubernetes.io/zone" with ScheduleAnyway as constraint [0] does; the API server refuses two constraints with the same topologyKey and whenUnsatisfiable (merge them into one)',
+    ]);
+  });
+
+  it('minDomains with DoNotSchedule, and one key with both actions, pass', () => {
+    expect(flags(spread({ minDomains: 2 }, { whenUnsatisfiable: 'ScheduleAnyway' }))).toEqual([]);
+  });
+});
+
+describe('api-valid: address blocks as the API server writes them', () => {
+  it('a non-canonical IPv6 CIDR is a warning (ipBlock cidr and except, loadBalancerSourceRanges); an IPv4-mapped one is refused', () => {
+    expect(flags(netpol({ cidr: 'FD00:0:0::/48', except: ['fd00:0:0:1:0::/80'] }))).toEqual([
+      'spec.egress[0].to[0].ipBlock.cidr: "FD00:0:0::/48" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::/48"',
+      'spec.egress[0].to[0].ipBlock.except[0]: "fd00:0:0:1:0::/80" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00:0:0:1::/80"',
+    ]);
+    expect(flags(netpol({ cidr: '::ffff:10.0.0.0/104' }))).toEqual([
+      'spec.egress[0].to[0].ipBlock.cidr: "::ffff:10.0.0.0/104" is refused by the API server; expected a CIDR such as "10.0.0.0/8" or "fd00::/8" (an IPv4-mapped IPv6 address, which the API server refuses from Kubernetes 1.36 on: write it as IPv4, such as "10.0.0.0/8")',
+    ]);
+    expect(flags(svc({ type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['fd00:0::/64'] }))).toEqual([
+      'spec.loadBalancerSourceRanges[0]: "fd00:0::/64" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::/64"',
+    ]);
+  });
+
+  it('canonical IPv6 blocks pass: the first longest run of zero groups is "::", a single zero group stays', () => {
+    expect(flags(netpol({ cidr: 'fd00::/48', except: ['fd00:0:0:1::/64', 'fd00::2:0:1:0:0/96'] }))).toEqual([]);
+    expect(flags(netpol({ cidr: 'fd00::/48', except: ['fd00:0:0:2:0:1::/96'] }))).toEqual([
+      'spec.egress[0].to[0].ipBlock.except[0]: "fd00:0:0:2:0:1::/96" is not in canonical form; the API server warns "IPv6 CIDR value should be in RFC 5952 canonical format": write "fd00::2:0:1:0:0/96"',
+    ]);
+    expect(flags(svc({ type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['fd00::/64', '2001:db8:0:1::/64', '10.0.0.0/8'] }))).toEqual([]);
+  });
+});
+
+describe('api-valid: deprecated kinds and gated fields', () => {
+  it('v1 Endpoints is a warning at every target; an EndpointSlice passes', () => {
+    expect(flags({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: NS }, subsets: [] })).toEqual([
+      'kind: v1 Endpoints is deprecated: the API server warns "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"',
+    ]);
+    expect(flags({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e', namespace: NS }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }] })).toEqual([]);
+  });
+
+  it('an HPA tolerance is lost below 1.35 and refused when negative; at 1.35 it passes', () => {
+    const tolerance = (t: string) => hpa({ behavior: { scaleUp: { tolerance: t } } });
+    expect(flags(tolerance('0.05'))).toEqual([
+      'spec.behavior.scaleUp.tolerance: is set, but the API server takes it only from Kubernetes 1.35 on (HPAConfigurableTolerance): before 1.33 it refuses the unknown field, 1.33 and 1.34 drop it and the default tolerance (10%) applies; target 1.35 or leave tolerance out',
+    ]);
+    expect(flags(target(34, tolerance('0.05')))).toHaveLength(1);
+    expect(flags(target(37, tolerance('-0.1')))).toEqual(['spec.behavior.scaleUp.tolerance: "-0.1" is refused by the API server; expected a quantity of at least 0 such as "0.05" (5%)']);
+    expect(flags(target(35, tolerance('0.05')), target(37, tolerance('0')))).toEqual([]);
+  });
+});
+
+describe('api-valid: IP addresses as the API server writes them, and Service warnings', () => {
+  const lb = (over: any) => svc({ type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], ...over });
+
+  it('IPv6 addresses not in RFC 5952 form are a warning on Service IPs, DNS nameservers and host aliases', () => {
+    expect(flags(lb({ clusterIP: 'FD00::10', externalIPs: ['fd00:0::20'], loadBalancerIP: '2001:DB8::1' }))).toEqual([
+      'spec.clusterIP: "FD00::10" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::10"',
+      'spec.externalIPs[0]: "fd00:0::20" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::20"',
+      'spec.externalIPs: is set; the API server warns that spec.externalIPs is deprecated and may no longer be implemented in some clusters (from Kubernetes 1.36 on; use a LoadBalancer Service instead)',
+      'spec.loadBalancerIP: "2001:DB8::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "2001:db8::1"',
+    ].sort());
+    expect(flags(podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00:0:0::53'] }, hostAliases: [{ ip: 'FD00::1', hostnames: ['db'] }] }))).toEqual([
+      'spec.template.spec.dnsConfig.nameservers[0]: "fd00:0:0::53" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::53"',
+      'spec.template.spec.hostAliases[0].ip: "FD00::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::1"',
+    ]);
+  });
+
+  it('clusterIP beside clusterIPs is one address: the form is reported once, at clusterIPs', () => {
+    expect(flags(svc({ clusterIP: 'fd00:0::10', clusterIPs: ['fd00:0::10'], selector: { app: 'web' }, ports: [{ port: 80 }] }))).toEqual([
+      'spec.clusterIPs[0]: "fd00:0::10" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::10"',
+    ]);
+  });
+
+  it('a loadBalancerIP that is not an address, or is set on a headless Service, is a warning; so are ClientIP affinity there and the topology-aware-hints annotation', () => {
+    expect(flags(lb({ loadBalancerIP: '010.0.0.1' }))).toEqual([
+      'spec.loadBalancerIP: "010.0.0.1" is not an IP address in standard form; the API server accepts it but warns that it is invalid; expected an IP address such as "10.0.0.1" or "fd00::1" (no leading zeros, no prefix length)',
+    ]);
+    expect(flags({ ...svc({ clusterIP: 'None', loadBalancerIP: '10.0.0.1', sessionAffinity: 'ClientIP', selector: { app: 'web' }, ports: [{ port: 80 }] }), metadata: { name: 'web', namespace: NS, annotations: { 'service.kubernetes.io/topology-aware-hints': 'auto' } } })).toEqual([
+      'metadata.annotations.service.kubernetes.io/topology-aware-hints: is deprecated; the API server warns "annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead" (or spec.trafficDistribution)',
+      'spec.loadBalancerIP: is set on a headless Service; the API server warns "spec.loadBalancerIP is ignored for headless services"',
+      'spec.sessionAffinity: is ClientIP on a headless Service; the API server warns "spec.SessionAffinity is ignored for headless services" (clients connect to the pods directly)',
+    ]);
+  });
+
+  it('canonical addresses, IPv4, ClientIP affinity on a ClusterIP Service and topology-mode pass', () => {
+    expect(flags(lb({ clusterIPs: ['fd00::10'], externalTrafficPolicy: 'Local', loadBalancerIP: '10.0.0.1', sessionAffinity: 'ClientIP' }))).toEqual([]);
+    expect(flags({ ...svc({ selector: { app: 'web' }, ports: [{ port: 80 }], sessionAffinity: 'ClientIP' }), metadata: { name: 'web', namespace: NS, annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } } })).toEqual([]);
+    expect(flags(podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00::53', '10.0.0.53'] }, hostAliases: [{ ip: '2001:db8::1:0:0:1', hostnames: ['db'] }] }))).toEqual([]);
+  });
+});
+
+describe('api-valid: quota scopes', () => {
+  const scoped = (hard: any, scopes?: string[], matchExpressions?: any[]) => ({ ...quota(hard), spec: { hard, scopes, ...(matchExpressions ? { scopeSelector: { matchExpressions } } : {}) } });
+
+  it('a scope applies to every standard resource of hard; unknown and conflicting scopes are refused', () => {
+    expect(flags(scoped({ pods: '10', 'requests.ephemeral-storage': '1Gi', 'count/jobs.batch': '5' }, ['NotTerminating', 'Terminating', 'Burstable']))).toEqual([
+      'spec.scopes: holds both Terminating and NotTerminating; the API server refuses conflicting scopes (a quota matching both would match nothing)',
+      'spec.scopes[0]: scope NotTerminating does not apply to requests.ephemeral-storage in hard; the API server refuses it ("unsupported scope applied to resource"): a NotTerminating quota limits only pods, cpu, memory, requests.cpu, requests.memory, limits.cpu, limits.memory (put the others in a quota of their own)',
+      'spec.scopes[1]: scope Terminating does not apply to requests.ephemeral-storage in hard; the API server refuses it ("unsupported scope applied to resource"): a Terminating quota limits only pods, cpu, memory, requests.cpu, requests.memory, limits.cpu, limits.memory (put the others in a quota of their own)',
+      'spec.scopes[2]: "Burstable" is refused by the API server; expected a quota scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity',
+    ]);
+    expect(flags(scoped({ 'requests.storage': '10Gi' }, ['VolumeAttributesClass']))).toEqual([
+      'spec.scopes[0]: "VolumeAttributesClass" is refused by the API server; expected a quota scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity (VolumeAttributesClass from Kubernetes 1.33 on)',
+    ]);
+  });
+
+  it('a scope selector matches BestEffort and the like with Exists, and In/NotIn with values', () => {
+    expect(flags(scoped({ pods: '10' }, undefined, [{ scopeName: 'BestEffort', operator: 'In', values: ['x'] }, { scopeName: 'PriorityClass', operator: 'In' }, { scopeName: 'PriorityClass', operator: 'Exists', values: ['high'] }]))).toEqual([
+      'spec.scopeSelector.matchExpressions[0].operator: "In" is refused by the API server; expected "Exists" for scope BestEffort',
+      'spec.scopeSelector.matchExpressions[1].values: unset is refused by the API server; expected at least one value for operator In',
+      'spec.scopeSelector.matchExpressions[2].values: ["high"] is refused by the API server; expected no values for operator Exists',
+    ]);
+  });
+
+  it('pod scopes over pod resources, BestEffort over pods, VolumeAttributesClass over claims at 1.33 and a PriorityClass selector pass', () => {
+    expect(flags(scoped({ pods: '10', 'requests.cpu': '4', 'limits.memory': '8Gi', 'count/jobs.batch': '5' }, ['NotTerminating', 'NotBestEffort']))).toEqual([]);
+    expect(flags(scoped({ pods: '10' }, ['BestEffort'], [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }, { scopeName: 'Terminating', operator: 'Exists' }]))).toEqual([]);
+    expect(flags(target(33, scoped({ persistentvolumeclaims: '5', 'requests.storage': '10Gi' }, ['VolumeAttributesClass'])))).toEqual([]);
+  });
+});
+
+describe('api-valid: EndpointSlice addresses', () => {
+  const slice = (addressType: string, addresses: string[], labels?: any) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e', namespace: NS, labels }, addressType, endpoints: [{ addresses }] });
+
+  it('an address of the other family, loopback, link-local or unspecified is refused; IPv6 not in canonical form is a warning', () => {
+    expect(flags(slice('IPv4', ['fd00::1', '127.0.0.1', '169.254.1.1', '0.0.0.0', '224.0.0.5']))).toEqual([
+      'endpoints[0].addresses[0]: "fd00::1" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1" (no leading zeros, no prefix length)',
+      'endpoints[0].addresses[1]: "127.0.0.1" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the loopback range 127.0.0.0/8',
+      'endpoints[0].addresses[2]: "169.254.1.1" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the link-local range 169.254.0.0/16',
+      'endpoints[0].addresses[3]: "0.0.0.0" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the unspecified address 0.0.0.0',
+      'endpoints[0].addresses[4]: "224.0.0.5" is refused by the API server; expected an IPv4 address of a pod or node, such as "10.0.0.1", not the link-local multicast range 224.0.0.0/24',
+    ]);
+    expect(flags(slice('IPv6', ['10.0.0.1', '::1', 'fe80::1', 'ff02::1', 'FD00::1']))).toEqual([
+      'endpoints[0].addresses[0]: "10.0.0.1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1" (no leading zeros, no prefix length)',
+      'endpoints[0].addresses[1]: "::1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1", not the loopback address ::1',
+      'endpoints[0].addresses[2]: "fe80::1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1", not the link-local range fe80::/10',
+      'endpoints[0].addresses[3]: "ff02::1" is refused by the API server; expected an IPv6 address of a pod or node, such as "fd00::1", not the link-local multicast range ff02::/16',
+      'endpoints[0].addresses[4]: "FD00::1" is not in canonical form; the API server warns "IPv6 address should be in RFC 5952 canonical format": write "fd00::1"',
+    ]);
+  });
+
+  it('routable addresses of the family, FQDN slices and the controllers\' own slices pass', () => {
+    expect(flags(slice('IPv4', ['10.0.0.1', '192.168.1.7']), slice('IPv6', ['fd00::1', '2001:db8::1:0:0:1', 'ff05::1']))).toEqual([]);
+    expect(flags(slice('FQDN', ['db.example.com']), slice('IPv6', ['FD00::1'], { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }))).toEqual([]);
+  });
+});

@@ -22,6 +22,10 @@ const cpu = (target) => ({ type: 'Resource', resource: { name: 'cpu', target } }
 const binding = (kind, name, roleRef, subjects) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name, ...(kind === 'RoleBinding' ? { namespace: ns } : {}) }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef }, subjects });
 const limits = (name, item) => ({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name, namespace: ns }, spec: { limits: [item] } });
 const quota = (name, hard) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace: ns }, spec: { hard } });
+/** An object that targets Kubernetes 1.<minor>: judged only by API servers of that version and newer. */
+const at = (minor, obj) => ({ ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, 'guardrails.cdk8s.io/kubernetes-version': `1.${minor}` } } });
+const spread = (constraints) => podSpec({ topologySpreadConstraints: constraints.map((c) => ({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } }, ...c })) });
+const behavior = (scaleUp) => ({ behavior: { scaleUp } });
 const cases = [
   ['name Web_1', cm('Web_1')],
   ['name with dots', cm('web.config.v1')],
@@ -288,5 +292,73 @@ const cases = [
   ['quota amount with spaces', quota('nul-q1', { 'requests.memory': ' 1Gi' })],
   ['@every schedule', cron('nul-c1', { schedule: '@every 1h30m' })],
   ['@every with a word', cron('nul-c2', { schedule: '@every hour' })],
+  // Counts a quota holds in whole numbers (IsIntegerResourceName: object counts and extended
+  // resources, count/<resource> included), LimitRange names and extended defaults.
+  ['quota pods 500m', quota('int-q1', { pods: '500m' })],
+  ['quota count/deployments.apps 1.5', quota('int-q2', { 'count/deployments.apps': '1.5' })],
+  ['quota services.loadbalancers 0.5', quota('int-q3', { 'services.loadbalancers': '0.5' })],
+  ['quota nvidia.com/gpu 500m', quota('int-q4', { 'nvidia.com/gpu': '500m' })],
+  ['quota gold class storage 1.5', quota('int-q5', { 'gold.storageclass.storage.k8s.io/requests.storage': '1.5' })],
+  ['quota whole counts', quota('int-q6', { pods: '1k', services: 10, persistentvolumeclaims: '2e1', 'count/jobs.batch': '5', configmaps: '1000m' })],
+  ['quota requests.nvidia.com/gpu 500m', quota('int-q7', { 'requests.nvidia.com/gpu': '500m' })],
+  ['quota requests.storage 1.5, cpu 500m', quota('int-q8', { 'requests.storage': '1.5', 'limits.cpu': '500m' })],
+  ['limitrange Container cpus', limits('int-lr1', { type: 'Container', max: { cpus: '1' } })],
+  ['limitrange gpu default 2 defaultRequest 1', limits('int-lr2', { type: 'Container', default: { 'nvidia.com/gpu': '2' }, defaultRequest: { 'nvidia.com/gpu': '1' } })],
+  ['limitrange gpu default 500m', limits('int-lr3', { type: 'Container', default: { 'nvidia.com/gpu': '500m' }, defaultRequest: { 'nvidia.com/gpu': '500m' } })],
+  ['limitrange PVC memory', limits('int-lr4', { type: 'PersistentVolumeClaim', max: { storage: '10Gi', memory: '1Gi' } })],
+  ['limitrange hugepages default 2Mi defaultRequest 0', limits('int-lr5', { type: 'Container', default: { 'hugepages-2Mi': '4Mi' }, defaultRequest: { 'hugepages-2Mi': '2Mi' } })],
+  ['quota NotTerminating over requests.ephemeral-storage', { ...quota('int-q9', { pods: '10', 'requests.ephemeral-storage': '1Gi' }), spec: { hard: { pods: '10', 'requests.ephemeral-storage': '1Gi' }, scopes: ['NotTerminating'] } }],
+  ['quota Terminating and NotTerminating', { ...quota('int-q10', { pods: '10' }), spec: { hard: { pods: '10' }, scopes: ['Terminating', 'NotTerminating'] } }],
+  ['quota scopeSelector BestEffort In', { ...quota('int-q11', { pods: '10' }), spec: { hard: { pods: '10' }, scopeSelector: { matchExpressions: [{ scopeName: 'BestEffort', operator: 'In', values: ['x'] }] } } }],
+  ['quota NotBestEffort over pod resources, PriorityClass In high', { ...quota('int-q12', { pods: '10', 'requests.cpu': '4' }), spec: { hard: { pods: '10', 'requests.cpu': '4' }, scopes: ['NotBestEffort'], scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } } }],
+  // User and group ids.
+  ['supplementalGroups 2^31', at(37, dep('id-d1', {}, podSpec({ securityContext: { supplementalGroups: [2147483648] } })))],
+  ['supplementalGroups 2^32', at(37, dep('id-d2', {}, podSpec({ securityContext: { supplementalGroups: [4294967296] } })))],
+  ['supplementalGroups -1', at(37, dep('id-d3', {}, podSpec({ securityContext: { supplementalGroups: [-1] } })))],
+  ['supplementalGroups 2^31-1 and 0', at(37, dep('id-d4', {}, podSpec({ securityContext: { supplementalGroups: [2147483647, 0] } })))],
+  ['pod runAsUser 2^31', dep('id-d5', {}, podSpec({ securityContext: { runAsUser: 2147483648 } }))],
+  ['pod fsGroup 2^31', dep('id-d6', {}, podSpec({ securityContext: { fsGroup: 2147483648 } }))],
+  ['container runAsGroup 2^31', dep('id-d7', {}, podSpec({}, { securityContext: { runAsGroup: 2147483648 } }))],
+  ['ids 2^31-1', dep('id-d8', {}, podSpec({ securityContext: { runAsUser: 2147483647, runAsGroup: 2147483647, fsGroup: 2147483647 } }, { securityContext: { runAsUser: 2147483647 } }))],
+  // Topology spread.
+  ['minDomains with ScheduleAnyway', at(37, dep('ts-d1', {}, spread([{ minDomains: 2, whenUnsatisfiable: 'ScheduleAnyway' }])))],
+  ['minDomains with DoNotSchedule', at(37, dep('ts-d2', {}, spread([{ minDomains: 2 }])))],
+  ['spread zone twice', dep('ts-d3', {}, spread([{}, { maxSkew: 2 }]))],
+  ['spread zone DoNotSchedule and ScheduleAnyway', dep('ts-d4', {}, spread([{}, { whenUnsatisfiable: 'ScheduleAnyway' }]))],
+  ['spread matchLabelKeys app with selector app', at(37, dep('ts-d5', {}, spread([{ matchLabelKeys: ['app'] }])))],
+  ['spread matchLabelKeys pod-template-hash', at(37, dep('ts-d6', {}, spread([{ matchLabelKeys: ['pod-template-hash'] }])))],
+  // Address blocks as written: canonical, or not.
+  ['ipBlock fd00:0:0:0::/64', at(37, netpol('cidr-np1', { cidr: 'fd00:0:0:0::/64' }))],
+  ['ipBlock FD00::/8', at(37, netpol('cidr-np2', { cidr: 'FD00::/8' }))],
+  ['ipBlock except fd00:0:0:1::/64', at(37, netpol('cidr-np3', { cidr: 'fd00::/48', except: ['fd00:0:0:1::/64'] }))],
+  ['ipBlock fd00::/48 except fd00:0:0:1::/64 at 1.27', netpol('cidr-np4', { cidr: 'fd00::/48', except: ['fd00:0:0:1::/64'] })],
+  ['ipBlock ::ffff:10.0.0.0/104', at(37, netpol('cidr-np5', { cidr: '::ffff:10.0.0.0/104' }))],
+  ['ipBlock fd00::/48 except fd00:0:1::/64', at(37, netpol('cidr-np6', { cidr: 'fd00::/48', except: ['fd00:0:1::/64'] }))],
+  ['ipBlock except fd00:0:0:1:0::/80', at(37, netpol('cidr-np8', { cidr: 'fd00::/48', except: ['fd00:0:0:1:0::/80'] }))],
+  ['ipBlock 10.0.0.1/8', at(37, netpol('cidr-np7', { cidr: '10.0.0.1/8' }))],
+  ['loadBalancerSourceRanges fd00:0::/64', at(37, svc('cidr-s1', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['fd00:0::/64'] }))],
+  ['loadBalancerSourceRanges 10.0.0.1/8', at(37, svc('cidr-s2', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['10.0.0.1/8'] }))],
+  ['loadBalancerSourceRanges fd00::/64', at(37, svc('cidr-s3', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerSourceRanges: ['fd00::/64', '10.0.0.0/8'] }))],
+  ['externalIPs FD00::20', at(37, svc('ip-s1', { selector: { app: 'web' }, ports: [{ port: 80 }], externalIPs: ['FD00::20'] }))],
+  ['clusterIPs fd00:0::10 (family not served: refused or warned)', svc('ip-s2', { selector: { app: 'web' }, ports: [{ port: 80 }], clusterIP: 'fd00:0::10', clusterIPs: ['fd00:0::10'] })],
+  ['loadBalancerIP 2001:DB8::1', svc('ip-s3', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerIP: '2001:DB8::1' })],
+  ['loadBalancerIP 010.0.0.1', svc('ip-s4', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerIP: '010.0.0.1' })],
+  ['loadBalancerIP 10.0.0.1', svc('ip-s5', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }], loadBalancerIP: '10.0.0.1' })],
+  ['headless with ClientIP affinity', svc('ip-s6', { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }], sessionAffinity: 'ClientIP' })],
+  ['topology-aware-hints annotation', { ...svc('ip-s7', { selector: { app: 'web' }, ports: [{ port: 80 }] }), metadata: { name: 'ip-s7', namespace: ns, annotations: { 'service.kubernetes.io/topology-aware-hints': 'auto' } } }],
+  ['nameserver fd00:0:0::53', dep('ip-d1', {}, podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00:0:0::53'] } }))],
+  ['hostAlias FD00::1', dep('ip-d2', {}, podSpec({ hostAliases: [{ ip: 'FD00::1', hostnames: ['db'] }] }))],
+  ['nameserver fd00::53, hostAlias 2001:db8::1:0:0:1', dep('ip-d3', {}, podSpec({ dnsPolicy: 'None', dnsConfig: { nameservers: ['fd00::53'] }, hostAliases: [{ ip: '2001:db8::1:0:0:1', hostnames: ['db'] }] }))],
+  // v1 Endpoints, and EndpointSlice beside it.
+  ['v1 Endpoints', at(37, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ep-e1', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] })],
+  ['EndpointSlice', at(37, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s1', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'] }], ports: [{ port: 80 }] })],
+  ['EndpointSlice IPv4 127.0.0.1', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s2', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['127.0.0.1'] }] }],
+  ['EndpointSlice IPv4 fd00::1', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s3', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['fd00::1'] }] }],
+  ['EndpointSlice IPv6 FD00::1', at(37, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s4', namespace: ns }, addressType: 'IPv6', endpoints: [{ addresses: ['FD00::1'] }] })],
+  ['EndpointSlice IPv6 fd00::1', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'ep-s5', namespace: ns }, addressType: 'IPv6', endpoints: [{ addresses: ['fd00::1'] }] }],
+  // HPA scaling tolerance (HPAConfigurableTolerance).
+  ['hpa tolerance at 1.27', hpa('tol-h1', behavior({ tolerance: '0.05' }))],
+  ['hpa tolerance at 1.37', at(37, hpa('tol-h2', behavior({ tolerance: '0.05' })))],
+  ['hpa tolerance -0.1 at 1.37', at(37, hpa('tol-h3', behavior({ tolerance: '-0.1' })))],
 ];
 module.exports = { ns, cases };

@@ -117,6 +117,29 @@ export function containerResourceNameProblem(value: string): string | undefined 
   return 'a container resource: cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource with a domain (e.g. "nvidia.com/gpu")';
 }
 
+/**
+ * Whether a resource name is an extended resource (`nvidia.com/gpu`, `count/jobs.batch`) as the
+ * API server reads one (IsExtendedResourceName): with a domain that is not Kubernetes' own
+ * (`kubernetes.io/`), not a quota's `requests.` name, and a qualified name with `requests.`
+ * in front. Extended resources are counted in whole units and cannot be overcommitted.
+ */
+export function isExtendedResourceName(name: string): boolean {
+  return name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.') && qualifiedNameProblem(`requests.${name}`) === undefined;
+}
+
+/** Object counts a ResourceQuota holds in whole numbers (with extended resources: IsIntegerResourceName). */
+const INTEGER_QUOTA_RESOURCES = new Set(['pods', 'resourcequotas', 'services', 'replicationcontrollers', 'secrets', 'configmaps',
+  'persistentvolumeclaims', 'services.nodeports', 'services.loadbalancers']);
+
+/** Whether the API server counts a resource in whole numbers (IsIntegerResourceName): object counts and extended resources. */
+export function isIntegerResourceName(name: string): boolean {
+  return INTEGER_QUOTA_RESOURCES.has(name) || isExtendedResourceName(name);
+}
+
+/** Resource names a quota or a PersistentVolumeClaim limit knows without a domain (IsStandardResourceName). */
+export const STANDARD_RESOURCE_NAMES: readonly string[] = ['cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory',
+  'requests.ephemeral-storage', 'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', ...INTEGER_QUOTA_RESOURCES, 'storage', 'requests.storage'];
+
 /** A Service name as API servers of the target version check it: a DNS-1035 label before 1.36, then a DNS-1123 label. */
 export function serviceNameProblem(name: unknown, targetMinor: number): string | undefined {
   if (targetMinor >= RELAXED_SERVICE_NAMES_MINOR) return dns1123LabelProblem(name);

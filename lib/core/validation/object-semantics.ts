@@ -1,17 +1,20 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
- * Secrets, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
- * bindings, LimitRanges, ResourceQuotas and rolling updates: what an OpenAPI schema cannot say.
- * Rules by definition, run by the structural check (schema.ts) wherever the definition appears.
+ * Secrets, EndpointSlice addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
+ * bindings, LimitRanges, ResourceQuotas (names, whole-number counts, scopes) and rolling
+ * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
+ * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
+ * definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/core/validation: validateService,
- * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaResourceName; pkg/apis/networking,
- * batch, autoscaling, rbac and apps validation).
+ * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaSpec, ValidateResourceQuantityValue;
+ * pkg/apis/networking, batch, autoscaling, rbac and apps validation) and warnings
+ * (pkg/api/service/warnings.go, GetWarningsForIP and GetWarningsForCIDR).
  */
 import { createPrivateKey, X509Certificate } from 'crypto';
 import { scheduleSyntaxProblem, timeZoneProblem } from '../cron';
-import { portNameProblem, serviceNameProblem } from './api';
-import { cidrContains, ipProblem, parseCidr } from './cidr';
+import { containerResourceNameProblem, isIntegerResourceName, portNameProblem, serviceNameProblem, STANDARD_RESOURCE_NAMES } from './api';
+import { cidrContains, cidrFormWarning, endpointAddressProblem, ipFormWarning, ipProblem, ipWithForm, parseCidr } from './cidr';
 import { parseQuantity } from './quantity';
 import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
@@ -46,10 +49,13 @@ function labelMap(labels: unknown, field: string, f: SchemaFindings): void {
 // Services
 
 function clusterIPs(spec: { [key: string]: any }, field: string, type: string, f: SchemaFindings): void {
-  const ips: Array<[string, unknown]> = [];
-  if (given(spec.clusterIP)) ips.push([at(field, 'clusterIP'), spec.clusterIP]);
-  list(spec.clusterIPs).forEach((ip, i) => ips.push([`${at(field, 'clusterIPs')}[${i}]`, ip]));
-  for (const [here, ip] of ips) {
+  // clusterIPs is defaulted from clusterIP, and the API server warns about the form of clusterIPs:
+  // the form of clusterIP is checked only without clusterIPs, so that one address is one finding.
+  const ips: Array<[string, unknown, boolean]> = [];
+  const hasList = list(spec.clusterIPs).length > 0;
+  if (given(spec.clusterIP)) ips.push([at(field, 'clusterIP'), spec.clusterIP, !hasList]);
+  list(spec.clusterIPs).forEach((ip, i) => ips.push([`${at(field, 'clusterIPs')}[${i}]`, ip, true]));
+  for (const [here, ip, form] of ips) {
     if (ip === '' || typeof ip !== 'string') continue;
     if (type === 'ExternalName') { f.bad(here, ip, 'no cluster IP: an ExternalName Service has none'); continue; }
     if (ip === 'None') {
@@ -58,6 +64,7 @@ function clusterIPs(spec: { [key: string]: any }, field: string, type: string, f
     }
     const problem = ipProblem(ip);
     if (problem) f.bad(here, ip, `"None" (a headless Service), "" (one is allocated) or ${problem}`);
+    else if (form && ipFormWarning(ip)) f.say(here, ipFormWarning(ip)!);
   }
 }
 
@@ -80,10 +87,19 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     if (problem) f.bad(at(field, 'externalName'), spec.externalName, problem);
   }
   clusterIPs(spec, field, type, f);
-  list(spec.externalIPs).forEach((ip, i) => {
-    const problem = ipProblem(ip);
-    if (problem) f.bad(`${at(field, 'externalIPs')}[${i}]`, ip, problem);
-  });
+  list(spec.externalIPs).forEach((ip, i) => ipWithForm(`${at(field, 'externalIPs')}[${i}]`, ip, f));
+  const headless = type === 'ClusterIP' && spec.clusterIP === 'None';
+  if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP !== '') {
+    // Not validated, only warned about: an address that is not one, or not in standard form.
+    const lb = spec.loadBalancerIP;
+    const problem = ipProblem(lb);
+    if (headless) f.say(at(field, 'loadBalancerIP'), 'is set on a headless Service; the API server warns "spec.loadBalancerIP is ignored for headless services"');
+    else if (problem) f.say(at(field, 'loadBalancerIP'), `${JSON.stringify(lb)} is not an IP address in standard form; the API server accepts it but warns that it is invalid; expected ${problem}`);
+    else if (ipFormWarning(lb)) f.say(at(field, 'loadBalancerIP'), ipFormWarning(lb)!);
+  }
+  if (headless && spec.sessionAffinity === 'ClientIP') {
+    f.say(at(field, 'sessionAffinity'), 'is ClientIP on a headless Service; the API server warns "spec.SessionAffinity is ignored for headless services" (clients connect to the pods directly)');
+  }
   if (list(spec.externalIPs).length > 0) {
     const why = type === 'ExternalName' ? 'is ignored on an ExternalName Service' : spec.clusterIP === 'None' ? 'is ignored on a headless Service'
       : 'is deprecated and may no longer be implemented in some clusters (from Kubernetes 1.36 on; use a LoadBalancer Service instead)';
@@ -98,6 +114,7 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
       const here = `${at(field, 'loadBalancerSourceRanges')}[${i}]`;
       const problem = cidrProblem(typeof r === 'string' ? r.trim() : r);
       if (problem) f.bad(here, r, problem);
+      else if (cidrFormWarning(r.trim())) f.say(here, cidrFormWarning(r.trim())!);
       else if (typeof r === 'string' && r !== r.trim() && (f.targetMinor?.() ?? 27) < 33) {
         f.say(here, `${JSON.stringify(r)} has spaces around the range; the API server accepts it but warns before 1.33: write ${JSON.stringify(r.trim())}`);
       }
@@ -122,6 +139,34 @@ const serviceSpec: DefinitionRule = (spec, field, f) => {
     if (typeof timeout === 'number' && (timeout < 1 || timeout > SESSION_AFFINITY_SECONDS_MAX)) {
       f.bad(at(field, 'sessionAffinityConfig.clientIP.timeoutSeconds'), timeout, `a number of seconds from 1 to ${SESSION_AFFINITY_SECONDS_MAX} (one day); leave it out for 10800`);
     }
+  }
+};
+
+/** The managers of the EndpointSlices Kubernetes writes itself. */
+const CONTROLLER_SLICE_MANAGERS: readonly unknown[] = ['endpointslice-controller.k8s.io', 'endpointslicemirroring-controller.k8s.io'];
+
+/** The addresses of an EndpointSlice of type IPv4 or IPv6: of that family, routable, and in canonical form. */
+const endpointSlice: DefinitionRule = (eps, field, f) => {
+  const family = eps.addressType === 'IPv4' ? 4 : eps.addressType === 'IPv6' ? 6 : undefined;
+  if (family === undefined) return;
+  // The API server trusts its own controllers' slices and does not warn about them.
+  const warn = !CONTROLLER_SLICE_MANAGERS.includes(eps.metadata?.labels?.['endpointslice.kubernetes.io/managed-by']);
+  list(eps.endpoints).forEach((e, i) => list(isObject(e) ? e.addresses : undefined).forEach((a, j) => {
+    if (typeof a !== 'string') return;
+    const here = `${at(field, 'endpoints')}[${i}].addresses[${j}]`;
+    const problem = endpointAddressProblem(a, family);
+    if (problem) f.bad(here, a, problem);
+    else if (warn && ipFormWarning(a)) f.say(here, ipFormWarning(a)!);
+  }));
+};
+
+/** The annotation that chose topology-aware routing before spec.trafficDistribution and service.kubernetes.io/topology-mode. */
+const TOPOLOGY_AWARE_HINTS = 'service.kubernetes.io/topology-aware-hints';
+
+const service: DefinitionRule = (svc, field, f) => {
+  const annotations = svc.metadata?.annotations;
+  if (isObject(annotations) && annotations[TOPOLOGY_AWARE_HINTS] !== undefined) {
+    f.say(at(field, `metadata.annotations.${TOPOLOGY_AWARE_HINTS}`), `is deprecated; the API server warns "annotation ${TOPOLOGY_AWARE_HINTS} is deprecated, please use service.kubernetes.io/topology-mode instead" (or spec.trafficDistribution)`);
   }
 };
 
@@ -366,10 +411,20 @@ const resourceMetric: DefinitionRule = (src, field, f) => {
   }
 };
 
+/** Kubernetes minor version from which an HPA's scaling rules take a tolerance (HPAConfigurableTolerance on by default). */
+export const HPA_TOLERANCE_MINOR = 35;
+
 const scalingRules: DefinitionRule = (r, field, f) => {
   const window = r.stabilizationWindowSeconds;
   if (typeof window === 'number' && (window < 0 || window > HPA_STABILIZATION_WINDOW_MAX)) {
     f.bad(at(field, 'stabilizationWindowSeconds'), window, `a number of seconds from 0 to ${HPA_STABILIZATION_WINDOW_MAX} (one hour)`);
+  }
+  if (given(r.tolerance)) {
+    const tolerance = parseQuantity(typeof r.tolerance === 'string' ? r.tolerance.trim() : r.tolerance);
+    if (tolerance < 0) f.bad(at(field, 'tolerance'), r.tolerance, 'a quantity of at least 0 such as "0.05" (5%)');
+    else if ((f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) < HPA_TOLERANCE_MINOR) {
+      f.say(at(field, 'tolerance'), `is set, but the API server takes it only from Kubernetes 1.${HPA_TOLERANCE_MINOR} on (HPAConfigurableTolerance): before 1.33 it refuses the unknown field, 1.33 and 1.34 drop it and the default tolerance (10%) applies; target 1.${HPA_TOLERANCE_MINOR} or leave tolerance out`);
+    }
   }
   if (Array.isArray(r.policies) && r.policies.length === 0) f.say(at(field, 'policies'), 'is empty; the API server needs at least one policy (leave policies out for the defaults)');
 };
@@ -436,7 +491,29 @@ function amounts(x: unknown): Map<string, { text: unknown; value: number }> {
   return out;
 }
 
+/**
+ * Why a resource name of a LimitRange item is refused: a container resource for types Container
+ * and Pod, a standard or domain-qualified resource name for the others (validateLimitRangeResourceName).
+ */
+function limitResourceNameProblem(type: unknown, name: string): string | undefined {
+  if (type === 'Container' || type === 'Pod') return containerResourceNameProblem(name);
+  if (name.includes('/') ? qualifiedNameProblem(name) === undefined : STANDARD_RESOURCE_NAMES.includes(name)) return undefined;
+  return `a resource name: ${STANDARD_RESOURCE_NAMES.join(', ')}, or a name with a domain such as "example.com/widgets"`;
+}
+
+/** Whether a request may be below its limit (IsOvercommitAllowed): Kubernetes' own resources but huge pages. */
+const overcommitAllowed = (name: string): boolean => (!name.includes('/') || name.includes('kubernetes.io/')) && !name.startsWith('hugepages-');
+
+const LIMIT_SECTIONS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'];
+
 const limitRangeItem: DefinitionRule = (item, field, f) => {
+  for (const section of LIMIT_SECTIONS) {
+    if (!isObject(item[section])) continue;
+    for (const name of Object.keys(item[section])) {
+      const problem = limitResourceNameProblem(item.type, name);
+      if (problem) f.bad(`${at(field, section)}[${JSON.stringify(name)}]`, name, problem);
+    }
+  }
   if (item.type === 'Pod') {
     for (const key of ['default', 'defaultRequest']) if (given(item[key])) f.bad(at(field, key), item[key], `no ${key} on a limit of type Pod (it applies to containers)`);
   }
@@ -467,6 +544,12 @@ const limitRangeItem: DefinitionRule = (item, field, f) => {
     const note = (name: string) => (written(name, k) ? '' : ` (defaulted from ${name === 'default' ? 'max' : 'default or min'})`);
     f.say(at(field, `${written(low, k) ? low : high}.${k}`), `${low} ${k} ${show(lo.get(k)!.text)}${note(low)} is above ${high} ${show(hi.get(k)!.text)}${note(high)}; the API server requires min <= defaultRequest <= default <= max`);
   }
+  // Extended resources and huge pages cannot be overcommitted: a container's request is its limit.
+  for (const [k, d] of def) {
+    const r = req.get(k);
+    if (r === undefined || r.value === d.value || overcommitAllowed(k)) continue;
+    f.say(at(field, `defaultRequest.${k}`), `defaultRequest ${k} ${show(r.text)}${written('defaultRequest', k) ? '' : ' (defaulted from default or min)'} differs from default ${show(d.text)}${written('default', k) ? '' : ' (defaulted from max)'}; the API server requires them equal: ${k} cannot be overcommitted`);
+  }
   for (const [k, ratio] of amounts(item.maxLimitRequestRatio)) {
     if (ratio.value < 1) f.bad(at(field, `maxLimitRequestRatio.${k}`), ratio.text, 'a ratio of at least 1 (a limit is never below its request)');
   }
@@ -484,13 +567,76 @@ export function quotaResourceNameProblem(name: string): string | undefined {
   return qualifiedNameProblem(name) === undefined ? undefined : shape;
 }
 
+/** Whether an amount is a whole number (a quantity's thousandths, as the API server reads them, are 0). */
+const isWhole = (amount: number): boolean => Number.isInteger(Math.round(amount * 1e6) / 1e6);
+
+/** Kubernetes minor version from which a quota may be scoped to a VolumeAttributesClass. */
+export const QUOTA_VOLUME_ATTRIBUTES_CLASS_MINOR = 33;
+/** Scopes and the standard quota resources each applies to (IsResourceQuotaScopeValidForResource); undefined: any. */
+const POD_QUOTA = ['pods', 'cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+const QUOTA_SCOPES: { readonly [scope: string]: readonly string[] | undefined } = {
+  Terminating: POD_QUOTA, NotTerminating: POD_QUOTA, BestEffort: ['pods'], NotBestEffort: POD_QUOTA,
+  PriorityClass: POD_QUOTA, CrossNamespacePodAffinity: POD_QUOTA, VolumeAttributesClass: ['persistentvolumeclaims', 'requests.storage'],
+};
+/** Scopes a quota cannot hold both of. */
+const CONFLICTING_SCOPES = [['BestEffort', 'NotBestEffort'], ['Terminating', 'NotTerminating']];
+/** Scopes a scope selector matches with operator Exists only. */
+const EXISTS_ONLY_SCOPES = ['BestEffort', 'NotBestEffort', 'Terminating', 'NotTerminating', 'CrossNamespacePodAffinity'];
+
+/**
+ * The scopes of a quota, listed or in its scope selector (validateResourceQuotaScopes,
+ * validateScopedResourceSelectorRequirement): known scopes, each applying to every standard
+ * resource of `hard`, no two that contradict each other, and selector operators that fit.
+ */
+function quotaScopes(spec: { [key: string]: any }, field: string, f: SchemaFindings): void {
+  const minor = f.targetMinor?.() ?? DEFAULT_TARGET_MINOR;
+  const known = Object.keys(QUOTA_SCOPES).filter((s) => s !== 'VolumeAttributesClass' || minor >= QUOTA_VOLUME_ATTRIBUTES_CLASS_MINOR);
+  const standard = Object.keys(isObject(spec.hard) ? spec.hard : {}).filter((k) => !k.includes('/') && quotaResourceNameProblem(k) === undefined);
+  const check = (here: string, scope: unknown): string | undefined => {
+    if (typeof scope !== 'string') return undefined;
+    if (!known.includes(scope)) {
+      f.bad(here, scope, `a quota scope: ${known.join(', ')}${scope === 'VolumeAttributesClass' ? ` (VolumeAttributesClass from Kubernetes 1.${QUOTA_VOLUME_ATTRIBUTES_CLASS_MINOR} on)` : ''}`);
+      return undefined;
+    }
+    const applies = QUOTA_SCOPES[scope]!;
+    const outside = standard.filter((k) => !applies.includes(k));
+    if (outside.length > 0) {
+      f.say(here, `scope ${scope} does not apply to ${outside.join(', ')} in hard; the API server refuses it ("unsupported scope applied to resource"): a ${scope} quota limits only ${applies.join(', ')} (put the others in a quota of their own)`);
+    }
+    return scope;
+  };
+  const conflicts = (here: string, scopes: Array<string | undefined>) => {
+    for (const pair of CONFLICTING_SCOPES) {
+      if (pair.every((p) => scopes.includes(p))) f.say(here, `holds both ${pair[0]} and ${pair[1]}; the API server refuses conflicting scopes (a quota matching both would match nothing)`);
+    }
+  };
+  conflicts(at(field, 'scopes'), list(spec.scopes).map((s, i) => check(`${at(field, 'scopes')}[${i}]`, s)));
+  const expressions = list(spec.scopeSelector?.matchExpressions);
+  const selected = expressions.map((e, i) => {
+    if (!isObject(e)) return undefined;
+    const here = `${at(field, 'scopeSelector.matchExpressions')}[${i}]`;
+    const n = list(e.values).length;
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) f.bad(`${here}.operator`, e.operator, 'In, NotIn, Exists or DoesNotExist');
+    else if (EXISTS_ONLY_SCOPES.includes(e.scopeName) && e.operator !== 'Exists') f.bad(`${here}.operator`, e.operator, `"Exists" for scope ${e.scopeName}`);
+    else if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) f.bad(`${here}.values`, e.values, `at least one value for operator ${e.operator}`);
+    else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) f.bad(`${here}.values`, e.values, `no values for operator ${e.operator}`);
+    return check(`${here}.scopeName`, e.scopeName);
+  });
+  conflicts(at(field, 'scopeSelector.matchExpressions'), selected);
+}
+
 const resourceQuotaSpec: DefinitionRule = (spec, field, f) => {
+  quotaScopes(spec, field, f);
   if (!isObject(spec.hard)) return;
   for (const [name, value] of Object.entries(spec.hard)) {
     const problem = quotaResourceNameProblem(name);
     if (problem) { f.bad(`${at(field, 'hard')}[${JSON.stringify(name)}]`, name, problem); continue; }
-    const amount = parseQuantity(value);
-    if (Number.isFinite(amount) && amount < 0) f.bad(`${at(field, 'hard')}.${name}`, value, 'a quantity of at least 0');
+    const amount = parseQuantity(typeof value === 'string' ? value.trim() : value);
+    if (!Number.isFinite(amount)) continue;
+    if (amount < 0) f.bad(`${at(field, 'hard')}.${name}`, value, 'a quantity of at least 0');
+    else if (!isWhole(amount) && isIntegerResourceName(name)) {
+      f.bad(`${at(field, 'hard')}.${name}`, value, `a whole number such as "10": the API server counts ${name} in whole ${name.includes('/') ? 'units' : 'objects'} ("must be an integer")`);
+    }
   }
 };
 
@@ -510,6 +656,8 @@ const rollingPercents: DefinitionRule = (v, field, f) => {
 
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
+  'api.core.v1.Service': service,
+  'api.discovery.v1.EndpointSlice': endpointSlice,
   'api.core.v1.ServiceSpec': serviceSpec,
   'api.core.v1.ServicePort': servicePort,
   'api.networking.v1.IngressSpec': ingressSpec,

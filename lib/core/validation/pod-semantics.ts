@@ -2,15 +2,17 @@
  * The API server's validation of pod specs, containers and volumes that an OpenAPI schema
  * cannot say: file modes, relative paths that must stay inside their volume, host and DNS
  * names, DNS settings, host aliases, pull secrets, readiness gates, init containers without
- * probes or hooks, host ports, mount propagation and seccomp profiles. Rules by definition,
+ * probes or hooks, host ports, mount propagation, seccomp profiles, user and group ids, and
+ * topology spread constraints. Rules by definition,
  * run by the structural check (schema.ts) wherever the definition appears.
  *
  * Written from the core validation of Kubernetes (pkg/apis/core/validation: ValidatePodSpec,
  * validateInitContainers, ValidateVolumeMounts, validateKeyToPath, validatePodDNSConfig,
- * ValidateHostAliases, validateSeccompProfileField) and the pod warnings of pkg/api/pod, which
+ * ValidateHostAliases, validateSeccompProfileField, validateTopologySpreadConstraints,
+ * IsValidUserID and IsValidGroupID) and the pod warnings of pkg/api/pod, which
  * a server returns with an accepted object: both mean the object is not as written.
  */
-import { ipProblem } from './cidr';
+import { ipFormWarning, ipProblem, ipWithForm } from './cidr';
 import { parseQuantity } from './quantity';
 import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, qualifiedNameProblem } from './rules';
 import { DEFAULT_TARGET_MINOR } from './target';
@@ -180,10 +182,7 @@ function dnsConfig(spec: { [key: string]: any }, field: string, f: Parameters<De
   if (!isObject(config)) return;
   const nameservers = list(config.nameservers);
   if (nameservers.length > DNS_NAMESERVERS_MAX) f.say(at(here, 'nameservers'), `lists ${nameservers.length} nameservers; the API server allows at most ${DNS_NAMESERVERS_MAX}`);
-  nameservers.forEach((ns, i) => {
-    const problem = typeof ns === 'string' ? ipProblem(ns) : undefined;
-    if (problem) f.bad(`${at(here, 'nameservers')}[${i}]`, ns, problem);
-  });
+  nameservers.forEach((ns, i) => { if (typeof ns === 'string') ipWithForm(`${at(here, 'nameservers')}[${i}]`, ns, f); });
   const searches = list(config.searches).filter((s) => typeof s === 'string') as string[];
   if (searches.length > DNS_SEARCHES_MAX) f.say(at(here, 'searches'), `lists ${searches.length} search domains; the API server allows at most ${DNS_SEARCHES_MAX}`);
   const chars = searches.join(' ').length;
@@ -209,8 +208,7 @@ function hostAliases(spec: { [key: string]: any }, field: string, f: Parameters<
   list(spec.hostAliases).forEach((a, i) => {
     if (!isObject(a)) return;
     const here = `${at(field, 'hostAliases')}[${i}]`;
-    const problem = ipProblem(a.ip);
-    if (problem) f.bad(`${here}.ip`, a.ip, problem);
+    if (ipProblem(a.ip) !== undefined || ipFormWarning(a.ip) !== undefined) ipWithForm(`${here}.ip`, a.ip, f); // refused, or warned about
     else if (ips.has(a.ip)) f.say(`${here}.ip`, `${JSON.stringify(a.ip)} is listed twice; the API server warns about the duplicate (merge the hostnames into one entry)`);
     ips.add(a.ip);
     list(a.hostnames).forEach((h, j) => {
@@ -255,6 +253,7 @@ const podSpec: DefinitionRule = (spec, field, f) => {
   });
   if (spec.runtimeClassName === '') f.bad(at(field, 'runtimeClassName'), spec.runtimeClassName, 'the name of a RuntimeClass, or no runtimeClassName (null or left out) for the default runtime');
   sleepHooks(spec, field, f);
+  spreadConstraints(spec, field, f);
   initContainers(spec, field, f);
   hostPorts(list(spec.containers), at(field, 'containers'), f);
   portWarnings(spec, field, f);
@@ -343,6 +342,40 @@ function sleepHooks(spec: { [key: string]: any }, field: string, f: Parameters<D
   }
 }
 
+/** The largest user or group id the API server accepts (IsValidUserID, IsValidGroupID): 2^31-1. */
+export const ID_MAX = 2147483647;
+const ID = `from 0 to ${ID_MAX} (2^31-1)`;
+
+/** User and group ids of a pod's or a container's security context, supplementalGroups included. */
+const securityContextIds: DefinitionRule = (v, field, f) => {
+  for (const key of ['runAsUser', 'runAsGroup', 'fsGroup']) {
+    if (typeof v[key] === 'number' && (v[key] < 0 || v[key] > ID_MAX)) f.bad(at(field, key), v[key], `a ${key === 'runAsUser' ? 'user' : 'group'} id ${ID}`);
+  }
+  list(v.supplementalGroups).forEach((g, i) => {
+    if (typeof g === 'number' && (g < 0 || g > ID_MAX)) f.bad(`${at(field, 'supplementalGroups')}[${i}]`, g, `a group id ${ID}`);
+  });
+};
+
+/** A topology spread constraint: minDomains only with whenUnsatisfiable DoNotSchedule, and a topologyKey. */
+const spreadConstraint: DefinitionRule = (v, field, f) => {
+  if (v.topologyKey === '') f.bad(at(field, 'topologyKey'), v.topologyKey, 'a node label key such as "topology.kubernetes.io/zone" or "kubernetes.io/hostname"');
+  if (given(v.minDomains) && typeof v.whenUnsatisfiable === 'string' && v.whenUnsatisfiable !== 'DoNotSchedule') {
+    f.bad(at(field, 'minDomains'), v.minDomains, `no minDomains with whenUnsatisfiable ${JSON.stringify(v.whenUnsatisfiable)}: the API server accepts minDomains only with whenUnsatisfiable "DoNotSchedule"`);
+  }
+};
+
+/** The spread constraints of a pod: one per topologyKey and whenUnsatisfiable. */
+function spreadConstraints(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  const seen = new Map<string, number>();
+  list(spec.topologySpreadConstraints).forEach((c, i) => {
+    if (!isObject(c) || typeof c.topologyKey !== 'string' || typeof c.whenUnsatisfiable !== 'string') return;
+    const pair = JSON.stringify([c.topologyKey, c.whenUnsatisfiable]);
+    const first = seen.get(pair);
+    if (first === undefined) { seen.set(pair, i); return; }
+    f.say(`${at(field, 'topologySpreadConstraints')}[${i}]`, `spreads over ${JSON.stringify(c.topologyKey)} with ${c.whenUnsatisfiable} as constraint [${first}] does; the API server refuses two constraints with the same topologyKey and whenUnsatisfiable (merge them into one)`);
+  });
+}
+
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const POD_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.ConfigMapVolumeSource': defaultModeRule,
@@ -364,4 +397,7 @@ export const POD_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.SeccompProfile': seccompProfile,
   'api.core.v1.Container': container,
   'api.core.v1.PodSpec': podSpec,
+  'api.core.v1.PodSecurityContext': securityContextIds,
+  'api.core.v1.SecurityContext': securityContextIds,
+  'api.core.v1.TopologySpreadConstraint': spreadConstraint,
 };

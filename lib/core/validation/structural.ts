@@ -6,6 +6,7 @@
  * Written from the core, apps, batch, autoscaling and meta/v1 validation of Kubernetes
  * (pkg/apis/<group>/validation, apimachinery's pkg/apis/meta/v1/validation).
  */
+import { isExtendedResourceName } from './api';
 import { parseQuantity } from './quantity';
 import { labelValueProblem, qualifiedNameProblem } from './rules';
 import { OBJECT_RULES } from './object-semantics';
@@ -107,17 +108,12 @@ function oneOf(what: string, except: readonly string[], least: number): Rule {
   };
 }
 
-/** Whether a resource name is an extended resource (`example.com/gpu`): not Kubernetes' own, not a quota's `requests.` name. */
-function isExtendedResource(name: string): boolean {
-  return name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.');
-}
-
 const resources: Rule = (v, field, f) => {
   const requests = v.requests !== null && typeof v.requests === 'object' ? v.requests : {};
   const limits = v.limits !== null && typeof v.limits === 'object' ? v.limits : {};
   for (const [section, list] of [['requests', requests], ['limits', limits]] as const) {
     for (const name of Object.keys(list)) {
-      if (!isExtendedResource(name) || !given(list[name])) continue;
+      if (!isExtendedResourceName(name) || !given(list[name])) continue;
       const amount = parseQuantity(typeof list[name] === 'number' ? list[name] : String(list[name]));
       if (Number.isFinite(amount) && !Number.isInteger(amount)) {
         f.bad(`${field}.${section}.${name}`, list[name], `a whole number: extended resources such as ${name} are counted in units`);
@@ -126,7 +122,7 @@ const resources: Rule = (v, field, f) => {
   }
   // Extended resources and huge pages cannot be overcommitted: a request needs an equal limit.
   for (const name of Object.keys(requests)) {
-    if (!(isExtendedResource(name) || name.startsWith('hugepages-')) || !given(requests[name])) continue;
+    if (!(isExtendedResourceName(name) || name.startsWith('hugepages-')) || !given(requests[name])) continue;
     if (!given(limits[name])) {
       f.say(`${field}.requests.${name}`, `requests ${name} ${show(requests[name])} without a limit; the API server refuses it: ${name} cannot be overcommitted, set limits.${name} to the same amount`);
     } else if (parseQuantity(String(requests[name])) !== parseQuantity(String(limits[name]))) {

@@ -2,7 +2,7 @@
  * More of the API server's validation for `api-valid`: fields whose refusal is not a name or
  * value format but a required field, a type, or two fields that must agree (finalizers, owner
  * references, a non-string metadata.name, HPA bounds, PVC storage requests, Ingress backend
- * ports, RBAC rule verbs). A function over one manifest that returns findings; api-valid reports
+ * ports, RBAC rule verbs), and kinds the API server warns about (v1 Endpoints). A function over one manifest that returns findings; api-valid reports
  * them as its own.
  */
 import { qualifiedNameProblem } from '../../core/validation/rules';
@@ -149,6 +149,9 @@ export function apiValidExtra(m: any): ExtraFinding[] {
       if (Array.isArray(templates)) templates.forEach((t: any, i: number) => checkClaimSpec(`spec.volumeClaimTemplates[${i}].spec`, t?.spec, out));
       break;
     }
+    case '/Endpoints':
+      out.push({ field: 'kind', message: 'v1 Endpoints is deprecated: the API server warns "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"', fix: 'write a discovery.k8s.io/v1 EndpointSlice (labelled kubernetes.io/service-name) instead' });
+      break;
     case 'networking.k8s.io/Ingress': checkIngress(m, out); break;
     case 'rbac.authorization.k8s.io/Role':
     case 'rbac.authorization.k8s.io/ClusterRole': checkRbacRules(m, out); break;

@@ -15,6 +15,7 @@ import {
 import {
   apiVersionProblem, containerResourceNameProblem, kindProblem, objectNameProblem, objectNameWarning, portNameProblem,
 } from '../../core/validation/api';
+import { cidrFormWarning } from '../../core/validation/cidr';
 import { parseQuantity } from '../../core/validation/quantity';
 import { checkSchema, isBuiltinKind, SchemaFindings } from '../../core/validation/schema';
 import { kubernetesTarget } from '../../core/validation/target';
@@ -467,8 +468,13 @@ function checkNetworkPolicy(f: Findings, obj: Obj): void {
         const block = peer?.ipBlock;
         if (!isObject(block)) return;
         const at = `spec.${direction}[${i}].${peers}[${j}].ipBlock`;
-        f.check(`${at}.cidr`, block.cidr, cidrProblem(block.cidr));
-        (Array.isArray(block.except) ? block.except : []).forEach((e: unknown, k: number) => f.check(`${at}.except[${k}]`, e, cidrProblem(e)));
+        const checkCidr = (field: string, value: unknown) => {
+          if (!f.check(field, value, cidrProblem(value))) return;
+          const warning = cidrFormWarning(value);
+          if (warning) f.say(field, warning);
+        };
+        checkCidr(`${at}.cidr`, block.cidr);
+        (Array.isArray(block.except) ? block.except : []).forEach((e: unknown, k: number) => checkCidr(`${at}.except[${k}]`, e));
       });
       (Array.isArray(rule.ports) ? rule.ports : []).forEach((port: any, j: number) => {
         if (!isObject(port)) return;
