@@ -36,7 +36,7 @@ describe('api-valid: JSON types, as YAML 1.1 reads them', () => {
     ['args [--workers, 4]', (a: App) => { container(a).args = ['--workers', 4]; },
       `${D}.containers[0].args[1]: 4 is refused by the API server; expected a string (an unquoted number in YAML is a number: quote it)`],
     ['hostNetwork \'yes\'', (a: App) => { pod(a).hostNetwork = 'yes'; },
-      `${D}.hostNetwork: "yes" is refused by the API server; expected true or false (a quoted value in YAML is a string: leave the quotes out)`],
+      `${D}.hostNetwork: "yes" is refused by the API server; expected true or false (a string, not a boolean: write true or false without quotes in YAML)`],
     ['a list where an object goes', (a: App) => { container(a).securityContext = []; },
       `${D}.containers[0].securityContext: [] is refused by the API server; expected an object (SecurityContext), not a list`],
   ])('%s', (_t, mutate, expected) => {

@@ -188,14 +188,14 @@ function scalarProblem(scalar: Scalar, x: unknown, spec: Field | undefined): str
       if (spec?.enum && !spec.enum.includes(x)) return enumProblem(spec.enum, x);
       return undefined;
     case 'boolean':
-      return typeof x === 'boolean' ? undefined : `true or false${yamlHint(x)}`;
+      return typeof x === 'boolean' ? undefined : `true or false${yamlHint(x, 'boolean')}`;
     case 'int32':
       return intProblem(x, spec?.min ?? INT32_MIN, INT32_MAX);
     case 'int64':
     case 'integer':
       return intProblem(x, spec?.min ?? -INT64_MAX, INT64_MAX);
     case 'number':
-      return typeof x === 'number' && Number.isFinite(x) ? undefined : `a number${yamlHint(x)}`;
+      return typeof x === 'number' && Number.isFinite(x) ? undefined : `a number${yamlHint(x, 'number')}`;
     case 'quantity': {
       // The API server's quantity decoder trims spaces around the amount.
       const text = typeof x === 'number' ? String(x) : typeof x === 'string' ? x.trim() : x;
@@ -217,7 +217,7 @@ function intProblem(x: unknown, min: number, max: number): string | undefined {
   if (typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max) return undefined;
   const range = min === 0 ? 'a whole number of at least 0' : min === 1 ? 'a whole number of at least 1'
     : max === INT32_MAX ? 'a whole number that fits 32 bits (int32)' : 'a whole number that fits 64 bits (int64)';
-  return typeof x === 'number' ? range : `${range}${yamlHint(x)}`;
+  return typeof x === 'number' ? range : `${range}${yamlHint(x, 'number')}`;
 }
 
 function enumProblem(values: readonly string[], x: string): string {
@@ -226,11 +226,19 @@ function enumProblem(values: readonly string[], x: string): string {
   return `one of ${list}${near ? ` (${JSON.stringify(near)}: the values are case-sensitive)` : ''}`;
 }
 
-/** Why a YAML value came out as the wrong JSON type. */
-function yamlHint(x: unknown): string {
+/**
+ * Why a YAML value came out as the wrong JSON type. A string where a number or boolean is
+ * wanted was quoted, or written in a form the YAML reader does not take as one (`0o17` to a
+ * YAML 1.1 reader); a string where anything else is wanted needs no hint.
+ */
+function yamlHint(x: unknown, wanted?: 'number' | 'boolean'): string {
   if (typeof x === 'number') return ' (an unquoted number in YAML is a number: quote it)';
   if (typeof x === 'boolean') return ' (unquoted true/false, yes/no, on/off in YAML are booleans: quote them)';
-  if (typeof x === 'string') return ' (a quoted value in YAML is a string: leave the quotes out)';
+  if (typeof x === 'string') {
+    if (wanted === 'number') return ' (a string, not a number: write a decimal number without quotes in YAML)';
+    if (wanted === 'boolean') return ' (a string, not a boolean: write true or false without quotes in YAML)';
+    return '';
+  }
   if (Array.isArray(x)) return ', not a list';
   if (isObject(x)) return ', not an object';
   return '';
