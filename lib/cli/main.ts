@@ -182,10 +182,18 @@ function parseArgs(argv: string[]): Parsed {
   };
 }
 
+/** The flag that sets each option, to word an option error as the command line gave it. */
+const FLAG_OF: { [option: string]: string } = {
+  disabledRules: '--disable', allowedRegistries: '--allowed-registry', pinnedTagPattern: '--pinned-tag-pattern',
+  externalServiceAccounts: '--external-service-account', externalServices: '--external-service', externalSecrets: '--external-secret',
+};
+
 function checkInputs(parsed: Parsed, io: CliIo): Outcome {
   const inputs = readInputs(parsed.paths, parsed.eachDir ?? false, io.stdin ?? DEFAULT_IO.stdin!);
-  const resolved = resolveOptions(parsed.options, (property, value, allowed) => {
-    throw new UsageError(`invalid ${property} ${JSON.stringify(value)}: expected ${allowed}`);
+  const resolved = resolveOptions(parsed.options, (property, value, allowed, at) => {
+    const flag = at === undefined ? undefined : FLAG_OF[at.option];
+    const given = at?.option === 'disabledRules' ? `${at.entry}=${parsed.options.disabledRules?.[String(at.entry)]}` : value;
+    throw new UsageError(flag === undefined ? `invalid ${property} ${JSON.stringify(value)}: expected ${allowed}` : `${flag} ${JSON.stringify(given)}: expected ${allowed}`);
   });
   // Objects of refused documents serve lookups only: they are not checked, and leave no follow-on finding around them.
   const checked = (input: ManifestInput) => !inputs.unreadable.has(input);
