@@ -200,10 +200,18 @@ export function parseArgs(argv: string[]): Parsed {
   };
 }
 
-/** The options of a parsed `check`, resolved; a bad value is a usage error. */
+/** The flag that sets each option, to word an option error as the command line gave it. */
+const FLAG_OF: { [option: string]: string } = {
+  disabledRules: '--disable', allowedRegistries: '--allowed-registry', pinnedTagPattern: '--pinned-tag-pattern',
+  externalServiceAccounts: '--external-service-account', externalServices: '--external-service', externalSecrets: '--external-secret',
+};
+
+/** The options of a parsed `check`, resolved; a bad value is a usage error, worded with its flag. */
 export function resolvedOptions(parsed: Parsed): ResolvedOptions {
-  return resolveOptions(parsed.options, (property, value, allowed) => {
-    throw new UsageError(`invalid ${property} ${JSON.stringify(value)}: expected ${allowed}`);
+  return resolveOptions(parsed.options, (property, value, allowed, at) => {
+    const flag = at === undefined ? undefined : FLAG_OF[at.option];
+    const given = at?.option === 'disabledRules' ? `${at.entry}=${parsed.options.disabledRules?.[String(at.entry)]}` : value;
+    throw new UsageError(flag === undefined ? `invalid ${property} ${JSON.stringify(value)}: expected ${allowed}` : `${flag} ${JSON.stringify(given)}: expected ${allowed}`);
   });
 }
 

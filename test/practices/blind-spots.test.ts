@@ -196,6 +196,18 @@ describe('metrics: prometheus.io/scrape on a Service that selects the pods count
   it('flags when neither is', () => {
     expect(messages('metrics', noPodAnnotation)).toEqual(['Deployment web: serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it, and neither its pods nor a Service that selects them has the prometheus.io/scrape annotation']);
   });
+
+  it('flags an annotation other than "true" and says which value is where', () => {
+    const NOTHING = 'Deployment web: serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it, and the prometheus.io/scrape annotation is';
+    expect(messages('metrics', (a) => { noPodAnnotation(a); a.service.metadata.annotations = { 'prometheus.io/scrape': 'True' }; }))
+      .toEqual([`${NOTHING} "True" on Service web: only "true", exactly, makes Prometheus scrape`]);
+    expect(messages('metrics', (a) => {
+      a.deployment.spec.template.metadata.annotations['prometheus.io/scrape'] = 'false';
+      a.service.metadata.annotations = { 'prometheus.io/scrape': 'yes' };
+    })).toEqual([`${NOTHING} "false" on its pods and "yes" on Service web: only "true", exactly, makes Prometheus scrape`]);
+    // "true" on either side is enough, whatever the other says.
+    expect(messages('metrics', (a) => { a.service.metadata.annotations = { 'prometheus.io/scrape': 'false' }; })).toEqual([]);
+  });
 });
 
 describe('config-external: judged on the value', () => {

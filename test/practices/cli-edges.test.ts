@@ -69,7 +69,7 @@ function jsonError(text: string): string {
 describe('check --disable api-valid', () => {
   it('is a usage error (exit 2): the API server reads no reason', () => {
     const r = run(['check', '--disable', 'api-valid=legacy', file('app.json', app())]);
-    expect(r.err).toMatch(/^cdk8s-guardrails: invalid disabledRules.api-valid "api-valid": expected a rule that can be switched off \(the API server refuses an invalid object whatever its annotations say, so api-valid cannot be switched off; fix the object\)\n\nUsage:/);
+    expect(r.err).toMatch(/^cdk8s-guardrails: --disable "api-valid=legacy": expected a rule that can be switched off \(the API server refuses an invalid object whatever its annotations say, so api-valid cannot be switched off; fix the object\)\n\nUsage:/);
     expect(r.out).toBe('');
     expect(r.code).toBe(2);
   });

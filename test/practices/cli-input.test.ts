@@ -266,6 +266,6 @@ describe('check --pinned-tag-pattern', () => {
   it('refuses a pattern that is not a regular expression', () => {
     const r = run(['check', '--pinned-tag-pattern', '(', '-'], pod('redis:7.2'));
     expect(r.code).toBe(2);
-    expect(r.err).toContain('invalid pinnedTagPattern "(": expected a non-empty regular expression that a whole image tag must match');
+    expect(r.err).toContain('--pinned-tag-pattern "(": expected a non-empty regular expression that a whole image tag must match');
   });
 });

@@ -181,7 +181,7 @@ describe('cdk8s-guardrails usage errors', () => {
     [['check'], 'no files or directories to check'],
     [['check', '--profile', 'strict', BAD], '--profile "strict": expected "restricted" or "baseline"'],
     [['check', '--disable', 'pdb', BAD], '--disable "pdb": expected <rule>=<reason> with a non-empty reason'],
-    [['check', '--disable', 'nope=x', BAD], 'invalid disabledRules.nope "nope": expected a rule id of the catalog'],
+    [['check', '--disable', 'nope=x', BAD], '--disable "nope=x": expected a rule id of the catalog'],
     [['check', '--frobnicate', BAD], 'unknown option --frobnicate'],
     [['check', '/no/such/dir'], '/no/such/dir: no such file or directory'],
   ])('%j exits 2', (args, message) => {

@@ -47,3 +47,55 @@ describe('config-external: identifiers and documents are not endpoints', () => {
     ]);
   });
 });
+
+describe('config-external: IP addresses of both families', () => {
+  const flagged = (what: string, value: string, host: string) =>
+    `Deployment web: container "app": ${what} is a literal in the pod spec ("${value}"), pointing at ${host}, ${TAIL}`;
+
+  it.each<[string, string]>([
+    ['LISTEN', '[::]:8080'],
+    ['LISTEN', '::'],
+    ['LISTEN_ADDR', '[::]:9090'],
+    ['LISTEN', '0.0.0.0:8080'],
+    ['BIND', '[0:0:0:0:0:0:0:0]:80'],
+    ['LISTEN', '[::1]:8080'],
+    ['PEER', '::1'],
+    ['PEER', '127.0.0.2:8080'],
+    ['PEER', '[::ffff:127.0.0.1]:8080'],
+    ['PEER', '::ffff:0.0.0.0'],
+    ['API', 'http://[::1]:8080/x'],
+    ['TARGET', 'ipv6:[::1]:50051'],
+    // Not addresses: a MAC address, a time, a ratio, a class path.
+    ['MAC', '00:1a:2b:3c:4d:5e'],
+    ['AT', '02:30:00'],
+    ['RATIO', '16:9'],
+    ['CLASSPATH', 'lib/a.jar:lib/b.jar'],
+  ])('passes %s=%s: the pod itself, or every interface it listens on', (name, value) => {
+    expect(messages('config-external', env(name, value))).toEqual([]);
+  });
+
+  it('passes any-address and loopback binds in args', () => {
+    expect(messages('config-external', args(['--listen=[::]:8080', '--metrics-bind-address=[::]:9090', '--health=[::1]:8081', '--bind', '::']))).toEqual([]);
+  });
+
+  it.each<[string, string, string]>([
+    ['ADDR', '2606:4700:4700::1111', '2606:4700:4700::1111'],
+    ['ADDR', '203.0.113.5', '203.0.113.5'],
+    ['PEER', '[2001:db8::1]:5432', '[2001:db8::1]'],
+    ['PEER', 'fd12:3456:789a::10', 'fd12:3456:789a::10'],
+    ['PEER', 'fe80::1%eth0', 'fe80::1%eth0'],
+    ['PEER', '[fe80::1%eth0]:8080', '[fe80::1%eth0]'],
+    ['PEER', '::ffff:203.0.113.5', '::ffff:203.0.113.5'],
+    ['API', 'http://[2606:4700::1111]:8080/x', '[2606:4700::1111]'],
+    ['RESOLVERS', '10.0.0.10,2606:4700:4700::1111', '10.0.0.10'],
+  ])('flags %s=%s: an address of one network', (name, value, host) => {
+    expect(messages('config-external', env(name, value))).toEqual([flagged(`env ${name}`, value, host)]);
+  });
+
+  it('flags a public IPv6 address in args, bare or bracketed', () => {
+    expect(messages('config-external', args(['--upstream=2606:4700:4700::1111', '--peer', '[2001:db8::7]:7000']))).toEqual([
+      flagged('args[0]', '--upstream=2606:4700:4700::1111', '2606:4700:4700::1111'),
+      flagged('args[2]', '[2001:db8::7]:7000', '[2001:db8::7]'),
+    ]);
+  });
+});

@@ -30,9 +30,18 @@ describe('ns-rbac: secrets as RBAC matches them', () => {
     expect(rbac(role('Role', [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['my-own-tls'], verbs: ['get'] }]))).toEqual([]);
   });
 
-  it('resourceNames do not limit list, watch or create: flagged, and the message says so', () => {
-    expect(rbac(role('Role', [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['my-own-tls'], verbs: ['get', 'list'] }]))).toEqual([
-      'grants list on secrets (resourceNames do not limit these verbs): whoever holds it reads the Secrets of the namespace',
+  it('resourceNames limit list and watch too (to a request with fieldSelector metadata.name=<a named one>): no finding', () => {
+    for (const verbs of [['get', 'list'], ['list', 'watch'], ['create', 'deletecollection']]) {
+      expect(rbac(role('Role', [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['my-own-tls'], verbs }]))).toEqual([]);
+      expect(rbac(role('ClusterRole', [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['my-own-tls'], verbs }]))).toEqual([]);
+    }
+    // A wildcard verb is reported as a wildcard only.
+    expect(rbac(role('Role', [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['my-own-tls'], verbs: ['*'] }]))).toEqual([
+      'grants a wildcard in verbs: it grants whatever is added to the API later',
+    ]);
+    // An empty list names nothing: the rule covers every Secret.
+    expect(rbac(role('Role', [{ apiGroups: [''], resources: ['secrets'], resourceNames: [], verbs: ['list'] }]))).toEqual([
+      'grants list on secrets: whoever holds it reads the Secrets of the namespace',
     ]);
   });
 

@@ -11,7 +11,7 @@
  */
 import { hostPathKey, readWaivers, Waiver } from '../exceptions';
 import { ContainerRef, PodSet, asInt, isObject } from '../objects';
-import { APPARMOR_ANNOTATION, BASELINE_CAPABILITIES, capList, RESTRICTED_VOLUMES, SAFE_SYSCTLS, sc, SELINUX_TYPES } from './pod-security';
+import { APPARMOR_ANNOTATION, BASELINE_CAPABILITIES, capList, isWindowsPod, RESTRICTED_VOLUMES, SAFE_SYSCTLS, sc, SELINUX_TYPES } from './pod-security';
 
 /** A Pod Security level that refuses pods. */
 export type AdmissionLevel = 'baseline' | 'restricted';
@@ -56,10 +56,17 @@ const SINCE = {
   seccomp: 19,
   capabilitiesRestricted: 22,
   runAsUser: 23,
-  /** Seccomp, capabilities and privilege escalation are Linux-only checks from this version on. */
+  /**
+   * Seccomp, capabilities and privilege escalation are Linux-only checks from this version on:
+   * a Windows pod (`os.name: windows`) passes them. Before it, none passes, since the API server
+   * refuses those fields on a Windows pod.
+   */
   windowsExempt: 25,
   hostProbes: 34,
 };
+
+/** The fix for a Linux-only check that admission before v1.25 applies to a Windows pod. */
+const WINDOWS_BEFORE_EXEMPT = 'a Windows pod cannot pass this check (the API server refuses the field on it): pin pod-security.kubernetes.io/enforce-version to v1.25 or later, which exempts Windows pods from it';
 
 type Refuse = (level: AdmissionLevel, field: string, message: string, more?: { catalog?: boolean; waivedBy?: Waiver; fix?: string }) => void;
 
@@ -156,7 +163,10 @@ function restricted(p: PodSet, version: number, refuse: Refuse): void {
     const bad = Object.keys(v).filter((k) => k !== 'name' && k !== 'hostPath' && !RESTRICTED_VOLUMES.includes(k));
     if (bad.length > 0) refuse('restricted', `${f}.volumes[${i}]`, `volume "${v.name}" is of type ${bad.join(', ')}`);
   });
-  const windows = p.spec.os?.name === 'windows' && version >= SINCE.windowsExempt;
+  const windowsPod = isWindowsPod(p.spec);
+  const windows = windowsPod && version >= SINCE.windowsExempt;
+  // Rule pod-security does not ask a Windows pod for the Linux-only fields: admission before v1.25 does.
+  const linuxOnly = windowsPod ? { catalog: false, fix: WINDOWS_BEFORE_EXEMPT } : {};
   // The catalog judges runAsNonRoot per container: it reports the containers that inherit this false.
   const inherited = p.allContainers.some((c) => sc(c.c).runAsNonRoot !== true);
   if (podSc.runAsNonRoot === false) refuse('restricted', `${f}.securityContext.runAsNonRoot`, 'the pod sets runAsNonRoot: false', { catalog: inherited });
@@ -167,7 +177,7 @@ function restricted(p: PodSet, version: number, refuse: Refuse): void {
     const s = sc(c.c);
     const field = `${c.field}.securityContext`;
     if (!windows && version >= SINCE.allowPrivilegeEscalation && s.allowPrivilegeEscalation !== false) {
-      refuse('restricted', `${field}.allowPrivilegeEscalation`, `container "${c.name}" does not set allowPrivilegeEscalation: false`);
+      refuse('restricted', `${field}.allowPrivilegeEscalation`, `container "${c.name}" does not set allowPrivilegeEscalation: false`, linuxOnly);
     }
     if (s.runAsNonRoot === false || (!podNonRoot && s.runAsNonRoot !== true)) {
       refuse('restricted', `${field}.runAsNonRoot`, `container "${c.name}" may run as root: runAsNonRoot is not true on the container or the pod`);
@@ -176,13 +186,13 @@ function restricted(p: PodSet, version: number, refuse: Refuse): void {
     const type = s.seccompProfile?.type;
     // Unconfined is refused at baseline already.
     if (!windows && version >= SINCE.seccomp && (type === undefined ? !podSeccomp : !['RuntimeDefault', 'Localhost', 'Unconfined'].includes(type))) {
-      refuse('restricted', `${field}.seccompProfile`, `container "${c.name}" has no seccompProfile RuntimeDefault (or Localhost), on the container or the pod`);
+      refuse('restricted', `${field}.seccompProfile`, `container "${c.name}" has no seccompProfile RuntimeDefault (or Localhost), on the container or the pod`, linuxOnly);
     }
     if (!windows && version >= SINCE.capabilitiesRestricted) {
-      if (!capList(s.capabilities?.drop).includes('ALL')) refuse('restricted', `${field}.capabilities.drop`, `container "${c.name}" does not drop ALL capabilities`);
+      if (!capList(s.capabilities?.drop).includes('ALL')) refuse('restricted', `${field}.capabilities.drop`, `container "${c.name}" does not drop ALL capabilities`, linuxOnly);
       // Names outside the baseline set are refused at baseline already.
       const extra = capList(s.capabilities?.add).filter((a) => a !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(a));
-      if (extra.length > 0) refuse('restricted', `${field}.capabilities.add`, `container "${c.name}" adds the capabilities ${extra.join(', ')} (only NET_BIND_SERVICE is allowed)`);
+      if (extra.length > 0) refuse('restricted', `${field}.capabilities.add`, `container "${c.name}" adds the capabilities ${extra.join(', ')} (only NET_BIND_SERVICE is allowed)`, linuxOnly);
     }
   }
 }

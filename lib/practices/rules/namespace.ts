@@ -366,13 +366,15 @@ export function nsRbac(ctx: RuleContext): void {
         ctx.report(role, `grants the verb ${verb}: ${ESCALATING[verb]}`, { field });
       }
       const inGroup = (g: string) => groups.includes('*') || groups.includes(g) || (g === '' && groups.length === 0);
-      // Verbs are matched exactly, as RBAC does ('List' grants nothing). resourceNames limit
-      // get, update, patch and delete to the named Secrets, but not list, watch or create.
+      // Verbs are matched exactly, as RBAC does ('List' grants nothing). With resourceNames, RBAC
+      // allows a request only when it names one of them: get, update, patch and delete by their
+      // path, list and watch only with the field selector metadata.name=<one of them> (the API
+      // server reads it as the request's name), create and deletecollection never (they name no
+      // object when authorized). So such a rule grants the named Secrets on purpose, never all.
       const secretVerbs = verbs.filter((v) => v === '*' || SECRET_VERBS.includes(v));
       const named = Array.isArray(r.resourceNames) && r.resourceNames.length > 0;
-      const unlimited = named ? secretVerbs.filter((v) => ['*', 'list', 'watch', 'create', 'deletecollection'].includes(v)) : secretVerbs;
-      if (inGroup('') && coversResource(resources, 'secrets') && unlimited.length > 0) {
-        ctx.report(role, `grants ${unlimited.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}${named ? ' (resourceNames do not limit these verbs)' : ''}: whoever holds it reads the Secrets of ${scope}`, {
+      if (!named && inGroup('') && coversResource(resources, 'secrets') && secretVerbs.length > 0) {
+        ctx.report(role, `grants ${secretVerbs.join(', ')} on ${resources.includes('secrets') ? 'secrets' : 'every resource, secrets included'}: whoever holds it reads the Secrets of ${scope}`, {
           field, fix: 'grant access to secrets only on purpose, with resourceNames, and record why with a skip annotation for ns-rbac',
         });
       }

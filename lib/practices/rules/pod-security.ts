@@ -9,7 +9,7 @@
  */
 import { RuleContext } from '../context';
 import { hostPathKey, MIN_ID, readWaivers, Waiver, Waivers } from '../exceptions';
-import { Obj, PodSet, asInt, isObject } from '../objects';
+import { ContainerRef, Obj, PodSet, asInt, isObject } from '../objects';
 
 export const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
@@ -39,6 +39,18 @@ function nearMiss(names: string[], allowed: (n: string) => boolean): string {
 
 export function sc(x: any): any {
   return isObject(x?.securityContext) ? x.securityContext : {};
+}
+
+/**
+ * Whether a pod spec declares a Windows pod (`os.name: windows`). The API server then refuses
+ * the Linux-only security fields (seccompProfile, capabilities, allowPrivilegeEscalation,
+ * readOnlyRootFilesystem, runAsUser, runAsGroup, fsGroup, supplementalGroups, ...), so no
+ * check may ask for them. A Windows node selector alone does not count: the API server
+ * validates such a pod as any other.
+ * @see https://kubernetes.io/docs/concepts/windows/intro/#compatibility-v1-pod-spec-containers-securitycontext
+ */
+export function isWindowsPod(spec: any): boolean {
+  return isObject(spec?.os) && spec.os.name === 'windows';
 }
 
 /** `pod-security`: Pod Security Standards (restricted, or baseline in the baseline profile). */
@@ -274,27 +286,35 @@ function restricted(ctx: RuleContext, p: PodSet): void {
   if (asInt(podSc.runAsUser) === 0) report('runs as root (runAsUser: 0)', `${p.specField}.securityContext.runAsUser`);
   const podNonRoot = podSc.runAsNonRoot === true;
   const podSeccomp = ['RuntimeDefault', 'Localhost'].includes(podSc.seccompProfile?.type);
+  // Windows pods: the API server refuses the Linux-only fields, and admission exempts them
+  // from these checks (from v1.25); the catalog's read-only root filesystem does not apply either.
+  const linux = !isWindowsPod(p.spec);
   for (const c of p.allContainers) {
     const s = sc(c.c);
     const f = `${c.field}.securityContext`;
-    if (s.allowPrivilegeEscalation !== false) {
-      report(`container "${c.name}" does not set allowPrivilegeEscalation: false`, `${f}.allowPrivilegeEscalation`);
-    }
     if (s.runAsNonRoot === false || (!podNonRoot && s.runAsNonRoot !== true)) {
       report(`container "${c.name}" may run as root: runAsNonRoot is not true on the container or the pod`, `${f}.runAsNonRoot`);
     }
     if (asInt(s.runAsUser) === 0) report(`container "${c.name}" runs as root (runAsUser: 0)`, `${f}.runAsUser`);
-    const type = s.seccompProfile?.type;
-    if (type === undefined ? !podSeccomp : !['RuntimeDefault', 'Localhost'].includes(type) && type !== 'Unconfined') {
-      report(`container "${c.name}" has no seccompProfile RuntimeDefault (or Localhost), on the container or the pod`, `${f}.seccompProfile`);
-    }
-    const drop = capList(s.capabilities?.drop);
-    if (!drop.includes('ALL')) report(`container "${c.name}" does not drop ALL capabilities${nearMiss(drop, (n) => n === 'ALL')}`, `${f}.capabilities.drop`);
-    // Names outside the baseline set are reported by baseline already.
-    const extra = capList(s.capabilities?.add).filter((a) => a !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(a));
-    if (extra.length > 0) report(`container "${c.name}" adds the capabilities ${extra.join(', ')}; "restricted" allows only NET_BIND_SERVICE`, `${f}.capabilities.add`);
-    if (c.list !== 'ephemeralContainers' && s.readOnlyRootFilesystem !== true) {
-      report(`container "${c.name}" has a writable root filesystem (readOnlyRootFilesystem is not true)`, `${f}.readOnlyRootFilesystem`, waivers.readOnlyRootFilesystem.get(c.name));
-    }
+    if (linux) restrictedLinux(c, s, f, podSeccomp, waivers, report);
+  }
+}
+
+/** The checks of "restricted" (and the catalog's read-only root filesystem) that apply to Linux pods only. */
+function restrictedLinux(c: ContainerRef, s: any, f: string, podSeccomp: boolean, waivers: Waivers, report: Report): void {
+  if (s.allowPrivilegeEscalation !== false) {
+    report(`container "${c.name}" does not set allowPrivilegeEscalation: false`, `${f}.allowPrivilegeEscalation`);
+  }
+  const type = s.seccompProfile?.type;
+  if (type === undefined ? !podSeccomp : !['RuntimeDefault', 'Localhost'].includes(type) && type !== 'Unconfined') {
+    report(`container "${c.name}" has no seccompProfile RuntimeDefault (or Localhost), on the container or the pod`, `${f}.seccompProfile`);
+  }
+  const drop = capList(s.capabilities?.drop);
+  if (!drop.includes('ALL')) report(`container "${c.name}" does not drop ALL capabilities${nearMiss(drop, (n) => n === 'ALL')}`, `${f}.capabilities.drop`);
+  // Names outside the baseline set are reported by baseline already.
+  const extra = capList(s.capabilities?.add).filter((a) => a !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.has(a));
+  if (extra.length > 0) report(`container "${c.name}" adds the capabilities ${extra.join(', ')}; "restricted" allows only NET_BIND_SERVICE`, `${f}.capabilities.add`);
+  if (c.list !== 'ephemeralContainers' && s.readOnlyRootFilesystem !== true) {
+    report(`container "${c.name}" has a writable root filesystem (readOnlyRootFilesystem is not true)`, `${f}.readOnlyRootFilesystem`, waivers.readOnlyRootFilesystem.get(c.name));
   }
 }

@@ -372,6 +372,7 @@ function annotatedPortProblem(annotations: { [key: string]: string }, pods: PodS
   return `has the annotation prometheus.io/port ${port}, but ${whose(lacking)} declare only port${list.length > 1 ? 's' : ''} ${list.join(', ')}, so Prometheus scrapes a port nothing listens on`;
 }
 
+const SCRAPE = 'prometheus.io/scrape';
 const PORT_ANNOTATION_FIX = 'set prometheus.io/port to the containerPort that serves the metrics (a sidecar\'s, such as an exporter\'s, counts)';
 
 /**
@@ -405,9 +406,19 @@ export function metrics(ctx: RuleContext): void {
       });
       continue;
     }
-    ctx.report(p.obj, 'serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it, and neither its pods nor a Service that selects them has the prometheus.io/scrape annotation', {
-      field: `${p.metaField}.annotations`,
-    });
+    // Annotations other than "true": Prometheus' usual relabeling keeps only the exact value.
+    const values = [
+      ...(p.annotations[SCRAPE] !== undefined ? [`${JSON.stringify(p.annotations[SCRAPE])} on its pods`] : []),
+      ...(services.get(p) ?? []).filter((svc) => svc.annotations[SCRAPE] !== undefined).map((svc) => `${JSON.stringify(svc.annotations[SCRAPE])} on Service ${svc.name}`),
+    ];
+    const nothing = 'serves on a port but nothing scrapes its metrics: no ServiceMonitor or PodMonitor selects it, and ';
+    if (values.length === 0) {
+      ctx.report(p.obj, `${nothing}neither its pods nor a Service that selects them has the ${SCRAPE} annotation`, { field: `${p.metaField}.annotations` });
+    } else {
+      ctx.report(p.obj, `${nothing}the ${SCRAPE} annotation is ${values.join(' and ')}: only "true", exactly, makes Prometheus scrape`, {
+        field: `${p.metaField}.annotations`, fix: `set ${SCRAPE}: "true" (in lower case) on the pods or on a Service that selects them, or select the pods with a ServiceMonitor or PodMonitor`,
+      });
+    }
   }
   servicePortAnnotations(ctx);
 }

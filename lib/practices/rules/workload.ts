@@ -9,6 +9,7 @@ import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, qu
 import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 import { notAString } from './yaml-types';
 import { showValue } from './api-valid';
+import { parseCidr } from '../../core/validation/cidr';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -547,15 +548,13 @@ const PROXY_NAME = /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$/i;
 const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
 /** A URL anywhere in a value (`jdbc:postgresql://db:5432/app`, `--url=https://x`): its host. */
 const URL_VALUE = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s,;'"]+)/i;
-/** A host, with an optional port: `db`, `db.example.com:5432`, `10.0.0.12`, `[fd00::1]:80`. */
-const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
+/** A host, with an optional port: `db`, `db.example.com:5432`, `10.0.0.12`, `[fd00::1]:80`, `[fe80::1%eth0]:80`. */
+const HOST_VALUE = /^(\[[0-9a-f:.]+(?:%[\w.-]+)?\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i;
 /** A gRPC name-resolver target: `dns:///host:443`, `dns://resolver/host:443`, `ipv4:10.0.0.1:80`, `xds:///svc`. */
 const GRPC_TARGET = /^(?:dns|ipv4|ipv6|xds):(?:\/\/[^/\s]*\/)?([^,/\s]+)/i;
 /** A DSN's host: Go's MySQL `user:pass@tcp(host:3306)/db`, or `user@host:5432/db` (a port or a path after the host, so an email address is none). */
 const DSN_PARENS = /@(?:tcp|udp)?\(([^)\s]+)\)/i;
 const DSN_PLAIN = /^[^@\s/:]+(?::[^@\s]*)?@(\[[^\]]+\]|[a-z0-9][a-z0-9.-]*)(?::\d{1,5}(?:\/|$)|\/)/i;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
 const NOT_ENDPOINTS = /^(true|false|yes|no|on|off|y|n|none|null|disabled?|enabled?|-?\d+(\.\d+)?)$/i;
 /**
  * Last labels that make `a.b` a domain rather than `service.namespace`: generic top-level
@@ -569,9 +568,32 @@ const DOCUMENT_SEGMENT = /^(schemas?|specs?|specification|docs?|documentation|dr
 /** File extensions of two letters: `app.min.js` is a file, not a host under a country code. */
 const FILE_EXTENSIONS = new Set(['js', 'py', 'sh', 'md', 'rb', 'pl', 'ts', 'go', 'rs', 'cs', 'so', 'gz', 'xz', 'db', 'ps', 'cc', 'hh', 'pm', 'ml', 'mk', 'ko', 'in']);
 
-/** A literal IP address (not loopback): the same cluster never has the same addresses twice. */
-function isIp(host: string): boolean {
-  return (IPV4.test(host) || /^\[[0-9a-f:.]+\]$/i.test(host)) && !LOCAL_HOSTS.has(host);
+/**
+ * What a literal IP address is (`10.0.0.12`, `2606:4700::1111`, `[fd00::1]`, `fe80::1%eth0`,
+ * `::ffff:203.0.113.5`): 'local' for the pod itself, a loopback address (127.0.0.0/8, `::1`)
+ * or the unspecified address a server binds to listen on every interface (`0.0.0.0`, `::`),
+ * also IPv4-mapped (`::ffff:127.0.0.1`); 'remote' for any other address (public, private,
+ * link-local, unique local), since the same cluster never has the same addresses twice;
+ * undefined when `host` is no IP address.
+ */
+function ipKind(host: string): 'local' | 'remote' | undefined {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const v6 = bare.includes(':');
+  const parsed = parseCidr(`${bare}/${v6 ? 128 : 32}`);
+  if (typeof parsed === 'string') return undefined;
+  let value = parsed.network;
+  let v4 = !v6;
+  if (v6 && value >> BigInt(32) === BigInt(0xffff)) {
+    value &= BigInt(0xffffffff);
+    v4 = true;
+  }
+  const local = v4 ? value === BigInt(0) || value >> BigInt(24) === BigInt(127) : value <= BigInt(1);
+  return local ? 'local' : 'remote';
+}
+
+/** A host that is a bare IPv6 address (`2606:4700::1111`, `::`, `fe80::1%eth0`): it has no `host:port` form. */
+function bareIpv6(item: string): string | undefined {
+  return /^[0-9a-f:.]*:[0-9a-f:.]*:[0-9a-f:.]*(%[\w.-]+)?$/i.test(item) && ipKind(item) !== undefined ? item : undefined;
 }
 
 /**
@@ -594,8 +616,9 @@ function domainLike(host: string): boolean {
  */
 function inCluster(index: ObjectIndex, host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
-  if (LOCAL_HOSTS.has(h)) return true;
-  if (isIp(h)) return false;
+  const ip = ipKind(h);
+  if (ip !== undefined) return ip === 'local';
+  if (h === 'localhost') return true;
   if (/\.svc(\.cluster\.local)?$/.test(h) || h.endsWith('.cluster.local')) return true;
   const parts = h.split('.');
   if (parts.length === 2 && (index.get('Service', parts[1], parts[0]) !== undefined || index.hasNamespace(parts[1]))) return true;
@@ -654,8 +677,10 @@ function endpointHost(name: string, value: string): string | undefined {
   if (dsn) return hostOf(dsn[1]);
   const named = ENDPOINT_NAME.test(name) || PROXY_NAME.test(name);
   for (const item of value.split(',').map((x) => x.trim())) {
+    const v6 = bareIpv6(item);
+    if (v6 !== undefined) return v6;
     const m = HOST_VALUE.exec(item);
-    if (m && (named || m[2] !== undefined || isIp(m[1]) || domainLike(m[1]))) return m[1];
+    if (m && (named || m[2] !== undefined || ipKind(m[1]) !== undefined || domainLike(m[1]))) return m[1];
   }
   return undefined;
 }
