@@ -52,6 +52,13 @@ function parseIPv6(text: string): bigint | undefined {
  * Parses "10.0.0.0/8" or "fd00::/8". Returns a reason string when the text is not a CIDR
  * or has host bits set (10.0.0.1/8 is almost always a typo for 10.0.0.0/8).
  */
+/** An IP address (IPv4 dotted decimal or IPv6, IPv4-mapped included) as a number, or undefined. */
+export function parseAddress(text: string): { readonly version: 4 | 6; readonly value: bigint } | undefined {
+  const version = text.includes(':') ? 6 : 4;
+  const value = version === 4 ? parseIPv4(text) : parseIPv6(text);
+  return value === undefined ? undefined : { version, value };
+}
+
 export function parseCidr(text: string): ParsedCidr | string {
   if (typeof text !== 'string') return 'not a string';
   const slash = text.indexOf('/');

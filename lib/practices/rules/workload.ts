@@ -9,7 +9,7 @@ import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, qu
 import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 import { notAString } from './yaml-types';
 import { showValue } from './api-valid';
-import { parseCidr } from '../../core/validation/cidr';
+import { parseAddress } from '../../core/validation/cidr';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -578,10 +578,10 @@ const FILE_EXTENSIONS = new Set(['js', 'py', 'sh', 'md', 'rb', 'pl', 'ts', 'go',
  */
 function ipKind(host: string): 'local' | 'remote' | undefined {
   const bare = host.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
-  const v6 = bare.includes(':');
-  const parsed = parseCidr(`${bare}/${v6 ? 128 : 32}`);
-  if (typeof parsed === 'string') return undefined;
-  let value = parsed.network;
+  const parsed = parseAddress(bare);
+  if (parsed === undefined) return undefined;
+  let value = parsed.value;
+  const v6 = parsed.version === 6;
   let v4 = !v6;
   if (v6 && value >> BigInt(32) === BigInt(0xffff)) {
     value &= BigInt(0xffffffff);
