@@ -80,8 +80,8 @@ function podFailurePolicy(spec: { [key: string]: any }, field: string, f: Findin
       if (!isObject(c)) return;
       const p = `${r}.onPodConditions[${j}]`;
       if (typeof c.type === 'string' && qualifiedNameProblem(c.type)) f.bad(`${p}.type`, c.type, `a pod condition type such as "DisruptionTarget": ${qualifiedNameProblem(c.type)!.replace(/^a key of the form /, 'of the form ')}`);
-      // Left out, status is True (the API server's defaulting); "" is not.
-      if (c.status === '' || (typeof c.status === 'string' && !CONDITION_STATUSES.includes(c.status))) f.bad(`${p}.status`, c.status, `${oneOfText(CONDITION_STATUSES)}; leave it out for "True"`);
+      // Left out or "", status is True (the API server's defaulting).
+      if (typeof c.status === 'string' && c.status !== '' && !CONDITION_STATUSES.includes(c.status)) f.bad(`${p}.status`, c.status, `${oneOfText(CONDITION_STATUSES)}; leave it out for "True"`);
     });
     if (onExit && conditions.length > 0) f.say(`${r}.onPodConditions`, 'is set with onExitCodes; the API server accepts one of them in a rule: write two rules');
     else if (!onExit && conditions.length === 0) f.say(r, 'has neither onExitCodes nor onPodConditions; the API server requires one of them in each rule');

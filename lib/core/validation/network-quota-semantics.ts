@@ -29,6 +29,7 @@ export function pathSegmentProblem(name: string): string | undefined {
 
 /** Longest controller name of an IngressClass. */
 export const INGRESS_CLASS_CONTROLLER_MAX = 250;
+const CONTROLLER_NEEDED = 'the API server requires the name of the controller that serves the class, a domain-prefixed path such as "k8s.io/ingress-nginx"';
 const HTTP_PATH = /^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 
 /** IsDomainPrefixedPath: `example.com/path`, a DNS subdomain, '/', and a URL path; `example` shows one. */
@@ -44,7 +45,7 @@ export function domainPrefixedPathProblem(value: string, example: string): strin
 const ingressClassSpec: DefinitionRule = (spec, field, f) => {
   const controller = spec.controller;
   if (blank(controller)) {
-    f.say(at(field, 'controller'), `is ${controller === '' ? '""' : 'unset'}; the API server requires the name of the controller that serves the class, a domain-prefixed path such as "k8s.io/ingress-nginx"`);
+    f.say(at(field, 'controller'), `is ${controller === '' ? '""' : 'unset'}; ${CONTROLLER_NEEDED}`);
   } else if (typeof controller === 'string') {
     const problem = controller.length > INGRESS_CLASS_CONTROLLER_MAX ? `a controller name of at most ${INGRESS_CLASS_CONTROLLER_MAX} characters` : domainPrefixedPathProblem(controller, 'k8s.io/ingress-nginx');
     if (problem) f.bad(at(field, 'controller'), controller, problem);
@@ -66,6 +67,11 @@ const ingressClassSpec: DefinitionRule = (spec, field, f) => {
   else if (scope === 'Namespace' && !given(p.namespace)) f.say(`${here}.namespace`, 'is unset; the API server requires the namespace of the parameters object when scope is Namespace');
   else if (scope === 'Namespace' && typeof p.namespace === 'string' && dns1123LabelProblem(p.namespace)) f.bad(`${here}.namespace`, p.namespace, `a namespace name: ${dns1123LabelProblem(p.namespace)}`);
   else if (scope === 'Cluster' && given(p.namespace)) f.say(`${here}.namespace`, `is set with scope Cluster${given(p.scope) ? '' : ' (the default)'}; the API server refuses a namespace for cluster-scoped parameters: set scope to Namespace or remove it`);
+};
+
+/** An IngressClass without a spec has no controller either, which the API server requires. */
+const ingressClass: DefinitionRule = (v, field, f) => {
+  if (!given(v.spec)) f.say(at(field, 'spec.controller'), `is unset; ${CONTROLLER_NEEDED}`);
 };
 
 // NetworkPolicies
@@ -161,7 +167,7 @@ const metricSpec: DefinitionRule = (m, field, f) => {
 
 const metricIdentifier: DefinitionRule = (id, field, f) => {
   if (blank(id.name)) f.say(at(field, 'name'), `is ${id.name === '' ? '""' : 'unset'}; the API server requires the name of the metric`);
-  else if (typeof id.name === 'string' && pathSegmentProblem(id.name)) f.bad(at(field, 'name'), id.name, `a metric name that is ${pathSegmentProblem(id.name)!.replace(/^a name /, '')}`);
+  else if (typeof id.name === 'string' && pathSegmentProblem(id.name)) f.bad(at(field, 'name'), id.name, `a metric name ${pathSegmentProblem(id.name)!.replace(/^a name /, '')}`);
 };
 
 const target = (src: { [key: string]: any }): { [key: string]: any } => (isObject(src.target) ? src.target : {});
@@ -183,6 +189,7 @@ const externalMetric: DefinitionRule = (src, field, f) => {
 
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const NETWORK_QUOTA_RULES: { readonly [definition: string]: DefinitionRule } = {
+  'api.networking.v1.IngressClass': ingressClass,
   'api.networking.v1.IngressClassSpec': ingressClassSpec,
   'api.networking.v1.NetworkPolicySpec': networkPolicySpec,
   'api.core.v1.ResourceQuotaSpec': resourceQuotaSpec,
