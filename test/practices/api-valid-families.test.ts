@@ -332,8 +332,11 @@ describe('api-valid: pod spec fields', () => {
       'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[3].values[0]: "bad value!" is refused by the API server; expected a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit',
     ]);
   });
-  it('a preferred term\'s values may be any string; valid requirements pass', () => {
-    expect(flags(podSpec({ affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'd', operator: 'In', values: ['any value!'] }] } }] } } }))).toEqual([]);
+  it('a preferred term\'s values are label values too (1.30 accepts any string there, 1.37 does not); valid requirements pass', () => {
+    expect(flags(podSpec({ affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'd', operator: 'In', values: ['any value!'] }] } }] } } }))).toEqual([
+      'spec.template.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0]: "any value!" is refused by the API server; expected a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit',
+    ]);
+    expect(flags(podSpec({ affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'd', operator: 'In', values: ['ssd'] }] } }] } } }))).toEqual([]);
     expect(flags(required([{ matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['node-1'] }] }, { matchExpressions: [{ key: 'c', operator: 'Gt', values: ['1'] }, { key: 'zone', operator: 'DoesNotExist' }] }]))).toEqual([]);
   });
 });

@@ -135,7 +135,7 @@ const toleration: DefinitionRule = (v, field, f) => {
 /** The only field a node's matchFields may test (nodeFieldSelectorValidators). */
 export const NODE_SELECTOR_FIELDS = ['metadata.name'];
 
-function expression(e: { [key: string]: any }, here: string, labelValues: boolean, f: Findings): void {
+function expression(e: { [key: string]: any }, here: string, f: Findings): void {
   const values = list(e.values);
   if ((e.operator === 'In' || e.operator === 'NotIn') && values.length === 0) f.say(`${here}.values`, `is empty; the API server requires at least one value with operator ${e.operator}`);
   else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && values.length > 0) f.say(`${here}.values`, `is set with operator ${e.operator}; the API server refuses values with it`);
@@ -144,7 +144,6 @@ function expression(e: { [key: string]: any }, here: string, labelValues: boolea
     const problem = qualifiedNameProblem(e.key);
     if (problem) f.bad(`${here}.key`, e.key, `a node label key: ${problem.replace(/^a key of the form /, 'of the form ')}`);
   }
-  if (!labelValues) return;
   values.forEach((value, k) => {
     const problem = typeof value === 'string' ? labelValueProblem(value) : undefined;
     if (problem) f.bad(`${here}.values[${k}]`, value, problem);
@@ -166,9 +165,8 @@ function fieldExpression(e: { [key: string]: any }, here: string, f: Findings): 
 }
 
 const nodeSelectorTerm: DefinitionRule = (term, field, f) => {
-  // A preferred term's values may be any string: the API server checks label values in required terms only.
-  const requiredTerm = !/\.preference$/.test(field);
-  list(term.matchExpressions).forEach((e, j) => { if (isObject(e)) expression(e, `${at(field, 'matchExpressions')}[${j}]`, requiredTerm, f); });
+  // Values are label values in preferred terms too: 1.30 checks them in required terms only, later versions in both.
+  list(term.matchExpressions).forEach((e, j) => { if (isObject(e)) expression(e, `${at(field, 'matchExpressions')}[${j}]`, f); });
   list(term.matchFields).forEach((e, j) => { if (isObject(e)) fieldExpression(e, `${at(field, 'matchFields')}[${j}]`, f); });
 };
 
