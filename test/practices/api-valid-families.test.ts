@@ -279,6 +279,31 @@ describe('api-valid: Windows and Linux pods', () => {
   });
 });
 
+describe('api-valid: HostProcess containers and Windows options', () => {
+  it('a pod with HostProcess containers uses the host network, and all its containers are HostProcess containers', () => {
+    expect(flags(podSpec({ os: { name: 'windows' }, securityContext: { windowsOptions: { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' } }, initContainers: [{ name: 'i', image: 'x:1', securityContext: { windowsOptions: { hostProcess: false } } }] }))).toEqual([
+      'spec.template.spec.hostNetwork: is not true in a pod with HostProcess containers; the API server requires hostNetwork: true there (they run in the node\'s network)',
+      'spec.template.spec.initContainers[0].securityContext.windowsOptions.hostProcess: false is refused by the API server; expected true, the pod\'s securityContext.windowsOptions.hostProcess, or no value (a container inherits the pod\'s)',
+    ]);
+    expect(flags(podSpec({ os: { name: 'windows' }, hostNetwork: true }, { securityContext: { windowsOptions: { hostProcess: true } } }), { ...podSpec({ os: { name: 'windows' }, hostNetwork: true, initContainers: [{ name: 'i', image: 'x:1' }] }, { securityContext: { windowsOptions: { hostProcess: true } } }), metadata: { name: 'agent', namespace: NS } })).toEqual([
+      'spec.template.spec.initContainers[0].securityContext.windowsOptions.hostProcess: is not true in a pod with HostProcess containers; the API server requires every container of such a pod to be one (set securityContext.windowsOptions.hostProcess: true on the pod)',
+    ]);
+    expect(flags(podSpec({ os: { name: 'windows' }, hostNetwork: true, securityContext: { windowsOptions: { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' } } }))).toEqual([]);
+  });
+  it('Windows user names and GMSA credential specs', () => {
+    expect(flags(podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'a\\b\\c', gmsaCredentialSpecName: 'Bad_Name', gmsaCredentialSpec: '' } } }))).toEqual([
+      'spec.template.spec.containers[0].securityContext.windowsOptions.gmsaCredentialSpec: "" is refused by the API server; expected a credential spec (JSON) of 1 to 65536 characters (64 KiB)',
+      'spec.template.spec.containers[0].securityContext.windowsOptions.gmsaCredentialSpecName: "Bad_Name" is refused by the API server; expected the name of a GMSACredentialSpec: a DNS-1123 subdomain of at most 253 characters: lower-case letters, digits, \'-\' and \'.\'',
+      'spec.template.spec.containers[0].securityContext.windowsOptions.runAsUserName: "a\\\\b\\\\c" is refused by the API server; expected a Windows user name such as "ContainerUser" or "DOMAIN\\user": at most one \'\\\'',
+    ]);
+    expect(flags(podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'DOM:AIN\\user' } } }), { ...podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'user@x' } } }), metadata: { name: 'b', namespace: NS } })).toEqual([
+      'spec.template.spec.containers[0].securityContext.windowsOptions.runAsUserName: "DOM:AIN\\\\user" is refused by the API server; expected a Windows user name such as "ContainerUser" or "DOMAIN\\user": a NetBIOS domain (1 to 15 characters, none of \\ / : * ? " < > |, not starting with \'.\') or a DNS domain',
+      'spec.template.spec.containers[0].securityContext.windowsOptions.runAsUserName: "user@x" is refused by the API server; expected a Windows user name such as "ContainerUser" or "DOMAIN\\user": a user of more than periods and spaces, without any of " / \\ [ ] : ; | = , + * ? < > @',
+    ]);
+    expect(flags(podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'ContainerUser', gmsaCredentialSpecName: 'webapp-gmsa' } } }), { ...podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'corp.example.com\\svc-web' } } }), metadata: { name: 'b', namespace: NS } })).toEqual([]);
+  });
+});
+
 describe('api-valid: pod spec fields', () => {
   it('AppArmor: a Localhost profile names its profile, the others do not', () => {
     expect(flags(podSpec({}, { securityContext: { appArmorProfile: { type: 'Localhost' } } }, '1.30'))).toEqual([

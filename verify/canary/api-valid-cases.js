@@ -366,5 +366,12 @@ const cases = [
   ['matchExpressions value "bad value!"', dep('fam-d23', {}, podSpec({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['bad value!'] }] }] } } } }))],
   ['matchFields metadata.name NotIn, Gt 1, preferred ssd (ok)', dep('fam-d24', {}, podSpec({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['node-1'] }] }, { matchExpressions: [{ key: 'c', operator: 'Gt', values: ['1'] }] }] }, preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'd', operator: 'In', values: ['ssd'] }] } }] } } }))],
   ['preferred term value "any value!" (1.37 refuses it)', dep('fam-d25', {}, podSpec({ affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'd', operator: 'In', values: ['any value!'] }] } }] } } }))],
+  ['hostProcess pod without hostNetwork', dep('fam-d26', {}, podSpec({ os: { name: 'windows' }, securityContext: { windowsOptions: { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' } } }))],
+  ['hostProcess container next to a plain init container', dep('fam-d27', {}, podSpec({ os: { name: 'windows' }, hostNetwork: true, initContainers: [{ name: 'i', image: 'x:1' }] }, { securityContext: { windowsOptions: { hostProcess: true } } }))],
+  ['hostProcess pod false, container true', dep('fam-d28', {}, podSpec({ os: { name: 'windows' }, hostNetwork: true, securityContext: { windowsOptions: { hostProcess: false } } }, { securityContext: { windowsOptions: { hostProcess: true } } }))],
+  ['runAsUserName a\\b\\c', dep('fam-d29', {}, podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'a\\b\\c' } } }))],
+  ['runAsUserName user@x', dep('fam-d30', {}, podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'user@x' } } }))],
+  ['gmsaCredentialSpecName Bad_Name', dep('fam-d31', {}, podSpec({}, { securityContext: { windowsOptions: { gmsaCredentialSpecName: 'Bad_Name' } } }))],
+  ['runAsUserName corp.example.com\\svc-web, gmsa webapp-gmsa (ok)', dep('fam-d32', {}, podSpec({}, { securityContext: { windowsOptions: { runAsUserName: 'corp.example.com\\svc-web', gmsaCredentialSpecName: 'webapp-gmsa' } } }))],
 ];
 module.exports = { ns, cases };

@@ -66,9 +66,76 @@ function linuxPod(spec: { [key: string]: any }, field: string, f: Findings): voi
 }
 
 const podSpec: DefinitionRule = (spec, field, f) => {
+  hostProcess(spec, field, f);
   const os = isObject(spec.os) ? spec.os.name : undefined;
   if (os === 'windows') windowsPod(spec, field, f);
   else if (os === 'linux') linuxPod(spec, field, f);
+};
+
+/** hostProcess of a pod's or container's Windows options, or undefined. */
+const hostProcessOf = (x: unknown): unknown => (isObject(x) && isObject(x.securityContext) && isObject(x.securityContext.windowsOptions) ? x.securityContext.windowsOptions.hostProcess : undefined);
+
+/**
+ * HostProcess containers (validateWindowsHostProcessPod, any pod): a container's hostProcess
+ * agrees with the pod's, all containers are HostProcess containers or none, and then the pod
+ * uses the host's network.
+ */
+function hostProcess(spec: { [key: string]: any }, field: string, f: Findings): void {
+  const pod = hostProcessOf(spec);
+  const others: string[] = [];
+  let hosts = 0;
+  for (const listName of CONTAINER_LISTS) {
+    list(spec[listName]).forEach((c, i) => {
+      const own = hostProcessOf(c);
+      const here = `${at(field, listName)}[${i}].securityContext.windowsOptions.hostProcess`;
+      if (typeof pod === 'boolean' && typeof own === 'boolean' && own !== pod) {
+        f.bad(here, own, `${pod}, the pod's securityContext.windowsOptions.hostProcess, or no value (a container inherits the pod's)`);
+      }
+      if (own === true || (!given(own) && pod === true)) hosts++;
+      else others.push(here);
+    });
+  }
+  if (hosts === 0) return;
+  if (spec.hostNetwork !== true) f.say(at(field, 'hostNetwork'), 'is not true in a pod with HostProcess containers; the API server requires hostNetwork: true there (they run in the node\'s network)');
+  for (const here of others) {
+    f.say(here, 'is not true in a pod with HostProcess containers; the API server requires every container of such a pod to be one (set securityContext.windowsOptions.hostProcess: true on the pod)');
+  }
+}
+
+/** Longest gmsaCredentialSpec (64 KiB), and the longest domain and user of a runAsUserName. */
+export const GMSA_CREDENTIAL_SPEC_MAX = 64 * 1024;
+export const WINDOWS_USER_DOMAIN_MAX = 255;
+export const WINDOWS_USER_MAX = 104;
+const NETBIOS_DOMAIN = /^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$/;
+const DNS_DOMAIN = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** Why a Windows runAsUserName (`[DOMAIN\]USER`) is refused, or undefined. */
+export function windowsUserNameProblem(name: string): string | undefined {
+  const shape = 'a Windows user name such as "ContainerUser" or "DOMAIN\\user": ';
+  // eslint-disable-next-line no-control-regex
+  if (name === '' || /[\x00-\x1f\x7f]/.test(name)) return `${shape}not empty, without control characters`;
+  const parts = name.split('\\');
+  if (parts.length > 2) return `${shape}at most one '\\'`;
+  const [domain, user] = parts.length === 2 ? parts : ['', parts[0]];
+  if (domain.length > WINDOWS_USER_DOMAIN_MAX) return `${shape}a domain of at most ${WINDOWS_USER_DOMAIN_MAX} characters`;
+  if (parts.length === 2 && !NETBIOS_DOMAIN.test(domain) && !DNS_DOMAIN.test(domain)) return `${shape}a NetBIOS domain (1 to 15 characters, none of \\ / : * ? " < > |, not starting with '.') or a DNS domain`;
+  if (user === '' || user.length > WINDOWS_USER_MAX) return `${shape}a user of 1 to ${WINDOWS_USER_MAX} characters`;
+  if (/^[. ]+$/.test(user) || /["/\\:;|=,+*?<>@[\]]/.test(user)) return `${shape}a user of more than periods and spaces, without any of " / \\ [ ] : ; | = , + * ? < > @`;
+  return undefined;
+}
+
+const windowsOptions: DefinitionRule = (v, field, f) => {
+  if (typeof v.gmsaCredentialSpecName === 'string') {
+    const problem = dns1123SubdomainProblem(v.gmsaCredentialSpecName);
+    if (problem) f.bad(at(field, 'gmsaCredentialSpecName'), v.gmsaCredentialSpecName, `the name of a GMSACredentialSpec: ${problem}`);
+  }
+  if (typeof v.gmsaCredentialSpec === 'string' && (v.gmsaCredentialSpec === '' || v.gmsaCredentialSpec.length > GMSA_CREDENTIAL_SPEC_MAX)) {
+    f.bad(at(field, 'gmsaCredentialSpec'), v.gmsaCredentialSpec, `a credential spec (JSON) of 1 to ${GMSA_CREDENTIAL_SPEC_MAX} characters (64 KiB)`);
+  }
+  if (typeof v.runAsUserName === 'string') {
+    const problem = windowsUserNameProblem(v.runAsUserName);
+    if (problem) f.bad(at(field, 'runAsUserName'), v.runAsUserName, problem);
+  }
 };
 
 // AppArmor
@@ -173,6 +240,7 @@ const nodeSelectorTerm: DefinitionRule = (term, field, f) => {
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const POD_OS_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.PodSpec': podSpec,
+  'api.core.v1.WindowsSecurityContextOptions': windowsOptions,
   'api.core.v1.AppArmorProfile': appArmorProfile,
   'api.core.v1.HTTPGetAction': httpGet,
   'api.core.v1.ConfigMapVolumeSource': required('name', 'the name of the ConfigMap to mount'),
