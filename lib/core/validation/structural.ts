@@ -11,6 +11,10 @@ import { parseQuantity } from './quantity';
 import { labelValueProblem, qualifiedNameProblem } from './rules';
 import { OBJECT_RULES } from './object-semantics';
 import { POD_RULES } from './pod-semantics';
+import { JOB_RULES } from './job-semantics';
+import { NETWORK_QUOTA_RULES } from './network-quota-semantics';
+import { POD_OS_RULES } from './pod-os-semantics';
+import { RBAC_STORAGE_RULES } from './rbac-storage-semantics';
 import type { SchemaFindings } from './schema';
 import { mergeRules } from './structural-rule';
 
@@ -232,4 +236,5 @@ const RULES: { readonly [definition: string]: Rule } = {
   'api.autoscaling.v2.HorizontalPodAutoscalerSpec': hpaSpec,
 };
 
-export const DEFINITION_RULES: { readonly [definition: string]: Rule } = mergeRules(RULES, POD_RULES, OBJECT_RULES);
+export const DEFINITION_RULES: { readonly [definition: string]: Rule } = mergeRules(RULES, POD_RULES, OBJECT_RULES,
+  RBAC_STORAGE_RULES, NETWORK_QUOTA_RULES, JOB_RULES, POD_OS_RULES);

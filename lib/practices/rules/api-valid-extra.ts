@@ -5,7 +5,7 @@
  * ports, RBAC rule verbs), and kinds the API server warns about (v1 Endpoints). A function over one manifest that returns findings; api-valid reports
  * them as its own.
  */
-import { qualifiedNameProblem } from '../../core/validation/rules';
+import { finalizerNameProblem } from '../../core/validation/rbac-storage-semantics';
 import { isObject } from '../objects';
 
 /** One refusal: the field, the words of the finding and, when more specific, the fix. */
@@ -15,8 +15,6 @@ export interface ExtraFinding {
   readonly fix?: string;
 }
 
-/** Finalizers that need no domain prefix (the API server's standard finalizer names). */
-const STANDARD_FINALIZERS = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);
 const OWNER_REFERENCE_FIELDS = ['apiVersion', 'kind', 'name', 'uid'];
 const REFUSED = 'is refused by the API server';
 
@@ -43,13 +41,8 @@ function checkMetadata(m: any, out: ExtraFinding[]): void {
   const finalizers = (meta as any).finalizers;
   if (Array.isArray(finalizers)) {
     finalizers.forEach((fin: unknown, i: number) => {
-      const field = `metadata.finalizers[${i}]`;
-      const problem = typeof fin === 'string' ? qualifiedNameProblem(fin) : 'a string';
-      if (problem !== undefined) {
-        out.push({ field, message: `${typed(fin)} ${REFUSED}; expected a finalizer name that is ${problem.replace(/^an? key of the form /, 'of the form ')}` });
-      } else if (!(fin as string).includes('/') && !STANDARD_FINALIZERS.has(fin as string)) {
-        out.push({ field, message: `${JSON.stringify(fin)} ${REFUSED}; expected a domain-qualified finalizer name such as "example.com/cleanup" (or one of kubernetes, orphan, foregroundDeletion)` });
-      }
+      const problem = finalizerNameProblem(fin);
+      if (problem !== undefined) out.push({ field: `metadata.finalizers[${i}]`, message: `${problem.startsWith('a domain-qualified') ? JSON.stringify(fin) : typed(fin)} ${REFUSED}; expected ${problem}` });
     });
   }
   const owners = (meta as any).ownerReferences;
