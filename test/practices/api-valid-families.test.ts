@@ -144,24 +144,24 @@ describe('api-valid: IngressClasses, policy types, quota scopes and HPA metrics'
   });
   it('quota scopes apply to their resources, exist at the target and do not conflict', () => {
     expect(flags(quota({ hard: { cpu: '1' }, scopes: ['BestEffort'] }))).toEqual([
-      'spec.scopes[0]: scope BestEffort does not apply to "cpu" in spec.hard, and the API server refuses it: BestEffort limits only pods (put the other limits in a quota of their own)',
+      'spec.scopes[0]: scope BestEffort does not apply to cpu in hard; the API server refuses it ("unsupported scope applied to resource"): a BestEffort quota limits only pods (put the others in a quota of their own)',
     ]);
     expect(flags(quota({ hard: { pods: '10', 'count/deployments.apps': '3' }, scopes: ['BestEffort', 'NotBestEffort', 'Foo', 'VolumeAttributesClass'] }))).toEqual([
-      'spec.scopes: holds both BestEffort and NotBestEffort; the API server refuses scopes that exclude each other (a pod is never both)',
-      'spec.scopes[2]: "Foo" is not a quota scope; the API server accepts "Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass" or "CrossNamespacePodAffinity"',
-      'spec.scopes[3]: "VolumeAttributesClass" is not a quota scope; the API server accepts "Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass" or "CrossNamespacePodAffinity" (VolumeAttributesClass from Kubernetes 1.33 on)',
+      'spec.scopes: holds both BestEffort and NotBestEffort; the API server refuses conflicting scopes (a quota matching both would match nothing)',
+      'spec.scopes[2]: "Foo" is refused by the API server; expected a quota scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity',
+      'spec.scopes[3]: "VolumeAttributesClass" is refused by the API server; expected a quota scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass, CrossNamespacePodAffinity (VolumeAttributesClass from Kubernetes 1.33 on)',
     ]);
     expect(flags(quota({ hard: { persistentvolumeclaims: '10' }, scopes: ['VolumeAttributesClass'] }, '1.33'))).toEqual([]);
     expect(flags(quota({ hard: { pods: '10', 'count/deployments.apps': '3', 'requests.nvidia.com/gpu': '4' }, scopes: ['BestEffort'] }))).toEqual([]);
   });
   it('scope selector operators', () => {
     expect(flags(quota({ hard: { pods: '10' }, scopeSelector: { matchExpressions: [{ scopeName: 'Terminating', operator: 'In', values: ['x'] }] } }))).toEqual([
-      'spec.scopeSelector.matchExpressions[0].operator: "In" is refused by the API server; expected "Exists" for scope Terminating (it has no values to match)',
+      'spec.scopeSelector.matchExpressions[0].operator: "In" is refused by the API server; expected "Exists" for scope Terminating',
     ]);
     expect(flags(quota({ hard: { pods: '10' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: [] }, { scopeName: 'PriorityClass', operator: 'Exists', values: ['a'] }, { scopeName: 'PriorityClass', operator: 'Has' }] } }))).toEqual([
-      'spec.scopeSelector.matchExpressions[0].values: is empty; the API server requires at least one value with operator In',
-      'spec.scopeSelector.matchExpressions[1].values: is set with operator Exists; the API server refuses values with it',
-      'spec.scopeSelector.matchExpressions[2].operator: "Has" is refused by the API server; expected "In", "NotIn", "Exists" or "DoesNotExist"',
+      'spec.scopeSelector.matchExpressions[0].values: [] is refused by the API server; expected at least one value for operator In',
+      'spec.scopeSelector.matchExpressions[1].values: ["a"] is refused by the API server; expected no values for operator Exists',
+      'spec.scopeSelector.matchExpressions[2].operator: "Has" is refused by the API server; expected In, NotIn, Exists or DoesNotExist',
     ]);
     expect(flags(quota({ hard: { pods: '10', cpu: '2' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }, { scopeName: 'NotBestEffort', operator: 'Exists' }] } }))).toEqual([]);
   });

@@ -1,22 +1,17 @@
 /**
- * The API server's validation of IngressClasses, NetworkPolicy policy types, ResourceQuota
- * scopes and HorizontalPodAutoscaler metric sources that an OpenAPI schema cannot say: a
- * controller named by a domain-prefixed path, scopes that do not apply to a quota's resources,
- * a metric whose source is not the one its type names. Rules by definition, run by the
+ * The API server's validation of IngressClasses, NetworkPolicy policy types and
+ * HorizontalPodAutoscaler metric sources that an OpenAPI schema cannot say: a controller named
+ * by a domain-prefixed path, a metric whose source is not the one its type names. (ResourceQuota
+ * scopes are checked with the rest of the quota, in object-semantics.ts.) Rules by definition, run by the
  * structural check (schema.ts) wherever the definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/networking/validation: validateIngressClassSpec,
- * ValidateNetworkPolicySpec; pkg/apis/core/validation: validateResourceQuotaScopes,
- * validateScopedResourceSelectorRequirement; pkg/apis/autoscaling/validation:
+ * ValidateNetworkPolicySpec; pkg/apis/autoscaling/validation:
  * validateMetricSpec and the validate*Source functions), Kubernetes 1.30 to 1.37.
  */
-import { quotaResourceNameProblem } from './object-semantics';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
-import { DEFAULT_TARGET_MINOR } from './target';
-import { at, blank, given, isObject, list, oneOfText } from './rule-helpers';
-
-type Findings = Parameters<DefinitionRule>[2];
+import { at, blank, given, isObject, list } from './rule-helpers';
 
 /** IsPathSegmentName: a name that can be one segment of a URL path. */
 export function pathSegmentProblem(name: string): string | undefined {
@@ -83,72 +78,6 @@ const networkPolicySpec: DefinitionRule = (spec, field, f) => {
   }
 };
 
-// ResourceQuotas
-
-/** Scopes of a ResourceQuota, and the Kubernetes minor version that knows each. */
-const QUOTA_SCOPES: { readonly [scope: string]: number } = {
-  Terminating: 0, NotTerminating: 0, BestEffort: 0, NotBestEffort: 0, PriorityClass: 0, CrossNamespacePodAffinity: 0, VolumeAttributesClass: 33,
-};
-const POD_COMPUTE = ['pods', 'cpu', 'memory', 'limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory'];
-/** The resources of the quota system (IsStandardQuotaResourceName) a scope applies to; other standard ones it refuses. */
-const SCOPE_RESOURCES: { readonly [scope: string]: readonly string[] } = {
-  Terminating: POD_COMPUTE, NotTerminating: POD_COMPUTE, NotBestEffort: POD_COMPUTE, PriorityClass: POD_COMPUTE, CrossNamespacePodAffinity: POD_COMPUTE,
-  BestEffort: ['pods'],
-  VolumeAttributesClass: ['persistentvolumeclaims', 'requests.storage'],
-};
-/** Scopes a scope selector may only test with Exists. */
-const EXISTS_ONLY = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'CrossNamespacePodAffinity'];
-const CONFLICTS = [['BestEffort', 'NotBestEffort'], ['Terminating', 'NotTerminating']];
-
-/** Why `scope` is refused on a quota of `hard`, or undefined. */
-function scopeProblem(scope: unknown, hard: readonly string[], minor: number): string | undefined {
-  const since = typeof scope === 'string' ? QUOTA_SCOPES[scope] : undefined;
-  if (since === undefined || minor < since) {
-    const known = Object.keys(QUOTA_SCOPES).filter((s) => QUOTA_SCOPES[s] <= minor);
-    return `${JSON.stringify(scope)} is not a quota scope; the API server accepts ${oneOfText(known)}${since !== undefined ? ` (${scope} from Kubernetes 1.${since} on)` : ''}`;
-  }
-  const allowed = SCOPE_RESOURCES[scope as string];
-  // Only resources of the quota system are matched against a scope (not count/..., nor extended resources).
-  const refused = hard.filter((r) => !r.includes('/') && quotaResourceNameProblem(r) === undefined && !allowed.includes(r));
-  if (refused.length === 0) return undefined;
-  return `scope ${scope} does not apply to ${refused.map((r) => JSON.stringify(r)).join(', ')} in spec.hard, and the API server refuses it: ${scope} limits only ${allowed.join(', ')} (put the other limits in a quota of their own)`;
-}
-
-function conflicts(scopes: readonly unknown[], here: string, f: Findings): void {
-  for (const [a, b] of CONFLICTS) {
-    if (scopes.includes(a) && scopes.includes(b)) f.say(here, `holds both ${a} and ${b}; the API server refuses scopes that exclude each other (a pod is never both)`);
-  }
-}
-
-const resourceQuotaSpec: DefinitionRule = (spec, field, f) => {
-  const hard = isObject(spec.hard) ? Object.keys(spec.hard) : [];
-  const minor = f.targetMinor?.() ?? DEFAULT_TARGET_MINOR;
-  const scopes = list(spec.scopes);
-  scopes.forEach((scope, i) => {
-    const problem = scopeProblem(scope, hard, minor);
-    if (problem) f.say(`${at(field, 'scopes')}[${i}]`, problem);
-  });
-  conflicts(scopes, at(field, 'scopes'), f);
-  const expressions = list(isObject(spec.scopeSelector) ? spec.scopeSelector.matchExpressions : undefined);
-  expressions.forEach((e, i) => {
-    if (!isObject(e)) return;
-    const here = `${at(field, 'scopeSelector.matchExpressions')}[${i}]`;
-    const problem = scopeProblem(e.scopeName, hard, minor);
-    if (problem) f.say(`${here}.scopeName`, problem);
-    const values = list(e.values);
-    if (EXISTS_ONLY.includes(e.scopeName) && e.operator !== 'Exists') {
-      f.bad(`${here}.operator`, e.operator, `"Exists" for scope ${e.scopeName} (it has no values to match)`);
-    } else if (e.operator === 'In' || e.operator === 'NotIn') {
-      if (values.length === 0) f.say(`${here}.values`, `is empty; the API server requires at least one value with operator ${e.operator}`);
-    } else if (e.operator === 'Exists' || e.operator === 'DoesNotExist') {
-      if (values.length > 0) f.say(`${here}.values`, `is set with operator ${e.operator}; the API server refuses values with it`);
-    } else if (given(e.operator)) {
-      f.bad(`${here}.operator`, e.operator, '"In", "NotIn", "Exists" or "DoesNotExist"');
-    }
-  });
-  conflicts(expressions.map((e) => e?.scopeName), at(field, 'scopeSelector.matchExpressions'), f);
-};
-
 // HorizontalPodAutoscaler metrics
 
 /** The source field of each metric type. */
@@ -192,7 +121,6 @@ export const NETWORK_QUOTA_RULES: { readonly [definition: string]: DefinitionRul
   'api.networking.v1.IngressClass': ingressClass,
   'api.networking.v1.IngressClassSpec': ingressClassSpec,
   'api.networking.v1.NetworkPolicySpec': networkPolicySpec,
-  'api.core.v1.ResourceQuotaSpec': resourceQuotaSpec,
   'api.autoscaling.v2.MetricSpec': metricSpec,
   'api.autoscaling.v2.MetricIdentifier': metricIdentifier,
   'api.autoscaling.v2.ObjectMetricSource': objectMetric,
