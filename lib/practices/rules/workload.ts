@@ -318,7 +318,15 @@ const isNumeric = (x: unknown) => (typeof x === 'number' && Number.isInteger(x))
  * declare no port); native sidecars (init containers with `restartPolicy: Always`) when a
  * Service targets a port they declare.
  */
-export function servingContainers(index: ObjectIndex, p: PodSet): Serving[] {
+export function servingContainers(index: ObjectIndex, p: PodSet): readonly Serving[] {
+  // Four rules ask for each pod set: worked out once per index.
+  const known = index.once('serving-containers', () => new Map<PodSet, readonly Serving[]>());
+  let serving = known.get(p);
+  if (serving === undefined) known.set(p, serving = findServingContainers(index, p));
+  return serving;
+}
+
+function findServingContainers(index: ObjectIndex, p: PodSet): Serving[] {
   if (!p.kind.serving || !p.longRunning) return [];
   const ports = new Map<ContainerRef, string[]>();
   const add = (c: ContainerRef, port: string) => {
