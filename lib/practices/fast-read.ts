@@ -72,6 +72,7 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const PLUS = 43;
 const DOT = 46;
+const PERCENT = 37;
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
@@ -133,16 +134,14 @@ class FastReader {
     let start = 0;
     let startLine = 1;
     let marked = false;
-    // Document end markers and directives leave the subset.
-    if (text.startsWith('...') || text.startsWith('%') || text.includes('\n...') || text.includes('\n%')) throw GIVE_UP;
     for (let at = lineStartingWith(text, '---', 0); at >= 0; at = lineStartingWith(text, '---', at + 3)) {
       const eol = text.indexOf('\n', at);
       const line = text.slice(at, eol < 0 ? text.length : eol).replace(/\r$/, '');
       const after = line.slice(3);
       if (after !== '' && after[0] !== ' ') continue; // `---x` is a plain scalar
       if (after.trim() !== '' && !after.trim().startsWith('#')) throw GIVE_UP;
-      this.document(docs, start, at, startLine, marked);
-      startLine += countLines(text, start, eol < 0 ? text.length : eol + 1);
+      // The document's lines, then the marker's.
+      startLine += this.document(docs, start, at, startLine, marked) + (eol < 0 ? 0 : 1);
       start = eol < 0 ? text.length : eol + 1;
       marked = true;
     }
@@ -150,8 +149,11 @@ class FastReader {
     return docs;
   }
 
-  /** Reads the document in text[from, to). */
-  private document(docs: FastDocument[], from: number, to: number, firstLine: number, marked: boolean): void {
+  /**
+   * Reads the document in text[from, to); returns its number of lines (of line breaks, when it
+   * ends with one, as it does before a marker).
+   */
+  private document(docs: FastDocument[], from: number, to: number, firstLine: number, marked: boolean): number {
     const text = this.text;
     let n = 0;
     for (let at = from; at < to; n++) {
@@ -160,6 +162,8 @@ class FastReader {
       const end = eol > at && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol;
       let start = at;
       while (start < end && text.charCodeAt(start) === SPACE) start++;
+      // Document end markers and directives leave the subset.
+      if (start === at && start < end && (text.charCodeAt(at) === PERCENT || (text.charCodeAt(at) === DOT && text.startsWith('...', at)))) throw GIVE_UP;
       this.bases[n] = at;
       this.starts[n] = start;
       this.ends[n] = end;
@@ -169,7 +173,7 @@ class FastReader {
     this.end = n;
     let first = 0;
     while (first < n && this.isEmpty(first)) first++;
-    if (!marked && first === n) return; // nothing before the first marker: no document
+    if (!marked && first === n) return n; // nothing before the first marker: no document
     this.pos = 0;
     let value: unknown;
     try {
@@ -181,6 +185,7 @@ class FastReader {
       value = this.fallback(text.slice(from, to));
     }
     docs.push({ value, line: firstLine + first });
+    return n;
   }
 
   /** Line `n` after its indentation (and its `- `, read as a compact mapping). */
@@ -457,7 +462,7 @@ class FastReader {
     for (let i = s; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
     const slot = h & (KEY_SLOTS - 1);
     const known = this.keys[slot];
-    if (known !== undefined && known.length === end - s && text.startsWith(known, s)) return known;
+    if (known !== undefined && known.length === end - s && sameAt(text, s, known)) return known;
     const cut = text.slice(s, end);
     const key = this.key(trimEndOf(cut));
     if (key === cut) this.keys[slot] = key;
@@ -598,9 +603,8 @@ function lineStartingWith(text: string, prefix: string, from: number): number {
   return at < 0 ? -1 : at + 1;
 }
 
-/** Newlines in text[from, to). */
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+/** Whether `text` holds `part` at `at` (a loop over a few characters is quicker than `startsWith` at a position). */
+function sameAt(text: string, at: number, part: string): boolean {
+  for (let i = 0; i < part.length; i++) if (text.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
+  return true;
 }

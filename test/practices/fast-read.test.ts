@@ -51,6 +51,8 @@ const OUTSIDE: Array<[string, string]> = [
   ['boolean keys', 'yes: 1\n'],
   ['duplicate keys', 'a: 1\na: 2\n'],
   ['directives', '%YAML 1.1\n---\na: 1\n'],
+  ['a document end marker after the first document', 'a: 1\n...\n---\nb: 2\n'],
+  ['a directive after the first document', 'a: 1\n...\n%YAML 1.1\n---\nb: 2\n'],
   ['tags', 'a: !!str 1\n'],
   ['tab indentation', 'a:\n\tb: 1\n'],
   ['a NEL inside a quoted scalar', 'a: "x\u0085y"\n'],
@@ -78,6 +80,21 @@ describe('the fast reader gives what the full reader gives, or leaves the text t
     const fast = fastDocuments(text, KUBERNETES_YAML_OPTIONS);
     expect(fast).toBeDefined();
     expect(fast!.map((d) => d.value)).toEqual(full(text));
+  });
+
+  it('gives each document the line of its first content, as the full reader does', () => {
+    const texts = [
+      'a: 1\n---\n\n# c\nb: 2\n--- # marker comment\nc: 3\n',
+      '---\n---\nx: ---y\n---\n\n\nz: 1\n',
+      'a: 1\r\n---\r\nb: |\r\n  l1\r\n  l2\r\n---\r\nc: 3\r\n',
+    ];
+    for (const text of texts) {
+      const docs = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS as any) as any[];
+      const expected = docs.filter((d) => d.toJS() !== null).map((d) => text.slice(0, d.contents.range[0]).split('\n').length);
+      const fast = fastDocuments(text, KUBERNETES_YAML_OPTIONS);
+      expect(fast).toBeDefined();
+      expect(fast!.filter((d) => d.value !== null).map((d) => d.line)).toEqual(expected);
+    }
   });
 
   it.each(OUTSIDE)('leaves %s to the full reader', (_t, text) => {
