@@ -9,8 +9,8 @@
  *    per `app.synth()` although cdk8s validates the app once per chart.
  * 3. The whole `check` command on one YAML file of 1,000, 10,000 and 50,000 objects (block YAML
  *    as cdk8s writes it, and with flow collections inside), each run a fresh process, as it runs
- *    by default (two threads from 2 MiB of input on a machine with two CPUs) and with
- *    `--jobs 1`: median wall time (process start included),
+ *    by default (two threads from 2 MiB of input on a machine with four CPUs) and with
+ *    `--jobs 2`: median wall time (process start included),
  *    time in `main` (reading, checking, writing the report) and peak memory (max RSS).
  *
  *    The shared-label objects, and objects where every app calls another (which the
@@ -196,12 +196,12 @@ function cliText(total: number, style: 'block' | 'flow', shared: boolean, calls 
   return objects(total, 10, shared, calls).map((i) => yamlOf(i.manifest, style)).join('---\n');
 }
 
-/** The `check` command on one file, as it runs by default (two threads from 2 MiB of input) and with `--jobs 1`. */
+/** The `check` command on one file, as it runs by default (two threads from 2 MiB of input on four CPUs) and with `--jobs 2`. */
 function benchCli(total: number, style: 'block' | 'flow', shared: boolean, calls = false, runs = 3): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-cli-bench-'));
   const file = path.join(dir, `objects-${total}.yaml`);
   fs.writeFileSync(file, cliText(total, style, shared, calls));
-  for (const jobs of [[], ['--jobs', '1']]) {
+  for (const jobs of [[], ['--jobs', '2']]) {
     const results = Array.from({ length: runs }, () => cliRun(file, jobs));
     if (results[0].code !== 0) throw new Error('the benchmark objects should break no rule');
     const m = (f: (r: ReturnType<typeof cliRun>) => number) => median(results.map(f)).toFixed(0);

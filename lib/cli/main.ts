@@ -64,7 +64,7 @@ Options:
   --external-secret <[namespace/]name>            Secret that exists in the cluster (repeatable)
   --disable <rule>=<reason>       switch a rule off for everything, with a reason (repeatable)
   --jobs <n>                      threads to check in (default: 2 for inputs of 2 MiB or more
-                                  on a machine with 2 CPUs or more, else 1); each thread reads
+                                  on a machine with 4 CPUs or more, else 1); each thread reads
                                   the input and runs a share of the rules; the report is the same
   -h, --help                      show this help
 
