@@ -20,12 +20,8 @@ import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValuePr
 import type { DefinitionRule } from './structural-rule';
 import type { SchemaFindings } from './schema';
 import { DEFAULT_TARGET_MINOR } from './target';
+import { at, given, isObject, list, show } from './rule-helpers';
 
-const at = (field: string, key: string): string => (field === '' ? key : `${field}.${key}`);
-const given = (x: unknown): boolean => x !== undefined && x !== null;
-const isObject = (x: unknown): x is { [key: string]: any } => typeof x === 'object' && x !== null && !Array.isArray(x);
-const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
-const show = (x: unknown): string => JSON.stringify(x) ?? 'unset';
 
 /** Longest ClientIP session affinity: one day (MaxClientIPServiceAffinitySeconds). */
 export const SESSION_AFFINITY_SECONDS_MAX = 86400;

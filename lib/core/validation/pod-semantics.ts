@@ -17,11 +17,8 @@ import { parseQuantity } from './quantity';
 import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, qualifiedNameProblem } from './rules';
 import { DEFAULT_TARGET_MINOR } from './target';
 import type { DefinitionRule } from './structural-rule';
+import { at, given, isObject, list } from './rule-helpers';
 
-const at = (field: string, key: string): string => (field === '' ? key : `${field}.${key}`);
-const given = (x: unknown): boolean => x !== undefined && x !== null;
-const isObject = (x: unknown): x is { [key: string]: any } => typeof x === 'object' && x !== null && !Array.isArray(x);
-const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
 
 /** The largest file mode (0777, 511 in decimal): the permission bits a volume file can have. */
 export const FILE_MODE_MAX = 0o777;

@@ -1,7 +1,7 @@
 /**
- * Small helpers of the rules by definition (rbac-storage-semantics.ts, network-quota-semantics.ts,
- * job-semantics.ts, pod-os-semantics.ts): a field's path, whether a value is given, a value as a
- * list, and a list of allowed values as a message says it.
+ * Small helpers of the rules by definition (structural.ts and the *-semantics.ts files): a
+ * field's path, whether a value is given, a value as a list or as a message shows it, and a list
+ * of allowed values as a message says it.
  */
 
 /** The path of `key` inside the object at `field` ('' at the top). */
@@ -11,6 +11,8 @@ export const given = (x: unknown): boolean => x !== undefined && x !== null;
 export const isObject = (x: unknown): x is { [key: string]: any } => typeof x === 'object' && x !== null && !Array.isArray(x);
 /** `x` when it is a list, else an empty one (a wrong type is the structural check's finding). */
 export const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
+/** A value as a message shows it (JSON; `unset` when left out). */
+export const show = (x: unknown): string => JSON.stringify(x) ?? 'unset';
 /** Unset, null or "": what the API server's `len(x) == 0` takes as missing. */
 export const blank = (x: unknown): boolean => !given(x) || x === '';
 /** Allowed values as a message lists them: `"A", "B" or "C"`. */

@@ -17,12 +17,10 @@ import { POD_OS_RULES } from './pod-os-semantics';
 import { RBAC_STORAGE_RULES } from './rbac-storage-semantics';
 import type { SchemaFindings } from './schema';
 import { mergeRules } from './structural-rule';
+import { at, given, show } from './rule-helpers';
 
 type Rule = (v: { [key: string]: any }, field: string, f: SchemaFindings) => void;
 
-const at = (field: string, key: string): string => (field === '' ? key : `${field}.${key}`);
-const given = (x: unknown): boolean => x !== undefined && x !== null;
-const show = (x: unknown): string => JSON.stringify(x) ?? 'unset';
 
 /** The least value of integer fields (a negative count or duration is refused), by definition. */
 export const MINIMUMS: { readonly [definition: string]: { readonly [field: string]: number } } = {
