@@ -215,14 +215,9 @@ describe('api-valid: Job failure handling', () => {
       'spec.podFailurePolicy.rules[2].onPodConditions: is set with onExitCodes; the API server accepts one of them in a rule: write two rules',
       'spec.podFailurePolicy.rules[3].onPodConditions[0].status: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"; leave it out for "True"',
       'spec.podFailurePolicy.rules[3].onPodConditions[0].type: "bad type!" is refused by the API server; expected a pod condition type such as "DisruptionTarget": of the form [prefix/]name: an optional DNS-1123 subdomain prefix (at most 253 characters) and \'/\', then a name of 1 to 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit (e.g. "app" or "example.com/team")',
+      'spec.template.spec.restartPolicy: "OnFailure" is refused by the API server; expected "Never" with a podFailurePolicy (it judges failed pods, which OnFailure restarts in place)',
     ]);
     expect(flags(job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: '' }] }, { action: 'Count', onExitCodes: { containerName: 'c', operator: 'In', values: [1, 2, 42] } }] } }))).toEqual([]);
-  });
-  it('a podFailurePolicy with restartPolicy OnFailure is one finding, kind-fields\'', () => {
-    const resolved = resolveOptions({}, (p) => { throw new Error(p); });
-    const manifest = job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }, undefined, { restartPolicy: 'OnFailure' });
-    const found = checkManifests([{ manifest }], resolved).violations.filter((v) => /restartPolicy|podFailurePolicy/.test(`${v.field} ${v.message}`));
-    expect(found.map((v) => `${v.rule} ${v.field}`)).toEqual(['kind-fields spec.podFailurePolicy']);
   });
   it('per-index backoff needs completionMode Indexed, maxFailedIndexes needs it, from 1.29', () => {
     expect(flags(job({ backoffLimitPerIndex: 1 }, '1.30'))).toEqual([

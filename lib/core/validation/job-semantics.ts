@@ -86,7 +86,10 @@ function podFailurePolicy(spec: { [key: string]: any }, field: string, f: Findin
     if (onExit && conditions.length > 0) f.say(`${r}.onPodConditions`, 'is set with onExitCodes; the API server accepts one of them in a rule: write two rules');
     else if (!onExit && conditions.length === 0) f.say(r, 'has neither onExitCodes nor onPodConditions; the API server requires one of them in each rule');
   });
-  // restartPolicy other than Never with a podFailurePolicy: kind-fields' finding (one mistake, one finding).
+  const restart = pod.restartPolicy;
+  if (restart === 'OnFailure') {
+    f.bad(`${at(field, 'template.spec.restartPolicy')}`, restart, '"Never" with a podFailurePolicy (it judges failed pods, which OnFailure restarts in place)');
+  }
 }
 
 function perIndex(spec: { [key: string]: any }, field: string, f: Findings): void {

@@ -21,6 +21,7 @@ import { at, given, show } from './rule-helpers';
 
 type Rule = (v: { [key: string]: any }, field: string, f: SchemaFindings) => void;
 
+
 /** The least value of integer fields (a negative count or duration is refused), by definition. */
 export const MINIMUMS: { readonly [definition: string]: { readonly [field: string]: number } } = {
   'api.apps.v1.DeploymentSpec': { replicas: 0, minReadySeconds: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 0 },
