@@ -219,6 +219,12 @@ describe('api-valid: Job failure handling', () => {
     ]);
     expect(flags(job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: '' }] }, { action: 'Count', onExitCodes: { containerName: 'c', operator: 'In', values: [1, 2, 42] } }] } }))).toEqual([]);
   });
+  it('a podFailurePolicy with restartPolicy OnFailure is one finding: api-valid\'s, which cannot be switched off', () => {
+    const resolved = resolveOptions({}, (p) => { throw new Error(p); });
+    const manifest = job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }, undefined, { restartPolicy: 'OnFailure' });
+    const found = checkManifests([{ manifest }], resolved).violations.filter((v) => /restartPolicy|podFailurePolicy/.test(`${v.field} ${v.message}`));
+    expect(found.map((v) => `${v.rule} ${v.field}`)).toEqual(['api-valid spec.template.spec.restartPolicy']);
+  });
   it('per-index backoff needs completionMode Indexed, maxFailedIndexes needs it, from 1.29', () => {
     expect(flags(job({ backoffLimitPerIndex: 1 }, '1.30'))).toEqual([
       'spec.backoffLimitPerIndex: 1 is refused by the API server; expected no backoffLimitPerIndex without completionMode: Indexed (it counts failures per index)',

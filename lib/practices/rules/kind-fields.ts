@@ -1,13 +1,14 @@
 /**
  * `kind-fields`: each pod-bearing kind's own fields hold values the API server accepts for
  * that kind, and that work (a wrong restartPolicy for the kind, a schedule that does not parse
- * and an unknown timeZone are the API server's refusals, reported by api-valid, which cannot be
+ * an unknown timeZone and a podFailurePolicy without restartPolicy Never are the API server's
+ * refusals, reported by api-valid, which cannot be
  * switched off): no activeDeadlineSeconds under a
  * controller that restarts its pods, an update strategy without a rollingUpdate it cannot
  * use, a StatefulSet's serviceName (a headless Service when the output has one for it), its
  * claim templates and podManagementPolicy, a CronJob schedule that fires, its
- * concurrencyPolicy, a Job's podFailurePolicy, init container restartPolicy,
- * tolerations, no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
+ * concurrencyPolicy, init container restartPolicy,
+ * no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
  * patch or a hand-written object that breaks one is refused at apply time, or never runs.
  */
 import { scheduleProblem, scheduleSyntaxProblem } from '../../core/cron';
@@ -59,8 +60,6 @@ export function kindFields(ctx: RuleContext): void {
       }
       cronFields(ctx, p.obj, spec);
     }
-    if (kind === 'Job') jobFields(ctx, p, spec, 'spec');
-    if (kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec)) jobFields(ctx, p, spec.jobTemplate.spec, 'spec.jobTemplate.spec');
     if (kind === 'StatefulSet') statefulSetFields(ctx, p.obj, spec);
     if (kind === 'DaemonSet' && spec.replicas !== undefined && spec.replicas !== null) {
       ctx.report(p.obj, 'has spec.replicas, which a DaemonSet does not have: it runs one pod on each matching node, and the API server refuses the unknown field', {
@@ -158,14 +157,6 @@ function cronFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): v
   }
 }
 
-function jobFields(ctx: RuleContext, p: PodSet, job: { [key: string]: any }, prefix: string): void {
-  if (job.podFailurePolicy !== undefined && job.podFailurePolicy !== null && p.spec.restartPolicy !== 'Never') {
-    ctx.report(p.obj, `sets ${prefix}.podFailurePolicy with restartPolicy ${JSON.stringify(p.spec.restartPolicy) ?? 'unset'}; the API server accepts a podFailurePolicy only with restartPolicy Never`, {
-      field: `${prefix}.podFailurePolicy`, fix: `set ${p.specField}.restartPolicy to Never, or remove ${prefix}.podFailurePolicy`,
-    });
-  }
-}
-
 const POD_MANAGEMENT_POLICIES = ['OrderedReady', 'Parallel'];
 
 function statefulSetFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
@@ -214,11 +205,5 @@ function podFields(ctx: RuleContext, p: PodSet): void {
       field, fix: `remove ${field} for an init container that runs to completion, or set it to Always for a sidecar`,
     });
   });
-  (Array.isArray(p.spec.tolerations) ? p.spec.tolerations : []).forEach((t: any, i: number) => {
-    if (!isObject(t) || t.operator !== 'Exists' || t.value === undefined || t.value === null || t.value === '') return;
-    const field = `${p.specField}.tolerations[${i}].value`;
-    ctx.report(p.obj, `toleration ${JSON.stringify(t.key ?? '')} has operator Exists and value ${JSON.stringify(t.value)}; the API server rejects a value with Exists`, {
-      field, fix: `remove ${field}, or set operator: Equal to match that value`,
-    });
-  });
+  // A toleration with operator Exists and a value is the API server's refusal: api-valid reports it.
 }
