@@ -344,6 +344,11 @@ function fieldOf(path: readonly (string | number)[]): string {
  * checker to report that it cannot classify them. Objects of built-in groups are not walked:
  * only `spec.template` and `template` are looked at (see `isBuiltInGroup`).
  */
+/** What `scanObject` finds in an object without pod templates or containers (shared: never changed). */
+const NOTHING_FOUND: ObjectScan = Object.freeze({
+  templates: Object.freeze([]) as unknown as FoundPodTemplate[], looseContainers: Object.freeze([]) as unknown as string[], looseContainerMaps: Object.freeze([]) as unknown as any[], loosePods: Object.freeze([]) as unknown as Array<{ field: string; spec: any }>,
+});
+
 export function scanObject(manifest: any): ObjectScan {
   const templates: FoundPodTemplate[] = [];
   const looseContainers: string[] = [];
@@ -356,6 +361,8 @@ export function scanObject(manifest: any): ObjectScan {
   // A known custom resource is walked even in a group named like Kubernetes' own (sparkoperator.k8s.io).
   const custom = workloadCustomResource(apiVersion, kindName);
   const builtIn = isBuiltInGroup(apiVersion) && custom === undefined;
+  // Most objects of an app: a built-in kind with no template at either place looked at.
+  if (builtIn && !isMap(manifest.spec?.template) && !isMap(manifest.template)) return NOTHING_FOUND;
   const containerKeys = custom?.containers ?? [];
   const slash = apiVersion.indexOf('/');
   const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
