@@ -3,7 +3,6 @@
  * (Helm output, kustomize output, hand-written manifests). Exit 0 when clean, 1 on
  * violations, 2 on usage or input errors.
  */
-import * as fs from 'fs';
 import { mergeResults } from '../practices/app-folders';
 import { rulesJson, rulesText } from '../practices/catalog-docs';
 import { checkIndex, finishCheck, flattenManifests, runRules } from '../practices/checker';
@@ -15,6 +14,7 @@ import { Profile } from '../practices/profile';
 import { CheckResult, GuardrailsOptions } from '../practices/types';
 import { Format, FORMATS, junit, json, Outcome, sarif, text } from './formats';
 import { findInputs, FoundInput, Inputs, readFound } from './inputs';
+import { readStandardInput } from './stdin';
 import { defaultJobs, planRules, startCheckThread } from './threads';
 
 /** Where the CLI writes (replaceable in tests). */
@@ -28,11 +28,7 @@ export interface CliIo {
 const DEFAULT_IO: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  stdin: () => {
-    // Waiting on a terminal would look like a hang: '-' is for piped input.
-    if (process.stdin.isTTY) throw new Error('is a terminal: pipe manifests into it (helm template . | cdk8s-guardrails check -)');
-    return fs.readFileSync(0);
-  },
+  stdin: readStandardInput,
 };
 
 export const USAGE = `Usage: cdk8s-guardrails check [options] <file or directory>...

@@ -14,6 +14,7 @@ import { OutsideParty, TrafficGraphOptions, toDot, toTable, trafficGraph } from 
 import { readTrafficModel } from '../traffic/model';
 import { renderSvg } from '../traffic/svg';
 import { readInputs } from './inputs';
+import { readStandardInput } from './stdin';
 import { CliIo, UsageError } from './main';
 
 export const TRAFFIC_USAGE = `Usage: cdk8s-guardrails traffic [options] <file or directory>...
@@ -124,7 +125,7 @@ export async function traffic(argv: string[], io: CliIo): Promise<number> {
       io.out(TRAFFIC_USAGE);
       return 0;
     }
-    const inputs = readInputs(args.paths, false, () => fs.readFileSync(0));
+    const inputs = readInputs(args.paths, false, readStandardInput);
     if (inputs.problems.length > 0) throw new UsageError(inputs.problems.join('\n'));
     // Objects the API server refuses (a CIDR /33, a port 70000) would draw a graph of a cluster that cannot exist.
     const refused = checkRule('api-valid', [...inputs.groups.values()].flat(), args.namespace);
