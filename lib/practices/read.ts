@@ -183,6 +183,17 @@ function notJsonProblem(text: string): string | undefined {
   }
 }
 
+/** Template actions (`{{ ... }}`) outside quotes or block scalars can make a text unreadable: said when a text has any. */
+const TEMPLATE_ACTION = /\{\{-?\s*(?:[.$]|if\b|else\b|end\b|range\b|with\b|define\b|include\b|template\b|toYaml\b|-?\}\}|\/\*)/;
+
+/** A hint for YAML that does not parse and holds Go template actions: an unrendered Helm chart. */
+function templateHint(text: string): string {
+  const m = TEMPLATE_ACTION.exec(text);
+  if (!m) return '';
+  const line = text.slice(0, m.index).split('\n').length;
+  return `; it holds template actions ({{ ... }} on line ${line}): it looks like an unrendered Helm chart or Go template; render it first (helm template <chart> | cdk8s-guardrails check -) and check the output`;
+}
+
 /**
  * The yaml package's error message on one line: its first line (`... at line 5, column 3:`)
  * without the colon that introduced its excerpt, then the line of the excerpt that the
@@ -253,6 +264,8 @@ function goYamlTags(tags: any[]): any[] {
 /** Options that make the `yaml` package read as sigs.k8s.io/yaml does. */
 export const KUBERNETES_YAML_OPTIONS = {
   version: '1.1' as const,
+  // Problems are the reader's to word: the yaml package writes none to the process's warnings.
+  logLevel: 'error' as const,
   merge: true,
   uniqueKeys: true,
   customTags: goYamlTags,
@@ -323,7 +336,8 @@ export function readManifestText(text: string, source: string): ReadResult {
   if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts, notes, unreadable };
   const tooDeep = flowDepthProblem(text);
   if (tooDeep !== undefined) return { inputs, problems: [`${source}: ${tooDeep}`], lines, texts, notes, unreadable };
-  const notJson = notJsonProblem(text);
+  // `{{- if ... }}` is a template, not JSON.
+  const notJson = text.trimStart().startsWith('{{') ? undefined : notJsonProblem(text);
   const asJson = /^\s*\{/.test(text) && notJson === undefined;
   if (notJson !== undefined) {
     // Concatenated objects: kubectl's JSON decoder reads them one after another.
@@ -370,7 +384,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     const contentsStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = lineOf(contentsStart);
     if (doc.errors && doc.errors.length > 0) {
-      problems.push(`${at}: is not valid YAML: ${yamlErrorText(String(doc.errors[0].message))}`);
+      problems.push(`${at}: is not valid YAML: ${yamlErrorText(String(doc.errors[0].message))}${templateHint(text)}`);
       salvage(doc, at);
       return;
     }

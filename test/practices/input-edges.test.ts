@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { checkManifests } from '../../lib/practices/checker';
@@ -86,5 +88,43 @@ describe('a refused document leaves no follow-on finding on the objects around i
       'Service: selects {app=web}, but no pod template of the app in namespace shop has those labels, so it has no endpoints',
       'PodDisruptionBudget: selects no pods of the app (selector {app=web})',
     ]);
+  });
+});
+
+describe('an unrendered Helm template', () => {
+  const run = (text: string) => {
+    let out = '';
+    let err = '';
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const code = main(['check', '-'], { out: (t) => { out += t; }, err: (t) => { err += t; }, stdin: () => text });
+    process.off('warning', onWarning);
+    return { code, out, err, warnings };
+  };
+  it('gets no warning of the YAML package on standard error (the command, in a process of its own)', () => {
+    const text = ['{{- if .Values.create -}}', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: {{ include "demo.name" . }}', '  labels:', '    {{- include "demo.labels" . | nindent 4 }}', '{{- end }}', ''].join('\n');
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'cdk8s-guardrails.js'), 'check', '-'], { input: text, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('it looks like an unrendered Helm chart or Go template');
+    expect(r.stderr).toBe('');
+  }, 60_000);
+  it('is an input error that says to render it first, with no JSON note and no warning of the YAML package', async () => {
+    const r = run([
+      '{{- if .Values.serviceAccount.create -}}', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:',
+      '  name: {{ include "demo.serviceAccountName" . }}', '  labels:', '    {{- include "demo.labels" . | nindent 4 }}',
+      'automountServiceAccountToken: {{ .Values.serviceAccount.automount }}', '{{- end }}', '',
+    ].join('\n'));
+    await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on the next tick
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('<stdin>: is not valid YAML: ');
+    expect(r.out).toContain('; it holds template actions ({{ ... }} on line 1): it looks like an unrendered Helm chart or Go template; render it first (helm template <chart> | cdk8s-guardrails check -) and check the output');
+    expect(r.err).toBe('');
+    expect(r.warnings).toEqual([]);
+  });
+  it('leaves template text inside strings alone when the YAML reads (Prometheus and Argo templates)', () => {
+    const r = run('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rules\ndata:\n  summary: "{{ $labels.instance }} is down"\n');
+    expect(r.out).not.toContain('template actions');
+    expect(r.out).not.toContain('Input errors');
   });
 });
