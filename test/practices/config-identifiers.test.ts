@@ -99,3 +99,19 @@ describe('config-external: IP addresses of both families', () => {
     ]);
   });
 });
+
+describe('config-external: NO_PROXY lists what bypasses the proxy, not an endpoint', () => {
+  it.each<[string, string]>([
+    ['NO_PROXY', 'localhost,127.0.0.1,.svc,.cluster.local,10.0.0.0/8,api.example.com'],
+    ['no_proxy', 'localhost,.svc'],
+  ])('passes %s=%s', (name, value) => {
+    expect(messages('config-external', env(name, value))).toEqual([]);
+    expect(messages('config-external', args([`--${name.toLowerCase().replace('_', '-')}=${value}`]))).toEqual([]);
+  });
+  it.each<[string, string, string]>([
+    ['HTTPS_PROXY', 'http://proxy.corp.example.com:3128', 'proxy.corp.example.com'],
+    ['http_proxy', 'http://10.1.2.3:3128', '10.1.2.3'],
+  ])('flags %s=%s', (name, value, host) => {
+    expect(messages('config-external', env(name, value))).toEqual([`Deployment web: container "app": env ${name} is a literal in the pod spec ("${value}"), pointing at ${host}, ${TAIL}`]);
+  });
+});

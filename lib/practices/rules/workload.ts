@@ -552,7 +552,9 @@ export function archExplicit(ctx: RuleContext): void {
   }
 }
 
-const PROXY_NAME = /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|FTP_PROXY)$/i;
+const PROXY_NAME = /^(HTTPS?_PROXY|ALL_PROXY|FTP_PROXY)$/i;
+/** NO_PROXY lists hosts that bypass the proxy (localhost, .svc, cluster CIDRs): no endpoint. */
+const NO_PROXY_NAME = /^NO_PROXY$/i;
 const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
 /** A URL anywhere in a value (`jdbc:postgresql://db:5432/app`, `--url=https://x`): its host. */
 const URL_VALUE = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s,;'"]+)/i;
@@ -710,7 +712,7 @@ function argEndpoints(list: unknown): Array<{ i: number; value: string; host: st
     } else if (i > 0 && /^-{1,2}[a-zA-Z][\w.-]*$/.test(args[i - 1]) && !arg.startsWith('-')) {
       name = flagName(args[i - 1]);
     }
-    const host = value.trim() === '' ? undefined : endpointHost(name, value.trim());
+    const host = value.trim() === '' || NO_PROXY_NAME.test(name) ? undefined : endpointHost(name, value.trim());
     if (host !== undefined) out.push({ i, value: arg, host, name });
   });
   return out;
@@ -735,6 +737,7 @@ export function configExternal(ctx: RuleContext): void {
       env.forEach((e: any, i: number) => {
         if (!isObject(e) || typeof e.value !== 'string' || e.value.trim() === '') return;
         const name = String(e.name ?? '');
+        if (NO_PROXY_NAME.test(name)) return;
         const host = endpointHost(name, e.value.trim());
         if (host !== undefined) report(`env ${name}`, name, e.value, host, `${c.field}.env[${i}]`);
       });
