@@ -1,13 +1,13 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
- * Secrets, EndpointSlice addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
- * bindings, LimitRanges, ResourceQuotas (names, whole-number counts, scopes) and rolling
+ * Secrets, EndpointSlice and v1 Endpoints addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
+ * bindings, LimitRanges (types, resource names, bounds), ResourceQuotas (names, whole-number counts, scopes) and rolling
  * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
  * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/core/validation: validateService,
- * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaSpec, ValidateResourceQuantityValue;
+ * ValidateSecret, ValidateEndpoints, ValidateLimitRange, ValidateResourceQuotaSpec, ValidateResourceQuantityValue;
  * pkg/apis/networking, batch, autoscaling, rbac and apps validation) and warnings
  * (pkg/api/service/warnings.go, GetWarningsForIP and GetWarningsForCIDR).
  */

@@ -2,13 +2,13 @@
  * The API server's validation of pod specs that an OpenAPI schema cannot say, by operating
  * system and by field: the Linux settings a Windows pod may not carry (and the Windows options a
  * Linux pod may not), AppArmor profiles, HTTP header names of probes and hooks, the names a
- * volume source requires, tolerations, and node selector requirements (matchExpressions and
+ * volume source requires (CSI driver names, NFS servers and paths, and the rest), tolerations, and node selector requirements (matchExpressions and
  * matchFields). Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
  * Written from the core validation of Kubernetes (pkg/apis/core/validation: validateWindows,
  * validateLinux, ValidateAppArmorProfileField, validateHTTPGetAction, validateConfigMapVolumeSource
- * and the other volume sources, ValidateTolerations, ValidateNodeSelectorRequirement,
+ * and the other volume sources, ValidateCSIDriverName, ValidateTolerations, ValidateNodeSelectorRequirement,
  * ValidateNodeFieldSelectorRequirement), Kubernetes 1.30 to 1.37.
  */
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';

@@ -3,13 +3,14 @@
  * cannot say: file modes, relative paths that must stay inside their volume, host and DNS
  * names, DNS settings, host aliases, pull secrets, readiness gates, init containers without
  * probes or hooks, host ports, mount propagation, seccomp profiles, user and group ids, and
- * topology spread constraints. Rules by definition,
+ * topology spread constraints and pod affinity terms (matchLabelKeys and mismatchLabelKeys beside a
+ * labelSelector). Rules by definition,
  * run by the structural check (schema.ts) wherever the definition appears.
  *
  * Written from the core validation of Kubernetes (pkg/apis/core/validation: ValidatePodSpec,
  * validateInitContainers, ValidateVolumeMounts, validateKeyToPath, validatePodDNSConfig,
  * ValidateHostAliases, validateSeccompProfileField, validateTopologySpreadConstraints,
- * IsValidUserID and IsValidGroupID) and the pod warnings of pkg/api/pod, which
+ * validateMatchLabelKeysAndMismatchLabelKeys, IsValidUserID and IsValidGroupID) and the pod warnings of pkg/api/pod, which
  * a server returns with an accepted object: both mean the object is not as written.
  */
 import { ipFormWarning, ipProblem, ipWithForm } from './cidr';

@@ -2,7 +2,8 @@
  * The API server's validation of RBAC rules, StorageClasses, persistent volume claims and
  * Namespace finalizers that an OpenAPI schema cannot say: which fields of a policy rule go
  * together, the reclaim policy and binding mode a StorageClass takes, access modes that exclude
- * each other. Rules by definition, run by the structural check (schema.ts) wherever the
+ * each other, allowed topology terms, the access modes and storage request every claim spec
+ * needs (ephemeral volumes' claim templates too). Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/rbac/validation: ValidatePolicyRule,
