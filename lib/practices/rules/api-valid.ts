@@ -75,6 +75,11 @@ class Findings {
     this.ctx.report(this.obj, `${showValue(value)} is refused by the API server; expected ${expected}`, { field });
   }
 
+  /** Takes `field` as reported without a finding of its own: its mistake is reported at another field. */
+  public cover(field: string): void {
+    this.fields.add(field);
+  }
+
   /** Reports a finding whose words are not "value; expected ...". */
   public say(field: string, message: string, fix?: string): void {
     this.fields.add(field);
@@ -334,7 +339,8 @@ function checkContainer(f: Findings, field: string, c: any, volumes: PodVolumes,
       const at = `${field}.volumeMounts[${i}]`;
       if (!isObject(m)) { f.bad(at, m, 'an object with a name and a mountPath'); return; }
       // A mount of a volume whose own name is refused is that one mistake, reported at the volume.
-      if (!volumes.valid.has(m.name) && !volumes.invalid.has(m.name)) f.bad(`${at}.name`, m.name, volumeNames(volumes));
+      if (volumes.invalid.has(m.name)) f.cover(`${at}.name`);
+      else if (!volumes.valid.has(m.name)) f.bad(`${at}.name`, m.name, volumeNames(volumes));
       if (typeof m.mountPath !== 'string' || m.mountPath === '') { f.bad(`${at}.mountPath`, m.mountPath, 'a path'); return; }
       if (paths.has(m.mountPath)) f.say(`${at}.mountPath`, `${JSON.stringify(m.mountPath)} is mounted twice in container ${JSON.stringify(c.name)}; the API server rejects it`);
       paths.add(m.mountPath);
