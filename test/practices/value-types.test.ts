@@ -44,7 +44,7 @@ describe('a resource amount too large for Kubernetes', () => {
 });
 
 describe('a selector value that YAML read as a boolean or a number', () => {
-  const yamlHint = 'expected a string (unquoted true/false, yes/no, on/off in YAML are booleans: quote them)';
+  const yamlHint = 'expected a string (unquoted true/false, yes/no, on/off and, in YAML 1.1, y/n are booleans: quote them)';
   /** `canary: no` (false) in every selector of the app, and `canary: "no"` on the pods. */
   const unquoted = (a: App) => {
     const d = a.deployment as any;

@@ -1,13 +1,13 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
- * Secrets, EndpointSlice addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
- * bindings, LimitRanges, ResourceQuotas (names, whole-number counts, scopes) and rolling
+ * Secrets, EndpointSlice and v1 Endpoints addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
+ * bindings, LimitRanges (types, resource names, bounds), ResourceQuotas (names, whole-number counts, scopes) and rolling
  * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
  * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/core/validation: validateService,
- * ValidateSecret, ValidateLimitRange, ValidateResourceQuotaSpec, ValidateResourceQuantityValue;
+ * ValidateSecret, ValidateEndpoints, ValidateLimitRange, ValidateResourceQuotaSpec, ValidateResourceQuantityValue;
  * pkg/apis/networking, batch, autoscaling, rbac and apps validation) and warnings
  * (pkg/api/service/warnings.go, GetWarningsForIP and GetWarningsForCIDR).
  */
@@ -20,7 +20,7 @@ import { cidrProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValuePr
 import type { DefinitionRule } from './structural-rule';
 import type { SchemaFindings } from './schema';
 import { DEFAULT_TARGET_MINOR } from './target';
-import { at, given, isObject, list, show } from './rule-helpers';
+import { at, given, isObject, list, oneOfText, show } from './rule-helpers';
 
 
 /** Longest ClientIP session affinity: one day (MaxClientIPServiceAffinitySeconds). */
@@ -154,6 +154,22 @@ const endpointSlice: DefinitionRule = (eps, field, f) => {
     if (problem) f.bad(here, a, problem);
     else if (warn && ipFormWarning(a)) f.say(here, ipFormWarning(a)!);
   }));
+};
+
+/**
+ * The addresses of a v1 Endpoints object (ValidateEndpoints): IP addresses, IPv4 or IPv6, that
+ * are not unspecified, loopback or link-local, as an EndpointSlice's are. IPv4 with leading
+ * zeros is accepted here (a legacy field).
+ */
+const endpointAddress: DefinitionRule = (a, field, f) => {
+  if (typeof a.ip !== 'string') return;
+  const ip = a.ip.includes(':') ? a.ip : a.ip.replace(/(^|\.)0+(?=\d)/g, '$1');
+  const problem = endpointAddressProblem(ip, ip.includes(':') ? 6 : 4);
+  if (problem) f.bad(at(field, 'ip'), a.ip, problem.replace(/^an IPv4 address/, 'an IP address').replace(/^an IPv6 address/, 'an IP address'));
+  if (typeof a.hostname === 'string' && a.hostname !== '') {
+    const bad = dns1123LabelProblem(a.hostname);
+    if (bad) f.bad(at(field, 'hostname'), a.hostname, bad);
+  }
 };
 
 /** The annotation that chose topology-aware routing before spec.trafficDistribution and service.kubernetes.io/topology-mode. */
@@ -502,7 +518,14 @@ const overcommitAllowed = (name: string): boolean => (!name.includes('/') || nam
 
 const LIMIT_SECTIONS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'];
 
+/** The limit types Kubernetes knows; any other type must be a domain-qualified name (validateLimitRangeTypeName). */
+export const STANDARD_LIMIT_TYPES: readonly string[] = ['Container', 'Pod', 'PersistentVolumeClaim'];
+
 const limitRangeItem: DefinitionRule = (item, field, f) => {
+  if (typeof item.type === 'string' && !STANDARD_LIMIT_TYPES.includes(item.type) && (!item.type.includes('/') || qualifiedNameProblem(item.type) !== undefined)) {
+    const near = STANDARD_LIMIT_TYPES.find((t) => t.toLowerCase() === item.type.toLowerCase());
+    f.bad(at(field, 'type'), item.type, `${oneOfText(STANDARD_LIMIT_TYPES)}${near ? ` (${JSON.stringify(near)}: the types are case-sensitive)` : ''}, or a domain-qualified type such as "example.com/gpu"`);
+  }
   for (const section of LIMIT_SECTIONS) {
     if (!isObject(item[section])) continue;
     for (const name of Object.keys(item[section])) {
@@ -676,6 +699,7 @@ export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.rbac.v1.RoleBinding': roleBinding,
   'api.rbac.v1.ClusterRoleBinding': clusterRoleBinding,
   'api.core.v1.LimitRangeItem': limitRangeItem,
+  'api.core.v1.EndpointAddress': endpointAddress,
   'api.core.v1.ResourceQuotaSpec': resourceQuotaSpec,
   'api.apps.v1.RollingUpdateDeployment': rollingPercents,
   'api.apps.v1.RollingUpdateDaemonSet': rollingPercents,

@@ -2,13 +2,13 @@
  * The API server's validation of pod specs that an OpenAPI schema cannot say, by operating
  * system and by field: the Linux settings a Windows pod may not carry (and the Windows options a
  * Linux pod may not), AppArmor profiles, HTTP header names of probes and hooks, the names a
- * volume source requires, tolerations, and node selector requirements (matchExpressions and
+ * volume source requires (CSI driver names, NFS servers and paths, and the rest), tolerations, and node selector requirements (matchExpressions and
  * matchFields). Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
  * Written from the core validation of Kubernetes (pkg/apis/core/validation: validateWindows,
  * validateLinux, ValidateAppArmorProfileField, validateHTTPGetAction, validateConfigMapVolumeSource
- * and the other volume sources, ValidateTolerations, ValidateNodeSelectorRequirement,
+ * and the other volume sources, ValidateCSIDriverName, ValidateTolerations, ValidateNodeSelectorRequirement,
  * ValidateNodeFieldSelectorRequirement), Kubernetes 1.30 to 1.37.
  */
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from './rules';
@@ -174,12 +174,46 @@ const httpGet: DefinitionRule = (v, field, f) => {
 
 // Volume sources
 
-/** A field a volume source requires to be set and not "", and what it names. */
-function required(key: string, what: string): DefinitionRule {
-  return (v, field, f) => {
-    if (blank(v[key])) f.say(at(field, key), `is ${v[key] === '' ? '""' : 'unset'}; the API server requires ${what}`);
-  };
+/** Reports `key` of `v` when it is unset, "" or an empty list: the API server requires `what`. */
+function requireField(v: { [key: string]: any }, field: string, key: string, what: string, f: Findings): void {
+  const value = v[key];
+  if (blank(value) || (Array.isArray(value) && value.length === 0)) {
+    f.say(at(field, key), `is ${value === '' ? '""' : Array.isArray(value) ? '[]' : 'unset'}; the API server requires ${what}`);
+  }
 }
+
+/** Fields a volume source requires to be set and not "" (or an empty list), each with what it names. */
+function required(...fields: Array<[string, string]>): DefinitionRule {
+  return (v, field, f) => { for (const [key, what] of fields) requireField(v, field, key, what, f); };
+}
+
+/** Longest CSI driver name (bytes). */
+export const CSI_DRIVER_NAME_MAX = 63;
+
+/**
+ * Why a CSI driver name is refused (ValidateCSIDriverName), or undefined: at most 63 bytes, and
+ * a DNS-1123 subdomain once in lower case ("ebs.csi.aws.com").
+ */
+export function csiDriverNameProblem(name: string): string | undefined {
+  if (Buffer.byteLength(name, 'utf8') <= CSI_DRIVER_NAME_MAX && dns1123SubdomainProblem(name.toLowerCase()) === undefined) return undefined;
+  return `a CSI driver name of at most ${CSI_DRIVER_NAME_MAX} characters such as "ebs.csi.aws.com": letters, digits, '-' and '.', starting and ending with a letter or digit`;
+}
+
+/** An inline CSI volume: the driver's name, and the name of nodePublishSecretRef when it is set. */
+const csiVolume: DefinitionRule = (v, field, f) => {
+  if (typeof v.driver === 'string') {
+    if (v.driver === '') requireField(v, field, 'driver', 'the name of the CSI driver, such as "secrets-store.csi.k8s.io"', f);
+    else { const problem = csiDriverNameProblem(v.driver); if (problem) f.bad(at(field, 'driver'), v.driver, problem); }
+  }
+  if (isObject(v.nodePublishSecretRef)) requireField(v.nodePublishSecretRef, at(field, 'nodePublishSecretRef'), 'name', 'the name of the Secret passed to the driver', f);
+};
+
+/** An NFS volume: a server, and an absolute path on it. */
+const nfsVolume: DefinitionRule = (v, field, f) => {
+  requireField(v, field, 'server', 'the host name or IP address of the NFS server', f);
+  if (typeof v.path === 'string' && v.path !== '' && !v.path.startsWith('/')) f.bad(at(field, 'path'), v.path, 'an absolute path exported by the NFS server, such as "/exports"');
+  else requireField(v, field, 'path', 'the path exported by the NFS server, such as "/exports"', f);
+};
 
 // Tolerations
 
@@ -243,12 +277,30 @@ export const POD_OS_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.WindowsSecurityContextOptions': windowsOptions,
   'api.core.v1.AppArmorProfile': appArmorProfile,
   'api.core.v1.HTTPGetAction': httpGet,
-  'api.core.v1.ConfigMapVolumeSource': required('name', 'the name of the ConfigMap to mount'),
-  'api.core.v1.SecretVolumeSource': required('secretName', 'the name of the Secret to mount'),
-  'api.core.v1.PersistentVolumeClaimVolumeSource': required('claimName', 'the name of the PersistentVolumeClaim to mount'),
-  'api.core.v1.ConfigMapProjection': required('name', 'the name of the ConfigMap to project'),
-  'api.core.v1.SecretProjection': required('name', 'the name of the Secret to project'),
-  'api.core.v1.HostPathVolumeSource': required('path', 'the path on the node to mount'),
+  'api.core.v1.ConfigMapVolumeSource': required(['name', 'the name of the ConfigMap to mount']),
+  'api.core.v1.SecretVolumeSource': required(['secretName', 'the name of the Secret to mount']),
+  'api.core.v1.PersistentVolumeClaimVolumeSource': required(['claimName', 'the name of the PersistentVolumeClaim to mount']),
+  'api.core.v1.ConfigMapProjection': required(['name', 'the name of the ConfigMap to project']),
+  'api.core.v1.SecretProjection': required(['name', 'the name of the Secret to project']),
+  'api.core.v1.HostPathVolumeSource': required(['path', 'the path on the node to mount']),
+  'api.core.v1.CSIVolumeSource': csiVolume,
+  'api.core.v1.NFSVolumeSource': nfsVolume,
+  'api.core.v1.ISCSIVolumeSource': required(['targetPortal', 'the iSCSI target portal, "host:port"'], ['iqn', 'the iSCSI qualified name of the target']),
+  'api.core.v1.GlusterfsVolumeSource': required(['endpoints', 'the name of the Endpoints of the Glusterfs cluster'], ['path', 'the Glusterfs volume path']),
+  'api.core.v1.RBDVolumeSource': required(['monitors', 'at least one Ceph monitor'], ['image', 'the name of the RADOS image']),
+  'api.core.v1.CephFSVolumeSource': required(['monitors', 'at least one Ceph monitor']),
+  'api.core.v1.CinderVolumeSource': required(['volumeID', 'the id of the Cinder volume']),
+  'api.core.v1.FlexVolumeSource': required(['driver', 'the name of the FlexVolume driver']),
+  'api.core.v1.AzureFileVolumeSource': required(['secretName', 'the name of the Secret with the storage account'], ['shareName', 'the name of the Azure file share']),
+  'api.core.v1.AzureDiskVolumeSource': required(['diskName', 'the name of the Azure data disk'], ['diskURI', 'the URI of the Azure data disk']),
+  'api.core.v1.VsphereVirtualDiskVolumeSource': required(['volumePath', 'the path of the vSphere volume']),
+  'api.core.v1.PhotonPersistentDiskVolumeSource': required(['pdID', 'the id of the Photon Controller disk']),
+  'api.core.v1.PortworxVolumeSource': required(['volumeID', 'the id of the Portworx volume']),
+  'api.core.v1.ScaleIOVolumeSource': required(['gateway', 'the host of the ScaleIO API gateway'], ['system', 'the name of the ScaleIO storage system'], ['volumeName', 'the name of the ScaleIO volume']),
+  'api.core.v1.QuobyteVolumeSource': required(['registry', 'the Quobyte registry, "host:port" pairs separated by commas'], ['volume', 'the name of the Quobyte volume']),
+  'api.core.v1.StorageOSVolumeSource': required(['volumeName', 'the name of the StorageOS volume']),
+  'api.core.v1.GCEPersistentDiskVolumeSource': required(['pdName', 'the name of the GCE persistent disk']),
+  'api.core.v1.AWSElasticBlockStoreVolumeSource': required(['volumeID', 'the id of the EBS volume']),
   'api.core.v1.Toleration': toleration,
   'api.core.v1.NodeSelectorTerm': nodeSelectorTerm,
 };

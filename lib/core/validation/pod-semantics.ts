@@ -3,13 +3,14 @@
  * cannot say: file modes, relative paths that must stay inside their volume, host and DNS
  * names, DNS settings, host aliases, pull secrets, readiness gates, init containers without
  * probes or hooks, host ports, mount propagation, seccomp profiles, user and group ids, and
- * topology spread constraints. Rules by definition,
+ * topology spread constraints and pod affinity terms (matchLabelKeys and mismatchLabelKeys beside a
+ * labelSelector). Rules by definition,
  * run by the structural check (schema.ts) wherever the definition appears.
  *
  * Written from the core validation of Kubernetes (pkg/apis/core/validation: ValidatePodSpec,
  * validateInitContainers, ValidateVolumeMounts, validateKeyToPath, validatePodDNSConfig,
  * ValidateHostAliases, validateSeccompProfileField, validateTopologySpreadConstraints,
- * IsValidUserID and IsValidGroupID) and the pod warnings of pkg/api/pod, which
+ * validateMatchLabelKeysAndMismatchLabelKeys, IsValidUserID and IsValidGroupID) and the pod warnings of pkg/api/pod, which
  * a server returns with an accepted object: both mean the object is not as written.
  */
 import { ipFormWarning, ipProblem, ipWithForm } from './cidr';
@@ -17,6 +18,8 @@ import { parseQuantity } from './quantity';
 import { dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, qualifiedNameProblem } from './rules';
 import { DEFAULT_TARGET_MINOR } from './target';
 import type { DefinitionRule } from './structural-rule';
+
+type Findings = Parameters<DefinitionRule>[2];
 import { at, given, isObject, list } from './rule-helpers';
 
 
@@ -301,10 +304,6 @@ const nodeSelector: DefinitionRule = (v, field, f) => {
   }
 };
 
-const affinityTerm: DefinitionRule = (v, field, f) => {
-  if (v.topologyKey === '') f.bad(at(field, 'topologyKey'), v.topologyKey, 'a node label key such as "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
-};
-
 /** The weight of a preferred scheduling or affinity term. */
 const weighted: DefinitionRule = (v, field, f) => {
   if (typeof v.weight === 'number' && (v.weight < 1 || v.weight > 100)) f.bad(at(field, 'weight'), v.weight, 'a weight from 1 to 100');
@@ -353,12 +352,55 @@ const securityContextIds: DefinitionRule = (v, field, f) => {
   });
 };
 
-/** A topology spread constraint: minDomains only with whenUnsatisfiable DoNotSchedule, and a topologyKey. */
+/** Kubernetes minor version from which a topology spread constraint's matchLabelKeys may name a key of its labelSelector (MatchLabelKeysInPodTopologySpreadSelectorMerge). */
+export const SPREAD_KEYS_IN_SELECTOR_MINOR = 34;
+
+/** The keys a label selector tests: those of matchLabels and of matchExpressions. */
+function selectorKeys(selector: { [key: string]: any }): Set<unknown> {
+  return new Set<unknown>([...(isObject(selector.matchLabels) ? Object.keys(selector.matchLabels) : []), ...list(selector.matchExpressions).map((e) => e?.key)]);
+}
+
+/**
+ * Label keys that copy the incoming pod's labels into a selector (matchLabelKeys, and
+ * mismatchLabelKeys of a pod affinity term): only next to a labelSelector, each a label key.
+ * Reports them and returns whether there is a selector to compare them with.
+ */
+function labelKeys(v: { [key: string]: any }, field: string, key: string, f: Findings): boolean {
+  const keys = list(v[key]);
+  if (keys.length === 0) return false;
+  if (!isObject(v.labelSelector)) {
+    f.say(at(field, key), `is set without a labelSelector; the API server refuses ${key} unless labelSelector is set (add a labelSelector that matches the pods, such as the pod template's own labels)`);
+    return false;
+  }
+  keys.forEach((k, i) => {
+    const problem = typeof k === 'string' ? qualifiedNameProblem(k) : undefined;
+    if (problem) f.bad(`${at(field, key)}[${i}]`, k, `a label key: ${problem.replace(/^a key of the form /, 'of the form ')}`);
+  });
+  return true;
+}
+
+/** A topology spread constraint: minDomains only with whenUnsatisfiable DoNotSchedule, a topologyKey, and matchLabelKeys beside a labelSelector. */
 const spreadConstraint: DefinitionRule = (v, field, f) => {
   if (v.topologyKey === '') f.bad(at(field, 'topologyKey'), v.topologyKey, 'a node label key such as "topology.kubernetes.io/zone" or "kubernetes.io/hostname"');
   if (given(v.minDomains) && typeof v.whenUnsatisfiable === 'string' && v.whenUnsatisfiable !== 'DoNotSchedule') {
     f.bad(at(field, 'minDomains'), v.minDomains, `no minDomains with whenUnsatisfiable ${JSON.stringify(v.whenUnsatisfiable)}: the API server accepts minDomains only with whenUnsatisfiable "DoNotSchedule"`);
   }
+  if (!labelKeys(v, field, 'matchLabelKeys', f) || (f.targetMinor?.() ?? DEFAULT_TARGET_MINOR) >= SPREAD_KEYS_IN_SELECTOR_MINOR) return;
+  const inSelector = selectorKeys(v.labelSelector);
+  list(v.matchLabelKeys).forEach((k, i) => {
+    if (inSelector.has(k)) f.say(`${at(field, 'matchLabelKeys')}[${i}]`, `${JSON.stringify(k)} is also a key of labelSelector; API servers before Kubernetes 1.${SPREAD_KEYS_IN_SELECTOR_MINOR} refuse a key in both (leave it out of matchLabelKeys or out of labelSelector)`);
+  });
+};
+
+/** A pod (anti-)affinity term: a topologyKey, and matchLabelKeys and mismatchLabelKeys beside a labelSelector, no key in both. */
+const affinityTerm: DefinitionRule = (v, field, f) => {
+  if (v.topologyKey === '') f.bad(at(field, 'topologyKey'), v.topologyKey, 'a node label key such as "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
+  const match = labelKeys(v, field, 'matchLabelKeys', f);
+  if (!labelKeys(v, field, 'mismatchLabelKeys', f) || !match) return;
+  const mismatch = new Set<unknown>(list(v.mismatchLabelKeys));
+  list(v.matchLabelKeys).forEach((k, i) => {
+    if (mismatch.has(k)) f.say(`${at(field, 'matchLabelKeys')}[${i}]`, `${JSON.stringify(k)} is also in mismatchLabelKeys; the API server refuses a key in both (a pod cannot both share and differ in one label)`);
+  });
 };
 
 /** The spread constraints of a pod: one per topologyKey and whenUnsatisfiable. */

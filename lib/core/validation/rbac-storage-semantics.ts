@@ -2,7 +2,8 @@
  * The API server's validation of RBAC rules, StorageClasses, persistent volume claims and
  * Namespace finalizers that an OpenAPI schema cannot say: which fields of a policy rule go
  * together, the reclaim policy and binding mode a StorageClass takes, access modes that exclude
- * each other. Rules by definition, run by the structural check (schema.ts) wherever the
+ * each other, allowed topology terms, the access modes and storage request every claim spec
+ * needs (ephemeral volumes' claim templates too). Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
  * Written from Kubernetes' validation (pkg/apis/rbac/validation: ValidatePolicyRule,
@@ -13,7 +14,7 @@
 import { parseQuantity } from './quantity';
 import { dns1123SubdomainProblem, qualifiedNameProblem } from './rules';
 import type { DefinitionRule } from './structural-rule';
-import { at, given, isObject, list, oneOfText } from './rule-helpers';
+import { at, blank, given, isObject, list, oneOfText } from './rule-helpers';
 
 // RBAC
 
@@ -60,6 +61,15 @@ export const STORAGE_CLASS_PARAMETERS_MAX = 512;
 /** Most bytes of a StorageClass's parameters, keys and values (256 KiB). */
 export const STORAGE_CLASS_PARAMETERS_BYTES_MAX = 256 * 1024;
 
+/** A topology term as the API server compares terms: its keys, each with its sorted set of values, in key order. */
+function topologyTermText(term: unknown): string {
+  const map: { [key: string]: string[] } = {};
+  list(isObject(term) ? term.matchLabelExpressions : undefined).forEach((e) => {
+    if (isObject(e) && typeof e.key === 'string') map[e.key] = [...new Set(list(e.values).map(String))].sort();
+  });
+  return JSON.stringify(Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
 const storageClass: DefinitionRule = (sc, field, f) => {
   if (sc.provisioner === '') {
     f.bad(at(field, 'provisioner'), sc.provisioner, 'the name of a provisioner such as "ebs.csi.aws.com" or "kubernetes.io/no-provisioner"');
@@ -85,7 +95,14 @@ const storageClass: DefinitionRule = (sc, field, f) => {
   if (typeof sc.volumeBindingMode === 'string' && !VOLUME_BINDING_MODES.includes(sc.volumeBindingMode)) {
     f.bad(at(field, 'volumeBindingMode'), sc.volumeBindingMode, `${oneOfText(VOLUME_BINDING_MODES)}; leave it out for "Immediate"`);
   }
+  const terms: string[] = [];
   list(sc.allowedTopologies).forEach((term, i) => {
+    // The API server compares each term, as a map of keys to sets of values, with the earlier ones and with an empty term.
+    const same = topologyTermText(term);
+    const earlier = terms.indexOf(same);
+    if (same === '{}') f.say(`${at(field, 'allowedTopologies')}[${i}].matchLabelExpressions`, 'is empty; the API server refuses a topology term without expressions (leave allowedTopologies out to allow every topology)');
+    else if (earlier >= 0) f.say(`${at(field, 'allowedTopologies')}[${i}].matchLabelExpressions`, `allow the same topologies as term [${earlier}]; the API server refuses a duplicate term`);
+    terms.push(same);
     const keys = new Set<string>();
     list(term?.matchLabelExpressions).forEach((e, j) => {
       if (!isObject(e)) return;
@@ -107,6 +124,26 @@ const storageClass: DefinitionRule = (sc, field, f) => {
 };
 
 // Persistent volume claims
+
+/**
+ * The access modes and the storage request every claim spec needs (a PersistentVolumeClaim, a
+ * StatefulSet's claim template, an ephemeral volume's claim template), each reported with
+ * `report(field, message)`. Kubernetes 1.37 refuses a StatefulSet claim template without access
+ * modes too (1.30 accepted it).
+ */
+export function claimSpecRequired(field: string, spec: unknown, report: (field: string, message: string) => void): void {
+  const modes = isObject(spec) ? spec.accessModes : undefined;
+  if (!given(modes) || (Array.isArray(modes) && modes.length === 0)) {
+    report(at(field, 'accessModes'), `${given(modes) ? '[]' : 'unset'} is refused by the API server; a PersistentVolumeClaim needs at least one access mode such as "ReadWriteOnce"`);
+  }
+  const storage = isObject(spec) ? spec.resources?.requests?.storage : undefined;
+  if (blank(storage)) report(at(field, 'resources.requests.storage'), 'unset is refused by the API server; a PersistentVolumeClaim needs a storage request such as "10Gi"');
+}
+
+/** An ephemeral volume's claim template: its spec needs what a PersistentVolumeClaim's does. */
+const claimTemplate: DefinitionRule = (t, field, f) => {
+  if (isObject(t.spec)) claimSpecRequired(at(field, 'spec'), t.spec, (here, message) => f.say(here, message));
+};
 
 const claimSpec: DefinitionRule = (spec, field, f) => {
   const modes = list(spec.accessModes);
@@ -154,5 +191,6 @@ export const RBAC_STORAGE_RULES: { readonly [definition: string]: DefinitionRule
   'api.rbac.v1.ClusterRole': clusterRole,
   'api.storage.v1.StorageClass': storageClass,
   'api.core.v1.PersistentVolumeClaimSpec': claimSpec,
+  'api.core.v1.PersistentVolumeClaimTemplate': claimTemplate,
   'api.core.v1.NamespaceSpec': namespaceSpec,
 };

@@ -233,7 +233,7 @@ function enumProblem(values: readonly string[], x: string): string {
  */
 function yamlHint(x: unknown, wanted?: 'number' | 'boolean'): string {
   if (typeof x === 'number') return ' (an unquoted number in YAML is a number: quote it)';
-  if (typeof x === 'boolean') return ' (unquoted true/false, yes/no, on/off in YAML are booleans: quote them)';
+  if (typeof x === 'boolean') return ' (unquoted true/false, yes/no, on/off and, in YAML 1.1, y/n are booleans: quote them)';
   if (typeof x === 'string') {
     if (wanted === 'number') return ' (a string, not a number: write a decimal number without quotes in YAML)';
     if (wanted === 'boolean') return ' (a string, not a boolean: write true or false without quotes in YAML)';

@@ -5,7 +5,7 @@
  * ports, RBAC rule verbs), and kinds the API server warns about (v1 Endpoints). A function over one manifest that returns findings; api-valid reports
  * them as its own.
  */
-import { finalizerNameProblem } from '../../core/validation/rbac-storage-semantics';
+import { claimSpecRequired, finalizerNameProblem } from '../../core/validation/rbac-storage-semantics';
 import { isObject } from '../objects';
 
 /** One refusal: the field, the words of the finding and, when more specific, the fix. */
@@ -44,6 +44,9 @@ function checkMetadata(m: any, out: ExtraFinding[]): void {
       const problem = finalizerNameProblem(fin);
       if (problem !== undefined) out.push({ field: `metadata.finalizers[${i}]`, message: `${problem.startsWith('a domain-qualified') ? JSON.stringify(fin) : typed(fin)} ${REFUSED}; expected ${problem}` });
     });
+    if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion')) {
+      out.push({ field: 'metadata.finalizers', message: `${JSON.stringify(finalizers)} holds both "orphan" and "foregroundDeletion"; the API server refuses both (they choose opposite deletion propagations)`, fix: 'keep one of them: "foregroundDeletion" deletes the dependents first, "orphan" leaves them' });
+    }
   }
   const owners = (meta as any).ownerReferences;
   if (Array.isArray(owners)) {
@@ -81,15 +84,7 @@ function checkAutoscaler(m: any, out: ExtraFinding[]): void {
 }
 
 function checkClaimSpec(at: string, spec: unknown, out: ExtraFinding[]): void {
-  // Kubernetes 1.37 refuses a claim template without one too (1.30 accepted it in a StatefulSet).
-  const modes = isObject(spec) ? (spec as any).accessModes : undefined;
-  if (modes === undefined || modes === null || (Array.isArray(modes) && modes.length === 0)) {
-    out.push({ field: `${at}.accessModes`, message: `${modes === undefined || modes === null ? 'unset' : '[]'} ${REFUSED}; a PersistentVolumeClaim needs at least one access mode such as "ReadWriteOnce"` });
-  }
-  const storage = isObject(spec) ? (spec as any).resources?.requests?.storage : undefined;
-  if (storage === undefined || storage === null || storage === '') {
-    out.push({ field: `${at}.resources.requests.storage`, message: `unset ${REFUSED}; a PersistentVolumeClaim needs a storage request such as "10Gi"` });
-  }
+  claimSpecRequired(at, spec, (field, message) => out.push({ field, message }));
 }
 
 function checkBackend(at: string, backend: unknown, out: ExtraFinding[]): void {

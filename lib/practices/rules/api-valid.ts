@@ -75,6 +75,11 @@ class Findings {
     this.ctx.report(this.obj, `${showValue(value)} is refused by the API server; expected ${expected}`, { field });
   }
 
+  /** Takes `field` as reported without a finding of its own: its mistake is reported at another field. */
+  public cover(field: string): void {
+    this.fields.add(field);
+  }
+
   /** Reports a finding whose words are not "value; expected ...". */
   public say(field: string, message: string, fix?: string): void {
     this.fields.add(field);
@@ -334,7 +339,8 @@ function checkContainer(f: Findings, field: string, c: any, volumes: PodVolumes,
       const at = `${field}.volumeMounts[${i}]`;
       if (!isObject(m)) { f.bad(at, m, 'an object with a name and a mountPath'); return; }
       // A mount of a volume whose own name is refused is that one mistake, reported at the volume.
-      if (!volumes.valid.has(m.name) && !volumes.invalid.has(m.name)) f.bad(`${at}.name`, m.name, volumeNames(volumes));
+      if (volumes.invalid.has(m.name)) f.cover(`${at}.name`);
+      else if (!volumes.valid.has(m.name)) f.bad(`${at}.name`, m.name, volumeNames(volumes));
       if (typeof m.mountPath !== 'string' || m.mountPath === '') { f.bad(`${at}.mountPath`, m.mountPath, 'a path'); return; }
       if (paths.has(m.mountPath)) f.say(`${at}.mountPath`, `${JSON.stringify(m.mountPath)} is mounted twice in container ${JSON.stringify(c.name)}; the API server rejects it`);
       paths.add(m.mountPath);
@@ -346,13 +352,22 @@ function checkContainer(f: Findings, field: string, c: any, volumes: PodVolumes,
   }
 }
 
-/** The volumes of a pod, for its mounts: the names the API server accepts, and those it refuses (reported at the volume). */
-interface PodVolumes { readonly valid: Set<string>; readonly invalid: Set<string> }
+/** The volumes of a pod, for its mounts: the names the API server accepts, and those it refuses (reported at the volume, whatever their type). */
+interface PodVolumes { readonly valid: Set<string>; readonly invalid: Set<unknown> }
 
 /** What a volume mount's name must be: the name of a volume of the pod, which it lists. */
 function volumeNames(volumes: PodVolumes): string {
   const listed = [...volumes.valid].map((v) => JSON.stringify(v)).join(', ');
-  return `the name of a volume of the pod (${listed === '' ? 'the pod has no volumes' : listed})`;
+  if (listed !== '') return `the name of a volume of the pod (${listed})`;
+  return `the name of a volume of the pod (${volumes.invalid.size === 0 ? 'the pod has no volumes' : 'the pod has no volume with a name the API server accepts'})`;
+}
+
+/** What a volume's name must be; for a name YAML read as a boolean or a number, why and the fix. */
+function volumeNameProblem(name: unknown): string | undefined {
+  const problem = dns1123LabelProblem(name);
+  if (problem === undefined || (typeof name !== 'boolean' && typeof name !== 'number')) return problem;
+  const bare = typeof name === 'number' ? `${name} as a number` : `${name ? 'y, yes, on or true' : 'n, no, off or false'} (YAML 1.1) as ${name}`;
+  return `${problem}; YAML reads an unquoted ${bare}: quote the name`;
 }
 
 function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
@@ -367,7 +382,7 @@ function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((v: any, i: number) => {
       const at = `${p.specField}.volumes[${i}].name`;
-      if (!f.check(at, v?.name, dns1123LabelProblem(v?.name))) { if (typeof v?.name === 'string') volumes.invalid.add(v.name); return; }
+      if (!f.check(at, v?.name, volumeNameProblem(v?.name))) { if (v?.name !== undefined && v?.name !== null) volumes.invalid.add(v.name); return; }
       if (volumes.valid.has(v.name)) f.say(at, `volume name ${JSON.stringify(v.name)} is used twice; the API server refuses duplicate volume names`);
       volumes.valid.add(v.name);
     });
