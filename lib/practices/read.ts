@@ -183,8 +183,35 @@ function notJsonProblem(text: string): string | undefined {
   }
 }
 
-/** Template actions (`{{ ... }}`) outside quotes or block scalars can make a text unreadable: said when a text has any. */
+/** Template actions (`{{ ... }}`) outside quotes or block scalars can make a text unreadable, or read as maps: said when a text has any. */
 const TEMPLATE_ACTION = /\{\{-?\s*(?:[.$]|if\b|else\b|end\b|range\b|with\b|define\b|include\b|template\b|toYaml\b|-?\}\}|\/\*)/;
+
+/**
+ * Where the first map key that is a map or a list starts (`{{ .Values.port }}` unquoted is a
+ * flow map whose key is a flow map), or undefined. The yaml package would turn such a key into
+ * a string; go-yaml reads it, and the conversion to JSON refuses it.
+ */
+function collectionKeyOffset(doc: Document): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Pair: (_key, pair) => {
+      if (isMap(pair.key) || isSeq(pair.key)) {
+        at = (pair.key as any).range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
+
+/** A hint for a Helm chart's own files (Chart.yaml, values.yaml), which are no manifests. */
+function helmChartFileHint(source: string): string {
+  const name = source.split(/[\\/]/).pop() ?? source;
+  return /^(Chart|values(-[\w.-]+)?|requirements)\.ya?ml$/.test(name)
+    ? `; ${name} is a file of a Helm chart, not a manifest: check the rendered chart (helm template <chart> | cdk8s-guardrails check -)`
+    : '';
+}
 
 /** A hint for YAML that does not parse and holds Go template actions: an unrendered Helm chart. */
 function templateHint(text: string): string {
@@ -356,7 +383,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     // One document outside the fast subset: read by the full reader, or the whole text is.
     const docs = parseAllDocuments(segment, KUBERNETES_YAML_OPTIONS as any);
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
-    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || aliasOrMergeProblem(doc, segment) || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
+    if (!doc || doc.errors.length > 0 || doc.directives?.yaml?.explicit || collectionKeyOffset(doc) !== undefined || aliasOrMergeProblem(doc, segment) || excessiveAliasing(doc) || mergeOverride(doc)) giveUp();
     try {
       return doc.toJS({ maxAliasCount: -1 }) ?? null;
     } catch {
@@ -394,6 +421,12 @@ export function readManifestText(text: string, source: string): ReadResult {
     const declared = unsupported ? unsupported[1] : doc.directives?.yaml?.explicit ? doc.directives.yaml.version : undefined;
     if (declared !== undefined && declared !== '1.1') {
       problems.push(`${at}: declares %YAML ${declared}; Kubernetes reads YAML 1.1 only and refuses it ("found incompatible YAML document"): remove the directive`);
+      return;
+    }
+    const complexKey = collectionKeyOffset(doc);
+    if (complexKey !== undefined) {
+      problems.push(`${at}: has a map key that is itself a map or a list (line ${lineOf(complexKey)}), which Kubernetes cannot read (kubectl: "json: unsupported type"); refused${templateHint(text)}`);
+      salvage(doc, at);
       return;
     }
     const refused = aliasOrMergeProblem(doc, text);
@@ -455,7 +488,7 @@ export function readManifestText(text: string, source: string): ReadResult {
     }
     const missing = ['apiVersion', 'kind'].filter((f) => typeof value[f] !== 'string' || value[f] === '');
     if (missing.length > 0) {
-      problems.push(`${at}: has no ${missing.join(' and ')}${missing.length === 1 && value[missing[0]] !== undefined ? ` (it is ${JSON.stringify(value[missing[0]])}, not a string)` : ''}, so kubectl cannot tell what it is`);
+      problems.push(`${at}: has no ${missing.join(' and ')}${missing.length === 1 && value[missing[0]] !== undefined ? ` (it is ${JSON.stringify(value[missing[0]])}, not a string)` : ''}, so kubectl cannot tell what it is${helmChartFileHint(source)}`);
       return;
     }
     if (value.kind.endsWith('List') && Array.isArray(value.items)) {

@@ -1,4 +1,6 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
@@ -126,5 +128,36 @@ describe('an unrendered Helm template', () => {
     const r = run('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rules\ndata:\n  summary: "{{ $labels.instance }} is down"\n');
     expect(r.out).not.toContain('template actions');
     expect(r.out).not.toContain('Input errors');
+  });
+});
+
+describe('template actions that YAML reads as maps, and Helm chart files', () => {
+  const check = (text: string) => {
+    let out = '';
+    const code = main(['check', '-'], { out: (t) => { out += t; }, err: () => undefined, stdin: () => text });
+    return { code, out };
+  };
+  it.each([
+    ['replicas: {{ .Values.replicaCount }}', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {{ .Values.replicaCount }}\n', 6],
+    ['name: {{ template "x.fullname" . }}', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ template "x.fullname" . }}\n', 4],
+    ['a document of one action', '{{ .Files.Get "extra.yaml" }}\n', 1],
+  ])('%s is an input error that says to render first', (_t, text, line) => {
+    const r = check(text);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`<stdin>: has a map key that is itself a map or a list (line ${line}), which Kubernetes cannot read (kubectl: "json: unsupported type"); refused; it holds template actions ({{ ... }} on line ${line}): it looks like an unrendered Helm chart`);
+  });
+  it('a complex key without template actions is refused without the hint', () => {
+    const r = check('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  ? [a, b]\n  : c\n');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('<stdin>: has a map key that is itself a map or a list (line 6), which Kubernetes cannot read (kubectl: "json: unsupported type"); refused\n');
+  });
+  it('Chart.yaml and values.yaml say they belong to a chart', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-'));
+    fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    fs.writeFileSync(path.join(dir, 'values.yaml'), 'replicaCount: 1\n');
+    let out = '';
+    expect(main(['check', dir], { out: (t) => { out += t; }, err: () => undefined })).toBe(2);
+    expect(out).toContain('Chart.yaml: has no kind, so kubectl cannot tell what it is; Chart.yaml is a file of a Helm chart, not a manifest: check the rendered chart (helm template <chart> | cdk8s-guardrails check -)');
+    expect(out).toContain('values.yaml: has no apiVersion and kind, so kubectl cannot tell what it is; values.yaml is a file of a Helm chart, not a manifest');
   });
 });
