@@ -115,3 +115,19 @@ describe('config-external: NO_PROXY lists what bypasses the proxy, not an endpoi
     expect(messages('config-external', env(name, value))).toEqual([`Deployment web: container "app": env ${name} is a literal in the pod spec ("${value}"), pointing at ${host}, ${TAIL}`]);
   });
 });
+
+describe('config-external: proxy settings under other names', () => {
+  it.each<[string, string]>([
+    ['NOPROXY', '.example.com,example.org'],
+    ['NO_PROXY_HOSTS', 'api.example.com'],
+    ['JAVA_TOOL_OPTIONS', '-Dhttp.nonProxyHosts=*.example.com|localhost -Xmx512m'],
+  ])('passes %s=%s (a list of exceptions)', (name, value) => {
+    expect(messages('config-external', env(name, value))).toEqual([]);
+  });
+  it.each<[string, string, string]>([
+    ['JAVA_TOOL_OPTIONS', '-Xmx512m -Dhttps.proxyHost=proxy.example.com -Dhttps.proxyPort=3128', 'proxy.example.com'],
+    ['JAVA_OPTS', '-DsocksProxyHost=10.1.2.3', '10.1.2.3'],
+  ])('flags %s=%s', (name, value, host) => {
+    expect(messages('config-external', env(name, value))).toEqual([`Deployment web: container "app": env ${name} is a literal in the pod spec ("${value.length > 60 ? value.slice(0, 57) + '...' : value}"), pointing at ${host}, ${TAIL}`]);
+  });
+});

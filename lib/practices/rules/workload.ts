@@ -553,8 +553,10 @@ export function archExplicit(ctx: RuleContext): void {
 }
 
 const PROXY_NAME = /^(HTTPS?_PROXY|ALL_PROXY|FTP_PROXY)$/i;
-/** NO_PROXY lists hosts that bypass the proxy (localhost, .svc, cluster CIDRs): no endpoint. */
-const NO_PROXY_NAME = /^NO_PROXY$/i;
+/** NO_PROXY (NOPROXY, NO_PROXY_HOSTS...) lists hosts that bypass the proxy (localhost, .svc, cluster CIDRs): no endpoint. */
+const NO_PROXY_NAME = /^NO_?PROXY(_[A-Z0-9]+)*$/i;
+/** The JVM's proxy settings in JAVA_TOOL_OPTIONS, JAVA_OPTS...: `-Dhttps.proxyHost=proxy.example.com` (not `nonProxyHosts`, a list of exceptions). */
+const JAVA_PROXY_HOST = /(?:^|\s)-D(?:https?|ftp|socks)\.?[pP]roxyHost=["']?([^\s"',]+)/;
 const ENDPOINT_NAME = /_(URL|URI|URLS|ENDPOINT|ENDPOINTS|HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|DSN|PROXY)$/i;
 /** A URL anywhere in a value (`jdbc:postgresql://db:5432/app`, `--url=https://x`): its host. */
 const URL_VALUE = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#\s]*@)?(\[[^\]]+\]|[^:/?#\s,;'"]+)/i;
@@ -674,6 +676,8 @@ function isDocumentUrl(url: string, host: string, before: string): boolean {
  */
 function endpointHost(name: string, value: string): string | undefined {
   if (IDENTIFIER_NAME.test(name) || NOT_ENDPOINTS.test(value)) return undefined;
+  const javaProxy = JAVA_PROXY_HOST.exec(value);
+  if (javaProxy) return javaProxy[1];
   const grpc = GRPC_TARGET.exec(value);
   if (grpc) return hostOf(grpc[1]);
   const urls = new RegExp(URL_VALUE.source, 'gi');
