@@ -186,6 +186,7 @@ export function parseArgs(argv: string[]): Parsed {
     }
   }
   if (paths.length === 0) throw new UsageError('no files or directories to check');
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError("'-' (standard input) is named more than once: it can be read once");
   return {
     command: 'check', json: format === 'json', format: format ?? 'text', eachDir, paths, namespace, jobs,
     options: {

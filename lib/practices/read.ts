@@ -360,6 +360,7 @@ export function readManifestText(text: string, source: string): ReadResult {
   const texts = new Map([[source, text]]);
   const notes: string[] = [];
   const unreadable: ManifestInput[] = [];
+  let emptyLists = 0;
   if (text.trim() === '') return { inputs, problems: [`${source}: is empty: there is no manifest to check`], lines, texts, notes, unreadable };
   const tooDeep = flowDepthProblem(text);
   if (tooDeep !== undefined) return { inputs, problems: [`${source}: ${tooDeep}`], lines, texts, notes, unreadable };
@@ -458,7 +459,10 @@ export function readManifestText(text: string, source: string): ReadResult {
   return done();
 
   function done(): ReadResult {
-    if (inputs.length === 0 && problems.length === 0) problems.push(`${source}: has no Kubernetes object (only empty documents)`);
+    if (inputs.length === 0 && problems.length === 0) {
+      // `kubectl get ... -o yaml` prints an empty List when nothing matched.
+      problems.push(`${source}: has no Kubernetes object (${emptyLists > 0 ? `an empty ${emptyLists === 1 ? 'List' : 'Lists'}, items: [], as kubectl get prints when nothing matched` : 'only empty documents'})`);
+    }
     return { inputs, problems, lines, texts, notes, unreadable };
   }
 
@@ -497,6 +501,7 @@ export function readManifestText(text: string, source: string): ReadResult {
         return;
       }
       value.items.forEach((item: unknown, j: number) => addObject(item, `${at}[${j}]`, line, depth + 1));
+      if (value.items.length === 0) emptyLists++;
       return;
     }
     const meta = value.metadata;

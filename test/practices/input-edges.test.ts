@@ -161,3 +161,25 @@ describe('template actions that YAML reads as maps, and Helm chart files', () =>
     expect(out).toContain('values.yaml: has no apiVersion and kind, so kubectl cannot tell what it is; values.yaml is a file of a Helm chart, not a manifest');
   });
 });
+
+describe('empty Lists and standard input named twice', () => {
+  const run = (args: string[], stdin: string) => {
+    let out = '';
+    let err = '';
+    const code = main(args, { out: (t) => { out += t; }, err: (t) => { err += t; }, stdin: () => stdin });
+    return { code, out, err };
+  };
+  it('an empty List says so', () => {
+    const r = run(['check', '-'], 'apiVersion: v1\nkind: List\nitems: []\nmetadata:\n  resourceVersion: ""\n');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('<stdin>: has no Kubernetes object (an empty List, items: [], as kubectl get prints when nothing matched)');
+  });
+  it('empty documents alone keep their words', () => {
+    expect(run(['check', '-'], '---\n---\n').out).toContain('<stdin>: has no Kubernetes object (only empty documents)');
+  });
+  it("'-' named twice is a usage error", () => {
+    const r = run(['check', '-', '-'], 'kind: ConfigMap\n');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("cdk8s-guardrails: '-' (standard input) is named more than once: it can be read once");
+  });
+});
