@@ -205,6 +205,9 @@ function collectionKeyOffset(doc: Document): number | undefined {
   return at;
 }
 
+/** A template action that uses Helm's own objects (`{{ .Values.x }}`, `{{ include "x" . }}`): a chart's template, not its output. */
+const HELM_ACTION = /\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|(?:include|template)\s+")[^}\n]{0,60}\}?\}?/;
+
 /** A hint for a Helm chart's own files (Chart.yaml, values.yaml), which are no manifests. */
 function helmChartFileHint(source: string): string {
   const name = source.split(/[\\/]/).pop() ?? source;
@@ -459,6 +462,10 @@ export function readManifestText(text: string, source: string): ReadResult {
   return done();
 
   function done(): ReadResult {
+    const helm = problems.length === 0 ? HELM_ACTION.exec(text) : null;
+    if (helm) {
+      notes.push(`${source}: holds Helm template actions (${helm[0]} on line ${text.slice(0, helm.index).split('\n').length}); if it is a template of a chart, check the rendered chart instead (helm template <chart> | cdk8s-guardrails check -)`);
+    }
     if (inputs.length === 0 && problems.length === 0) {
       // `kubectl get ... -o yaml` prints an empty List when nothing matched.
       problems.push(`${source}: has no Kubernetes object (${emptyLists > 0 ? `an empty ${emptyLists === 1 ? 'List' : 'Lists'}, items: [], as kubectl get prints when nothing matched` : 'only empty documents'})`);

@@ -183,3 +183,20 @@ describe('empty Lists and standard input named twice', () => {
     expect(r.err).toContain("cdk8s-guardrails: '-' (standard input) is named more than once: it can be read once");
   });
 });
+
+describe('Helm template actions inside strings', () => {
+  const run = (text: string) => {
+    let out = '';
+    let err = '';
+    main(['check', '-'], { out: (t) => { out += t; }, err: (t) => { err += t; }, stdin: () => text });
+    return { out, err };
+  };
+  it('get a note to check the rendered chart', () => {
+    const r = run('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Release.Name }}-config"\n');
+    expect(r.err).toContain('cdk8s-guardrails: note: <stdin>: holds Helm template actions ({{ .Release.Name }} on line 4); if it is a template of a chart, check the rendered chart instead (helm template <chart> | cdk8s-guardrails check -)');
+  });
+  it('other template languages in strings get none (Prometheus, Argo Workflows)', () => {
+    const r = run('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "{{ $labels.instance }} is down"\n  b: "{{inputs.parameters.message}}"\n');
+    expect(r.err).not.toContain('Helm template actions');
+  });
+});
