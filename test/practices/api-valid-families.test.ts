@@ -204,7 +204,7 @@ describe('api-valid: Job failure handling', () => {
     expect(flags(job({ podFailurePolicy: { rules: [
       { action: 'FailIndex', onExitCodes: { operator: 'In', containerName: 'x', values: [3, 2, 2] } },
       { action: 'Ignore' },
-      { action: 'Ignore', onExitCodes: { operator: 'In', values: [1] }, onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      { action: 'Ignore', onExitCodes: { operator: 'In', values: [1] }, onPodConditions: [{ type: 'DisruptionTarget' }] },
       { action: 'Count', onPodConditions: [{ type: 'bad type!', status: 'Maybe' }] },
     ] } }, undefined, { restartPolicy: 'OnFailure' }))).toEqual([
       'spec.podFailurePolicy.rules[0].action: "FailIndex" is refused by the API server; expected FailJob, Ignore or Count: FailIndex needs spec.backoffLimitPerIndex (an Indexed Job with a backoff limit per index)',
@@ -213,15 +213,15 @@ describe('api-valid: Job failure handling', () => {
       'spec.podFailurePolicy.rules[0].onExitCodes.values[2]: exit code 2 is listed twice; the API server refuses duplicates',
       'spec.podFailurePolicy.rules[1]: has neither onExitCodes nor onPodConditions; the API server requires one of them in each rule',
       'spec.podFailurePolicy.rules[2].onPodConditions: is set with onExitCodes; the API server accepts one of them in a rule: write two rules',
-      'spec.podFailurePolicy.rules[3].onPodConditions[0].status: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"',
+      'spec.podFailurePolicy.rules[3].onPodConditions[0].status: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"; leave it out for "True"',
       'spec.podFailurePolicy.rules[3].onPodConditions[0].type: "bad type!" is refused by the API server; expected a pod condition type such as "DisruptionTarget": of the form [prefix/]name: an optional DNS-1123 subdomain prefix (at most 253 characters) and \'/\', then a name of 1 to 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit (e.g. "app" or "example.com/team")',
       'spec.template.spec.restartPolicy: "OnFailure" is refused by the API server; expected "Never" with a podFailurePolicy (it judges failed pods, which OnFailure restarts in place)',
     ]);
-    expect(flags(job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: '' }] }, { action: 'Count', onExitCodes: { containerName: 'c', operator: 'In', values: [1, 2, 42] } }] } }, '1.34'))).toEqual([]);
+    expect(flags(job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: '' }] }, { action: 'Count', onExitCodes: { containerName: 'c', operator: 'In', values: [1, 2, 42] } }] } }))).toEqual([]);
   });
   it('a podFailurePolicy with restartPolicy OnFailure is one finding: api-valid\'s, which cannot be switched off', () => {
     const resolved = resolveOptions({}, (p) => { throw new Error(p); });
-    const manifest = job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] } }, undefined, { restartPolicy: 'OnFailure' });
+    const manifest = job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }, undefined, { restartPolicy: 'OnFailure' });
     const found = checkManifests([{ manifest }], resolved).violations.filter((v) => /restartPolicy|podFailurePolicy/.test(`${v.field} ${v.message}`));
     expect(found.map((v) => `${v.rule} ${v.field}`)).toEqual(['api-valid spec.template.spec.restartPolicy']);
   });

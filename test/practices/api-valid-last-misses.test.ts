@@ -5,8 +5,8 @@ import { resolveOptions } from '../../lib/practices/options';
 /**
  * `api-valid` on refusals a real API server makes that the checker once passed: an ephemeral
  * volume without a claim template or with claim metadata other than labels and annotations,
- * the ports of v1 Endpoints and EndpointSlices, an onPodConditions pattern without status
- * before Kubernetes 1.34, and a mount of a volume named with a word YAML reads as a boolean.
+ * the ports of v1 Endpoints and EndpointSlices, an onPodConditions pattern without status in a
+ * CronJob's job template before Kubernetes 1.34, and a mount of a volume named with a word YAML reads as a boolean.
  * Cross-checked against real API servers in verify/canary/api-valid-cases.js.
  */
 
@@ -28,9 +28,11 @@ const CLAIM = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage
 const ephemeral = (template: any) => dep({ volumes: [{ name: 'scratch', ephemeral: template }] });
 const endpoints = (subset: any) => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'db', namespace: NS }, subsets: [subset] });
 const slice = (ports: any[]) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'db-1', namespace: NS, labels: { 'kubernetes.io/service-name': 'db' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.5'] }], ports });
-const job = (conditions: any[], v?: string) => ({
-  apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: NS, ...version(v) },
-  spec: { podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: conditions }] }, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'nginx:1' }] } } },
+const jobSpec = (conditions: any[]) => ({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: conditions }] }, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'nginx:1' }] } } });
+const job = (conditions: any[], v?: string) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: NS, ...version(v) }, spec: jobSpec(conditions) });
+const cron = (conditions: any[], v?: string) => ({
+  apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: NS, ...version(v) },
+  spec: { schedule: '0 3 * * *', timeZone: 'Etc/UTC', jobTemplate: { spec: jobSpec(conditions) } },
 });
 
 describe('api-valid: ephemeral volumes', () => {
@@ -95,19 +97,20 @@ describe('api-valid: EndpointSlice ports', () => {
 });
 
 describe('api-valid: onPodConditions status by target version', () => {
-  const P = 'spec.podFailurePolicy.rules[0].onPodConditions[0].status';
-  it('before 1.34 a pattern without status, or with "", is refused', () => {
-    const said = `${P}: is unset; the API server of Kubernetes before 1.34 requires it: write status: "True" (the condition holds), "False" or "Unknown"`;
-    expect(flags(job([{ type: 'DisruptionTarget' }]))).toEqual([said]);
-    expect(flags(job([{ type: 'DisruptionTarget', status: '' }], '1.33'))).toEqual([said]);
-    expect(flags(job([{ type: 'DisruptionTarget', status: 'Maybe' }], '1.30'))).toEqual([`${P}: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"`]);
+  const P = 'spec.jobTemplate.spec.podFailurePolicy.rules[0].onPodConditions[0].status';
+  it('in a CronJob\'s job template before 1.34, a pattern without status, or with "", is refused', () => {
+    const said = `${P}: is unset; the API server of Kubernetes before 1.34 requires it in a CronJob's job template: write status: "True" (the condition holds), "False" or "Unknown"`;
+    expect(flags(cron([{ type: 'DisruptionTarget' }]))).toEqual([said]);
+    expect(flags(cron([{ type: 'DisruptionTarget', status: '' }], '1.33'))).toEqual([said]);
+    expect(flags(cron([{ type: 'DisruptionTarget', status: 'Maybe' }], '1.30'))).toEqual([`${P}: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"`]);
   });
-  it('from 1.34 it is defaulted to "True"; a status passes at every version', () => {
-    expect(flags(job([{ type: 'DisruptionTarget' }], '1.34'))).toEqual([]);
-    expect(flags(job([{ type: 'DisruptionTarget', status: '' }], '1.37'))).toEqual([]);
-    expect(flags(job([{ type: 'DisruptionTarget', status: 'Maybe' }], '1.34'))).toEqual([`${P}: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"; leave it out for "True"`]);
-    expect(flags(job([{ type: 'DisruptionTarget', status: 'True' }]))).toEqual([]);
-    expect(flags(job([{ type: 'ConfigIssue', status: 'False' }], '1.30'))).toEqual([]);
+  it('from 1.34, and in a Job at every version, it is defaulted to "True"; a status passes everywhere', () => {
+    expect(flags(cron([{ type: 'DisruptionTarget' }], '1.34'))).toEqual([]);
+    expect(flags(cron([{ type: 'DisruptionTarget', status: '' }], '1.37'))).toEqual([]);
+    expect(flags(cron([{ type: 'DisruptionTarget', status: 'Maybe' }], '1.34'))).toEqual([`${P}: "Maybe" is refused by the API server; expected "False", "True" or "Unknown"; leave it out for "True"`]);
+    expect(flags(cron([{ type: 'DisruptionTarget', status: 'True' }]))).toEqual([]);
+    expect(flags(cron([{ type: 'ConfigIssue', status: 'False' }], '1.30'))).toEqual([]);
+    expect(flags(job([{ type: 'DisruptionTarget' }]), job([{ type: 'DisruptionTarget', status: '' }], '1.30'))).toEqual([]);
   });
 });
 
