@@ -476,5 +476,28 @@ const cases = [
   ['endpoints loopback v6 and multicast', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'vs-ep1', namespace: ns }, subsets: [{ addresses: [{ ip: '::1' }], notReadyAddresses: [{ ip: '224.0.0.1' }], ports: [{ port: 5432 }] }] }],
   ['endpoints ip 10.0.0.300', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'vs-ep2', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.300' }], ports: [{ port: 5432 }] }] }],
   ['endpoints link-local', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'vs-ep3', namespace: ns }, subsets: [{ addresses: [{ ip: '169.254.169.254' }], ports: [{ port: 80 }] }] }],
+  // Ephemeral volumes' claim templates, v1 Endpoints and EndpointSlice ports, onPodConditions
+  // without status by target version, a mount named with a YAML boolean.
+  ['ephemeral without volumeClaimTemplate', dep('lm-e1', {}, podSpec({ volumes: [{ name: 'v', ephemeral: {} }] }))],
+  ['ephemeral claim metadata.name', dep('lm-e2', {}, podSpec({ volumes: [{ name: 'v', ephemeral: { volumeClaimTemplate: { metadata: { name: 'fixed' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }] }))],
+  ['ephemeral claim metadata.namespace and finalizers []', dep('lm-e3', {}, podSpec({ volumes: [{ name: 'v', ephemeral: { volumeClaimTemplate: { metadata: { namespace: ns, finalizers: [] }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }] }))],
+  ['ephemeral claim metadata labels, annotations, name "" (ok)', dep('lm-e4', {}, podSpec({ volumes: [{ name: 'v', ephemeral: { volumeClaimTemplate: { metadata: { labels: { app: 'web' }, annotations: { team: 'shop' }, name: '' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }] }))],
+  ['endpoints port 0', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep1', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 0 }] }] }],
+  ['endpoints port 70000', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep2', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 70000, name: 'b' }] }] }],
+  ['endpoints protocol HTTP', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep3', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 80, protocol: 'HTTP' }] }] }],
+  ['endpoints two ports, one unnamed', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep4', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 80 }, { port: 81, name: 'b' }] }] }],
+  ['endpoints port name Web', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep5', namespace: ns }, subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 80, name: 'Web' }] }] }],
+  ['endpoints subset without addresses', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep6', namespace: ns }, subsets: [{ ports: [{ port: 80 }] }] }],
+  ['endpoints named ports twice the same, UDP, SCTP (ok)', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'lm-ep7', namespace: ns }, subsets: [{ notReadyAddresses: [{ ip: '10.0.0.5' }], ports: [{ port: 53, name: 'dns', protocol: 'UDP' }, { port: 53, name: 'dns' }, { port: 65535, name: 's', protocol: 'SCTP' }] }] }],
+  ['endpointslice protocol HTTP', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'lm-es1', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.5'] }], ports: [{ port: 80, protocol: 'HTTP' }] }],
+  ['endpointslice two unnamed ports', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'lm-es2', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.5'] }], ports: [{ port: 80 }, { port: 81 }] }],
+  ['endpointslice port name Bad', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'lm-es3', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.5'] }], ports: [{ port: 80, name: 'Bad' }] }],
+  ['endpointslice port 0, a port left out, distinct names (ok)', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'lm-es4', namespace: ns }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.5'] }], ports: [{ port: 0, name: 'a' }, { name: 'any' }, { port: 53, name: 'dns', protocol: 'UDP' }] }],
+  ['cronjob onPodConditions without status', cron('lm-j1', { schedule: '0 3 * * *', jobTemplate: { spec: { template: jobPod, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } } } })],
+  ['cronjob onPodConditions without status (1.34) (ok)', at(34, cron('lm-j2', { schedule: '0 3 * * *', jobTemplate: { spec: { template: jobPod, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } } } }))],
+  ['cronjob onPodConditions status ""', cron('lm-j3', { schedule: '0 3 * * *', jobTemplate: { spec: { template: jobPod, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: '' }] }] } } } })],
+  ['cronjob onPodConditions status False (ok)', cron('lm-j4', { schedule: '0 3 * * *', jobTemplate: { spec: { template: jobPod, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'ConfigIssue', status: 'False' }] }] } } } })],
+  ['job onPodConditions without status (ok)', job('lm-j5', { podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } })],
+  ['volumeMount name false, volume "n"', dep('lm-m1', {}, podSpec({ volumes: [{ name: 'n', emptyDir: {} }] }, { volumeMounts: [{ name: false, mountPath: '/d' }] }))],
 ];
 module.exports = { ns, cases };

@@ -23,6 +23,13 @@ export const JOB_PER_INDEX_MINOR = 29;
 export const JOB_SUCCESS_POLICY_MINOR = 31;
 /** Kubernetes minor version whose API server takes managedBy (beta, on by default). */
 export const JOB_MANAGED_BY_MINOR = 32;
+/**
+ * Kubernetes minor version whose API server defaults the status of an onPodConditions pattern
+ * of a CronJob's job template to "True" (SetDefaults_PodFailurePolicyOnPodConditionsPattern is
+ * wired in from 1.34); earlier ones refuse a pattern without status there. A Job's own patterns
+ * are defaulted by SetDefaults_Job at every version.
+ */
+export const JOB_CONDITION_STATUS_DEFAULT_MINOR = 34;
 /** Most rules of a pod failure policy, patterns of a rule's onPodConditions, and rules of a success policy. */
 export const JOB_POLICY_RULES_MAX = 20;
 /** Most exit codes of an onExitCodes requirement. */
@@ -58,9 +65,14 @@ function exitCodes(req: { [key: string]: any }, here: string, containers: Readon
   }
 }
 
-function podFailurePolicy(spec: { [key: string]: any }, field: string, f: Findings): void {
+/** Whether a pattern's status left out or "" is defaulted to "True": in a Job, or from 1.34 in a CronJob's job template. */
+const statusDefaulted = (field: string, minor: number): boolean =>
+  minor >= JOB_CONDITION_STATUS_DEFAULT_MINOR || !/(^|\.)jobTemplate\.spec$/.test(field);
+
+function podFailurePolicy(spec: { [key: string]: any }, field: string, minor: number, f: Findings): void {
   const policy = spec.podFailurePolicy;
   if (!isObject(policy)) return;
+  const defaulted = statusDefaulted(field, minor);
   const here = at(field, 'podFailurePolicy');
   const rules = list(policy.rules);
   if (rules.length > JOB_POLICY_RULES_MAX) f.say(`${here}.rules`, `has ${rules.length} rules; the API server refuses more than ${JOB_POLICY_RULES_MAX}`);
@@ -80,8 +92,12 @@ function podFailurePolicy(spec: { [key: string]: any }, field: string, f: Findin
       if (!isObject(c)) return;
       const p = `${r}.onPodConditions[${j}]`;
       if (typeof c.type === 'string' && qualifiedNameProblem(c.type)) f.bad(`${p}.type`, c.type, `a pod condition type such as "DisruptionTarget": ${qualifiedNameProblem(c.type)!.replace(/^a key of the form /, 'of the form ')}`);
-      // Left out or "", status is True (the API server's defaulting).
-      if (typeof c.status === 'string' && c.status !== '' && !CONDITION_STATUSES.includes(c.status)) f.bad(`${p}.status`, c.status, `${oneOfText(CONDITION_STATUSES)}; leave it out for "True"`);
+      // Left out or "", status is True where the API server's defaulting fills it in; required elsewhere.
+      if (blank(c.status) && !defaulted) {
+        f.say(`${p}.status`, `is unset; the API server of Kubernetes before 1.${JOB_CONDITION_STATUS_DEFAULT_MINOR} requires it in a CronJob's job template: write status: "True" (the condition holds), "False" or "Unknown"`);
+      } else if (typeof c.status === 'string' && c.status !== '' && !CONDITION_STATUSES.includes(c.status)) {
+        f.bad(`${p}.status`, c.status, defaulted ? `${oneOfText(CONDITION_STATUSES)}; leave it out for "True"` : oneOfText(CONDITION_STATUSES));
+      }
     });
     if (onExit && conditions.length > 0) f.say(`${r}.onPodConditions`, 'is set with onExitCodes; the API server accepts one of them in a rule: write two rules');
     else if (!onExit && conditions.length === 0) f.say(r, 'has neither onExitCodes nor onPodConditions; the API server requires one of them in each rule');
@@ -131,7 +147,7 @@ function successPolicy(spec: { [key: string]: any }, field: string, f: Findings)
 
 const jobSpec: DefinitionRule = (spec, field, f) => {
   const minor = f.targetMinor?.() ?? DEFAULT_TARGET_MINOR;
-  podFailurePolicy(spec, field, f);
+  podFailurePolicy(spec, field, minor, f);
   if (minor >= JOB_PER_INDEX_MINOR) {
     perIndex(spec, field, f);
     if (given(spec.podFailurePolicy) && typeof spec.podReplacementPolicy === 'string' && spec.podReplacementPolicy !== 'Failed') {

@@ -15,6 +15,8 @@ import { JOB_RULES } from './job-semantics';
 import { NETWORK_QUOTA_RULES } from './network-quota-semantics';
 import { POD_OS_RULES } from './pod-os-semantics';
 import { RBAC_STORAGE_RULES } from './rbac-storage-semantics';
+import { EPHEMERAL_RULES } from './ephemeral-semantics';
+import { ENDPOINT_RULES } from './endpoint-semantics';
 import type { SchemaFindings } from './schema';
 import { mergeRules } from './structural-rule';
 import { at, given, show } from './rule-helpers';
@@ -235,4 +237,4 @@ const RULES: { readonly [definition: string]: Rule } = {
 };
 
 export const DEFINITION_RULES: { readonly [definition: string]: Rule } = mergeRules(RULES, POD_RULES, OBJECT_RULES,
-  RBAC_STORAGE_RULES, NETWORK_QUOTA_RULES, JOB_RULES, POD_OS_RULES);
+  RBAC_STORAGE_RULES, NETWORK_QUOTA_RULES, JOB_RULES, POD_OS_RULES, EPHEMERAL_RULES, ENDPOINT_RULES);

@@ -340,7 +340,7 @@ function checkContainer(f: Findings, field: string, c: any, volumes: PodVolumes,
       if (!isObject(m)) { f.bad(at, m, 'an object with a name and a mountPath'); return; }
       // A mount of a volume whose own name is refused is that one mistake, reported at the volume.
       if (volumes.invalid.has(m.name)) f.cover(`${at}.name`);
-      else if (!volumes.valid.has(m.name)) f.bad(`${at}.name`, m.name, volumeNames(volumes));
+      else if (!volumes.valid.has(m.name)) f.bad(`${at}.name`, m.name, `${volumeNames(volumes)}${unquotedNameHint(m.name)}`);
       if (typeof m.mountPath !== 'string' || m.mountPath === '') { f.bad(`${at}.mountPath`, m.mountPath, 'a path'); return; }
       if (paths.has(m.mountPath)) f.say(`${at}.mountPath`, `${JSON.stringify(m.mountPath)} is mounted twice in container ${JSON.stringify(c.name)}; the API server rejects it`);
       paths.add(m.mountPath);
@@ -365,9 +365,14 @@ function volumeNames(volumes: PodVolumes): string {
 /** What a volume's name must be; for a name YAML read as a boolean or a number, why and the fix. */
 function volumeNameProblem(name: unknown): string | undefined {
   const problem = dns1123LabelProblem(name);
-  if (problem === undefined || (typeof name !== 'boolean' && typeof name !== 'number')) return problem;
+  return problem === undefined ? undefined : `${problem}${unquotedNameHint(name)}`;
+}
+
+/** For a name YAML read as a boolean or a number, why and the fix; else "". */
+function unquotedNameHint(name: unknown): string {
+  if (typeof name !== 'boolean' && typeof name !== 'number') return '';
   const bare = typeof name === 'number' ? `${name} as a number` : `${name ? 'y, yes, on or true' : 'n, no, off or false'} (YAML 1.1) as ${name}`;
-  return `${problem}; YAML reads an unquoted ${bare}: quote the name`;
+  return `; YAML reads an unquoted ${bare}: quote the name`;
 }
 
 function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
