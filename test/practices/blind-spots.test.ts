@@ -92,12 +92,18 @@ describe('replicas-min: static replicas under an HPA, and replica counts that ar
     expect(messages('replicas-min', (a) => { hpa(a); delete a.deployment.spec.replicas; })).toEqual([]);
   });
 
-  it.each<[unknown, string]>([['1e400', '"1e400"'], [Infinity, '.inf (infinite)'], [1.5, '1.5'], ['2', '"2"'], [-1, '-1'], [2 ** 31, '2147483648']])('leaves replicas %j to api-valid', (value, shown) => {
+  it.each<[unknown, string]>([['1e400', '"1e400"'], [1.5, '1.5'], ['2', '"2"'], [-1, '-1'], [2 ** 31, '2147483648']])('leaves replicas %j to api-valid', (value, shown) => {
     const change = (a: App) => { a.deployment.spec.replicas = value; };
     expect(messages('api-valid', change)).toEqual([`Deployment web: ${shown} is refused by the API server; expected a whole number from 0 to 2147483647`]);
     expect(messages('replicas-min', change)).toEqual([]);
     // ... and no other rule takes it for 1 replica
     expect(messages('pdb', change)).toEqual([]);
+  });
+
+  it('leaves replicas .inf to api-valid', () => {
+    const change = (a: App) => { a.deployment.spec.replicas = Infinity; };
+    expect(messages('api-valid', change)).toEqual(['Deployment web: .inf (infinite) is refused by the API server; expected a whole number from 0 to 2147483647 (YAML reads .inf and .nan as numbers that are not whole)']);
+    expect(messages('replicas-min', change)).toEqual([]);
   });
 });
 
