@@ -1,8 +1,9 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
  * Secrets, EndpointSlice and v1 Endpoints addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
- * bindings, LimitRanges (types, resource names, bounds), ResourceQuotas (names, whole-number counts, scopes) and rolling
- * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
+ * bindings, LimitRanges (types, resource names, bounds), ResourceQuotas (names, whole-number counts, scopes), rolling
+ * updates, controllers' pod templates (no activeDeadlineSeconds) and strategies (no rollingUpdate with Recreate or
+ * OnDelete), CronJob job templates (no selector), and its warnings about Services and addresses not in canonical form: what an OpenAPI
  * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
