@@ -59,10 +59,10 @@ describe('api-valid: "" and null are unset where the API server defaults the fie
     )).toEqual([]);
   });
 
-  it('kind-fields reads podManagementPolicy and concurrencyPolicy "" as unset too; a wrong value is flagged', () => {
-    const policies = (...objects: any[]) => violations(...objects).filter((v) => v.rule === 'kind-fields' && /Policy$/.test(v.field ?? '')).map((v) => v.message);
+  it('podManagementPolicy and concurrencyPolicy "" are unset; a wrong value is api-valid\'s one finding', () => {
+    const policies = (...objects: any[]) => violations(...objects).filter((v) => /Policy$/.test(v.field ?? '')).map((v) => `${v.rule}: ${v.message}`);
     expect(policies(sts('db', { podManagementPolicy: '' }), cron({ schedule: '0 * * * *', concurrencyPolicy: '' }))).toEqual([]);
-    expect(policies(cron({ schedule: '0 * * * *', concurrencyPolicy: 'Never' }))).toEqual(['has spec.concurrencyPolicy "Never"; the API server accepts only Allow, Forbid or Replace']);
+    expect(policies(cron({ schedule: '0 * * * *', concurrencyPolicy: 'Never' }))).toEqual(['api-valid: "Never" is refused by the API server; expected one of "Allow", "Forbid", "Replace"']);
   });
 
   it('a Service with empty type, affinity, protocol and targetPort passes; a ClusterIP one with a nodePort does not', () => {

@@ -92,27 +92,32 @@ describe('replicas-min: static replicas under an HPA, and replica counts that ar
     expect(messages('replicas-min', (a) => { hpa(a); delete a.deployment.spec.replicas; })).toEqual([]);
   });
 
-  it.each<[unknown, string]>([['1e400', '"1e400"'], [Infinity, '.inf (infinite)'], [1.5, '1.5'], ['2', '"2"'], [-1, '-1'], [2 ** 31, '2147483648']])('flags replicas %j', (value, shown) => {
-    expect(messages('replicas-min', (a) => { a.deployment.spec.replicas = value; }))
-      .toEqual([`Deployment web: spec.replicas is ${shown}, not a whole number from 0 to 2147483647; the API server rejects it`]);
+  it.each<[unknown, string]>([['1e400', '"1e400"'], [1.5, '1.5'], ['2', '"2"'], [-1, '-1'], [2 ** 31, '2147483648']])('leaves replicas %j to api-valid', (value, shown) => {
+    const change = (a: App) => { a.deployment.spec.replicas = value; };
+    expect(messages('api-valid', change)).toEqual([`Deployment web: ${shown} is refused by the API server; expected a whole number from 0 to 2147483647`]);
+    expect(messages('replicas-min', change)).toEqual([]);
     // ... and no other rule takes it for 1 replica
-    expect(messages('pdb', (a) => { a.deployment.spec.replicas = value; })).toEqual([]);
+    expect(messages('pdb', change)).toEqual([]);
+  });
+
+  it('leaves replicas .inf to api-valid', () => {
+    const change = (a: App) => { a.deployment.spec.replicas = Infinity; };
+    expect(messages('api-valid', change)).toEqual(['Deployment web: .inf (infinite) is refused by the API server; expected a whole number from 0 to 2147483647 (YAML reads .inf and .nan as numbers that are not whole)']);
+    expect(messages('replicas-min', change)).toEqual([]);
   });
 });
 
 describe('resources: values that are not quantities count as not set', () => {
-  it.each(['1GB', '0.5.5', '', '-1', 'lots'])('flags requests.cpu %j', (value) => {
-    const found = messages('resources', (a) => { c0(a).resources.requests.cpu = value; });
-    expect(found).toHaveLength(2);
-    expect(found[0]).toBe('Deployment web: container "app" has no valid resources.requests.cpu');
-    expect(found[1]).toMatch(/^Deployment web: container "app": resources.requests.cpu: .*; the API server rejects it$/);
+  it.each(['1GB', '0.5.5', '', '-1', 'lots'])('leaves requests.cpu %j to api-valid', (value) => {
+    const change = (a: App) => { c0(a).resources.requests.cpu = value; };
+    expect(messages('resources', change)).toEqual([]);
+    expect(messages('api-valid', change)).toEqual([expect.stringMatching(new RegExp(`^Deployment web: ${JSON.stringify(value).replace(/[.+]/g, '\\$&')} is refused by the API server; expected `))]);
   });
 
-  it('flags a broken memory limit', () => {
-    expect(messages('resources', (a) => { c0(a).resources.limits.memory = '1GB'; })).toEqual([
-      'Deployment web: container "app" has no valid resources.limits.memory',
-      'Deployment web: container "app": resources.limits.memory: "1GB" is not a Kubernetes quantity (such as 100m, 0.5, 128Mi or 1G); the API server rejects it',
-    ]);
+  it('leaves a broken memory limit to api-valid', () => {
+    const change = (a: App) => { c0(a).resources.limits.memory = '1GB'; };
+    expect(messages('resources', change)).toEqual([]);
+    expect(messages('api-valid', change)).toHaveLength(1);
   });
 
   it.each<unknown>(['250m', '0.5', 1, '1e3', '128974848', '1G', '.5', '+1'])('passes requests.cpu %j', (value) => {
@@ -175,14 +180,19 @@ describe('spread: anti-affinity across namespaces does not spread this workload;
     expect(messages('spread-nodes', anti(term))).toEqual([]);
   });
 
-  it.each<[string, any, string]>([
-    ['maxSkew 0', { maxSkew: 0 }, 'has maxSkew 0; the API server requires a whole number from 1 to 2147483647'],
-    ['no topologyKey', { topologyKey: undefined }, 'has no topologyKey; the API server requires one'],
-    ['no labelSelector', { labelSelector: undefined }, 'has no labelSelector, so it counts no pods and spreads nothing'],
-    ['a bad whenUnsatisfiable', { whenUnsatisfiable: 'Sometimes' }, 'has whenUnsatisfiable "Sometimes"; the API server requires DoNotSchedule or ScheduleAnyway'],
-  ])('flags a constraint with %s', (_t, change, message) => {
-    const found = messages('spread-nodes', (a) => { Object.assign(podSpec(a).topologySpreadConstraints[0], change); });
-    expect(found).toContain(`Deployment web: topologySpreadConstraints[0] ${message}`);
+  it('flags a constraint with no labelSelector (the API server accepts it)', () => {
+    const found = messages('spread-nodes', (a) => { Object.assign(podSpec(a).topologySpreadConstraints[0], { labelSelector: undefined }); });
+    expect(found).toContain('Deployment web: topologySpreadConstraints[0] has no labelSelector, so it counts no pods and spreads nothing');
+  });
+
+  it.each<[string, any]>([
+    ['maxSkew 0', { maxSkew: 0 }],
+    ['no topologyKey', { topologyKey: undefined }],
+    ['a bad whenUnsatisfiable', { whenUnsatisfiable: 'Sometimes' }],
+  ])('leaves a constraint with %s to api-valid, and does not count it', (_t, change) => {
+    const mutate = (a: App) => { Object.assign(podSpec(a).topologySpreadConstraints[0], change); };
+    expect(messages('api-valid', mutate)).toHaveLength(1);
+    expect(messages('spread-nodes', mutate)).toEqual([expect.stringMatching(/^Deployment web: runs up to 2 replicas but nothing spreads them across nodes/)]);
   });
 });
 

@@ -28,8 +28,9 @@ describe('"" and null where the API server defaults the field', () => {
     expect(of('rollout', dep({ strategy: { type: null } })).some((m) => m.includes('knows only'))).toBe(false);
     // Read as the default, the strategy's other checks still run.
     expect(empty).toEqual(of('rollout', dep()));
-    expect(of('rollout', dep({ strategy: { type: 'Rolling' } }))).toContain(
-      'has spec.strategy.type "Rolling"; a Deployment knows only RollingUpdate and Recreate, so the API server rejects it');
+    // A wrong type is the API server's refusal: api-valid's one finding.
+    expect(of('rollout', dep({ strategy: { type: 'Rolling' } })).some((m) => m.includes('knows only'))).toBe(false);
+    expect(of('api-valid', dep({ strategy: { type: 'Rolling' } }))).toContain('"Rolling" is refused by the API server; expected one of "Recreate", "RollingUpdate"');
   });
 
   it('labels: a Service targetPort "" is the port; an undeclared port name is still flagged', () => {
@@ -39,9 +40,10 @@ describe('"" and null where the API server defaults the field', () => {
     ]);
   });
 
-  it('replicas-min shows .inf as YAML wrote it, not as null', () => {
-    expect(of('replicas-min', dep({ replicas: Infinity }))).toContain(
-      'spec.replicas is .inf (infinite), not a whole number from 0 to 2147483647; the API server rejects it');
+  it('api-valid shows replicas .inf as YAML wrote it, not as null, and replicas-min leaves it to api-valid', () => {
+    expect(of('api-valid', dep({ replicas: Infinity }))).toContain(
+      '.inf (infinite) is refused by the API server; expected a whole number from 0 to 2147483647 (YAML reads .inf and .nan as numbers that are not whole)');
+    expect(of('replicas-min', dep({ replicas: Infinity }))).toEqual([]);
   });
 
   it('a bare Pod with restartPolicy "" runs as long as Always does', () => {

@@ -166,11 +166,10 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'no progressDeadlineSeconds', mutate: (a) => { delete a.deployment.spec.progressDeadlineSeconds; }, message: /has no progressDeadlineSeconds/ },
   ],
   'kind-fields': [
-    { title: 'activeDeadlineSeconds on a Deployment', mutate: (a) => { pod(a).activeDeadlineSeconds = 3600; }, message: /^sets activeDeadlineSeconds in its pod template, which the API server rejects for a Deployment: its pods run until they are replaced$/, field: 'spec.template.spec.activeDeadlineSeconds' },
     {
-      title: 'a rollingUpdate with the Recreate strategy',
-      mutate: (a) => { a.deployment.spec.strategy.type = 'Recreate'; },
-      message: /^has spec.strategy.rollingUpdate with type Recreate, which the API server rejects: rollingUpdate is only for type RollingUpdate$/, field: 'spec.strategy.rollingUpdate', also: ['rollout'],
+      title: 'a target-version annotation that is not a version',
+      mutate: (a) => { a.deployment.metadata.annotations = { 'guardrails.cdk8s.io/kubernetes-version': 'v1.29' }; },
+      message: /^has the annotation guardrails.cdk8s.io\/kubernetes-version "v1.29", which is not a target version, so it is judged at the default target 1.27$/, field: 'metadata.annotations.guardrails.cdk8s.io/kubernetes-version',
     },
   ],
   'metrics': [
@@ -315,6 +314,12 @@ const CASES: { [rule: string]: Case[] } = {
     { title: 'a private key in a ConfigMap no pod reads', kind: 'ConfigMap', mutate: (a) => { a.configMap.data['tls.key'] = '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n'; delete container(a).envFrom; }, message: /^key tls.key holds private-key material: a ConfigMap is no place for a secret, and it ends up in git with the manifests$/, field: 'data.tls.key' },
   ],
   'api-valid': [
+    { title: 'activeDeadlineSeconds on a Deployment', mutate: (a) => { pod(a).activeDeadlineSeconds = 3600; }, message: /^sets activeDeadlineSeconds in its pod template, which the API server rejects for a Deployment: its pods run until they are replaced$/, field: 'spec.template.spec.activeDeadlineSeconds' },
+    {
+      title: 'a rollingUpdate with the Recreate strategy',
+      mutate: (a) => { a.deployment.spec.strategy.type = 'Recreate'; },
+      message: /^has spec.strategy.rollingUpdate with type Recreate, which the API server rejects: rollingUpdate is only for type RollingUpdate$/, field: 'spec.strategy.rollingUpdate', also: ['rollout'],
+    },
     { title: 'restartPolicy Never on a Deployment', mutate: (a) => { pod(a).restartPolicy = 'Never'; }, message: /^has restartPolicy "Never"; a Deployment accepts only Always, so the API server rejects it$/, field: 'spec.template.spec.restartPolicy' },
     { title: 'a name the API server refuses', kind: 'ConfigMap', mutate: (a) => { a.configMap.metadata.name = 'Web_1'; }, message: /^"Web_1" is refused by the API server; expected a DNS-1123 subdomain/, field: 'metadata.name' },
     { title: 'a containerPort out of range', mutate: (a) => { container(a).ports[0].containerPort = 70000; }, message: /^70000 is refused by the API server; expected a port number from 1 to 65535$/, field: 'spec.template.spec.containers[0].ports[0].containerPort' },

@@ -197,15 +197,17 @@ describe('topology spread: fields the API server rejects are reported and spread
     ['Exists with values', { labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists', values: ['web'] }] } }, 'has a labelSelector whose matchExpressions[0] (app.kubernetes.io/name Exists) has values; Exists takes none, which the API server rejects'],
     ['In without values', { labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [] }] } }, 'has a labelSelector whose matchExpressions[0] (app.kubernetes.io/name In) has no values; In needs at least one, which the API server rejects'],
     ['matchLabelKeys key in the selector', { matchLabelKeys: ['app.kubernetes.io/name'] }, 'has app.kubernetes.io/name both in matchLabelKeys and in the labelSelector; the API server rejects a key in both'],
-  ])('flags %s', (_t, change, problem) => {
+  ])('leaves %s to api-valid, and does not count the constraint', (_t, change, problem) => {
     const found = messages('spread-nodes', host(change));
-    expect(found).toContain(PREFIX + problem);
+    expect(found).not.toContain(PREFIX + problem);
     expect(found.some((m) => m.startsWith(NOSPREAD))).toBe(true);
+    expect(messages('api-valid', host(change))).toHaveLength(1);
   });
 
-  it('flags two constraints with the same topologyKey and whenUnsatisfiable', () => {
-    const found = messages('spread-nodes', (a) => { tsc(a).push({ ...tsc(a)[0], maxSkew: 2 }); });
-    expect(found).toEqual(['Deployment web: topologySpreadConstraints[2] repeats topologyKey kubernetes.io/hostname with whenUnsatisfiable ScheduleAnyway of topologySpreadConstraints[0]; the API server rejects the pair']);
+  it('leaves two constraints with the same topologyKey and whenUnsatisfiable to api-valid', () => {
+    const twin = (a: App) => { tsc(a).push({ ...tsc(a)[0], maxSkew: 2 }); };
+    expect(messages('spread-nodes', twin)).toEqual([]);
+    expect(messages('api-valid', twin)).toHaveLength(1);
   });
 
   it('passes valid minDomains, policies and matchLabelKeys, and a DoNotSchedule twin of a ScheduleAnyway constraint', () => {
@@ -218,11 +220,13 @@ describe('topology spread: fields the API server rejects are reported and spread
     podSpec(a).topologySpreadConstraints = [tsc(a)[1]];
     podSpec(a).affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } } }] } };
   };
-  it('flags pod anti-affinity with weight 0 and does not count it as spreading', () => {
-    const found = messages('spread-nodes', anti(0));
-    expect(found[0]).toEqual('Deployment web: affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0] has weight 0; the API server requires 1 to 100, so it spreads nothing');
-    expect(found[1]).toContain(NOSPREAD);
-    expect(messages('spread-nodes', anti(101))).toHaveLength(2);
+  it('leaves pod anti-affinity with weight 0 or 101 to api-valid, and does not count it as spreading', () => {
+    for (const weight of [0, 101]) {
+      const found = messages('spread-nodes', anti(weight));
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(NOSPREAD);
+      expect(messages('api-valid', anti(weight))).toHaveLength(1);
+    }
   });
   it('passes pod anti-affinity with weight 1 to 100', () => {
     expect(messages('spread-nodes', anti(1))).toEqual([]);
@@ -299,8 +303,9 @@ describe('pdb and HPAs the API server or the controllers reject', () => {
     ['minAvailable "150%"', { minAvailable: '150%' }, 'has minAvailable "150%", which is neither a whole number of at least 0 nor a percentage from 0% to 100%'],
     ['maxUnavailable "one"', { maxUnavailable: 'one' }, 'has maxUnavailable "one", which is neither a whole number of at least 0 nor a percentage from 0% to 100%'],
     ['both bounds', { maxUnavailable: 1, minAvailable: 1 }, 'sets both maxUnavailable and minAvailable, and only one is allowed'],
-  ])('flags %s', (_t, spec, problem) => {
-    expect(messages('pdb', budget(spec))).toContain(`PodDisruptionBudget web: ${problem}; the API server rejects it`);
+  ])('leaves %s to api-valid', (_t, spec, problem) => {
+    expect(messages('pdb', budget(spec))).not.toContain(`PodDisruptionBudget web: ${problem}; the API server rejects it`);
+    expect(messages('api-valid', budget(spec))).toHaveLength(1);
   });
   it.each([{ maxUnavailable: '25%' }, { minAvailable: 1 }, { maxUnavailable: 1 }])('passes %j', (spec) => {
     expect(messages('pdb', budget(spec))).toEqual([]);

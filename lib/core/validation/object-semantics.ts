@@ -1,8 +1,9 @@
 /**
  * The API server's validation of Services, Ingresses, NetworkPolicy address blocks, typed
  * Secrets, EndpointSlice and v1 Endpoints addresses, CronJob schedules, Indexed Jobs, HorizontalPodAutoscaler targets and behaviour, RBAC
- * bindings, LimitRanges (types, resource names, bounds), ResourceQuotas (names, whole-number counts, scopes) and rolling
- * updates, and its warnings about Services and addresses not in canonical form: what an OpenAPI
+ * bindings, LimitRanges (types, resource names, bounds), ResourceQuotas (names, whole-number counts, scopes), rolling
+ * updates, controllers' pod templates (no activeDeadlineSeconds) and strategies (no rollingUpdate with Recreate or
+ * OnDelete), CronJob job templates (no selector), and its warnings about Services and addresses not in canonical form: what an OpenAPI
  * schema cannot say. Rules by definition, run by the structural check (schema.ts) wherever the
  * definition appears.
  *
@@ -673,6 +674,39 @@ const rollingPercents: DefinitionRule = (v, field, f) => {
   }
 };
 
+// Controllers' pod templates and update strategies (pkg/apis/apps/validation, pkg/apis/core/validation)
+
+/**
+ * A controller that keeps its pods running refuses activeDeadlineSeconds in its pod template
+ * (ValidatePodTemplateSpecForReplicaSet, ...ForStatefulSet, ValidateDaemonSetSpec, ...ForRC).
+ */
+function noPodDeadline(kind: string, spec: { [key: string]: any }, field: string, f: SchemaFindings): void {
+  const pod = spec.template?.spec;
+  if (!isObject(pod) || !given(pod.activeDeadlineSeconds)) return;
+  f.say(at(field, 'template.spec.activeDeadlineSeconds'), `sets activeDeadlineSeconds in its pod template, which the API server rejects for a ${kind}: its pods run until they are replaced`);
+}
+
+/** A strategy type that takes no rollingUpdate: the API server refuses one ("" is defaulted to RollingUpdate). */
+function noRollingUpdate(spec: { [key: string]: any }, field: string, key: string, type: string, f: SchemaFindings): void {
+  const strategy = spec[key];
+  if (!isObject(strategy) || strategy.type !== type || !given(strategy.rollingUpdate)) return;
+  f.say(at(field, `${key}.rollingUpdate`), `has spec.${key}.rollingUpdate with type ${type}, which the API server rejects: rollingUpdate is only for type RollingUpdate`);
+}
+
+const deploymentSpec: DefinitionRule = (spec, field, f) => { noPodDeadline('Deployment', spec, field, f); noRollingUpdate(spec, field, 'strategy', 'Recreate', f); };
+const statefulSetSpec: DefinitionRule = (spec, field, f) => { noPodDeadline('StatefulSet', spec, field, f); noRollingUpdate(spec, field, 'updateStrategy', 'OnDelete', f); };
+const daemonSetSpec: DefinitionRule = (spec, field, f) => noPodDeadline('DaemonSet', spec, field, f);
+const replicaSetSpec: DefinitionRule = (spec, field, f) => noPodDeadline('ReplicaSet', spec, field, f);
+const replicationControllerSpec: DefinitionRule = (spec, field, f) => noPodDeadline('ReplicationController', spec, field, f);
+
+/** A CronJob generates the selector of each Job it starts: its job template may not set one (ValidateJobTemplateSpec). */
+const jobTemplate: DefinitionRule = (t, field, f) => {
+  const job = t.spec;
+  if (!isObject(job)) return;
+  if (job.manualSelector === true) f.say(at(field, 'spec.manualSelector'), 'sets spec.jobTemplate.spec.manualSelector, which the API server rejects for a CronJob: the selector of each Job it starts is generated');
+  if (given(job.selector)) f.say(at(field, 'spec.selector'), 'sets spec.jobTemplate.spec.selector, which the API server rejects for a CronJob: the selector of each Job it starts is generated');
+};
+
 /** Rules by definition (schema/k8s-openapi.json names). */
 export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.Service': service,
@@ -703,4 +737,10 @@ export const OBJECT_RULES: { readonly [definition: string]: DefinitionRule } = {
   'api.core.v1.ResourceQuotaSpec': resourceQuotaSpec,
   'api.apps.v1.RollingUpdateDeployment': rollingPercents,
   'api.apps.v1.RollingUpdateDaemonSet': rollingPercents,
+  'api.apps.v1.DeploymentSpec': deploymentSpec,
+  'api.apps.v1.StatefulSetSpec': statefulSetSpec,
+  'api.apps.v1.DaemonSetSpec': daemonSetSpec,
+  'api.apps.v1.ReplicaSetSpec': replicaSetSpec,
+  'api.core.v1.ReplicationControllerSpec': replicationControllerSpec,
+  'api.batch.v1.JobTemplateSpec': jobTemplate,
 };

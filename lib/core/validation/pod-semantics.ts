@@ -160,11 +160,21 @@ function portWarnings(spec: { [key: string]: any }, field: string, f: Parameters
 
 const PROBES_AND_HOOKS = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
 
+/**
+ * An init container's restartPolicy is Always (a native sidecar) or unset (validateInitContainers);
+ * an API server before 1.29 does not know the field, so no other value works there either.
+ */
+function initRestartPolicy(c: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
+  if (!given(c.restartPolicy) || c.restartPolicy === 'Always') return;
+  f.bad(at(field, 'restartPolicy'), c.restartPolicy, 'Always (a native sidecar), or no restartPolicy for an init container that runs to completion');
+}
+
 function initContainers(spec: { [key: string]: any }, field: string, f: Parameters<DefinitionRule>[2]): void {
   list(spec.initContainers).forEach((c, i) => {
     if (!isObject(c)) return;
     hostPorts([c], at(field, 'initContainers'), f); // init containers run one at a time: each on its own
     if (c.restartPolicy === 'Always') return;
+    initRestartPolicy(c, `${at(field, 'initContainers')}[${i}]`, f);
     for (const key of PROBES_AND_HOOKS) {
       if (given(c[key])) {
         f.say(at(field, `initContainers[${i}].${key}`), `is set on init container ${JSON.stringify(c.name)}, which runs to completion; the API server allows ${key} only on a sidecar (restartPolicy: Always, Kubernetes 1.29+) or a regular container`);

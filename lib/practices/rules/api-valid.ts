@@ -527,22 +527,46 @@ function checkIngress(f: Findings, obj: Obj): void {
 
 export function apiValid(ctx: RuleContext): void {
   for (const obj of ctx.index.all) {
-    if (!obj.subject) continue;
-    const f = new Findings(ctx, obj);
-    f.check('apiVersion', obj.m.apiVersion, apiVersionProblem(obj.m.apiVersion));
-    f.check('kind', obj.m.kind, kindProblem(obj.m.kind));
-    checkMetadata(f, obj);
-    for (const x of apiValidExtra(obj.m)) f.say(x.field, x.message, x.fix);
-    switch (obj.kind) {
-      case 'ConfigMap': checkConfigData(f, obj, ['data', 'binaryData']); break;
-      case 'Secret': checkConfigData(f, obj, ['data', 'stringData']); break;
-      case 'Service': checkService(f, obj); break;
-      case 'NetworkPolicy': checkNetworkPolicy(f, obj); break;
-      case 'Ingress': checkIngress(f, obj); break;
-      default: break;
-    }
-    const p = ctx.index.podSetOf(obj);
-    if (p) checkWorkload(f, p, isBuiltinKind(obj.m.apiVersion, obj.m.kind));
-    checkSchema(obj.m, f.schema);
+    if (obj.subject) judge(ctx, obj);
   }
+}
+
+/** The fields of an object's manifest that the API server refuses, as api-valid reports them. */
+const REFUSED = new WeakMap<object, readonly string[]>();
+
+/**
+ * Whether api-valid refuses `field` of `obj`, a field inside it or one that holds it: another
+ * rule leaves such a value to api-valid (which cannot be switched off), so one mistake is one
+ * finding. The same checks as api-valid's, run once per object and only when asked.
+ */
+export function refusedByApiServer(ctx: RuleContext, obj: Obj, field: string): boolean {
+  let fields = REFUSED.get(obj.m);
+  if (fields === undefined) {
+    const found: string[] = [];
+    const collect = Object.create(ctx, { report: { value: (_o: Obj, _message: string, opts: { field?: string } = {}) => { found.push(opts.field ?? ''); } } }) as RuleContext;
+    judge(collect, obj);
+    fields = found;
+    REFUSED.set(obj.m, fields);
+  }
+  const inside = (a: string, b: string) => a === b || (a.startsWith(b) && (a[b.length] === '.' || a[b.length] === '['));
+  return fields.some((x) => inside(x, field) || inside(field, x));
+}
+
+function judge(ctx: RuleContext, obj: Obj): void {
+  const f = new Findings(ctx, obj);
+  f.check('apiVersion', obj.m.apiVersion, apiVersionProblem(obj.m.apiVersion));
+  f.check('kind', obj.m.kind, kindProblem(obj.m.kind));
+  checkMetadata(f, obj);
+  for (const x of apiValidExtra(obj.m)) f.say(x.field, x.message, x.fix);
+  switch (obj.kind) {
+    case 'ConfigMap': checkConfigData(f, obj, ['data', 'binaryData']); break;
+    case 'Secret': checkConfigData(f, obj, ['data', 'stringData']); break;
+    case 'Service': checkService(f, obj); break;
+    case 'NetworkPolicy': checkNetworkPolicy(f, obj); break;
+    case 'Ingress': checkIngress(f, obj); break;
+    default: break;
+  }
+  const p = ctx.index.podSetOf(obj);
+  if (p) checkWorkload(f, p, isBuiltinKind(obj.m.apiVersion, obj.m.kind));
+  checkSchema(obj.m, f.schema);
 }

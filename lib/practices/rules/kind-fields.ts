@@ -1,25 +1,20 @@
 /**
- * `kind-fields`: each pod-bearing kind's own fields hold values the API server accepts for
- * that kind, and that work (a wrong restartPolicy for the kind, a schedule that does not parse
- * an unknown timeZone and a podFailurePolicy without restartPolicy Never are the API server's
- * refusals, reported by api-valid, which cannot be
- * switched off): no activeDeadlineSeconds under a
- * controller that restarts its pods, an update strategy without a rollingUpdate it cannot
- * use, a StatefulSet's serviceName (a headless Service when the output has one for it), its
- * claim templates and podManagementPolicy, a CronJob schedule that fires, its
- * concurrencyPolicy, init container restartPolicy,
- * no negative counts or seconds, and no `spec.replicas` on a DaemonSet. A JSON
- * patch or a hand-written object that breaks one is refused at apply time, or never runs.
+ * `kind-fields`: each pod-bearing kind's own fields hold values that work. What the API server
+ * refuses (a wrong restartPolicy for the kind, activeDeadlineSeconds under a controller that
+ * restarts its pods, a rollingUpdate with Recreate or OnDelete, a CronJob job template with a
+ * selector, an init container restartPolicy other than Always, a schedule that does not parse,
+ * an unknown concurrencyPolicy, podManagementPolicy or timeZone, negative counts, a claim
+ * template without storage, an unknown field such as a DaemonSet's spec.replicas) is reported
+ * by api-valid alone, which cannot be switched off. This rule keeps what the API server accepts
+ * but does not work: a StatefulSet without a governing headless Service, a CronJob schedule
+ * that never fires, a Job deadline of 0 seconds, a target-version annotation that is not one,
+ * and fields newer than the object's target Kubernetes version.
  */
 import { scheduleProblem, scheduleSyntaxProblem } from '../../core/cron';
 import { KUBERNETES_VERSION_ANNOTATION } from '../../core/labels';
-import { int32Problem } from '../../core/validation/rules';
 import { DEFAULT_TARGET_MINOR, kubernetesTarget } from '../../core/validation/target';
 import { RuleContext } from '../context';
 import { isObject, Obj, PodSet } from '../objects';
-
-/** The strategy types that take no `rollingUpdate` (the API server rejects one), per kind. */
-const NO_ROLLING_UPDATE: { [kind: string]: string } = { Deployment: 'Recreate', StatefulSet: 'OnDelete' };
 
 export function kindFields(ctx: RuleContext): void {
   for (const obj of ctx.index.all) {
@@ -31,21 +26,7 @@ export function kindFields(ctx: RuleContext): void {
   }
   for (const p of ctx.index.podSets) {
     const kind = p.obj.kind;
-    const allowed = p.kind.restartPolicies; // a wrong restartPolicy is the API server's refusal: api-valid reports it
-    // Controllers that restart their pods for ever: a deadline would end each pod and restart it.
-    if (kind !== 'Pod' && allowed.length === 1 && allowed[0] === 'Always' && p.spec.activeDeadlineSeconds !== undefined && p.spec.activeDeadlineSeconds !== null) {
-      ctx.report(p.obj, `sets activeDeadlineSeconds in its pod template, which the API server rejects for a ${kind}: its pods run until they are replaced`, {
-        field: `${p.specField}.activeDeadlineSeconds`, fix: 'remove activeDeadlineSeconds from the pod template (a Job bounds a run with it)',
-      });
-    }
     const spec = isObject(p.obj.m.spec) ? p.obj.m.spec : {};
-    const strategyField = p.kind.strategyField;
-    const strategy = strategyField !== undefined && isObject(spec[strategyField]) ? spec[strategyField] : {};
-    if (NO_ROLLING_UPDATE[kind] !== undefined && strategy.type === NO_ROLLING_UPDATE[kind] && strategy.rollingUpdate !== undefined && strategy.rollingUpdate !== null) {
-      ctx.report(p.obj, `has spec.${strategyField}.rollingUpdate with type ${strategy.type}, which the API server rejects: rollingUpdate is only for type RollingUpdate`, {
-        field: `spec.${strategyField}.rollingUpdate`, fix: `remove spec.${strategyField}.rollingUpdate, or set spec.${strategyField}.type to RollingUpdate`,
-      });
-    }
     if (kind === 'StatefulSet' && (typeof spec.serviceName !== 'string' || spec.serviceName === '')) {
       ctx.report(p.obj, 'has no spec.serviceName: its pods get no stable DNS names (<pod>.<service>), and the schemas of Kubernetes 1.30 require the field', {
         field: 'spec.serviceName', fix: 'set spec.serviceName to a headless Service (clusterIP: None) that selects the pods',
@@ -58,16 +39,8 @@ export function kindFields(ctx: RuleContext): void {
       if (problem !== undefined) {
         ctx.report(p.obj, `has spec.schedule ${JSON.stringify(spec.schedule) ?? 'unset'}; expected ${problem}`, { field: 'spec.schedule' });
       }
-      cronFields(ctx, p.obj, spec);
     }
-    if (kind === 'StatefulSet') statefulSetFields(ctx, p.obj, spec);
-    if (kind === 'DaemonSet' && spec.replicas !== undefined && spec.replicas !== null) {
-      ctx.report(p.obj, 'has spec.replicas, which a DaemonSet does not have: it runs one pod on each matching node, and the API server refuses the unknown field', {
-        field: 'spec.replicas', fix: 'remove spec.replicas; choose the nodes with a nodeSelector, affinity and tolerations',
-      });
-    }
-    negativeCounts(ctx, p.obj, spec, kind);
-    podFields(ctx, p);
+    jobDeadline(ctx, p.obj, spec, kind);
     versionGated(ctx, p, spec);
   }
 }
@@ -114,65 +87,16 @@ function versionGated(ctx: RuleContext, p: PodSet, spec: { [key: string]: any })
   }
 }
 
-/** Count and seconds fields of each kind, and the least value the API server accepts. */
-const COUNTS: { [kind: string]: { [field: string]: number } } = {
-  Deployment: { minReadySeconds: 0, revisionHistoryLimit: 0, progressDeadlineSeconds: 1 },
-  ReplicaSet: { minReadySeconds: 0 },
-  StatefulSet: { minReadySeconds: 0, revisionHistoryLimit: 0 },
-  DaemonSet: { minReadySeconds: 0, revisionHistoryLimit: 0 },
-  Job: { backoffLimit: 0, completions: 0, parallelism: 0, activeDeadlineSeconds: 1, ttlSecondsAfterFinished: 0 },
-  CronJob: { startingDeadlineSeconds: 0, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 0 },
-};
-
-function negativeCounts(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }, kind: string): void {
-  const check = (fields: { [field: string]: number } | undefined, at: { [key: string]: any }, prefix: string) => {
-    for (const [name, min] of Object.entries(fields ?? {})) {
-      const value = at[name];
-      if (value === undefined || value === null || int32Problem(value, min) === undefined) continue;
-      ctx.report(obj, `has ${prefix}.${name} ${JSON.stringify(value)}; the API server accepts only a whole number of at least ${min}`, {
-        field: `${prefix}.${name}`, fix: `set ${prefix}.${name} to ${min} or more, or leave it out for the default`,
-      });
-    }
-  };
-  check(COUNTS[kind], spec, 'spec');
-  if (kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec)) check(COUNTS.Job, spec.jobTemplate.spec, 'spec.jobTemplate.spec');
-}
-
-const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'];
-
-function cronFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
-  // An unknown timeZone is the API server's refusal: api-valid reports it.
-  // "" is unset: the API server's defaulting sets Allow.
-  if (spec.concurrencyPolicy !== undefined && spec.concurrencyPolicy !== null && spec.concurrencyPolicy !== '' && !CONCURRENCY_POLICIES.includes(spec.concurrencyPolicy)) {
-    ctx.report(obj, `has spec.concurrencyPolicy ${JSON.stringify(spec.concurrencyPolicy)}; the API server accepts only Allow, Forbid or Replace`, {
-      field: 'spec.concurrencyPolicy', fix: 'set spec.concurrencyPolicy to Forbid (one run at a time), Replace or Allow',
-    });
-  }
-  const job = isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : {};
-  for (const name of ['selector', 'manualSelector']) {
-    if (job[name] === undefined || job[name] === null || (name === 'manualSelector' && job[name] === false)) continue;
-    ctx.report(obj, `sets spec.jobTemplate.spec.${name}, which the API server rejects for a CronJob: the selector of each Job it starts is generated`, {
-      field: `spec.jobTemplate.spec.${name}`, fix: `remove spec.jobTemplate.spec.${name}`,
-    });
-  }
-}
-
-const POD_MANAGEMENT_POLICIES = ['OrderedReady', 'Parallel'];
-
-function statefulSetFields(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }): void {
-  // "" is unset: the API server's defaulting sets OrderedReady.
-  if (spec.podManagementPolicy !== undefined && spec.podManagementPolicy !== null && spec.podManagementPolicy !== '' && !POD_MANAGEMENT_POLICIES.includes(spec.podManagementPolicy)) {
-    ctx.report(obj, `has spec.podManagementPolicy ${JSON.stringify(spec.podManagementPolicy)}; the API server accepts only OrderedReady or Parallel`, {
-      field: 'spec.podManagementPolicy', fix: 'set spec.podManagementPolicy to OrderedReady (the default) or Parallel',
-    });
-  }
-  (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).forEach((c: any, i: number) => {
-    const storage = c?.spec?.resources?.requests?.storage;
-    if (storage !== undefined && storage !== null && storage !== '') return;
-    const field = `spec.volumeClaimTemplates[${i}].spec.resources.requests.storage`;
-    ctx.report(obj, `claim template ${JSON.stringify(c?.metadata?.name ?? `#${i}`)} has no ${field.slice(field.indexOf('spec.resources'))}; the API server rejects a claim without a storage size`, {
-      field, fix: `set ${field} to the size each pod needs, e.g. "10Gi"`,
-    });
+/**
+ * A Job deadline of 0 seconds: the API server accepts it (a negative one is api-valid's), but
+ * the deadline has passed when the Job starts, so it fails at once without running a pod to the end.
+ */
+function jobDeadline(ctx: RuleContext, obj: Obj, spec: { [key: string]: any }, kind: string): void {
+  const job = kind === 'Job' ? spec : kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : undefined;
+  if (job === undefined || job.activeDeadlineSeconds !== 0) return;
+  const field = `${kind === 'CronJob' ? 'spec.jobTemplate.spec' : 'spec'}.activeDeadlineSeconds`;
+  ctx.report(obj, `has ${field} 0: the deadline has passed when the Job starts, so it fails at once`, {
+    field, fix: `set ${field} to the seconds a run may take, or leave it out for no deadline`,
   });
 }
 
@@ -194,16 +118,4 @@ function governingService(ctx: RuleContext, p: PodSet, serviceName: string): voi
   ctx.report(p.obj, `has spec.serviceName ${JSON.stringify(serviceName)}, but no Service of that name is in the output; the Services that select its pods are ${selecting.map((o) => o.name).join(', ')}`, {
     field: 'spec.serviceName', fix: 'set spec.serviceName to a headless Service (clusterIP: None) that selects the pods, and add it',
   });
-}
-
-/** Pod spec fields the API server checks the same way for every kind. */
-function podFields(ctx: RuleContext, p: PodSet): void {
-  (Array.isArray(p.spec.initContainers) ? p.spec.initContainers : []).forEach((c: any, i: number) => {
-    if (!isObject(c) || c.restartPolicy === undefined || c.restartPolicy === null || c.restartPolicy === 'Always') return;
-    const field = `${p.specField}.initContainers[${i}].restartPolicy`;
-    ctx.report(p.obj, `init container ${JSON.stringify(c.name)} has restartPolicy ${JSON.stringify(c.restartPolicy)}; the API server accepts only Always (a native sidecar) there`, {
-      field, fix: `remove ${field} for an init container that runs to completion, or set it to Always for a sidecar`,
-    });
-  });
-  // A toleration with operator Exists and a value is the API server's refusal: api-valid reports it.
 }

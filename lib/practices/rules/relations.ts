@@ -6,6 +6,7 @@ import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME } from '../../core/labels'
 import { RuleContext } from '../context';
 import { Obj, ObjectIndex, PodSet, asInt, isExternal, isObject } from '../objects';
 import { showSelector } from '../selector';
+import { refusedByApiServer } from './api-valid';
 import { ReplicaRange, replicaRange, servicesByPod, servingContainers } from './workload';
 
 /** PodDisruptionBudgets by the pod templates they select, and the templates each selects. */
@@ -112,7 +113,7 @@ export function pdb(ctx: RuleContext): void {
   for (const [budget, pods] of selected) {
     const invalid = budgetProblem(budget.m.spec ?? {});
     if (invalid) {
-      ctx.report(budget, `${invalid}; the API server rejects it`, { field: 'spec', fix: 'set one of maxUnavailable (1 or a percentage such as 25%) or minAvailable' });
+      if (!['spec.minAvailable', 'spec.maxUnavailable'].some((f) => refusedByApiServer(ctx, budget, f))) ctx.report(budget, `${invalid}; the API server rejects it`, { field: 'spec', fix: 'set one of maxUnavailable (1 or a percentage such as 25%) or minAvailable' });
       continue;
     }
     if (pods.length === 0) {

@@ -8,7 +8,7 @@ import { RuleContext } from '../context';
 import { Autoscaler, ContainerRef, Obj, ObjectIndex, PodSet, asInt, isObject, quantityProblem } from '../objects';
 import { isEmptySelector, selectorKeys, selectorMatches, selectorProblem, showSelector } from '../selector';
 import { notAString } from './yaml-types';
-import { showValue } from './api-valid';
+import { refusedByApiServer, showValue } from './api-valid';
 import { parseAddress } from '../../core/validation/cidr';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -132,7 +132,7 @@ export function replicasMin(ctx: RuleContext): void {
     const alsoOwner = owner === p.obj ? [] : [owner];
     const given = owner.m.spec?.replicas ?? undefined; // null is unset, as the API server reads it (Helm's `replicas: ~`)
     if (given !== undefined && replicaCount(given) === undefined) {
-      ctx.report(p.obj, `spec.replicas${ownerWords} is ${showValue(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
+      if (!refusedByApiServer(ctx, owner, 'spec.replicas')) ctx.report(p.obj, `spec.replicas${ownerWords} is ${showValue(given)}, not a whole number from 0 to ${INT32_MAX}; the API server rejects it`, {
         field: 'spec.replicas', alsoSkippedBy: alsoOwner, fix: `set spec.replicas${owner === p.obj ? '' : ` of Rollout ${owner.name}`} to a whole number such as 2`,
       });
       continue;
@@ -149,7 +149,7 @@ export function replicasMin(ctx: RuleContext): void {
       const s = scaler.obj;
       const spec = s.m.spec ?? {};
       const bad = [scaler.minField, scaler.maxField].filter((f) => ((spec[f] !== undefined && spec[f] !== null) || (f === scaler.maxField && scaler.maxDefault === undefined)) && replicaCount(spec[f]) === undefined);
-      for (const f of bad) {
+      for (const f of bad.filter((x) => !refusedByApiServer(ctx, s, `spec.${x}`))) {
         ctx.report(p.obj, `${s.kind} ${s.name} has spec.${f} ${JSON.stringify(spec[f]) ?? 'unset'}, not a whole number; the API server rejects it`, {
           field: 'spec.replicas', alsoSkippedBy: [s], fix: `set spec.${f} of ${s.kind} ${s.name} to a whole number`,
         });
@@ -259,14 +259,15 @@ function spreadRule(ctx: RuleContext, keys: string[], what: string): void {
       // Each constraint is judged once: by spread-zones when it names a zone key, else by spread-nodes.
       const mine = isObject(t) && ZONE_KEYS.includes(t.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
       const problem = mine ? spreadProblem(t, tsc) : undefined;
-      if (problem) ctx.report(p.obj, `topologySpreadConstraints[${i}] ${problem}`, { field: `${p.specField}.topologySpreadConstraints[${i}]` });
+      const field = `${p.specField}.topologySpreadConstraints[${i}]`;
+      if (problem && !refusedByApiServer(ctx, p.obj, field)) ctx.report(p.obj, `topologySpreadConstraints[${i}] ${problem}`, { field });
     });
     const preferred = p.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
     (Array.isArray(preferred) ? preferred : []).forEach((w: any, i: number) => {
       const mine = ZONE_KEYS.includes(w?.podAffinityTerm?.topologyKey) ? keys === ZONE_KEYS : keys !== ZONE_KEYS;
       const problem = mine ? weightProblem(w) : undefined;
       const field = `affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
-      if (problem) ctx.report(p.obj, `${field} ${problem}, so it spreads nothing`, { field: `${p.specField}.${field}.weight` });
+      if (problem && !refusedByApiServer(ctx, p.obj, `${p.specField}.${field}.weight`)) ctx.report(p.obj, `${field} ${problem}, so it spreads nothing`, { field: `${p.specField}.${field}.weight` });
     });
     const range = replicaRange(ctx.index, p);
     if (!range || range.max < 2) continue;
@@ -513,6 +514,7 @@ export function resources(ctx: RuleContext): void {
         const value = section[res];
         const problem = typeof value === 'boolean' || value === null ? `${notAString(value)}, not a quantity` : quantityProblem(value);
         if (problem === undefined) return true;
+        if (refusedByApiServer(ctx, p.obj, `${c.field}.resources.${sectionName}.${res}`)) return true; // api-valid's finding
         invalid.push(`resources.${sectionName}.${res}: ${problem}`);
         return false;
       };
@@ -837,7 +839,7 @@ export function rollout(ctx: RuleContext): void {
     // "" and null are unset: the API server defaults them before it validates.
     const strategy = given.type === '' || given.type === null ? { ...given, type: undefined } : given;
     if (strategy.type !== undefined && !kind.strategyTypes!.includes(strategy.type)) {
-      ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
+      if (!refusedByApiServer(ctx, p.obj, `spec.${kind.strategyField}.type`)) ctx.report(p.obj, `has spec.${kind.strategyField}.type ${JSON.stringify(strategy.type)}; a ${p.obj.kind} knows only ${kind.strategyTypes!.join(' and ')}, so the API server rejects it`, {
         field: `spec.${kind.strategyField}.type`, fix: `set spec.${kind.strategyField}.type to ${kind.strategyTypes![0]}`,
       });
       continue;
