@@ -30,11 +30,11 @@ const D = `Deployment web ${POD}`;
 describe('api-valid: JSON types, as YAML 1.1 reads them', () => {
   it.each([
     ['env value 8080', (a: App) => { container(a).env = [{ name: 'PORT', value: 8080 }]; },
-      `${D}.containers[0].env[0].value: 8080 is refused by the API server; expected a string (an unquoted number in YAML is a number: quote it)`],
+      `${D}.containers[0].env[0].value: 8080 is refused by the API server; expected a string (YAML reads an unquoted number as a number: quote it)`],
     ['env value off (a boolean)', (a: App) => { container(a).env = [{ name: 'DEBUG', value: false }]; },
-      `${D}.containers[0].env[0].value: false is refused by the API server; expected a string (unquoted true/false, yes/no, on/off and, in YAML 1.1, y/n are booleans: quote them)`],
+      `${D}.containers[0].env[0].value: false is refused by the API server; expected a string (YAML 1.1 reads an unquoted n, no, off or false as false: quote it)`],
     ['args [--workers, 4]', (a: App) => { container(a).args = ['--workers', 4]; },
-      `${D}.containers[0].args[1]: 4 is refused by the API server; expected a string (an unquoted number in YAML is a number: quote it)`],
+      `${D}.containers[0].args[1]: 4 is refused by the API server; expected a string (YAML reads an unquoted number as a number: quote it)`],
     ['hostNetwork \'yes\'', (a: App) => { pod(a).hostNetwork = 'yes'; },
       `${D}.hostNetwork: "yes" is refused by the API server; expected true or false (a string, not a boolean: write true or false without quotes in YAML)`],
     ['a list where an object goes', (a: App) => { container(a).securityContext = []; },

@@ -118,7 +118,7 @@ describe('api-valid: a mount of a volume named with a YAML boolean', () => {
   const T = 'spec.template.spec';
   it('a mount whose name YAML read as false, with no volume of that name, says to quote it', () => {
     expect(flags(dep({ volumes: [{ name: 'n', emptyDir: {} }] }, { volumeMounts: [{ name: false, mountPath: '/d' }, { name: 'n', mountPath: '/e' }] }))).toEqual([
-      `${T}.containers[0].volumeMounts[0].name: false is refused by the API server; expected the name of a volume of the pod ("n"); YAML reads an unquoted n, no, off or false (YAML 1.1) as false: quote the name`,
+      `${T}.containers[0].volumeMounts[0].name: false is refused by the API server; expected the name of a volume of the pod ("n"); YAML 1.1 reads an unquoted n, no, off or false as false: quote it`,
     ]);
   });
   it('a mount of a missing volume named as a string gets no hint; a quoted "no" passes', () => {

@@ -170,7 +170,7 @@ describe('api-valid: a volume name YAML read as a boolean', () => {
   it('says to quote it, once: the mount of it is that one mistake, and another mount is not said to have no volume', () => {
     expect(flags(dep({ volumes: [{ name: false, emptyDir: {} }] }, { volumeMounts: [{ name: false, mountPath: '/data' }, { name: 'x', mountPath: '/x' }] }))).toEqual([
       `${T}.containers[0].volumeMounts[1].name: "x" is refused by the API server; expected the name of a volume of the pod (the pod has no volume with a name the API server accepts)`,
-      `${T}.volumes[0].name: false is refused by the API server; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit; YAML reads an unquoted n, no, off or false (YAML 1.1) as false: quote the name`,
+      `${T}.volumes[0].name: false is refused by the API server; expected a DNS-1123 label of at most 63 characters: lower-case letters, digits and '-', starting and ending with a letter or digit; YAML 1.1 reads an unquoted n, no, off or false as false: quote it`,
     ]);
     expect(flags(dep({ volumes: [{ name: 'n', emptyDir: {} }] }, { volumeMounts: [{ name: 'n', mountPath: '/data' }] }))).toEqual([]);
   });

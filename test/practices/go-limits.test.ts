@@ -75,9 +75,9 @@ describe('check reads as Go reads', () => {
 
   it('says that a metadata.name is a number or a boolean, not that it is missing', () => {
     expect(read('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": 123}}').problems)
-      .toEqual(['f.yaml: ConfigMap has metadata.name the number 123 (YAML reads an unquoted number as a number; quote it); the API server requires a string name']);
+      .toEqual(['f.yaml: ConfigMap has metadata.name the number 123 (YAML reads an unquoted number as a number: quote it); the API server requires a string name']);
     expect(read('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: true\n').problems)
-      .toEqual(['f.yaml: ConfigMap has metadata.name the boolean true (YAML reads an unquoted yes, no, on, off, true or false as a boolean; quote it); the API server requires a string name']);
+      .toEqual(['f.yaml: ConfigMap has metadata.name the boolean true (YAML 1.1 reads an unquoted y, yes, on or true as true: quote it); the API server requires a string name']);
     expect(read('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "123"\n').problems).toEqual([]);
   });
 });

@@ -116,7 +116,7 @@ describe('messages say what is wrong', () => {
 
   it('a YAML boolean name is named as such, not as missing', () => {
     const read = readManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yes\n', 'cm.yaml');
-    expect(read.problems).toEqual(['cm.yaml: ConfigMap has metadata.name the boolean true (YAML reads an unquoted yes, no, on, off, true or false as a boolean; quote it); the API server requires a string name']);
+    expect(read.problems).toEqual(['cm.yaml: ConfigMap has metadata.name the boolean true (YAML 1.1 reads an unquoted y, yes, on or true as true: quote it); the API server requires a string name']);
     expect(readManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n', 'cm.yaml').problems).toEqual(['cm.yaml: ConfigMap has no metadata.name, which the API server requires']);
   });
 

@@ -44,7 +44,7 @@ describe('a resource amount too large for Kubernetes', () => {
 });
 
 describe('a selector value that YAML read as a boolean or a number', () => {
-  const yamlHint = 'expected a string (unquoted true/false, yes/no, on/off and, in YAML 1.1, y/n are booleans: quote them)';
+  const hint = (b: boolean) => `expected a string (YAML 1.1 reads an unquoted ${b ? 'y, yes, on or true' : 'n, no, off or false'} as ${b}: quote it)`;
   /** `canary: no` (false) in every selector of the app, and `canary: "no"` on the pods. */
   const unquoted = (a: App) => {
     const d = a.deployment as any;
@@ -59,11 +59,11 @@ describe('a selector value that YAML read as a boolean or a number', () => {
   it('is reported as a type error, once per value, and nothing says the selector selects nothing', () => {
     expect(findings(unquoted)).toEqual([
       'api-valid Deployment spec.selector.matchLabels.canary: false is refused by the API server; expected a string: a label value of at most 63 characters: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit',
-      `api-valid Service spec.selector.canary: false is refused by the API server; ${yamlHint}`,
-      `api-valid PodDisruptionBudget spec.selector.matchExpressions[0].values[0]: false is refused by the API server; ${yamlHint}`,
-      `api-valid PodDisruptionBudget spec.selector.matchExpressions[0].values[1]: true is refused by the API server; ${yamlHint}`,
-      `api-valid PodDisruptionBudget spec.selector.matchLabels.canary: false is refused by the API server; ${yamlHint}`,
-      `api-valid NetworkPolicy spec.podSelector.matchLabels.canary: false is refused by the API server; ${yamlHint}`,
+      `api-valid Service spec.selector.canary: false is refused by the API server; ${hint(false)}`,
+      `api-valid PodDisruptionBudget spec.selector.matchExpressions[0].values[0]: false is refused by the API server; ${hint(false)}`,
+      `api-valid PodDisruptionBudget spec.selector.matchExpressions[0].values[1]: true is refused by the API server; ${hint(true)}`,
+      `api-valid PodDisruptionBudget spec.selector.matchLabels.canary: false is refused by the API server; ${hint(false)}`,
+      `api-valid NetworkPolicy spec.podSelector.matchLabels.canary: false is refused by the API server; ${hint(false)}`,
     ]);
   });
 

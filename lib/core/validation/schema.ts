@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { nearest } from '../nearest';
+import { unquotedYamlReading } from '../yaml-words';
 import { quantityProblem } from './rules';
 import { DEFINITION_RULES, EMPTY_IS_UNSET, MINIMUMS } from './structural';
 
@@ -232,8 +233,8 @@ function enumProblem(values: readonly string[], x: string): string {
  * YAML 1.1 reader); a string where anything else is wanted needs no hint.
  */
 function yamlHint(x: unknown, wanted?: 'number' | 'boolean'): string {
-  if (typeof x === 'number') return ' (an unquoted number in YAML is a number: quote it)';
-  if (typeof x === 'boolean') return ' (unquoted true/false, yes/no, on/off and, in YAML 1.1, y/n are booleans: quote them)';
+  const unquoted = unquotedYamlReading(x);
+  if (unquoted !== undefined) return ` (${unquoted})`;
   if (typeof x === 'string') {
     if (wanted === 'number') return ' (a string, not a number: write a decimal number without quotes in YAML)';
     if (wanted === 'boolean') return ' (a string, not a boolean: write true or false without quotes in YAML)';

@@ -8,6 +8,7 @@
  * Skip annotations do not switch it off: the API server does not read them. A skip
  * annotation for `api-valid` is reported as a warning and the findings stay.
  */
+import { unquotedYamlReading } from '../../core/yaml-words';
 import {
   annotationKeyProblem, annotationsBytes, ANNOTATIONS_MAX_BYTES, byteLength, cidrProblem, CONFIG_DATA_MAX_BYTES, configMapKeyProblem,
   dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblemAt, ingressPathProblem, int32Problem, labelValueProblem, portProblem, qualifiedNameProblem, quantityProblem,
@@ -370,9 +371,8 @@ function volumeNameProblem(name: unknown): string | undefined {
 
 /** For a name YAML read as a boolean or a number, why and the fix; else "". */
 function unquotedNameHint(name: unknown): string {
-  if (typeof name !== 'boolean' && typeof name !== 'number') return '';
-  const bare = typeof name === 'number' ? `${name} as a number` : `${name ? 'y, yes, on or true' : 'n, no, off or false'} (YAML 1.1) as ${name}`;
-  return `; YAML reads an unquoted ${bare}: quote the name`;
+  const unquoted = unquotedYamlReading(name);
+  return unquoted === undefined ? '' : `; ${unquoted}`;
 }
 
 function checkPodSpec(f: Findings, p: PodSet, builtin: boolean): void {
